@@ -20,11 +20,12 @@ public enum RejectReason {
   OUT_OF_ORDER("out_of_order", Kind.CONFLICT),
   DUPLICATE_TIMESTAMP("duplicate_timestamp", Kind.CONFLICT),
   TOO_OLD("too_old", Kind.CONFLICT),
-  EXEMPLAR_OUT_OF_ORDER("exemplar_out_of_order", Kind.CONFLICT);
+  // Counted and logged, but the request still succeeds, as in Prometheus: an exemplar is a hint.
+  EXEMPLAR_OUT_OF_ORDER("exemplar_out_of_order", Kind.SOFT);
 
   /** The answer class. */
   public enum Kind {
-    BAD_DATA, CONFLICT
+    BAD_DATA, CONFLICT, SOFT
   }
 
   private final String label;

@@ -218,15 +218,18 @@ public final class WriteBatch {
       if (firstBadData == null) {
         firstBadData = message.get();
       }
-    } else if (firstConflict == null) {
+    } else if (reason.kind() == RejectReason.Kind.CONFLICT && firstConflict == null) {
       firstConflict = message.get();
     }
   }
 
+  /** Rejections that decide the answer (soft ones, such as out-of-order exemplars, do not). */
   public int rejectedTotal() {
     int n = 0;
-    for (int c : rejected) {
-      n += c;
+    for (RejectReason r : RejectReason.values()) {
+      if (r.kind() != RejectReason.Kind.SOFT) {
+        n += rejected[r.ordinal()];
+      }
     }
     return n;
   }
