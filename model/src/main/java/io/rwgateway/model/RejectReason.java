@@ -15,13 +15,13 @@ public enum RejectReason {
   LABEL_VALUE_TOO_LONG("label_value_too_long", Kind.BAD_DATA),
   TOO_FAR_IN_FUTURE("too_far_in_future", Kind.BAD_DATA),
   INVALID_HISTOGRAM("invalid_histogram", Kind.BAD_DATA),
-  INVALID_EXEMPLAR("invalid_exemplar", Kind.BAD_DATA),
   // Conflicts with what the head already holds: 409, as Thanos answers, so senders drop them.
   OUT_OF_ORDER("out_of_order", Kind.CONFLICT),
   DUPLICATE_TIMESTAMP("duplicate_timestamp", Kind.CONFLICT),
   TOO_OLD("too_old", Kind.CONFLICT),
   // Counted and logged, but the request still succeeds, as in Prometheus: an exemplar is a hint.
-  EXEMPLAR_OUT_OF_ORDER("exemplar_out_of_order", Kind.SOFT);
+  EXEMPLAR_OUT_OF_ORDER("exemplar_out_of_order", Kind.SOFT),
+  INVALID_EXEMPLAR("invalid_exemplar", Kind.SOFT);
 
   /** The answer class. */
   public enum Kind {

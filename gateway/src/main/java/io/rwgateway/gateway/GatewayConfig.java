@@ -1,0 +1,16 @@
+package io.rwgateway.gateway;
+
+import io.rwgateway.ingest.RemoteWriteOptions;
+import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.TsdbOptions;
+
+/** Everything {@code gateway receive} was configured with, resolved and validated. */
+record GatewayConfig(
+    String remoteWriteAddress,
+    String httpAddress,
+    TsdbOptions tsdb,
+    RemoteWriteOptions remoteWrite,
+    Labels externalLabels,
+    int ringSize,
+    int remoteReadMaxSamples,
+    int workerThreads) {}

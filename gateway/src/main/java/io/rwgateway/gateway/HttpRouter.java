@@ -1,0 +1,129 @@
+package io.rwgateway.gateway;
+
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.ingest.Responses;
+import io.rwgateway.queryapi.PrometheusApi;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP port (10902): /metrics, /-/healthy, /-/ready and the Prometheus API.
+ * <p>
+ * NOTE: API requests may scan a lot of the head, so they run on a small executor instead of the
+ * event loop, which must stay free for health checks and scrapes.
+ */
+@ChannelHandler.Sharable
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+  private final PrometheusRegistry registry;
+  private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
+  private final BooleanSupplier ready;
+  private final Supplier<PrometheusApi> api;
+  private final ExecutorService apiExecutor;
+
+  HttpRouter(PrometheusRegistry registry, BooleanSupplier ready, Supplier<PrometheusApi> api, ExecutorService apiExecutor) {
+    super(false);
+    this.registry = registry;
+    this.ready = ready;
+    this.api = api;
+    this.apiExecutor = apiExecutor;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    String path = new QueryStringDecoder(req.uri()).path();
+    FullHttpResponse own = null;
+    switch (path) {
+      case "/-/healthy":
+        own = Responses.text(HttpResponseStatus.OK, "OK");
+        break;
+      case "/-/ready":
+        own = ready.getAsBoolean()
+            ? Responses.text(HttpResponseStatus.OK, "OK")
+            : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: replaying the WAL");
+        break;
+      case "/metrics":
+        own = metrics(ctx);
+        break;
+      default:
+        break;
+    }
+    if (own != null) {
+      req.release();
+      Responses.send(ctx, own, keepAlive);
+      return;
+    }
+    PrometheusApi a = api.get();
+    if (a == null) {
+      req.release();
+      Responses.send(ctx, Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: replaying the WAL"), keepAlive);
+      return;
+    }
+    try {
+      apiExecutor.execute(() -> serveApi(ctx, req, a, keepAlive, path));
+    } catch (RejectedExecutionException e) {
+      req.release();
+      Responses.send(ctx, Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many concurrent queries"), keepAlive);
+    }
+  }
+
+  private void serveApi(ChannelHandlerContext ctx, FullHttpRequest req, PrometheusApi a, boolean keepAlive, String path) {
+    FullHttpResponse r;
+    try {
+      r = a.handle(req);
+      if (r == null) {
+        r = Responses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path);
+      }
+    } catch (RuntimeException e) {
+      log.error("API request failed path={}", path, e);
+      r = Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+    } finally {
+      req.release();
+    }
+    if (!r.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+    }
+    Responses.send(ctx, r, keepAlive);
+  }
+
+  private FullHttpResponse metrics(ChannelHandlerContext ctx) {
+    var buf = ctx.alloc().buffer(16 * 1024);
+    try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
+      metricsWriter.write(out, registry.scrape());
+    } catch (IOException e) {
+      buf.release();
+      return Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "metrics: " + e);
+    }
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, buf);
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, metricsWriter.getContentType());
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+    return r;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("http connection error remote={}", ctx.channel().remoteAddress(), cause);
+    ctx.close();
+  }
+
+}

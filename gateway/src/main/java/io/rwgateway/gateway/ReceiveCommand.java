@@ -1,0 +1,139 @@
+package io.rwgateway.gateway;
+
+import io.rwgateway.ingest.RemoteWriteOptions;
+import io.rwgateway.ingest.decode.DecodeLimits;
+import io.rwgateway.model.Labels;
+import io.rwgateway.model.TenantId;
+import io.rwgateway.tsdb.TsdbOptions;
+import io.rwgateway.wal.WalOptions;
+import io.rwgateway.wal.WalSyncMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gateway receive}: accept remote write into per-tenant WALs and heads. */
+@Command(name = "receive",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Accept Prometheus remote write (1.0 and 2.0) into a durable per-tenant WAL and in-memory head,",
+        "and serve the read side of the Prometheus HTTP API. Flags are named as in Thanos Receive",
+        "where the meaning is the same."})
+final class ReceiveCommand implements Callable<Integer> {
+  @Option(names = "--remote-write.address", defaultValue = "0.0.0.0:19291", paramLabel = "<host:port>",
+      description = "Address for remote-write requests (POST /api/v1/receive, /api/v1/write). Default: ${DEFAULT-VALUE}.")
+  String remoteWriteAddress;
+
+  @Option(names = "--http-address", defaultValue = "0.0.0.0:10902", paramLabel = "<host:port>",
+      description = "Address for /metrics, /-/healthy, /-/ready and the Prometheus HTTP API. Default: ${DEFAULT-VALUE}.")
+  String httpAddress;
+
+  @Option(names = "--tsdb.path", defaultValue = "./data", paramLabel = "<dir>",
+      description = "Data directory; each tenant gets <dir>/<tenant>/ with its WAL. Default: ${DEFAULT-VALUE}.")
+  Path tsdbPath;
+
+  @Option(names = "--receive.tenant-header", defaultValue = "THANOS-TENANT", paramLabel = "<name>",
+      description = "HTTP header that names the tenant of a request. Default: ${DEFAULT-VALUE}.")
+  String tenantHeader;
+
+  @Option(names = "--receive.default-tenant-id", defaultValue = "default-tenant", paramLabel = "<id>",
+      description = "Tenant of requests without the tenant header. Default: ${DEFAULT-VALUE}.")
+  String defaultTenant;
+
+  @Option(names = "--label", paramLabel = "<name=\"value\">",
+      description = "External label of this gateway, repeatable (e.g. --label 'replica=\"a\"'). Added to the blocks it ships.")
+  List<String> labels = new ArrayList<>();
+
+  @Option(names = "--tsdb.wal.sync", defaultValue = "batch", paramLabel = "<batch|interval>",
+      description = {"When WAL appends are forced to disk. batch (default): fsync before answering each group of",
+          "concurrent requests; survives power loss, costs an fsync per group. interval: fsync every",
+          "--tsdb.wal.sync-interval; a machine crash can lose that much acknowledged data (a process",
+          "crash loses nothing either way)."})
+  String walSync;
+
+  @Option(names = "--tsdb.wal.sync-interval", defaultValue = "1s", paramLabel = "<duration>",
+      converter = Durations.class, description = "fsync interval with --tsdb.wal.sync=interval. Default: ${DEFAULT-VALUE}.")
+  Duration walSyncInterval;
+
+  @Option(names = "--tsdb.append-window", defaultValue = "1h", paramLabel = "<duration>", converter = Durations.class,
+      description = "Samples older than the tenant's newest sample minus this are rejected as too old (409). Default: ${DEFAULT-VALUE}.")
+  Duration appendWindow;
+
+  @Option(names = "--remote-write.max-request-bytes", defaultValue = "16MiB", paramLabel = "<size>", converter = ByteSizes.class,
+      description = "Largest compressed request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
+  int maxRequestBytes;
+
+  @Option(names = "--remote-write.max-decompressed-bytes", defaultValue = "32MiB", paramLabel = "<size>", converter = ByteSizes.class,
+      description = "Largest decompressed body, checked against the snappy header before decompressing (413). Default: ${DEFAULT-VALUE}.")
+  int maxDecompressedBytes;
+
+  @Option(names = "--receive.limits.max-label-names-per-series", defaultValue = "64", paramLabel = "<n>",
+      description = "Series with more labels are rejected (400). Default: ${DEFAULT-VALUE}.")
+  int maxLabelNames;
+
+  @Option(names = "--receive.limits.max-label-name-length", defaultValue = "1024", paramLabel = "<bytes>",
+      description = "Series with a longer label name are rejected (400). Default: ${DEFAULT-VALUE}.")
+  int maxLabelNameLength;
+
+  @Option(names = "--receive.limits.max-label-value-length", defaultValue = "4096", paramLabel = "<bytes>",
+      description = "Series with a longer label value are rejected (400). Default: ${DEFAULT-VALUE}.")
+  int maxLabelValueLength;
+
+  @Option(names = "--receive.limits.max-future", defaultValue = "10m", paramLabel = "<duration>", converter = Durations.class,
+      description = "Samples further than this ahead of the gateway's clock are rejected (400). Default: ${DEFAULT-VALUE}.")
+  Duration maxFuture;
+
+  @Option(names = "--remote-write.ring-size", defaultValue = "1024", paramLabel = "<n>",
+      description = "Requests that may wait for the WAL writer; when full, writes get 503. Power of two. Default: ${DEFAULT-VALUE}.")
+  int ringSize;
+
+  @Option(names = "--remote-read.max-samples", defaultValue = "50000000", paramLabel = "<n>",
+      description = "Most samples one remote-read request may return (400 above). Default: ${DEFAULT-VALUE}.")
+  int remoteReadMaxSamples;
+
+  @Option(names = "--http.workers", defaultValue = "0", paramLabel = "<n>",
+      description = "Netty event-loop threads; 0 = number of cores. Default: ${DEFAULT-VALUE}.")
+  int workers;
+
+  @Option(names = "--log.level", defaultValue = "info", paramLabel = "<level>",
+      description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
+  String logLevel;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.setLevel(logLevel);
+    GatewayConfig config = config();
+    try (ReceiveServer server = ReceiveServer.start(config)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+      server.awaitTermination();
+    }
+    return 0;
+  }
+
+  GatewayConfig config() {
+    WalSyncMode mode;
+    switch (walSync) {
+      case "batch": mode = WalSyncMode.BATCH; break;
+      case "interval": mode = WalSyncMode.INTERVAL; break;
+      default: throw new IllegalArgumentException("--tsdb.wal.sync must be batch or interval, not \"" + walSync + "\"");
+    }
+    if (TenantId.problem(defaultTenant) != null) {
+      throw new IllegalArgumentException("--receive.default-tenant-id: " + TenantId.problem(defaultTenant));
+    }
+    if (Integer.bitCount(ringSize) != 1) {
+      throw new IllegalArgumentException("--remote-write.ring-size must be a power of two, not " + ringSize);
+    }
+    Labels external = ExternalLabels.parse(labels);
+    DecodeLimits limits = new DecodeLimits(maxLabelNames, maxLabelNameLength, maxLabelValueLength,
+        maxFuture.toMillis(), maxDecompressedBytes);
+    return new GatewayConfig(remoteWriteAddress, httpAddress,
+        new TsdbOptions(tsdbPath, new WalOptions(mode, walSyncInterval), appendWindow.toMillis()),
+        new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
+        external, ringSize, remoteReadMaxSamples,
+        workers > 0 ? workers : Runtime.getRuntime().availableProcessors());
+  }
+}

@@ -1,0 +1,156 @@
+package io.rwgateway.gateway;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.ingest.BoundedAggregator;
+import io.rwgateway.ingest.IngestMetrics;
+import io.rwgateway.ingest.RemoteWriteHandler;
+import io.rwgateway.ingest.WriteRing;
+import io.rwgateway.queryapi.PrometheusApi;
+import io.rwgateway.tsdb.TenantDb;
+import io.rwgateway.tsdb.Tsdb;
+import io.rwgateway.wal.WalSyncMode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running {@code gateway receive}: the HTTP port first (health and metrics answer during WAL
+ * replay), then replay, then the WAL writer and the remote-write port, then ready.
+ * Closing reverses it: stop taking writes, drain the WAL writer, close the WALs.
+ */
+public final class ReceiveServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReceiveServer.class);
+
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final AtomicReference<PrometheusApi> api = new AtomicReference<>();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final NettyServer netty;
+  private final ThreadPoolExecutor apiExecutor;
+  private Channel httpChannel;
+  private Channel remoteWriteChannel;
+  private Tsdb tsdb;
+  private WriteRing ring;
+
+  private ReceiveServer(GatewayConfig config) {
+    this.netty = new NettyServer(config.workerThreads());
+    this.apiExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
+      Thread t = new Thread(r, "api");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static ReceiveServer start(GatewayConfig config) throws IOException, InterruptedException {
+    ReceiveServer s = new ReceiveServer(config);
+    try {
+      s.run(config);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  private void run(GatewayConfig config) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    JvmMetrics.builder().register(registry);
+    HttpRouter router = new HttpRouter(registry, ready::get, api::get, apiExecutor);
+    httpChannel = netty.bind(config.httpAddress(), ch -> ch.pipeline()
+        .addLast(new HttpServerCodec())
+        .addLast(new BoundedAggregator(8 << 20, "HTTP API request limit"))
+        .addLast(router));
+    log.info("HTTP server listening address={} transport={}", httpAddress(), netty.transport());
+
+    tsdb = Tsdb.open(config.tsdb(), registry);
+    api.set(new PrometheusApi(this::querier, config.remoteWrite().tenantHeader(), config.remoteWrite().defaultTenant(),
+        Clock.systemUTC(), config.remoteReadMaxSamples()));
+
+    boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
+    ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
+    IngestMetrics ingestMetrics = new IngestMetrics(registry);
+    RemoteWriteHandler handler = new RemoteWriteHandler(config.remoteWrite(), ring, ready::get, Clock.systemUTC(), ingestMetrics);
+    int maxBody = config.remoteWrite().maxRequestBytes();
+    remoteWriteChannel = netty.bind(config.remoteWriteAddress(), ch -> ch.pipeline()
+        .addLast(new HttpServerCodec())
+        .addLast(new BoundedAggregator(maxBody, "--remote-write.max-request-bytes"))
+        .addLast(handler));
+    ready.set(true);
+    log.info("ready remote_write_address={} http_address={} tsdb_path={} wal_sync={} external_labels={} startup_seconds={}",
+        remoteWriteAddress(), httpAddress(), config.tsdb().path().toAbsolutePath(),
+        config.tsdb().wal().syncMode().name().toLowerCase(java.util.Locale.ROOT), config.externalLabels(),
+        String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9));
+  }
+
+  private io.rwgateway.tsdb.Querier querier(String tenant) {
+    TenantDb db = tsdb.existingTenant(tenant);
+    return db == null ? null : db.querier();
+  }
+
+  public InetSocketAddress httpAddress() {
+    return (InetSocketAddress) httpChannel.localAddress();
+  }
+
+  public InetSocketAddress remoteWriteAddress() {
+    return (InetSocketAddress) remoteWriteChannel.localAddress();
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  public boolean isReady() {
+    return ready.get();
+  }
+
+  void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      try {
+        terminated.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    log.info("shutting down");
+    ready.set(false);
+    try {
+      if (remoteWriteChannel != null) {
+        remoteWriteChannel.close().syncUninterruptibly();
+      }
+      if (ring != null) {
+        ring.close();
+      }
+      if (tsdb != null) {
+        tsdb.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("error while closing the TSDB", e);
+    } finally {
+      if (httpChannel != null) {
+        httpChannel.close().syncUninterruptibly();
+      }
+      apiExecutor.shutdownNow();
+      netty.close();
+      log.info("stopped");
+      terminated.countDown();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.rwgateway.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starting real processes for tests: a gateway in its own JVM, Prometheus, free ports. */
+final class ExternalProcess {
+  private ExternalProcess() {}
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The path of a binary on PATH; fails the test with a hint when it is missing. */
+  static String requireBinary(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    throw new AssertionError(name + " is not installed: `apt-get install -y prometheus` (.ci/run does this)");
+  }
+
+  /** A gateway in a new JVM with this JVM's classpath and Chronicle flags; output to {@code log}. */
+  static Process startGateway(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("--enable-native-access")
+          || a.startsWith("--sun-misc") || a.startsWith("-Dchronicle")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-Xmx512m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  static void waitReady(RemoteWriteClient client, Process p, Path log, long timeoutMs) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      if (!p.isAlive()) {
+        throw new AssertionError("gateway exited with " + p.exitValue() + ":\n" + Files.readString(log));
+      }
+      try {
+        if (client.get("/-/ready", java.util.Map.of()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("gateway not ready after " + timeoutMs + " ms:\n" + Files.readString(log));
+  }
+}

@@ -1,0 +1,116 @@
+package io.rwgateway.ingest;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.model.RejectReason;
+import io.rwgateway.tsdb.WriteBatch;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The remote-write endpoint's own metrics. Data points with fixed labels are resolved once, so
+ * counting a request does no label lookups.
+ */
+public final class IngestMetrics {
+  private final Counter requests;
+  private final ConcurrentHashMap<String, CounterDataPoint> requestsByCode = new ConcurrentHashMap<>();
+  private final CounterDataPoint[] received = new CounterDataPoint[4];
+  private final CounterDataPoint[] written = new CounterDataPoint[4];
+  private final CounterDataPoint[] rejected = new CounterDataPoint[RejectReason.values().length];
+  private final CounterDataPoint compressedBytes;
+  private final CounterDataPoint decompressedBytes;
+  private final CounterDataPoint createdTimestampsIgnored;
+  private final DistributionDataPoint duration;
+
+  public IngestMetrics(PrometheusRegistry registry) {
+    requests = Counter.builder()
+        .name("rwgateway_remote_write_requests_total")
+        .help("Remote-write requests answered, by protocol version and HTTP status code.")
+        .labelNames("version", "code")
+        .register(registry);
+    Counter receivedC = Counter.builder()
+        .name("rwgateway_remote_write_received_total")
+        .help("Items decoded from remote-write requests, by type (sample, histogram, exemplar, metadata).")
+        .labelNames("type")
+        .register(registry);
+    Counter writtenC = Counter.builder()
+        .name("rwgateway_remote_write_written_total")
+        .help("Items written to the WAL and head, by type.")
+        .labelNames("type")
+        .register(registry);
+    String[] types = {"sample", "histogram", "exemplar", "metadata"};
+    for (int i = 0; i < types.length; i++) {
+      received[i] = receivedC.labelValues(types[i]);
+      written[i] = writtenC.labelValues(types[i]);
+    }
+    Counter rejectedC = Counter.builder()
+        .name("rwgateway_remote_write_rejected_total")
+        .help("Samples, histograms and exemplars not written, by reason.")
+        .labelNames("reason")
+        .register(registry);
+    for (RejectReason r : RejectReason.values()) {
+      rejected[r.ordinal()] = rejectedC.labelValues(r.label());
+    }
+    Counter bytes = Counter.builder()
+        .name("rwgateway_remote_write_request_bytes_total")
+        .help("Bytes of remote-write request bodies, as received (compressed) and decompressed.")
+        .labelNames("stage")
+        .register(registry);
+    compressedBytes = bytes.labelValues("compressed");
+    decompressedBytes = bytes.labelValues("decompressed");
+    createdTimestampsIgnored = Counter.builder()
+        .name("rwgateway_remote_write_ignored_total")
+        .help("Fields accepted but not kept yet, by field (RW 2.0 created_timestamp).")
+        .labelNames("field")
+        .register(registry)
+        .labelValues("created_timestamp");
+    duration = Histogram.builder()
+        .name("rwgateway_remote_write_request_duration_seconds")
+        .help("Time from a complete request body to the answer, including the WAL append and sync.")
+        .register(registry);
+  }
+
+  public void answered(WriteProtocol protocol, int code) {
+    String key = (protocol == null ? "unknown" : protocol.name()) + code;
+    CounterDataPoint p = requestsByCode.get(key);
+    if (p == null) {
+      p = requestsByCode.computeIfAbsent(key, k -> requests.labelValues(
+          protocol == null ? "unknown" : protocol == WriteProtocol.V1 ? "1.0" : "2.0", Integer.toString(code)));
+    }
+    p.inc();
+  }
+
+  public void bytes(long compressed, long decompressed) {
+    compressedBytes.inc(compressed);
+    decompressedBytes.inc(decompressed);
+  }
+
+  public void createdTimestampsIgnored(long n) {
+    if (n > 0) {
+      createdTimestampsIgnored.inc(n);
+    }
+  }
+
+  public void duration(long nanos) {
+    duration.observe(nanos / 1e9);
+  }
+
+  /** Counts what a finished batch received, wrote and rejected. */
+  public void outcome(WriteBatch b) {
+    received[0].inc(b.sampleCount);
+    received[1].inc(b.histCount);
+    received[2].inc(b.exCount);
+    received[3].inc(b.metaCount);
+    written[0].inc(b.samplesWritten);
+    written[1].inc(b.histogramsWritten);
+    written[2].inc(b.exemplarsWritten);
+    written[3].inc(b.metadataWritten);
+    for (int i = 0; i < rejected.length; i++) {
+      if (b.rejected[i] > 0) {
+        rejected[i].inc(b.rejected[i]);
+      }
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package io.rwgateway.ingest;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.rwgateway.ingest.decode.DecodeException;
+import io.rwgateway.ingest.decode.RemoteWriteDecoder;
+import io.rwgateway.ingest.decode.SnappyBody;
+import io.rwgateway.model.TenantId;
+import io.rwgateway.tsdb.WriteBatch;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POST /api/v1/receive (and /api/v1/write): remote-write 1.0 and 2.0.
+ * <p>
+ * On the event loop: negotiate, decompress, decode into a pooled {@link WriteBatch}; then the batch
+ * goes through the {@link WriteRing} to the WAL writer, and the answer is written back on the
+ * channel's own event loop once the batch is in the WAL.
+ * <p>
+ * NOTE: the decoder and the batch pool are per event-loop thread, and a batch always returns to
+ * the loop that took it (the answer runs on the channel's loop), so neither needs locking.
+ */
+@ChannelHandler.Sharable
+public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(RemoteWriteHandler.class);
+  static final String SAMPLES_WRITTEN = "X-Prometheus-Remote-Write-Samples-Written";
+  static final String HISTOGRAMS_WRITTEN = "X-Prometheus-Remote-Write-Histograms-Written";
+  static final String EXEMPLARS_WRITTEN = "X-Prometheus-Remote-Write-Exemplars-Written";
+  private static final int POOL_MAX = 64;
+
+  private final RemoteWriteOptions options;
+  private final WriteRing ring;
+  private final BooleanSupplier ready;
+  private final Clock clock;
+  private final IngestMetrics metrics;
+  private final FastThreadLocal<RemoteWriteDecoder> decoders;
+  private final FastThreadLocal<ArrayDeque<WriteBatch>> pools = new FastThreadLocal<>() {
+    @Override
+    protected ArrayDeque<WriteBatch> initialValue() {
+      return new ArrayDeque<>();
+    }
+  };
+
+  public RemoteWriteHandler(RemoteWriteOptions options, WriteRing ring, BooleanSupplier ready, Clock clock,
+      IngestMetrics metrics) {
+    super(true);
+    this.options = options;
+    this.ring = ring;
+    this.ready = ready;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.decoders = new FastThreadLocal<>() {
+      @Override
+      protected RemoteWriteDecoder initialValue() {
+        return new RemoteWriteDecoder(options.limits());
+      }
+    };
+  }
+
+  public static boolean handles(String path) {
+    return path.equals("/api/v1/receive") || path.equals("/api/v1/write");
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    long start = System.nanoTime();
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    String path = new QueryStringDecoder(req.uri()).path();
+    if (!handles(path)) {
+      reply(ctx, null, keepAlive, start, HttpResponseStatus.NOT_FOUND, "not found: " + path
+          + " (remote write is served at /api/v1/receive and /api/v1/write)");
+      return;
+    }
+    if (!HttpMethod.POST.equals(req.method())) {
+      reply(ctx, null, keepAlive, start, HttpResponseStatus.METHOD_NOT_ALLOWED, "remote write needs POST");
+      return;
+    }
+    WriteProtocol protocol = WriteProtocol.of(req.headers());
+    if (protocol == null) {
+      reply(ctx, null, keepAlive, start, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported Content-Type \"" + req.headers().get(HttpHeaderNames.CONTENT_TYPE)
+              + "\": expected application/x-protobuf with proto=prometheus.WriteRequest or proto=io.prometheus.write.v2.Request");
+      return;
+    }
+    if (!WriteProtocol.encodingSupported(req.headers())) {
+      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported Content-Encoding \"" + req.headers().get(HttpHeaderNames.CONTENT_ENCODING)
+              + "\": only snappy is supported");
+      return;
+    }
+    String tenant = req.headers().get(options.tenantHeader());
+    if (tenant == null || tenant.isEmpty()) {
+      tenant = options.defaultTenant();
+    }
+    String tenantProblem = TenantId.problem(tenant);
+    if (tenantProblem != null) {
+      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.BAD_REQUEST, tenantProblem);
+      return;
+    }
+    if (!ready.getAsBoolean()) {
+      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "not ready: the WAL is being replayed; retry shortly");
+      return;
+    }
+    ByteBuf body = req.content();
+    int compressedBytes = body.readableBytes();
+    if (compressedBytes == 0) {
+      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.BAD_REQUEST, "empty request body");
+      return;
+    }
+    ArrayDeque<WriteBatch> pool = pools.get();
+    WriteBatch batch = pool.isEmpty() ? new WriteBatch() : pool.pop();
+    batch.reset();
+    batch.tenant = tenant;
+    RemoteWriteDecoder decoder = decoders.get();
+    ByteBuf pb = null;
+    try {
+      pb = SnappyBody.decompress(body, ctx.alloc(), options.limits().maxDecompressedBytes());
+      metrics.bytes(compressedBytes, pb.readableBytes());
+      long ignoredBefore = decoder.createdTimestampsIgnored();
+      if (protocol == WriteProtocol.V1) {
+        decoder.decodeV1(pb, batch, clock.millis());
+      } else {
+        decoder.decodeV2(pb, batch, clock.millis());
+      }
+      metrics.createdTimestampsIgnored(decoder.createdTimestampsIgnored() - ignoredBefore);
+    } catch (DecodeException e) {
+      recycle(pool, batch);
+      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.valueOf(e.status()), e.getMessage());
+      return;
+    } finally {
+      if (pb != null) {
+        pb.release();
+      }
+    }
+    Pending pending = new Pending(this, ctx, protocol, keepAlive, start, pool, batch);
+    if (batch.seriesCount == 0 && batch.metaCount == 0) {
+      pending.run(); // nothing for the WAL: every series was rejected while decoding, or none sent
+      return;
+    }
+    batch.attachment = pending;
+    // One request at a time per connection: keeps answers in order and pushes back on the sender.
+    ctx.channel().config().setAutoRead(false);
+    if (!ring.tryPublish(batch, RemoteWriteHandler::completed)) {
+      ctx.channel().config().setAutoRead(true);
+      recycle(pool, batch);
+      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "write queue is full; retry with backoff");
+    }
+  }
+
+  /** On the WAL writer thread: hand the answer back to the channel's event loop. */
+  private static void completed(WriteBatch batch) {
+    Pending p = (Pending) batch.attachment;
+    p.ctx.executor().execute(p);
+  }
+
+  private void finish(Pending p) {
+    WriteBatch b = p.batch;
+    metrics.outcome(b);
+    HttpResponseStatus status;
+    String message = null;
+    if (b.failure != null) {
+      status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+      message = "could not write to the WAL, retry: " + b.failure;
+    } else if (b.firstBadData != null) {
+      status = HttpResponseStatus.BAD_REQUEST;
+      message = RejectSummary.of(b, b.firstBadData);
+    } else if (b.firstConflict != null) {
+      status = HttpResponseStatus.CONFLICT;
+      message = RejectSummary.of(b, b.firstConflict);
+    } else {
+      status = HttpResponseStatus.NO_CONTENT;
+    }
+    FullHttpResponse r = Responses.text(status, message);
+    if (p.protocol == WriteProtocol.V2) {
+      r.headers().setInt(SAMPLES_WRITTEN, b.failure == null ? b.samplesWritten : 0);
+      r.headers().setInt(HISTOGRAMS_WRITTEN, b.failure == null ? b.histogramsWritten : 0);
+      r.headers().setInt(EXEMPLARS_WRITTEN, b.failure == null ? b.exemplarsWritten : 0);
+    }
+    recycle(p.pool, b);
+    p.ctx.channel().config().setAutoRead(true);
+    send(p.ctx, p.protocol, p.keepAlive, p.start, r);
+  }
+
+  private void reply(ChannelHandlerContext ctx, WriteProtocol protocol, boolean keepAlive, long start,
+      HttpResponseStatus status, String message) {
+    FullHttpResponse r = Responses.text(status, message);
+    if (protocol == WriteProtocol.V2) {
+      r.headers().setInt(SAMPLES_WRITTEN, 0);
+      r.headers().setInt(HISTOGRAMS_WRITTEN, 0);
+      r.headers().setInt(EXEMPLARS_WRITTEN, 0);
+    }
+    send(ctx, protocol, keepAlive, start, r);
+  }
+
+  private void send(ChannelHandlerContext ctx, WriteProtocol protocol, boolean keepAlive, long start, FullHttpResponse r) {
+    int code = r.status().code();
+    if (code >= 500) {
+      log.warn("remote write answered code={} msg=\"{}\"", code, r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+    } else if (code >= 400) {
+      log.debug("remote write answered code={} msg=\"{}\"", code, r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+    }
+    metrics.answered(protocol, code);
+    metrics.duration(System.nanoTime() - start);
+    Responses.send(ctx, r, keepAlive);
+  }
+
+  private static void recycle(ArrayDeque<WriteBatch> pool, WriteBatch b) {
+    b.attachment = null;
+    if (pool.size() < POOL_MAX) {
+      pool.push(b);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("remote-write connection error remote={}", ctx.channel().remoteAddress(), cause);
+    ctx.close();
+  }
+
+  /** A request waiting for the WAL; runs its answer on the channel's event loop. */
+  private static final class Pending implements Runnable {
+    final RemoteWriteHandler handler;
+    final ChannelHandlerContext ctx;
+    final WriteProtocol protocol;
+    final boolean keepAlive;
+    final long start;
+    final ArrayDeque<WriteBatch> pool;
+    final WriteBatch batch;
+
+    Pending(RemoteWriteHandler handler, ChannelHandlerContext ctx, WriteProtocol protocol, boolean keepAlive, long start,
+        ArrayDeque<WriteBatch> pool, WriteBatch batch) {
+      this.handler = handler;
+      this.ctx = ctx;
+      this.protocol = protocol;
+      this.keepAlive = keepAlive;
+      this.start = start;
+      this.pool = pool;
+      this.batch = batch;
+    }
+
+    @Override
+    public void run() {
+      handler.finish(this);
+    }
+  }
+}

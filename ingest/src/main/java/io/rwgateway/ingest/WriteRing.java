@@ -1,0 +1,158 @@
+package io.rwgateway.ingest;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.tsdb.TenantDb;
+import io.rwgateway.tsdb.Tsdb;
+import io.rwgateway.tsdb.WriteBatch;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import com.lmax.disruptor.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hand-off from the Netty event loops to the single WAL writer thread.
+ * <p>
+ * NOTE: requests that arrive while the writer is busy pile up in the ring and are then taken as
+ * one group: each is validated and appended to its tenant's WAL, then every touched WAL is synced
+ * once, then all of them are answered. Many concurrent requests thus share one fsync (group
+ * commit), and the head sees appends in exactly WAL order, which replay relies on.
+ */
+public final class WriteRing implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WriteRing.class);
+
+  /** A ring slot. */
+  static final class Slot {
+    WriteBatch batch;
+    WriteCompletion completion;
+  }
+
+  private static final EventTranslatorTwoArg<Slot, WriteBatch, WriteCompletion> PUBLISH =
+      (slot, seq, batch, completion) -> {
+        slot.batch = batch;
+        slot.completion = completion;
+      };
+
+  private final Disruptor<Slot> disruptor;
+  private final RingBuffer<Slot> ring;
+
+  public WriteRing(Tsdb tsdb, int size, boolean syncEachGroup, PrometheusRegistry registry) {
+    Histogram groupSize = Histogram.builder()
+        .name("rwgateway_wal_group_commit_requests")
+        .help("Requests committed together by one WAL sync (group commit).")
+        .classicOnly()
+        .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256)
+        .register(registry);
+    Histogram syncSeconds = Histogram.builder()
+        .name("rwgateway_wal_sync_duration_seconds")
+        .help("Time to force a group of WAL appends to disk (batch sync mode).")
+        .register(registry);
+    this.disruptor = new Disruptor<>(Slot::new, size, r -> {
+      Thread t = new Thread(r, "wal-writer");
+      t.setDaemon(true);
+      return t;
+    }, ProducerType.MULTI, new BlockingWaitStrategy());
+    disruptor.handleEventsWith(new Writer(tsdb, syncEachGroup, groupSize, syncSeconds));
+    this.ring = disruptor.start();
+  }
+
+  /** Queues a batch for the WAL writer; false when the ring is full (answer 503). */
+  public boolean tryPublish(WriteBatch batch, WriteCompletion completion) {
+    return ring.tryPublishEvent(PUBLISH, batch, completion);
+  }
+
+  /** Waits until every published batch has been written and answered, then stops the writer. */
+  @Override
+  public void close() {
+    try {
+      disruptor.shutdown(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      log.warn("WAL writer did not drain within 30s; halting it");
+      disruptor.halt();
+    }
+  }
+
+  /** Runs on the WAL writer thread. */
+  private static final class Writer implements EventHandler<Slot> {
+    private final Tsdb tsdb;
+    private final boolean syncEachGroup;
+    private final Histogram groupSize;
+    private final Histogram syncSeconds;
+    private final List<WriteBatch> pendingBatches = new ArrayList<>();
+    private final List<WriteCompletion> pendingCompletions = new ArrayList<>();
+    private final List<TenantDb> pendingTenants = new ArrayList<>();
+    private final List<TenantDb> touched = new ArrayList<>();
+
+    Writer(Tsdb tsdb, boolean syncEachGroup, Histogram groupSize, Histogram syncSeconds) {
+      this.tsdb = tsdb;
+      this.syncEachGroup = syncEachGroup;
+      this.groupSize = groupSize;
+      this.syncSeconds = syncSeconds;
+    }
+
+    @Override
+    public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
+      WriteBatch batch = slot.batch;
+      WriteCompletion completion = slot.completion;
+      slot.batch = null;
+      slot.completion = null;
+      TenantDb db = null;
+      try {
+        db = tsdb.tenant(batch.tenant);
+        db.append(batch);
+        if (!touched.contains(db)) {
+          touched.add(db);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.error("WAL append failed tenant={}", batch.tenant, e);
+        batch.failure = e;
+      }
+      pendingBatches.add(batch);
+      pendingCompletions.add(completion);
+      pendingTenants.add(db);
+      if (endOfBatch) {
+        flush();
+      }
+    }
+
+    private void flush() {
+      if (syncEachGroup) {
+        for (TenantDb db : touched) {
+          long t0 = System.nanoTime();
+          try {
+            db.sync();
+          } catch (IOException | RuntimeException e) {
+            log.error("WAL sync failed tenant={}", db.tenant(), e);
+            for (int i = 0; i < pendingBatches.size(); i++) {
+              if (pendingTenants.get(i) == db && pendingBatches.get(i).failure == null) {
+                pendingBatches.get(i).failure = e;
+              }
+            }
+          }
+          syncSeconds.observe((System.nanoTime() - t0) / 1e9);
+        }
+      }
+      groupSize.observe(pendingBatches.size());
+      for (int i = 0; i < pendingBatches.size(); i++) {
+        try {
+          pendingCompletions.get(i).completed(pendingBatches.get(i));
+        } catch (RuntimeException e) {
+          log.error("write completion failed", e);
+        }
+      }
+      pendingBatches.clear();
+      pendingCompletions.clear();
+      pendingTenants.clear();
+      touched.clear();
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.rwgateway.ingest.decode;
+
+/**
+ * Per-request validation limits of the remote-write decoder. Each maps to one command-line flag;
+ * the flag is named in the rejection message so that an operator knows which knob to turn.
+ *
+ * @param maxLabelNamesPerSeries  --receive.limits.max-label-names-per-series
+ * @param maxLabelNameLength      --receive.limits.max-label-name-length (bytes of UTF-8)
+ * @param maxLabelValueLength     --receive.limits.max-label-value-length (bytes of UTF-8)
+ * @param maxFutureMillis         --receive.limits.max-future: how far past "now" a timestamp may be
+ * @param maxDecompressedBytes    --remote-write.max-decompressed-bytes: 413 above this
+ */
+public record DecodeLimits(int maxLabelNamesPerSeries, int maxLabelNameLength, int maxLabelValueLength,
+    long maxFutureMillis, int maxDecompressedBytes) {
+
+  public static final String FLAG_MAX_LABEL_NAMES = "--receive.limits.max-label-names-per-series";
+  public static final String FLAG_MAX_NAME_LENGTH = "--receive.limits.max-label-name-length";
+  public static final String FLAG_MAX_VALUE_LENGTH = "--receive.limits.max-label-value-length";
+  public static final String FLAG_MAX_FUTURE = "--receive.limits.max-future";
+  public static final String FLAG_MAX_DECOMPRESSED = "--remote-write.max-decompressed-bytes";
+
+  public DecodeLimits {
+    if (maxLabelNamesPerSeries < 1 || maxLabelNameLength < 1 || maxLabelValueLength < 1
+        || maxFutureMillis < 0 || maxDecompressedBytes < 0) {
+      throw new IllegalArgumentException("decode limits must be positive: " + maxLabelNamesPerSeries + ", "
+          + maxLabelNameLength + ", " + maxLabelValueLength + ", " + maxFutureMillis + ", " + maxDecompressedBytes);
+    }
+  }
+
+  /** 64 label names, 1024-byte names, 4096-byte values, 10 minutes into the future, 32 MiB bodies. */
+  public static DecodeLimits defaults() {
+    return new DecodeLimits(64, 1024, 4096, 10 * 60 * 1000L, 32 * 1024 * 1024);
+  }
+}

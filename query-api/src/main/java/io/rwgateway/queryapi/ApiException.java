@@ -1,0 +1,45 @@
+package io.rwgateway.queryapi;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * A request the API answers with an error. The {@code errorType} and status pair is Prometheus'
+ * ({@code bad_data} is 400, {@code internal} 500); the HTTP layer decides on these fields only.
+ */
+final class ApiException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  static final String BAD_DATA = "bad_data";
+  static final String INTERNAL = "internal";
+
+  private final String errorType;
+  private final transient HttpResponseStatus status;
+
+  private ApiException(String errorType, HttpResponseStatus status, String message) {
+    // NOTE: no stack trace: these are answers to clients, not faults of ours.
+    super(message, null, false, false);
+    this.errorType = errorType;
+    this.status = status;
+  }
+
+  static ApiException badData(String message) {
+    return new ApiException(BAD_DATA, HttpResponseStatus.BAD_REQUEST, message);
+  }
+
+  /** Prometheus' wrapping for a parameter that failed to parse. */
+  static ApiException invalidParam(String param, String message) {
+    return badData("invalid parameter \"" + param + "\": " + message);
+  }
+
+  static ApiException internal(String message) {
+    return new ApiException(INTERNAL, HttpResponseStatus.INTERNAL_SERVER_ERROR, message);
+  }
+
+  String errorType() {
+    return errorType;
+  }
+
+  HttpResponseStatus status() {
+    return status;
+  }
+}

@@ -1,0 +1,258 @@
+package io.rwgateway.queryapi;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.rwgateway.model.Labels;
+import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.Querier;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read side of the Prometheus HTTP API over a tenant's {@link Querier}:
+ * {@code /api/v1/series}, {@code /api/v1/labels}, {@code /api/v1/label/<name>/values}
+ * (GET, or POST with a form body) and {@code /api/v1/read} (remote read, POST).
+ * <p>
+ * Stateless and thread-safe: the server may call {@link #handle} from any event loop or worker.
+ * The tenant is the value of the tenant header, or the default tenant when the header is absent.
+ */
+public final class PrometheusApi {
+  private static final Logger log = LoggerFactory.getLogger(PrometheusApi.class);
+
+  static final String SERIES = "/api/v1/series";
+  static final String LABELS = "/api/v1/labels";
+  static final String READ = "/api/v1/read";
+  static final String LABEL_PREFIX = "/api/v1/label/";
+  static final String VALUES_SUFFIX = "/values";
+  static final String TRUNCATED = "results truncated due to limit";
+  private static final int MAX_QUERY_PARAMS = 10_000;
+  private static final long SLOW_MILLIS = 10_000;
+
+  private final Function<String, Querier> querierForTenant;
+  private final String tenantHeader;
+  private final String defaultTenant;
+  private final Clock clock;
+  private final RemoteRead remoteRead;
+
+  /**
+   * @param querierForTenant the tenant's querier, or null when the tenant has no data
+   * @param tenantHeader the header naming the tenant (matched case-insensitively)
+   * @param defaultTenant the tenant of requests without the header
+   * @param clock times requests for the slow-request log
+   * @param maxRemoteReadSamples most samples (floats plus histograms) one remote read may return; 0 for no limit
+   */
+  public PrometheusApi(Function<String, Querier> querierForTenant, String tenantHeader, String defaultTenant,
+      Clock clock, int maxRemoteReadSamples) {
+    this.querierForTenant = Objects.requireNonNull(querierForTenant, "querierForTenant");
+    this.tenantHeader = Objects.requireNonNull(tenantHeader, "tenantHeader");
+    this.defaultTenant = Objects.requireNonNull(defaultTenant, "defaultTenant");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.remoteRead = new RemoteRead(maxRemoteReadSamples);
+  }
+
+  /**
+   * Answers {@code req} when its path is one of this API's endpoints, else returns null. The
+   * caller keeps ownership of {@code req}; the response is new and the caller sends (and so
+   * releases) it.
+   */
+  public FullHttpResponse handle(FullHttpRequest req) {
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, MAX_QUERY_PARAMS, true);
+    String path = uri.rawPath();
+    Endpoint endpoint;
+    String labelName = null;
+    if (path.equals(SERIES)) {
+      endpoint = Endpoint.SERIES;
+    } else if (path.equals(LABELS)) {
+      endpoint = Endpoint.LABELS;
+    } else if (path.equals(READ)) {
+      endpoint = Endpoint.READ;
+    } else if (path.startsWith(LABEL_PREFIX) && path.endsWith(VALUES_SUFFIX)
+        && path.length() >= LABEL_PREFIX.length() + VALUES_SUFFIX.length()
+        && path.indexOf('/', LABEL_PREFIX.length()) == path.length() - VALUES_SUFFIX.length()) {
+      endpoint = Endpoint.LABEL_VALUES;
+      labelName = path.substring(LABEL_PREFIX.length(), path.length() - VALUES_SUFFIX.length());
+    } else {
+      return null;
+    }
+    HttpMethod method = req.method();
+    boolean post = method.equals(HttpMethod.POST);
+    if (!post && (endpoint == Endpoint.READ || !method.equals(HttpMethod.GET))) {
+      return methodNotAllowed(endpoint == Endpoint.READ ? "POST" : "GET, POST");
+    }
+    long began = clock.millis();
+    try {
+      return dispatch(endpoint, req, uri, labelName);
+    } finally {
+      long took = clock.millis() - began;
+      if (took >= SLOW_MILLIS) {
+        log.warn("slow query API request {} {} took {} ms", method, path, took);
+      }
+    }
+  }
+
+  private FullHttpResponse dispatch(Endpoint endpoint, FullHttpRequest req, QueryStringDecoder uri, String rawLabelName) {
+    String tenant = req.headers().get(tenantHeader);
+    if (tenant == null || tenant.isEmpty()) {
+      tenant = defaultTenant;
+    }
+    if (!io.rwgateway.model.TenantId.isValid(tenant)) {
+      String msg = "invalid tenant id in header " + tenantHeader + ": must be 1-" + io.rwgateway.model.TenantId.MAX_LENGTH
+          + " of [A-Za-z0-9._-] and not \".\" or \"..\"";
+      return endpoint == Endpoint.READ
+          ? RemoteRead.text(HttpResponseStatus.BAD_REQUEST, msg)
+          : JsonResponses.error(ApiException.badData(msg));
+    }
+    try {
+      if (endpoint == Endpoint.READ) {
+        return remoteRead.handle(req, querierForTenant.apply(tenant));
+      }
+      FormParams params = FormParams.of(req, uri);
+      switch (endpoint) {
+        case SERIES: return series(params, tenant);
+        case LABELS: return labels(params, tenant);
+        default: return labelValues(rawLabelName, params, tenant);
+      }
+    } catch (ApiException e) {
+      return JsonResponses.error(e);
+    } catch (RuntimeException e) {
+      // NOTE: a querier failure is our fault, not the client's: 500, and logged with its cause.
+      log.warn("query API request for tenant {} failed", tenant, e);
+      String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return endpoint == Endpoint.READ
+          ? RemoteRead.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, msg)
+          : JsonResponses.error(ApiException.internal(msg));
+    }
+  }
+
+  private FullHttpResponse series(FormParams params, String tenant) {
+    List<String> match = params.all("match[]");
+    if (match.isEmpty()) {
+      throw ApiException.badData("no match[] parameter provided");
+    }
+    int limit = limit(params);
+    long start = time(params, "start", Long.MIN_VALUE);
+    long end = time(params, "end", Long.MAX_VALUE);
+    List<Matcher[]> selectors = selectors(match);
+    Querier q = querierForTenant.apply(tenant);
+    List<Labels> result = q == null ? List.of() : q.series(selectors, start, end);
+    List<String> warnings = new ArrayList<>(1);
+    List<Labels> out = truncate(result, limit, warnings);
+    return JsonResponses.success(g -> {
+      g.writeStartArray();
+      for (Labels l : out) {
+        JsonResponses.writeLabels(g, l);
+      }
+      g.writeEndArray();
+    }, warnings);
+  }
+
+  private FullHttpResponse labels(FormParams params, String tenant) {
+    int limit = limit(params);
+    long start = time(params, "start", Long.MIN_VALUE);
+    long end = time(params, "end", Long.MAX_VALUE);
+    List<Matcher[]> selectors = selectors(params.all("match[]"));
+    Querier q = querierForTenant.apply(tenant);
+    List<String> names = q == null ? List.of() : q.labelNames(selectors, start, end);
+    List<String> warnings = new ArrayList<>(1);
+    List<String> out = truncate(names, limit, warnings);
+    return JsonResponses.success(g -> JsonResponses.writeStrings(g, out), warnings);
+  }
+
+  private FullHttpResponse labelValues(String rawName, FormParams params, String tenant) {
+    String name = LabelNamePath.unescape(LabelNamePath.decodeSegment(rawName));
+    // Prometheus 3 accepts any non-empty UTF-8 label name; Java strings are always UTF-16 text.
+    if (name.isEmpty()) {
+      throw ApiException.badData("invalid label name: \"" + name + "\"");
+    }
+    int limit = limit(params);
+    long start = time(params, "start", Long.MIN_VALUE);
+    long end = time(params, "end", Long.MAX_VALUE);
+    List<Matcher[]> selectors = selectors(params.all("match[]"));
+    Querier q = querierForTenant.apply(tenant);
+    List<String> values = q == null ? List.of() : q.labelValues(name, selectors, start, end);
+    List<String> warnings = new ArrayList<>(1);
+    List<String> out = truncate(values, limit, warnings);
+    return JsonResponses.success(g -> JsonResponses.writeStrings(g, out), warnings);
+  }
+
+  /** Parses every {@code match[]}; each must parse and hold a matcher not matching "". */
+  static List<Matcher[]> selectors(List<String> match) {
+    List<Matcher[]> out = new ArrayList<>(match.size());
+    for (String s : match) {
+      Matcher[] m;
+      try {
+        m = SeriesSelectorParser.parse(s);
+      } catch (SelectorParseException e) {
+        throw ApiException.invalidParam("match[]", e.getMessage());
+      }
+      if (!SeriesSelectorParser.hasNonEmptyMatcher(m)) {
+        throw ApiException.invalidParam("match[]", "match[] must contain at least one non-empty matcher");
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  static long time(FormParams params, String name, long dflt) {
+    String v = params.first(name);
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      return PromTime.parseMillis(v);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidParam(name, "invalid time value for '" + name + "': " + e.getMessage());
+    }
+  }
+
+  /** Prometheus' {@code limit}: absent or 0 is no limit. */
+  static int limit(FormParams params) {
+    String v = params.first("limit");
+    if (v.isEmpty()) {
+      return 0;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw ApiException.invalidParam("limit", "strconv.Atoi: parsing \"" + v + "\": invalid syntax");
+    }
+    if (n < 0) {
+      throw ApiException.invalidParam("limit", "limit must be non-negative");
+    }
+    return n;
+  }
+
+  private static <T> List<T> truncate(List<T> all, int limit, List<String> warnings) {
+    if (limit > 0 && all.size() > limit) {
+      warnings.add(TRUNCATED);
+      return all.subList(0, limit);
+    }
+    return all;
+  }
+
+  private static FullHttpResponse methodNotAllowed(String allow) {
+    byte[] body = "Method Not Allowed\n".getBytes(StandardCharsets.US_ASCII);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.METHOD_NOT_ALLOWED,
+        Unpooled.wrappedBuffer(body));
+    res.headers().set(HttpHeaderNames.ALLOW, allow);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return res;
+  }
+
+  private enum Endpoint { SERIES, LABELS, LABEL_VALUES, READ }
+}

@@ -1,0 +1,188 @@
+package io.rwgateway.queryapi;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.rwgateway.model.Matcher;
+import io.rwgateway.proto.prompb.Histogram;
+import io.rwgateway.proto.prompb.Label;
+import io.rwgateway.proto.prompb.LabelMatcher;
+import io.rwgateway.proto.prompb.Query;
+import io.rwgateway.proto.prompb.QueryResult;
+import io.rwgateway.proto.prompb.ReadRequest;
+import io.rwgateway.proto.prompb.ReadResponse;
+import io.rwgateway.proto.prompb.Sample;
+import io.rwgateway.proto.prompb.TimeSeries;
+import io.rwgateway.tsdb.Querier;
+import io.rwgateway.tsdb.SeriesData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.PatternSyntaxException;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Prometheus remote read with the SAMPLES response type: a snappy-compressed
+ * {@code prometheus.ReadRequest} in, a snappy-compressed {@code prometheus.ReadResponse} out with
+ * one {@code QueryResult} per query, in order. Errors are plain text, as Prometheus answers them.
+ * <p>
+ * NOTE: generated protobuf classes are fine here: remote read is a rare, bulk call, not the
+ * per-sample ingest path.
+ */
+final class RemoteRead {
+  /** Bound on the decompressed request, so a tiny body cannot claim gigabytes. */
+  static final int MAX_DECODED_BYTES = 32 << 20;
+
+  private final int maxSamples;
+
+  /** {@code maxSamples <= 0} means no limit. */
+  RemoteRead(int maxSamples) {
+    this.maxSamples = maxSamples;
+  }
+
+  /** Answers one request; {@code querier} is null for a tenant without data. */
+  FullHttpResponse handle(FullHttpRequest req, Querier querier) {
+    ReadRequest request;
+    try {
+      request = decode(ByteBufUtil.getBytes(req.content()));
+    } catch (ApiException e) {
+      return text(e.status(), e.getMessage());
+    }
+    if (request.getAcceptedResponseTypesCount() > 0
+        && !request.getAcceptedResponseTypesValueList().contains(ReadRequest.ResponseType.SAMPLES_VALUE)) {
+      return text(HttpResponseStatus.BAD_REQUEST,
+          "remote read: only the SAMPLES response type is supported, the request accepts "
+              + request.getAcceptedResponseTypesList());
+    }
+    ReadResponse.Builder response = ReadResponse.newBuilder();
+    long total = 0;
+    for (Query query : request.getQueriesList()) {
+      Matcher[] matchers;
+      try {
+        matchers = matchers(query);
+      } catch (ApiException e) {
+        return text(e.status(), e.getMessage());
+      }
+      List<SeriesData> series = querier == null
+          ? List.of()
+          : querier.select(matchers, query.getStartTimestampMs(), query.getEndTimestampMs());
+      for (SeriesData sd : series) {
+        total += sd.sampleCount() + sd.histT().length;
+      }
+      // Checked before building anything, so an over-limit read costs no response memory.
+      if (maxSamples > 0 && total > maxSamples) {
+        return text(HttpResponseStatus.BAD_REQUEST,
+            "remote read: number of samples exceeds limit of " + maxSamples + " (set by the gateway's remote-read sample limit)");
+      }
+      QueryResult.Builder result = QueryResult.newBuilder();
+      for (SeriesData sd : series) {
+        try {
+          result.addTimeseries(toTimeSeries(sd));
+        } catch (InvalidProtocolBufferException e) {
+          return text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+              "remote read: stored histogram of " + sd.labels() + " does not parse: " + e.getMessage());
+        }
+      }
+      response.addResults(result);
+    }
+    try {
+      byte[] body = Snappy.compress(response.build().toByteArray());
+      FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-protobuf");
+      res.headers().set(HttpHeaderNames.CONTENT_ENCODING, "snappy");
+      res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      return res;
+    } catch (IOException e) {
+      return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "remote read: compressing the response failed: " + e.getMessage());
+    }
+  }
+
+  static ReadRequest decode(byte[] body) {
+    byte[] raw;
+    try {
+      if (!Snappy.isValidCompressedBuffer(body)) {
+        throw ApiException.badData("remote read: request body is not snappy-compressed (block format)");
+      }
+      int size = Snappy.uncompressedLength(body);
+      if (size < 0 || size > MAX_DECODED_BYTES) {
+        throw ApiException.badData("remote read: decompressed request of " + size + " bytes exceeds " + MAX_DECODED_BYTES);
+      }
+      raw = Snappy.uncompress(body);
+    } catch (IOException e) {
+      throw ApiException.badData("remote read: request body is not snappy-compressed: " + oneLine(e.getMessage()));
+    }
+    try {
+      return ReadRequest.parseFrom(raw);
+    } catch (InvalidProtocolBufferException e) {
+      throw ApiException.badData("remote read: request body is not a prometheus.ReadRequest: " + oneLine(e.getMessage()));
+    }
+  }
+
+  static Matcher[] matchers(Query query) {
+    Matcher[] out = new Matcher[query.getMatchersCount()];
+    for (int i = 0; i < out.length; i++) {
+      LabelMatcher m = query.getMatchers(i);
+      Matcher.Type type;
+      switch (m.getType()) {
+        case EQ: type = Matcher.Type.EQ; break;
+        case NEQ: type = Matcher.Type.NEQ; break;
+        case RE: type = Matcher.Type.RE; break;
+        case NRE: type = Matcher.Type.NRE; break;
+        default: throw ApiException.badData("remote read: unknown matcher type " + m.getTypeValue());
+      }
+      try {
+        out[i] = new Matcher(type, m.getName(), m.getValue());
+      } catch (PatternSyntaxException e) {
+        throw ApiException.badData("remote read: invalid regular expression in matcher for \"" + m.getName() + "\": " + e.getDescription());
+      }
+    }
+    return out;
+  }
+
+  static TimeSeries toTimeSeries(SeriesData sd) throws InvalidProtocolBufferException {
+    TimeSeries.Builder ts = TimeSeries.newBuilder();
+    io.rwgateway.model.Labels labels = sd.labels();
+    for (int i = 0; i < labels.size(); i++) {
+      ts.addLabels(Label.newBuilder().setName(labels.name(i)).setValue(labels.value(i)));
+    }
+    long[] t = sd.sampleT();
+    double[] v = sd.sampleV();
+    for (int i = 0; i < t.length; i++) {
+      // protobuf writes doubles by their raw bits, so NaN payloads (stale markers) survive.
+      ts.addSamples(Sample.newBuilder().setTimestamp(t[i]).setValue(v[i]));
+    }
+    long[] ht = sd.histT();
+    byte[][] hs = sd.histograms();
+    for (int i = 0; i < ht.length; i++) {
+      Histogram h = Histogram.parseFrom(hs[i]);
+      if (h.getTimestamp() != ht[i]) {
+        h = h.toBuilder().setTimestamp(ht[i]).build();
+      }
+      ts.addHistograms(h);
+    }
+    return ts.build();
+  }
+
+  static FullHttpResponse text(HttpResponseStatus status, String message) {
+    byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return res;
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) {
+      return "malformed";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,65 @@
+package io.rwgateway.tsdb;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The TSDB's metrics, registered once per {@link Tsdb}. Per-tenant data points are looked up once
+ * when a tenant opens and cached in {@link Tenant}, so appends do no label lookups.
+ */
+final class TsdbMetrics {
+  private final Gauge headSeries;
+  private final Counter appended;
+  private final Histogram walAppendSeconds;
+  private final Gauge replaySeconds;
+  private final Counter corruptRecords;
+
+  TsdbMetrics(PrometheusRegistry registry) {
+    headSeries = Gauge.builder().name("rwgateway_head_series")
+        .help("Series in the tenant's head").labelNames("tenant").register(registry);
+    appended = Counter.builder().name("rwgateway_head_samples_appended_total")
+        .help("Samples, histograms and exemplars appended to the head (idempotent resends included)")
+        .labelNames("tenant", "type").register(registry);
+    walAppendSeconds = Histogram.builder().name("rwgateway_wal_append_duration_seconds")
+        .help("Time to append one record to a tenant's WAL (not including sync)")
+        .classicOnly()
+        .classicUpperBounds(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+            0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+        .register(registry);
+    replaySeconds = Gauge.builder().name("rwgateway_wal_replay_duration_seconds")
+        .help("Time the last WAL replay of the tenant took").labelNames("tenant").register(registry);
+    corruptRecords = Counter.builder().name("rwgateway_wal_corrupt_records_total")
+        .help("WAL records skipped as corrupt during replay").labelNames("tenant").register(registry);
+  }
+
+  Tenant tenant(String tenant) {
+    return new Tenant(tenant);
+  }
+
+  /** One tenant's cached data points. */
+  final class Tenant {
+    final GaugeDataPoint series;
+    final CounterDataPoint floats;
+    final CounterDataPoint histograms;
+    final CounterDataPoint exemplars;
+    final GaugeDataPoint replaySeconds;
+    final CounterDataPoint corruptRecords;
+
+    private Tenant(String tenant) {
+      series = headSeries.labelValues(tenant);
+      floats = appended.labelValues(tenant, "float");
+      histograms = appended.labelValues(tenant, "histogram");
+      exemplars = appended.labelValues(tenant, "exemplar");
+      replaySeconds = TsdbMetrics.this.replaySeconds.labelValues(tenant);
+      corruptRecords = TsdbMetrics.this.corruptRecords.labelValues(tenant);
+    }
+
+    void walAppend(long nanos) {
+      walAppendSeconds.observe(nanos / 1e9);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.rwgateway.tsdb.chunk;
+
+import io.rwgateway.model.Varint;
+import java.util.Arrays;
+
+/**
+ * The open (appendable) XOR chunk of a series: its bytes plus the appender state. The encoding is
+ * Prometheus' {@code EncXOR}, bit for bit; see docs/format/xor-chunk.md.
+ * <p>
+ * NOTE: reset in place when the chunk is cut, so cutting a chunk costs one byte array (the next
+ * chunk's buffer) and nothing per sample; the finished bytes are kept as a plain {@code byte[]}.
+ * The head's series class extends this one, so a series and its open chunk are one object (one
+ * header less, and one dependent cache miss less per append, than a series pointing to a chunk).
+ * <p>
+ * Not thread-safe: the owner guards it (see {@code MemSeries}).
+ */
+public class XorChunk {
+  /** Samples per chunk before the head cuts a new one, as Prometheus' head targets. */
+  public static final int MAX_SAMPLES = 120;
+  /**
+   * Bytes of slack a finished chunk may keep before it is trimmed (Prometheus' Compact uses 32);
+   * we also allow an eighth of the chunk on top, which saves a copy for most chunks.
+   */
+  private static final int TRIM_THRESHOLD = 32;
+  private static final int HEADER_BITS = 16;
+  private static final int NO_WINDOW = 0xff;
+
+  private byte[] buf;
+  private int bitPos = HEADER_BITS;
+  private int count;
+  private long t;
+  private long vBits;
+  private long tDelta;
+  private byte leading = (byte) NO_WINDOW;
+  private byte trailing;
+
+  public XorChunk(int initialCapacity) {
+    buf = new byte[Math.max(initialCapacity, 16)];
+  }
+
+  /** A chunk whose buffer is allocated by the first append. */
+  protected XorChunk() {
+    buf = EMPTY;
+    t = Long.MIN_VALUE;
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
+  public final int count() {
+    return count;
+  }
+
+  public final boolean isFull() {
+    return count >= MAX_SAMPLES;
+  }
+
+  /** Encoded length in bytes (header plus the used bit stream). */
+  public final int length() {
+    return (bitPos + 7) >>> 3;
+  }
+
+  /** The live buffer; bytes past {@link #length()} are zero. Callers copy it under the series lock. */
+  public final byte[] buffer() {
+    return buf;
+  }
+
+  /** Timestamp of the first sample; only valid when {@code count() > 0}. */
+  public long firstTime() {
+    return XorIterator.firstTime(buf);
+  }
+
+  /**
+   * Timestamp of the last sample appended, kept across {@link #cut}; Long.MIN_VALUE before the
+   * first sample when built with the no-argument constructor.
+   */
+  public final long lastTime() {
+    return t;
+  }
+
+  /** Raw bits of the last value appended, kept across {@link #cut}. */
+  public final long lastValueBits() {
+    return vBits;
+  }
+
+  /**
+   * Appends a sample. The caller enforces ordering (t strictly after the last sample) and cuts the
+   * chunk when it {@link #isFull()}.
+   */
+  public final void append(long ts, double v) {
+    long bits = Double.doubleToRawLongBits(v);
+    if (count == 0) {
+      ensure(10 + 8);
+      writeVarint(Varint.zigZagEncode(ts));
+      writeBits(bits, 64);
+    } else if (count == 1) {
+      long d = ts - t;
+      ensure(10 + 10);
+      writeVarint(d);
+      writeValue(bits);
+      tDelta = d;
+    } else {
+      long d = ts - t;
+      long dod = d - tDelta;
+      ensure(9 + 10);
+      if (dod == 0) {
+        writeBits(0, 1);
+      } else if (dod >= -8191 && dod <= 8192) {
+        writeBits(0b10, 2);
+        writeBits(dod, 14);
+      } else if (dod >= -65535 && dod <= 65536) {
+        writeBits(0b110, 3);
+        writeBits(dod, 17);
+      } else if (dod >= -524287 && dod <= 524288) {
+        writeBits(0b1110, 4);
+        writeBits(dod, 20);
+      } else {
+        writeBits(0b1111, 4);
+        writeBits(dod, 64);
+      }
+      writeValue(bits);
+      tDelta = d;
+    }
+    t = ts;
+    vBits = bits;
+    count++;
+    buf[0] = (byte) (count >>> 8);
+    buf[1] = (byte) count;
+  }
+
+  /**
+   * Returns the finished chunk's bytes and resets this object to
+   * an empty chunk whose buffer starts at {@code nextCapacity} bytes.
+   */
+  // NOTE: a finished chunk may keep some zero bytes of slack instead of being copied: readers go
+  // by the count in the header, never the array length.
+  public final byte[] cut(int nextCapacity) {
+    int len = length();
+    int slack = buf.length - len;
+    byte[] done = slack > TRIM_THRESHOLD + (len >>> 3) ? Arrays.copyOf(buf, len) : buf;
+    buf = new byte[Math.max(nextCapacity, 16)];
+    bitPos = HEADER_BITS;
+    count = 0;
+    tDelta = 0;
+    leading = (byte) NO_WINDOW;
+    trailing = 0;
+    return done;
+  }
+
+  private void writeValue(long bits) {
+    long x = bits ^ vBits;
+    if (x == 0) {
+      writeBits(0, 1);
+      return;
+    }
+    int lead = Long.numberOfLeadingZeros(x);
+    int trail = Long.numberOfTrailingZeros(x);
+    if (lead > 31) {
+      lead = 31; // NOTE: 5 bits hold at most 31; Prometheus clamps the same way.
+    }
+    int wl = leading & 0xff;
+    int wt = trailing;
+    if (wl != NO_WINDOW && lead >= wl && trail >= wt) {
+      writeBits(0b10, 2);
+      writeBits(x >>> wt, 64 - wl - wt);
+    } else {
+      leading = (byte) lead;
+      trailing = (byte) trail;
+      int sig = 64 - lead - trail;
+      // 3 control/length fields in one call: '11', 5 bits leading, 6 bits sig (64 is written as 0).
+      writeBits((0b11L << 11) | ((long) lead << 6) | (sig & 0x3f), 13);
+      writeBits(x >>> trail, sig);
+    }
+  }
+
+  private void writeVarint(long v) {
+    while ((v & ~0x7FL) != 0) {
+      writeBits((v & 0x7F) | 0x80, 8);
+      v >>>= 7;
+    }
+    writeBits(v, 8);
+  }
+
+  /** Makes room for {@code extraBytes} more bytes (a sample never needs more than 19). */
+  private void ensure(int extraBytes) {
+    int need = (bitPos >>> 3) + 1 + extraBytes;
+    if (need > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(Math.max(need, 32), buf.length + (buf.length >>> 1)));
+    }
+  }
+
+  /** Writes the low {@code n} bits of {@code v} (1 <= n <= 64), most significant first. */
+  private void writeBits(long v, int n) {
+    byte[] b = buf;
+    int pos = bitPos;
+    while (n > 0) {
+      int idx = pos >>> 3;
+      int free = 8 - (pos & 7);
+      int take = Math.min(free, n);
+      int part = (int) (v >>> (n - take)) & ((1 << take) - 1);
+      b[idx] |= (byte) (part << (free - take));
+      pos += take;
+      n -= take;
+    }
+    bitPos = pos;
+  }
+}

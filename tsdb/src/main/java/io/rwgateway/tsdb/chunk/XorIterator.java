@@ -1,0 +1,156 @@
+package io.rwgateway.tsdb.chunk;
+
+import io.rwgateway.model.Varint;
+
+/**
+ * Reads the samples of an XOR chunk (docs/format/xor-chunk.md). Reusable: {@link #reset} it onto
+ * another chunk. Values come back with their exact bit patterns (NaN payloads, -0.0).
+ */
+public final class XorIterator {
+  private byte[] b;
+  private int limitBits;
+  private int pos;
+  private int total;
+  private int read;
+  private long t;
+  private long vBits;
+  private long tDelta;
+  private int leading;
+  private int trailing;
+
+  public XorIterator() {}
+
+  public XorIterator(byte[] chunk, int length) {
+    reset(chunk, length);
+  }
+
+  /** Points the iterator at {@code length} bytes of {@code chunk} (header included). */
+  public XorIterator reset(byte[] chunk, int length) {
+    if (length < 2) {
+      throw new IllegalArgumentException("chunk shorter than its header");
+    }
+    b = chunk;
+    limitBits = length * 8;
+    pos = 16;
+    total = ((chunk[0] & 0xff) << 8) | (chunk[1] & 0xff);
+    read = 0;
+    t = 0;
+    vBits = 0;
+    tDelta = 0;
+    leading = 0;
+    trailing = 0;
+    return this;
+  }
+
+  /** Sample count from a chunk's header. */
+  public static int count(byte[] chunk) {
+    return ((chunk[0] & 0xff) << 8) | (chunk[1] & 0xff);
+  }
+
+  /** Timestamp of a non-empty chunk's first sample, without iterating. */
+  public static long firstTime(byte[] chunk) {
+    int[] p = {2};
+    return Varint.zigZagDecode(Varint.get(chunk, p, chunk.length));
+  }
+
+  public boolean next() {
+    if (read == total) {
+      return false;
+    }
+    if (read == 0) {
+      t = Varint.zigZagDecode(readVarint());
+      vBits = readBits(64);
+    } else if (read == 1) {
+      tDelta = readVarint();
+      t += tDelta;
+      readValue();
+    } else {
+      int prefix = 0;
+      for (int i = 0; i < 4; i++) {
+        prefix <<= 1;
+        if (readBits(1) == 0) {
+          break;
+        }
+        prefix |= 1;
+      }
+      long dod;
+      switch (prefix) {
+        case 0b0: dod = 0; break;
+        case 0b10: dod = signed(readBits(14), 14); break;
+        case 0b110: dod = signed(readBits(17), 17); break;
+        case 0b1110: dod = signed(readBits(20), 20); break;
+        default: dod = readBits(64); break;
+      }
+      tDelta += dod;
+      t += tDelta;
+      readValue();
+    }
+    read++;
+    return true;
+  }
+
+  public long t() {
+    return t;
+  }
+
+  public double v() {
+    return Double.longBitsToDouble(vBits);
+  }
+
+  public long valueBits() {
+    return vBits;
+  }
+
+  /** The bucket range is shifted by one towards positive: above 2^(n-1) means negative. */
+  private static long signed(long u, int n) {
+    return u > (1L << (n - 1)) ? u - (1L << n) : u;
+  }
+
+  private void readValue() {
+    if (readBits(1) == 0) {
+      return;
+    }
+    if (readBits(1) == 1) {
+      leading = (int) readBits(5);
+      int sig = (int) readBits(6);
+      if (sig == 0) {
+        sig = 64;
+      }
+      trailing = 64 - leading - sig;
+    }
+    long x = readBits(64 - leading - trailing);
+    vBits ^= x << trailing;
+  }
+
+  private long readVarint() {
+    long result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      long by = readBits(8);
+      result |= (by & 0x7F) << shift;
+      if ((by & 0x80) == 0) {
+        return result;
+      }
+    }
+    throw new IllegalStateException("corrupt chunk: varint longer than 10 bytes");
+  }
+
+  private long readBits(int n) {
+    if (pos + n > limitBits) {
+      throw new IllegalStateException("corrupt chunk: truncated at bit " + pos);
+    }
+    long v = 0;
+    int p = pos;
+    int left = n;
+    while (left > 0) {
+      int avail = 8 - (p & 7);
+      int take = Math.min(avail, left);
+      int cur = b[p >>> 3] & 0xff;
+      int part = (cur >>> (avail - take)) & ((1 << take) - 1);
+      v = (v << take) | part;
+      p += take;
+      left -= take;
+    }
+    pos = p;
+    return v;
+  }
+}

@@ -1,0 +1,232 @@
+package io.rwgateway.tsdb.head;
+
+import io.rwgateway.model.LabelBytes;
+import io.rwgateway.model.Labels;
+import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.ExemplarData;
+import io.rwgateway.tsdb.Querier;
+import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.chunk.XorIterator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link Querier} over one head. Safe from any thread while the writer appends: postings and the
+ * series table are published lock-free, and each series is copied under
+ * ({@link MemSeries#snapshot}) and decoded outside it.
+ * <p>
+ * A series takes part in a query over [mint, maxt] when its samples' min/max time overlap it;
+ * {@link #select} additionally drops series with no sample inside the range.
+ */
+public final class HeadQuerier implements Querier {
+  /** Prometheus' label set order: pairwise by name, then value; a prefix sorts first. */
+  public static final Comparator<Labels> LABELS_ORDER = (a, b) -> {
+    int n = Math.min(a.size(), b.size());
+    for (int i = 0; i < n; i++) {
+      int c = a.name(i).compareTo(b.name(i));
+      if (c != 0) {
+        return c;
+      }
+      c = a.value(i).compareTo(b.value(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  };
+
+  private final Head head;
+
+  public HeadQuerier(Head head) {
+    this.head = head;
+  }
+
+  @Override
+  public List<String> labelNames(List<Matcher[]> selectors, long mint, long maxt) {
+    TreeSet<String> names = new TreeSet<>();
+    if (selectors.isEmpty()) {
+      for (Map.Entry<String, ConcurrentHashMap<String, Postings>> e : head.index.all().entrySet()) {
+        for (Postings p : e.getValue().values()) {
+          if (anyOverlaps(p, mint, maxt)) {
+            names.add(e.getKey());
+            break;
+          }
+        }
+      }
+      return new ArrayList<>(names);
+    }
+    for (int r : selectUnion(selectors)) {
+      MemSeries s = head.series(r);
+      if (s.overlaps(head.lock, mint, maxt)) {
+        Labels l = LabelBytes.decode(s.labels);
+        for (int i = 0; i < l.size(); i++) {
+          names.add(l.name(i));
+        }
+      }
+    }
+    return new ArrayList<>(names);
+  }
+
+  @Override
+  public List<String> labelValues(String name, List<Matcher[]> selectors, long mint, long maxt) {
+    TreeSet<String> values = new TreeSet<>();
+    if (selectors.isEmpty()) {
+      Map<String, Postings> byValue = head.index.values(name);
+      if (byValue != null) {
+        for (Map.Entry<String, Postings> e : byValue.entrySet()) {
+          if (anyOverlaps(e.getValue(), mint, maxt)) {
+            values.add(e.getKey());
+          }
+        }
+      }
+      return new ArrayList<>(values);
+    }
+    for (int r : selectUnion(selectors)) {
+      MemSeries s = head.series(r);
+      if (s.overlaps(head.lock, mint, maxt)) {
+        String v = LabelBytes.decode(s.labels).get(name);
+        if (!v.isEmpty()) {
+          values.add(v);
+        }
+      }
+    }
+    return new ArrayList<>(values);
+  }
+
+  @Override
+  public List<Labels> series(List<Matcher[]> selectors, long mint, long maxt) {
+    int[] refs = selectors.isEmpty() ? PostingsSelector.allRefs(head) : selectUnion(selectors);
+    List<Labels> out = new ArrayList<>();
+    for (int r : refs) {
+      MemSeries s = head.series(r);
+      if (s.overlaps(head.lock, mint, maxt)) {
+        out.add(LabelBytes.decode(s.labels));
+      }
+    }
+    out.sort(LABELS_ORDER);
+    return out;
+  }
+
+  @Override
+  public List<SeriesData> select(Matcher[] matchers, long mint, long maxt) {
+    List<SeriesData> out = new ArrayList<>();
+    SampleReader reader = new SampleReader();
+    for (int r : PostingsSelector.select(head, matchers)) {
+      MemSeries s = head.series(r);
+      if (!s.overlaps(head.lock, mint, maxt)) {
+        continue;
+      }
+      SeriesData d = reader.read(LabelBytes.decode(s.labels), s.snapshot(head.lock), mint, maxt);
+      if (d != null) {
+        out.add(d);
+      }
+    }
+    out.sort((a, b) -> LABELS_ORDER.compare(a.labels(), b.labels()));
+    return out;
+  }
+
+  /** Exemplars of the series matching all {@code matchers} in [mint, maxt], oldest first. */
+  public List<ExemplarData> exemplars(Matcher[] matchers, long mint, long maxt) {
+    int[] refs = PostingsSelector.select(head, matchers);
+    List<ExemplarData> out = new ArrayList<>();
+    head.exemplars.forEach(refs, mint, maxt, (ref, t, v, labels) ->
+        out.add(new ExemplarData(LabelBytes.decode(head.series(ref).labels), LabelBytes.decode(labels), t, v)));
+    return out;
+  }
+
+  private int[] selectUnion(List<Matcher[]> selectors) {
+    if (selectors.size() == 1) {
+      return PostingsSelector.select(head, selectors.get(0));
+    }
+    BitSet union = new BitSet();
+    for (Matcher[] sel : selectors) {
+      for (int r : PostingsSelector.select(head, sel)) {
+        union.set(r);
+      }
+    }
+    return union.stream().toArray();
+  }
+
+  private boolean anyOverlaps(Postings p, long mint, long maxt) {
+    return p.any(r -> {
+      MemSeries s = head.series(r);
+      return s != null && s.overlaps(head.lock, mint, maxt);
+    });
+  }
+
+  /** Decodes a series snapshot's samples within a time range into right-sized arrays. */
+  private static final class SampleReader {
+    private final XorIterator it = new XorIterator();
+    private long[] ts = new long[128];
+    private double[] vs = new double[128];
+    private int n;
+
+    SeriesData read(Labels labels, MemSeries.Snapshot snap, long mint, long maxt) {
+      n = 0;
+      byte[][] closed = snap.closed();
+      boolean done = false;
+      for (int c = 0; c < closed.length && !done; c++) {
+        byte[] next = c + 1 < closed.length ? closed[c + 1] : snap.open();
+        if (next != null && XorIterator.firstTime(next) <= mint) {
+          continue; // every sample of chunk c is older than the next chunk's first
+        }
+        done = decode(closed[c], closed[c].length, mint, maxt);
+      }
+      if (!done && snap.open() != null) {
+        decode(snap.open(), snap.open().length, mint, maxt);
+      }
+      long[] floatT = Arrays.copyOf(ts, n);
+      double[] floatV = Arrays.copyOf(vs, n);
+      int hn = 0;
+      int from = -1;
+      for (int h = 0; h < snap.histCount(); h++) {
+        long t = snap.histT()[h];
+        if (t >= mint && t <= maxt) {
+          if (from < 0) {
+            from = h;
+          }
+          hn++;
+        }
+      }
+      if (n == 0 && hn == 0) {
+        return null;
+      }
+      long[] histT = new long[hn];
+      byte[][] hist = new byte[hn][];
+      for (int k = 0; k < hn; k++) {
+        int h = from + k;
+        int start = h == 0 ? 0 : snap.histEnd()[h - 1];
+        histT[k] = snap.histT()[h];
+        hist[k] = Arrays.copyOfRange(snap.histBytes(), start, snap.histEnd()[h]);
+      }
+      return new SeriesData(labels, floatT, floatV, histT, hist);
+    }
+
+    /** Returns true once a sample after maxt was seen (later chunks need not be read). */
+    private boolean decode(byte[] chunk, int len, long mint, long maxt) {
+      it.reset(chunk, len);
+      while (it.next()) {
+        long t = it.t();
+        if (t > maxt) {
+          return true;
+        }
+        if (t >= mint) {
+          if (n == ts.length) {
+            ts = Arrays.copyOf(ts, n * 2);
+            vs = Arrays.copyOf(vs, n * 2);
+          }
+          ts[n] = t;
+          vs[n] = it.v();
+          n++;
+        }
+      }
+      return false;
+    }
+  }
+}

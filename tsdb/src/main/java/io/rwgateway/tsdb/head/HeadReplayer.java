@@ -1,0 +1,158 @@
+package io.rwgateway.tsdb.head;
+
+import io.rwgateway.wal.RecordVisitor;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Rebuilds a head from WAL records: series keep their original refs (new refs continue after the
+ * highest), samples are appended in log order. Entries that cannot apply (duplicate or out of
+ * order timestamps, unknown refs) are counted and skipped, never fatal.
+ * <p>
+ * NOTE: no series locks here: replay runs before the head is handed to any reader, and the head
+ * is published through a concurrent map afterwards, which orders these writes before any read.
+ */
+public final class HeadReplayer implements RecordVisitor {
+  private final Head head;
+  /** Refs whose label set was already defined under another ref (should not happen; be lenient). */
+  private final Map<Long, MemSeries> aliases = new HashMap<>();
+  private long seriesRecords;
+  private long samples;
+  private long histograms;
+  private long exemplars;
+  private long metadata;
+  private long skipped;
+  private long unknownRefs;
+  private long minT = Long.MAX_VALUE;
+  private long maxT = Long.MIN_VALUE;
+
+  public HeadReplayer(Head head) {
+    this.head = head;
+  }
+
+  @Override
+  public void series(long ref, byte[] labels, int off, int len) {
+    if (ref <= 0 || ref > Integer.MAX_VALUE) {
+      unknownRefs++;
+      return;
+    }
+    MemSeries s = head.createWithRef((int) ref, labels, off, len);
+    if (s.ref != ref) {
+      aliases.put(ref, s);
+    }
+    s.logged = true;
+    seriesRecords++;
+  }
+
+  private MemSeries resolve(long ref) {
+    MemSeries s = ref > 0 && ref <= Integer.MAX_VALUE ? head.series((int) ref) : null;
+    if (s == null && !aliases.isEmpty()) {
+      s = aliases.get(ref);
+    }
+    if (s == null) {
+      unknownRefs++;
+    }
+    return s;
+  }
+
+  @Override
+  public void sample(long ref, long t, double v) {
+    MemSeries s = resolve(ref);
+    if (s == null) {
+      return;
+    }
+    if (t <= s.floatMaxT()) {
+      skipped++;
+      return;
+    }
+    s.appendFloat(t, Double.doubleToRawLongBits(v));
+    observe(t);
+    samples++;
+  }
+
+  @Override
+  public void histogram(long ref, long t, byte[] proto, int off, int len) {
+    MemSeries s = resolve(ref);
+    if (s == null) {
+      return;
+    }
+    if (t <= s.histMaxT()) {
+      skipped++;
+      return;
+    }
+    s.appendHistogram(t, proto, off, len);
+    observe(t);
+    histograms++;
+  }
+
+  @Override
+  public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {
+    MemSeries s = resolve(ref);
+    if (s == null) {
+      return;
+    }
+    SeriesExtras x = s.extras();
+    if (t <= x.exT) {
+      skipped++;
+      return;
+    }
+    long bits = Double.doubleToRawLongBits(v);
+    x.setLastExemplar(t, bits, labels, off, len);
+    synchronized (head.exemplars) {
+      head.exemplars.addLocked(s.ref, t, bits, labels, off, len);
+    }
+    exemplars++;
+  }
+
+  @Override
+  public void metadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
+    head.metadata.put(type, b, nameOff, nameLen, helpOff, helpLen, unitOff, unitLen);
+    metadata++;
+  }
+
+  private void observe(long t) {
+    if (t < minT) {
+      minT = t;
+    }
+    if (t > maxT) {
+      maxT = t;
+    }
+  }
+
+  /** Publishes the replayed time range to the head; call once after the last record. */
+  public void finish() {
+    if (maxT != Long.MIN_VALUE) {
+      head.observeTimes(minT, maxT);
+    }
+  }
+
+  public long seriesRecords() {
+    return seriesRecords;
+  }
+
+  public long samples() {
+    return samples;
+  }
+
+  public long histograms() {
+    return histograms;
+  }
+
+  public long exemplars() {
+    return exemplars;
+  }
+
+  public long metadata() {
+    return metadata;
+  }
+
+  /** Duplicate or out-of-order entries skipped. */
+  public long skipped() {
+    return skipped;
+  }
+
+  /** Entries for a ref no series record defined. */
+  public long unknownRefs() {
+    return unknownRefs;
+  }
+}

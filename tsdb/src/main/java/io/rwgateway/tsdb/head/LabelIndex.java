@@ -1,0 +1,60 @@
+package io.rwgateway.tsdb.head;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Label name -> value -> postings. Written by the writer thread when a series is created, read by
+ * queriers concurrently (concurrent maps, append-only {@link Postings}).
+ * <p>
+ * NOTE: each distinct name and value exists as one String, the map key; series keep only their
+ * label bytes. Strings are built when a series is created, never per sample.
+ */
+final class LabelIndex {
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Postings>> byName = new ConcurrentHashMap<>();
+
+  /** Adds {@code ref} to the postings of each label pair in canonical label bytes. */
+  void add(int ref, byte[] b) {
+    int p = 0;
+    int end = b.length;
+    while (p < end) {
+      int nameLen = 0;
+      int shift = 0;
+      int by;
+      do {
+        by = b[p++];
+        nameLen |= (by & 0x7f) << shift;
+        shift += 7;
+      } while (by < 0);
+      String name = new String(b, p, nameLen, StandardCharsets.UTF_8);
+      p += nameLen;
+      int valueLen = 0;
+      shift = 0;
+      do {
+        by = b[p++];
+        valueLen |= (by & 0x7f) << shift;
+        shift += 7;
+      } while (by < 0);
+      String value = new String(b, p, valueLen, StandardCharsets.UTF_8);
+      p += valueLen;
+      byName.computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+          .computeIfAbsent(value, k -> new Postings())
+          .add(ref);
+    }
+  }
+
+  Postings get(String name, String value) {
+    Map<String, Postings> values = byName.get(name);
+    return values == null ? null : values.get(value);
+  }
+
+  /** Values of {@code name} with their postings, or null when no series has the label. */
+  Map<String, Postings> values(String name) {
+    return byName.get(name);
+  }
+
+  Map<String, ConcurrentHashMap<String, Postings>> all() {
+    return byName;
+  }
+}

@@ -1,0 +1,74 @@
+package io.rwgateway.tsdb.head;
+
+import java.util.Arrays;
+
+/**
+ * State most float-only series never need: native histograms (raw protobuf bytes, time ordered)
+ * and the last accepted exemplar, which decides exemplar ordering.
+ * <p>
+ * NOTE: histograms are packed into one growing byte arena per series with end offsets, not one
+ * {@code byte[]} each: no object per histogram, and readers can share the arrays because entries
+ * below {@link #histCount} are never rewritten.
+ */
+final class SeriesExtras {
+  long[] histT = new long[4];
+  int[] histEnd = new int[4];
+  byte[] histBytes = new byte[256];
+  int histCount;
+  long histMaxT = Long.MIN_VALUE;
+
+  long exT = Long.MIN_VALUE;
+  long exVBits;
+  byte[] exLabels;
+  int exLabelsLen;
+
+  void addHistogram(long t, byte[] b, int off, int len) {
+    int n = histCount;
+    int start = n == 0 ? 0 : histEnd[n - 1];
+    byte[] arena = histBytes;
+    if (start + len > arena.length) {
+      arena = Arrays.copyOf(arena, Math.max(start + len, arena.length * 2));
+    }
+    System.arraycopy(b, off, arena, start, len);
+    long[] ts = histT;
+    int[] ends = histEnd;
+    if (n == ts.length) {
+      ts = Arrays.copyOf(ts, n * 2);
+      ends = Arrays.copyOf(ends, n * 2);
+    }
+    ts[n] = t;
+    ends[n] = start + len;
+    // Publish new arrays before the count so a reader never sees a count beyond them.
+    histBytes = arena;
+    histT = ts;
+    histEnd = ends;
+    histCount = n + 1;
+    histMaxT = t;
+  }
+
+  /** True when the last stored histogram has exactly these bytes. */
+  boolean lastHistogramEquals(byte[] b, int off, int len) {
+    int n = histCount;
+    if (n == 0) {
+      return false;
+    }
+    int start = n == 1 ? 0 : histEnd[n - 2];
+    int end = histEnd[n - 1];
+    return Arrays.equals(histBytes, start, end, b, off, off + len);
+  }
+
+  void setLastExemplar(long t, long vBits, byte[] b, int off, int len) {
+    exT = t;
+    exVBits = vBits;
+    if (exLabels == null || exLabels.length < len) {
+      exLabels = new byte[Math.max(len, 16)];
+    }
+    System.arraycopy(b, off, exLabels, 0, len);
+    exLabelsLen = len;
+  }
+
+  boolean lastExemplarEquals(long t, long vBits, byte[] b, int off, int len) {
+    return exLabels != null && exT == t && exVBits == vBits
+        && Arrays.equals(exLabels, 0, exLabelsLen, b, off, off + len);
+  }
+}
