@@ -14,7 +14,7 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).setUsageHelpLongOptionsMaxWidth(40).execute(args);
+    int code = new CommandLine(new Main()).setUsageHelpWidth(120).setUsageHelpLongOptionsMaxWidth(50).execute(args);
     if (code != 0) {
       System.exit(code);
     }

@@ -13,16 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code gateway receive}: accept remote write into per-tenant WALs and heads. */
 @Command(name = "receive",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-        "Accept Prometheus remote write (1.0 and 2.0) into a durable per-tenant WAL and in-memory head,",
-        "and serve the read side of the Prometheus HTTP API. Flags are named as in Thanos Receive",
-        "where the meaning is the same."})
+    abbreviateSynopsis = true,
+    description = "Accept Prometheus remote write (1.0 and 2.0) into a durable per-tenant WAL and in-memory head, "
+        + "and serve the read side of the Prometheus HTTP API. Flags are named as in Thanos Receive "
+        + "where the meaning is the same.")
 final class ReceiveCommand implements Callable<Integer> {
   @Option(names = "--remote-write.address", defaultValue = "0.0.0.0:19291", paramLabel = "<host:port>",
       description = "Address for remote-write requests (POST /api/v1/receive, /api/v1/write). Default: ${DEFAULT-VALUE}.")
@@ -45,14 +48,14 @@ final class ReceiveCommand implements Callable<Integer> {
   String defaultTenant;
 
   @Option(names = "--label", paramLabel = "<name=\"value\">",
-      description = "External label of this gateway, repeatable (e.g. --label 'replica=\"a\"'). Added to the blocks it ships.")
+      description = "External label of this gateway, repeatable (e.g. --label 'replica=\"a\"'). Logged now; written into the meta.json of the blocks it will ship.")
   List<String> labels = new ArrayList<>();
 
   @Option(names = "--tsdb.wal.sync", defaultValue = "batch", paramLabel = "<batch|interval>",
-      description = {"When WAL appends are forced to disk. batch (default): fsync before answering each group of",
-          "concurrent requests; survives power loss, costs an fsync per group. interval: fsync every",
-          "--tsdb.wal.sync-interval; a machine crash can lose that much acknowledged data (a process",
-          "crash loses nothing either way)."})
+      description = "When WAL appends are forced to disk. batch (default): fsync before answering each group of "
+          + "concurrent requests; survives power loss, costs an fsync per group. interval: fsync every "
+          + "--tsdb.wal.sync-interval; a machine crash can lose that much acknowledged data (a process "
+          + "crash loses nothing either way).")
   String walSync;
 
   @Option(names = "--tsdb.wal.sync-interval", defaultValue = "1s", paramLabel = "<duration>",
@@ -103,10 +106,18 @@ final class ReceiveCommand implements Callable<Integer> {
       description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    Logging.setLevel(logLevel);
-    GatewayConfig config = config();
+    GatewayConfig config;
+    try {
+      Logging.setLevel(logLevel);
+      config = config();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     try (ReceiveServer server = ReceiveServer.start(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
       server.awaitTermination();

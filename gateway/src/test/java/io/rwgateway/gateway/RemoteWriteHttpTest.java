@@ -195,4 +195,33 @@ class RemoteWriteHttpTest {
     String metrics = client.get("/metrics", Map.of()).body();
     assertTrue(metrics.contains("rwgateway_remote_write_requests_total"), metrics);
   }
+
+  @Test
+  void sampleOlderThanTheAppendWindowIs409() throws Exception {
+    assertEquals(204, client.write(RemoteWriteClient.request("recent", 0, 1, now, 1)).statusCode());
+    assertAnswer(client.write(RemoteWriteClient.request("ancient", 0, 1, now - 3 * 3_600_000L, 1)), 409, "too_old=1");
+  }
+
+  @Test
+  void labelProblemsAre400AndNameTheLimit() throws Exception {
+    WriteRequest noName = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder()
+        .addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName("job").setValue("x"))
+        .addSamples(io.rwgateway.proto.prompb.Sample.newBuilder().setTimestamp(now).setValue(1))).build();
+    assertAnswer(client.write(noName), 400, "missing_metric_name=1");
+
+    WriteRequest hugeValue = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder()
+        .addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName("__name__").setValue("huge"))
+        .addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName("v").setValue("x".repeat(1 << 20)))
+        .addSamples(io.rwgateway.proto.prompb.Sample.newBuilder().setTimestamp(now).setValue(1))).build();
+    assertAnswer(client.write(hugeValue), 400, "--receive.limits.max-label-value-length");
+
+    TimeSeries.Builder many = TimeSeries.newBuilder()
+        .addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName("__name__").setValue("many"));
+    for (int i = 0; i < 100; i++) {
+      many.addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName(String.format("l%03d", i)).setValue("v"));
+    }
+    many.addSamples(io.rwgateway.proto.prompb.Sample.newBuilder().setTimestamp(now).setValue(1));
+    assertAnswer(client.write(WriteRequest.newBuilder().addTimeseries(many).build()), 400,
+        "--receive.limits.max-label-names-per-series");
+  }
 }

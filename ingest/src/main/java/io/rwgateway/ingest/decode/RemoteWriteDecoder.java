@@ -42,26 +42,24 @@ public final class RemoteWriteDecoder {
   /** Decodes a remote write 1.0 {@code prometheus.WriteRequest}; the buffer is not released or moved. */
   public void decodeV1(ByteBuf protobuf, WriteBatch batch, long nowMillis) throws DecodeException {
     stats.requestsV1++;
-    reader.reset(protobuf);
-    series.startRequest(batch, nowMillis);
-    try {
-      v1.decode();
-    } catch (DecodeException e) {
-      stats.requestsFailed++;
-      throw e;
-    } finally {
-      series.finishRequest();
-      reader.clear();
-    }
+    decode(protobuf, batch, nowMillis, false);
   }
 
   /** Decodes a remote write 2.0 {@code io.prometheus.write.v2.Request}; the buffer is not released or moved. */
   public void decodeV2(ByteBuf protobuf, WriteBatch batch, long nowMillis) throws DecodeException {
     stats.requestsV2++;
+    decode(protobuf, batch, nowMillis, true);
+  }
+
+  private void decode(ByteBuf protobuf, WriteBatch batch, long nowMillis, boolean version2) throws DecodeException {
     reader.reset(protobuf);
     series.startRequest(batch, nowMillis);
     try {
-      v2.decode();
+      if (version2) {
+        v2.decode();
+      } else {
+        v1.decode();
+      }
     } catch (DecodeException e) {
       stats.requestsFailed++;
       throw e;
