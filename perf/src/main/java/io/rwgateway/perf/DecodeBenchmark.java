@@ -40,7 +40,7 @@ import org.xerial.snappy.Snappy;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class DecodeBenchmark {
+public class DecodeBenchmark extends BenchmarkBase {
   static final int SERIES = 2000;
   static final long NOW = 1_700_000_000_000L;
 
