@@ -27,6 +27,8 @@ final class HttpConnection implements AutoCloseable {
   private final StringBuilder line = new StringBuilder();
   private SocketChannel channel;
   private String lastBody = "";
+  /** GET keeps the whole body; POST keeps only error bodies (cut at 4 KiB). */
+  private boolean wantBody;
 
   HttpConnection(URI url, String fixedHeaders) {
     int port = url.getPort() > 0 ? url.getPort() : 80;
@@ -49,6 +51,7 @@ final class HttpConnection implements AutoCloseable {
     String head = headPrefix + extraHeaders + "Content-Length: " + body.length + "\r\n\r\n";
     out[0] = ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
     out[1] = ByteBuffer.wrap(body);
+    wantBody = false;
     try {
       while (out[1].hasRemaining()) {
         channel.write(out);
@@ -69,6 +72,7 @@ final class HttpConnection implements AutoCloseable {
     String head = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
         + "\r\n" + extraHeaders + "\r\n";
     ByteBuffer b = ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
+    wantBody = true;
     try {
       while (b.hasRemaining()) {
         channel.write(b);
@@ -84,7 +88,7 @@ final class HttpConnection implements AutoCloseable {
     }
   }
 
-  /** The body of the last response (bodies of 2xx POSTs are discarded, others kept, cut at 4 KiB). */
+  /** The body of the last response (empty after a 2xx POST). */
   String lastBody() {
     return lastBody;
   }
@@ -110,7 +114,7 @@ final class HttpConnection implements AutoCloseable {
       }
     }
     StringBuilder body = new StringBuilder();
-    boolean keep = code / 100 != 2 || head == null;
+    boolean keep = code / 100 != 2 || wantBody;
     if (chunked) {
       for (long n = Long.parseLong(readLine().split(";")[0].trim(), 16); n > 0;
           n = Long.parseLong(readLine().split(";")[0].trim(), 16)) {
@@ -132,20 +136,13 @@ final class HttpConnection implements AutoCloseable {
     return code;
   }
 
-  /** Set by {@link #get} callers via {@link #keepBodies}; POST bodies of 2xx are not kept. */
-  private Object head;
-
-  void keepBodies() {
-    head = null;
-  }
-
   private void readBody(long n, StringBuilder body, boolean keep) throws IOException {
     while (n > 0) {
       if (!in.hasRemaining()) {
         fill();
       }
       int take = (int) Math.min(n, in.remaining());
-      if (keep && body.length() < 64 << 20) {
+      if (keep && body.length() < (wantBody ? 256 << 20 : 4096)) {
         byte[] chunk = new byte[take];
         in.get(chunk);
         body.append(new String(chunk, StandardCharsets.UTF_8));

@@ -26,7 +26,9 @@ public final class LoadConfig {
       "  --tenant-header NAME      header naming the tenant (default THANOS-TENANT)",
       "  --verify URL              after the run, count series per metric via URL/api/v1/series (e.g. http://127.0.0.1:10902)",
       "  --verify-timeout SECONDS  keep re-reading until the counts match or this passes (default 30)",
-      "  --quiet                   no progress line");
+      "  --receiver-pid PID        report that local process' CPU seconds (/proc utime+stime) over the timed run and its peak RSS",
+      "  --quiet                   no progress line",
+      "  --rounds N                ignored (the first draft pre-built N rounds; templates are patched now)");
 
   final URI url;
   final int protocol;
@@ -46,6 +48,7 @@ public final class LoadConfig {
   final URI verify;
   final int verifyTimeoutSeconds;
   final boolean quiet;
+  final int receiverPid;
 
   private LoadConfig(Map<String, String> a) {
     url = URI.create(a.getOrDefault("url", "http://127.0.0.1:19291/api/v1/receive"));
@@ -66,6 +69,7 @@ public final class LoadConfig {
     verify = a.containsKey("verify") ? URI.create(a.get("verify")) : null;
     verifyTimeoutSeconds = intFlag(a, "verify-timeout", 30, 0, Integer.MAX_VALUE);
     quiet = a.containsKey("quiet");
+    receiverPid = intFlag(a, "receiver-pid", 0, 0, Integer.MAX_VALUE);
     if (!"http".equals(url.getScheme()) || url.getHost() == null) {
       throw new IllegalArgumentException("--url must be http://host:port/path, got " + url);
     }
