@@ -22,6 +22,7 @@ public final class IngestMetrics {
   private final CounterDataPoint compressedBytes;
   private final CounterDataPoint decompressedBytes;
   private final CounterDataPoint createdTimestampsIgnored;
+  private final CounterDataPoint metadataDropped;
   private final DistributionDataPoint duration;
 
   public IngestMetrics(PrometheusRegistry registry) {
@@ -60,12 +61,14 @@ public final class IngestMetrics {
         .register(registry);
     compressedBytes = bytes.labelValues("compressed");
     decompressedBytes = bytes.labelValues("decompressed");
-    createdTimestampsIgnored = Counter.builder()
+    Counter ignored = Counter.builder()
         .name("rwgateway_remote_write_ignored_total")
-        .help("Fields accepted but not kept yet, by field (RW 2.0 created_timestamp).")
+        .help("Items accepted without failing the request but not kept: RW 2.0 created_timestamp (no storage yet), "
+            + "metadata with an empty name or invalid UTF-8.")
         .labelNames("field")
-        .register(registry)
-        .labelValues("created_timestamp");
+        .register(registry);
+    createdTimestampsIgnored = ignored.labelValues("created_timestamp");
+    metadataDropped = ignored.labelValues("invalid_metadata");
     duration = Histogram.builder()
         .name("rwgateway_remote_write_request_duration_seconds")
         .help("Time from a complete request body to the answer, including the WAL append and sync.")
@@ -87,9 +90,12 @@ public final class IngestMetrics {
     decompressedBytes.inc(decompressed);
   }
 
-  public void createdTimestampsIgnored(long n) {
-    if (n > 0) {
-      createdTimestampsIgnored.inc(n);
+  public void ignored(long createdTimestamps, long invalidMetadata) {
+    if (createdTimestamps > 0) {
+      createdTimestampsIgnored.inc(createdTimestamps);
+    }
+    if (invalidMetadata > 0) {
+      metadataDropped.inc(invalidMetadata);
     }
   }
 

@@ -130,13 +130,14 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     try {
       pb = SnappyBody.decompress(body, ctx.alloc(), options.limits().maxDecompressedBytes());
       metrics.bytes(compressedBytes, pb.readableBytes());
-      long ignoredBefore = decoder.createdTimestampsIgnored();
+      long createdBefore = decoder.createdTimestampsIgnored();
+      long metadataBefore = decoder.metadataDropped();
       if (protocol == WriteProtocol.V1) {
         decoder.decodeV1(pb, batch, clock.millis());
       } else {
         decoder.decodeV2(pb, batch, clock.millis());
       }
-      metrics.createdTimestampsIgnored(decoder.createdTimestampsIgnored() - ignoredBefore);
+      metrics.ignored(decoder.createdTimestampsIgnored() - createdBefore, decoder.metadataDropped() - metadataBefore);
     } catch (DecodeException e) {
       recycle(pool, batch);
       reply(ctx, protocol, keepAlive, start, HttpResponseStatus.valueOf(e.status()), e.getMessage());
