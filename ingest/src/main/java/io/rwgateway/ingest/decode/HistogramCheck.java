@@ -152,9 +152,7 @@ final class HistogramCheck {
       int field = tag >>> 3;
       int wt = tag & 7;
       if (field == 1 || field == 2) {
-        if (wt != VARINT) {
-          throw WireReader.wrongWireType(field, SPAN, wt, VARINT);
-        }
+        WireReader.expect(field, SPAN, wt, VARINT);
         long v = r.readVarint(SPAN);
         int raw = (int) v;
         out[field - 1] = field == 1 ? (raw >>> 1) ^ -(raw & 1) : raw & 0xFFFFFFFFL;
@@ -171,9 +169,7 @@ final class HistogramCheck {
       r.readVarint(MESSAGE);
       return 1;
     }
-    if (wt != LEN) {
-      throw WireReader.wrongWireType(field, MESSAGE, wt, LEN);
-    }
+    WireReader.expect(field, MESSAGE, wt, LEN);
     int len = r.readLength(MESSAGE);
     int n = r.countVarints(r.pos, r.pos + len, MESSAGE);
     r.pos += len;
@@ -186,9 +182,7 @@ final class HistogramCheck {
       r.readFixed64(MESSAGE);
       return 1;
     }
-    if (wt != LEN) {
-      throw WireReader.wrongWireType(field, MESSAGE, wt, LEN);
-    }
+    WireReader.expect(field, MESSAGE, wt, LEN);
     int len = r.readLength(MESSAGE);
     if ((len & 7) != 0) {
       throw DecodeException.badRequest("packed field " + field + " of " + MESSAGE + " has " + len
@@ -199,8 +193,6 @@ final class HistogramCheck {
   }
 
   private static void expect(int field, int wt, int expected) throws DecodeException {
-    if (wt != expected) {
-      throw WireReader.wrongWireType(field, MESSAGE, wt, expected);
-    }
+    WireReader.expect(field, MESSAGE, wt, expected);
   }
 }

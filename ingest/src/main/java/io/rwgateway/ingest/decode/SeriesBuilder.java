@@ -92,14 +92,10 @@ final class SeriesBuilder {
       int field = tag >>> 3;
       int wt = tag & 7;
       if (field == 1) {
-        if (wt != FIXED64) {
-          throw WireReader.wrongWireType(1, SAMPLE, wt, FIXED64);
-        }
+        WireReader.expect(1, SAMPLE, wt, FIXED64);
         bits = r.readFixed64(SAMPLE);
       } else if (field == 2) {
-        if (wt != VARINT) {
-          throw WireReader.wrongWireType(2, SAMPLE, wt, VARINT);
-        }
+        WireReader.expect(2, SAMPLE, wt, VARINT);
         t = r.readVarint(SAMPLE);
       } else {
         r.skip(wt, SAMPLE);

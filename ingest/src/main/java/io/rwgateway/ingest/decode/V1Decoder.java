@@ -43,9 +43,7 @@ final class V1Decoder {
       int field = tag >>> 3;
       int wt = tag & 7;
       if (field == 1 || field == 3) {
-        if (wt != LEN) {
-          throw WireReader.wrongWireType(field, REQUEST, wt, LEN);
-        }
+        WireReader.expect(field, REQUEST, wt, LEN);
         int end = r.readEnd(REQUEST);
         if (field == 1) {
           timeSeries(end);
@@ -71,9 +69,7 @@ final class V1Decoder {
       int field = tag >>> 3;
       int wt = tag & 7;
       if (field >= 1 && field <= 4) {
-        if (wt != LEN) {
-          throw WireReader.wrongWireType(field, SERIES, wt, LEN);
-        }
+        WireReader.expect(field, SERIES, wt, LEN);
         int itemEnd = r.readEnd(SERIES);
         if (field == 1) {
           label(itemEnd);
@@ -121,9 +117,7 @@ final class V1Decoder {
       int field = tag >>> 3;
       int wt = tag & 7;
       if (field == 1 || field == 2) {
-        if (wt != LEN) {
-          throw WireReader.wrongWireType(field, LABEL, wt, LEN);
-        }
+        WireReader.expect(field, LABEL, wt, LEN);
         int len = r.readLength(LABEL);
         if (field == 1) {
           nameOff = r.pos;
@@ -153,24 +147,18 @@ final class V1Decoder {
       int wt = tag & 7;
       switch (field) {
         case 1 -> {
-          if (wt != LEN) {
-            throw WireReader.wrongWireType(field, EXEMPLAR, wt, LEN);
-          }
+          WireReader.expect(field, EXEMPLAR, wt, LEN);
           int labelEnd = r.readEnd(EXEMPLAR);
           label(labelEnd);
           labels.add(nameOff, nameLen, valueOff, valueLen);
           r.pos = labelEnd;
         }
         case 2 -> {
-          if (wt != FIXED64) {
-            throw WireReader.wrongWireType(field, EXEMPLAR, wt, FIXED64);
-          }
+          WireReader.expect(field, EXEMPLAR, wt, FIXED64);
           bits = r.readFixed64(EXEMPLAR);
         }
         case 3 -> {
-          if (wt != VARINT) {
-            throw WireReader.wrongWireType(field, EXEMPLAR, wt, VARINT);
-          }
+          WireReader.expect(field, EXEMPLAR, wt, VARINT);
           t = r.readVarint(EXEMPLAR);
         }
         default -> r.skip(wt, EXEMPLAR);
@@ -196,14 +184,10 @@ final class V1Decoder {
       int field = tag >>> 3;
       int wt = tag & 7;
       if (field == 1) {
-        if (wt != VARINT) {
-          throw WireReader.wrongWireType(field, METADATA, wt, VARINT);
-        }
+        WireReader.expect(field, METADATA, wt, VARINT);
         type = (int) r.readVarint(METADATA);
       } else if (field == 2 || field == 4 || field == 5) {
-        if (wt != LEN) {
-          throw WireReader.wrongWireType(field, METADATA, wt, LEN);
-        }
+        WireReader.expect(field, METADATA, wt, LEN);
         int len = r.readLength(METADATA);
         if (field == 2) {
           nOff = r.pos;

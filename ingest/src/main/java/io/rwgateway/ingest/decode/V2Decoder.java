@@ -50,9 +50,7 @@ final class V2Decoder {
       int field = tag >>> 3;
       int wt = tag & 7;
       if (field == 4 || field == 5) {
-        if (wt != LEN) {
-          throw WireReader.wrongWireType(field, REQUEST, wt, LEN);
-        }
+        WireReader.expect(field, REQUEST, wt, LEN);
         int len = r.readLength(REQUEST);
         if (field == 4) {
           addSymbol(r.pos, len);
@@ -115,9 +113,7 @@ final class V2Decoder {
       switch (field) {
         case 1 -> labelRefs(wt);
         case 2, 3, 4, 5 -> {
-          if (wt != LEN) {
-            throw WireReader.wrongWireType(field, SERIES, wt, LEN);
-          }
+          WireReader.expect(field, SERIES, wt, LEN);
           int itemEnd = r.readEnd(SERIES);
           if (field == 5) {
             metadata(itemEnd);
@@ -127,9 +123,7 @@ final class V2Decoder {
           r.pos = itemEnd;
         }
         case 6 -> {
-          if (wt != VARINT) {
-            throw WireReader.wrongWireType(field, SERIES, wt, VARINT);
-          }
+          WireReader.expect(field, SERIES, wt, VARINT);
           created = r.readVarint(SERIES);
         }
         default -> r.skip(wt, SERIES);
@@ -184,9 +178,7 @@ final class V2Decoder {
       labelRef(r.readVarint(SERIES));
       return;
     }
-    if (wt != LEN) {
-      throw WireReader.wrongWireType(1, SERIES, wt, LEN);
-    }
+    WireReader.expect(1, SERIES, wt, LEN);
     int end = r.readEnd(SERIES);
     int outer = r.limit;
     r.limit = end;
@@ -213,9 +205,7 @@ final class V2Decoder {
       int field = tag >>> 3;
       int wt = tag & 7;
       if (field == 1 || field == 3 || field == 4) {
-        if (wt != VARINT) {
-          throw WireReader.wrongWireType(field, METADATA, wt, VARINT);
-        }
+        WireReader.expect(field, METADATA, wt, VARINT);
         long v = r.readVarint(METADATA);
         if (field == 1) {
           metaType = (int) v;
@@ -260,15 +250,11 @@ final class V2Decoder {
           }
         }
         case 2 -> {
-          if (wt != FIXED64) {
-            throw WireReader.wrongWireType(field, EXEMPLAR, wt, FIXED64);
-          }
+          WireReader.expect(field, EXEMPLAR, wt, FIXED64);
           bits = r.readFixed64(EXEMPLAR);
         }
         case 3 -> {
-          if (wt != VARINT) {
-            throw WireReader.wrongWireType(field, EXEMPLAR, wt, VARINT);
-          }
+          WireReader.expect(field, EXEMPLAR, wt, VARINT);
           t = r.readVarint(EXEMPLAR);
         }
         default -> r.skip(wt, EXEMPLAR);

@@ -149,6 +149,13 @@ final class WireReader {
     return n;
   }
 
+  /** Fails the request when a known field arrives with another wire type than its type needs. */
+  static void expect(int field, String message, int got, int expected) throws DecodeException {
+    if (got != expected) {
+      throw wrongWireType(field, message, got, expected);
+    }
+  }
+
   static DecodeException wrongWireType(int field, String message, int got, int expected) {
     return DecodeException.badRequest("field " + field + " of " + message + " has wire type " + got + ", expected "
         + expected + " (" + wireTypeName(expected) + ")");
