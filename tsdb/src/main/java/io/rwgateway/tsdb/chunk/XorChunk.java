@@ -1,6 +1,9 @@
 package io.rwgateway.tsdb.chunk;
 
 import io.rwgateway.model.Varint;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -24,6 +27,9 @@ public class XorChunk {
   private static final int TRIM_THRESHOLD = 32;
   private static final int HEADER_BITS = 16;
   private static final int NO_WINDOW = 0xff;
+  /** Room kept past the last written byte for {@link #writeBits}' 8-byte (+1) writes. */
+  private static final int WORD_SLACK = 9;
+  private static final VarHandle BE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private byte[] buf;
   private int bitPos = HEADER_BITS;
@@ -182,25 +188,31 @@ public class XorChunk {
 
   /** Makes room for {@code extraBytes} more bytes (a sample never needs more than 19). */
   private void ensure(int extraBytes) {
-    int need = (bitPos >>> 3) + 1 + extraBytes;
+    int need = (bitPos >>> 3) + 1 + extraBytes + WORD_SLACK;
     if (need > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(Math.max(need, 32), buf.length + (buf.length >>> 1)));
     }
   }
 
-  /** Writes the low {@code n} bits of {@code v} (1 <= n <= 64), most significant first. */
+  /**
+   * Writes the low {@code n} bits of {@code v} (1 <= n <= 64), most significant first.
+   * NOTE: one 8-byte read-modify-write (plus one byte when the bits straddle a word) instead of a
+   * loop per byte: this ran on the single WAL writer thread at a tenth of all CPU samples.
+   * The buffer is zero past the written bits and {@link #ensure} keeps 9 bytes of room past them.
+   */
   private void writeBits(long v, int n) {
-    byte[] b = buf;
     int pos = bitPos;
-    while (n > 0) {
-      int idx = pos >>> 3;
-      int free = 8 - (pos & 7);
-      int take = Math.min(free, n);
-      int part = (int) (v >>> (n - take)) & ((1 << take) - 1);
-      b[idx] |= (byte) (part << (free - take));
-      pos += take;
-      n -= take;
+    int idx = pos >>> 3;
+    int room = 64 - (pos & 7);
+    long bits = n == 64 ? v : v & ((1L << n) - 1);
+    byte[] b = buf;
+    if (n <= room) {
+      BE_LONG.set(b, idx, (long) BE_LONG.get(b, idx) | (bits << (room - n)));
+    } else {
+      int rest = n - room; // 1..7 bits that spill into the ninth byte
+      BE_LONG.set(b, idx, (long) BE_LONG.get(b, idx) | (bits >>> rest));
+      b[idx + 8] |= (byte) (bits << (8 - rest));
     }
-    bitPos = pos;
+    bitPos = pos + n;
   }
 }
