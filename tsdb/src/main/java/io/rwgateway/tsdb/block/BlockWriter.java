@@ -1,0 +1,188 @@
+package io.rwgateway.tsdb.block;
+
+import io.rwgateway.model.Labels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one Prometheus block from series that are already cut to its time range, atomically:
+ * everything goes into {@code <tenantDir>/<ULID>.tmp-for-creation/}, is fsynced, and only then is
+ * renamed to {@code <tenantDir>/<ULID>/} (sequence and crash reasoning: docs/format/meta-json.md).
+ */
+public final class BlockWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(BlockWriter.class);
+  /** Suffix of a block directory being written; the same one Prometheus uses and cleans up. */
+  public static final String TMP_SUFFIX = ".tmp-for-creation";
+  /** Label Thanos Receive adds to every block of a tenant (its {@code --receive.tenant-label-name}). */
+  public static final String TENANT_LABEL = "tenant_id";
+  public static final String CHUNKS_DIR = "chunks";
+  public static final String INDEX_FILE = "index";
+
+  private BlockWriter() {}
+
+  /**
+   * Writes a level-1 block and returns its final directory.
+   *
+   * @param tenantDir        directory that holds the tenant's blocks (created if missing)
+   * @param minTime          start of the block range, inclusive (ms)
+   * @param maxTimeExclusive end of the block range, exclusive (ms)
+   * @param series           at least one series, sorted by {@link IndexOrder#LABELS} without
+   *                         duplicates, each with at least one chunk; chunks in time order, not
+   *                         overlapping, all samples inside [minTime, maxTimeExclusive)
+   * @param externalLabels   the gateway's external labels for the thanos section
+   * @param tenantId         the tenant, written as the {@value #TENANT_LABEL} label
+   * @throws IllegalArgumentException when the series break the rules above (nothing is written)
+   */
+  public static Path write(Path tenantDir, long minTime, long maxTimeExclusive, List<BlockSeries> series,
+      Labels externalLabels, String tenantId) throws IOException {
+    return write(tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
+  }
+
+  static Path write(Path tenantDir, long minTime, long maxTimeExclusive, List<BlockSeries> series,
+      Labels externalLabels, String tenantId, String ulid) throws IOException {
+    validate(minTime, maxTimeExclusive, series);
+    long start = System.nanoTime();
+    Files.createDirectories(tenantDir);
+    Path tmp = tenantDir.resolve(ulid + TMP_SUFFIX);
+    Path dst = tenantDir.resolve(ulid);
+    try {
+      Files.createDirectory(tmp);
+      BlockMeta meta = writeFiles(tmp, ulid, minTime, maxTimeExclusive, series, externalLabels, tenantId);
+      BlockFiles.syncDir(tmp);
+      Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+      BlockFiles.syncDir(tenantDir);
+      LOG.info("wrote block: ulid={} dir={} min_time={} max_time={} series={} samples={} chunks={} duration_ms={}",
+          ulid, dst, minTime, maxTimeExclusive, meta.numSeries(), meta.numSamples(), meta.numChunks(),
+          (System.nanoTime() - start) / 1_000_000);
+      return dst;
+    } catch (IOException | RuntimeException e) {
+      try {
+        BlockFiles.deleteRecursively(tmp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private static BlockMeta writeFiles(Path dir, String ulid, long minTime, long maxTime, List<BlockSeries> series,
+      Labels externalLabels, String tenantId) throws IOException {
+    // Chunks first: the index needs every chunk's reference.
+    long samples = 0;
+    long chunkCount = 0;
+    List<List<ChunkMeta>> metas = new ArrayList<>(series.size());
+    List<Path> segments;
+    try (ChunkWriter chunks = new ChunkWriter(dir.resolve(CHUNKS_DIR))) {
+      for (BlockSeries s : series) {
+        List<ChunkMeta> m = new ArrayList<>(s.xorChunks().size());
+        for (int i = 0; i < s.xorChunks().size(); i++) {
+          m.add(new ChunkMeta(chunks.writeXor(s.xorChunks().get(i)), s.chunkMinTimes()[i], s.chunkMaxTimes()[i]));
+        }
+        metas.add(m);
+        samples += s.sampleCount();
+        chunkCount += m.size();
+      }
+      segments = new ArrayList<>(chunks.segments());
+    }
+
+    TreeSet<String> symbols = new TreeSet<>(IndexOrder.UTF8);
+    for (BlockSeries s : series) {
+      s.labels().forEach((n, v) -> {
+        symbols.add(n);
+        symbols.add(v);
+      });
+    }
+    Path index = dir.resolve(INDEX_FILE);
+    try (IndexWriter w = new IndexWriter(index)) {
+      w.addSymbols(symbols);
+      for (int i = 0; i < series.size(); i++) {
+        w.addSeries(series.get(i).labels(), metas.get(i));
+      }
+    }
+    BlockFiles.syncFile(index);
+    Tombstones.writeEmpty(dir);
+
+    List<String> segmentNames = new ArrayList<>();
+    List<BlockMeta.FileEntry> files = new ArrayList<>();
+    for (Path seg : segments) {
+      segmentNames.add(seg.getFileName().toString());
+      files.add(new BlockMeta.FileEntry(CHUNKS_DIR + "/" + seg.getFileName(), Files.size(seg)));
+    }
+    files.add(new BlockMeta.FileEntry(INDEX_FILE, Files.size(index)));
+    files.add(new BlockMeta.FileEntry(BlockMeta.FILENAME, -1));
+    BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, samples, series.size(), chunkCount, 1, List.of(ulid),
+        thanosLabels(externalLabels, tenantId), BlockMeta.SOURCE_RECEIVE, 0, segmentNames, files);
+    // meta.json last: a reader that finds it may assume the rest is there.
+    BlockFiles.writeSynced(dir.resolve(BlockMeta.FILENAME), meta.toJson().getBytes(StandardCharsets.UTF_8));
+    return meta;
+  }
+
+  /** External labels plus the tenant label, which wins over an external label of that name. */
+  static Map<String, String> thanosLabels(Labels externalLabels, String tenantId) {
+    Map<String, String> m = new TreeMap<>(externalLabels.toMap());
+    m.put(TENANT_LABEL, tenantId);
+    return m;
+  }
+
+  private static void validate(long minTime, long maxTime, List<BlockSeries> series) {
+    if (minTime >= maxTime) {
+      throw new IllegalArgumentException("empty block range [" + minTime + ", " + maxTime + ")");
+    }
+    if (series.isEmpty()) {
+      throw new IllegalArgumentException("no series: an empty range gets no block");
+    }
+    Labels prev = null;
+    for (BlockSeries s : series) {
+      if (prev != null && IndexOrder.compareLabels(prev, s.labels()) >= 0) {
+        throw new IllegalArgumentException("series not sorted or duplicated: " + s.labels() + " after " + prev);
+      }
+      prev = s.labels();
+      if (s.labels().size() == 0) {
+        throw new IllegalArgumentException("series without labels");
+      }
+      if (s.xorChunks().isEmpty()) {
+        throw new IllegalArgumentException("series without chunks: " + s.labels());
+      }
+      long last = Long.MIN_VALUE;
+      for (int i = 0; i < s.xorChunks().size(); i++) {
+        long lo = s.chunkMinTimes()[i];
+        long hi = s.chunkMaxTimes()[i];
+        if (lo > hi || lo < minTime || hi >= maxTime || (i > 0 && lo <= last)) {
+          throw new IllegalArgumentException("chunk " + i + " of " + s.labels() + " covers [" + lo + ", " + hi
+              + "], outside the block [" + minTime + ", " + maxTime + ") or overlapping the previous chunk");
+        }
+        last = hi;
+      }
+    }
+  }
+
+  /**
+   * Deletes the {@code *.tmp-for-creation} directories a crash left in {@code tenantDir}. Call it
+   * when the tenant is opened, before its first block is cut. Returns how many were removed.
+   */
+  public static int removeLeftovers(Path tenantDir) throws IOException {
+    if (!Files.isDirectory(tenantDir)) {
+      return 0;
+    }
+    int removed = 0;
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tenantDir, "*" + TMP_SUFFIX)) {
+      for (Path d : dirs) {
+        LOG.warn("removing unfinished block directory left by a crash: dir={}", d);
+        BlockFiles.deleteRecursively(d);
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
