@@ -152,6 +152,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       pending.run(); // nothing for the WAL: every series was rejected while decoding, or none sent
       return;
     }
+    ring.resolveSeries(batch);
     batch.attachment = pending;
     // One request at a time per connection: keeps answers in order and pushes back on the sender.
     ctx.channel().config().setAutoRead(false);

@@ -78,6 +78,14 @@ public final class TenantDb implements Closeable {
     }
   }
 
+  /**
+   * Any thread, before {@link #append}: finds the head's existing series for the batch's entries,
+   * so the writer thread does not have to. Optional; append works without it.
+   */
+  public void resolveSeries(WriteBatch batch) {
+    head.resolve(batch);
+  }
+
   /** Forces appended WAL records to disk; called after a group of appends, before acknowledging. */
   public void sync() throws IOException {
     wal.sync();

@@ -31,6 +31,11 @@ public final class WriteBatch {
   public int[] seriesHistogramCount = new int[64];
   public int[] seriesFirstExemplar = new int[64];
   public int[] seriesExemplarCount = new int[64];
+  /**
+   * The head's series for each entry when it was looked up ahead of the writer (see
+   * {@link TenantDb#resolveSeries}); null when not known. Opaque outside the head.
+   */
+  public Object[] seriesHint = new Object[64];
 
   // ---- shared byte region ----
   public byte[] bytes = new byte[16 * 1024];
@@ -126,6 +131,7 @@ public final class WriteBatch {
       seriesHistogramCount = Arrays.copyOf(seriesHistogramCount, n);
       seriesFirstExemplar = Arrays.copyOf(seriesFirstExemplar, n);
       seriesExemplarCount = Arrays.copyOf(seriesExemplarCount, n);
+      seriesHint = Arrays.copyOf(seriesHint, n);
     }
     seriesHash[i] = hash;
     seriesLabelsOff[i] = labelsOff;
@@ -136,6 +142,7 @@ public final class WriteBatch {
     seriesHistogramCount[i] = 0;
     seriesFirstExemplar[i] = exCount;
     seriesExemplarCount[i] = 0;
+    seriesHint[i] = null;
     seriesCount = i + 1;
     return i;
   }

@@ -1,5 +1,7 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.tsdb.WriteBatch;
+
 import io.rwgateway.tsdb.MetricMetadata;
 import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
@@ -68,9 +70,21 @@ public final class Head {
     return ref > 0 && ref < a.length ? a[ref] : null;
   }
 
-  /** Writer: the series with these label bytes, or null. */
+  /** The series with these label bytes, or null. Any thread (a racing insert may be missed). */
   MemSeries lookup(long hash, byte[] b, int off, int len) {
     return map.get(hash, b, off, len);
+  }
+
+  /**
+   * Any thread: looks up every series of the batch and leaves what it found in
+   * {@link WriteBatch#seriesHint}, so the single writer thread skips those lookups.
+   */
+  public void resolve(WriteBatch batch) {
+    byte[] b = batch.bytes;
+    Object[] hints = batch.seriesHint;
+    for (int i = 0; i < batch.seriesCount; i++) {
+      hints[i] = map.get(batch.seriesHash[i], b, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i]);
+    }
   }
 
   /** Writer: creates a series with the next ref and indexes it. */

@@ -83,7 +83,10 @@ public final class HeadAppender {
     // chance to overlap them. (A separate prefetch pass over the chunks was tried and only moved
     // the misses; see HeadAppendBenchmark.)
     for (int i = 0; i < batch.seriesCount; i++) {
-      batchSeries[i] = head.lookup(batch.seriesHash[i], b, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i]);
+      Object hint = batch.seriesHint[i];
+      batchSeries[i] = hint != null
+          ? (MemSeries) hint // found ahead on an event loop (TenantDb.resolveSeries)
+          : head.lookup(batch.seriesHash[i], b, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i]);
     }
     for (int i = 0; i < batch.seriesCount; i++) {
       MemSeries s = resolve(batch, i, batchSeries[i], minValid, log);

@@ -4,29 +4,40 @@ import java.util.Arrays;
 
 /**
  * Label-set hash to series, open addressing with linear probing over two parallel arrays: no
- * boxing, no entry objects. Hash collisions are resolved by comparing label bytes. Used by the
- * writer thread only (and replay, before readers exist), so it needs no synchronization.
+ * boxing, no entry objects. Hash collisions are resolved by comparing label bytes. Only the
+ * writer thread (and replay, before readers exist) adds; {@link #get} may run on any thread.
  * <p>
  * NOTE: slots hold the series itself rather than its ref: at 100k+ series every hop is a likely
  * cache miss, and going slot -> series -> labels instead of slot -> ref -> series table -> series
  * -> labels measurably shortens a lookup.
+ * <p>
+ * NOTE: lookups from other threads (the ingest event loops resolve series before the WAL writer
+ * sees a batch, which takes the lookups' cache misses off the single writer) are safe without
+ * locks: series are never removed; a table is published whole through a volatile field when it
+ * grows; a reader that races an insert at worst misses the new series (the writer then finds or
+ * creates it itself); and a series' ref and label bytes are final fields, so a reader that sees
+ * the series sees them.
  */
 final class SeriesMap {
-  private long[] hashes;
-  private MemSeries[] series;
-  private int mask;
+  private static final class Table {
+    final long[] hashes;
+    final MemSeries[] series;
+    final int mask;
+
+    Table(int cap) {
+      hashes = new long[cap];
+      series = new MemSeries[cap];
+      mask = cap - 1;
+    }
+  }
+
+  private volatile Table table;
   private int size;
   private int resizeAt;
 
   SeriesMap(int initialCapacity) {
     int cap = Integer.highestOneBit(Math.max(16, initialCapacity) * 2 - 1);
-    alloc(cap);
-  }
-
-  private void alloc(int cap) {
-    hashes = new long[cap];
-    series = new MemSeries[cap];
-    mask = cap - 1;
+    table = new Table(cap);
     resizeAt = (int) (cap * 0.75f);
   }
 
@@ -38,11 +49,12 @@ final class SeriesMap {
     return (int) (hash ^ (hash >>> 29)) & mask;
   }
 
-  /** The series with these label bytes, or null. */
+  /** The series with these label bytes, or null. Any thread; see the class note. */
   MemSeries get(long hash, byte[] b, int off, int len) {
-    int m = mask;
-    long[] h = hashes;
-    MemSeries[] ss = series;
+    Table t = table;
+    int m = t.mask;
+    long[] h = t.hashes;
+    MemSeries[] ss = t.series;
     for (int i = slot(hash, m); ; i = (i + 1) & m) {
       MemSeries s = ss[i];
       if (s == null) {
@@ -57,33 +69,34 @@ final class SeriesMap {
     }
   }
 
-  /** Adds a series known to be absent. */
+  /** Writer: adds a series known to be absent. */
   void put(long hash, MemSeries s) {
     if (size >= resizeAt) {
       grow();
     }
-    insert(hash, s);
+    insert(table, hash, s);
     size++;
   }
 
-  private void insert(long hash, MemSeries s) {
-    int m = mask;
+  private static void insert(Table t, long hash, MemSeries s) {
+    int m = t.mask;
     int i = slot(hash, m);
-    while (series[i] != null) {
+    while (t.series[i] != null) {
       i = (i + 1) & m;
     }
-    hashes[i] = hash;
-    series[i] = s;
+    t.hashes[i] = hash;
+    t.series[i] = s;
   }
 
   private void grow() {
-    long[] oldH = hashes;
-    MemSeries[] oldS = series;
-    alloc(oldH.length * 2);
-    for (int i = 0; i < oldS.length; i++) {
-      if (oldS[i] != null) {
-        insert(oldH[i], oldS[i]);
+    Table old = table;
+    Table next = new Table(old.hashes.length * 2);
+    for (int i = 0; i < old.series.length; i++) {
+      if (old.series[i] != null) {
+        insert(next, old.hashes[i], old.series[i]);
       }
     }
+    table = next;
+    resizeAt = (int) (next.hashes.length * 0.75f);
   }
 }
