@@ -6,7 +6,6 @@ import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.ExemplarData;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
-import io.rwgateway.tsdb.chunk.XorIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -160,29 +159,18 @@ public final class HeadQuerier implements Querier {
     });
   }
 
-  /** Decodes a series snapshot's samples within a time range into right-sized arrays. */
+  /** Turns a series snapshot's samples within a time range into right-sized arrays. */
   private static final class SampleReader {
-    private final XorIterator it = new XorIterator();
-    private long[] ts = new long[128];
-    private double[] vs = new double[128];
-    private int n;
+    private final RangeSamples samples = new RangeSamples();
 
     SeriesData read(Labels labels, MemSeries.Snapshot snap, long mint, long maxt) {
-      n = 0;
-      byte[][] closed = snap.closed();
-      boolean done = false;
-      for (int c = 0; c < closed.length && !done; c++) {
-        byte[] next = c + 1 < closed.length ? closed[c + 1] : snap.open();
-        if (next != null && XorIterator.firstTime(next) <= mint) {
-          continue; // every sample of chunk c is older than the next chunk's first
-        }
-        done = decode(closed[c], closed[c].length, mint, maxt);
+      samples.read(snap, mint, maxt);
+      int n = samples.n;
+      long[] floatT = Arrays.copyOf(samples.ts, n);
+      double[] floatV = new double[n];
+      for (int i = 0; i < n; i++) {
+        floatV[i] = Double.longBitsToDouble(samples.bits[i]);
       }
-      if (!done && snap.open() != null) {
-        decode(snap.open(), snap.open().length, mint, maxt);
-      }
-      long[] floatT = Arrays.copyOf(ts, n);
-      double[] floatV = Arrays.copyOf(vs, n);
       int hn = 0;
       int from = -1;
       for (int h = 0; h < snap.histCount(); h++) {
@@ -206,27 +194,6 @@ public final class HeadQuerier implements Querier {
         hist[k] = Arrays.copyOfRange(snap.histBytes(), start, snap.histEnd()[h]);
       }
       return new SeriesData(labels, floatT, floatV, histT, hist);
-    }
-
-    /** Returns true once a sample after maxt was seen (later chunks need not be read). */
-    private boolean decode(byte[] chunk, int len, long mint, long maxt) {
-      it.reset(chunk, len);
-      while (it.next()) {
-        long t = it.t();
-        if (t > maxt) {
-          return true;
-        }
-        if (t >= mint) {
-          if (n == ts.length) {
-            ts = Arrays.copyOf(ts, n * 2);
-            vs = Arrays.copyOf(vs, n * 2);
-          }
-          ts[n] = t;
-          vs[n] = it.v();
-          n++;
-        }
-      }
-      return false;
     }
   }
 }

@@ -2,8 +2,6 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.chunk.XorIterator;
-import java.util.Arrays;
 
 /**
  * Reads a head one series at a time for a time range, for writing blocks: only one series'
@@ -21,10 +19,7 @@ public final class HeadRangeReader {
   }
 
   private final Head head;
-  private final XorIterator it = new XorIterator();
-  private long[] ts = new long[256];
-  private long[] vs = new long[256];
-  private int n;
+  private final RangeSamples samples = new RangeSamples();
   private long histogramsSkipped;
 
   public HeadRangeReader(Head head) {
@@ -44,15 +39,15 @@ public final class HeadRangeReader {
         continue;
       }
       MemSeries.Snapshot snap = s.snapshot(head.lock);
-      read(snap, mint, maxt);
+      samples.read(snap, mint, maxt);
       for (int h = 0; h < snap.histCount(); h++) {
         long t = snap.histT()[h];
         if (t >= mint && t <= maxt) {
           histogramsSkipped++;
         }
       }
-      if (n > 0) {
-        sink.series(LabelBytes.decode(s.labels), ts, vs, n);
+      if (samples.n > 0) {
+        sink.series(LabelBytes.decode(s.labels), samples.ts, samples.bits, samples.n);
       }
     }
   }
@@ -60,43 +55,5 @@ public final class HeadRangeReader {
   /** Native histogram samples in the ranges read so far that were left out. */
   public long histogramsSkipped() {
     return histogramsSkipped;
-  }
-
-  private void read(MemSeries.Snapshot snap, long mint, long maxt) {
-    n = 0;
-    byte[][] closed = snap.closed();
-    for (int c = 0; c < closed.length; c++) {
-      byte[] next = c + 1 < closed.length ? closed[c + 1] : snap.open();
-      if (next != null && XorIterator.firstTime(next) <= mint) {
-        continue; // every sample of chunk c is older than the next chunk's first, so before mint
-      }
-      if (decode(closed[c], mint, maxt)) {
-        return;
-      }
-    }
-    if (snap.open() != null) {
-      decode(snap.open(), mint, maxt);
-    }
-  }
-
-  /** Appends the chunk's samples in range; true once a sample after maxt was seen. */
-  private boolean decode(byte[] chunk, long mint, long maxt) {
-    it.reset(chunk, chunk.length);
-    while (it.next()) {
-      long t = it.t();
-      if (t > maxt) {
-        return true;
-      }
-      if (t >= mint) {
-        if (n == ts.length) {
-          ts = Arrays.copyOf(ts, n * 2);
-          vs = Arrays.copyOf(vs, n * 2);
-        }
-        ts[n] = t;
-        vs[n] = it.valueBits();
-        n++;
-      }
-    }
-    return false;
   }
 }

@@ -1,0 +1,55 @@
+package io.rwgateway.tsdb.head;
+
+import io.rwgateway.tsdb.chunk.XorIterator;
+import java.util.Arrays;
+
+/**
+ * Decodes the float samples of one series snapshot that fall in [mint, maxt] into reused arrays
+ * of timestamps and raw value bits (raw, so NaN payloads such as the staleness marker survive).
+ * Chunks wholly before mint are skipped without decoding; decoding stops at the first sample
+ * after maxt. Shared by the querier and the block export.
+ */
+final class RangeSamples {
+  private final XorIterator it = new XorIterator();
+  long[] ts = new long[128];
+  long[] bits = new long[128];
+  int n;
+
+  void read(MemSeries.Snapshot snap, long mint, long maxt) {
+    n = 0;
+    byte[][] closed = snap.closed();
+    for (int c = 0; c < closed.length; c++) {
+      byte[] next = c + 1 < closed.length ? closed[c + 1] : snap.open();
+      if (next != null && XorIterator.firstTime(next) <= mint) {
+        continue; // every sample of chunk c is older than the next chunk's first, so before mint
+      }
+      if (decode(closed[c], mint, maxt)) {
+        return;
+      }
+    }
+    if (snap.open() != null) {
+      decode(snap.open(), mint, maxt);
+    }
+  }
+
+  /** Appends the chunk's samples in range; true once a sample after maxt was seen. */
+  private boolean decode(byte[] chunk, long mint, long maxt) {
+    it.reset(chunk, chunk.length);
+    while (it.next()) {
+      long t = it.t();
+      if (t > maxt) {
+        return true;
+      }
+      if (t >= mint) {
+        if (n == ts.length) {
+          ts = Arrays.copyOf(ts, n * 2);
+          bits = Arrays.copyOf(bits, n * 2);
+        }
+        ts[n] = t;
+        bits[n] = it.valueBits();
+        n++;
+      }
+    }
+    return false;
+  }
+}
