@@ -213,7 +213,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     int code = r.status().code();
     if (code >= 500) {
       log.warn("remote write answered code={} msg=\"{}\"", code, r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
-    } else if (code >= 400) {
+    } else if (code >= 400 && log.isDebugEnabled()) {
       log.debug("remote write answered code={} msg=\"{}\"", code, r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
     }
     metrics.answered(protocol, code);
