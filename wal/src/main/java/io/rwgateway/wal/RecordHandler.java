@@ -2,7 +2,10 @@ package io.rwgateway.wal;
 
 import java.nio.ByteBuffer;
 
-/** Receives each intact record payload during replay, oldest first. */
+/**
+ * Receives each intact record payload during replay, oldest first (checkpoint records first).
+ * {@link CycleRecordHandler} is the same with the record's origin.
+ */
 @FunctionalInterface
 public interface RecordHandler {
   /** {@code payload} is valid only during the call. */

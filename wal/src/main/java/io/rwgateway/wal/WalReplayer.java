@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a WAL from its first record on, checks each record's framing and CRC, hands intact
- * payloads to a {@link RecordHandler} and skips (logs, counts) damaged ones.
+ * Reads a WAL in replay order: the newest checkpoint (if any), then every record of the cycles
+ * it did not replace, from the oldest on. Checks each record's framing and CRC, hands intact
+ * payloads to a {@link CycleRecordHandler} with their origin and skips (logs, counts) damaged ones.
  * <p>
  * NOTE: each excerpt is copied once into a reused heap array: the CRC and the decoder then run
  * over plain {@code byte[]}, and the handler's payload stays valid for the whole call even if
@@ -37,13 +38,25 @@ final class WalReplayer {
     this.dir = dir;
   }
 
-  ReplayResult replay(RecordHandler handler) throws IOException {
+  /** Replays {@code checkpoint} (may be null), then the records of cycles at or above its first kept cycle. */
+  ReplayResult replay(CheckpointFiles.Checkpoint checkpoint, CycleRecordHandler handler) throws IOException {
     long start = System.nanoTime();
     long nextProgress = start + PROGRESS_EVERY_NANOS;
     long records = 0;
     long bytes = 0;
     long corrupt = 0;
-    LOG.info("WAL replay of {} started", dir);
+    long fromCheckpoint = 0;
+    long belowCheckpoint = 0;
+    int floor = Integer.MIN_VALUE;
+    LOG.info("WAL replay of {} started{}", dir, checkpoint == null ? "" : " from " + checkpoint.file().getFileName());
+    if (checkpoint != null) {
+      CheckpointReader reader = new CheckpointReader(checkpoint.file());
+      reader.read(checkpoint.firstKeptCycle(), handler);
+      records = fromCheckpoint = reader.records;
+      bytes = reader.bytes;
+      corrupt = reader.corrupt;
+      floor = checkpoint.firstKeptCycle();
+    }
     RollCycle rollCycle = queue.rollCycle();
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.toStart();
@@ -51,6 +64,14 @@ final class WalReplayer {
         try (DocumentContext dc = tailer.readingDocument()) {
           if (!dc.isPresent()) {
             break;
+          }
+          long index = dc.index();
+          int cycle = rollCycle.toCycle(index);
+          if (cycle < floor) {
+            // NOTE: the checkpoint replaces this cycle; Wal.open deletes such files, so this
+            // only happens when that deletion failed. Its records must not be applied twice.
+            belowCheckpoint++;
+            continue;
           }
           Bytes<?> in = dc.wire().bytes();
           long n = in.readRemaining();
@@ -66,20 +87,13 @@ final class WalReplayer {
           }
           if (problem != null) {
             corrupt++;
-            long index = dc.index();
             LOG.warn("WAL record skipped as corrupt: file={} index=0x{} (cycle {}, seq {}): {}",
-                fileName(tailer.currentFile()), Long.toHexString(index), rollCycle.toCycle(index),
+                fileName(tailer.currentFile()), Long.toHexString(index), cycle,
                 rollCycle.toSequenceNumber(index), problem);
             continue;
           }
           view.limit(len - RecordFraming.TRAILER_BYTES).position(RecordFraming.HEADER_BYTES);
-          try {
-            handler.onRecord(view);
-          } catch (IOException | RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new IOException("WAL replay handler failed at index 0x" + Long.toHexString(dc.index()) + " in " + dir, e);
-          }
+          deliver(handler, view, cycle, dir, index);
           records++;
           bytes += len - RecordFraming.OVERHEAD;
         }
@@ -94,9 +108,25 @@ final class WalReplayer {
       }
     }
     long took = System.nanoTime() - start;
-    LOG.info("WAL replay of {} done: {} records, {} payload bytes, {} corrupt records skipped, {} ms",
-        dir, records, bytes, corrupt, TimeUnit.NANOSECONDS.toMillis(took));
-    return new ReplayResult(records, bytes, corrupt, took);
+    LOG.info("WAL replay of {} done: {} records ({} from the checkpoint), {} payload bytes, {} corrupt records skipped, "
+            + "{} records of cycles below the checkpoint ignored, {} ms",
+        dir, records, fromCheckpoint, bytes, corrupt, belowCheckpoint, TimeUnit.NANOSECONDS.toMillis(took));
+    return new ReplayResult(records, bytes, corrupt, took, fromCheckpoint);
+  }
+
+  /**
+   * Calls the handler; its unchecked exceptions and IOExceptions pass through unchanged, other
+   * checked ones are wrapped with where the record was ({@code where} and {@code at}: file or
+   * directory, and offset or Chronicle index).
+   */
+  static void deliver(CycleRecordHandler handler, ByteBuffer payload, int cycle, Path where, long at) throws IOException {
+    try {
+      handler.onRecord(payload, cycle);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("WAL replay handler failed at 0x" + Long.toHexString(at) + " in " + where, e);
+    }
   }
 
   private void ensureScratch(int len) {

@@ -3,6 +3,7 @@ package io.rwgateway.wal;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -78,14 +79,23 @@ final class WalSyncer {
       for (int i = 0; i < work.size(); i++) {
         CycleFile cf = work.get(i);
         if (cf.channel == null) {
-          cf.channel = FileChannel.open(cf.path, StandardOpenOption.READ);
+          try {
+            cf.channel = FileChannel.open(cf.path, StandardOpenOption.READ);
+          } catch (NoSuchFileException e) {
+            if (cf.cycle == current) {
+              throw e;
+            }
+            // NOTE: truncation deleted this older cycle after a durable checkpoint replaced it
+            // (it never deletes the cycle being appended to): nothing of it is left to force.
+            continue;
+          }
         }
         // NOTE: fdatasync is enough: it also writes the file size when Chronicle grew the file.
         cf.channel.force(false);
         newFile |= !cf.dirSynced;
       }
       if (newFile) {
-        forceDirectory();
+        WalDirs.force(dir);
         for (int i = 0; i < work.size(); i++) {
           work.get(i).dirSynced = true;
         }
@@ -101,12 +111,6 @@ final class WalSyncer {
       }
       work.clear();
       syncedSeq = seq;
-    }
-  }
-
-  private void forceDirectory() throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 
