@@ -1,5 +1,7 @@
 package io.rwgateway.tsdb.block;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +42,20 @@ public record BlockMeta(String ulid, long minTime, long maxTime, long numSamples
     labels = Map.copyOf(labels);
     segmentFiles = List.copyOf(segmentFiles);
     files = List.copyOf(files);
+  }
+
+  /**
+   * Reads {@code <blockDir>/meta.json}: ours, Prometheus' (no {@code thanos} section) or Thanos'
+   * (extra keys are ignored). Missing optional parts become empty: no stats = 0 counts, no
+   * compaction = level 0 and no sources, no thanos section = no labels, source "", resolution 0,
+   * no segment files and no files; a file entry without {@code size_bytes} gets -1.
+   *
+   * @throws IOException naming the file when it cannot be read or parsed, lacks {@code ulid},
+   *     {@code minTime} or {@code maxTime}, has a {@code version} other than {@value #VERSION},
+   *     or has a known key of the wrong type
+   */
+  public static BlockMeta read(Path blockDir) throws IOException {
+    return MetaJsonReader.read(blockDir.resolve(FILENAME));
   }
 
   /** The JSON text, newline-terminated, as written to {@code meta.json}. */

@@ -102,12 +102,12 @@ public final class IndexReader implements Closeable {
   }
 
   public Labels seriesLabels(long ref) {
-    IndexDecoder d = series(ref);
+    IndexDecoder d = entry(ref);
     return readLabels(d);
   }
 
   public List<ChunkMeta> seriesChunks(long ref) {
-    IndexDecoder d = series(ref);
+    IndexDecoder d = entry(ref);
     int n = d.uvarintInt();
     for (int i = 0; i < 2 * n; i++) {
       d.uvarint();
@@ -115,7 +115,40 @@ public final class IndexReader implements Closeable {
     return IndexVerifier.readChunks(d);
   }
 
-  private IndexDecoder series(long ref) {
+  /** Labels and chunk metas of one series, decoded in one pass over its entry. */
+  public IndexSeries series(long ref) {
+    IndexDecoder d = entry(ref);
+    Labels labels = readLabels(d);
+    return new IndexSeries(ref, labels, IndexVerifier.readChunks(d));
+  }
+
+  /**
+   * Whether the series has a chunk whose [minTime, maxTime] overlaps [mint, maxt] (both
+   * inclusive). Decodes only the chunk metas, not the label strings.
+   */
+  public boolean hasChunkIn(long ref, long mint, long maxt) {
+    IndexDecoder d = entry(ref);
+    int n = d.uvarintInt();
+    for (int i = 0; i < 2 * n; i++) {
+      d.uvarint();
+    }
+    int chunks = d.uvarintInt();
+    long cmax = 0;
+    for (int i = 0; i < chunks; i++) {
+      long cmin = i == 0 ? d.varint() : cmax + d.uvarint();
+      cmax = cmin + d.uvarint();
+      if (cmin > maxt) {
+        return false; // chunks are in time order: no later one can overlap
+      }
+      if (cmax >= mint) {
+        return true;
+      }
+      d.uvarint(); // the ref (delta), not needed here
+    }
+    return false;
+  }
+
+  private IndexDecoder entry(long ref) {
     if (Arrays.binarySearch(seriesRefs, ref) < 0) {
       throw new IllegalArgumentException("no series with reference " + ref + " in " + file);
     }

@@ -6,6 +6,7 @@ import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.ExemplarData;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.block.IndexOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -21,24 +22,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link MemSeries#snapshot}) and decoded outside it.
  * <p>
  * A series takes part in a query over [mint, maxt] when its samples' min/max time overlap it;
- * {@link #select} additionally drops series with no sample inside the range.
+ * {@link #select} additionally drops series with no sample inside the range. Names, values and
+ * series come back in UTF-8 byte order ({@link #LABELS_ORDER}, {@link IndexOrder#UTF8}), the
+ * order of block queriers too.
  */
 public final class HeadQuerier implements Querier {
-  /** Prometheus' label set order: pairwise by name, then value; a prefix sorts first. */
-  public static final Comparator<Labels> LABELS_ORDER = (a, b) -> {
-    int n = Math.min(a.size(), b.size());
-    for (int i = 0; i < n; i++) {
-      int c = a.name(i).compareTo(b.name(i));
-      if (c != 0) {
-        return c;
-      }
-      c = a.value(i).compareTo(b.value(i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.size(), b.size());
-  };
+  // NOTE: head truncation may remove a series between reading postings and looking up its ref,
+  // so every lookup here allows null.
+  /**
+   * Prometheus' label set order: pairwise by name, then value, in UTF-8 byte order; a prefix
+   * sorts first. The one order of every querier's results (head, blocks, merge), so that merged
+   * lists line up. NOTE: not Java's String order, which differs above U+FFFF; see
+   * {@link IndexOrder}.
+   */
+  public static final Comparator<Labels> LABELS_ORDER = IndexOrder.LABELS;
 
   private final Head head;
 
@@ -48,7 +45,10 @@ public final class HeadQuerier implements Querier {
 
   @Override
   public List<String> labelNames(List<Matcher[]> selectors, long mint, long maxt) {
-    TreeSet<String> names = new TreeSet<>();
+    if (mint > maxt) {
+      return List.of(); // an inverted range holds no samples (min/max overlap alone would say yes)
+    }
+    TreeSet<String> names = new TreeSet<>(IndexOrder.UTF8);
     if (selectors.isEmpty()) {
       for (Map.Entry<String, ConcurrentHashMap<String, Postings>> e : head.index.all().entrySet()) {
         for (Postings p : e.getValue().values()) {
@@ -62,7 +62,7 @@ public final class HeadQuerier implements Querier {
     }
     for (int r : selectUnion(selectors)) {
       MemSeries s = head.series(r);
-      if (s.overlaps(head.lock, mint, maxt)) {
+      if (s != null && s.overlaps(head.lock, mint, maxt)) {
         Labels l = LabelBytes.decode(s.labels);
         for (int i = 0; i < l.size(); i++) {
           names.add(l.name(i));
@@ -74,7 +74,10 @@ public final class HeadQuerier implements Querier {
 
   @Override
   public List<String> labelValues(String name, List<Matcher[]> selectors, long mint, long maxt) {
-    TreeSet<String> values = new TreeSet<>();
+    if (mint > maxt) {
+      return List.of(); // an inverted range holds no samples (min/max overlap alone would say yes)
+    }
+    TreeSet<String> values = new TreeSet<>(IndexOrder.UTF8);
     if (selectors.isEmpty()) {
       Map<String, Postings> byValue = head.index.values(name);
       if (byValue != null) {
@@ -88,7 +91,7 @@ public final class HeadQuerier implements Querier {
     }
     for (int r : selectUnion(selectors)) {
       MemSeries s = head.series(r);
-      if (s.overlaps(head.lock, mint, maxt)) {
+      if (s != null && s.overlaps(head.lock, mint, maxt)) {
         String v = LabelBytes.decode(s.labels).get(name);
         if (!v.isEmpty()) {
           values.add(v);
@@ -100,11 +103,14 @@ public final class HeadQuerier implements Querier {
 
   @Override
   public List<Labels> series(List<Matcher[]> selectors, long mint, long maxt) {
+    if (mint > maxt) {
+      return List.of(); // an inverted range holds no samples (min/max overlap alone would say yes)
+    }
     int[] refs = selectors.isEmpty() ? PostingsSelector.allRefs(head) : selectUnion(selectors);
     List<Labels> out = new ArrayList<>();
     for (int r : refs) {
       MemSeries s = head.series(r);
-      if (s.overlaps(head.lock, mint, maxt)) {
+      if (s != null && s.overlaps(head.lock, mint, maxt)) {
         out.add(LabelBytes.decode(s.labels));
       }
     }
@@ -114,11 +120,14 @@ public final class HeadQuerier implements Querier {
 
   @Override
   public List<SeriesData> select(Matcher[] matchers, long mint, long maxt) {
+    if (mint > maxt) {
+      return List.of(); // an inverted range holds no samples (min/max overlap alone would say yes)
+    }
     List<SeriesData> out = new ArrayList<>();
     SampleReader reader = new SampleReader();
     for (int r : PostingsSelector.select(head, matchers)) {
       MemSeries s = head.series(r);
-      if (!s.overlaps(head.lock, mint, maxt)) {
+      if (s == null || !s.overlaps(head.lock, mint, maxt)) {
         continue;
       }
       SeriesData d = reader.read(LabelBytes.decode(s.labels), s.snapshot(head.lock), mint, maxt);
@@ -134,8 +143,12 @@ public final class HeadQuerier implements Querier {
   public List<ExemplarData> exemplars(Matcher[] matchers, long mint, long maxt) {
     int[] refs = PostingsSelector.select(head, matchers);
     List<ExemplarData> out = new ArrayList<>();
-    head.exemplars.forEach(refs, mint, maxt, (ref, t, v, labels) ->
-        out.add(new ExemplarData(LabelBytes.decode(head.series(ref).labels), LabelBytes.decode(labels), t, v)));
+    head.exemplars.forEach(refs, mint, maxt, (ref, t, v, labels) -> {
+      MemSeries s = head.series(ref);
+      if (s != null) { // null: removed by head truncation since the postings were read
+        out.add(new ExemplarData(LabelBytes.decode(s.labels), LabelBytes.decode(labels), t, v));
+      }
+    });
     return out;
   }
 

@@ -1,0 +1,115 @@
+package io.rwgateway.tsdb.block;
+
+import io.rwgateway.tsdb.Querier;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One block directory opened for reading: its {@code meta.json}, its index and its chunk
+ * segments, all checked on {@link #open} (index CRCs, segment headers). Thread-safe after open;
+ * {@link #querier()} may be used from any number of threads.
+ * <p>
+ * Limits: native histogram chunks are skipped by the querier and counted
+ * ({@link #skippedChunks()}); a block with deletions (a non-empty {@code tombstones} file) is
+ * refused, since answering without applying them would return deleted samples.
+ */
+public final class Block implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(Block.class);
+  /** Magic, version and the CRC of no stones: the only tombstones file we can honour. */
+  private static final long EMPTY_TOMBSTONES_BYTES = Tombstones.empty().length;
+
+  private final Path dir;
+  private final BlockMeta meta;
+  private final IndexReader index;
+  private final ChunkReader chunks;
+  private final BlockQuerier querier;
+  private final LongAdder skipped = new LongAdder();
+  private final AtomicBoolean warnedSkip = new AtomicBoolean();
+
+  private Block(Path dir, BlockMeta meta, IndexReader index, ChunkReader chunks) {
+    this.dir = dir;
+    this.meta = meta;
+    this.index = index;
+    this.chunks = chunks;
+    this.querier = new BlockQuerier(this);
+  }
+
+  /** Opens the block in {@code dir} ({@code meta.json}, {@code index}, {@code chunks/}). */
+  public static Block open(Path dir) throws IOException {
+    BlockMeta meta = BlockMeta.read(dir);
+    Path tombstones = dir.resolve(Tombstones.FILENAME);
+    if (Files.exists(tombstones) && Files.size(tombstones) != EMPTY_TOMBSTONES_BYTES) {
+      throw new IOException(tombstones + ": block has deletions (tombstones), which this reader does not apply");
+    }
+    IndexReader index = IndexReader.open(dir.resolve(BlockWriter.INDEX_FILE));
+    ChunkReader chunks = ChunkReader.open(dir.resolve(BlockWriter.CHUNKS_DIR));
+    return new Block(dir, meta, index, chunks);
+  }
+
+  /** The ULID from {@code meta.json} (normally also the directory name). */
+  public String ulid() {
+    return meta.ulid();
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public BlockMeta meta() {
+    return meta;
+  }
+
+  /** First millisecond of the block's range, inclusive. */
+  public long minTime() {
+    return meta.minTime();
+  }
+
+  /** End of the block's range, exclusive, as in {@code meta.json}. */
+  public long maxTime() {
+    return meta.maxTime();
+  }
+
+  public IndexReader index() {
+    return index;
+  }
+
+  public ChunkReader chunks() {
+    return chunks;
+  }
+
+  /** A {@link Querier} over this block; one shared, stateless instance. */
+  public Querier querier() {
+    return querier;
+  }
+
+  /** Chunks queries skipped because they are not XOR (native histograms), since open. */
+  public long skippedChunks() {
+    return skipped.sum();
+  }
+
+  /** Called by the querier for each non-XOR chunk it passes over; logs the first one. */
+  void skippedChunk(long ref, int encoding) {
+    skipped.increment();
+    if (warnedSkip.compareAndSet(false, true)) {
+      LOG.warn("skipping chunks this reader cannot decode: block={} first_ref={} encoding={} ({})", ulid(), ref,
+          encoding, ChunkReader.encodingName(encoding));
+    }
+  }
+
+  @Override
+  public void close() {
+    index.close();
+    chunks.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Block[" + ulid() + ", " + dir + ", [" + minTime() + ", " + maxTime() + ")]";
+  }
+}
