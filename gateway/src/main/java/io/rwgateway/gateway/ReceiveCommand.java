@@ -48,7 +48,7 @@ final class ReceiveCommand implements Callable<Integer> {
   String defaultTenant;
 
   @Option(names = "--label", paramLabel = "<name=\"value\">",
-      description = "External label of this gateway, repeatable (e.g. --label 'replica=\"a\"'). Logged now; written into the meta.json of the blocks it will ship.")
+      description = "External label of this gateway, repeatable (e.g. --label 'replica=\"a\"'). Written into the thanos section of each block's meta.json, with tenant_id.")
   List<String> labels = new ArrayList<>();
 
   @Option(names = "--tsdb.wal.sync", defaultValue = "batch", paramLabel = "<batch|interval>",
@@ -65,6 +65,35 @@ final class ReceiveCommand implements Callable<Integer> {
   @Option(names = "--tsdb.append-window", defaultValue = "1h", paramLabel = "<duration>", converter = Durations.class,
       description = "Samples older than the tenant's newest sample minus this are rejected as too old (409). Default: ${DEFAULT-VALUE}.")
   Duration appendWindow;
+
+  @Option(names = "--tsdb.min-block-duration", defaultValue = "2h", paramLabel = "<duration>", converter = Durations.class,
+      description = "Range of the blocks cut from the head, aligned to multiples of it; a block is cut once the head "
+          + "spans more than 1.5 ranges. Default: ${DEFAULT-VALUE}.")
+  Duration minBlockDuration;
+
+  @Option(names = "--tsdb.max-block-duration", defaultValue = "2h", paramLabel = "<duration>", converter = Durations.class,
+      description = "Largest block range. The gateway itself only cuts --tsdb.min-block-duration blocks and leaves "
+          + "merging them to Thanos Compactor; must be at least the min. Default: ${DEFAULT-VALUE}.")
+  Duration maxBlockDuration;
+
+  @Option(names = "--tsdb.retention", defaultValue = "15d", paramLabel = "<duration>", converter = Durations.class,
+      description = "Local blocks that ended this long before the tenant's newest block are deleted; 0 keeps them. "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration retention;
+
+  @Option(names = "--tsdb.flush-on-shutdown", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "On a clean shutdown, write each head to blocks and empty its WAL, so the next start replays "
+          + "nothing (--no-tsdb.flush-on-shutdown keeps the WAL for replay instead). Default: ${DEFAULT-VALUE}.")
+  boolean flushOnShutdown;
+
+  @Option(names = "--tsdb.compaction-interval", hidden = true, defaultValue = "1m", converter = Durations.class,
+      description = "How often each tenant's head is checked for a block to cut (tests shorten it).")
+  Duration compactionInterval;
+
+  @Option(names = "--tsdb.wal.test-clock", hidden = true, paramLabel = "<rate>@<epoch-ms>",
+      description = "Tests only: the WAL's roll-cycle clock runs <rate> times faster than real time from <epoch-ms> on, "
+          + "so hourly WAL cycles roll every few seconds.")
+  String walTestClock;
 
   @Option(names = "--remote-write.max-request-bytes", defaultValue = "16MiB", paramLabel = "<size>", converter = ByteSizes.class,
       description = "Largest compressed request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
@@ -125,6 +154,18 @@ final class ReceiveCommand implements Callable<Integer> {
     return 0;
   }
 
+  private java.time.Clock walClock() {
+    if (walTestClock == null) {
+      return java.time.Clock.systemUTC();
+    }
+    String[] parts = walTestClock.split("@");
+    try {
+      return new ScaledClock(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--tsdb.wal.test-clock must be <rate>@<epoch-ms>, not \"" + walTestClock + "\"");
+    }
+  }
+
   GatewayConfig config() {
     WalSyncMode mode;
     switch (walSync) {
@@ -138,11 +179,20 @@ final class ReceiveCommand implements Callable<Integer> {
     if (Integer.bitCount(ringSize) != 1) {
       throw new IllegalArgumentException("--remote-write.ring-size must be a power of two, not " + ringSize);
     }
+    if (minBlockDuration.isZero() || minBlockDuration.isNegative()) {
+      throw new IllegalArgumentException("--tsdb.min-block-duration must be positive");
+    }
+    if (maxBlockDuration.compareTo(minBlockDuration) < 0) {
+      throw new IllegalArgumentException("--tsdb.max-block-duration (" + maxBlockDuration
+          + ") must be at least --tsdb.min-block-duration (" + minBlockDuration + ")");
+    }
     Labels external = ExternalLabels.parse(labels);
     DecodeLimits limits = new DecodeLimits(maxLabelNames, maxLabelNameLength, maxLabelValueLength,
         maxFuture.toMillis(), maxDecompressedBytes);
     return new GatewayConfig(remoteWriteAddress, httpAddress,
-        new TsdbOptions(tsdbPath, new WalOptions(mode, walSyncInterval), appendWindow.toMillis()),
+        new TsdbOptions(tsdbPath, new WalOptions(mode, walSyncInterval, walClock()), appendWindow.toMillis(),
+            minBlockDuration.toMillis(), maxBlockDuration.toMillis(), retention.toMillis(), flushOnShutdown, external,
+            compactionInterval.toMillis()),
         new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
         external, ringSize, remoteReadMaxSamples,
         workers > 0 ? workers : Runtime.getRuntime().availableProcessors());

@@ -34,6 +34,11 @@ final class ExternalProcess {
 
   /** A gateway in a new JVM with this JVM's classpath and Chronicle flags; output to {@code log}. */
   static Process startGateway(Path log, String... args) throws IOException {
+    return startGateway(log, List.of(), args);
+  }
+
+  /** The same with extra JVM arguments (for example {@code -Drwgateway.crash-at=...}). */
+  static Process startGateway(Path log, List<String> jvmArgs, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -43,6 +48,7 @@ final class ExternalProcess {
       }
     }
     cmd.add("-Xmx512m");
+    cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());

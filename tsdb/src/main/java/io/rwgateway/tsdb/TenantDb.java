@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb;
 
+import io.rwgateway.tsdb.block.Block;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadAppender;
 import io.rwgateway.tsdb.head.HeadQuerier;
@@ -8,26 +9,48 @@ import io.rwgateway.wal.Wal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** One tenant's WAL and head. */
+/**
+ * One tenant's WAL, head and local blocks.
+ * <p>
+ * NOTE: {@link #appendLock} is held by the writer thread for each {@link #append} and by the
+ * compactor while it changes the head's structure (raising the min valid time, truncating). The
+ * writer is the only other thread that changes the head, so holding the lock makes those steps
+ * atomic with respect to appends; uncontended, it costs one CAS per batch, not per sample.
+ */
 public final class TenantDb implements Closeable {
   private final String tenant;
+  private final Path dir;
   private final Wal wal;
   private final Head head;
   private final HeadAppender appender;
   private final HeadQuerier querier;
+  private final TenantBlocks blocks;
   private final RecordEncoder encoder = new RecordEncoder();
   private final EncoderVisitor log = new EncoderVisitor(encoder, this::appendRecord);
   private final TsdbMetrics.Tenant metrics;
+  final ReentrantLock appendLock = new ReentrantLock();
+  final WalCycles walCycles;
+  private final TenantCompactor compactor;
 
-  TenantDb(String tenant, Wal wal, Head head, long appendWindowMs, TsdbMetrics.Tenant metrics) {
+  TenantDb(String tenant, Path dir, Wal wal, Head head, TenantBlocks blocks, WalCycles walCycles,
+      TsdbOptions options, TsdbMetrics.Tenant metrics) {
     this.tenant = tenant;
+    this.dir = dir;
     this.wal = wal;
     this.head = head;
-    this.appender = new HeadAppender(head, appendWindowMs);
+    this.blocks = blocks;
+    this.walCycles = walCycles;
+    this.appender = new HeadAppender(head, options.appendWindowMs());
     this.querier = new HeadQuerier(head);
     this.metrics = metrics;
+    this.compactor = new TenantCompactor(this, options, metrics);
     metrics.series.set(head.seriesCount());
+    metrics.blocks.set(blocks.list().size());
   }
 
   public String tenant() {
@@ -40,7 +63,17 @@ public final class TenantDb implements Closeable {
    * A WAL failure sets {@link WriteBatch#failure}.
    */
   public void append(WriteBatch batch) {
+    appendLock.lock();
+    try {
+      appendLocked(batch);
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private void appendLocked(WriteBatch batch) {
     encoder.reset();
+    walCycles.beginAppend();
     try {
       appender.prepare(batch, log);
       if (!encoder.isEmpty()) {
@@ -55,6 +88,7 @@ public final class TenantDb implements Closeable {
       return;
     }
     appender.commit(batch);
+    walCycles.endAppend(head.maxTime());
     if (appender.appliedSamples() > 0) {
       metrics.floats.inc(appender.appliedSamples());
     }
@@ -71,6 +105,7 @@ public final class TenantDb implements Closeable {
     long start = System.nanoTime();
     try {
       wal.append(full.finish());
+      walCycles.appended(wal.lastAppendCycle());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -91,8 +126,45 @@ public final class TenantDb implements Closeable {
     wal.sync();
   }
 
+  /** Head and local blocks; a sample both hold (while a block is being cut) is returned once. */
   public Querier querier() {
-    return querier;
+    List<Block> bs = blocks.list();
+    if (bs.isEmpty()) {
+      return querier;
+    }
+    List<Querier> all = new ArrayList<>(bs.size() + 1);
+    for (Block b : bs) {
+      all.add(b.querier());
+    }
+    all.add(querier);
+    return new MergeQuerier(all);
+  }
+
+  /** The local blocks, oldest first. Any thread. */
+  public List<Block> blocks() {
+    return blocks.list();
+  }
+
+  /** The tenant's directory: {@code <tsdb.path>/<tenant>}. */
+  public Path dir() {
+    return dir;
+  }
+
+  Head head() {
+    return head;
+  }
+
+  Wal wal() {
+    return wal;
+  }
+
+  TenantBlocks tenantBlocks() {
+    return blocks;
+  }
+
+  /** The compactor of this tenant (runs on the Tsdb's compaction thread, or in tests directly). */
+  public TenantCompactor compactor() {
+    return compactor;
   }
 
   /** The querier with head-only extras (exemplars). */
@@ -121,6 +193,10 @@ public final class TenantDb implements Closeable {
 
   @Override
   public void close() throws IOException {
-    wal.close();
+    try {
+      wal.close();
+    } finally {
+      blocks.close();
+    }
   }
 }

@@ -17,6 +17,9 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +36,16 @@ public final class Tsdb implements Closeable {
   private final ConcurrentHashMap<String, TenantDb> tenants = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  private final ScheduledExecutorService compaction;
+
   private Tsdb(TsdbOptions options, TsdbMetrics metrics) {
     this.options = options;
     this.metrics = metrics;
+    this.compaction = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tsdb-compactor");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Opens the TSDB, replaying every tenant's WAL. {@code registry} may be null (metrics unexported). */
@@ -58,33 +68,68 @@ public final class Tsdb implements Closeable {
       db.close();
       throw e;
     }
+    long every = options.compactionIntervalMs();
+    db.compaction.scheduleWithFixedDelay(db::compactAll, every, every, TimeUnit.MILLISECONDS);
     return db;
   }
 
   private TenantDb openTenant(String id) throws IOException {
-    Path walDir = options.path().resolve(id).resolve(WAL_DIR);
+    Path tenantDir = options.path().resolve(id);
+    Path walDir = tenantDir.resolve(WAL_DIR);
     Files.createDirectories(walDir);
+    TenantBlocks blocks = TenantBlocks.open(tenantDir);
     Wal wal = Wal.open(walDir, options.wal());
     try {
       Head head = new Head();
+      // Samples the blocks already hold are skipped by replay and refused from now on.
+      long blocksEnd = blocks.maxTime();
+      head.raiseMinValidTime(blocksEnd);
       HeadReplayer replayer = new HeadReplayer(head);
+      WalCycles cycles = new WalCycles();
       long start = System.nanoTime();
-      ReplayResult result = wal.replay(payload -> RecordDecoder.decode(payload, replayer));
+      ReplayResult result = wal.replay((payload, cycle) -> {
+        RecordDecoder.decode(payload, replayer);
+        long t = replayer.takeRecordMaxTime();
+        if (cycle >= 0 && t != Long.MIN_VALUE) {
+          cycles.replayed(cycle, t);
+        }
+      });
       replayer.finish();
+      if (blocksEnd != Long.MIN_VALUE) {
+        head.truncate(blocksEnd); // series whose every sample was in a block
+      }
       long nanos = System.nanoTime() - start;
       TsdbMetrics.Tenant m = metrics.tenant(id);
       m.replaySeconds.set(nanos / 1e9);
       if (result.corruptRecords() > 0) {
         m.corruptRecords.inc(result.corruptRecords());
       }
-      LOG.info("replayed tenant WAL: tenant={} series={} samples={} histograms={} exemplars={} records={} "
-              + "corrupt_records={} skipped={} unknown_refs={} duration_ms={}",
-          id, head.seriesCount(), replayer.samples(), replayer.histograms(), replayer.exemplars(),
-          result.records(), result.corruptRecords(), replayer.skipped(), replayer.unknownRefs(), nanos / 1_000_000);
-      return new TenantDb(id, wal, head, options.appendWindowMs(), m);
+      LOG.info("replayed tenant WAL: tenant={} blocks={} series={} samples={} histograms={} exemplars={} records={} "
+              + "corrupt_records={} skipped={} in_blocks={} unknown_refs={} duration_ms={}",
+          id, blocks.list().size(), head.seriesCount(), replayer.samples(), replayer.histograms(),
+          replayer.exemplars(), result.records(), result.corruptRecords(), replayer.skipped(), replayer.inBlocks(),
+          replayer.unknownRefs(), nanos / 1_000_000);
+      return new TenantDb(id, tenantDir, wal, head, blocks, cycles, options, m);
     } catch (IOException | RuntimeException e) {
       wal.close();
+      blocks.close();
       throw e;
+    }
+  }
+
+  /** The compaction thread's periodic pass: cut due blocks, then apply retention, per tenant. */
+  private void compactAll() {
+    for (TenantDb db : tenants.values()) {
+      if (closed) {
+        return;
+      }
+      try {
+        db.compactor().compact();
+        db.compactor().applyRetention();
+      } catch (IOException | RuntimeException e) {
+        metrics.tenant(db.tenant()).compactionFailures.inc();
+        LOG.error("compaction failed, retrying at the next check: tenant={} err=\"{}\"", db.tenant(), e.toString(), e);
+      }
     }
   }
 
@@ -120,17 +165,47 @@ public final class Tsdb implements Closeable {
     return Collections.unmodifiableCollection(tenants.values());
   }
 
+  /**
+   * Stops the compaction thread (letting a running pass finish), flushes every head to blocks when
+   * configured (the writer must already be stopped), and closes the WALs. A tenant whose head was
+   * flushed gets an empty WAL directory, so the next start has nothing to replay; if the flush
+   * fails, the WAL is kept and replayed instead.
+   */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
       return;
     }
     closed = true;
+    compaction.shutdown();
+    try {
+      if (!compaction.awaitTermination(10, TimeUnit.MINUTES)) {
+        LOG.warn("compaction did not finish within 10 minutes; closing anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     IOException first = null;
     List<TenantDb> all = new ArrayList<>(tenants.values());
     for (TenantDb db : all) {
+      boolean flushed = false;
+      if (options.flushOnShutdown()) {
+        try {
+          long start = System.nanoTime();
+          List<Path> blocks = db.compactor().flush();
+          flushed = true;
+          LOG.info("flushed head to blocks on shutdown: tenant={} blocks={} duration_ms={}",
+              db.tenant(), blocks.size(), (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+          LOG.error("flushing the head on shutdown failed, the WAL is kept and will be replayed: tenant={} err=\"{}\"",
+              db.tenant(), e.toString(), e);
+        }
+      }
       try {
         db.close();
+        if (flushed) {
+          emptyDirectory(db.dir().resolve(WAL_DIR));
+        }
       } catch (IOException e) {
         if (first == null) {
           first = e;
@@ -142,5 +217,15 @@ public final class Tsdb implements Closeable {
     if (first != null) {
       throw first;
     }
+  }
+
+  /** Deletes everything inside {@code dir} (a closed WAL whose content is all in blocks). */
+  private static void emptyDirectory(Path dir) throws IOException {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path c : children) {
+        io.rwgateway.tsdb.block.BlockFiles.deleteRecursively(c);
+      }
+    }
+    io.rwgateway.tsdb.block.BlockFiles.syncDir(dir);
   }
 }

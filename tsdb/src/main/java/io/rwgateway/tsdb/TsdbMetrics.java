@@ -17,6 +17,13 @@ final class TsdbMetrics {
   private final Histogram walAppendSeconds;
   private final Gauge replaySeconds;
   private final Counter corruptRecords;
+  private final Gauge blocks;
+  private final Counter blocksWritten;
+  private final Counter blocksDeleted;
+  private final Gauge blockWriteSeconds;
+  private final Counter compactionFailures;
+  private final Counter histogramsNotInBlocks;
+  private final Counter walCyclesDeleted;
 
   TsdbMetrics(PrometheusRegistry registry) {
     headSeries = Gauge.builder().name("rwgateway_head_series")
@@ -34,6 +41,22 @@ final class TsdbMetrics {
         .help("Time the last WAL replay of the tenant took").labelNames("tenant").register(registry);
     corruptRecords = Counter.builder().name("rwgateway_wal_corrupt_records_total")
         .help("WAL records skipped as corrupt during replay").labelNames("tenant").register(registry);
+    blocks = Gauge.builder().name("rwgateway_tsdb_blocks_loaded")
+        .help("Local blocks of the tenant that queries read").labelNames("tenant").register(registry);
+    blocksWritten = Counter.builder().name("rwgateway_tsdb_blocks_written_total")
+        .help("Blocks cut from the tenant's head").labelNames("tenant").register(registry);
+    blocksDeleted = Counter.builder().name("rwgateway_tsdb_blocks_deleted_total")
+        .help("Local blocks deleted by retention").labelNames("tenant").register(registry);
+    blockWriteSeconds = Gauge.builder().name("rwgateway_tsdb_last_block_write_duration_seconds")
+        .help("Time the tenant's last block took to write").labelNames("tenant").register(registry);
+    compactionFailures = Counter.builder().name("rwgateway_tsdb_compaction_failures_total")
+        .help("Failed attempts to cut a block or truncate head and WAL (retried on the next check)")
+        .labelNames("tenant").register(registry);
+    histogramsNotInBlocks = Counter.builder().name("rwgateway_tsdb_histograms_not_in_blocks_total")
+        .help("Native histogram samples dropped when their range was cut: blocks do not carry histograms yet")
+        .labelNames("tenant").register(registry);
+    walCyclesDeleted = Counter.builder().name("rwgateway_wal_cycles_deleted_total")
+        .help("WAL cycle files deleted after a checkpoint").labelNames("tenant").register(registry);
   }
 
   Tenant tenant(String tenant) {
@@ -48,6 +71,13 @@ final class TsdbMetrics {
     final CounterDataPoint exemplars;
     final GaugeDataPoint replaySeconds;
     final CounterDataPoint corruptRecords;
+    final GaugeDataPoint blocks;
+    final CounterDataPoint blocksWritten;
+    final CounterDataPoint blocksDeleted;
+    final GaugeDataPoint blockWriteSeconds;
+    final CounterDataPoint compactionFailures;
+    final CounterDataPoint histogramsNotInBlocks;
+    final CounterDataPoint walCyclesDeleted;
 
     private Tenant(String tenant) {
       series = headSeries.labelValues(tenant);
@@ -56,6 +86,13 @@ final class TsdbMetrics {
       exemplars = appended.labelValues(tenant, "exemplar");
       replaySeconds = TsdbMetrics.this.replaySeconds.labelValues(tenant);
       corruptRecords = TsdbMetrics.this.corruptRecords.labelValues(tenant);
+      blocks = TsdbMetrics.this.blocks.labelValues(tenant);
+      blocksWritten = TsdbMetrics.this.blocksWritten.labelValues(tenant);
+      blocksDeleted = TsdbMetrics.this.blocksDeleted.labelValues(tenant);
+      blockWriteSeconds = TsdbMetrics.this.blockWriteSeconds.labelValues(tenant);
+      compactionFailures = TsdbMetrics.this.compactionFailures.labelValues(tenant);
+      histogramsNotInBlocks = TsdbMetrics.this.histogramsNotInBlocks.labelValues(tenant);
+      walCyclesDeleted = TsdbMetrics.this.walCyclesDeleted.labelValues(tenant);
     }
 
     void walAppend(long nanos) {

@@ -38,6 +38,11 @@ class TsdbTest {
   @TempDir
   Path dir;
 
+  /** These tests are about the WAL: no flush into blocks on close, so reopening replays. */
+  private TsdbOptions walOnly() {
+    return TsdbOptions.defaults(dir).withFlushOnShutdown(false);
+  }
+
   private static WriteBatch mixedBatch(int round) {
     WriteBatch b = new WriteBatch();
     b.tenant = "a";
@@ -90,7 +95,7 @@ class TsdbTest {
   @Test
   void appendCloseReopenReplaysTheHeadExactly() throws IOException {
     View before;
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       TenantDb t = db.tenant("a");
       for (int round = 0; round < 300; round++) {
         WriteBatch b = mixedBatch(round);
@@ -110,7 +115,7 @@ class TsdbTest {
     }
 
     View after;
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       TenantDb t = db.existingTenant("a");
       assertNotNull(t, "tenant found on disk");
       after = view(t);
@@ -128,7 +133,7 @@ class TsdbTest {
       assertEquals(51, t.headSeries());
       before = view(t);
     }
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       assertSameView(before, view(db.existingTenant("a")));
       assertEquals(List.of(Labels.of("__name__", "fresh")),
           db.existingTenant("a").querier().series(List.<Matcher[]>of(new Matcher[] {Matcher.eq("__name__", "fresh")}),
@@ -138,7 +143,7 @@ class TsdbTest {
 
   @Test
   void failedWalAppendLeavesTheHeadUnchanged() throws IOException {
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       TenantDb t = db.tenant("a");
       t.append(mixedBatch(0));
       View before = view(t);
@@ -155,7 +160,7 @@ class TsdbTest {
       assertSameView(new View(before.data(), before.exemplars(), before.series() + 1, before.maxTime(), before.meta()), after);
     }
     // Replay sees only what was logged; the unlogged series is gone.
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       assertEquals(50, db.existingTenant("a").headSeries());
     }
   }
@@ -164,7 +169,7 @@ class TsdbTest {
   void tenantsAreFoundOnDiskAndIdsValidated() throws IOException {
     Files.createDirectories(dir.resolve("not a tenant").resolve("wal"));
     Files.createDirectories(dir.resolve("no-wal-here"));
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       assertTrue(db.tenants().isEmpty());
       assertThrows(IllegalArgumentException.class, () -> db.tenant(".."));
       assertThrows(IllegalArgumentException.class, () -> db.tenant("a/b"));
@@ -176,7 +181,7 @@ class TsdbTest {
       assertEquals(x, db.tenant("x"));
     }
     assertTrue(Files.isDirectory(dir.resolve("x").resolve("wal")));
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       Set<String> ids = new TreeSet<>();
       db.tenants().forEach(t -> ids.add(t.tenant()));
       assertEquals(Set.of("x", "y.z_1-2"), ids);
@@ -186,7 +191,7 @@ class TsdbTest {
   @Test
   void metricsAreRegisteredAndCounted() throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), registry)) {
+    try (Tsdb db = Tsdb.open(walOnly(), registry)) {
       TenantDb t = db.tenant("a");
       t.append(mixedBatch(0));
       t.append(mixedBatch(0)); // resend: written, not appended again
@@ -224,12 +229,12 @@ class TsdbTest {
       series(b, "__name__", "big", "pad", pad, "s", Integer.toString(s));
       samples(b, T0, s);
     }
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       db.tenant("big").append(b);
       assertNull(b.failure);
       assertEquals(70_000, b.samplesWritten);
     }
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir), new PrometheusRegistry())) {
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       TenantDb t = db.existingTenant("big");
       assertEquals(70_000, t.headSeries());
       assertEquals(70_000, t.querier().select(ALL, T0, T0).size());

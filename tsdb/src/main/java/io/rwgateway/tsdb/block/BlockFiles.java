@@ -12,11 +12,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** File-system steps a block needs to be durable: fsync of files and directories, cleanup. */
-final class BlockFiles {
+public final class BlockFiles {
   private BlockFiles() {}
 
   /** Writes {@code bytes} as a new file and fsyncs it before returning. */
-  static void writeSynced(Path file, byte[] bytes) throws IOException {
+  public static void writeSynced(Path file, byte[] bytes) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       while (b.hasRemaining()) {
@@ -27,7 +27,7 @@ final class BlockFiles {
   }
 
   /** Forces a file's data and metadata to disk. */
-  static void syncFile(Path file) throws IOException {
+  public static void syncFile(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
@@ -38,14 +38,14 @@ final class BlockFiles {
    * NOTE: opening a directory for reading and calling force is what makes the JDK fsync(2) the
    * directory on Linux; the file system is the one durability boundary a rename has.
    */
-  static void syncDir(Path dir) throws IOException {
+  public static void syncDir(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
   }
 
   /** Deletes a file or a directory tree; a missing path is not an error. */
-  static void deleteRecursively(Path root) throws IOException {
+  public static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

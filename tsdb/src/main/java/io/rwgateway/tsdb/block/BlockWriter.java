@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.block;
 
+import io.rwgateway.model.CrashPoints;
 import io.rwgateway.model.Labels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -49,9 +51,37 @@ public final class BlockWriter {
     return write(tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
   }
 
+  /**
+   * The same from a {@link BlockSeriesSource}, streaming: one series' chunks in memory at a time.
+   * Returns null, leaving nothing behind, when the source has no series.
+   */
+  public static Path write(Path tenantDir, long minTime, long maxTimeExclusive, BlockSeriesSource series,
+      Labels externalLabels, String tenantId) throws IOException {
+    return write(tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
+  }
+
   static Path write(Path tenantDir, long minTime, long maxTimeExclusive, List<BlockSeries> series,
       Labels externalLabels, String tenantId, String ulid) throws IOException {
-    validate(minTime, maxTimeExclusive, series);
+    // A list can be checked whole before anything touches the disk.
+    if (series.isEmpty()) {
+      throw new IllegalArgumentException("no series: an empty range gets no block");
+    }
+    if (minTime >= maxTimeExclusive) {
+      throw new IllegalArgumentException("empty block range [" + minTime + ", " + maxTimeExclusive + ")");
+    }
+    Labels prev = null;
+    for (BlockSeries s : series) {
+      validate(minTime, maxTimeExclusive, prev, s);
+      prev = s.labels();
+    }
+    return write(tenantDir, minTime, maxTimeExclusive, new ListSource(series), externalLabels, tenantId, ulid);
+  }
+
+  static Path write(Path tenantDir, long minTime, long maxTimeExclusive, BlockSeriesSource series,
+      Labels externalLabels, String tenantId, String ulid) throws IOException {
+    if (minTime >= maxTimeExclusive) {
+      throw new IllegalArgumentException("empty block range [" + minTime + ", " + maxTimeExclusive + ")");
+    }
     long start = System.nanoTime();
     Files.createDirectories(tenantDir);
     Path tmp = tenantDir.resolve(ulid + TMP_SUFFIX);
@@ -59,7 +89,12 @@ public final class BlockWriter {
     try {
       Files.createDirectory(tmp);
       BlockMeta meta = writeFiles(tmp, ulid, minTime, maxTimeExclusive, series, externalLabels, tenantId);
+      if (meta == null) {
+        BlockFiles.deleteRecursively(tmp);
+        return null;
+      }
       BlockFiles.syncDir(tmp);
+      CrashPoints.reached("block-before-rename");
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
       BlockFiles.syncDir(tenantDir);
       LOG.info("wrote block: ulid={} dir={} min_time={} max_time={} series={} samples={} chunks={} duration_ms={}",
@@ -76,39 +111,36 @@ public final class BlockWriter {
     }
   }
 
-  private static BlockMeta writeFiles(Path dir, String ulid, long minTime, long maxTime, List<BlockSeries> series,
+  /** Writes chunks, index, tombstones and meta.json into {@code dir}; null when there was no series. */
+  private static BlockMeta writeFiles(Path dir, String ulid, long minTime, long maxTime, BlockSeriesSource source,
       Labels externalLabels, String tenantId) throws IOException {
-    // Chunks first: the index needs every chunk's reference.
     long samples = 0;
     long chunkCount = 0;
-    List<List<ChunkMeta>> metas = new ArrayList<>(series.size());
+    long seriesCount = 0;
     List<Path> segments;
-    try (ChunkWriter chunks = new ChunkWriter(dir.resolve(CHUNKS_DIR))) {
-      for (BlockSeries s : series) {
+    Path index = dir.resolve(INDEX_FILE);
+    // NOTE: chunks and index are written side by side: each series' chunks first (the index entry
+    // needs their references), then its index entry, so only one series is held at a time.
+    try (ChunkWriter chunks = new ChunkWriter(dir.resolve(CHUNKS_DIR)); IndexWriter w = new IndexWriter(index)) {
+      w.addSymbols(source.symbols());
+      Labels prev = null;
+      for (BlockSeries s = source.next(); s != null; s = source.next()) {
+        validate(minTime, maxTime, prev, s);
+        prev = s.labels();
         List<ChunkMeta> m = new ArrayList<>(s.xorChunks().size());
         for (int i = 0; i < s.xorChunks().size(); i++) {
           m.add(new ChunkMeta(chunks.writeXor(s.xorChunks().get(i)), s.chunkMinTimes()[i], s.chunkMaxTimes()[i]));
         }
-        metas.add(m);
+        w.addSeries(s.labels(), m);
         samples += s.sampleCount();
         chunkCount += m.size();
+        seriesCount++;
       }
+      if (seriesCount == 0) {
+        return null;
+      }
+      CrashPoints.reached("block-chunks-written");
       segments = new ArrayList<>(chunks.segments());
-    }
-
-    TreeSet<String> symbols = new TreeSet<>(IndexOrder.UTF8);
-    for (BlockSeries s : series) {
-      s.labels().forEach((n, v) -> {
-        symbols.add(n);
-        symbols.add(v);
-      });
-    }
-    Path index = dir.resolve(INDEX_FILE);
-    try (IndexWriter w = new IndexWriter(index)) {
-      w.addSymbols(symbols);
-      for (int i = 0; i < series.size(); i++) {
-        w.addSeries(series.get(i).labels(), metas.get(i));
-      }
     }
     BlockFiles.syncFile(index);
     Tombstones.writeEmpty(dir);
@@ -121,11 +153,38 @@ public final class BlockWriter {
     }
     files.add(new BlockMeta.FileEntry(INDEX_FILE, Files.size(index)));
     files.add(new BlockMeta.FileEntry(BlockMeta.FILENAME, -1));
-    BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, samples, series.size(), chunkCount, 1, List.of(ulid),
+    BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, samples, seriesCount, chunkCount, 1, List.of(ulid),
         thanosLabels(externalLabels, tenantId), BlockMeta.SOURCE_RECEIVE, 0, segmentNames, files);
     // meta.json last: a reader that finds it may assume the rest is there.
     BlockFiles.writeSynced(dir.resolve(BlockMeta.FILENAME), meta.toJson().getBytes(StandardCharsets.UTF_8));
     return meta;
+  }
+
+  /** A list as a source (tests, small blocks). */
+  private static final class ListSource implements BlockSeriesSource {
+    private final List<BlockSeries> series;
+    private int next;
+
+    ListSource(List<BlockSeries> series) {
+      this.series = series;
+    }
+
+    @Override
+    public SortedSet<String> symbols() {
+      TreeSet<String> symbols = new TreeSet<>(IndexOrder.UTF8);
+      for (BlockSeries s : series) {
+        s.labels().forEach((n, v) -> {
+          symbols.add(n);
+          symbols.add(v);
+        });
+      }
+      return symbols;
+    }
+
+    @Override
+    public BlockSeries next() {
+      return next < series.size() ? series.get(next++) : null;
+    }
   }
 
   /** External labels plus the tenant label, which wins over an external label of that name. */
@@ -135,35 +194,25 @@ public final class BlockWriter {
     return m;
   }
 
-  private static void validate(long minTime, long maxTime, List<BlockSeries> series) {
-    if (minTime >= maxTime) {
-      throw new IllegalArgumentException("empty block range [" + minTime + ", " + maxTime + ")");
+  private static void validate(long minTime, long maxTime, Labels prev, BlockSeries s) {
+    if (prev != null && IndexOrder.compareLabels(prev, s.labels()) >= 0) {
+      throw new IllegalArgumentException("series not sorted or duplicated: " + s.labels() + " after " + prev);
     }
-    if (series.isEmpty()) {
-      throw new IllegalArgumentException("no series: an empty range gets no block");
+    if (s.labels().size() == 0) {
+      throw new IllegalArgumentException("series without labels");
     }
-    Labels prev = null;
-    for (BlockSeries s : series) {
-      if (prev != null && IndexOrder.compareLabels(prev, s.labels()) >= 0) {
-        throw new IllegalArgumentException("series not sorted or duplicated: " + s.labels() + " after " + prev);
+    if (s.xorChunks().isEmpty()) {
+      throw new IllegalArgumentException("series without chunks: " + s.labels());
+    }
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < s.xorChunks().size(); i++) {
+      long lo = s.chunkMinTimes()[i];
+      long hi = s.chunkMaxTimes()[i];
+      if (lo > hi || lo < minTime || hi >= maxTime || (i > 0 && lo <= last)) {
+        throw new IllegalArgumentException("chunk " + i + " of " + s.labels() + " covers [" + lo + ", " + hi
+            + "], outside the block [" + minTime + ", " + maxTime + ") or overlapping the previous chunk");
       }
-      prev = s.labels();
-      if (s.labels().size() == 0) {
-        throw new IllegalArgumentException("series without labels");
-      }
-      if (s.xorChunks().isEmpty()) {
-        throw new IllegalArgumentException("series without chunks: " + s.labels());
-      }
-      long last = Long.MIN_VALUE;
-      for (int i = 0; i < s.xorChunks().size(); i++) {
-        long lo = s.chunkMinTimes()[i];
-        long hi = s.chunkMaxTimes()[i];
-        if (lo > hi || lo < minTime || hi >= maxTime || (i > 0 && lo <= last)) {
-          throw new IllegalArgumentException("chunk " + i + " of " + s.labels() + " covers [" + lo + ", " + hi
-              + "], outside the block [" + minTime + ", " + maxTime + ") or overlapping the previous chunk");
-        }
-        last = hi;
-      }
+      last = hi;
     }
   }
 

@@ -6,7 +6,7 @@ import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.chunk.XorChunk;
 import io.rwgateway.tsdb.head.Head;
-import io.rwgateway.tsdb.head.HeadRangeReader;
+import io.rwgateway.tsdb.head.HeadBlockSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +22,7 @@ import java.util.List;
  * code path and yields chunks that start at the block boundary; it costs one decode and encode
  * per sample, small next to writing the index.
  * <p>
- * Native histograms are not exported (out of scope for this slice; {@link HeadRangeReader}
- * counts what it skips).
+ * Native histograms are not exported yet ({@link HeadBlockSource} counts what it skips).
  */
 public final class HeadBlockExport {
   private HeadBlockExport() {}
@@ -31,16 +30,18 @@ public final class HeadBlockExport {
   /** The head's float series in [mint, maxtExclusive), decoding one series at a time. */
   public static List<BlockSeries> export(Head head, long mint, long maxtExclusive) {
     checkRange(mint, maxtExclusive);
+    HeadBlockSource source = new HeadBlockSource(head, mint, maxtExclusive);
     List<BlockSeries> out = new ArrayList<>();
-    new HeadRangeReader(head).forEach(mint, maxtExclusive - 1, (labels, t, v, n) -> out.add(encode(labels, t, v, n)));
-    out.sort((a, b) -> IndexOrder.compareLabels(a.labels(), b.labels()));
+    for (BlockSeries s = source.next(); s != null; s = source.next()) {
+      out.add(s);
+    }
     return out;
   }
 
   /**
    * The same from any {@link Querier} (for example {@code TenantDb.querier()}). It selects all
    * series at once, so it holds every sample of the range decoded in memory: fine for tests and
-   * small heads; cut large heads with {@link #export(Head, long, long)}.
+   * small heads; large heads are written streaming through {@link HeadBlockSource}.
    */
   public static List<BlockSeries> export(Querier querier, long mint, long maxtExclusive) {
     checkRange(mint, maxtExclusive);

@@ -58,6 +58,18 @@ final class ExemplarRing {
     void accept(int seriesRef, long t, double v, byte[] labels);
   }
 
+  /** Calls {@code sink} for every stored exemplar at or after {@code mint}, oldest first. */
+  synchronized void forEachFrom(long mint, Sink sink) {
+    int cap = ref.length;
+    int start = size < cap ? 0 : next;
+    for (int k = 0; k < size; k++) {
+      int i = (start + k) % cap;
+      if (t[i] >= mint) {
+        sink.accept(ref[i], t[i], Double.longBitsToDouble(vBits[i]), Arrays.copyOf(labels[i], labelsLen[i]));
+      }
+    }
+  }
+
   /** Calls {@code sink} for each exemplar of a ref in {@code refs} (sorted) within [mint, maxt]. */
   synchronized void forEach(int[] sortedRefs, long mint, long maxt, Sink sink) {
     int cap = ref.length;

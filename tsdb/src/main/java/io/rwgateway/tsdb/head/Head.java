@@ -33,6 +33,11 @@ public final class Head {
   /** Newest and oldest sample times applied (floats and histograms). */
   private volatile long maxTime = Long.MIN_VALUE;
   private volatile long minTime = Long.MAX_VALUE;
+  /**
+   * Samples before this are refused (as too old) and ignored by replay: their range is, or is
+   * being, written to a block. Raised before a block's range is exported, never lowered.
+   */
+  private volatile long minValidTime = Long.MIN_VALUE;
 
   public Head() {
     this(DEFAULT_EXEMPLAR_CAPACITY);
@@ -59,8 +64,100 @@ public final class Head {
     return minTime;
   }
 
+  /** Start of the time range the head is responsible for; see {@link #raiseMinValidTime}. */
+  public long minValidTime() {
+    return minValidTime;
+  }
+
+  /**
+   * From now on samples before {@code t} are refused. Call with the writer excluded (so no batch
+   * validated against the old bound is still to be applied) before exporting [.., t) to a block.
+   */
+  public void raiseMinValidTime(long t) {
+    if (t > minValidTime) {
+      minValidTime = t;
+    }
+  }
+
+  /** What one {@link #truncate} did. */
+  public record Truncation(int seriesRemoved, long histogramsDropped, int seriesLeft, long nanos) {}
+
+  /**
+   * Drops what lies before {@code before} (already written to a block): finished chunks wholly
+   * before it, histograms before it, and series left with nothing at or after it (removed from the
+   * ref table, the lookup map and the postings). Raises {@link #minValidTime} to {@code before}.
+   * <p>
+   * The caller must exclude the writer thread (TenantDb's append lock): series are removed here,
+   * and only the writer otherwise changes the head's structure. Readers may run: chunks are
+   * dropped under the write lock in slices of series, so a reader waits for a slice at most.
+   */
+  public Truncation truncate(long before) {
+    long start = System.nanoTime();
+    raiseMinValidTime(before);
+    int max = maxRef;
+    java.util.BitSet removed = new java.util.BitSet(max + 1);
+    long histDropped = 0;
+    int r = 1;
+    while (r <= max) {
+      long stamp = lock.writeLock();
+      try {
+        for (int end = Math.min(max, r + TRUNCATE_SLICE - 1); r <= end; r++) {
+          MemSeries s = series(r);
+          if (s == null) {
+            continue;
+          }
+          histDropped += s.truncateBefore(before);
+          if (s.maxTime() < before) {
+            s.removed = true;
+            removed.set(r);
+          }
+        }
+      } finally {
+        lock.unlockWrite(stamp);
+      }
+    }
+    int n = removed.cardinality();
+    if (n > 0) {
+      MemSeries[] a = byRef;
+      for (int i = removed.nextSetBit(0); i >= 0; i = removed.nextSetBit(i + 1)) {
+        a[i] = null;
+      }
+      map.removeMarked();
+      index.removeAll(removed);
+      seriesCount = seriesCount - n;
+    }
+    minTime = seriesCount > 0 && maxTime >= before ? before : Long.MAX_VALUE;
+    return new Truncation(n, histDropped, seriesCount, System.nanoTime() - start);
+  }
+
+  /**
+   * Writes what a WAL checkpoint must carry for this head: the definition of every series still in
+   * it (whose WAL definition may be in a cycle about to be deleted), the latest metadata of each
+   * metric family, and the exemplars at or after {@code exemplarsFrom} of live series. Samples are
+   * not included: the cycles a checkpoint replaces hold only samples a block already has.
+   * Any thread; series created meanwhile are defined in the WAL cycles that are kept.
+   */
+  public void writeCheckpoint(io.rwgateway.wal.RecordVisitor out, long exemplarsFrom) {
+    int max = maxRef;
+    for (int r = 1; r <= max; r++) {
+      MemSeries s = series(r);
+      if (s != null) {
+        out.series(s.ref, s.labels, 0, s.labels.length);
+      }
+    }
+    metadata.forEach(out);
+    exemplars.forEachFrom(exemplarsFrom, (ref, t, v, labels) -> {
+      if (series(ref) != null) {
+        out.exemplar(ref, t, v, labels, 0, labels.length);
+      }
+    });
+  }
+
+  /** Series whose chunks are trimmed per write-lock hold in {@link #truncate}. */
+  private static final int TRUNCATE_SLICE = 4096;
+
   /** Highest ref handed out so far; readers scan refs 1..maxRef. */
-  int maxRef() {
+  public int maxRef() {
     return maxRef;
   }
 

@@ -76,6 +76,8 @@ public final class HeadAppender {
     // NOTE: a window <= 0 disables the check (tests and backfill tools).
     long minValid = appendWindowMs <= 0 || headMax < Long.MIN_VALUE + appendWindowMs
         ? Long.MIN_VALUE : headMax - appendWindowMs;
+    // Never below the end of the newest block cut from this head: those samples would be lost.
+    minValid = Math.max(minValid, head.minValidTime());
     int logged = 0;
     byte[] b = batch.bytes;
     // NOTE: all lookups first, in a loop that does nothing else: at 100k+ series a lookup is
@@ -84,8 +86,9 @@ public final class HeadAppender {
     // the misses; see HeadAppendBenchmark.)
     for (int i = 0; i < batch.seriesCount; i++) {
       Object hint = batch.seriesHint[i];
-      batchSeries[i] = hint != null
-          ? (MemSeries) hint // found ahead on an event loop (TenantDb.resolveSeries)
+      MemSeries found = (MemSeries) hint; // found ahead on an event loop (TenantDb.resolveSeries)
+      batchSeries[i] = found != null && !found.removed
+          ? found
           : head.lookup(batch.seriesHash[i], b, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i]);
     }
     for (int i = 0; i < batch.seriesCount; i++) {

@@ -23,6 +23,9 @@ public final class HeadReplayer implements RecordVisitor {
   private long metadata;
   private long skipped;
   private long unknownRefs;
+  private long recordMaxT = Long.MIN_VALUE;
+  /** Samples older than the head's min valid time: already in a block. */
+  private long inBlocks;
   private long minT = Long.MAX_VALUE;
   private long maxT = Long.MIN_VALUE;
 
@@ -57,6 +60,10 @@ public final class HeadReplayer implements RecordVisitor {
 
   @Override
   public void sample(long ref, long t, double v) {
+    if (t < head.minValidTime()) {
+      inBlocks++;
+      return;
+    }
     MemSeries s = resolve(ref);
     if (s == null) {
       return;
@@ -72,6 +79,10 @@ public final class HeadReplayer implements RecordVisitor {
 
   @Override
   public void histogram(long ref, long t, byte[] proto, int off, int len) {
+    if (t < head.minValidTime()) {
+      inBlocks++;
+      return;
+    }
     MemSeries s = resolve(ref);
     if (s == null) {
       return;
@@ -111,12 +122,25 @@ public final class HeadReplayer implements RecordVisitor {
   }
 
   private void observe(long t) {
+    if (t > recordMaxT) {
+      recordMaxT = t;
+    }
     if (t < minT) {
       minT = t;
     }
     if (t > maxT) {
       maxT = t;
     }
+  }
+
+  /**
+   * Newest sample or histogram time applied since the last call (Long.MIN_VALUE if none); the
+   * caller takes it after each record to learn what each WAL cycle holds.
+   */
+  public long takeRecordMaxTime() {
+    long t = recordMaxT;
+    recordMaxT = Long.MIN_VALUE;
+    return t;
   }
 
   /** Publishes the replayed time range to the head; call once after the last record. */
@@ -152,6 +176,11 @@ public final class HeadReplayer implements RecordVisitor {
   }
 
   /** Entries for a ref no series record defined. */
+  /** Samples and histograms left out because a block already holds them. */
+  public long inBlocks() {
+    return inBlocks;
+  }
+
   public long unknownRefs() {
     return unknownRefs;
   }

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Label name -> value -> postings. Written by the writer thread when a series is created, read by
- * queriers concurrently (concurrent maps, append-only {@link Postings}).
+ * Label name -> value -> postings. Written by the writer thread when a series is created (and by
+ * head truncation, which excludes the writer), read by queriers concurrently (concurrent maps,
+ * {@link Postings} safe for lock-free readers).
  * <p>
  * NOTE: each distinct name and value exists as one String, the map key; series keep only their
  * label bytes. Strings are built when a series is created, never per sample.
@@ -41,6 +42,20 @@ final class LabelIndex {
       byName.computeIfAbsent(name, k -> new ConcurrentHashMap<>())
           .computeIfAbsent(value, k -> new Postings())
           .add(ref);
+    }
+  }
+
+  /**
+   * Drops the refs in {@code removed} from every postings list, and the pairs and names left
+   * without series. Only while the writer is excluded (head truncation).
+   */
+  void removeAll(java.util.BitSet removed) {
+    for (Map.Entry<String, ConcurrentHashMap<String, Postings>> byValue : byName.entrySet()) {
+      ConcurrentHashMap<String, Postings> values = byValue.getValue();
+      values.entrySet().removeIf(e -> e.getValue().removeAll(removed) == 0);
+      if (values.isEmpty()) {
+        byName.remove(byValue.getKey(), values);
+      }
     }
   }
 

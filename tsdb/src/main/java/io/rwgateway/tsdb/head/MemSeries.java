@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb.head;
 
 import io.rwgateway.tsdb.chunk.XorChunk;
+import io.rwgateway.tsdb.chunk.XorIterator;
 import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
@@ -40,6 +41,11 @@ final class MemSeries extends XorChunk {
   int pendingSlot;
   /** False until a WAL record holding this series' definition was appended successfully. */
   boolean logged;
+  /**
+   * Set by head truncation (writer excluded) when the series is dropped; lookups skip it, and the
+   * writer re-resolves a series an event loop found if it has been removed since.
+   */
+  boolean removed;
 
   /** Latest float timestamp (Long.MIN_VALUE before the first); the open chunk keeps it. */
   long floatMaxT() {
@@ -78,6 +84,41 @@ final class MemSeries extends XorChunk {
     if (t < minTime) {
       minTime = t;
     }
+  }
+
+  /**
+   * Head truncation, under the head's write lock: drops finished chunks whose samples are all
+   * before {@code t} and histograms before {@code t}. A chunk that straddles {@code t} is kept
+   * whole (readers clamp to the head's range). Returns the number of histograms dropped.
+   */
+  int truncateBefore(long t) {
+    int drop = 0;
+    while (drop < closedCount) {
+      // Every sample of a chunk is older than the next chunk's first sample.
+      byte[] next = drop + 1 < closedCount ? closed[drop + 1] : count() > 0 ? buffer() : null;
+      boolean allBefore = next == null ? lastTime() < t : XorIterator.firstTime(next) <= t;
+      if (!allBefore) {
+        break;
+      }
+      drop++;
+    }
+    if (drop > 0) {
+      int keep = closedCount - drop;
+      if (keep == 0) {
+        closed = null;
+      } else {
+        System.arraycopy(closed, drop, closed, 0, keep);
+        Arrays.fill(closed, keep, closedCount, null);
+      }
+      closedCount = keep;
+    }
+    int histDropped = extras == null ? 0 : extras.dropHistogramsBefore(t);
+    long min = closedCount > 0 ? XorIterator.firstTime(closed[0]) : count() > 0 ? firstTime() : Long.MAX_VALUE;
+    if (extras != null) {
+      min = Math.min(min, extras.histMinT());
+    }
+    minTime = min;
+    return histDropped;
   }
 
   SeriesExtras extras() {

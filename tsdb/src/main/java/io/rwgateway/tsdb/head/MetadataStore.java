@@ -104,6 +104,22 @@ final class MetadataStore {
     return new MetricMetadata(e.type, new String(e.help, StandardCharsets.UTF_8), new String(e.unit, StandardCharsets.UTF_8));
   }
 
+  /** Hands every entry to {@code out} as a WAL metadata entry (for a WAL checkpoint). */
+  synchronized void forEach(io.rwgateway.wal.RecordVisitor out) {
+    for (Entry e : entries) {
+      if (e == null) {
+        continue;
+      }
+      // One buffer holding name, help and unit, as the visitor takes offsets into one array.
+      byte[] b = new byte[e.name.length + e.help.length + e.unit.length];
+      System.arraycopy(e.name, 0, b, 0, e.name.length);
+      System.arraycopy(e.help, 0, b, e.name.length, e.help.length);
+      System.arraycopy(e.unit, 0, b, e.name.length + e.help.length, e.unit.length);
+      out.metadata(e.type, b, 0, e.name.length, e.name.length, e.help.length,
+          e.name.length + e.help.length, e.unit.length);
+    }
+  }
+
   synchronized int size() {
     return size;
   }

@@ -3,12 +3,15 @@ package io.rwgateway.tsdb.head;
 import java.util.Arrays;
 
 /**
- * The sorted refs of the series that carry one label pair. Appended by the writer thread, read
- * by any thread.
+ * The sorted refs of the series that carry one label pair. Changed by the writer thread (or by
+ * head truncation, which excludes the writer), read by any thread.
  * <p>
- * NOTE: lock-free for readers: the writer stores the element (into a new array when growing) and
- * publishes the array, then the size, both volatile; a reader reads the size first, then the
- * array, and so always sees an array at least that long whose first {@code size} entries are set.
+ * NOTE: lock-free for readers. Appending stores the element (into a new array when growing),
+ * publishes the array, then the size, both volatile. {@link #removeAll} publishes a new array of
+ * exactly the remaining length, then the smaller size. A reader reads the array, the size, and the
+ * array again, and retries if the array changed in between; with one array seen twice, its first
+ * {@code min(size, length)} entries are a valid list (an exact-length array is only ever the
+ * result of a removal, so clamping to its length is right).
  */
 final class Postings {
   private volatile int[] refs = new int[1];
@@ -51,16 +54,53 @@ final class Postings {
     return size;
   }
 
+  /**
+   * Removes the refs set in {@code removed}; returns how many remain. Only while the writer is
+   * excluded (head truncation). The old array is left untouched for readers still using it.
+   */
+  int removeAll(java.util.BitSet removed) {
+    int n = size;
+    int[] a = refs;
+    int keep = 0;
+    for (int i = 0; i < n; i++) {
+      if (!removed.get(a[i])) {
+        keep++;
+      }
+    }
+    if (keep == n) {
+      return n;
+    }
+    int[] b = new int[keep];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (!removed.get(a[i])) {
+        b[k++] = a[i];
+      }
+    }
+    refs = b;
+    size = keep;
+    return keep;
+  }
+
   /** A sorted copy of the current refs. */
   int[] snapshot() {
-    int n = size;
-    return Arrays.copyOf(refs, n);
+    while (true) {
+      int[] a = refs;
+      int n = size;
+      if (refs == a) {
+        return Arrays.copyOf(a, Math.min(n, a.length));
+      }
+    }
   }
 
   /** Whether any current ref satisfies {@code p} (stops at the first). */
   boolean any(java.util.function.IntPredicate p) {
-    int n = size;
-    int[] a = refs;
+    int[] a;
+    int n;
+    do {
+      a = refs;
+      n = Math.min(size, a.length);
+    } while (refs != a);
     for (int i = 0; i < n; i++) {
       if (p.test(a[i])) {
         return true;

@@ -46,6 +46,39 @@ final class SeriesExtras {
     histMaxT = t;
   }
 
+  /**
+   * Head truncation, under the head's write lock: drops histograms before {@code t} into new
+   * arrays (readers may still hold the old ones) and returns how many were dropped.
+   */
+  int dropHistogramsBefore(long t) {
+    int n = histCount;
+    int k = 0;
+    while (k < n && histT[k] < t) {
+      k++;
+    }
+    if (k == 0) {
+      return 0;
+    }
+    int from = histEnd[k - 1];
+    int keep = n - k;
+    long[] ts = new long[Math.max(4, keep)];
+    int[] ends = new int[Math.max(4, keep)];
+    System.arraycopy(histT, k, ts, 0, keep);
+    for (int i = 0; i < keep; i++) {
+      ends[i] = histEnd[k + i] - from;
+    }
+    histBytes = Arrays.copyOfRange(histBytes, from, Math.max(from + 256, keep == 0 ? from : histEnd[n - 1]));
+    histT = ts;
+    histEnd = ends;
+    histCount = keep;
+    return k;
+  }
+
+  /** Oldest stored histogram time, or Long.MAX_VALUE when none. */
+  long histMinT() {
+    return histCount == 0 ? Long.MAX_VALUE : histT[0];
+  }
+
   /** True when the last stored histogram has exactly these bytes. */
   boolean lastHistogramEquals(byte[] b, int off, int len) {
     int n = histCount;

@@ -13,10 +13,11 @@ import java.util.Arrays;
  * <p>
  * NOTE: lookups from other threads (the ingest event loops resolve series before the WAL writer
  * sees a batch, which takes the lookups' cache misses off the single writer) are safe without
- * locks: series are never removed; a table is published whole through a volatile field when it
- * grows; a reader that races an insert at worst misses the new series (the writer then finds or
- * creates it itself); and a series' ref and label bytes are final fields, so a reader that sees
- * the series sees them.
+ * locks: a table is published whole through a volatile field when it grows or drops removed
+ * series; a reader that races an insert at worst misses the new series (the writer then finds or
+ * creates it itself); a reader may still return a series truncation just removed, so the writer
+ * checks {@link MemSeries#removed} on what event loops found; and a series' ref and label bytes are
+ * final fields, so a reader that sees the series sees them.
  */
 final class SeriesMap {
   private static final class Table {
@@ -60,7 +61,7 @@ final class SeriesMap {
       if (s == null) {
         return null;
       }
-      if (h[i] == hash) {
+      if (h[i] == hash && !s.removed) {
         byte[] l = s.labels;
         if (Arrays.equals(l, 0, l.length, b, off, off + len)) {
           return s;
@@ -89,11 +90,40 @@ final class SeriesMap {
   }
 
   private void grow() {
+    rebuild(table.hashes.length * 2);
+  }
+
+  /**
+   * Drops the series marked {@link MemSeries#removed}; only while the writer is excluded (head
+   * truncation). A new table is built and published whole, as when growing, so lock-free readers
+   * never see a half-moved probe sequence; it shrinks when most series are gone.
+   */
+  void removeMarked() {
     Table old = table;
-    Table next = new Table(old.hashes.length * 2);
+    int live = 0;
+    for (MemSeries s : old.series) {
+      if (s != null && !s.removed) {
+        live++;
+      }
+    }
+    if (live == size) {
+      return;
+    }
+    size = live;
+    int cap = old.hashes.length;
+    while (cap > 1024 && live < cap / 8) {
+      cap >>>= 1;
+    }
+    rebuild(cap);
+  }
+
+  private void rebuild(int capacity) {
+    Table old = table;
+    Table next = new Table(capacity);
     for (int i = 0; i < old.series.length; i++) {
-      if (old.series[i] != null) {
-        insert(next, old.hashes[i], old.series[i]);
+      MemSeries s = old.series[i];
+      if (s != null && !s.removed) {
+        insert(next, old.hashes[i], s);
       }
     }
     table = next;

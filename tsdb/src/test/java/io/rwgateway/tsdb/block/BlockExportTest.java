@@ -11,7 +11,7 @@ import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadAppender;
 import io.rwgateway.tsdb.head.HeadQuerier;
-import io.rwgateway.tsdb.head.HeadRangeReader;
+import io.rwgateway.tsdb.head.HeadBlockSource;
 import io.rwgateway.wal.RecordVisitor;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,11 +137,14 @@ class BlockExportTest {
     assertEquals(1, b.samplesWritten);
     assertEquals(2, b.histogramsWritten);
 
-    HeadRangeReader reader = new HeadRangeReader(head);
+    HeadBlockSource source = new HeadBlockSource(head, MIN, MAX);
+    assertEquals(2, source.candidateCount());
     List<Labels> seen = new ArrayList<>();
-    reader.forEach(MIN, MAX - 1, (labels, t, v, n) -> seen.add(labels));
+    for (BlockSeries s = source.next(); s != null; s = source.next()) {
+      seen.add(s.labels());
+    }
     assertEquals(List.of(Labels.of("__name__", "mixed")), seen);
-    assertEquals(2, reader.histogramsSkipped());
+    assertEquals(2, source.histogramsSkipped());
     assertEquals(1, HeadBlockExport.export(head, MIN, MAX).size());
   }
 

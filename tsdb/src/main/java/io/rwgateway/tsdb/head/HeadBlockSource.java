@@ -1,0 +1,112 @@
+package io.rwgateway.tsdb.head;
+
+import io.rwgateway.model.LabelBytes;
+import io.rwgateway.tsdb.block.BlockSeries;
+import io.rwgateway.tsdb.block.BlockSeriesSource;
+import io.rwgateway.tsdb.block.HeadBlockExport;
+import io.rwgateway.tsdb.block.IndexOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The float samples a head holds in a block range [mint, maxt), as a {@link BlockSeriesSource}:
+ * series in index order, each re-encoded into chunks of at most 120 samples that stay inside the
+ * range (see {@link HeadBlockExport}). Only one series' samples are decoded at a time.
+ * <p>
+ * Safe while the writer appends, as long as no sample inside the range can still be appended
+ * (the caller raised the head's min valid time to {@code maxt} first): each series is
+ * snapshotted under the head's read lock, like a query.
+ * <p>
+ * Native histograms are not written to blocks yet; those in the range are counted in
+ * {@link #histogramsSkipped()}.
+ */
+public final class HeadBlockSource implements BlockSeriesSource {
+  private final Head head;
+  private final long mint;
+  private final long maxtInclusive;
+  private final MemSeries[] candidates;
+  private final RangeSamples samples = new RangeSamples();
+  private int next;
+  private long histogramsSkipped;
+
+  public HeadBlockSource(Head head, long mint, long maxtExclusive) {
+    if (mint >= maxtExclusive) {
+      throw new IllegalArgumentException("empty range [" + mint + ", " + maxtExclusive + ")");
+    }
+    this.head = head;
+    this.mint = mint;
+    this.maxtInclusive = maxtExclusive - 1;
+    List<MemSeries> found = new ArrayList<>();
+    int max = head.maxRef();
+    for (int r = 1; r <= max; r++) {
+      MemSeries s = head.series(r);
+      if (s != null && s.overlaps(head.lock, mint, maxtInclusive)) {
+        found.add(s);
+      }
+    }
+    candidates = found.toArray(new MemSeries[0]);
+    Arrays.sort(candidates, (a, b) -> LabelBytesOrder.compare(a.labels, b.labels));
+  }
+
+  /** Series whose time bounds overlap the range (some may turn out to hold only histograms). */
+  public int candidateCount() {
+    return candidates.length;
+  }
+
+  /**
+   * Names and values of the candidate series, taken from the head's label index (its strings
+   * already exist there), so no label is decoded twice.
+   */
+  @Override
+  public SortedSet<String> symbols() {
+    BitSet refs = new BitSet(head.maxRef() + 1);
+    for (MemSeries s : candidates) {
+      refs.set(s.ref);
+    }
+    TreeSet<String> symbols = new TreeSet<>(IndexOrder.UTF8);
+    for (Map.Entry<String, ConcurrentHashMap<String, Postings>> byName : head.index.all().entrySet()) {
+      boolean nameUsed = false;
+      for (Map.Entry<String, Postings> e : byName.getValue().entrySet()) {
+        if (e.getValue().any(refs::get)) {
+          symbols.add(e.getKey());
+          nameUsed = true;
+        }
+      }
+      if (nameUsed) {
+        symbols.add(byName.getKey());
+      }
+    }
+    return symbols;
+  }
+
+  @Override
+  public BlockSeries next() {
+    while (next < candidates.length) {
+      MemSeries s = candidates[next];
+      candidates[next++] = null; // let a truncated series go as soon as it is written
+      MemSeries.Snapshot snap = s.snapshot(head.lock);
+      samples.read(snap, mint, maxtInclusive);
+      for (int h = 0; h < snap.histCount(); h++) {
+        long t = snap.histT()[h];
+        if (t >= mint && t <= maxtInclusive) {
+          histogramsSkipped++;
+        }
+      }
+      if (samples.n > 0) {
+        return HeadBlockExport.encode(LabelBytes.decode(s.labels), samples.ts, samples.bits, samples.n);
+      }
+    }
+    return null;
+  }
+
+  /** Native histogram samples in the range that were left out of the block. */
+  public long histogramsSkipped() {
+    return histogramsSkipped;
+  }
+}
