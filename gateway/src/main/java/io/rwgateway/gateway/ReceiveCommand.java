@@ -86,6 +86,14 @@ final class ReceiveCommand implements Callable<Integer> {
           + "nothing (--no-tsdb.flush-on-shutdown keeps the WAL for replay instead). Default: ${DEFAULT-VALUE}.")
   boolean flushOnShutdown;
 
+  @Option(names = "--tsdb.out-of-order.time-window", defaultValue = "0s", paramLabel = "<duration>",
+      converter = Durations.class,
+      description = "Float samples older than their series' newest are accepted when no older than the tenant's newest "
+          + "sample minus this, and land in the right block (a block is cut only once the window has passed its end, "
+          + "so the head holds this much more). 0 refuses them with 409. Native histograms are never accepted out "
+          + "of order. Default: ${DEFAULT-VALUE}.")
+  Duration outOfOrderWindow;
+
   @Option(names = "--tsdb.compaction-interval", hidden = true, defaultValue = "1m", converter = Durations.class,
       description = "How often each tenant's head is checked for a block to cut (tests shorten it).")
   Duration compactionInterval;
@@ -192,7 +200,7 @@ final class ReceiveCommand implements Callable<Integer> {
     return new GatewayConfig(remoteWriteAddress, httpAddress,
         new TsdbOptions(tsdbPath, new WalOptions(mode, walSyncInterval, walClock()), appendWindow.toMillis(),
             minBlockDuration.toMillis(), maxBlockDuration.toMillis(), retention.toMillis(), flushOnShutdown, external,
-            compactionInterval.toMillis()),
+            compactionInterval.toMillis(), outOfOrderWindow.toMillis()),
         new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
         external, ringSize, remoteReadMaxSamples,
         workers > 0 ? workers : Runtime.getRuntime().availableProcessors());

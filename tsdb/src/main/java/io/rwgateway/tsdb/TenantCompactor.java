@@ -51,7 +51,8 @@ public final class TenantCompactor {
 
   /**
    * Cuts every block that is due: while the head spans more than 1.5 block ranges (as Prometheus
-   * decides), the oldest aligned range is written. Returns the blocks written.
+   * decides) and the out-of-order window has passed the end of the oldest aligned range, that
+   * range is written. Returns the blocks written.
    */
   public synchronized List<Path> compact() throws IOException {
     List<Path> written = new ArrayList<>();
@@ -64,6 +65,9 @@ public final class TenantCompactor {
         break;
       }
       long start = Math.floorDiv(min, range) * range;
+      if (start + range > max - options.outOfOrderWindowMs()) {
+        break; // out-of-order samples may still arrive for this range
+      }
       Path p = cut(Math.max(start, head.minValidTime()), start + range);
       if (p != null) {
         written.add(p);

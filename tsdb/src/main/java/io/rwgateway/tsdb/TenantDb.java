@@ -45,7 +45,7 @@ public final class TenantDb implements Closeable {
     this.head = head;
     this.blocks = blocks;
     this.walCycles = walCycles;
-    this.appender = new HeadAppender(head, options.appendWindowMs());
+    this.appender = new HeadAppender(head, options.appendWindowMs(), options.outOfOrderWindowMs());
     this.querier = new HeadQuerier(head);
     this.metrics = metrics;
     this.compactor = new TenantCompactor(this, options, metrics);

@@ -84,7 +84,7 @@ public final class Tsdb implements Closeable {
       // Samples the blocks already hold are skipped by replay and refused from now on.
       long blocksEnd = blocks.maxTime();
       head.raiseMinValidTime(blocksEnd);
-      HeadReplayer replayer = new HeadReplayer(head);
+      HeadReplayer replayer = new HeadReplayer(head, options.outOfOrderWindowMs());
       WalCycles cycles = new WalCycles();
       long start = System.nanoTime();
       ReplayResult result = wal.replay((payload, cycle) -> {

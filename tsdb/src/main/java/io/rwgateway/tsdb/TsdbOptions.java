@@ -23,9 +23,13 @@ import java.nio.file.Path;
  *                             WAL, so the next start has nothing to replay
  * @param externalLabels       written into each block's meta.json {@code thanos.labels}
  * @param compactionIntervalMs how often the background thread checks whether a block is due
+ * @param outOfOrderWindowMs   a float sample older than its series' newest is accepted when it is
+ *                             no older than the tenant's newest sample minus this (0: refused);
+ *                             a block's range is cut only once this window has passed its end
  */
 public record TsdbOptions(Path path, WalOptions wal, long appendWindowMs, long blockDurationMs, long maxBlockDurationMs,
-    long retentionMs, boolean flushOnShutdown, Labels externalLabels, long compactionIntervalMs) {
+    long retentionMs, boolean flushOnShutdown, Labels externalLabels, long compactionIntervalMs,
+    long outOfOrderWindowMs) {
   public static final long TWO_HOURS = 2 * 3_600_000L;
   public static final long DEFAULT_RETENTION_MS = 15 * 24 * 3_600_000L;
 
@@ -43,11 +47,14 @@ public record TsdbOptions(Path path, WalOptions wal, long appendWindowMs, long b
     if (compactionIntervalMs <= 0) {
       throw new IllegalArgumentException("compaction interval must be positive");
     }
+    if (outOfOrderWindowMs < 0) {
+      throw new IllegalArgumentException("out-of-order window must not be negative");
+    }
   }
 
   /** Defaults with the given WAL settings and append window (2h blocks, 15d retention, flush). */
   public TsdbOptions(Path path, WalOptions wal, long appendWindowMs) {
-    this(path, wal, appendWindowMs, TWO_HOURS, TWO_HOURS, DEFAULT_RETENTION_MS, true, Labels.EMPTY, 60_000L);
+    this(path, wal, appendWindowMs, TWO_HOURS, TWO_HOURS, DEFAULT_RETENTION_MS, true, Labels.EMPTY, 60_000L, 0);
   }
 
   public static TsdbOptions defaults(Path path) {
@@ -56,26 +63,31 @@ public record TsdbOptions(Path path, WalOptions wal, long appendWindowMs, long b
 
   public TsdbOptions withBlockDuration(long ms) {
     return new TsdbOptions(path, wal, appendWindowMs, ms, Math.max(ms, maxBlockDurationMs), retentionMs,
-        flushOnShutdown, externalLabels, compactionIntervalMs);
+        flushOnShutdown, externalLabels, compactionIntervalMs, outOfOrderWindowMs);
   }
 
   public TsdbOptions withRetention(long ms) {
     return new TsdbOptions(path, wal, appendWindowMs, blockDurationMs, maxBlockDurationMs, ms, flushOnShutdown,
-        externalLabels, compactionIntervalMs);
+        externalLabels, compactionIntervalMs, outOfOrderWindowMs);
   }
 
   public TsdbOptions withFlushOnShutdown(boolean flush) {
     return new TsdbOptions(path, wal, appendWindowMs, blockDurationMs, maxBlockDurationMs, retentionMs, flush,
-        externalLabels, compactionIntervalMs);
+        externalLabels, compactionIntervalMs, outOfOrderWindowMs);
   }
 
   public TsdbOptions withExternalLabels(Labels labels) {
     return new TsdbOptions(path, wal, appendWindowMs, blockDurationMs, maxBlockDurationMs, retentionMs,
-        flushOnShutdown, labels, compactionIntervalMs);
+        flushOnShutdown, labels, compactionIntervalMs, outOfOrderWindowMs);
   }
 
   public TsdbOptions withCompactionInterval(long ms) {
     return new TsdbOptions(path, wal, appendWindowMs, blockDurationMs, maxBlockDurationMs, retentionMs,
-        flushOnShutdown, externalLabels, ms);
+        flushOnShutdown, externalLabels, ms, outOfOrderWindowMs);
+  }
+
+  public TsdbOptions withOutOfOrderWindow(long ms) {
+    return new TsdbOptions(path, wal, appendWindowMs, blockDurationMs, maxBlockDurationMs, retentionMs,
+        flushOnShutdown, externalLabels, compactionIntervalMs, ms);
   }
 }

@@ -67,7 +67,7 @@ final class BatchApplier {
   private boolean hasAccepted(WriteBatch batch, int i) {
     int fs = batch.seriesFirstSample[i];
     for (int j = fs, end = fs + batch.seriesSampleCount[i]; j < end; j++) {
-      if (a.sampleStatus[j] == HeadAppender.ACCEPTED) {
+      if (a.sampleStatus[j] == HeadAppender.ACCEPTED || a.sampleStatus[j] == HeadAppender.ACCEPTED_OUT_OF_ORDER) {
         return true;
       }
     }
@@ -89,9 +89,15 @@ final class BatchApplier {
   private void applySeries(WriteBatch batch, int i, MemSeries s) {
     int fs = batch.seriesFirstSample[i];
     for (int j = fs, end = fs + batch.seriesSampleCount[i]; j < end; j++) {
-      if (a.sampleStatus[j] == HeadAppender.ACCEPTED) {
+      byte status = a.sampleStatus[j];
+      if (status == HeadAppender.ACCEPTED) {
         long t = batch.sampleT[j];
         s.appendFloat(t, Double.doubleToRawLongBits(batch.sampleV[j]));
+        observe(t);
+        appliedSamples++;
+      } else if (status == HeadAppender.ACCEPTED_OUT_OF_ORDER) {
+        long t = batch.sampleT[j];
+        s.insertOutOfOrder(t, Double.doubleToRawLongBits(batch.sampleV[j]));
         observe(t);
         appliedSamples++;
       }

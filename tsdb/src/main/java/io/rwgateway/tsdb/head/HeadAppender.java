@@ -25,9 +25,14 @@ public final class HeadAppender {
   static final byte ACCEPTED = 1;
   /** Already stored exactly (an idempotent resend): counted as written, not logged again. */
   static final byte RESENT = 2;
+  /** Accepted into the series' out-of-order samples (older than its newest, inside the window). */
+  static final byte ACCEPTED_OUT_OF_ORDER = 3;
 
   private final Head head;
   private final long appendWindowMs;
+  private final long outOfOrderWindowMs;
+  /** This batch's oldest time an out-of-order sample may have; Long.MAX_VALUE when disabled. */
+  private long oooMin;
   private final AppendMessages messages = new AppendMessages();
 
   private int epoch;
@@ -52,8 +57,17 @@ public final class HeadAppender {
   private final BatchApplier applier;
 
   public HeadAppender(Head head, long appendWindowMs) {
+    this(head, appendWindowMs, 0);
+  }
+
+  /**
+   * @param outOfOrderWindowMs samples older than their series' newest but no older than the
+   *     tenant's newest sample minus this are accepted out of order; 0 disables (they get 409)
+   */
+  public HeadAppender(Head head, long appendWindowMs, long outOfOrderWindowMs) {
     this.head = head;
     this.appendWindowMs = appendWindowMs;
+    this.outOfOrderWindowMs = outOfOrderWindowMs;
     this.applier = new BatchApplier(head, this);
   }
 
@@ -78,6 +92,10 @@ public final class HeadAppender {
         ? Long.MIN_VALUE : headMax - appendWindowMs;
     // Never below the end of the newest block cut from this head: those samples would be lost.
     minValid = Math.max(minValid, head.minValidTime());
+    oooMin = outOfOrderWindowMs <= 0 || headMax == Long.MIN_VALUE ? Long.MAX_VALUE
+        : Math.max(headMax - outOfOrderWindowMs, head.minValidTime());
+    // Out-of-order samples may reach further back than the append window.
+    minValid = Math.min(minValid, oooMin);
     int logged = 0;
     byte[] b = batch.bytes;
     // NOTE: all lookups first, in a loop that does nothing else: at 100k+ series a lookup is
@@ -192,8 +210,12 @@ public final class HeadAppender {
         sampleStatus[j] = REJECTED;
         batch.reject(RejectReason.TOO_OLD, 1, messages.tooOld(batch, i, "sample", t, minValid));
       } else if (t < maxT) {
-        sampleStatus[j] = REJECTED;
-        batch.reject(RejectReason.OUT_OF_ORDER, 1, messages.outOfOrder(batch, i, "sample", t, maxT));
+        if (t >= oooMin) {
+          logged += outOfOrder(batch, i, s, j, t, bits, log);
+        } else {
+          sampleStatus[j] = REJECTED;
+          batch.reject(RejectReason.OUT_OF_ORDER, 1, messages.outOfOrder(batch, i, "sample", t, maxT));
+        }
       } else if (t == maxT) {
         if (bits == lastBits) {
           sampleStatus[j] = RESENT;
@@ -214,6 +236,28 @@ public final class HeadAppender {
     pMaxT[slot] = maxT;
     pBits[slot] = lastBits;
     return logged;
+  }
+
+  /** An older sample inside the out-of-order window: stored aside, or a resend, or a conflict. */
+  private int outOfOrder(WriteBatch batch, int i, MemSeries s, int j, long t, long bits, RecordVisitor log) {
+    SeriesExtras x = s.extras;
+    int at = x == null ? -1 : x.oooFind(t);
+    if (at >= 0) {
+      if (x.oooBits[at] == bits) {
+        sampleStatus[j] = RESENT;
+        written++;
+      } else {
+        sampleStatus[j] = REJECTED;
+        batch.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, messages.duplicate(batch, i, "sample", t));
+      }
+      return 0;
+    }
+    // NOTE: a time the in-order chunks already hold is not looked for (that would decode chunks on
+    // the writer thread); reads return the in-order sample, as Prometheus' merge does.
+    sampleStatus[j] = ACCEPTED_OUT_OF_ORDER;
+    log.sample(s.ref, t, batch.sampleV[j]);
+    written++;
+    return 1;
   }
 
   private int checkHistograms(WriteBatch batch, int i, MemSeries s, int slot, long minValid, RecordVisitor log) {

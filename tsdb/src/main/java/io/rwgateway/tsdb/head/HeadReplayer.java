@@ -29,8 +29,16 @@ public final class HeadReplayer implements RecordVisitor {
   private long minT = Long.MAX_VALUE;
   private long maxT = Long.MIN_VALUE;
 
+  private final long outOfOrderWindowMs;
+
   public HeadReplayer(Head head) {
+    this(head, 0);
+  }
+
+  /** {@code outOfOrderWindowMs}: as the appender had it, so older samples are put back aside. */
+  public HeadReplayer(Head head, long outOfOrderWindowMs) {
     this.head = head;
+    this.outOfOrderWindowMs = outOfOrderWindowMs;
   }
 
   @Override
@@ -69,7 +77,15 @@ public final class HeadReplayer implements RecordVisitor {
       return;
     }
     if (t <= s.floatMaxT()) {
-      skipped++;
+      // Accepted out of order when written: the window is measured from the newest sample seen so
+      // far, as it was then (records replay in append order).
+      if (outOfOrderWindowMs > 0 && t < s.floatMaxT() && maxT != Long.MIN_VALUE && t >= maxT - outOfOrderWindowMs) {
+        s.insertOutOfOrder(t, Double.doubleToRawLongBits(v));
+        observe(t);
+        samples++;
+      } else {
+        skipped++;
+      }
       return;
     }
     s.appendFloat(t, Double.doubleToRawLongBits(v));

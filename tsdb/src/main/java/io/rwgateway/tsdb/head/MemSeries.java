@@ -77,6 +77,17 @@ final class MemSeries extends XorChunk {
     }
   }
 
+  /**
+   * Stores an out-of-order float (older than the newest, inside the window); the caller holds the
+   * head's write lock (or replays). A time already held out of order keeps its first value.
+   */
+  void insertOutOfOrder(long t, long bits) {
+    extras().oooInsert(t, bits);
+    if (t < minTime) {
+      minTime = t;
+    }
+  }
+
   /** Appends a histogram's raw bytes; the caller holds the head's write lock (or replays). */
   void appendHistogram(long t, byte[] b, int off, int len) {
     SeriesExtras x = extras();
@@ -112,10 +123,12 @@ final class MemSeries extends XorChunk {
       }
       closedCount = keep;
     }
-    int histDropped = extras == null ? 0 : extras.dropHistogramsBefore(t);
+    int histDropped = 0;
     long min = closedCount > 0 ? XorIterator.firstTime(closed[0]) : count() > 0 ? firstTime() : Long.MAX_VALUE;
     if (extras != null) {
-      min = Math.min(min, extras.histMinT());
+      histDropped = extras.dropHistogramsBefore(t);
+      extras.oooDropBefore(t);
+      min = Math.min(min, Math.min(extras.histMinT(), extras.oooMinT()));
     }
     minTime = min;
     return histDropped;
@@ -173,13 +186,19 @@ final class MemSeries extends XorChunk {
       open = Arrays.copyOf(buffer(), length());
     }
     SeriesExtras x = extras;
-    if (x == null || x.histCount == 0) {
-      return new Snapshot(done, open, null, null, null, 0);
+    if (x == null) {
+      return new Snapshot(done, open, null, null, null, 0, null, null);
     }
+    long[] oooT = x.oooCount == 0 ? null : Arrays.copyOf(x.oooT, x.oooCount);
+    long[] oooBits = x.oooCount == 0 ? null : Arrays.copyOf(x.oooBits, x.oooCount);
     // Histogram arrays are append-only: entries below the count never change, so references do.
-    return new Snapshot(done, open, x.histT, x.histEnd, x.histBytes, x.histCount);
+    return new Snapshot(done, open, x.histT, x.histEnd, x.histBytes, x.histCount, oooT, oooBits);
   }
 
-  /** Finished chunks, the open chunk's copy, and histogram arrays valid up to histCount. */
-  record Snapshot(byte[][] closed, byte[] open, long[] histT, int[] histEnd, byte[] histBytes, int histCount) {}
+  /**
+   * Finished chunks, the open chunk's copy, histogram arrays valid up to histCount, and copies of
+   * the out-of-order floats (null when none).
+   */
+  record Snapshot(byte[][] closed, byte[] open, long[] histT, int[] histEnd, byte[] histBytes, int histCount,
+      long[] oooT, long[] oooBits) {}
 }

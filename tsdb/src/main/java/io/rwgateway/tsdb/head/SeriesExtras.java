@@ -17,6 +17,15 @@ final class SeriesExtras {
   int histCount;
   long histMaxT = Long.MIN_VALUE;
 
+  /**
+   * Out-of-order float samples (older than the series' newest, inside the out-of-order window),
+   * sorted by time, unique times. Changed in place under the head's write lock; readers copy them
+   * under the read lock (they are few: bounded by the window).
+   */
+  long[] oooT;
+  long[] oooBits;
+  int oooCount;
+
   long exT = Long.MIN_VALUE;
   long exVBits;
   byte[] exLabels;
@@ -74,9 +83,62 @@ final class SeriesExtras {
     return k;
   }
 
+  /** Index of the out-of-order sample at {@code t}, or {@code -(insertion point) - 1}. */
+  int oooFind(long t) {
+    return oooCount == 0 ? -1 : Arrays.binarySearch(oooT, 0, oooCount, t);
+  }
+
+  /** Inserts an out-of-order sample; an existing time keeps its first value (false returned). */
+  boolean oooInsert(long t, long bits) {
+    int at = oooFind(t);
+    if (at >= 0) {
+      return false;
+    }
+    at = -at - 1;
+    int n = oooCount;
+    if (oooT == null) {
+      oooT = new long[4];
+      oooBits = new long[4];
+    } else if (n == oooT.length) {
+      oooT = Arrays.copyOf(oooT, n * 2);
+      oooBits = Arrays.copyOf(oooBits, n * 2);
+    }
+    System.arraycopy(oooT, at, oooT, at + 1, n - at);
+    System.arraycopy(oooBits, at, oooBits, at + 1, n - at);
+    oooT[at] = t;
+    oooBits[at] = bits;
+    oooCount = n + 1;
+    return true;
+  }
+
+  /** Head truncation (write lock held): drops out-of-order samples before {@code t}. */
+  void oooDropBefore(long t) {
+    int k = 0;
+    while (k < oooCount && oooT[k] < t) {
+      k++;
+    }
+    if (k == 0) {
+      return;
+    }
+    int keep = oooCount - k;
+    if (keep == 0) {
+      oooT = null;
+      oooBits = null;
+    } else {
+      System.arraycopy(oooT, k, oooT, 0, keep);
+      System.arraycopy(oooBits, k, oooBits, 0, keep);
+    }
+    oooCount = keep;
+  }
+
   /** Oldest stored histogram time, or Long.MAX_VALUE when none. */
   long histMinT() {
     return histCount == 0 ? Long.MAX_VALUE : histT[0];
+  }
+
+  /** Oldest out-of-order sample time, or Long.MAX_VALUE when none. */
+  long oooMinT() {
+    return oooCount == 0 ? Long.MAX_VALUE : oooT[0];
   }
 
   /** True when the last stored histogram has exactly these bytes. */
