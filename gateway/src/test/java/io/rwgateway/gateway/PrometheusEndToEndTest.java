@@ -1,5 +1,6 @@
 package io.rwgateway.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -23,6 +24,7 @@ class PrometheusEndToEndTest {
   Path dir;
 
   @Test
+  @SuppressWarnings("try") // the gateway is closed inside the block to test what its shutdown leaves
   void prometheusRemoteWritesItsOwnSeries() throws Exception {
     String prometheus = ExternalProcess.requireBinary("prometheus");
     try (InProcessGateway gw = InProcessGateway.start(dir.resolve("gateway"))) {
@@ -71,6 +73,30 @@ class PrometheusEndToEndTest {
         p.destroy();
         p.waitFor();
       }
+      // A clean stop flushes the head into blocks; promtool reads them and dumps every sample.
+      gw.close();
+      Path tenantDir = dir.resolve("gateway").resolve("default-tenant");
+      List<Path> blocks;
+      try (var entries = Files.list(tenantDir)) {
+        blocks = entries.filter(b -> Files.exists(b.resolve("meta.json"))).toList();
+      }
+      assertTrue(!blocks.isEmpty(), "the shutdown flush wrote a block");
+      String promtool = ExternalProcess.requireBinary("promtool");
+      long samples = 0;
+      for (Path b : blocks) {
+        Process analyze = new ProcessBuilder(promtool, "tsdb", "analyze", tenantDir.toString(),
+            b.getFileName().toString()).redirectErrorStream(true).start();
+        String out = new String(analyze.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, analyze.waitFor(), out);
+        assertTrue(out.contains("Block ID: " + b.getFileName()), out);
+        samples += io.rwgateway.tsdb.block.BlockMeta.read(b).numSamples();
+      }
+      Process dump = new ProcessBuilder(promtool, "tsdb", "dump", tenantDir.toString()).redirectErrorStream(true).start();
+      String out = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(0, dump.waitFor(), out);
+      long lines = out.lines().filter(l -> l.startsWith("{")).count();
+      assertEquals(samples, lines, "promtool dump prints every sample of the blocks");
+      assertTrue(out.contains("__name__=\"prometheus_build_info\""), "dump shows the remote-written series");
     }
   }
 

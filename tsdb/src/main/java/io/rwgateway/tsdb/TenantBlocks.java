@@ -93,9 +93,11 @@ final class TenantBlocks {
 
   /**
    * Deletes the blocks that ended {@code retentionMs} or more before the newest block's end, as
-   * Prometheus' time retention does. Returns the deleted blocks.
+   * Prometheus' time retention does, among those {@code mayDelete} allows (an uploader keeps the
+   * blocks it has not shipped yet). Returns the deleted blocks.
    */
-  synchronized List<Block> applyRetention(long retentionMs) throws IOException {
+  synchronized List<Block> applyRetention(long retentionMs, java.util.function.Predicate<Block> mayDelete)
+      throws IOException {
     if (retentionMs <= 0 || blocks.isEmpty()) {
       return List.of();
     }
@@ -103,7 +105,7 @@ final class TenantBlocks {
     List<Block> keep = new ArrayList<>();
     List<Block> drop = new ArrayList<>();
     for (Block b : blocks) {
-      (b.maxTime() <= horizon ? drop : keep).add(b);
+      (b.maxTime() <= horizon && mayDelete.test(b) ? drop : keep).add(b);
     }
     if (drop.isEmpty()) {
       return drop;

@@ -42,11 +42,13 @@ public final class TenantCompactor {
   private final TenantDb db;
   private final TsdbOptions options;
   private final TsdbMetrics.Tenant metrics;
+  private final BlockListener listener;
 
-  TenantCompactor(TenantDb db, TsdbOptions options, TsdbMetrics.Tenant metrics) {
+  TenantCompactor(TenantDb db, TsdbOptions options, TsdbMetrics.Tenant metrics, BlockListener listener) {
     this.db = db;
     this.options = options;
     this.metrics = metrics;
+    this.listener = listener;
   }
 
   /**
@@ -98,7 +100,8 @@ public final class TenantCompactor {
 
   /** Deletes local blocks beyond the retention; returns how many. */
   public synchronized int applyRetention() throws IOException {
-    List<Block> dropped = db.tenantBlocks().applyRetention(options.retentionMs());
+    List<Block> dropped = db.tenantBlocks().applyRetention(options.retentionMs(),
+        b -> listener.mayDelete(db.tenant(), b.dir()));
     if (!dropped.isEmpty()) {
       metrics.blocksDeleted.inc(dropped.size());
       metrics.blocks.set(db.tenantBlocks().list().size());
@@ -128,6 +131,11 @@ public final class TenantCompactor {
       metrics.blocksWritten.inc();
       metrics.blocks.set(db.tenantBlocks().list().size());
       metrics.blockWriteSeconds.set((System.nanoTime() - start) / 1e9);
+      try {
+        listener.blockWritten(db.tenant(), db.dir(), dir);
+      } catch (RuntimeException e) {
+        LOG.error("block listener failed: tenant={} block={} err=\"{}\"", db.tenant(), dir, e.toString(), e);
+      }
     }
     CrashPoints.reached("compact-before-head-truncation");
     Head.Truncation t;

@@ -38,7 +38,7 @@ public final class TenantDb implements Closeable {
   private final TenantCompactor compactor;
 
   TenantDb(String tenant, Path dir, Wal wal, Head head, TenantBlocks blocks, WalCycles walCycles,
-      TsdbOptions options, TsdbMetrics.Tenant metrics) {
+      TsdbOptions options, TsdbMetrics.Tenant metrics, BlockListener listener) {
     this.tenant = tenant;
     this.dir = dir;
     this.wal = wal;
@@ -48,7 +48,7 @@ public final class TenantDb implements Closeable {
     this.appender = new HeadAppender(head, options.appendWindowMs(), options.outOfOrderWindowMs());
     this.querier = new HeadQuerier(head);
     this.metrics = metrics;
-    this.compactor = new TenantCompactor(this, options, metrics);
+    this.compactor = new TenantCompactor(this, options, metrics, listener);
     metrics.series.set(head.seriesCount());
     metrics.blocks.set(blocks.list().size());
   }

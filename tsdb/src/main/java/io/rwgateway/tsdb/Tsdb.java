@@ -38,9 +38,12 @@ public final class Tsdb implements Closeable {
 
   private final ScheduledExecutorService compaction;
 
-  private Tsdb(TsdbOptions options, TsdbMetrics metrics) {
+  private final BlockListener listener;
+
+  private Tsdb(TsdbOptions options, TsdbMetrics metrics, BlockListener listener) {
     this.options = options;
     this.metrics = metrics;
+    this.listener = listener;
     this.compaction = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tsdb-compactor");
       t.setDaemon(true);
@@ -50,8 +53,14 @@ public final class Tsdb implements Closeable {
 
   /** Opens the TSDB, replaying every tenant's WAL. {@code registry} may be null (metrics unexported). */
   public static Tsdb open(TsdbOptions options, PrometheusRegistry registry) throws IOException {
+    return open(options, registry, BlockListener.NONE);
+  }
+
+  /** The same, telling {@code listener} about each block written and asking it before retention. */
+  public static Tsdb open(TsdbOptions options, PrometheusRegistry registry, BlockListener listener)
+      throws IOException {
     Files.createDirectories(options.path());
-    Tsdb db = new Tsdb(options, new TsdbMetrics(registry == null ? new PrometheusRegistry() : registry));
+    Tsdb db = new Tsdb(options, new TsdbMetrics(registry == null ? new PrometheusRegistry() : registry), listener);
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(options.path())) {
       for (Path dir : dirs) {
         String id = dir.getFileName().toString();
@@ -109,7 +118,7 @@ public final class Tsdb implements Closeable {
           id, blocks.list().size(), head.seriesCount(), replayer.samples(), replayer.histograms(),
           replayer.exemplars(), result.records(), result.corruptRecords(), replayer.skipped(), replayer.inBlocks(),
           replayer.unknownRefs(), nanos / 1_000_000);
-      return new TenantDb(id, tenantDir, wal, head, blocks, cycles, options, m);
+      return new TenantDb(id, tenantDir, wal, head, blocks, cycles, options, m, listener);
     } catch (IOException | RuntimeException e) {
       wal.close();
       blocks.close();

@@ -45,8 +45,7 @@ class BlockPrometheusTest {
     try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")), null)) {
       TenantDb tenant = db.tenant("team-a");
       data = BlockTestData.plain(tenant, blockMin, blockMax);
-      BlockWriter.write(storage, blockMin, blockMax, HeadBlockExport.export(tenant.querier(), blockMin, blockMax),
-          Labels.of("cluster", "eu1"), "team-a");
+      BlockTestData.cutAndCopy(tenant, blockMin, blockMax, storage);
     }
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, "global:\n  scrape_interval: 1m\n");

@@ -30,11 +30,11 @@ class BlockPromtoolTest {
     Path blocks = dir.resolve("blocks");
     Path block;
     BlockTestData data;
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")), null)) {
+    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")).withExternalLabels(Labels.of("cluster", "eu1")),
+        null)) {
       TenantDb tenant = db.tenant("team-a");
       data = BlockTestData.mixed(tenant, BLOCK_MIN, BLOCK_MAX);
-      List<BlockSeries> series = HeadBlockExport.export(tenant.querier(), BLOCK_MIN, BLOCK_MAX);
-      block = BlockWriter.write(blocks, BLOCK_MIN, BLOCK_MAX, series, Labels.of("cluster", "eu1"), "team-a");
+      block = BlockTestData.cutAndCopy(tenant, BLOCK_MIN, BLOCK_MAX, blocks);
     }
     String ulid = block.getFileName().toString();
     assertTrue(data.expected.size() >= 7, "test data covers regular, special and sparse series");

@@ -9,6 +9,10 @@ import io.rwgateway.tsdb.TenantDb;
 import io.rwgateway.tsdb.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -90,6 +94,37 @@ final class BlockTestData {
     if (t >= blockMin && t < blockMax) {
       expected.computeIfAbsent(Labels.of(labels), l -> new ArrayList<>()).add(new Sample(t, bits));
     }
+  }
+
+  /**
+   * Cuts [blockMin, blockMax) the way production does (the tenant's compactor; a filler sample
+   * 90 minutes after blockMax makes the range due) and copies that block into {@code toolDir}
+   * (beside an empty {@code wal/}, which promtool and Prometheus expect). Returns the copy.
+   */
+  static Path cutAndCopy(TenantDb db, long blockMin, long blockMax, Path toolDir) throws IOException {
+    WriteBatch b = new WriteBatch();
+    b.tenant = db.tenant();
+    Batches.series(b, "__name__", "rw_block_filler");
+    b.addSample(blockMax + 90 * 60_000, 1);
+    db.append(b);
+    assertEquals(1, b.samplesWritten);
+    db.compactor().compact();
+    Block block = db.blocks().stream().filter(x -> x.minTime() == blockMin).findFirst()
+        .orElseThrow(() -> new AssertionError("no block for [" + blockMin + ", " + blockMax + "): " + db.blocks()));
+    assertEquals(blockMax, block.maxTime());
+    Path dst = toolDir.resolve(block.ulid());
+    Files.createDirectories(toolDir.resolve("wal"));
+    try (Stream<Path> files = Files.walk(block.dir())) {
+      for (Path f : files.toList()) {
+        Path to = dst.resolve(block.dir().relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    return dst;
   }
 
   /** Equal lists, reported by their first difference instead of two thousand-line dumps. */
