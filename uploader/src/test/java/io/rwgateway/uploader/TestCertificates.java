@@ -1,0 +1,37 @@
+package io.rwgateway.uploader;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A self-signed server certificate for 127.0.0.1 made with the JDK's {@code keytool} (the JDK has
+ * no public API to issue certificates): a PKCS#12 key store for the server and the certificate as
+ * PEM, which clients trust as their {@code ca_file}.
+ */
+record TestCertificates(Path keyStore, String password, Path certPem) {
+
+  static TestCertificates create(Path dir, String name) throws IOException, InterruptedException {
+    Path ks = dir.resolve(name + ".p12");
+    Path pem = dir.resolve(name + ".pem");
+    String pw = "changeit";
+    keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+        "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", pw, "-keypass", pw);
+    keytool("-exportcert", "-rfc", "-alias", name, "-keystore", ks.toString(), "-storepass", pw,
+        "-file", pem.toString());
+    return new TestCertificates(ks, pw, pem);
+  }
+
+  private static void keytool(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("keytool " + String.join(" ", args) + " failed: " + out);
+    }
+  }
+}
