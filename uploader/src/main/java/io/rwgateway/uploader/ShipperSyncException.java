@@ -1,0 +1,55 @@
+package io.rwgateway.uploader;
+
+import java.io.IOException;
+
+/**
+ * A sync of one tenant stopped: the bucket failed (or the tenant directory could not be listed).
+ * Blocks after the failing one wait, so they still go out oldest first once it succeeds.
+ * {@link #reason()} and {@link #retryable()} come from the {@link BucketException} when the cause
+ * is one, so callers classify on the type, never on message text.
+ */
+public final class ShipperSyncException extends IOException {
+  private static final long serialVersionUID = 1L;
+  private final String tenant;
+  private final String block;
+  private final String reason;
+  private final boolean retryable;
+
+  /**
+   * @param block the block being shipped, null when the failure was not about one block
+   */
+  ShipperSyncException(String tenant, String block, String what, IOException cause) {
+    super("tenant " + tenant + ": " + what + (block == null ? "" : " (block " + block + ")") + ": "
+        + cause.getMessage(), cause);
+    this.tenant = tenant;
+    this.block = block;
+    if (cause instanceof BucketException b) {
+      reason = b.reason();
+      retryable = b.retryable();
+    } else {
+      // An IOException that is not a BucketException: a local file or a filesystem bucket's disk.
+      // NOTE: counted as retryable: a full disk or a vanished mount usually comes back.
+      reason = "io";
+      retryable = true;
+    }
+  }
+
+  public String tenant() {
+    return tenant;
+  }
+
+  /** The block being shipped when it failed, or null. */
+  public String block() {
+    return block;
+  }
+
+  /** A short label for metrics, as {@link BucketException#reason()}. */
+  public String reason() {
+    return reason;
+  }
+
+  /** False when the bucket said the failure is permanent (access denied, no such bucket). */
+  public boolean retryable() {
+    return retryable;
+  }
+}

@@ -1,0 +1,40 @@
+package io.rwgateway.uploader;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+
+/** Reads one data point of a registry, for assertions. */
+final class ShipMetricValues {
+  private ShipMetricValues() {}
+
+  /**
+   * The value of metric {@code name} (without {@code _total}) whose labels include all of
+   * {@code labelPairs} (name, value, ...); 0 when there is no such data point.
+   */
+  static double value(PrometheusRegistry registry, String name, String... labelPairs) {
+    for (MetricSnapshot s : registry.scrape()) {
+      if (!s.getMetadata().getName().equals(name)) {
+        continue;
+      }
+      for (DataPointSnapshot p : s.getDataPoints()) {
+        boolean match = true;
+        for (int i = 0; i < labelPairs.length; i += 2) {
+          match &= labelPairs[i + 1].equals(p.getLabels().get(labelPairs[i]));
+        }
+        if (!match) {
+          continue;
+        }
+        if (p instanceof CounterSnapshot.CounterDataPointSnapshot c) {
+          return c.getValue();
+        }
+        if (p instanceof GaugeSnapshot.GaugeDataPointSnapshot g) {
+          return g.getValue();
+        }
+      }
+    }
+    return 0;
+  }
+}
