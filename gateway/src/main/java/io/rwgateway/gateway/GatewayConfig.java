@@ -3,6 +3,7 @@ package io.rwgateway.gateway;
 import io.rwgateway.ingest.RemoteWriteOptions;
 import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.TsdbOptions;
+import io.rwgateway.uploader.ObjstoreConfig;
 
 /** Everything {@code gateway receive} was configured with, resolved and validated. */
 record GatewayConfig(
@@ -13,4 +14,5 @@ record GatewayConfig(
     Labels externalLabels,
     int ringSize,
     int remoteReadMaxSamples,
-    int workerThreads) {}
+    int workerThreads,
+    ObjstoreConfig objstore) {}

@@ -5,6 +5,8 @@ import io.rwgateway.ingest.decode.DecodeLimits;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.TenantId;
 import io.rwgateway.tsdb.TsdbOptions;
+import io.rwgateway.uploader.ObjstoreConfig;
+import io.rwgateway.uploader.ObjstoreConfigException;
 import io.rwgateway.wal.WalOptions;
 import io.rwgateway.wal.WalSyncMode;
 import java.nio.file.Path;
@@ -81,10 +83,16 @@ final class ReceiveCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Duration retention;
 
-  @Option(names = "--tsdb.flush-on-shutdown", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(names = "--tsdb.flush-on-shutdown", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+      paramLabel = "<true|false>",
       description = "On a clean shutdown, write each head to blocks and empty its WAL, so the next start replays "
-          + "nothing (--no-tsdb.flush-on-shutdown keeps the WAL for replay instead). Default: ${DEFAULT-VALUE}.")
+          + "nothing. Default: ${DEFAULT-VALUE}.")
   boolean flushOnShutdown;
+
+  // NOTE: picocli's own negatable form does not apply to names with a '.', hence the explicit twin.
+  @Option(names = "--no-tsdb.flush-on-shutdown",
+      description = "Keep the WAL on a clean shutdown and replay it on the next start instead of flushing.")
+  boolean noFlushOnShutdown;
 
   @Option(names = "--tsdb.out-of-order.time-window", defaultValue = "0s", paramLabel = "<duration>",
       converter = Durations.class,
@@ -93,6 +101,15 @@ final class ReceiveCommand implements Callable<Integer> {
           + "so the head holds this much more). 0 refuses them with 409. Native histograms are never accepted out "
           + "of order. Default: ${DEFAULT-VALUE}.")
   Duration outOfOrderWindow;
+
+  @Option(names = "--objstore.config-file", paramLabel = "<file>",
+      description = "Object store configuration in Thanos' objstore YAML (type: S3 or FILESYSTEM, config: ...). "
+          + "Without it (and without --objstore.config) blocks are shipped to the local bucket <tsdb.path>/bucket/.")
+  Path objstoreConfigFile;
+
+  @Option(names = "--objstore.config", paramLabel = "<yaml>",
+      description = "The same YAML inline; an alternative to --objstore.config-file.")
+  String objstoreConfig;
 
   @Option(names = "--tsdb.compaction-interval", hidden = true, defaultValue = "1m", converter = Durations.class,
       description = "How often each tenant's head is checked for a block to cut (tests shorten it).")
@@ -174,6 +191,23 @@ final class ReceiveCommand implements Callable<Integer> {
     }
   }
 
+  private ObjstoreConfig objstore() {
+    if (objstoreConfigFile != null && objstoreConfig != null) {
+      throw new IllegalArgumentException("give --objstore.config-file or --objstore.config, not both");
+    }
+    try {
+      if (objstoreConfigFile != null) {
+        return ObjstoreConfig.fromFile(objstoreConfigFile);
+      }
+      if (objstoreConfig != null) {
+        return ObjstoreConfig.parse(objstoreConfig);
+      }
+    } catch (ObjstoreConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return ObjstoreConfig.filesystem(tsdbPath.resolve(TenantId.RESERVED));
+  }
+
   GatewayConfig config() {
     WalSyncMode mode;
     switch (walSync) {
@@ -199,10 +233,11 @@ final class ReceiveCommand implements Callable<Integer> {
         maxFuture.toMillis(), maxDecompressedBytes);
     return new GatewayConfig(remoteWriteAddress, httpAddress,
         new TsdbOptions(tsdbPath, new WalOptions(mode, walSyncInterval, walClock()), appendWindow.toMillis(),
-            minBlockDuration.toMillis(), maxBlockDuration.toMillis(), retention.toMillis(), flushOnShutdown, external,
+            minBlockDuration.toMillis(), maxBlockDuration.toMillis(), retention.toMillis(),
+            flushOnShutdown && !noFlushOnShutdown, external,
             compactionInterval.toMillis(), outOfOrderWindow.toMillis()),
         new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
         external, ringSize, remoteReadMaxSamples,
-        workers > 0 ? workers : Runtime.getRuntime().availableProcessors());
+        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), objstore());
   }
 }

@@ -11,6 +11,8 @@ import io.rwgateway.ingest.WriteRing;
 import io.rwgateway.queryapi.PrometheusApi;
 import io.rwgateway.tsdb.TenantDb;
 import io.rwgateway.tsdb.Tsdb;
+import io.rwgateway.uploader.Bucket;
+import io.rwgateway.uploader.Uploader;
 import io.rwgateway.wal.WalSyncMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running {@code gateway receive}: the HTTP port first (health and metrics answer during WAL
  * replay), then replay, then the WAL writer and the remote-write port, then ready.
- * Closing reverses it: stop taking writes, drain the WAL writer, close the WALs.
+ * Closing reverses it: stop taking writes, drain the WAL writer, flush the heads into blocks and
+ * close the WALs, give the uploader a last (bounded) chance to ship, close the bucket.
  */
 public final class ReceiveServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReceiveServer.class);
@@ -43,6 +46,8 @@ public final class ReceiveServer implements AutoCloseable {
   private Channel remoteWriteChannel;
   private Tsdb tsdb;
   private WriteRing ring;
+  private Bucket bucket;
+  private Uploader uploader;
 
   private ReceiveServer(GatewayConfig config) {
     this.netty = new NettyServer(config.workerThreads());
@@ -74,7 +79,14 @@ public final class ReceiveServer implements AutoCloseable {
         .addLast(router));
     log.info("HTTP server listening address={} transport={}", httpAddress(), netty.transport());
 
-    tsdb = Tsdb.open(config.tsdb(), registry);
+    bucket = config.objstore().open();
+    for (String key : config.objstore().ignoredKeys()) {
+      log.warn("objstore config key accepted for compatibility but has no effect here: key={}", key);
+    }
+    uploader = new Uploader(config.tsdb().path(), bucket, registry);
+    log.info("shipping blocks to {}", bucket.describe());
+    tsdb = Tsdb.open(config.tsdb(), registry, uploader);
+    uploader.start();
     api.set(new PrometheusApi(this::querier, config.remoteWrite().tenantHeader(), config.remoteWrite().defaultTenant(),
         Clock.systemUTC(), config.remoteReadMaxSamples()));
 
@@ -92,6 +104,20 @@ public final class ReceiveServer implements AutoCloseable {
         remoteWriteAddress(), httpAddress(), config.tsdb().path().toAbsolutePath(),
         config.tsdb().wal().syncMode().name().toLowerCase(java.util.Locale.ROOT), config.externalLabels(),
         String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9));
+  }
+
+  /** Last: a final upload attempt (bounded), then the bucket. */
+  private void closeUploader() {
+    try {
+      if (uploader != null) {
+        uploader.close();
+      }
+      if (bucket != null) {
+        bucket.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("error while closing the uploader", e);
+    }
   }
 
   private io.rwgateway.tsdb.Querier querier(String tenant) {
@@ -139,11 +165,12 @@ public final class ReceiveServer implements AutoCloseable {
         ring.close();
       }
       if (tsdb != null) {
-        tsdb.close();
+        tsdb.close(); // flushes the heads into blocks, which the uploader is told about
       }
     } catch (IOException | RuntimeException e) {
       log.error("error while closing the TSDB", e);
     } finally {
+      closeUploader();
       if (httpChannel != null) {
         httpChannel.close().syncUninterruptibly();
       }

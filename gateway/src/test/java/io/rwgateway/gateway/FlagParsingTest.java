@@ -2,8 +2,10 @@ package io.rwgateway.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Labels;
+import io.rwgateway.uploader.ObjstoreConfig;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,5 +53,44 @@ class FlagParsingTest {
     assertEquals("THANOS-TENANT", c.remoteWrite().tenantHeader());
     assertEquals("default-tenant", c.remoteWrite().defaultTenant());
     assertEquals(java.nio.file.Path.of("./data"), c.tsdb().path());
+    assertEquals(2 * 3_600_000L, c.tsdb().blockDurationMs());
+    assertEquals(15 * 24 * 3_600_000L, c.tsdb().retentionMs());
+    assertEquals(0, c.tsdb().outOfOrderWindowMs());
+    assertEquals(true, c.tsdb().flushOnShutdown());
+    assertEquals(ObjstoreConfig.Type.FILESYSTEM, c.objstore().type());
+    assertEquals(java.nio.file.Path.of("./data/bucket").toAbsolutePath().normalize(),
+        c.objstore().directory().toAbsolutePath().normalize());
+  }
+
+  private static IllegalArgumentException configError(String... args) {
+    ReceiveCommand cmd = new ReceiveCommand();
+    new CommandLine(cmd).parseArgs(args);
+    return assertThrows(IllegalArgumentException.class, cmd::config);
+  }
+
+  @Test
+  void blockAndObjstoreFlags() {
+    ReceiveCommand cmd = new ReceiveCommand();
+    new CommandLine(cmd).parseArgs("--tsdb.min-block-duration", "30m", "--tsdb.max-block-duration", "6h",
+        "--tsdb.retention", "0", "--tsdb.out-of-order.time-window", "10m", "--no-tsdb.flush-on-shutdown",
+        "--label", "replica=\"a\"", "--objstore.config", "type: S3\nconfig:\n  bucket: b\n  endpoint: 127.0.0.1:9000\n");
+    GatewayConfig c = cmd.config();
+    assertEquals(1_800_000L, c.tsdb().blockDurationMs());
+    assertEquals(6 * 3_600_000L, c.tsdb().maxBlockDurationMs());
+    assertEquals(0, c.tsdb().retentionMs());
+    assertEquals(600_000L, c.tsdb().outOfOrderWindowMs());
+    assertEquals(false, c.tsdb().flushOnShutdown());
+    assertEquals(Labels.of("replica", "a"), c.tsdb().externalLabels());
+    assertEquals(ObjstoreConfig.Type.S3, c.objstore().type());
+    assertEquals("b", c.objstore().s3().bucket());
+
+    assertTrue(configError("--tsdb.min-block-duration", "2h", "--tsdb.max-block-duration", "1h").getMessage()
+        .contains("--tsdb.max-block-duration"));
+    assertTrue(configError("--objstore.config", "type: S3", "--objstore.config-file", "/x.yml").getMessage()
+        .contains("not both"));
+    assertTrue(configError("--objstore.config", "type: S3\nconfig:\n  bucket: b\n  bukket: c\n").getMessage()
+        .contains("bukket"));
+    assertTrue(configError("--objstore.config", "type: GCS\nconfig:\n  bucket: b\n").getMessage()
+        .contains("GCS"));
   }
 }
