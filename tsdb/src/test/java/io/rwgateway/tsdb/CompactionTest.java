@@ -249,6 +249,26 @@ class CompactionTest {
   }
 
   @Test
+  void aLoneSampleFarAheadIsReachedWithoutCuttingEveryEmptyRangeOnTheWay() throws IOException {
+    try (Tsdb tsdb = Tsdb.open(options(), null)) {
+      TenantDb db = tsdb.tenant("a");
+      fill(db, T0, T0 + 3 * H);
+      WriteBatch b = new WriteBatch();
+      b.tenant = "a";
+      series(b, "__name__", "ahead");
+      samples(b, T0 + 1000 * H, 1);
+      db.append(b);
+      assertEquals(1, b.samplesWritten);
+      long start = System.nanoTime();
+      List<Path> blocks = db.compactor().compact();
+      assertEquals(2, blocks.size(), "[T0, +2h) and [T0+2h, +4h); nothing for the 500 empty ranges after");
+      assertTrue(System.nanoTime() - start < 10_000_000_000L);
+      assertEquals(T0 + 1000 * H, db.headMinTime());
+      assertEquals(1, db.headSeries());
+    }
+  }
+
+  @Test
   void retentionDeletesBlocksFarBehindTheNewest() throws IOException {
     try (Tsdb tsdb = Tsdb.open(options().withRetention(4 * H), null)) {
       TenantDb db = tsdb.tenant("a");

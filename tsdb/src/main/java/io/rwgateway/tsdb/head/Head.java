@@ -97,6 +97,7 @@ public final class Head {
     int max = maxRef;
     java.util.BitSet removed = new java.util.BitSet(max + 1);
     long histDropped = 0;
+    long minLeft = Long.MAX_VALUE;
     int r = 1;
     while (r <= max) {
       long stamp = lock.writeLock();
@@ -110,6 +111,8 @@ public final class Head {
           if (s.maxTime() < before) {
             s.removed = true;
             removed.set(r);
+          } else if (s.minTime < minLeft) {
+            minLeft = s.minTime;
           }
         }
       } finally {
@@ -126,7 +129,9 @@ public final class Head {
       index.removeAll(removed);
       seriesCount = seriesCount - n;
     }
-    minTime = seriesCount > 0 && maxTime >= before ? before : Long.MAX_VALUE;
+    // NOTE: not simply `before`: when nothing is left until much later (a lone sample far ahead),
+    // the next cut starts there instead of stepping through empty ranges one by one.
+    minTime = seriesCount > 0 && maxTime >= before ? Math.max(before, minLeft) : Long.MAX_VALUE;
     return new Truncation(n, histDropped, seriesCount, System.nanoTime() - start);
   }
 
