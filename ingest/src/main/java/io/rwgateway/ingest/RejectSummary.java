@@ -3,11 +3,11 @@ package io.rwgateway.ingest;
 import io.rwgateway.model.RejectReason;
 import io.rwgateway.tsdb.WriteBatch;
 
-/** The one-line body of a partly rejected write: the first problem, then the counts. */
-final class RejectSummary {
+/** The one-line answer to a partly rejected write (HTTP body, gRPC status): the first problem, then the counts. */
+public final class RejectSummary {
   private RejectSummary() {}
 
-  static String of(WriteBatch b, String first) {
+  public static String of(WriteBatch b, String first) {
     StringBuilder sb = new StringBuilder(first.length() + 96).append(first).append(" (rejected:");
     for (RejectReason r : RejectReason.values()) {
       int n = b.rejected[r.ordinal()];

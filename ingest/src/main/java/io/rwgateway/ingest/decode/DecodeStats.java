@@ -4,6 +4,7 @@ package io.rwgateway.ingest.decode;
 final class DecodeStats {
   long requestsV1;
   long requestsV2;
+  long requestsThanos;
   long requestsFailed;
   long createdTimestampsIgnored;
   long metadataDropped;

@@ -57,7 +57,8 @@ final class V1Decoder {
     }
   }
 
-  private void timeSeries(int end) throws DecodeException {
+  /** Reads one TimeSeries message ending at {@code end}; shared with {@link ThanosDecoder} (same fields). */
+  void timeSeries(int end) throws DecodeException {
     int outer = r.limit;
     r.limit = end;
     int start = r.pos;

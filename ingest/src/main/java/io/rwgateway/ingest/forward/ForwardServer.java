@@ -1,0 +1,90 @@
+package io.rwgateway.ingest.forward;
+
+import io.grpc.DecompressorRegistry;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC server that peer receivers (gateways or Thanos Receive routers) forward to:
+ * {@code thanos.WriteableStore/RemoteWrite}, answered from raw bytes with no generated message
+ * objects, each batch written through the {@link ForwardSink} (the local write path only).
+ * <p>
+ * It accepts requests compressed with gzip or with Thanos' framed snappy ({@link SnappyCodec}),
+ * up to {@link ForwardServerOptions#maxMessageBytes} decompressed. Other services (the StoreAPI)
+ * can be served on the same port by passing their definitions to {@link #start}.
+ */
+public final class ForwardServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ForwardServer.class);
+
+  /** grpc's defaults (gzip, identity) plus Thanos' snappy; advertised in grpc-accept-encoding. */
+  static final DecompressorRegistry DECOMPRESSORS = DecompressorRegistry.getDefaultInstance()
+      .with(SnappyCodec.INSTANCE, true);
+
+  private final Server server;
+  private final ExecutorService executor;
+
+  private ForwardServer(Server server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Binds and starts the server; {@code alsoServe} are further services on the same port. */
+  public static ForwardServer start(ForwardServerOptions options, ForwardSink sink, ForwardMetrics metrics, Clock clock,
+      ServerServiceDefinition... alsoServe) throws IOException {
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService executor = Executors.newFixedThreadPool(options.threads(), r -> {
+      Thread t = new Thread(r, "grpc-forward-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    RemoteWriteService service = new RemoteWriteService(options, sink, metrics, clock, executor);
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+        .executor(executor)
+        .decompressorRegistry(DECOMPRESSORS)
+        .maxInboundMessageSize(options.maxMessageBytes())
+        .addService(service.definition());
+    for (ServerServiceDefinition d : alsoServe) {
+      b.addService(d);
+    }
+    Server server = b.build();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      executor.shutdownNow();
+      throw e;
+    }
+    log.info("forwarding gRPC server listening on {}:{}", options.host(), server.getPort());
+    return new ForwardServer(server, executor);
+  }
+
+  /** The port bound (useful when the options asked for 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Stops taking calls, lets calls in flight finish (up to 10 s), then stops the threads. */
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdown();
+  }
+}
