@@ -15,4 +15,5 @@ record GatewayConfig(
     int ringSize,
     int remoteReadMaxSamples,
     int workerThreads,
-    ObjstoreConfig objstore) {}
+    ObjstoreConfig objstore,
+    String grpcAddress) {}

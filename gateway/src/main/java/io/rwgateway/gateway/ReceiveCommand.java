@@ -37,6 +37,11 @@ final class ReceiveCommand implements Callable<Integer> {
       description = "Address for /metrics, /-/healthy, /-/ready and the Prometheus HTTP API. Default: ${DEFAULT-VALUE}.")
   String httpAddress;
 
+  @Option(names = "--grpc-address", defaultValue = "0.0.0.0:10901", paramLabel = "<host:port>",
+      description = "gRPC listener for writes forwarded by peer receivers (thanos.WriteableStore/RemoteWrite, as "
+          + "Thanos Receive serves it). Default: ${DEFAULT-VALUE}.")
+  String grpcAddress;
+
   @Option(names = "--tsdb.path", defaultValue = "./data", paramLabel = "<dir>",
       description = "Data directory; each tenant gets <dir>/<tenant>/ with its WAL. Default: ${DEFAULT-VALUE}.")
   Path tsdbPath;
@@ -238,6 +243,6 @@ final class ReceiveCommand implements Callable<Integer> {
             compactionInterval.toMillis(), outOfOrderWindow.toMillis()),
         new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
         external, ringSize, remoteReadMaxSamples,
-        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), objstore());
+        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), objstore(), grpcAddress);
   }
 }

@@ -10,6 +10,10 @@ import io.rwgateway.ingest.RemoteWriteHandler;
 import io.rwgateway.ingest.WriteRing;
 import io.rwgateway.queryapi.PrometheusApi;
 import io.rwgateway.tsdb.TenantDb;
+import io.rwgateway.ingest.RingForwardSink;
+import io.rwgateway.ingest.forward.ForwardMetrics;
+import io.rwgateway.ingest.forward.ForwardServer;
+import io.rwgateway.ingest.forward.ForwardServerOptions;
 import io.rwgateway.tsdb.Tsdb;
 import io.rwgateway.uploader.Bucket;
 import io.rwgateway.uploader.Uploader;
@@ -48,6 +52,7 @@ public final class ReceiveServer implements AutoCloseable {
   private WriteRing ring;
   private Bucket bucket;
   private Uploader uploader;
+  private ForwardServer forwardServer;
 
   private ReceiveServer(GatewayConfig config) {
     this.netty = new NettyServer(config.workerThreads());
@@ -92,6 +97,12 @@ public final class ReceiveServer implements AutoCloseable {
 
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
+    InetSocketAddress grpc = NettyServer.parse(config.grpcAddress());
+    forwardServer = ForwardServer.start(ForwardServerOptions.defaults()
+            .withAddress(grpc.getHostString(), grpc.getPort())
+            .withDefaultTenant(config.remoteWrite().defaultTenant())
+            .withLimits(config.remoteWrite().limits()),
+        new RingForwardSink(ring, ready::get), new ForwardMetrics(registry), Clock.systemUTC());
     IngestMetrics ingestMetrics = new IngestMetrics(registry);
     RemoteWriteHandler handler = new RemoteWriteHandler(config.remoteWrite(), ring, ready::get, Clock.systemUTC(), ingestMetrics);
     int maxBody = config.remoteWrite().maxRequestBytes();
@@ -129,6 +140,11 @@ public final class ReceiveServer implements AutoCloseable {
     return (InetSocketAddress) httpChannel.localAddress();
   }
 
+  /** The port of the gRPC forwarding server. */
+  public int grpcPort() {
+    return forwardServer.port();
+  }
+
   public InetSocketAddress remoteWriteAddress() {
     return (InetSocketAddress) remoteWriteChannel.localAddress();
   }
@@ -160,6 +176,9 @@ public final class ReceiveServer implements AutoCloseable {
     try {
       if (remoteWriteChannel != null) {
         remoteWriteChannel.close().syncUninterruptibly();
+      }
+      if (forwardServer != null) {
+        forwardServer.close();
       }
       if (ring != null) {
         ring.close();

@@ -47,6 +47,7 @@ class BlockCrashTest {
     int httpPort = ExternalProcess.freePort();
     Path data = dir.resolve("data");
     String[] args = {"receive", "--remote-write.address", "127.0.0.1:" + rwPort, "--http-address", "127.0.0.1:" + httpPort,
+        "--grpc-address", "127.0.0.1:" + ExternalProcess.freePort(),
         "--tsdb.path", data.toString(), "--http.workers", "2", "--tsdb.min-block-duration", "1s",
         "--tsdb.max-block-duration", "1s", "--tsdb.compaction-interval", "100ms", "--tsdb.retention", "0",
         "--tsdb.wal.test-clock", "3600@" + System.currentTimeMillis()};

@@ -35,6 +35,7 @@ class CrashRecoveryTest {
     int rwPort = ExternalProcess.freePort();
     int httpPort = ExternalProcess.freePort();
     String[] args = {"receive", "--remote-write.address", "127.0.0.1:" + rwPort, "--http-address", "127.0.0.1:" + httpPort,
+        "--grpc-address", "127.0.0.1:" + ExternalProcess.freePort(),
         "--tsdb.path", dir.resolve("data").toString(), "--tsdb.wal.sync", syncMode, "--http.workers", "2"};
     Path log = dir.resolve("gateway.log");
     RemoteWriteClient client = new RemoteWriteClient(rwPort, httpPort);

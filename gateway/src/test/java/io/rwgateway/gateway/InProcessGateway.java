@@ -17,7 +17,7 @@ final class InProcessGateway implements AutoCloseable {
   static InProcessGateway start(Path dir, String... extraFlags) throws Exception {
     ReceiveCommand cmd = new ReceiveCommand();
     String[] base = {"--remote-write.address", "127.0.0.1:0", "--http-address", "127.0.0.1:0",
-        "--tsdb.path", dir.toString(), "--http.workers", "2"};
+        "--tsdb.path", dir.toString(), "--http.workers", "2", "--grpc-address", "127.0.0.1:0"};
     String[] all = new String[base.length + extraFlags.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(extraFlags, 0, all, base.length, extraFlags.length);

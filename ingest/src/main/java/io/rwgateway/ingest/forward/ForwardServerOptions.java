@@ -45,4 +45,13 @@ public record ForwardServerOptions(String host, int port, String defaultTenant, 
   public ForwardServerOptions withReplicationFactor(int rf) {
     return new ForwardServerOptions(host, port, defaultTenant, limits, maxMessageBytes, rf, threads);
   }
+
+  public ForwardServerOptions withDefaultTenant(String tenant) {
+    return new ForwardServerOptions(host, port, tenant, limits, maxMessageBytes, replicationFactor, threads);
+  }
+
+  /** The same decode limits as remote write; messages up to its decompressed limit. */
+  public ForwardServerOptions withLimits(DecodeLimits l) {
+    return new ForwardServerOptions(host, port, defaultTenant, l, l.maxDecompressedBytes(), replicationFactor, threads);
+  }
 }

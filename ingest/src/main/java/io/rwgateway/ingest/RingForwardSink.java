@@ -1,0 +1,57 @@
+package io.rwgateway.ingest;
+
+import io.grpc.Status;
+import io.rwgateway.ingest.forward.ForwardSink;
+import io.rwgateway.ingest.forward.ForwardStatus;
+import io.rwgateway.tsdb.WriteBatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Writes batches forwarded by peer receivers (gRPC {@code thanos.WriteableStore/RemoteWrite}) into
+ * the local WAL through the same ring as remote-write requests, with the same group commit and
+ * durability: the future completes once the batch is in the WAL (synced per policy).
+ * <p>
+ * NOTE: forwarded writes go straight to the local ring, never to a router, so they are never
+ * forwarded again (see {@link ForwardSink}).
+ */
+public final class RingForwardSink implements ForwardSink {
+  private final WriteRing ring;
+  private final BooleanSupplier ready;
+
+  public RingForwardSink(WriteRing ring, BooleanSupplier ready) {
+    this.ring = ring;
+    this.ready = ready;
+  }
+
+  @Override
+  public CompletableFuture<Status> write(WriteBatch batch, String tenant) {
+    if (!ready.getAsBoolean()) {
+      return CompletableFuture.completedFuture(ForwardStatus.notReady("receiver is not ready (WAL replay or shutdown)"));
+    }
+    CompletableFuture<Status> done = new CompletableFuture<>();
+    if (batch.seriesCount == 0 && batch.metaCount == 0) {
+      done.complete(Status.OK); // every series was rejected while decoding; the batch says why
+      return done;
+    }
+    ring.resolveSeries(batch);
+    batch.attachment = done;
+    if (!ring.tryPublish(batch, RingForwardSink::completed)) {
+      batch.attachment = null;
+      return CompletableFuture.completedFuture(ForwardStatus.queueFull());
+    }
+    return done;
+  }
+
+  /** On the WAL writer thread; the server moves the answer off it. */
+  private static void completed(WriteBatch batch) {
+    CompletableFuture<?> done = (CompletableFuture<?>) batch.attachment;
+    batch.attachment = null;
+    complete(done);
+  }
+
+  @SuppressWarnings("unchecked") // only write() sets the attachment, always to a CompletableFuture<Status>
+  private static void complete(CompletableFuture<?> done) {
+    ((CompletableFuture<Status>) done).complete(Status.OK);
+  }
+}
