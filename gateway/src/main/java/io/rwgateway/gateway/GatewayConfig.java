@@ -16,4 +16,5 @@ record GatewayConfig(
     int remoteReadMaxSamples,
     int workerThreads,
     ObjstoreConfig objstore,
-    String grpcAddress) {}
+    String grpcAddress,
+    RoutingConfig routing) {}

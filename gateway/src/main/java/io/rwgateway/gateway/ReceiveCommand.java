@@ -4,6 +4,7 @@ import io.rwgateway.ingest.RemoteWriteOptions;
 import io.rwgateway.ingest.decode.DecodeLimits;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.TenantId;
+import io.rwgateway.hashring.HashringConfig;
 import io.rwgateway.tsdb.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
 import io.rwgateway.uploader.ObjstoreConfigException;
@@ -41,6 +42,36 @@ final class ReceiveCommand implements Callable<Integer> {
       description = "gRPC listener for writes forwarded by peer receivers (thanos.WriteableStore/RemoteWrite, as "
           + "Thanos Receive serves it). Default: ${DEFAULT-VALUE}.")
   String grpcAddress;
+
+  @Option(names = "--receive.hashrings-file", paramLabel = "<file>",
+      description = "Thanos hashring file (JSON): with it the gateway routes each series to its owners. Reloaded on "
+          + "change; a bad file keeps the last good ring.")
+  Path hashringsFile;
+
+  @Option(names = "--receive.hashrings", paramLabel = "<json>", description = "The hashring JSON inline.")
+  String hashrings;
+
+  @Option(names = "--receive.local-endpoint", paramLabel = "<host:port>",
+      description = "This receiver's address as the hashring names it (its --grpc-address as peers reach it). "
+          + "Empty: router only, every series is forwarded.")
+  String localEndpoint;
+
+  @Option(names = "--receive.replication-factor", defaultValue = "1", paramLabel = "<n>",
+      description = "Replicas of each series; a write needs floor(n/2)+1 of them (1 of 2). Default: ${DEFAULT-VALUE}.")
+  int replicationFactor;
+
+  @Option(names = "--receive.hashrings-algorithm", defaultValue = "ketama", paramLabel = "<ketama|hashmod>",
+      description = "Placement for hashrings that do not name one. Thanos' own default is hashmod: set it to keep "
+          + "series where a Thanos ring put them. Default: ${DEFAULT-VALUE}.")
+  String hashringsAlgorithm;
+
+  @Option(names = "--receive.hashrings-file-refresh-interval", defaultValue = "5m", paramLabel = "<duration>",
+      converter = Durations.class, description = "Periodic re-read of the hashring file. Default: ${DEFAULT-VALUE}.")
+  Duration hashringsRefresh;
+
+  @Option(names = "--receive-forward-timeout", defaultValue = "5s", paramLabel = "<duration>", converter = Durations.class,
+      description = "Deadline of one forward to a peer. Default: ${DEFAULT-VALUE}.")
+  Duration forwardTimeout;
 
   @Option(names = "--tsdb.path", defaultValue = "./data", paramLabel = "<dir>",
       description = "Data directory; each tenant gets <dir>/<tenant>/ with its WAL. Default: ${DEFAULT-VALUE}.")
@@ -213,6 +244,25 @@ final class ReceiveCommand implements Callable<Integer> {
     return ObjstoreConfig.filesystem(tsdbPath.resolve(TenantId.RESERVED));
   }
 
+  private RoutingConfig routing() {
+    if (hashringsFile != null && hashrings != null) {
+      throw new IllegalArgumentException("give --receive.hashrings-file or --receive.hashrings, not both");
+    }
+    HashringConfig.Algorithm algorithm = HashringConfig.Algorithm.fromName(hashringsAlgorithm);
+    if (algorithm == null) {
+      throw new IllegalArgumentException("--receive.hashrings-algorithm must be ketama or hashmod, not \""
+          + hashringsAlgorithm + "\"");
+    }
+    if (replicationFactor < 1) {
+      throw new IllegalArgumentException("--receive.replication-factor must be at least 1");
+    }
+    if (hashringsFile == null && hashrings == null) {
+      return null;
+    }
+    return new RoutingConfig(hashringsFile, hashrings, localEndpoint == null ? "" : localEndpoint, replicationFactor,
+        algorithm, hashringsRefresh, forwardTimeout);
+  }
+
   GatewayConfig config() {
     WalSyncMode mode;
     switch (walSync) {
@@ -243,6 +293,6 @@ final class ReceiveCommand implements Callable<Integer> {
             compactionInterval.toMillis(), outOfOrderWindow.toMillis()),
         new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
         external, ringSize, remoteReadMaxSamples,
-        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), objstore(), grpcAddress);
+        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), objstore(), grpcAddress, routing());
   }
 }

@@ -10,7 +10,11 @@ import io.rwgateway.ingest.RemoteWriteHandler;
 import io.rwgateway.ingest.WriteRing;
 import io.rwgateway.queryapi.PrometheusApi;
 import io.rwgateway.tsdb.TenantDb;
+import io.rwgateway.hashring.HashringConfigException;
+import io.rwgateway.hashring.HashringWatcher;
 import io.rwgateway.ingest.RingForwardSink;
+import io.rwgateway.ingest.forward.ForwardClientOptions;
+import io.rwgateway.ingest.route.HashringRouter;
 import io.rwgateway.ingest.forward.ForwardMetrics;
 import io.rwgateway.ingest.forward.ForwardServer;
 import io.rwgateway.ingest.forward.ForwardServerOptions;
@@ -53,6 +57,8 @@ public final class ReceiveServer implements AutoCloseable {
   private Bucket bucket;
   private Uploader uploader;
   private ForwardServer forwardServer;
+  private HashringWatcher hashrings;
+  private HashringRouter writeRouter;
 
   private ReceiveServer(GatewayConfig config) {
     this.netty = new NettyServer(config.workerThreads());
@@ -97,14 +103,32 @@ public final class ReceiveServer implements AutoCloseable {
 
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
+    ForwardMetrics forwardMetrics = new ForwardMetrics(registry);
     InetSocketAddress grpc = NettyServer.parse(config.grpcAddress());
     forwardServer = ForwardServer.start(ForwardServerOptions.defaults()
             .withAddress(grpc.getHostString(), grpc.getPort())
             .withDefaultTenant(config.remoteWrite().defaultTenant())
             .withLimits(config.remoteWrite().limits()),
-        new RingForwardSink(ring, ready::get), new ForwardMetrics(registry), Clock.systemUTC());
+        new RingForwardSink(ring, ready::get), forwardMetrics, Clock.systemUTC());
+    RoutingConfig routing = config.routing();
+    if (routing != null) {
+      HashringWatcher.Builder b = HashringWatcher.builder().defaultAlgorithm(routing.defaultAlgorithm())
+          .replicationFactor(routing.replicationFactor()).refreshInterval(routing.refreshInterval()).registry(registry);
+      hashrings = (routing.file() != null ? b.file(routing.file()) : b.inline(routing.inline())).build();
+      try {
+        hashrings.start();
+      } catch (HashringConfigException e) {
+        throw new IOException("hashring: " + e.getMessage(), e);
+      }
+      writeRouter = new HashringRouter(hashrings::current, routing.localEndpoint(), ring,
+          ForwardClientOptions.defaults().withTimeout(routing.forwardTimeout()), forwardMetrics);
+      log.info("routing by hashring nodes={} replication_factor={} local_endpoint={}",
+          hashrings.current().nodes().size(), routing.replicationFactor(),
+          routing.localEndpoint().isEmpty() ? "(router only)" : routing.localEndpoint());
+    }
     IngestMetrics ingestMetrics = new IngestMetrics(registry);
-    RemoteWriteHandler handler = new RemoteWriteHandler(config.remoteWrite(), ring, ready::get, Clock.systemUTC(), ingestMetrics);
+    RemoteWriteHandler handler = new RemoteWriteHandler(config.remoteWrite(), ring, writeRouter, ready::get, Clock.systemUTC(),
+        ingestMetrics);
     int maxBody = config.remoteWrite().maxRequestBytes();
     remoteWriteChannel = netty.bind(config.remoteWriteAddress(), ch -> ch.pipeline()
         .addLast(new HttpServerCodec())
@@ -176,6 +200,12 @@ public final class ReceiveServer implements AutoCloseable {
     try {
       if (remoteWriteChannel != null) {
         remoteWriteChannel.close().syncUninterruptibly();
+      }
+      if (writeRouter != null) {
+        writeRouter.close();
+      }
+      if (hashrings != null) {
+        hashrings.close();
       }
       if (forwardServer != null) {
         forwardServer.close();

@@ -43,6 +43,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
 
   private final RemoteWriteOptions options;
   private final WriteRing ring;
+  private final WriteRouter router;
   private final BooleanSupplier ready;
   private final Clock clock;
   private final IngestMetrics metrics;
@@ -56,9 +57,16 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
 
   public RemoteWriteHandler(RemoteWriteOptions options, WriteRing ring, BooleanSupplier ready, Clock clock,
       IngestMetrics metrics) {
+    this(options, ring, null, ready, clock, metrics);
+  }
+
+  /** With a router (hashring), requests go to their series' owners instead of straight to the ring. */
+  public RemoteWriteHandler(RemoteWriteOptions options, WriteRing ring, WriteRouter router, BooleanSupplier ready,
+      Clock clock, IngestMetrics metrics) {
     super(true);
     this.options = options;
     this.ring = ring;
+    this.router = router;
     this.ready = ready;
     this.clock = clock;
     this.metrics = metrics;
@@ -152,9 +160,14 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       pending.run(); // nothing for the WAL: every series was rejected while decoding, or none sent
       return;
     }
+    // One request at a time per connection: keeps answers in order and pushes back on the sender.
+    if (router != null) {
+      ctx.channel().config().setAutoRead(false);
+      router.route(batch, ctx.executor(), pending);
+      return;
+    }
     ring.resolveSeries(batch);
     batch.attachment = pending;
-    // One request at a time per connection: keeps answers in order and pushes back on the sender.
     ctx.channel().config().setAutoRead(false);
     if (!ring.tryPublish(batch, RemoteWriteHandler::completed)) {
       ctx.channel().config().setAutoRead(true);
@@ -175,7 +188,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     metrics.outcome(b);
     HttpResponseStatus status;
     String message = null;
-    if (b.failure != null) {
+    if (b.failure instanceof RoutingFailure) {
+      status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+      message = b.failure.getMessage() + "; retry";
+    } else if (b.failure != null) {
       status = HttpResponseStatus.SERVICE_UNAVAILABLE;
       message = "could not write to the WAL, retry: " + b.failure;
     } else if (b.firstBadData != null) {

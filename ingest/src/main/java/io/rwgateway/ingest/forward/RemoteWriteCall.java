@@ -81,8 +81,9 @@ final class RemoteWriteCall extends ServerCall.Listener<InputStream> {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    service.served(status, cancelled, System.nanoTime() - start);
-    if (cancelled) {
+    boolean gone = cancelled || call.isCancelled(); // the flag lags the stream state a little
+    service.served(status, gone, System.nanoTime() - start);
+    if (gone) {
       return;
     }
     try {

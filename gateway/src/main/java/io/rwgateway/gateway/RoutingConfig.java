@@ -1,0 +1,16 @@
+package io.rwgateway.gateway;
+
+import io.rwgateway.hashring.HashringConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The hashring flags, when a hashring is configured (otherwise the gateway writes everything
+ * locally, as an ingestor).
+ *
+ * @param file          --receive.hashrings-file, or null
+ * @param inline        --receive.hashrings, or null
+ * @param localEndpoint this receiver's address in the ring; "" = router only
+ */
+record RoutingConfig(Path file, String inline, String localEndpoint, int replicationFactor,
+    HashringConfig.Algorithm defaultAlgorithm, Duration refreshInterval, Duration forwardTimeout) {}
