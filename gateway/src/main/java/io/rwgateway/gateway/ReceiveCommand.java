@@ -69,6 +69,11 @@ final class ReceiveCommand implements Callable<Integer> {
       converter = Durations.class, description = "Periodic re-read of the hashring file. Default: ${DEFAULT-VALUE}.")
   Duration hashringsRefresh;
 
+  @Option(names = "--receive.grpc-compression", defaultValue = "snappy", paramLabel = "<snappy|gzip|none>",
+      description = "Compression of forwarded writes, as Thanos' flag (snappy is its default and the cheapest). "
+          + "Default: ${DEFAULT-VALUE}.")
+  String grpcCompression;
+
   @Option(names = "--receive-forward-timeout", defaultValue = "5s", paramLabel = "<duration>", converter = Durations.class,
       description = "Deadline of one forward to a peer. Default: ${DEFAULT-VALUE}.")
   Duration forwardTimeout;
@@ -256,11 +261,19 @@ final class ReceiveCommand implements Callable<Integer> {
     if (replicationFactor < 1) {
       throw new IllegalArgumentException("--receive.replication-factor must be at least 1");
     }
+    String compression;
+    switch (grpcCompression) {
+      case "snappy": compression = "snappy"; break;
+      case "gzip": compression = "gzip"; break;
+      case "none": compression = "identity"; break;
+      default: throw new IllegalArgumentException("--receive.grpc-compression must be snappy, gzip or none, not \""
+          + grpcCompression + "\"");
+    }
     if (hashringsFile == null && hashrings == null) {
       return null;
     }
     return new RoutingConfig(hashringsFile, hashrings, localEndpoint == null ? "" : localEndpoint, replicationFactor,
-        algorithm, hashringsRefresh, forwardTimeout);
+        algorithm, hashringsRefresh, forwardTimeout, compression);
   }
 
   GatewayConfig config() {

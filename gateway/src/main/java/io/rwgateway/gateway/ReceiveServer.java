@@ -121,7 +121,8 @@ public final class ReceiveServer implements AutoCloseable {
         throw new IOException("hashring: " + e.getMessage(), e);
       }
       writeRouter = new HashringRouter(hashrings::current, routing.localEndpoint(), ring,
-          ForwardClientOptions.defaults().withTimeout(routing.forwardTimeout()), forwardMetrics);
+          ForwardClientOptions.defaults().withTimeout(routing.forwardTimeout()).withCompression(routing.compression()),
+          forwardMetrics);
       log.info("routing by hashring nodes={} replication_factor={} local_endpoint={}",
           hashrings.current().nodes().size(), routing.replicationFactor(),
           routing.localEndpoint().isEmpty() ? "(router only)" : routing.localEndpoint());

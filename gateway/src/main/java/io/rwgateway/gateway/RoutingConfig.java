@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param file          --receive.hashrings-file, or null
  * @param inline        --receive.hashrings, or null
  * @param localEndpoint this receiver's address in the ring; "" = router only
+ * @param compression   grpc compressor name of forwarded writes: snappy, gzip or identity
  */
 record RoutingConfig(Path file, String inline, String localEndpoint, int replicationFactor,
-    HashringConfig.Algorithm defaultAlgorithm, Duration refreshInterval, Duration forwardTimeout) {}
+    HashringConfig.Algorithm defaultAlgorithm, Duration refreshInterval, Duration forwardTimeout, String compression) {}
