@@ -93,4 +93,30 @@ class FlagParsingTest {
     assertTrue(configError("--objstore.config", "type: GCS\nconfig:\n  bucket: b\n").getMessage()
         .contains("GCS"));
   }
+
+  @Test
+  void hashringFlags() {
+    ReceiveCommand none = new ReceiveCommand();
+    new CommandLine(none).parseArgs();
+    assertEquals(null, none.config().routing(), "no hashring: an ingestor");
+
+    ReceiveCommand cmd = new ReceiveCommand();
+    new CommandLine(cmd).parseArgs("--receive.hashrings", "[{\"endpoints\":[\"a:10901\",\"b:10901\"]}]",
+        "--receive.local-endpoint", "a:10901", "--receive.replication-factor", "2", "--receive.hashrings-algorithm",
+        "hashmod", "--receive.grpc-compression", "none", "--receive-forward-timeout", "2s");
+    RoutingConfig r = cmd.config().routing();
+    assertEquals("a:10901", r.localEndpoint());
+    assertEquals(2, r.replicationFactor());
+    assertEquals(io.rwgateway.hashring.HashringConfig.Algorithm.HASHMOD, r.defaultAlgorithm());
+    assertEquals("identity", r.compression());
+    assertEquals(Duration.ofSeconds(2), r.forwardTimeout());
+
+    assertTrue(configError("--receive.hashrings", "[]", "--receive.hashrings-file", "/x.json").getMessage()
+        .contains("not both"));
+    assertTrue(configError("--receive.hashrings", "[]", "--receive.hashrings-algorithm", "rendezvous").getMessage()
+        .contains("ketama or hashmod"));
+    assertTrue(configError("--receive.hashrings", "[]", "--receive.replication-factor", "0").getMessage()
+        .contains("at least 1"));
+    assertTrue(configError("--receive.grpc-compression", "zstd").getMessage().contains("snappy, gzip or none"));
+  }
 }
