@@ -9,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +18,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Checkpoint, cycle deletion and replay order on one WAL, with a clock the test moves hour by hour. */
 class WalCheckpointTest {
@@ -35,21 +30,8 @@ class WalCheckpointTest {
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-06-12T13:20:00Z"));
   final RecordEncoder enc = new RecordEncoder();
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger walLogger = (Logger) LoggerFactory.getLogger(Wal.class);
-
-  @BeforeEach
-  void captureLog() {
-    logged.start();
-    walLogger.addAppender(logged);
-    walLogger.setLevel(Level.INFO);
-  }
-
-  @AfterEach
-  void releaseLog() {
-    walLogger.detachAppender(logged);
-    walLogger.setLevel(null);
-  }
+  @RegisterExtension
+  final WalLogCapture walLog = new WalLogCapture();
 
   Wal open() throws IOException {
     return Wal.open(dir, WalOptions.defaults().withClock(clock));
@@ -77,7 +59,7 @@ class WalCheckpointTest {
   }
 
   List<String> messages(Level level) {
-    return logged.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+    return walLog.messages(level);
   }
 
   @Test

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.rwgateway.model.LabelBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,30 +14,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 class WalTest {
   @TempDir Path dir;
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger walLogger = (Logger) LoggerFactory.getLogger(Wal.class);
-
-  @BeforeEach
-  void captureLog() {
-    logged.start();
-    walLogger.addAppender(logged);
-    walLogger.setLevel(Level.INFO);
-  }
-
-  @AfterEach
-  void releaseLog() {
-    walLogger.detachAppender(logged);
-    walLogger.setLevel(null);
-  }
+  @RegisterExtension
+  final WalLogCapture walLog = new WalLogCapture();
 
   /** Record {@code i}: one series whose label value is a searchable marker, and three samples. */
   static ByteBuffer record(RecordEncoder enc, int i) {
@@ -91,7 +73,7 @@ class WalTest {
   }
 
   private List<String> warnings() {
-    return logged.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+    return walLog.messages(Level.WARN);
   }
 
   @Test
@@ -123,8 +105,7 @@ class WalTest {
       assertEquals(expectedBytes, r[0].bytes());
       assertEquals(0, r[0].corruptRecords());
     }
-    assertTrue(logged.list.stream().anyMatch(e -> e.getLevel() == Level.INFO
-        && e.getFormattedMessage().contains("110 records")), "replay summary is logged at INFO");
+    assertTrue(walLog.messages(Level.INFO).stream().anyMatch(m -> m.contains("110 records")), "replay summary is logged at INFO");
   }
 
   @Test

@@ -8,20 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A process that dies at each step of a truncation: the directory it leaves behind must replay
@@ -36,21 +31,8 @@ class WalTruncationCrashTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-06-12T22:05:00Z"));
   final int c0 = clock.cycle();
   final RecordEncoder enc = new RecordEncoder();
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger walLogger = (Logger) LoggerFactory.getLogger(Wal.class);
-
-  @BeforeEach
-  void captureLog() {
-    logged.start();
-    walLogger.addAppender(logged);
-    walLogger.setLevel(Level.INFO);
-  }
-
-  @AfterEach
-  void releaseLog() {
-    walLogger.detachAppender(logged);
-    walLogger.setLevel(null);
-  }
+  @RegisterExtension
+  final WalLogCapture walLog = new WalLogCapture();
 
   Wal open() throws IOException {
     return Wal.open(dir, WalOptions.defaults().withClock(clock));
@@ -87,7 +69,7 @@ class WalTruncationCrashTest {
   }
 
   List<String> info(String prefix) {
-    return logged.list.stream().filter(e -> e.getLevel() == Level.INFO).map(ILoggingEvent::getFormattedMessage)
+    return walLog.messages(Level.INFO).stream()
         .filter(m -> m.startsWith(prefix)).toList();
   }
 
