@@ -269,6 +269,36 @@ class CompactionTest {
   }
 
   @Test
+  void aFlushRightAfterARestartWithoutWritesWorks() throws IOException {
+    MovableClock clock = new MovableClock(T0);
+    TsdbOptions opts = new TsdbOptions(dir, WalOptions.defaults().withClock(clock), 0)
+        .withFlushOnShutdown(false).withCompactionInterval(3_600_000L);
+    TreeMap<String, long[]> before;
+    try (Tsdb tsdb = Tsdb.open(opts, null)) {
+      TenantDb db = tsdb.tenant("a");
+      for (int h = 0; h < 3; h++) {
+        clock.millis = T0 + h * H + 1000;
+        fill(db, T0 + h * H, T0 + (h + 1) * H);
+      }
+      before = read(db);
+    }
+    clock.millis = T0 + 5 * H;
+    try (Tsdb tsdb = Tsdb.open(opts.withFlushOnShutdown(true), null)) {
+      assertEquals(21, tsdb.existingTenant("a").headSeries());
+    } // flushes with no append since the start: the WAL cycles all go
+    try (Stream<Path> wal = Files.list(dir.resolve("a").resolve("wal"))) {
+      assertEquals(0, wal.count(), "the flush succeeded and emptied the WAL");
+    }
+    try (Tsdb tsdb = Tsdb.open(opts, null)) {
+      TreeMap<String, long[]> after = read(tsdb.existingTenant("a"));
+      assertEquals(before.keySet(), after.keySet());
+      for (String k : before.keySet()) {
+        assertArrayEquals(before.get(k), after.get(k), k);
+      }
+    }
+  }
+
+  @Test
   void retentionDeletesBlocksFarBehindTheNewest() throws IOException {
     try (Tsdb tsdb = Tsdb.open(options().withRetention(4 * H), null)) {
       TenantDb db = tsdb.tenant("a");
