@@ -69,10 +69,14 @@ public final class SnappyBody {
       if (compressed.isDirect() && compressed.nioBufferCount() == 1) {
         src = compressed.nioBuffer(start, n);
       } else {
-        // NOTE: snappy-java's ByteBuffer entry point needs direct buffers; heap or composite
-        // input (rare: Netty's HTTP aggregator gives direct buffers) is copied once.
+        // NOTE: snappy-java's ByteBuffer entry point needs one direct buffer; heap or composite
+        // input (the HTTP aggregator's body is a composite of the received chunks) is copied
+        // once. getBytes walks the components into the pooled copy; writeBytes(composite) would
+        // first merge them into a fresh heap ByteBuffer (measured: most of the gateway's
+        // allocation, about 100 MB/s at 1M samples/s).
         copy = alloc.directBuffer(n, n);
-        copy.writeBytes(compressed, start, n);
+        compressed.getBytes(start, copy, 0, n);
+        copy.writerIndex(n);
         src = copy.nioBuffer(0, n);
       }
       out = alloc.directBuffer(size, size);
