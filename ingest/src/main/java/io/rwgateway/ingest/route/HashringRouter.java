@@ -75,8 +75,9 @@ public final class HashringRouter implements WriteRouter {
     CompletableFuture<?>[] futures = new CompletableFuture<?>[requests];
     Outcomes outcomes = new Outcomes(batch.seriesCount, requests);
     int k = 0;
+    WriteBatch local = null;
     if (plan.localCount > 0) {
-      WriteBatch local = new WriteBatch();
+      local = st.takeLocal();
       BatchSlice.copy(batch, plan.localSeries, plan.localCount, local);
       outcomes.requestSeries[k] = java.util.Arrays.copyOf(plan.localSeries, plan.localCount);
       futures[k] = writeLocal(local, outcomes, k);
@@ -96,8 +97,14 @@ public final class HashringRouter implements WriteRouter {
       k++;
     }
     int quorum = Hashring.quorum(r.replicationFactor());
+    WriteBatch usedLocal = local;
+    // NOTE: executor is the request's event loop, the thread running this method, so the local
+    // batch goes back to the same per-loop pool it came from.
     CompletableFuture.allOf(futures).whenComplete((v, e) -> executor.execute(() -> {
       outcomes.foldInto(batch, quorum);
+      if (usedLocal != null) {
+        states.get().giveBackLocal(usedLocal);
+      }
       done.run();
     }));
   }
@@ -127,6 +134,20 @@ public final class HashringRouter implements WriteRouter {
     final TenantPlacer placer = new TenantPlacer();
     final int[] owners = new int[16];
     final Plan plan = new Plan();
+    /** Batches for the local share, reused: a routed request allocates no batch once warm. */
+    private final java.util.ArrayDeque<WriteBatch> localPool = new java.util.ArrayDeque<>();
+
+    WriteBatch takeLocal() {
+      WriteBatch b = localPool.poll();
+      return b == null ? new WriteBatch() : b;
+    }
+
+    void giveBackLocal(WriteBatch b) {
+      b.attachment = null;
+      if (localPool.size() < 64) {
+        localPool.push(b);
+      }
+    }
 
     Plan plan(SingleHashring r, WriteBatch batch, String localEndpoint) {
       placer.bind(r, batch.tenant);
