@@ -18,11 +18,13 @@ public final class Head {
   public static final int DEFAULT_EXEMPLAR_CAPACITY = 100_000;
 
   final LabelIndex index = new LabelIndex();
+  /** Label strings of every series, once each; series keep their ids. */
+  final SymbolTable symbols = new SymbolTable();
   /** Write-locked by the writer once per applied batch; see the NOTE on {@link MemSeries}. */
   final StampedLock lock = new StampedLock();
   final ExemplarRing exemplars;
   final MetadataStore metadata = new MetadataStore();
-  private final SeriesMap map = new SeriesMap(1024);
+  private final SeriesMap map = new SeriesMap(1024, symbols);
 
   /** Index = ref. Grown by copy and republished; entries below {@link #maxRef} never change. */
   private volatile MemSeries[] byRef = new MemSeries[1024];
@@ -96,6 +98,7 @@ public final class Head {
     raiseMinValidTime(before);
     int max = maxRef;
     java.util.BitSet removed = new java.util.BitSet(max + 1);
+    byte[][] removedSeries = null; // label refs by ref - 1, released once the series is unreachable
     long histDropped = 0;
     long minLeft = Long.MAX_VALUE;
     int r = 1;
@@ -111,6 +114,10 @@ public final class Head {
           if (s.maxTime() < before) {
             s.removed = true;
             removed.set(r);
+            if (removedSeries == null) {
+              removedSeries = new byte[max][];
+            }
+            removedSeries[r - 1] = s.labelRefs;
           } else if (s.minTime < minLeft) {
             minLeft = s.minTime;
           }
@@ -127,6 +134,10 @@ public final class Head {
       }
       map.removeMarked();
       index.removeAll(removed);
+      for (int i = removed.nextSetBit(0); i >= 0; i = removed.nextSetBit(i + 1)) {
+        symbols.release(removedSeries[i - 1]);
+      }
+      symbols.endTruncation();
       seriesCount = seriesCount - n;
     }
     // NOTE: not simply `before`: when nothing is left until much later (a lone sample far ahead),
@@ -147,7 +158,8 @@ public final class Head {
     for (int r = 1; r <= max; r++) {
       MemSeries s = series(r);
       if (s != null) {
-        out.series(s.ref, s.labels, 0, s.labels.length);
+        byte[] labels = symbols.canonical(s.labelRefs);
+        out.series(s.ref, labels, 0, labels.length);
       }
     }
     metadata.forEach(out);
@@ -191,7 +203,22 @@ public final class Head {
 
   /** Writer: creates a series with the next ref and indexes it. */
   MemSeries create(long hash, byte[] b, int off, int len) {
-    return install(nextRef, hash, Arrays.copyOfRange(b, off, off + len));
+    return install(nextRef, hash, b, off, len);
+  }
+
+  /** The canonical label bytes of a series (a new array). Any thread. */
+  byte[] labelBytes(MemSeries s) {
+    return symbols.canonical(s.labelRefs);
+  }
+
+  /**
+   * The labels of a series for a reader, or null when head truncation removed it meanwhile: its
+   * symbol ids may then be reused later, and its samples are in a block (which the caller's merge
+   * with the blocks supplies). Any thread.
+   */
+  io.rwgateway.model.Labels labels(MemSeries s) {
+    io.rwgateway.model.Labels l = io.rwgateway.model.LabelBytes.decode(symbols.canonical(s.labelRefs));
+    return s.removed ? null : l;
   }
 
   /**
@@ -208,11 +235,11 @@ public final class Head {
     if (same != null) {
       return same; // NOTE: same labels under a second ref; keep the first so lookups stay unique.
     }
-    return install(ref, hash, Arrays.copyOfRange(b, off, off + len));
+    return install(ref, hash, b, off, len);
   }
 
-  private MemSeries install(int ref, long hash, byte[] labels) {
-    MemSeries s = new MemSeries(ref, labels);
+  private MemSeries install(int ref, long hash, byte[] b, int off, int len) {
+    MemSeries s = new MemSeries(ref, symbols.intern(b, off, len));
     MemSeries[] a = byRef;
     if (ref >= a.length) {
       a = Arrays.copyOf(a, Math.max(ref + 1, a.length * 2));
@@ -220,7 +247,7 @@ public final class Head {
     a[ref] = s;
     byRef = a;
     map.put(hash, s);
-    index.add(ref, labels);
+    index.add(ref, b, off, len);
     if (ref >= nextRef) {
       nextRef = ref + 1;
     }

@@ -161,7 +161,7 @@ public final class HeadAppender {
       if (!s.logged) {
         // NOTE: logged again by every batch until one WAL append succeeds, so replay never sees
         // an entry for a ref it has no definition for.
-        log.series(s.ref, s.labels, 0, s.labels.length);
+        log.series(s.ref, batch.bytes, off, len); // the batch's label bytes are the series' own
       }
     }
     return s;

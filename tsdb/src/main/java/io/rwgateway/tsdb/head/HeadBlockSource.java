@@ -51,7 +51,8 @@ public final class HeadBlockSource implements BlockSeriesSource {
       }
     }
     candidates = found.toArray(new MemSeries[0]);
-    Arrays.sort(candidates, (a, b) -> LabelBytesOrder.compare(a.labels, b.labels));
+    SymbolTable symbols = head.symbols;
+    Arrays.sort(candidates, (a, b) -> symbols.compare(a.labelRefs, b.labelRefs));
   }
 
   /** Series whose time bounds overlap the range (some may turn out to hold only histograms). */
@@ -99,7 +100,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
         }
       }
       if (samples.n > 0) {
-        return HeadBlockExport.encode(LabelBytes.decode(s.labels), samples.ts, samples.bits, samples.n);
+        return HeadBlockExport.encode(LabelBytes.decode(head.labelBytes(s)), samples.ts, samples.bits, samples.n);
       }
     }
     return null;

@@ -62,8 +62,8 @@ public final class HeadQuerier implements Querier {
     }
     for (int r : selectUnion(selectors)) {
       MemSeries s = head.series(r);
-      if (s != null && s.overlaps(head.lock, mint, maxt)) {
-        Labels l = LabelBytes.decode(s.labels);
+      Labels l = s != null && s.overlaps(head.lock, mint, maxt) ? head.labels(s) : null;
+      if (l != null) {
         for (int i = 0; i < l.size(); i++) {
           names.add(l.name(i));
         }
@@ -91,8 +91,9 @@ public final class HeadQuerier implements Querier {
     }
     for (int r : selectUnion(selectors)) {
       MemSeries s = head.series(r);
-      if (s != null && s.overlaps(head.lock, mint, maxt)) {
-        String v = LabelBytes.decode(s.labels).get(name);
+      Labels l = s != null && s.overlaps(head.lock, mint, maxt) ? head.labels(s) : null;
+      if (l != null) {
+        String v = l.get(name);
         if (!v.isEmpty()) {
           values.add(v);
         }
@@ -110,8 +111,9 @@ public final class HeadQuerier implements Querier {
     List<Labels> out = new ArrayList<>();
     for (int r : refs) {
       MemSeries s = head.series(r);
-      if (s != null && s.overlaps(head.lock, mint, maxt)) {
-        out.add(LabelBytes.decode(s.labels));
+      Labels l = s != null && s.overlaps(head.lock, mint, maxt) ? head.labels(s) : null;
+      if (l != null) {
+        out.add(l);
       }
     }
     out.sort(LABELS_ORDER);
@@ -130,7 +132,9 @@ public final class HeadQuerier implements Querier {
       if (s == null || !s.overlaps(head.lock, mint, maxt)) {
         continue;
       }
-      SeriesData d = reader.read(LabelBytes.decode(s.labels), s.snapshot(head.lock), mint, maxt);
+      MemSeries.Snapshot snap = s.snapshot(head.lock);
+      Labels l = head.labels(s);
+      SeriesData d = l == null ? null : reader.read(l, snap, mint, maxt);
       if (d != null) {
         out.add(d);
       }
@@ -145,8 +149,9 @@ public final class HeadQuerier implements Querier {
     List<ExemplarData> out = new ArrayList<>();
     head.exemplars.forEach(refs, mint, maxt, (ref, t, v, labels) -> {
       MemSeries s = head.series(ref);
-      if (s != null) { // null: removed by head truncation since the postings were read
-        out.add(new ExemplarData(LabelBytes.decode(s.labels), LabelBytes.decode(labels), t, v));
+      Labels l = s == null ? null : head.labels(s); // null: removed by head truncation meanwhile
+      if (l != null) {
+        out.add(new ExemplarData(l, LabelBytes.decode(labels), t, v));
       }
     });
     return out;

@@ -16,9 +16,9 @@ final class LabelIndex {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Postings>> byName = new ConcurrentHashMap<>();
 
   /** Adds {@code ref} to the postings of each label pair in canonical label bytes. */
-  void add(int ref, byte[] b) {
-    int p = 0;
-    int end = b.length;
+  void add(int ref, byte[] b, int off, int len) {
+    int p = off;
+    int end = off + len;
     while (p < end) {
       int nameLen = 0;
       int shift = 0;

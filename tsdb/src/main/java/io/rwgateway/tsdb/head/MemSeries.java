@@ -20,13 +20,15 @@ import java.util.concurrent.locks.StampedLock;
  * object per series; a seqlock over a chunk buffer that is rewritten in place is easy to get wrong.
  * A reader waits at most for one batch to be applied (well under a millisecond).
  * <p>
- * NOTE: memory. Fields are primitives and a few references; strings exist only in the label index
- * (interned once per distinct name/value), and histogram/exemplar state lives in a lazily created
- * {@link SeriesExtras}, so a float-only series is this object, its label bytes and one chunk.
+ * NOTE: memory. Fields are primitives and a few references; label strings exist once per head
+ * (the {@link SymbolTable} and the label index), a series keeps only their ids, and
+ * histogram/exemplar state lives in a lazily created {@link SeriesExtras}, so a float-only series
+ * is this object, a few dozen bytes of symbol ids and one chunk.
  */
 final class MemSeries extends XorChunk {
   final int ref;
-  final byte[] labels;
+  /** The symbol ids of the label set (see {@link SymbolTable}); decode with the head's table. */
+  final byte[] labelRefs;
 
   // ---- float samples (the open chunk is the superclass); writer reads without lock ----
   byte[][] closed;
@@ -45,16 +47,16 @@ final class MemSeries extends XorChunk {
    * Set by head truncation (writer excluded) when the series is dropped; lookups skip it, and the
    * writer re-resolves a series an event loop found if it has been removed since.
    */
-  boolean removed;
+  volatile boolean removed;
 
   /** Latest float timestamp (Long.MIN_VALUE before the first); the open chunk keeps it. */
   long floatMaxT() {
     return lastTime();
   }
 
-  MemSeries(int ref, byte[] labels) {
+  MemSeries(int ref, byte[] labelRefs) {
     this.ref = ref;
-    this.labels = labels;
+    this.labelRefs = labelRefs;
   }
 
   /** Appends a float; the caller holds the head's write lock (or replays) and checked ordering. */

@@ -1,10 +1,12 @@
 package io.rwgateway.tsdb.head;
 
-import java.util.Arrays;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Label-set hash to series, open addressing with linear probing over two parallel arrays: no
- * boxing, no entry objects. Hash collisions are resolved by comparing label bytes. Only the
+ * boxing, no entry objects. Hash collisions are resolved by comparing the label bytes with the
+ * series' symbols ({@link SymbolTable#matches}). Only the
  * writer thread (and replay, before readers exist) adds; {@link #get} may run on any thread.
  * <p>
  * NOTE: slots hold the series itself rather than its ref: at 100k+ series every hop is a likely
@@ -16,8 +18,9 @@ import java.util.Arrays;
  * locks: a table is published whole through a volatile field when it grows or drops removed
  * series; a reader that races an insert at worst misses the new series (the writer then finds or
  * creates it itself); a reader may still return a series truncation just removed, so the writer
- * checks {@link MemSeries#removed} on what event loops found; and a series' ref and label bytes are
- * final fields, so a reader that sees the series sees them.
+ * checks {@link MemSeries#removed} on what event loops found. A slot is written with release and
+ * read with acquire semantics (plain moves on x86), so a reader that sees a series also sees
+ * what was written before it was inserted, such as its symbols in the {@link SymbolTable}.
  */
 final class SeriesMap {
   private static final class Table {
@@ -32,11 +35,15 @@ final class SeriesMap {
     }
   }
 
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(MemSeries[].class);
+
+  private final SymbolTable symbols;
   private volatile Table table;
   private int size;
   private int resizeAt;
 
-  SeriesMap(int initialCapacity) {
+  SeriesMap(int initialCapacity, SymbolTable symbols) {
+    this.symbols = symbols;
     int cap = Integer.highestOneBit(Math.max(16, initialCapacity) * 2 - 1);
     table = new Table(cap);
     resizeAt = (int) (cap * 0.75f);
@@ -57,15 +64,12 @@ final class SeriesMap {
     long[] h = t.hashes;
     MemSeries[] ss = t.series;
     for (int i = slot(hash, m); ; i = (i + 1) & m) {
-      MemSeries s = ss[i];
+      MemSeries s = (MemSeries) SLOT.getAcquire(ss, i);
       if (s == null) {
         return null;
       }
-      if (h[i] == hash && !s.removed) {
-        byte[] l = s.labels;
-        if (Arrays.equals(l, 0, l.length, b, off, off + len)) {
-          return s;
-        }
+      if (h[i] == hash && !s.removed && symbols.matches(s.labelRefs, b, off, len)) {
+        return s;
       }
     }
   }
@@ -86,7 +90,7 @@ final class SeriesMap {
       i = (i + 1) & m;
     }
     t.hashes[i] = hash;
-    t.series[i] = s;
+    SLOT.setRelease(t.series, i, s);
   }
 
   private void grow() {

@@ -339,7 +339,7 @@ class HeadAppenderTest {
     assertEquals(head.metadata("m0"), replayed.metadata("m0"));
     assertSameData(querier, new HeadQuerier(replayed));
     for (int ref = 1; ref <= head.maxRef(); ref++) {
-      assertArrayEquals(head.series(ref).labels, replayed.series(ref).labels, "ref " + ref);
+      assertArrayEquals(head.labelBytes(head.series(ref)), replayed.labelBytes(replayed.series(ref)), "ref " + ref);
     }
     // Appends continue with fresh refs after the replayed ones.
     HeadAppender next = new HeadAppender(replayed, WINDOW);

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * Orders canonical label bytes (docs/format/wal.md) the way the block index orders label sets:
  * pair by pair, name then value, each by unsigned bytes (UTF-8 byte order is code point order, as
- * {@code IndexOrder.compareLabels} compares strings), a prefix first. Works on the bytes, so a
- * million series sort without building a string.
+ * {@code IndexOrder.compareLabels} compares strings), a prefix first. The reference that
+ * {@link SymbolTable#compare} is checked against.
  */
 final class LabelBytesOrder {
   private LabelBytesOrder() {}

@@ -45,7 +45,7 @@ class SeriesResolveTest {
     head.resolve(next);
     for (int i = 0; i < 50; i++) {
       MemSeries s = (MemSeries) next.seriesHint[i];
-      assertArrayEquals(LabelBytes.encode("__name__", "m", "s", Integer.toString(50 + i)), s.labels);
+      assertArrayEquals(LabelBytes.encode("__name__", "m", "s", Integer.toString(50 + i)), head.labelBytes(s));
     }
     for (int i = 50; i < 100; i++) {
       assertNull(next.seriesHint[i], "series 100..149 are new");
@@ -75,7 +75,8 @@ class SeriesResolveTest {
           head.resolve(b);
           for (int i = 0; i < b.seriesCount; i++) {
             MemSeries s = (MemSeries) b.seriesHint[i];
-            if (s != null && !Arrays.equals(s.labels, 0, s.labels.length, b.bytes, b.seriesLabelsOff[i],
+            byte[] l = s == null ? null : head.labelBytes(s);
+            if (s != null && !Arrays.equals(l, 0, l.length, b.bytes, b.seriesLabelsOff[i],
                 b.seriesLabelsOff[i] + b.seriesLabelsLen[i])) {
               throw new AssertionError("hint for entry " + i + " has other labels");
             }
