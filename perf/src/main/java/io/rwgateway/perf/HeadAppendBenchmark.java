@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code tenantDb}: the full {@link TenantDb#append} including the Chronicle WAL append (no fsync).</li>
  * </ul>
  * Run with {@code -prof gc}: B/op should be about 0; what remains is chunk storage growing
- * (a chunk's buffer grows by half when full and a new chunk starts every 120 samples).
+ * (a chunk's buffer grows by half until it fits 120 samples; every 120 samples the full chunk is
+ * written to the head's chunk files, in a temporary directory for {@code head}, and the series'
+ * arrays of chunk refs grow by doubling).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -50,6 +50,7 @@ public final class TenantDb implements Closeable {
     this.metrics = metrics;
     this.compactor = new TenantCompactor(this, options, metrics, listener);
     metrics.series.set(head.seriesCount());
+    metrics.headChunksDiskBytes.set(head.chunkDiskBytes());
     metrics.blocks.set(blocks.list().size());
   }
 
@@ -99,6 +100,7 @@ public final class TenantDb implements Closeable {
       metrics.exemplars.inc(appender.appliedExemplars());
     }
     metrics.series.set(head.seriesCount());
+    metrics.headChunksDiskBytes.set(head.chunkDiskBytes());
   }
 
   private void appendRecord(RecordEncoder full) {
@@ -191,12 +193,17 @@ public final class TenantDb implements Closeable {
     return head.minTime();
   }
 
+  /** Closes the WAL, the blocks and the head (whose chunks directory is removed). */
   @Override
   public void close() throws IOException {
     try {
       wal.close();
     } finally {
-      blocks.close();
+      try {
+        blocks.close();
+      } finally {
+        head.close();
+      }
     }
   }
 }

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class Tsdb implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Tsdb.class);
   private static final String WAL_DIR = "wal";
+  /** The head's finished chunks: a cache, emptied at open and removed at close. */
+  static final String HEAD_CHUNKS_DIR = "chunks_head";
 
   private final TsdbOptions options;
   private final TsdbMetrics metrics;
@@ -88,8 +90,9 @@ public final class Tsdb implements Closeable {
     Files.createDirectories(walDir);
     TenantBlocks blocks = TenantBlocks.open(tenantDir);
     Wal wal = Wal.open(walDir, options.wal());
+    Head head = null;
     try {
-      Head head = new Head();
+      head = new Head(Head.DEFAULT_EXEMPLAR_CAPACITY, tenantDir.resolve(HEAD_CHUNKS_DIR));
       // Samples the blocks already hold are skipped by replay and refused from now on.
       long blocksEnd = blocks.maxTime();
       head.raiseMinValidTime(blocksEnd);
@@ -122,6 +125,9 @@ public final class Tsdb implements Closeable {
     } catch (IOException | RuntimeException e) {
       wal.close();
       blocks.close();
+      if (head != null) {
+        head.close();
+      }
       throw e;
     }
   }
@@ -176,7 +182,8 @@ public final class Tsdb implements Closeable {
 
   /**
    * Stops the compaction thread (letting a running pass finish), flushes every head to blocks when
-   * configured (the writer must already be stopped), and closes the WALs. A tenant whose head was
+   * configured (the writer must already be stopped), and closes the WALs and the heads (whose
+   * chunks directories are removed: a cache the WAL rebuilds). A tenant whose head was
    * flushed gets an empty WAL directory, so the next start has nothing to replay; if the flush
    * fails, the WAL is kept and replayed instead.
    */

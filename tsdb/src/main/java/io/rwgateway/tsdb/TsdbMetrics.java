@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 final class TsdbMetrics {
   private final Gauge headSeries;
+  private final Gauge headChunksDiskBytes;
   private final Counter appended;
   private final Histogram walAppendSeconds;
   private final Gauge replaySeconds;
@@ -28,6 +29,9 @@ final class TsdbMetrics {
   TsdbMetrics(PrometheusRegistry registry) {
     headSeries = Gauge.builder().name("rwgateway_head_series")
         .help("Series in the tenant's head").labelNames("tenant").register(registry);
+    headChunksDiskBytes = Gauge.builder().name("rwgateway_tsdb_head_chunks_disk_bytes")
+        .help("Bytes of the head's finished chunks in the tenant's chunks_head files")
+        .labelNames("tenant").register(registry);
     appended = Counter.builder().name("rwgateway_head_samples_appended_total")
         .help("Samples, histograms and exemplars appended to the head (idempotent resends included)")
         .labelNames("tenant", "type").register(registry);
@@ -66,6 +70,7 @@ final class TsdbMetrics {
   /** One tenant's cached data points. */
   final class Tenant {
     final GaugeDataPoint series;
+    final GaugeDataPoint headChunksDiskBytes;
     final CounterDataPoint floats;
     final CounterDataPoint histograms;
     final CounterDataPoint exemplars;
@@ -81,6 +86,7 @@ final class TsdbMetrics {
 
     private Tenant(String tenant) {
       series = headSeries.labelValues(tenant);
+      headChunksDiskBytes = TsdbMetrics.this.headChunksDiskBytes.labelValues(tenant);
       floats = appended.labelValues(tenant, "float");
       histograms = appended.labelValues(tenant, "histogram");
       exemplars = appended.labelValues(tenant, "exemplar");

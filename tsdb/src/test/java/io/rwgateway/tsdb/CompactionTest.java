@@ -309,7 +309,7 @@ class CompactionTest {
       assertEquals(2, db.blocks().size());
       assertEquals(T0 + 6 * H, db.blocks().get(0).minTime());
       try (Stream<Path> files = Files.list(dir.resolve("a"))) {
-        assertEquals(3, files.count(), "wal and the two kept blocks");
+        assertEquals(4, files.count(), "wal, chunks_head and the two kept blocks");
       }
     }
   }

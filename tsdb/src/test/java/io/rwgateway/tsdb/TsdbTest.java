@@ -7,6 +7,7 @@ import static io.rwgateway.tsdb.Batches.samples;
 import static io.rwgateway.tsdb.Batches.series;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -215,6 +216,38 @@ class TsdbTest {
       assertTrue(names.containsAll(Set.of("rwgateway_head_series", "rwgateway_head_samples_appended",
           "rwgateway_wal_append_duration_seconds", "rwgateway_wal_replay_duration_seconds",
           "rwgateway_wal_corrupt_records")), names.toString());
+    }
+  }
+
+  @Test
+  void finishedChunksLiveInChunksHeadWhichIsACacheRebuiltFromTheWal() throws IOException {
+    Path chunks = dir.resolve("a").resolve("chunks_head");
+    PrometheusRegistry registry = new PrometheusRegistry();
+    View before;
+    try (Tsdb db = Tsdb.open(walOnly(), registry)) {
+      TenantDb t = db.tenant("a");
+      for (int round = 0; round < 300; round++) {
+        t.append(mixedBatch(round));
+      }
+      long onDisk = Files.size(chunks.resolve("000001"));
+      assertTrue(onDisk > 50 * 2 * 20, "two finished chunks per series: " + onDisk);
+      double gauge = Double.NaN;
+      for (MetricSnapshot s : registry.scrape()) {
+        if (s.getMetadata().getName().equals("rwgateway_tsdb_head_chunks_disk_bytes")) {
+          gauge = ((GaugeSnapshot) s).getDataPoints().get(0).getValue();
+        }
+      }
+      assertEquals(onDisk, gauge);
+      before = view(t);
+    }
+    assertFalse(Files.exists(chunks), "removed at close");
+
+    Files.createDirectories(chunks);
+    Files.write(chunks.resolve("000001"), new byte[4096]); // stale: wiped at open, not read
+    Files.write(chunks.resolve("000002"), new byte[4096]);
+    try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
+      assertSameView(before, view(db.existingTenant("a")));
+      assertFalse(Files.exists(chunks.resolve("000002")));
     }
   }
 

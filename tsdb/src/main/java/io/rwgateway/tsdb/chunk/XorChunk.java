@@ -10,8 +10,9 @@ import java.util.Arrays;
  * The open (appendable) XOR chunk of a series: its bytes plus the appender state. The encoding is
  * Prometheus' {@code EncXOR}, bit for bit; see docs/format/xor-chunk.md.
  * <p>
- * NOTE: reset in place when the chunk is cut, so cutting a chunk costs one byte array (the next
- * chunk's buffer) and nothing per sample; the finished bytes are kept as a plain {@code byte[]}.
+ * NOTE: reset in place when the chunk is cut, so cutting a chunk costs nothing per sample: either
+ * one byte array (the next chunk's buffer, {@link #cut}) when the finished bytes are kept as a
+ * plain {@code byte[]}, or nothing at all ({@link #reset}) when the owner copies them out first.
  * The head's series class extends this one, so a series and its open chunk are one object (one
  * header less, and one dependent cache miss less per append, than a series pointing to a chunk).
  * <p>
@@ -150,6 +151,22 @@ public class XorChunk {
     leading = (byte) NO_WINDOW;
     trailing = 0;
     return done;
+  }
+
+  /**
+   * Empties the chunk and keeps its buffer for the next one: for an owner that has already copied
+   * the finished bytes ({@link #buffer()} up to {@link #length()}) elsewhere. The buffer keeps the
+   * capacity this chunk grew to, which the next chunk of the same series likely needs again.
+   */
+  public final void reset() {
+    // writeBits ORs into the buffer, which must be zero past the written bits; only bytes below
+    // length() were ever written.
+    Arrays.fill(buf, 0, length(), (byte) 0);
+    bitPos = HEADER_BITS;
+    count = 0;
+    tDelta = 0;
+    leading = (byte) NO_WINDOW;
+    trailing = 0;
   }
 
   private void writeValue(long bits) {

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * Phase 3 of {@link HeadAppender}: applies what phase 1 accepted, after the WAL append succeeded,
- * under the head's write lock (once per batch). Reads the appender's per-batch decisions.
+ * under the head's write lock (once per batch), and writes the chunks the batch finished to the
+ * head's {@link HeadChunks} before releasing it. Reads the appender's per-batch decisions.
  */
 final class BatchApplier {
   private final Head head;
@@ -42,6 +43,9 @@ final class BatchApplier {
           applySeries(batch, i, s);
         }
       }
+      // NOTE: before the write lock is released: a reader that snapshots a chunk ref cut by this
+      // batch must find the chunk in the file. One write for the batch's cuts (a few KB usually).
+      head.chunks.flush();
     } finally {
       lock.unlockWrite(stamp);
     }
@@ -92,7 +96,7 @@ final class BatchApplier {
       byte status = a.sampleStatus[j];
       if (status == HeadAppender.ACCEPTED) {
         long t = batch.sampleT[j];
-        s.appendFloat(t, Double.doubleToRawLongBits(batch.sampleV[j]));
+        s.appendFloat(head.chunks, t, Double.doubleToRawLongBits(batch.sampleV[j]));
         observe(t);
         appliedSamples++;
       } else if (status == HeadAppender.ACCEPTED_OUT_OF_ORDER) {

@@ -3,6 +3,9 @@ package io.rwgateway.tsdb.head;
 import io.rwgateway.tsdb.WriteBatch;
 
 import io.rwgateway.tsdb.MetricMetadata;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
@@ -13,17 +16,22 @@ import java.util.concurrent.locks.StampedLock;
  * <p>
  * Series lookups use the hash the ingest decoder computed, {@code WriteBatch.seriesHash}, which
  * must be {@link #hashLabels} of the label bytes; replay recomputes it the same way.
+ * <p>
+ * Finished float chunks live in a {@link HeadChunks} directory, not on the heap; {@link #close}
+ * closes and removes it.
  */
-public final class Head {
+public final class Head implements Closeable {
   public static final int DEFAULT_EXEMPLAR_CAPACITY = 100_000;
 
   final LabelIndex index = new LabelIndex();
-  /** Label strings of every series, once each; series keep their ids. */
+  /** Label pairs of every series, once each; series keep their ids. */
   final SymbolTable symbols = new SymbolTable();
   /** Write-locked by the writer once per applied batch; see the NOTE on {@link MemSeries}. */
   final StampedLock lock = new StampedLock();
   final ExemplarRing exemplars;
   final MetadataStore metadata = new MetadataStore();
+  /** Where series put their finished chunks. */
+  final HeadChunks chunks;
   private final SeriesMap map = new SeriesMap(1024, symbols);
 
   /** Index = ref. Grown by copy and republished; entries below {@link #maxRef} never change. */
@@ -41,12 +49,27 @@ public final class Head {
    */
   private volatile long minValidTime = Long.MIN_VALUE;
 
+  /** A head whose finished chunks go to a temporary directory (tests, benchmarks). */
   public Head() {
     this(DEFAULT_EXEMPLAR_CAPACITY);
   }
 
+  /** A head whose finished chunks go to a temporary directory (tests, benchmarks). */
   public Head(int exemplarCapacity) {
-    exemplars = new ExemplarRing(exemplarCapacity);
+    this(exemplarCapacity, HeadChunks.temporary());
+  }
+
+  /**
+   * A head whose finished chunks go to {@code chunksDir} (a tenant's {@code chunks_head}), which
+   * is emptied first: it is a cache that WAL replay fills again.
+   */
+  public Head(int exemplarCapacity, Path chunksDir) throws IOException {
+    this(exemplarCapacity, HeadChunks.open(chunksDir));
+  }
+
+  Head(int exemplarCapacity, HeadChunks chunks) {
+    this.exemplars = new ExemplarRing(exemplarCapacity);
+    this.chunks = chunks;
   }
 
   /** The label-set hash the head indexes series by. */
@@ -92,6 +115,7 @@ public final class Head {
    * The caller must exclude the writer thread (TenantDb's append lock): series are removed here,
    * and only the writer otherwise changes the head's structure. Readers may run: chunks are
    * dropped under the write lock in slices of series, so a reader waits for a slice at most.
+   * Chunk segment files left without a live chunk are deleted (see {@link HeadChunks#deleteUnused}).
    */
   public Truncation truncate(long before) {
     long start = System.nanoTime();
@@ -110,7 +134,7 @@ public final class Head {
           if (s == null) {
             continue;
           }
-          histDropped += s.truncateBefore(before);
+          histDropped += s.truncateBefore(before, chunks);
           if (s.maxTime() < before) {
             s.removed = true;
             removed.set(r);
@@ -140,6 +164,8 @@ public final class Head {
       symbols.endTruncation();
       seriesCount = seriesCount - n;
     }
+    // Outside the write lock (it deletes files); the caller still excludes the writer.
+    chunks.deleteUnused();
     // NOTE: not simply `before`: when nothing is left until much later (a lone sample far ahead),
     // the next cut starts there instead of stepping through empty ranges one by one.
     minTime = seriesCount > 0 && maxTime >= before ? Math.max(before, minLeft) : Long.MAX_VALUE;
@@ -275,5 +301,16 @@ public final class Head {
 
   public int exemplarCount() {
     return exemplars.size();
+  }
+
+  /** Bytes of finished chunks on disk (segment files not yet deleted). Any thread. */
+  public long chunkDiskBytes() {
+    return chunks.diskBytes();
+  }
+
+  /** Closes and removes the chunk files; reads of finished chunks fail from now on. */
+  @Override
+  public void close() {
+    chunks.close();
   }
 }

@@ -31,7 +31,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
   private final long mint;
   private final long maxtInclusive;
   private final MemSeries[] candidates;
-  private final RangeSamples samples = new RangeSamples();
+  private final RangeSamples samples;
   private int next;
   private long histogramsSkipped;
 
@@ -40,6 +40,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
       throw new IllegalArgumentException("empty range [" + mint + ", " + maxtExclusive + ")");
     }
     this.head = head;
+    this.samples = new RangeSamples(head.chunks);
     this.mint = mint;
     this.maxtInclusive = maxtExclusive - 1;
     List<MemSeries> found = new ArrayList<>();

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@link Querier} over one head. Safe from any thread while the writer appends: postings and the
  * series table are published lock-free, and each series is copied under
- * ({@link MemSeries#snapshot}) and decoded outside it.
+ * ({@link MemSeries#snapshot}) and decoded outside it (finished chunks are read from the head's
+ * {@link HeadChunks} file only when their time range is needed).
  * <p>
  * A series takes part in a query over [mint, maxt] when its samples' min/max time overlap it;
  * {@link #select} additionally drops series with no sample inside the range. Names, values and
@@ -126,7 +127,7 @@ public final class HeadQuerier implements Querier {
       return List.of(); // an inverted range holds no samples (min/max overlap alone would say yes)
     }
     List<SeriesData> out = new ArrayList<>();
-    SampleReader reader = new SampleReader();
+    SampleReader reader = new SampleReader(head.chunks);
     for (int r : PostingsSelector.select(head, matchers)) {
       MemSeries s = head.series(r);
       if (s == null || !s.overlaps(head.lock, mint, maxt)) {
@@ -179,7 +180,11 @@ public final class HeadQuerier implements Querier {
 
   /** Turns a series snapshot's samples within a time range into right-sized arrays. */
   private static final class SampleReader {
-    private final RangeSamples samples = new RangeSamples();
+    private final RangeSamples samples;
+
+    SampleReader(HeadChunks chunks) {
+      samples = new RangeSamples(chunks);
+    }
 
     SeriesData read(Labels labels, MemSeries.Snapshot snap, long mint, long maxt) {
       samples.read(snap, mint, maxt);

@@ -11,6 +11,8 @@ import java.util.Map;
  * <p>
  * NOTE: no series locks here: replay runs before the head is handed to any reader, and the head
  * is published through a concurrent map afterwards, which orders these writes before any read.
+ * Finished chunks are written to the head's {@link HeadChunks} about a MiB at a time, and what is
+ * left buffered by {@link #finish}.
  */
 public final class HeadReplayer implements RecordVisitor {
   private final Head head;
@@ -88,7 +90,7 @@ public final class HeadReplayer implements RecordVisitor {
       }
       return;
     }
-    s.appendFloat(t, Double.doubleToRawLongBits(v));
+    s.appendFloat(head.chunks, t, Double.doubleToRawLongBits(v));
     observe(t);
     samples++;
   }
@@ -159,8 +161,13 @@ public final class HeadReplayer implements RecordVisitor {
     return t;
   }
 
-  /** Publishes the replayed time range to the head; call once after the last record. */
+  /**
+   * Writes the finished chunks still buffered and publishes the replayed time range to the head;
+   * call once after the last record, before the head is handed to readers.
+   */
   public void finish() {
+    head.chunks.flush();
+    head.chunks.shrinkBuffer();
     if (maxT != Long.MIN_VALUE) {
       head.observeTimes(minT, maxT);
     }

@@ -1,7 +1,6 @@
 package io.rwgateway.tsdb.head;
 
 import io.rwgateway.tsdb.chunk.XorChunk;
-import io.rwgateway.tsdb.chunk.XorIterator;
 import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
@@ -12,8 +11,8 @@ import java.util.concurrent.locks.StampedLock;
  * NOTE: concurrency. The tenant's single writer thread is the only mutator. It reads this state
  * without locking during validation, and applies a whole batch under the head's
  * {@link java.util.concurrent.locks.StampedLock} write lock, taken once per batch. Readers hold the
- * read lock only while they snapshot one series (copy the open chunk's few bytes, take references
- * to immutable finished chunks) and decode outside it; time-range checks use an optimistic read.
+ * read lock only while they snapshot one series (copy the open chunk's few bytes and the refs of
+ * the finished chunks) and read and decode outside it; time-range checks use an optimistic read.
  * Rejected alternatives: a monitor per series costs a locked instruction per series per batch,
  * which on x86 is a full fence that stops the CPU from overlapping the cache misses of successive
  * series (measured: the apply phase took about twice as long); a StampedLock per series adds an
@@ -23,7 +22,9 @@ import java.util.concurrent.locks.StampedLock;
  * NOTE: memory. Fields are primitives and a few references; label strings exist once per head
  * (the {@link SymbolTable} and the label index), a series keeps only their ids, and
  * histogram/exemplar state lives in a lazily created {@link SeriesExtras}, so a float-only series
- * is this object, a few dozen bytes of symbol ids and one chunk.
+ * is this object, a few dozen bytes of symbol ids and one open chunk. Finished chunks live in the
+ * head's {@link HeadChunks} file, not the heap: per finished chunk a series keeps 16 bytes (its
+ * ref and first time) in two parallel arrays, no object.
  */
 final class MemSeries extends XorChunk {
   final int ref;
@@ -31,7 +32,14 @@ final class MemSeries extends XorChunk {
   final byte[] labelRefs;
 
   // ---- float samples (the open chunk is the superclass); writer reads without lock ----
-  byte[][] closed;
+  /** Refs into the head's {@link HeadChunks} of the finished chunks, oldest first. */
+  long[] closedRefs;
+  /**
+   * First sample time of each finished chunk: every sample of chunk i is older than
+   * closedMinT[i + 1] (or the open chunk's first), so truncation and reads skip chunks by time
+   * without reading them.
+   */
+  long[] closedMinT;
   int closedCount;
   /** Over floats and histograms. */
   long minTime = Long.MAX_VALUE;
@@ -59,24 +67,35 @@ final class MemSeries extends XorChunk {
     this.labelRefs = labelRefs;
   }
 
-  /** Appends a float; the caller holds the head's write lock (or replays) and checked ordering. */
-  void appendFloat(long t, long bits) {
+  /**
+   * Appends a float; the caller holds the head's write lock (or replays) and checked ordering. A
+   * full chunk goes to {@code chunks} (buffered; the caller flushes before it releases the lock).
+   */
+  void appendFloat(HeadChunks chunks, long t, long bits) {
     if (isFull()) {
-      int len = length();
-      // NOTE: the next chunk is likely about as long as this one; a little headroom means it
-      // rarely grows (a copy) and rarely needs trimming when cut (another copy).
-      byte[] done = cut(len + (len >>> 4) + 24); // 24: a sample may need up to 19 bytes
-      if (closed == null) {
-        closed = new byte[2][];
-      } else if (closedCount == closed.length) {
-        closed = Arrays.copyOf(closed, closedCount * 2);
-      }
-      closed[closedCount++] = done;
+      cutChunk(chunks);
     }
     append(t, Double.longBitsToDouble(bits));
     if (t < minTime) {
       minTime = t;
     }
+  }
+
+  private void cutChunk(HeadChunks chunks) {
+    long ref = chunks.append(buffer(), 0, length());
+    if (closedRefs == null) {
+      closedRefs = new long[2];
+      closedMinT = new long[2];
+    } else if (closedCount == closedRefs.length) {
+      closedRefs = Arrays.copyOf(closedRefs, closedCount * 2);
+      closedMinT = Arrays.copyOf(closedMinT, closedCount * 2);
+    }
+    closedRefs[closedCount] = ref;
+    closedMinT[closedCount] = firstTime();
+    closedCount++;
+    // NOTE: the buffer is reused, not handed over: its bytes are in the chunks' buffer now, and
+    // readers copy the open chunk under the read lock, which excludes this.
+    reset();
   }
 
   /**
@@ -102,31 +121,38 @@ final class MemSeries extends XorChunk {
   /**
    * Head truncation, under the head's write lock: drops finished chunks whose samples are all
    * before {@code t} and histograms before {@code t}. A chunk that straddles {@code t} is kept
-   * whole (readers clamp to the head's range). Returns the number of histograms dropped.
+   * whole (readers clamp to the head's range). Dropped chunks are released in {@code chunks}.
+   * Returns the number of histograms dropped.
    */
-  int truncateBefore(long t) {
+  int truncateBefore(long t, HeadChunks chunks) {
     int drop = 0;
     while (drop < closedCount) {
       // Every sample of a chunk is older than the next chunk's first sample.
-      byte[] next = drop + 1 < closedCount ? closed[drop + 1] : count() > 0 ? buffer() : null;
-      boolean allBefore = next == null ? lastTime() < t : XorIterator.firstTime(next) <= t;
+      boolean allBefore;
+      if (drop + 1 < closedCount) {
+        allBefore = closedMinT[drop + 1] <= t;
+      } else {
+        allBefore = count() > 0 ? firstTime() <= t : lastTime() < t;
+      }
       if (!allBefore) {
         break;
       }
+      chunks.release(closedRefs[drop]);
       drop++;
     }
     if (drop > 0) {
       int keep = closedCount - drop;
       if (keep == 0) {
-        closed = null;
+        closedRefs = null;
+        closedMinT = null;
       } else {
-        System.arraycopy(closed, drop, closed, 0, keep);
-        Arrays.fill(closed, keep, closedCount, null);
+        System.arraycopy(closedRefs, drop, closedRefs, 0, keep);
+        System.arraycopy(closedMinT, drop, closedMinT, 0, keep);
       }
       closedCount = keep;
     }
     int histDropped = 0;
-    long min = closedCount > 0 ? XorIterator.firstTime(closed[0]) : count() > 0 ? firstTime() : Long.MAX_VALUE;
+    long min = closedCount > 0 ? closedMinT[0] : count() > 0 ? firstTime() : Long.MAX_VALUE;
     if (extras != null) {
       histDropped = extras.dropHistogramsBefore(t);
       extras.oooDropBefore(t);
@@ -181,26 +207,30 @@ final class MemSeries extends XorChunk {
     }
   }
 
+  private static final long[] NO_CHUNKS = new long[0];
+
   private Snapshot snapshotLocked() {
-    byte[][] done = closedCount == 0 ? new byte[0][] : Arrays.copyOf(closed, closedCount);
+    long[] refs = closedCount == 0 ? NO_CHUNKS : Arrays.copyOf(closedRefs, closedCount);
+    long[] minT = closedCount == 0 ? NO_CHUNKS : Arrays.copyOf(closedMinT, closedCount);
     byte[] open = null;
     if (count() > 0) {
       open = Arrays.copyOf(buffer(), length());
     }
     SeriesExtras x = extras;
     if (x == null) {
-      return new Snapshot(done, open, null, null, null, 0, null, null);
+      return new Snapshot(refs, minT, open, null, null, null, 0, null, null);
     }
     long[] oooT = x.oooCount == 0 ? null : Arrays.copyOf(x.oooT, x.oooCount);
     long[] oooBits = x.oooCount == 0 ? null : Arrays.copyOf(x.oooBits, x.oooCount);
     // Histogram arrays are append-only: entries below the count never change, so references do.
-    return new Snapshot(done, open, x.histT, x.histEnd, x.histBytes, x.histCount, oooT, oooBits);
+    return new Snapshot(refs, minT, open, x.histT, x.histEnd, x.histBytes, x.histCount, oooT, oooBits);
   }
 
   /**
-   * Finished chunks, the open chunk's copy, histogram arrays valid up to histCount, and copies of
-   * the out-of-order floats (null when none).
+   * Refs (in the head's {@link HeadChunks}) and first times of the finished chunks, the open
+   * chunk's copy, histogram arrays valid up to histCount, and copies of the out-of-order floats
+   * (null when none).
    */
-  record Snapshot(byte[][] closed, byte[] open, long[] histT, int[] histEnd, byte[] histBytes, int histCount,
+  record Snapshot(long[] closedRefs, long[] closedMinT, byte[] open, long[] histT, int[] histEnd, byte[] histBytes, int histCount,
       long[] oooT, long[] oooBits) {}
 }

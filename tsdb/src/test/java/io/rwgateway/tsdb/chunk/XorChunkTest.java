@@ -146,6 +146,33 @@ class XorChunkTest {
   }
 
   @Test
+  void resetReusesTheBufferAndEncodesTheNextChunkAsAFreshOne() {
+    Random r = new Random(7);
+    XorChunk reused = new XorChunk(16);
+    for (int round = 0; round < 5; round++) {
+      XorChunk fresh = new XorChunk(16);
+      int n = round == 0 ? XorChunk.MAX_SAMPLES : 1 + r.nextInt(XorChunk.MAX_SAMPLES);
+      for (int i = 0; i < n; i++) {
+        long t = round * 10_000_000L + i * 1000L + r.nextInt(3);
+        double v = r.nextInt(4) == 0 ? r.nextDouble() : i;
+        reused.append(t, v);
+        fresh.append(t, v);
+      }
+      assertArrayEquals(Arrays.copyOf(fresh.buffer(), fresh.length()), Arrays.copyOf(reused.buffer(), reused.length()),
+          "round " + round);
+      byte[] before = reused.buffer();
+      long last = reused.lastTime();
+      reused.reset();
+      assertTrue(before == reused.buffer(), "the same buffer");
+      assertEquals(0, reused.count());
+      assertEquals(last, reused.lastTime(), "kept across a reset, as across a cut");
+      for (byte x : reused.buffer()) {
+        assertEquals(0, x, "zeroed");
+      }
+    }
+  }
+
+  @Test
   void truncatedChunkIsReportedNotMisread() {
     byte[] b = encode(new long[] {1000, 2000, 3000}, new double[] {1.0, 1.0, 2.0});
     XorIterator it = new XorIterator(b, b.length - 2);

@@ -1,0 +1,421 @@
+package io.rwgateway.tsdb.head;
+
+import io.rwgateway.tsdb.block.BlockFiles;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The finished float chunks of one head, kept in append-only segment files
+ * {@code <dir>/000001}, {@code 000002}, ... instead of the Java heap, which keeps only each
+ * series' open chunk (Prometheus' {@code chunks_head}). Layout: docs/format/head-chunks.md. A
+ * chunk is named by a ref, {@code segment seq << 32 | offset of its record}.
+ * <p>
+ * NOTE: a cache, not durable state. WAL replay rebuilds every chunk, so the directory is wiped
+ * when the head is created and removed when it is closed, nothing is fsynced, and there is no
+ * recovery.
+ * <p>
+ * NOTE: written and read with positional {@link FileChannel} calls, which go through the page
+ * cache, not through a memory mapping: mapped pages would count in the process' RSS, and keeping
+ * these bytes out of the process is the point. Appends are buffered and written about a MiB at a
+ * time; a read is one {@code pread} for a chunk of usual length.
+ * <p>
+ * Concurrency: {@link #append}, {@link #flush}, {@link #release} and {@link #deleteUnused} are
+ * called by one thread at a time, ordered by the head's write lock or by excluding the writer:
+ * the writer thread while it applies a batch, replay before the head is published, truncation
+ * with the writer excluded. The writer flushes before it releases the write lock, so every ref a
+ * reader can have snapshotted under the read lock is in the file. {@link #read} is for any thread.
+ * <p>
+ * Segments are deleted once none of their chunks is used (see {@link #deleteUnused}).
+ */
+final class HeadChunks implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(HeadChunks.class);
+
+  static final long DEFAULT_SEGMENT_BYTES = 128L << 20;
+  /** Before each chunk: its length and a CRC32C of the length and the chunk, 4-byte big-endian ints. */
+  static final int RECORD_HEADER = 8;
+  /** Longer than any 120-sample XOR chunk (at most ~2.3 KB); a longer length means corruption. */
+  static final int MAX_CHUNK = 1 << 16;
+  /** The write buffer starts this small (most tenants cut a few KB per batch) ... */
+  private static final int BUFFER_MIN = 64 << 10;
+  /** ... and grows up to this before it is written out whole (replay, bursts of cuts). */
+  static final int BUFFER_MAX = 1 << 20;
+  /** Bytes read at once: the record header and, in the same read, a chunk of up to 248 bytes. */
+  private static final int READ_AHEAD = 256;
+  /** Offsets are the low 32 bits of a ref. */
+  private static final long MAX_OFFSET = 0xFFFF_FFFFL;
+  private static final HeadChunkSegment[] NO_SEGMENTS = new HeadChunkSegment[0];
+
+  private final Path dir;
+  private final long segmentBytes;
+  /** Deletes its files at JVM exit too (a temporary directory of a head nobody closes). */
+  private final boolean temporary;
+  /** Segments that may still be read, oldest first; replaced whole on every change. */
+  private volatile HeadChunkSegment[] segments = NO_SEGMENTS;
+  /** Deleted by the last {@link #deleteUnused}; their channels are closed by the next one. */
+  private final List<HeadChunkSegment> retired = new ArrayList<>();
+  private volatile long diskBytes;
+  private volatile boolean closed;
+
+  // ---- writer state ----
+  private HeadChunkSegment current;
+  /** The current segment's channel for writing; opened by the first write to it. */
+  private FileChannel out;
+  /** Records not yet written to the current segment; direct, so a write does not copy it first. */
+  private ByteBuffer buf = ByteBuffer.allocateDirect(0);
+  /** Offset in the current segment of the buffer's first byte. */
+  private long bufStart;
+  private final CRC32C crc = new CRC32C();
+  private final byte[] lenBytes = new byte[4];
+  /** The last write failed (logged once until a write succeeds again). */
+  private boolean failing;
+
+  HeadChunks(Path dir, long segmentBytes, boolean temporary) {
+    this.dir = dir;
+    this.segmentBytes = segmentBytes;
+    this.temporary = temporary;
+    current = addSegment(1);
+  }
+
+  /** Chunks in {@code dir}, emptied first: whatever a previous run left there is stale. */
+  static HeadChunks open(Path dir) throws IOException {
+    return open(dir, DEFAULT_SEGMENT_BYTES);
+  }
+
+  static HeadChunks open(Path dir, long segmentBytes) throws IOException {
+    if (Files.exists(dir)) {
+      BlockFiles.deleteRecursively(dir);
+    }
+    Files.createDirectories(dir);
+    return new HeadChunks(dir, segmentBytes, false);
+  }
+
+  /** Chunks in a new temporary directory, removed at close or else at JVM exit (tests, benchmarks). */
+  static HeadChunks temporary() {
+    try {
+      Path dir = Files.createTempDirectory("rwgateway-head-chunks-");
+      dir.toFile().deleteOnExit(); // runs after the files' (registered later, deleted first)
+      return new HeadChunks(dir, DEFAULT_SEGMENT_BYTES, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /**
+   * Buffers a finished chunk and returns its ref. Writes the buffer when it is full, but never
+   * fails: a failed write keeps the bytes buffered (see {@link #flush}).
+   */
+  long append(byte[] chunk, int off, int len) {
+    if (len < 2 || len > MAX_CHUNK) {
+      throw new IllegalArgumentException("chunk length " + len);
+    }
+    int rec = RECORD_HEADER + len;
+    if (bufStart + buf.position() + rec > segmentBytes && bufStart + buf.position() > 0) {
+      roll();
+    }
+    if (buf.remaining() < rec) {
+      if (buf.capacity() >= BUFFER_MAX) {
+        flush();
+      }
+      if (buf.remaining() < rec) {
+        grow(Math.max(Math.max(BUFFER_MIN, buf.capacity() * 2), buf.position() + rec));
+      }
+    }
+    long at = bufStart + buf.position();
+    if (at + rec > MAX_OFFSET) {
+      // Only if writes kept failing for 4 GiB: the heap would have given out long before.
+      throw new IllegalStateException("head chunk segment over 4 GiB: " + current.path);
+    }
+    putInt(lenBytes, 0, len);
+    crc.reset();
+    crc.update(lenBytes, 0, 4);
+    crc.update(chunk, off, len);
+    buf.putInt(len).putInt((int) crc.getValue()).put(chunk, off, len);
+    current.live++;
+    return (long) current.seq << 32 | at;
+  }
+
+  /**
+   * Writes what is buffered. Never throws: the WAL holds every sample, so a failed write is logged
+   * and its bytes stay buffered, to be written at the same offset by the next flush; until then,
+   * reading those chunks fails (the query gets the error), appending does not.
+   */
+  void flush() {
+    if (buf.position() == 0) {
+      return;
+    }
+    buf.flip();
+    try {
+      if (out == null || !out.isOpen()) { // not opened yet, or closed by an interrupt
+        out = FileChannel.open(current.path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (temporary) {
+          current.path.toFile().deleteOnExit();
+        }
+      }
+      while (buf.hasRemaining()) {
+        int n = out.write(buf, bufStart);
+        bufStart += n;
+        current.size += n;
+        diskBytes += n;
+      }
+      buf.clear();
+      if (failing) {
+        failing = false;
+        LOG.info("head chunks are written again: file={}", current.path);
+      }
+    } catch (IOException e) {
+      buf.compact(); // what was not written moves to the front, which is now at bufStart
+      if (!failing) {
+        failing = true;
+        LOG.error("cannot write head chunks, keeping them in memory and retrying at the next batch: "
+            + "file={} offset={} err=\"{}\"", current.path, bufStart, e.toString());
+      }
+    }
+  }
+
+  /** Starts the next segment, unless a failed write left bytes for this one (it then grows past its size). */
+  private void roll() {
+    flush();
+    if (buf.position() != 0) {
+      return;
+    }
+    closeQuietly(out);
+    out = null;
+    current = addSegment(current.seq + 1);
+    bufStart = 0;
+  }
+
+  private HeadChunkSegment addSegment(int seq) {
+    HeadChunkSegment s = new HeadChunkSegment(seq, dir.resolve(HeadChunkSegment.fileName(seq)));
+    HeadChunkSegment[] a = Arrays.copyOf(segments, segments.length + 1);
+    a[a.length - 1] = s;
+    segments = a;
+    return s;
+  }
+
+  private void grow(int capacity) {
+    ByteBuffer b = ByteBuffer.allocateDirect(capacity);
+    buf.flip();
+    b.put(buf);
+    buf = b;
+  }
+
+  /** After replay (which fills the buffer to its maximum): back to the small buffer of steady state. */
+  void shrinkBuffer() {
+    if (buf.position() == 0 && buf.capacity() > BUFFER_MIN) {
+      buf = ByteBuffer.allocateDirect(BUFFER_MIN);
+    }
+  }
+
+  /**
+   * The chunk {@code ref} names, in a new array (any thread). The ref must have been flushed.
+   *
+   * @throws UncheckedIOException naming the file and offset, when it cannot be read or is corrupt
+   */
+  byte[] read(long ref) {
+    ReadBuffer rb = new ReadBuffer();
+    read(ref, rb);
+    return Arrays.copyOf(rb.bytes, rb.length);
+  }
+
+  /**
+   * Reads the chunk {@code ref} names into {@code into} (any thread): {@code into.bytes[0, length)}.
+   * Allocates nothing unless the chunk is longer than any before it in that buffer.
+   *
+   * @throws UncheckedIOException naming the file and offset, when it cannot be read or is corrupt
+   */
+  void read(long ref, ReadBuffer into) {
+    int seq = (int) (ref >>> 32);
+    long off = ref & MAX_OFFSET;
+    try {
+      HeadChunkSegment s = segment(seq);
+      if (s == null) {
+        throw new IOException("no such segment" + (closed ? " (head closed)" : " (deleted)"));
+      }
+      readRecord(s, off, into);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read head chunk: file=" + dir.resolve(HeadChunkSegment.fileName(seq))
+          + " offset=" + off + ": " + e, e);
+    }
+  }
+
+  private static void readRecord(HeadChunkSegment s, long off, ReadBuffer rb) throws IOException {
+    ByteBuffer bb = rb.bb;
+    bb.clear().limit(READ_AHEAD);
+    int got = s.readAtLeast(bb, RECORD_HEADER, off);
+    if (got < RECORD_HEADER) {
+      throw new CorruptChunkException("record header past the end of the file");
+    }
+    int len = getInt(rb.bytes, 0);
+    if (len < 2 || len > MAX_CHUNK) {
+      throw new CorruptChunkException("bad chunk length " + len);
+    }
+    int total = RECORD_HEADER + len;
+    if (got < total) {
+      rb.ensure(total);
+      bb = rb.bb;
+      bb.limit(total).position(got);
+      if (s.readAtLeast(bb, total - got, off + got) < total - got) {
+        throw new CorruptChunkException("chunk of " + len + " bytes past the end of the file");
+      }
+    }
+    byte[] b = rb.bytes;
+    rb.crc.reset();
+    rb.crc.update(b, 0, 4);
+    rb.crc.update(b, RECORD_HEADER, len);
+    if ((int) rb.crc.getValue() != getInt(b, 4)) {
+      throw new CorruptChunkException("checksum mismatch");
+    }
+    System.arraycopy(b, RECORD_HEADER, b, 0, len); // the chunk at 0, where XorIterator wants it
+    rb.length = len;
+  }
+
+  /** One reader's reused buffer for {@link #read(long, ReadBuffer)}; not thread-safe. */
+  static final class ReadBuffer {
+    /** The last chunk read is {@code bytes[0, length)}; the rest is scratch. */
+    byte[] bytes = new byte[READ_AHEAD];
+    int length;
+    private ByteBuffer bb = ByteBuffer.wrap(bytes);
+    private final CRC32C crc = new CRC32C();
+
+    private void ensure(int capacity) {
+      if (bytes.length < capacity) {
+        bytes = Arrays.copyOf(bytes, capacity);
+        bb = ByteBuffer.wrap(bytes);
+      }
+    }
+  }
+
+  /** A record that is not what was written (the cause of the UncheckedIOException {@link #read} throws). */
+  static final class CorruptChunkException extends IOException {
+    CorruptChunkException(String message) {
+      super(message);
+    }
+  }
+
+  private static void putInt(byte[] b, int i, int v) {
+    b[i] = (byte) (v >>> 24);
+    b[i + 1] = (byte) (v >>> 16);
+    b[i + 2] = (byte) (v >>> 8);
+    b[i + 3] = (byte) v;
+  }
+
+  private static int getInt(byte[] b, int i) {
+    return (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
+  }
+
+  private HeadChunkSegment segment(int seq) {
+    // A handful of segments at most (128 MiB each): a scan is as fast as any map.
+    for (HeadChunkSegment s : segments) {
+      if (s.seq == seq) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** The head dropped the chunk {@code ref} (truncation): it no longer keeps its segment. */
+  void release(long ref) {
+    HeadChunkSegment s = segment((int) (ref >>> 32));
+    if (s != null) {
+      s.live--;
+    }
+  }
+
+  /**
+   * After head truncation: deletes the segments that are not being written and hold no live
+   * chunk, and closes the channels of those deleted by the previous call.
+   * <p>
+   * NOTE: deferred close. A reader may have snapshotted a series just before its chunks were
+   * released, and may still read them. On Linux a deleted file stays readable through a channel
+   * that is open, so a deleted segment keeps its channel (opened here if no read had opened it)
+   * and stays findable until the next truncation, one block range later; only a read that spans
+   * two truncations fails (with an error, never wrong data).
+   */
+  void deleteUnused() {
+    List<HeadChunkSegment> keep = new ArrayList<>(Arrays.asList(segments));
+    for (HeadChunkSegment s : retired) {
+      keep.remove(s);
+      closeQuietly(s);
+    }
+    retired.clear();
+    for (HeadChunkSegment s : keep) {
+      if (s == current || s.live > 0 || s.deleted) {
+        continue;
+      }
+      try {
+        if (s.size > 0) {
+          s.open();
+        }
+        Files.deleteIfExists(s.path);
+        s.deleted = true;
+        diskBytes -= s.size;
+        retired.add(s);
+      } catch (IOException e) {
+        LOG.warn("cannot delete a head chunk segment, retrying at the next truncation: file={} err=\"{}\"",
+            s.path, e.toString());
+      }
+    }
+    segments = keep.toArray(NO_SEGMENTS);
+  }
+
+  /** Bytes in segment files that are not deleted. */
+  long diskBytes() {
+    return diskBytes;
+  }
+
+  /** Segments that may still be read (deleted ones until their deferred close included). */
+  int segmentCount() {
+    return segments.length;
+  }
+
+  /** Closes every channel and removes the directory: the next start rebuilds it from the WAL. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeQuietly(out);
+    for (HeadChunkSegment s : segments) {
+      closeQuietly(s);
+    }
+    segments = NO_SEGMENTS;
+    retired.clear();
+    try {
+      if (Files.exists(dir)) {
+        BlockFiles.deleteRecursively(dir);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove the head chunks directory (it is emptied at the next start): dir={} err=\"{}\"",
+          dir, e.toString());
+    }
+    diskBytes = 0;
+  }
+
+  private static void closeQuietly(Closeable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (IOException e) {
+      LOG.debug("closing {} failed: {}", c, e.toString());
+    }
+  }
+}
