@@ -13,11 +13,40 @@ import java.util.List;
 final class ExternalProcess {
   private ExternalProcess() {}
 
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * A loopback port that is free now, for a process started later. NOTE: taken below the kernel's
+   * ephemeral range, never from it: a port the kernel hands out for port 0 can be given again to
+   * any outgoing connection before the child process binds it (seen in CI as "Address already in
+   * use"); below the range only explicit binds compete, and this JVM never hands a port out twice.
+   */
+  static synchronized int freePort() {
+    int low = ephemeralLow();
+    int from = Math.max(1024, Math.min(20_000, low - 2_000));
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = from + RANDOM.nextInt(low - from);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException busy) {
+        // taken by something else; try another
+      }
+    }
+    throw new UncheckedIOException(new IOException("no free loopback port in [" + from + ", " + low + ")"));
+  }
+
+  private static final java.util.Random RANDOM = new java.util.Random();
+  private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+  /** Start of the kernel's ephemeral port range (32768 when it cannot be read). */
+  private static int ephemeralLow() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      int low = Integer.parseInt(range.split("\\s+")[0]);
+      return low > 3_000 ? low : 32_768;
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 

@@ -136,7 +136,7 @@ public final class Head implements Closeable {
           }
           histDropped += s.truncateBefore(before, chunks);
           if (s.maxTime() < before) {
-            s.removed = true;
+            s.markRemoved();
             removed.set(r);
             if (removedSeries == null) {
               removedSeries = new byte[max][];
@@ -244,7 +244,7 @@ public final class Head implements Closeable {
    */
   io.rwgateway.model.Labels labels(MemSeries s) {
     io.rwgateway.model.Labels l = io.rwgateway.model.LabelBytes.decode(symbols.canonical(s.labelRefs));
-    return s.removed ? null : l;
+    return s.isRemovedVolatile() ? null : l;
   }
 
   /**

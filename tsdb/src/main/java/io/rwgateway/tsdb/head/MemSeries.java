@@ -53,9 +53,32 @@ final class MemSeries extends XorChunk {
   boolean logged;
   /**
    * Set by head truncation (writer excluded) when the series is dropped; lookups skip it, and the
-   * writer re-resolves a series an event loop found if it has been removed since.
+   * writer re-resolves a series an event loop found if it has been removed since. Lookups read it
+   * plainly (a stale false only costs the writer a re-check); truncation writes it and queriers
+   * read it through {@link #markRemoved}/{@link #isRemovedVolatile}, which order it against the
+   * release of the series' label pairs.
    */
-  volatile boolean removed;
+  boolean removed;
+
+  private static final java.lang.invoke.VarHandle REMOVED;
+
+  static {
+    try {
+      REMOVED = java.lang.invoke.MethodHandles.lookup().findVarHandle(MemSeries.class, "removed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Head truncation: marks the series dropped, visible to readers before its pairs are released. */
+  void markRemoved() {
+    REMOVED.setVolatile(this, true);
+  }
+
+  /** Readers: whether truncation dropped the series (a volatile read). */
+  boolean isRemovedVolatile() {
+    return (boolean) REMOVED.getVolatile(this);
+  }
 
   /** Latest float timestamp (Long.MIN_VALUE before the first); the open chunk keeps it. */
   long floatMaxT() {
