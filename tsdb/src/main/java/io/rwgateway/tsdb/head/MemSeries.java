@@ -104,6 +104,9 @@ final class MemSeries extends XorChunk {
     }
   }
 
+  /** First buffer of a new open chunk: room for the first sample or two (see XorChunk.reset). */
+  private static final int OPEN_CHUNK_START_BYTES = 64;
+
   private void cutChunk(HeadChunks chunks) {
     long ref = chunks.append(buffer(), 0, length());
     if (closedRefs == null) {
@@ -116,9 +119,9 @@ final class MemSeries extends XorChunk {
     closedRefs[closedCount] = ref;
     closedMinT[closedCount] = firstTime();
     closedCount++;
-    // NOTE: the buffer is reused, not handed over: its bytes are in the chunks' buffer now, and
-    // readers copy the open chunk under the read lock, which excludes this.
-    reset();
+    // NOTE: the bytes are in the chunks' buffer now, and readers copy the open chunk under the
+    // read lock, which excludes this; the next chunk grows from a small buffer (see reset).
+    reset(OPEN_CHUNK_START_BYTES);
   }
 
   /**

@@ -146,7 +146,7 @@ class XorChunkTest {
   }
 
   @Test
-  void resetReusesTheBufferAndEncodesTheNextChunkAsAFreshOne() {
+  void resetKeepsOrReplacesTheBufferAndTheNextChunkEncodesAsAFreshOne() {
     Random r = new Random(7);
     XorChunk reused = new XorChunk(16);
     for (int round = 0; round < 5; round++) {
@@ -162,8 +162,13 @@ class XorChunkTest {
           "round " + round);
       byte[] before = reused.buffer();
       long last = reused.lastTime();
-      reused.reset();
-      assertTrue(before == reused.buffer(), "the same buffer");
+      // Alternate: a capacity above the buffer's keeps it (cleared), one below starts a small one.
+      boolean keep = round % 2 == 0;
+      reused.reset(keep ? Integer.MAX_VALUE : 20);
+      assertEquals(keep, before == reused.buffer(), keep ? "the same buffer" : "a new buffer");
+      if (!keep) {
+        assertEquals(20, reused.buffer().length);
+      }
       assertEquals(0, reused.count());
       assertEquals(last, reused.lastTime(), "kept across a reset, as across a cut");
       for (byte x : reused.buffer()) {
