@@ -6,7 +6,7 @@
 # Usage: perf/compare.sh [--large] [--series N] [--duration S] [--concurrency N] [--batch N]
 #                        [--receivers "prometheus victoria-metrics gateway"] [--no-verify] [--keep-logs]
 #   default: 100k active series, 8 senders, 2000 samples per request, 60 s per receiver;
-#   --large: 1M active series (the gateway gets a bigger heap).
+#   --large: 1M active series (the gateway's heap follows the series count, see below).
 # Needs perf/target/benchmarks.jar and gateway/target/gateway.jar (./mvnw -B -q package -DskipTests);
 # installs prometheus and victoria-metrics with apt-get when missing. Everything listens on 127.0.0.1
 # on free ports, with data in temporary directories that are removed at the end.
@@ -51,8 +51,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y "${missing[@]}" >&2
 fi
 
-# The gateway's heap: room for the head of $series series plus request buffers.
-heap_mb=$(( 2048 + series / 100 ))
+# The gateway's heap, by the sizing rule in docs/perf.md: 128 MB plus 0.5 KB per active series
+# (the head's live data under this load is ~0.45 KB per series at 1M, ~0.9 KB at 100k where each
+# series holds more samples; finished chunks are on disk, not in the heap).
+heap_mb=$(( 128 + series / 2000 ))
 gateway_opts="${GATEWAY_JAVA_OPTS:--Xmx${heap_mb}m}"
 loadgen_opts="${LOADGEN_JAVA_OPTS:--Xmx2g}"
 metrics=$(( series >= 1000000 ? 200 : 100 ))   # keeps each /api/v1/series answer under VictoriaMetrics' 30k limit

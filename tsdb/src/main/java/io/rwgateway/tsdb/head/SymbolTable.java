@@ -39,15 +39,15 @@ import java.util.Arrays;
  * {@link MemSeries#removed} after decoding.
  */
 final class SymbolTable {
-  private static final int PAGE_BITS = 12;
-  private static final int PAGE_SIZE = 1 << PAGE_BITS;
-  private static final int PAGE_MASK = PAGE_SIZE - 1;
-
-  /** Id -> canonical bytes, in pages that never move; the outer array is republished on growth. */
-  private volatile byte[][][] pages = new byte[16][][];
+  /**
+   * Id -> canonical bytes. Grown by copy and republished; a new entry is written into the current
+   * array before any series refers to it. NOTE: one flat array, not pages: a lookup reads 10+
+   * symbols, and a second dependent load per symbol was measurable.
+   */
+  private volatile byte[][] symbols = new byte[1024][];
 
   // ---- writer-only state ----
-  private int[][] refCounts = new int[16][];
+  private int[] refCounts = new int[1024];
   private int nextId;
   /** Ids freed by the last truncation, reusable after the next one. */
   private int[] pending = new int[16];
@@ -71,7 +71,7 @@ final class SymbolTable {
 
   /** The canonical bytes of symbol {@code id}. Any thread. */
   byte[] get(int id) {
-    return pages[id >>> PAGE_BITS][id & PAGE_MASK];
+    return symbols[id];
   }
 
   /**
@@ -161,7 +161,7 @@ final class SymbolTable {
 
   /** True when the pairs of {@code refs} spell exactly {@code b[off, off+len)}. Any thread. */
   boolean matches(byte[] refs, byte[] b, int off, int len) {
-    byte[][][] pg = pages;
+    byte[][] pg = symbols;
     int p = off;
     int end = off + len;
     int i = 0;
@@ -181,7 +181,7 @@ final class SymbolTable {
         }
         i += n;
       } else {
-        byte[] s = pg[n >>> PAGE_BITS][n & PAGE_MASK];
+        byte[] s = pg[n];
         n = s.length;
         if (n > end - p || !sameBytes(s, 0, n, b, p)) {
           return false;
@@ -194,7 +194,7 @@ final class SymbolTable {
 
   /** The canonical label bytes the pairs of {@code refs} spell. Any thread. */
   byte[] canonical(byte[] refs) {
-    byte[][][] pg = pages;
+    byte[][] pg = symbols;
     int total = 0;
     for (int i = 0; i < refs.length; ) {
       int h = readUvarint(refs, i);
@@ -203,7 +203,7 @@ final class SymbolTable {
         total += h >>> 1;
         i += h >>> 1;
       } else {
-        total += pg[h >>> 1 >>> PAGE_BITS][h >>> 1 & PAGE_MASK].length;
+        total += pg[h >>> 1].length;
       }
     }
     byte[] out = new byte[total];
@@ -216,7 +216,7 @@ final class SymbolTable {
         q += h >>> 1;
         i += h >>> 1;
       } else {
-        byte[] s = pg[h >>> 1 >>> PAGE_BITS][h >>> 1 & PAGE_MASK];
+        byte[] s = pg[h >>> 1];
         System.arraycopy(s, 0, out, q, s.length);
         q += s.length;
       }
@@ -230,7 +230,7 @@ final class SymbolTable {
    * pairs, so only differing pairs are read. Any thread.
    */
   int compare(byte[] a, byte[] b) {
-    byte[][][] pg = pages;
+    byte[][] pg = symbols;
     int pa = 0;
     int pb = 0;
     while (pa < a.length && pb < b.length) {
@@ -248,13 +248,13 @@ final class SymbolTable {
       if ((ha & 1) != 0) {
         pa += ha >>> 1;
       } else {
-        sa = pg[ha >>> 1 >>> PAGE_BITS][ha >>> 1 & PAGE_MASK];
+        sa = pg[ha >>> 1];
         oa = 0;
       }
       if ((hb & 1) != 0) {
         pb += hb >>> 1;
       } else {
-        sb = pg[hb >>> 1 >>> PAGE_BITS][hb >>> 1 & PAGE_MASK];
+        sb = pg[hb >>> 1];
         ob = 0;
       }
       int c = comparePairs(sa, oa, sb, ob);
@@ -277,7 +277,7 @@ final class SymbolTable {
         i += h >>> 1;
       } else {
         int id = h >>> 1;
-        refCounts[id >>> PAGE_BITS][id & PAGE_MASK]--;
+        refCounts[id]--;
       }
     }
   }
@@ -295,14 +295,14 @@ final class SymbolTable {
       free[freeCount++] = pending[i];
     }
     pendingCount = 0;
-    byte[][][] pg = pages;
+    byte[][] pg = symbols;
     int live = 0;
     for (int id = 0; id < nextId; id++) {
-      int rc = refCounts[id >>> PAGE_BITS][id & PAGE_MASK];
+      int rc = refCounts[id];
       if (rc > 0) {
         live++;
       } else if (rc == 0) {
-        refCounts[id >>> PAGE_BITS][id & PAGE_MASK] = -1; // freed; -1 keeps it out of later passes
+        refCounts[id] = -1; // freed; -1 keeps it out of later passes
         if (pendingCount == pending.length) {
           pending = Arrays.copyOf(pending, pendingCount * 2);
         }
@@ -315,8 +315,8 @@ final class SymbolTable {
     allocateSlots(Math.max(1024, Integer.highestOneBit(Math.max(1, live) * 2) * 2));
     size = 0;
     for (int id = 0; id < nextId; id++) {
-      if (refCounts[id >>> PAGE_BITS][id & PAGE_MASK] > 0) {
-        byte[] s = pg[id >>> PAGE_BITS][id & PAGE_MASK];
+      if (refCounts[id] > 0) {
+        byte[] s = pg[id];
         insertSlot(id, (int) XxHash64.hash(s, 0, s.length, 0));
         size++;
       }
@@ -326,7 +326,7 @@ final class SymbolTable {
   private int internOne(byte[] b, int off, int len) {
     int h = (int) XxHash64.hash(b, off, len, 0);
     int mask = slots.length - 1;
-    byte[][][] pg = pages;
+    byte[][] pg = symbols;
     for (int i = mix(h) & mask; ; i = (i + 1) & mask) {
       int v = slots[i];
       if (v == 0) {
@@ -334,17 +334,17 @@ final class SymbolTable {
       }
       if (slotHash[i] == h) {
         int id = v - 1;
-        byte[] s = pg[id >>> PAGE_BITS][id & PAGE_MASK];
+        byte[] s = pg[id];
         if (Arrays.equals(s, 0, s.length, b, off, off + len)) {
-          refCounts[id >>> PAGE_BITS][id & PAGE_MASK]++;
+          refCounts[id]++;
           return id;
         }
       }
     }
     int id = newId();
     byte[] s = Arrays.copyOfRange(b, off, off + len);
-    pages[id >>> PAGE_BITS][id & PAGE_MASK] = s;
-    refCounts[id >>> PAGE_BITS][id & PAGE_MASK] = 1;
+    symbols[id] = s;
+    refCounts[id] = 1;
     if (size >= resizeAt) {
       growSlots();
     }
@@ -358,16 +358,10 @@ final class SymbolTable {
       return free[--freeCount];
     }
     int id = nextId++;
-    int page = id >>> PAGE_BITS;
-    byte[][][] pg = pages;
-    if (page == pg.length) {
-      pg = Arrays.copyOf(pg, page * 2);
-      refCounts = Arrays.copyOf(refCounts, page * 2);
-    }
-    if (pg[page] == null) {
-      pg[page] = new byte[PAGE_SIZE][];
-      refCounts[page] = new int[PAGE_SIZE];
-      pages = pg; // publish the new page (and outer array) before any series can refer to it
+    byte[][] pg = symbols;
+    if (id == pg.length) {
+      refCounts = Arrays.copyOf(refCounts, id * 2);
+      symbols = Arrays.copyOf(pg, id * 2); // published before any series can refer to the new id
     }
     return id;
   }
@@ -459,18 +453,23 @@ final class SymbolTable {
    * intrinsic call cost more than the comparison.
    */
   private static boolean sameBytes(byte[] s, int so, int n, byte[] b, int p) {
-    int k = 0;
-    for (; k + 8 <= n; k += 8) {
+    if (n < 8) {
+      for (int k = 0; k < n; k++) {
+        if (s[so + k] != b[p + k]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    // Whole words, then the last eight bytes as one (overlapping) word: no byte loop whose trip
+    // count changes from pair to pair.
+    int last = n - 8;
+    for (int k = 0; k < last; k += 8) {
       if ((long) LONG.get(s, so + k) != (long) LONG.get(b, p + k)) {
         return false;
       }
     }
-    for (; k < n; k++) {
-      if (s[so + k] != b[p + k]) {
-        return false;
-      }
-    }
-    return true;
+    return (long) LONG.get(s, so + last) == (long) LONG.get(b, p + last);
   }
 
   private static int readUvarint(byte[] b, int p) {
