@@ -19,10 +19,22 @@ final class Utf8 {
     int p = off;
     int end = off + len;
     // NOTE: label text is almost always ASCII; testing 8 bytes per load keeps the common case
-    // at a fraction of a nanosecond per byte.
-    while (p + 8 <= end && ((long) LONGS.get(b, p) & HIGH_BITS) == 0) {
-      p += 8;
+    // at a fraction of a nanosecond per byte. Names and values are short (~10 bytes), so the last
+    // word is tested as one overlapping load instead of a byte loop.
+    if (len >= 8) {
+      int last = end - 8;
+      while (p < last && ((long) LONGS.get(b, p) & HIGH_BITS) == 0) {
+        p += 8;
+      }
+      if (p >= last && ((long) LONGS.get(b, last) & HIGH_BITS) == 0) {
+        return true;
+      }
     }
+    return checkFrom(b, p, end);
+  }
+
+  /** The full check from {@code p}, a character boundary (every byte before it is ASCII). */
+  private static boolean checkFrom(byte[] b, int p, int end) {
     while (p < end) {
       int c = b[p] & 0xFF;
       if (c < 0x80) {
