@@ -36,10 +36,10 @@ final class Postings {
     int gap = count == 0 ? ref : ref - last;
     if (n + 5 > a.length) {
       a = Arrays.copyOf(a, Math.max(n + 5, a.length + (a.length >>> 1)));
-      n = writeUvarint(a, n, gap);
+      n = Uvarint.write(a, n, gap);
       bytes = a;
     } else {
-      n = writeUvarint(a, n, gap);
+      n = Uvarint.write(a, n, gap);
     }
     length = n;
     last = ref;
@@ -89,14 +89,14 @@ final class Postings {
     int size = 0;
     int prev = 0;
     for (int i = 0; i < n; i++) {
-      size += uvarintSize(refs[i] - prev);
+      size += Uvarint.size(refs[i] - prev);
       prev = refs[i];
     }
     byte[] a = new byte[size];
     int p = 0;
     prev = 0;
     for (int i = 0; i < n; i++) {
-      p = writeUvarint(a, p, refs[i] - prev);
+      p = Uvarint.write(a, p, refs[i] - prev);
       prev = refs[i];
     }
     bytes = a;
@@ -123,14 +123,8 @@ final class Postings {
     int ref = 0;
     int k = 0;
     for (int p = 0; p < n; ) {
-      int gap = 0;
-      int shift = 0;
-      int by;
-      do {
-        by = a[p++];
-        gap |= (by & 0x7f) << shift;
-        shift += 7;
-      } while (by < 0);
+      int gap = Uvarint.read(a, p);
+      p += Uvarint.size(gap);
       ref += gap;
       out[k++] = ref;
     }
@@ -147,37 +141,13 @@ final class Postings {
     } while (bytes != a);
     int ref = 0;
     for (int i = 0; i < n; ) {
-      int gap = 0;
-      int shift = 0;
-      int by;
-      do {
-        by = a[i++];
-        gap |= (by & 0x7f) << shift;
-        shift += 7;
-      } while (by < 0);
+      int gap = Uvarint.read(a, i);
+      i += Uvarint.size(gap);
       ref += gap;
       if (p.test(ref)) {
         return true;
       }
     }
     return false;
-  }
-
-  private static int writeUvarint(byte[] a, int p, int v) {
-    while ((v & ~0x7f) != 0) {
-      a[p++] = (byte) ((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    a[p++] = (byte) v;
-    return p;
-  }
-
-  private static int uvarintSize(int v) {
-    int n = 1;
-    while ((v & ~0x7f) != 0) {
-      v >>>= 7;
-      n++;
-    }
-    return n;
   }
 }

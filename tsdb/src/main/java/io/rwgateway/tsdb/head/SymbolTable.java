@@ -93,13 +93,13 @@ final class SymbolTable {
       long entry;
       if (stats.inline) {
         entry = ((long) start << 32 | (p - start)) << 1 | 1;
-        encoded += uvarintSize((p - start) << 1 | 1) + (p - start);
+        encoded += Uvarint.size((p - start) << 1 | 1) + (p - start);
       } else {
         int before = nextId - freeCount;
         int id = internOne(b, start, p - start);
         stats.observe(nextId - freeCount != before);
         entry = (long) id << 1;
-        encoded += uvarintSize(id << 1);
+        encoded += Uvarint.size(id << 1);
       }
       if (n == entries.length) {
         entries = Arrays.copyOf(entries, n * 2);
@@ -111,11 +111,11 @@ final class SymbolTable {
     for (int i = 0; i < n; i++) {
       long e = entries[i];
       if ((e & 1) == 0) {
-        q = writeUvarint(out, q, (int) (e >>> 1) << 1);
+        q = Uvarint.write(out, q, (int) (e >>> 1) << 1);
       } else {
         int pairOff = (int) (e >>> 33);
         int pairLen = (int) (e >>> 1) & 0x7fffffff;
-        q = writeUvarint(out, q, pairLen << 1 | 1);
+        q = Uvarint.write(out, q, pairLen << 1 | 1);
         System.arraycopy(b, pairOff, out, q, pairLen);
         q += pairLen;
       }
@@ -166,14 +166,8 @@ final class SymbolTable {
     int end = off + len;
     int i = 0;
     while (i < refs.length) {
-      int h = 0;
-      int shift = 0;
-      int by;
-      do {
-        by = refs[i++];
-        h |= (by & 0x7f) << shift;
-        shift += 7;
-      } while (by < 0);
+      int h = Uvarint.read(refs, i);
+      i += Uvarint.size(h);
       int n = h >>> 1;
       if ((h & 1) != 0) {
         if (n > end - p || !sameBytes(refs, i, n, b, p)) {
@@ -197,8 +191,8 @@ final class SymbolTable {
     byte[][] pg = symbols;
     int total = 0;
     for (int i = 0; i < refs.length; ) {
-      int h = readUvarint(refs, i);
-      i += uvarintSize(h);
+      int h = Uvarint.read(refs, i);
+      i += Uvarint.size(h);
       if ((h & 1) != 0) {
         total += h >>> 1;
         i += h >>> 1;
@@ -209,8 +203,8 @@ final class SymbolTable {
     byte[] out = new byte[total];
     int q = 0;
     for (int i = 0; i < refs.length; ) {
-      int h = readUvarint(refs, i);
-      i += uvarintSize(h);
+      int h = Uvarint.read(refs, i);
+      i += Uvarint.size(h);
       if ((h & 1) != 0) {
         System.arraycopy(refs, i, out, q, h >>> 1);
         q += h >>> 1;
@@ -234,10 +228,10 @@ final class SymbolTable {
     int pa = 0;
     int pb = 0;
     while (pa < a.length && pb < b.length) {
-      int ha = readUvarint(a, pa);
-      pa += uvarintSize(ha);
-      int hb = readUvarint(b, pb);
-      pb += uvarintSize(hb);
+      int ha = Uvarint.read(a, pa);
+      pa += Uvarint.size(ha);
+      int hb = Uvarint.read(b, pb);
+      pb += Uvarint.size(hb);
       if ((ha & 1) == 0 && ha == hb) {
         continue; // the same symbol
       }
@@ -271,8 +265,8 @@ final class SymbolTable {
    */
   void release(byte[] refs) {
     for (int i = 0; i < refs.length; ) {
-      int h = readUvarint(refs, i);
-      i += uvarintSize(h);
+      int h = Uvarint.read(refs, i);
+      i += Uvarint.size(h);
       if ((h & 1) != 0) {
         i += h >>> 1;
       } else {
@@ -397,14 +391,6 @@ final class SymbolTable {
     return h ^ (h >>> 16);
   }
 
-  private static int uvarintSize(int v) {
-    int n = 1;
-    while ((v & ~0x7f) != 0) {
-      v >>>= 7;
-      n++;
-    }
-    return n;
-  }
 
   /** Name, then value, of two canonical pairs; each by unsigned bytes, a prefix first. */
   private static int comparePairs(byte[] a, int pa, byte[] b, int pb) {
@@ -423,28 +409,13 @@ final class SymbolTable {
 
   /** The position after the length-prefixed string at {@code p}. */
   private static int skipString(byte[] b, int p) {
-    int len = 0;
-    int shift = 0;
-    int by;
-    do {
-      by = b[p++];
-      len |= (by & 0x7f) << shift;
-      shift += 7;
-    } while (by < 0);
-    return p + len;
+    int len = Uvarint.read(b, p);
+    return p + Uvarint.size(len) + len;
   }
 
   /** The byte length of the string (without its prefix) at {@code p}. */
   private static int stringLength(byte[] b, int p) {
-    int len = 0;
-    int shift = 0;
-    int by;
-    do {
-      by = b[p++];
-      len |= (by & 0x7f) << shift;
-      shift += 7;
-    } while (by < 0);
-    return len;
+    return Uvarint.read(b, p);
   }
 
   /**
@@ -472,26 +443,7 @@ final class SymbolTable {
     return (long) LONG.get(s, so + last) == (long) LONG.get(b, p + last);
   }
 
-  private static int readUvarint(byte[] b, int p) {
-    int v = 0;
-    int shift = 0;
-    int by;
-    do {
-      by = b[p++];
-      v |= (by & 0x7f) << shift;
-      shift += 7;
-    } while (by < 0);
-    return v;
-  }
 
-  private static int writeUvarint(byte[] a, int p, int v) {
-    while ((v & ~0x7f) != 0) {
-      a[p++] = (byte) ((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    a[p++] = (byte) v;
-    return p;
-  }
 
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 }
