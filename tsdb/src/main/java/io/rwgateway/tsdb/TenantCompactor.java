@@ -146,7 +146,7 @@ public final class TenantCompactor {
       db.appendLock.unlock();
     }
     metrics.series.set(head.seriesCount());
-    metrics.headChunksDiskBytes.set(head.chunkDiskBytes());
+    db.reportHeadChunks();
     LOG.info("truncated head: tenant={} before={} series_removed={} series_left={} duration_ms={}",
         db.tenant(), maxt, t.seriesRemoved(), t.seriesLeft(), t.nanos() / 1_000_000);
     truncateWal(maxt);

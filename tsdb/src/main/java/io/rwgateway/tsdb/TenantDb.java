@@ -50,7 +50,7 @@ public final class TenantDb implements Closeable {
     this.metrics = metrics;
     this.compactor = new TenantCompactor(this, options, metrics, listener);
     metrics.series.set(head.seriesCount());
-    metrics.headChunksDiskBytes.set(head.chunkDiskBytes());
+    reportHeadChunks();
     metrics.blocks.set(blocks.list().size());
   }
 
@@ -100,7 +100,7 @@ public final class TenantDb implements Closeable {
       metrics.exemplars.inc(appender.appliedExemplars());
     }
     metrics.series.set(head.seriesCount());
-    metrics.headChunksDiskBytes.set(head.chunkDiskBytes());
+    reportHeadChunks();
   }
 
   private void appendRecord(RecordEncoder full) {
@@ -191,6 +191,12 @@ public final class TenantDb implements Closeable {
 
   public long headMinTime() {
     return head.minTime();
+  }
+
+  /** Updates the head chunks' metrics: bytes on disk, and whether writing them fails. */
+  void reportHeadChunks() {
+    metrics.headChunksDiskBytes.set(head.chunkDiskBytes());
+    metrics.headChunksWriteFailing.set(head.chunkWritesFailing() ? 1 : 0);
   }
 
   /** Closes the WAL, the blocks and the head (whose chunks directory is removed). */

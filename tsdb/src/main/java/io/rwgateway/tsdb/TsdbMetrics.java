@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 final class TsdbMetrics {
   private final Gauge headSeries;
   private final Gauge headChunksDiskBytes;
+  private final Gauge headChunksWriteFailing;
   private final Counter appended;
   private final Histogram walAppendSeconds;
   private final Gauge replaySeconds;
@@ -31,6 +32,10 @@ final class TsdbMetrics {
         .help("Series in the tenant's head").labelNames("tenant").register(registry);
     headChunksDiskBytes = Gauge.builder().name("rwgateway_tsdb_head_chunks_disk_bytes")
         .help("Bytes of the head's finished chunks in the tenant's chunks_head files")
+        .labelNames("tenant").register(registry);
+    headChunksWriteFailing = Gauge.builder().name("rwgateway_tsdb_head_chunks_write_failing")
+        .help("1 while writing finished head chunks to chunks_head fails (they stay in memory and are "
+            + "retried with every batch; queries of them fail meanwhile), else 0")
         .labelNames("tenant").register(registry);
     appended = Counter.builder().name("rwgateway_head_samples_appended_total")
         .help("Samples, histograms and exemplars appended to the head (idempotent resends included)")
@@ -71,6 +76,7 @@ final class TsdbMetrics {
   final class Tenant {
     final GaugeDataPoint series;
     final GaugeDataPoint headChunksDiskBytes;
+    final GaugeDataPoint headChunksWriteFailing;
     final CounterDataPoint floats;
     final CounterDataPoint histograms;
     final CounterDataPoint exemplars;
@@ -87,6 +93,7 @@ final class TsdbMetrics {
     private Tenant(String tenant) {
       series = headSeries.labelValues(tenant);
       headChunksDiskBytes = TsdbMetrics.this.headChunksDiskBytes.labelValues(tenant);
+      headChunksWriteFailing = TsdbMetrics.this.headChunksWriteFailing.labelValues(tenant);
       floats = appended.labelValues(tenant, "float");
       histograms = appended.labelValues(tenant, "histogram");
       exemplars = appended.labelValues(tenant, "exemplar");

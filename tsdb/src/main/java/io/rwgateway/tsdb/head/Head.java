@@ -308,6 +308,11 @@ public final class Head implements Closeable {
     return chunks.diskBytes();
   }
 
+  /** Whether the last write of finished chunks failed (they are kept and retried). Any thread. */
+  public boolean chunkWritesFailing() {
+    return chunks.failing();
+  }
+
   /** Closes and removes the chunk files; reads of finished chunks fail from now on. */
   @Override
   public void close() {

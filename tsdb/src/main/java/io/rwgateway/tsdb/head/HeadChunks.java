@@ -78,8 +78,8 @@ final class HeadChunks implements Closeable {
   private long bufStart;
   private final CRC32C crc = new CRC32C();
   private final byte[] lenBytes = new byte[4];
-  /** The last write failed (logged once until a write succeeds again). */
-  private boolean failing;
+  /** The last write failed (logged once until a write succeeds again; see {@link #failing()}). */
+  private volatile boolean failing;
 
   HeadChunks(Path dir, long segmentBytes, boolean temporary) {
     this.dir = dir;
@@ -372,6 +372,11 @@ final class HeadChunks implements Closeable {
       }
     }
     segments = keep.toArray(NO_SEGMENTS);
+  }
+
+  /** Whether the last write failed; its chunks stay buffered and are retried by every flush. */
+  boolean failing() {
+    return failing;
   }
 
   /** Bytes in segment files that are not deleted. */

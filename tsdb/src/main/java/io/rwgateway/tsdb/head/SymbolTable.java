@@ -69,11 +69,6 @@ final class SymbolTable {
     return size;
   }
 
-  /** The canonical bytes of symbol {@code id}. Any thread. */
-  byte[] get(int id) {
-    return symbols[id];
-  }
-
   /**
    * Writer: the entries (symbol ids or inline pairs, see the class note) of the pairs of canonical
    * label bytes, taking one reference on each symbol. The bytes must be valid canonical label
@@ -390,7 +385,6 @@ final class SymbolTable {
   private static int mix(int h) {
     return h ^ (h >>> 16);
   }
-
 
   /** Name, then value, of two canonical pairs; each by unsigned bytes, a prefix first. */
   private static int comparePairs(byte[] a, int pa, byte[] b, int pb) {

@@ -229,4 +229,30 @@ class HeadChunksTest {
     assertFalse(Files.exists(d));
     assertThrows(UncheckedIOException.class, () -> chunks.read(ref));
   }
+
+  @Test
+  void aFailedWriteKeepsTheChunksAndTheNextFlushWritesThemAtTheSameOffsets() throws IOException {
+    Random r = new Random(9);
+    try (HeadChunks chunks = HeadChunks.open(dir(), 1 << 20)) {
+      // A directory where the first segment file should be: opening it for writing fails, as on
+      // a full or read-only disk (and unlike permissions, also when the tests run as root).
+      Path blocker = dir().resolve(HeadChunkSegment.fileName(1));
+      Files.createDirectory(blocker);
+      byte[] a = chunk(r, 1);
+      byte[] b = chunk(r, 2);
+      long refA = chunks.append(a, 0, a.length);
+      chunks.flush();
+      assertTrue(chunks.failing());
+      long refB = chunks.append(b, 0, b.length); // appending goes on while writes fail
+      chunks.flush();
+      assertTrue(chunks.failing());
+
+      Files.delete(blocker);
+      chunks.flush();
+      assertFalse(chunks.failing());
+      assertArrayEquals(a, chunks.read(refA));
+      assertArrayEquals(b, chunks.read(refB));
+      assertEquals(Files.size(dir().resolve(HeadChunkSegment.fileName(1))), chunks.diskBytes());
+    }
+  }
 }
