@@ -54,6 +54,14 @@ public final class Tsdb implements Closeable {
   }
 
   /** Opens the TSDB, replaying every tenant's WAL. {@code registry} may be null (metrics unexported). */
+  /**
+   * Whether {@code dir}, a directory under the TSDB path, is a tenant's: it holds a {@code wal/}
+   * and its name is a valid tenant id. The one rule for "which tenants are on disk".
+   */
+  public static boolean isTenantDir(Path dir) {
+    return Files.isDirectory(dir.resolve(WAL_DIR)) && TenantId.isValid(dir.getFileName().toString());
+  }
+
   public static Tsdb open(TsdbOptions options, PrometheusRegistry registry) throws IOException {
     return open(options, registry, BlockListener.NONE);
   }

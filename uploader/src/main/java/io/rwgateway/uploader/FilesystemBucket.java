@@ -1,5 +1,6 @@
 package io.rwgateway.uploader;
 
+import io.rwgateway.tsdb.block.BlockFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -55,13 +56,18 @@ public final class FilesystemBucket implements Bucket {
     Path tmp = dst.resolveSibling(dst.getFileName() + "." + TMP_SEQ.incrementAndGet() + TMP_SUFFIX);
     try {
       Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
+      BlockFiles.syncFile(tmp);
       try {
         Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
+      }
+      // NOTE: the rename, and the directories createDirectories may have made, survive a power
+      // loss only once their directories are synced. Without this the shipper's state file (which
+      // is synced) could say "shipped" for an object the bucket lost, and retention would then
+      // delete the only copy of the block.
+      for (Path d = dst.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
+        BlockFiles.syncDir(d);
       }
     } finally {
       Files.deleteIfExists(tmp);

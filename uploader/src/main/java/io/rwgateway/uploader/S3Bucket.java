@@ -73,7 +73,7 @@ public final class S3Bucket implements Bucket {
     try {
       size = Files.size(file);
     } catch (NoSuchFileException e) {
-      throw new BucketException("cannot upload \"" + key + "\" to " + describe() + ": no file " + file, "io", false, e);
+      throw new BucketException("cannot upload \"" + key + "\" to " + describe() + ": no file " + file, "io", true, e);
     }
     if (!cfg.disableMultipart() && size > cfg.partSize()) {
       multipart.upload(key, file, size);
@@ -82,7 +82,7 @@ public final class S3Bucket implements Bucket {
     PutObjectRequest.Builder req = putOptions.apply(PutObjectRequest.builder()
         .bucket(cfg.bucket()).key(key).contentLength(size));
     if (cfg.sendContentMd5()) {
-      req.contentMD5(md5(key, new FileSlice(file, 0, size)));
+      req.contentMD5(md5(key, describe(), new FileSlice(file, 0, size)));
     }
     try {
       s3.putObject(req.build(), RequestBody.fromContentProvider(new FileSlice(file, 0, size)::open, size,
@@ -180,13 +180,16 @@ public final class S3Bucket implements Bucket {
     s3.close();
   }
 
-  /** The slice's MD5; a local read failure is a permanent {@code io} error, not a bucket one. */
-  private String md5(String key, FileSlice slice) throws BucketException {
+  /**
+   * The slice's MD5; a local read failure is an {@code io} error, not a bucket one, retryable as
+   * every local disk error is (see {@link ShipperSyncException}).
+   */
+  static String md5(String key, String bucket, FileSlice slice) throws BucketException {
     try {
       return slice.md5Base64();
     } catch (IOException e) {
-      throw new BucketException("cannot upload \"" + key + "\" to " + describe() + ": reading " + slice.file()
-          + " failed: " + e, "io", false, e);
+      throw new BucketException("cannot upload \"" + key + "\" to " + bucket + ": reading " + slice.file()
+          + " failed: " + e, "io", true, e);
     }
   }
 

@@ -82,8 +82,8 @@ final class S3Errors {
         reason = "tls";
         retryable = false;
       } else if (hasCause(e, FileSystemException.class)) {
-        reason = "io";
-        retryable = false;
+        reason = "io"; // a local file, retryable as every local disk error (see ShipperSyncException)
+        retryable = true;
       } else if (e instanceof UncheckedIOException || (e instanceof SdkClientException && hasCause(e, IOException.class))) {
         reason = "network";
         retryable = true;

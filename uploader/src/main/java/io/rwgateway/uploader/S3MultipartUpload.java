@@ -80,12 +80,7 @@ final class S3MultipartUpload {
       UploadPartRequest.Builder req = UploadPartRequest.builder()
           .bucket(cfg.bucket()).key(key).uploadId(uploadId).partNumber(number).contentLength(slice.length());
       if (cfg.sendContentMd5()) {
-        try {
-          req.contentMD5(slice.md5Base64());
-        } catch (IOException e) {
-          throw new BucketException("cannot upload \"" + key + "\" to bucket " + cfg.bucket() + ": reading "
-              + file + " failed: " + e, "io", false, e);
-        }
+        req.contentMD5(S3Bucket.md5(key, "bucket " + cfg.bucket(), slice));
       }
       String etag = s3.uploadPart(req.build(),
           RequestBody.fromContentProvider(slice::open, slice.length(), "application/octet-stream")).eTag();

@@ -185,9 +185,6 @@ public final class ShippedState {
         // truncated by the next write.
       }
     }
-    // Opening a directory for reading and forcing it is how the JDK fsyncs a directory on Linux.
-    try (FileChannel dir = FileChannel.open(tenantDir, StandardOpenOption.READ)) {
-      dir.force(true);
-    }
+    io.rwgateway.tsdb.block.BlockFiles.syncDir(tenantDir);
   }
 }

@@ -88,12 +88,17 @@ public final class Shipper {
    * @throws ShipperSyncException when the bucket (or the tenant directory) failed; the blocks from
    *     the failing one on stay pending, for a retry that keeps the order
    */
+  /** Counts a failed sync that did not come out of {@link #sync} as a ShipperSyncException. */
+  void countFailure(String reason) {
+    metrics.failure(reason);
+  }
+
   public int sync(BooleanSupplier keepGoing) throws ShipperSyncException {
     ShipperLocalBlocks.Scan scan;
     try {
       scan = ShipperLocalBlocks.scan(tenantDir);
     } catch (IOException e) {
-      metrics.failure("local_io");
+      metrics.failure("io");
       throw new ShipperSyncException(tenant, null, "listing " + tenantDir, e);
     }
     List<String> local = scan.ulids();

@@ -34,6 +34,19 @@ public final class ShipperSyncException extends IOException {
     }
   }
 
+  /** A sync that stopped on a bug (a RuntimeException): reason {@code internal}, retried with backoff. */
+  static ShipperSyncException internal(String tenant, RuntimeException bug) {
+    return new ShipperSyncException(tenant, "internal error: " + bug, bug);
+  }
+
+  private ShipperSyncException(String tenant, String message, RuntimeException bug) {
+    super("tenant " + tenant + ": " + message, bug);
+    this.tenant = tenant;
+    this.block = null;
+    this.reason = "internal";
+    this.retryable = true;
+  }
+
   public String tenant() {
     return tenant;
   }

@@ -2,6 +2,7 @@ package io.rwgateway.uploader;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.tsdb.BlockListener;
+import io.rwgateway.tsdb.Tsdb;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Uploader implements BlockListener, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
-  private static final String WAL_DIR = "wal";
 
   private final Path tsdbPath;
   private final Bucket bucket;
@@ -99,14 +99,14 @@ public final class Uploader implements BlockListener, Closeable {
         settings.interval().toSeconds());
   }
 
-  /** Registers a shipper for each directory of the TSDB path that holds a {@code wal/} (a tenant). */
+  /** Registers a shipper for each tenant directory of the TSDB path ({@link Tsdb#isTenantDir}). */
   void discoverTenants() throws IOException {
     if (!Files.isDirectory(tsdbPath)) {
       return;
     }
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tsdbPath)) {
       for (Path dir : dirs) {
-        if (Files.isDirectory(dir.resolve(WAL_DIR))) {
+        if (Tsdb.isTenantDir(dir)) {
           tenant(dir.getFileName().toString(), dir);
         }
       }
@@ -201,10 +201,11 @@ public final class Uploader implements BlockListener, Closeable {
       long end = clock.nanoTime();
       t.failed(e, end, backoff.delayNanos(t.failures() + 1, e.retryable()), settings.failureLogInterval().toNanos());
     } catch (RuntimeException e) {
-      // A bug, not an outage: still retried with backoff, so one bad tenant cannot stop the others.
+      // A bug, not an outage: still retried with backoff, so one bad tenant cannot stop the others,
+      // and counted like any failure so that dashboards see it.
       long end = clock.nanoTime();
-      ShipperSyncException wrapped = new ShipperSyncException(t.shipper().tenant(), null, "internal error",
-          new IOException(e.toString(), e));
+      ShipperSyncException wrapped = ShipperSyncException.internal(t.shipper().tenant(), e);
+      t.shipper().countFailure(wrapped.reason());
       LOG.error("unexpected error while shipping: tenant={}", t.shipper().tenant(), e);
       t.failed(wrapped, end, backoff.delayNanos(t.failures() + 1, true), settings.failureLogInterval().toNanos());
     }

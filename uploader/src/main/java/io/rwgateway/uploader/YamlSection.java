@@ -1,5 +1,7 @@
 package io.rwgateway.uploader;
 
+import io.rwgateway.model.PromDuration;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

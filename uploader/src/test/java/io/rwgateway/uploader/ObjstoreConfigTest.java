@@ -1,5 +1,7 @@
 package io.rwgateway.uploader;
 
+import io.rwgateway.model.PromDuration;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

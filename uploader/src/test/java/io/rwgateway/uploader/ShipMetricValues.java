@@ -12,13 +12,16 @@ final class ShipMetricValues {
 
   /**
    * The value of metric {@code name} (without {@code _total}) whose labels include all of
-   * {@code labelPairs} (name, value, ...); 0 when there is no such data point.
+   * {@code labelPairs} (name, value, ...); 0 when the metric has no such data point yet. A name
+   * no registered metric has fails the test, so a misspelt name cannot pass as "0".
    */
   static double value(PrometheusRegistry registry, String name, String... labelPairs) {
+    boolean registered = false;
     for (MetricSnapshot s : registry.scrape()) {
       if (!s.getMetadata().getName().equals(name)) {
         continue;
       }
+      registered = true;
       for (DataPointSnapshot p : s.getDataPoints()) {
         boolean match = true;
         for (int i = 0; i < labelPairs.length; i += 2) {
@@ -34,6 +37,9 @@ final class ShipMetricValues {
           return g.getValue();
         }
       }
+    }
+    if (!registered) {
+      throw new AssertionError("no metric named " + name + " is registered");
     }
     return 0;
   }

@@ -1,4 +1,4 @@
-package io.rwgateway.uploader;
+package io.rwgateway.model;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
  * Parses durations as Prometheus and Thanos write them in YAML ({@code model.Duration}):
  * units {@code y w d h m s ms} in that order, each at most once, e.g. {@code 90s}, {@code 1m30s},
  * {@code 2h}, {@code 500ms}; {@code 0} alone means zero. A year is 365 days, as in Prometheus.
- * Thanos' {@code http_config} timeouts use this format, so an existing config parses unchanged.
+ * Thanos' {@code http_config} timeouts use this format, so an existing config parses unchanged;
+ * the command-line flags use it too, as Prometheus' and Thanos' do.
  */
-final class PromDuration {
+public final class PromDuration {
   private static final Pattern FORMAT = Pattern.compile(
       "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
   private static final long[] UNIT_MILLIS = {
@@ -19,7 +20,7 @@ final class PromDuration {
   private PromDuration() {}
 
   /** The duration, or {@code null} when {@code text} is not a valid duration. */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     if (text.equals("0")) {
       return Duration.ZERO;
     }
