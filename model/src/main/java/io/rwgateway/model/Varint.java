@@ -45,6 +45,23 @@ public final class Varint {
     throw new IllegalArgumentException("varint longer than 10 bytes");
   }
 
+  /**
+   * The unsigned varint of at most 32 bits at {@code p}, in bytes this process wrote and knows to
+   * be well formed (in-memory structures, canonical label bytes): no bounds or length checks. Its
+   * length is {@link #size} of the result (encodings are minimal).
+   */
+  public static int getInt(byte[] b, int p) {
+    int v = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = b[p++];
+      v |= (x & 0x7F) << shift;
+      shift += 7;
+    } while (x < 0);
+    return v;
+  }
+
   public static long zigZagEncode(long v) {
     return (v << 1) ^ (v >> 63);
   }

@@ -157,9 +157,9 @@ final class ForwardEncoder {
     int p = off;
     int end = off + len;
     while (p < end) {
-      int nameLen = readLength(lb, p);
+      int nameLen = Varint.getInt(lb, p);
       p += Varint.size(nameLen) + nameLen;
-      int valueLen = readLength(lb, p);
+      int valueLen = Varint.getInt(lb, p);
       p += Varint.size(valueLen) + valueLen;
       n += field(labelSize(nameLen, valueLen));
     }
@@ -174,10 +174,10 @@ final class ForwardEncoder {
     int q = off;
     int end = off + len;
     while (q < end) {
-      int nameLen = readLength(lb, q);
+      int nameLen = Varint.getInt(lb, q);
       int nameAt = q + Varint.size(nameLen);
       q = nameAt + nameLen;
-      int valueLen = readLength(lb, q);
+      int valueLen = Varint.getInt(lb, q);
       int valueAt = q + Varint.size(valueLen);
       q = valueAt + valueLen;
       out[p++] = (byte) key;
@@ -196,17 +196,5 @@ final class ForwardEncoder {
     p = Varint.put(out, p, len);
     System.arraycopy(src, at, out, p, len);
     return p + len;
-  }
-
-  /** A length varint of the canonical label bytes (the batch wrote them, so they are well formed). */
-  private static int readLength(byte[] b, int p) {
-    int v = 0;
-    for (int shift = 0; ; shift += 7) {
-      byte x = b[p++];
-      v |= (x & 0x7F) << shift;
-      if (x >= 0) {
-        return v;
-      }
-    }
   }
 }

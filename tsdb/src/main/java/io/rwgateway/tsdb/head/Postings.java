@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.model.Varint;
 import java.util.Arrays;
 
 /**
@@ -36,10 +37,10 @@ final class Postings {
     int gap = count == 0 ? ref : ref - last;
     if (n + 5 > a.length) {
       a = Arrays.copyOf(a, Math.max(n + 5, a.length + (a.length >>> 1)));
-      n = Uvarint.write(a, n, gap);
+      n = Varint.put(a, n, gap);
       bytes = a;
     } else {
-      n = Uvarint.write(a, n, gap);
+      n = Varint.put(a, n, gap);
     }
     length = n;
     last = ref;
@@ -89,14 +90,14 @@ final class Postings {
     int size = 0;
     int prev = 0;
     for (int i = 0; i < n; i++) {
-      size += Uvarint.size(refs[i] - prev);
+      size += Varint.size(refs[i] - prev);
       prev = refs[i];
     }
     byte[] a = new byte[size];
     int p = 0;
     prev = 0;
     for (int i = 0; i < n; i++) {
-      p = Uvarint.write(a, p, refs[i] - prev);
+      p = Varint.put(a, p, refs[i] - prev);
       prev = refs[i];
     }
     bytes = a;
@@ -123,8 +124,8 @@ final class Postings {
     int ref = 0;
     int k = 0;
     for (int p = 0; p < n; ) {
-      int gap = Uvarint.read(a, p);
-      p += Uvarint.size(gap);
+      int gap = Varint.getInt(a, p);
+      p += Varint.size(gap);
       ref += gap;
       out[k++] = ref;
     }
@@ -141,8 +142,8 @@ final class Postings {
     } while (bytes != a);
     int ref = 0;
     for (int i = 0; i < n; ) {
-      int gap = Uvarint.read(a, i);
-      i += Uvarint.size(gap);
+      int gap = Varint.getInt(a, i);
+      i += Varint.size(gap);
       ref += gap;
       if (p.test(ref)) {
         return true;

@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.model.Varint;
 import io.rwgateway.model.XxHash64;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -88,13 +89,13 @@ final class SymbolTable {
       long entry;
       if (stats.inline) {
         entry = ((long) start << 32 | (p - start)) << 1 | 1;
-        encoded += Uvarint.size((p - start) << 1 | 1) + (p - start);
+        encoded += Varint.size((p - start) << 1 | 1) + (p - start);
       } else {
         int before = nextId - freeCount;
         int id = internOne(b, start, p - start);
         stats.observe(nextId - freeCount != before);
         entry = (long) id << 1;
-        encoded += Uvarint.size(id << 1);
+        encoded += Varint.size(id << 1);
       }
       if (n == entries.length) {
         entries = Arrays.copyOf(entries, n * 2);
@@ -106,11 +107,11 @@ final class SymbolTable {
     for (int i = 0; i < n; i++) {
       long e = entries[i];
       if ((e & 1) == 0) {
-        q = Uvarint.write(out, q, (int) (e >>> 1) << 1);
+        q = Varint.put(out, q, (int) (e >>> 1) << 1);
       } else {
         int pairOff = (int) (e >>> 33);
         int pairLen = (int) (e >>> 1) & 0x7fffffff;
-        q = Uvarint.write(out, q, pairLen << 1 | 1);
+        q = Varint.put(out, q, pairLen << 1 | 1);
         System.arraycopy(b, pairOff, out, q, pairLen);
         q += pairLen;
       }
@@ -161,8 +162,8 @@ final class SymbolTable {
     int end = off + len;
     int i = 0;
     while (i < refs.length) {
-      int h = Uvarint.read(refs, i);
-      i += Uvarint.size(h);
+      int h = Varint.getInt(refs, i);
+      i += Varint.size(h);
       int n = h >>> 1;
       if ((h & 1) != 0) {
         if (n > end - p || !sameBytes(refs, i, n, b, p)) {
@@ -186,8 +187,8 @@ final class SymbolTable {
     byte[][] pg = symbols;
     int total = 0;
     for (int i = 0; i < refs.length; ) {
-      int h = Uvarint.read(refs, i);
-      i += Uvarint.size(h);
+      int h = Varint.getInt(refs, i);
+      i += Varint.size(h);
       if ((h & 1) != 0) {
         total += h >>> 1;
         i += h >>> 1;
@@ -198,8 +199,8 @@ final class SymbolTable {
     byte[] out = new byte[total];
     int q = 0;
     for (int i = 0; i < refs.length; ) {
-      int h = Uvarint.read(refs, i);
-      i += Uvarint.size(h);
+      int h = Varint.getInt(refs, i);
+      i += Varint.size(h);
       if ((h & 1) != 0) {
         System.arraycopy(refs, i, out, q, h >>> 1);
         q += h >>> 1;
@@ -223,10 +224,10 @@ final class SymbolTable {
     int pa = 0;
     int pb = 0;
     while (pa < a.length && pb < b.length) {
-      int ha = Uvarint.read(a, pa);
-      pa += Uvarint.size(ha);
-      int hb = Uvarint.read(b, pb);
-      pb += Uvarint.size(hb);
+      int ha = Varint.getInt(a, pa);
+      pa += Varint.size(ha);
+      int hb = Varint.getInt(b, pb);
+      pb += Varint.size(hb);
       if ((ha & 1) == 0 && ha == hb) {
         continue; // the same symbol
       }
@@ -260,8 +261,8 @@ final class SymbolTable {
    */
   void release(byte[] refs) {
     for (int i = 0; i < refs.length; ) {
-      int h = Uvarint.read(refs, i);
-      i += Uvarint.size(h);
+      int h = Varint.getInt(refs, i);
+      i += Varint.size(h);
       if ((h & 1) != 0) {
         i += h >>> 1;
       } else {
@@ -403,13 +404,13 @@ final class SymbolTable {
 
   /** The position after the length-prefixed string at {@code p}. */
   private static int skipString(byte[] b, int p) {
-    int len = Uvarint.read(b, p);
-    return p + Uvarint.size(len) + len;
+    int len = Varint.getInt(b, p);
+    return p + Varint.size(len) + len;
   }
 
   /** The byte length of the string (without its prefix) at {@code p}. */
   private static int stringLength(byte[] b, int p) {
-    return Uvarint.read(b, p);
+    return Varint.getInt(b, p);
   }
 
   /**
