@@ -17,4 +17,5 @@ record GatewayConfig(
     int workerThreads,
     ObjstoreConfig objstore,
     String grpcAddress,
+    int replicationFactor,
     RoutingConfig routing) {}

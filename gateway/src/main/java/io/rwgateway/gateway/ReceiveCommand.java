@@ -306,6 +306,7 @@ final class ReceiveCommand implements Callable<Integer> {
             compactionInterval.toMillis(), outOfOrderWindow.toMillis()),
         new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
         external, ringSize, remoteReadMaxSamples,
-        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), objstore(), grpcAddress, routing());
+        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), objstore(), grpcAddress,
+        replicationFactor, routing());
   }
 }

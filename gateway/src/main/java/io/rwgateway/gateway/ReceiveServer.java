@@ -108,7 +108,9 @@ public final class ReceiveServer implements AutoCloseable {
     forwardServer = ForwardServer.start(ForwardServerOptions.defaults()
             .withAddress(grpc.getHostString(), grpc.getPort())
             .withDefaultTenant(config.remoteWrite().defaultTenant())
-            .withLimits(config.remoteWrite().limits()),
+            .withLimits(config.remoteWrite().limits())
+            // Thanos' check on forwarded writes: a replica number above the factor is refused.
+            .withReplicationFactor(config.replicationFactor()),
         new RingForwardSink(ring, ready::get), forwardMetrics, Clock.systemUTC());
     RoutingConfig routing = config.routing();
     if (routing != null) {

@@ -26,9 +26,12 @@ import java.util.concurrent.TimeUnit;
  * which forwards fail at once as retryable.
  */
 public final class ForwardClient implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ForwardClient.class);
   private static final CompressorRegistry COMPRESSORS = compressors();
 
   private final String endpoint;
+  /** A WARN said the peer is failing and no INFO has said it recovered yet. */
+  private final java.util.concurrent.atomic.AtomicBoolean reportedDown = new java.util.concurrent.atomic.AtomicBoolean();
   private final ForwardClientOptions options;
   private final ManagedChannel channel;
   private final CallOptions callOptions;
@@ -84,8 +87,20 @@ public final class ForwardClient implements AutoCloseable {
           + " is backing off for " + TimeUnit.NANOSECONDS.toMillis(closed) + "ms after " + backoff.failures()
           + " failed forwards"));
     }
-    byte[] request = ForwardEncoder.encode(batch, series, count, tenant, replica + 1L);
-    return send(request, start);
+    int[] sizes = ForwardEncoder.seriesSizes(batch, series, count);
+    int to = count == 0 ? 0 : ForwardEncoder.cut(sizes, 0, count, ForwardEncoder.MAX_REQUEST_BYTES);
+    if (to == count) {
+      return send(ForwardEncoder.encode(batch, series, sizes, 0, count, tenant, replica + 1L), start);
+    }
+    // Too large for one message: several requests, whose outcome is the worst of theirs.
+    CompletableFuture<ForwardResult> all = null;
+    for (int from = 0; from < count; from = to) {
+      to = ForwardEncoder.cut(sizes, from, count, ForwardEncoder.MAX_REQUEST_BYTES);
+      CompletableFuture<ForwardResult> part =
+          send(ForwardEncoder.encode(batch, series, sizes, from, to, tenant, replica + 1L), start);
+      all = all == null ? part : all.thenCombine(part, ForwardResult::worse);
+    }
+    return all;
   }
 
   /**
@@ -137,9 +152,18 @@ public final class ForwardClient implements AutoCloseable {
     if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
       // NOTE: Thanos backs off on UNAVAILABLE only; a peer that does not answer within the
       // timeout (blackholed, hung) would otherwise cost every request the whole timeout.
-      backoff.failed();
+      long closedNanos = backoff.failed();
+      if (reportedDown.compareAndSet(false, true)) {
+        // NOTE: logged on the change only: with replication a dead peer may never fail a
+        // request (quorum still holds), so without this its outage would show in counters alone.
+        LOG.warn("forward peer failing, backing off: peer={} code={} err=\"{}\" retry_in_ms={}", endpoint, code,
+            status.getDescription(), TimeUnit.NANOSECONDS.toMillis(closedNanos));
+      }
     } else if (outcome != ForwardOutcome.RETRYABLE) {
       backoff.succeeded(); // any real answer shows the peer is up
+      if (reportedDown.compareAndSet(true, false)) {
+        LOG.info("forward peer answers again: peer={}", endpoint);
+      }
     }
     metrics.forwarded(outcome, System.nanoTime() - start);
     if (outcome == ForwardOutcome.OK) {

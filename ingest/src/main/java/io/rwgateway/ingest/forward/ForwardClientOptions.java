@@ -32,7 +32,7 @@ public record ForwardClientOptions(Duration timeout, String compression, Duratio
 
   /** 5s timeout, gzip, backoff 100ms to 5s, System.nanoTime. */
   public static ForwardClientOptions defaults() {
-    return new ForwardClientOptions(Duration.ofSeconds(5), GZIP, Duration.ofMillis(100), Duration.ofSeconds(5),
+    return new ForwardClientOptions(Duration.ofSeconds(5), SnappyCodec.NAME, Duration.ofMillis(100), Duration.ofSeconds(5),
         System::nanoTime);
   }
 

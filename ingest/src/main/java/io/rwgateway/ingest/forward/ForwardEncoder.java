@@ -39,14 +39,48 @@ final class ForwardEncoder {
   private ForwardEncoder() {}
 
   /**
+   * A forward is cut into requests of about this many bytes at most (a series is never split).
+   * NOTE: a peer refuses messages over its decompressed-body limit (32 MiB by default) as
+   * RESOURCE_EXHAUSTED, which is not retryable; a remote write 2.0 body under that limit can grow
+   * several times when its symbol references become inline labels here, so a forward must not
+   * assume that what fit in one HTTP request fits in one gRPC message.
+   */
+  static final int MAX_REQUEST_BYTES = 4 << 20;
+
+  /** The encoded size of each of {@code series[0..count)} (its message, without key and length). */
+  static int[] seriesSizes(WriteBatch b, int[] series, int count) {
+    int[] sizes = new int[count];
+    for (int k = 0; k < count; k++) {
+      sizes[k] = seriesSize(b, series[k]);
+    }
+    return sizes;
+  }
+
+  /** The end of the next request starting at {@code from}: series up to {@code maxBytes}, at least one. */
+  static int cut(int[] sizes, int from, int count, long maxBytes) {
+    long size = field(sizes[from]);
+    int to = from + 1;
+    while (to < count && size + field(sizes[to]) <= maxBytes) {
+      size += field(sizes[to]);
+      to++;
+    }
+    return to;
+  }
+
+  /**
    * Encodes series {@code series[0..count)} of {@code b} (indexes into its series columns) with
-   * {@code tenant} and the wire replica number (0 = not replicated, else 1-based).
+   * {@code tenant} and the wire replica number (0 = not replicated, else 1-based), as one request.
    */
   static byte[] encode(WriteBatch b, int[] series, int count, String tenant, long replica) {
+    return encode(b, series, seriesSizes(b, series, count), 0, count, tenant, replica);
+  }
+
+  /** The same for {@code series[from..to)}, whose sizes {@link #seriesSizes} computed. */
+  static byte[] encode(WriteBatch b, int[] series, int[] sizes, int from, int to, String tenant, long replica) {
     byte[] tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
     long size = 0;
-    for (int k = 0; k < count; k++) {
-      size += field(seriesSize(b, series[k]));
+    for (int k = from; k < to; k++) {
+      size += field(sizes[k]);
     }
     if (tenantBytes.length > 0) {
       size += field(tenantBytes.length);
@@ -59,10 +93,10 @@ final class ForwardEncoder {
     }
     byte[] out = new byte[(int) size];
     int p = 0;
-    for (int k = 0; k < count; k++) {
+    for (int k = from; k < to; k++) {
       int i = series[k];
       out[p++] = REQ_SERIES;
-      p = Varint.put(out, p, seriesSize(b, i));
+      p = Varint.put(out, p, sizes[k]);
       p = writeSeries(b, i, out, p);
     }
     if (tenantBytes.length > 0) {

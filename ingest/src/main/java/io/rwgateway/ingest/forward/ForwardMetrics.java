@@ -17,6 +17,7 @@ public final class ForwardMetrics {
   private final Counter forwards;
   private final Histogram forwardSeconds;
   private final Counter backoffSkips;
+  private final CounterDataPoint metadataNotKept;
   private final CounterDataPoint[] served = new CounterDataPoint[Status.Code.values().length];
   private final DistributionDataPoint serveSeconds;
 
@@ -38,6 +39,11 @@ public final class ForwardMetrics {
         .help("Forwards not attempted because the peer was backing off after failures (answered retryable).")
         .labelNames("peer")
         .register(registry);
+    metadataNotKept = Counter.builder()
+        .name("rwgateway_route_metadata_not_kept_total")
+        .help("Metric metadata entries a router-only node received and did not keep (metadata is not "
+            + "forwarded: Thanos' forwarding message has no field for it)")
+        .register(registry).labelValues();
     Counter servedC = Counter.builder()
         .name("rwgateway_forward_served_total")
         .help("RemoteWrite calls answered by this receiver, by gRPC status code.")
@@ -57,6 +63,11 @@ public final class ForwardMetrics {
   /** The data points of one peer, resolved once so that a forward does no label lookups. */
   Peer peer(String endpoint) {
     return new Peer(this, endpoint);
+  }
+
+  /** A router that is not in the ring dropped {@code n} metadata entries. */
+  public void metadataNotKept(int n) {
+    metadataNotKept.inc(n);
   }
 
   void served(Status.Code code, long nanos) {

@@ -71,12 +71,16 @@ public final class HashringRouter implements WriteRouter {
     RouteState st = states.get();
     Plan plan = st.plan(r, batch, localEndpoint);
     List<Endpoint> nodes = r.nodes();
-    int requests = plan.requestCount();
+    boolean writeLocal = plan.writesLocally(batch.metaCount);
+    if (!plan.localInRing && batch.metaCount > 0) {
+      forwardMetrics.metadataNotKept(batch.metaCount);
+    }
+    int requests = plan.groupCount + (writeLocal ? 1 : 0);
     CompletableFuture<?>[] futures = new CompletableFuture<?>[requests];
     Outcomes outcomes = new Outcomes(batch.seriesCount, requests);
     int k = 0;
     WriteBatch local = null;
-    if (plan.localCount > 0) {
+    if (writeLocal) {
       local = st.takeLocal();
       BatchSlice.copy(batch, plan.localSeries, plan.localCount, local);
       outcomes.requestSeries[k] = java.util.Arrays.copyOf(plan.localSeries, plan.localCount);
@@ -84,10 +88,10 @@ public final class HashringRouter implements WriteRouter {
       k++;
     }
     for (int g = 0; g < plan.groupCount; g++) {
-      int node = plan.groupNode[g];
-      int replica = plan.groupReplica[g];
-      int[] series = plan.groupSeries[g];
-      int count = plan.groupSize[g];
+      int node = plan.groupNode(g);
+      int replica = plan.groupReplica(g);
+      int[] series = plan.groupSeries(g);
+      int count = plan.groupSize(g);
       outcomes.requestSeries[k] = java.util.Arrays.copyOf(series, count);
       ForwardClient c = clients.computeIfAbsent(nodes.get(node).address(),
           a -> new ForwardClient(a, clientOptions, forwardMetrics));
@@ -132,7 +136,7 @@ public final class HashringRouter implements WriteRouter {
   /** Reused per event loop: where each series goes. */
   private static final class RouteState {
     final TenantPlacer placer = new TenantPlacer();
-    final int[] owners = new int[16];
+    int[] owners = new int[8];
     final Plan plan = new Plan();
     /** Batches for the local share, reused: a routed request allocates no batch once warm. */
     private final java.util.ArrayDeque<WriteBatch> localPool = new java.util.ArrayDeque<>();
@@ -158,7 +162,10 @@ public final class HashringRouter implements WriteRouter {
           local = n;
         }
       }
-      plan.reset(nodes.size(), r.replicationFactor(), batch.seriesCount);
+      if (owners.length < r.replicationFactor()) {
+        owners = new int[r.replicationFactor()];
+      }
+      plan.reset(nodes.size(), r.replicationFactor(), batch.seriesCount, local >= 0);
       for (int i = 0; i < batch.seriesCount; i++) {
         int n = placer.owners(batch.bytes, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i], owners);
         for (int rep = 0; rep < n; rep++) {

@@ -10,20 +10,19 @@ import java.util.Arrays;
 final class Plan {
   int[] localSeries = new int[64];
   int localCount;
+  /** This receiver is one of the ring's nodes (so it keeps the request's metadata). */
+  boolean localInRing;
   // Dense by node * rf + replica; only the touched groups are listed in order of first use.
   private int[][] series = new int[0][];
   private int[] sizes = new int[0];
   private int rf;
-  // The touched groups.
+  // The touched groups, as their dense slots.
   int groupCount;
-  int[] groupNode = new int[8];
-  int[] groupReplica = new int[8];
-  int[][] groupSeries = new int[8][];
-  int[] groupSize = new int[8];
   private int[] touched = new int[8];
 
-  void reset(int nodes, int replicationFactor, int seriesCount) {
+  void reset(int nodes, int replicationFactor, int seriesCount, boolean localInRing) {
     localCount = 0;
+    this.localInRing = localInRing;
     for (int g = 0; g < groupCount; g++) {
       sizes[touched[g]] = 0;
     }
@@ -39,17 +38,19 @@ final class Plan {
     }
   }
 
+  /** Series {@code i} goes to the local WAL (once: a series' owners are distinct nodes). */
   void addLocal(int i) {
-    if (localCount == 0 || localSeries[localCount - 1] != i) { // one local write per series
-      localSeries[localCount++] = i;
-    }
+    localSeries[localCount++] = i;
   }
 
   void add(int node, int replica, int i) {
     int slot = node * rf + replica;
     int n = sizes[slot];
     if (n == 0) {
-      touch(slot, node, replica);
+      if (groupCount == touched.length) {
+        touched = Arrays.copyOf(touched, groupCount * 2);
+      }
+      touched[groupCount++] = slot;
     }
     int[] s = series[slot];
     if (s == null || n == s.length) {
@@ -59,27 +60,28 @@ final class Plan {
     sizes[slot] = n + 1;
   }
 
-  private void touch(int slot, int node, int replica) {
-    if (groupCount == touched.length) {
-      int c = groupCount * 2;
-      touched = Arrays.copyOf(touched, c);
-      groupNode = Arrays.copyOf(groupNode, c);
-      groupReplica = Arrays.copyOf(groupReplica, c);
-      groupSeries = Arrays.copyOf(groupSeries, c);
-      groupSize = Arrays.copyOf(groupSize, c);
-    }
-    touched[groupCount] = slot;
-    groupNode[groupCount] = node;
-    groupReplica[groupCount] = replica;
-    groupCount++;
+  int groupNode(int g) {
+    return touched[g] / rf;
   }
 
-  /** Local request (if any) plus one per touched group; fills groupSeries/groupSize. */
-  int requestCount() {
-    for (int g = 0; g < groupCount; g++) {
-      groupSeries[g] = series[touched[g]];
-      groupSize[g] = sizes[touched[g]];
-    }
-    return (localCount > 0 ? 1 : 0) + groupCount;
+  int groupReplica(int g) {
+    return touched[g] % rf;
+  }
+
+  /** The series of group g: the first {@link #groupSize} entries. */
+  int[] groupSeries(int g) {
+    return series[touched[g]];
+  }
+
+  int groupSize(int g) {
+    return sizes[touched[g]];
+  }
+
+  /**
+   * Whether the request has a local part: local series, or metadata to keep (metadata is not
+   * placed on the ring; every node in it keeps what its own senders send, as in Thanos).
+   */
+  boolean writesLocally(int metaCount) {
+    return localCount > 0 || (localInRing && metaCount > 0);
   }
 }

@@ -2,6 +2,7 @@ package io.rwgateway.ingest.forward;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.ingest.decode.DecodeLimits;
 import io.rwgateway.proto.thanos.labelpb.Label;
@@ -50,6 +51,40 @@ class ForwardEncoderTest {
     assertArrayEquals(expected(req, series, "team-a", 2), ForwardEncoder.encode(b, series, series.length, "team-a", 2));
     // Defaults are left out: no tenant and replica 0 write nothing.
     assertArrayEquals(expected(req, series, "", 0), ForwardEncoder.encode(b, series, series.length, "", 0));
+  }
+
+  @Test
+  void aForwardCutIntoSizedRequestsCarriesEverySeriesOnceInOrder() throws Exception {
+    WriteRequest req = Fixtures.thanos(Fixtures.series(), "t", 1);
+    WriteBatch b = Batches.forward(decoder, req.toByteArray());
+    int[] series = all(b);
+    int[] sizes = ForwardEncoder.seriesSizes(b, series, series.length);
+    long total = 0;
+    long largest = 0;
+    for (int z : sizes) {
+      total += z + 8;
+      largest = Math.max(largest, z + 8);
+    }
+    assertTrue(series.length >= 4, "the fixture has series to cut");
+    long max = Math.max(largest, total / 3); // about three requests
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    int requests = 0;
+    for (int from = 0, to; from < series.length; from = to) {
+      to = ForwardEncoder.cut(sizes, from, series.length, max);
+      assertTrue(to > from, "at least one series per request");
+      byte[] part = ForwardEncoder.encode(b, series, sizes, from, to, "t", 2);
+      assertTrue(part.length <= max + 16 || to == from + 1, "request of " + part.length + " bytes");
+      int[] expectedPart = java.util.Arrays.copyOfRange(series, from, to);
+      assertArrayEquals(expected(req, expectedPart, "t", 2), part);
+      for (int i = from; i < to; i++) {
+        seen.add(series[i]);
+      }
+      requests++;
+    }
+    assertTrue(requests > 1, "the forward was cut: " + requests);
+    assertEquals(IntStream.of(series).boxed().toList(), seen);
+    // One series larger than the limit still goes, alone.
+    assertEquals(1, ForwardEncoder.cut(sizes, 0, series.length, 1));
   }
 
   @Test
