@@ -104,6 +104,7 @@ public final class ReceiveServer implements AutoCloseable {
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
     ForwardMetrics forwardMetrics = new ForwardMetrics(registry);
+    IngestMetrics ingestMetrics = new IngestMetrics(registry);
     InetSocketAddress grpc = NettyServer.parse(config.grpcAddress());
     forwardServer = ForwardServer.start(ForwardServerOptions.defaults()
             .withAddress(grpc.getHostString(), grpc.getPort())
@@ -111,7 +112,7 @@ public final class ReceiveServer implements AutoCloseable {
             .withLimits(config.remoteWrite().limits())
             // Thanos' check on forwarded writes: a replica number above the factor is refused.
             .withReplicationFactor(config.replicationFactor()),
-        new RingForwardSink(ring, ready::get), forwardMetrics, Clock.systemUTC());
+        new RingForwardSink(ring, ready::get, ingestMetrics), forwardMetrics, Clock.systemUTC());
     RoutingConfig routing = config.routing();
     if (routing != null) {
       HashringWatcher.Builder b = HashringWatcher.builder().defaultAlgorithm(routing.defaultAlgorithm())
@@ -129,7 +130,6 @@ public final class ReceiveServer implements AutoCloseable {
           hashrings.current().nodes().size(), routing.replicationFactor(),
           routing.localEndpoint().isEmpty() ? "(router only)" : routing.localEndpoint());
     }
-    IngestMetrics ingestMetrics = new IngestMetrics(registry);
     RemoteWriteHandler handler = new RemoteWriteHandler(config.remoteWrite(), ring, writeRouter, ready::get, Clock.systemUTC(),
         ingestMetrics);
     int maxBody = config.remoteWrite().maxRequestBytes();

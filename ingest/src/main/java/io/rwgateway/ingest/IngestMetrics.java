@@ -103,6 +103,19 @@ public final class IngestMetrics {
     duration.observe(nanos / 1e9);
   }
 
+  /**
+   * Counts what a forwarded batch (a peer's RemoteWrite call) rejected. Only rejections: the
+   * router that received the remote write counts what was received and written, and rejections
+   * are counted by the node that made them.
+   */
+  public void rejected(WriteBatch b) {
+    for (int i = 0; i < rejected.length; i++) {
+      if (b.rejected[i] > 0) {
+        rejected[i].inc(b.rejected[i]);
+      }
+    }
+  }
+
   /** Counts what a finished batch received, wrote and rejected. */
   public void outcome(WriteBatch b) {
     received[0].inc(b.sampleCount);
@@ -113,10 +126,6 @@ public final class IngestMetrics {
     written[1].inc(b.histogramsWritten);
     written[2].inc(b.exemplarsWritten);
     written[3].inc(b.metadataWritten);
-    for (int i = 0; i < rejected.length; i++) {
-      if (b.rejected[i] > 0) {
-        rejected[i].inc(b.rejected[i]);
-      }
-    }
+    rejected(b);
   }
 }

@@ -18,10 +18,12 @@ import java.util.function.BooleanSupplier;
 public final class RingForwardSink implements ForwardSink {
   private final WriteRing ring;
   private final BooleanSupplier ready;
+  private final IngestMetrics metrics;
 
-  public RingForwardSink(WriteRing ring, BooleanSupplier ready) {
+  public RingForwardSink(WriteRing ring, BooleanSupplier ready, IngestMetrics metrics) {
     this.ring = ring;
     this.ready = ready;
+    this.metrics = metrics;
   }
 
   @Override
@@ -31,12 +33,13 @@ public final class RingForwardSink implements ForwardSink {
     }
     CompletableFuture<Status> done = new CompletableFuture<>();
     if (batch.seriesCount == 0 && batch.metaCount == 0) {
-      done.complete(Status.OK); // every series was rejected while decoding; the batch says why
+      metrics.rejected(batch); // every series was rejected while decoding; the batch says why
+      done.complete(Status.OK);
       return done;
     }
     ring.resolveSeries(batch);
     batch.attachment = done;
-    if (!ring.tryPublish(batch, RingForwardSink::completed)) {
+    if (!ring.tryPublish(batch, this::completed)) {
       batch.attachment = null;
       return CompletableFuture.completedFuture(ForwardStatus.queueFull());
     }
@@ -44,7 +47,8 @@ public final class RingForwardSink implements ForwardSink {
   }
 
   /** On the WAL writer thread; the server moves the answer off it. */
-  private static void completed(WriteBatch batch) {
+  private void completed(WriteBatch batch) {
+    metrics.rejected(batch); // decode and WAL rejections of the forwarded series
     CompletableFuture<?> done = (CompletableFuture<?>) batch.attachment;
     batch.attachment = null;
     complete(done);

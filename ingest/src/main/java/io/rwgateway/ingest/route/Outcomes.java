@@ -14,10 +14,8 @@ final class Outcomes {
   private final ForwardOutcome[] outcome;
   private final String[] message;
   private final int seriesCount;
-  // Written counts of the local request, for the remote-write 2.0 answer headers.
-  private volatile int localSamples;
-  private volatile int localHistograms;
-  private volatile int localExemplars;
+  /** What the local WAL write rejected, by reason (the peers count their own rejections). */
+  private int[] localRejected;
 
   Outcomes(int seriesCount, int requests) {
     this.seriesCount = seriesCount;
@@ -32,10 +30,8 @@ final class Outcomes {
   }
 
   /** The local request's result, read from its batch on the WAL writer thread. */
-  void setLocal(int request, WriteBatch local) {
-    localSamples = local.samplesWritten;
-    localHistograms = local.histogramsWritten;
-    localExemplars = local.exemplarsWritten;
+  synchronized void setLocal(int request, WriteBatch local) {
+    localRejected = local.rejected.clone();
     if (local.failure != null) {
       set(request, ForwardOutcome.RETRYABLE, "local WAL write failed: " + local.failure);
     } else if (local.firstBadData != null) {
@@ -66,21 +62,28 @@ final class Outcomes {
         }
       }
     }
+    if (localRejected != null) {
+      for (int r = 0; r < localRejected.length; r++) {
+        batch.rejected[r] += localRejected[r]; // counted once, by the node that rejected them
+      }
+    }
     int missed = 0;
     byte cause = 0;
-    int written = 0;
+    // Written = what reached quorum, counted the same way for every kind and every answer.
+    batch.samplesWritten = 0;
+    batch.histogramsWritten = 0;
+    batch.exemplarsWritten = 0;
     for (int i = 0; i < seriesCount; i++) {
       if (ok[i] >= quorum) {
-        written += batch.seriesSampleCount[i];
+        batch.samplesWritten += batch.seriesSampleCount[i];
+        batch.histogramsWritten += batch.seriesHistogramCount[i];
+        batch.exemplarsWritten += batch.seriesExemplarCount[i];
       } else {
         missed++;
         cause = (byte) Math.max(cause, worst[i] == 0 ? 3 : worst[i]);
       }
     }
     if (missed == 0) {
-      batch.samplesWritten = written;
-      batch.histogramsWritten = Math.max(batch.histogramsWritten, localHistograms);
-      batch.exemplarsWritten = Math.max(batch.exemplarsWritten, localExemplars);
       return;
     }
     String summary = missed + " of " + seriesCount + " series did not reach the write quorum of " + quorum + ": ";
@@ -95,7 +98,6 @@ final class Outcomes {
         batch.firstConflict = summary + why[1];
         break;
     }
-    batch.samplesWritten = written > 0 ? written : localSamples;
   }
 
   private static byte rank(ForwardOutcome o) {

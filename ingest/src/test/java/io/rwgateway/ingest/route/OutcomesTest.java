@@ -66,4 +66,27 @@ class OutcomesTest {
     o.foldInto(batch, 1);
     assertTrue(batch.failure instanceof RoutingFailure);
   }
+
+  @Test
+  void writtenCountsAreWhatReachedQuorumAndLocalRejectionsAreKept() {
+    WriteBatch batch = new WriteBatch();
+    batch.seriesCount = 2;
+    batch.seriesSampleCount[0] = 3;
+    batch.seriesHistogramCount[0] = 2;
+    batch.seriesExemplarCount[0] = 1;
+    batch.seriesSampleCount[1] = 5;
+    Outcomes o = new Outcomes(2, 2);
+    o.requestSeries[0] = new int[] {0, 1}; // the local write: series 1 conflicted there
+    o.requestSeries[1] = new int[] {0};
+    WriteBatch local = new WriteBatch();
+    local.reject(io.rwgateway.model.RejectReason.OUT_OF_ORDER, 5, () -> "series 1 out of order");
+    o.setLocal(0, local);
+    o.set(1, ForwardOutcome.OK, null);
+    o.foldInto(batch, 1); // RF 2, quorum 1
+    assertEquals("1 of 2 series did not reach the write quorum of 1: series 1 out of order", batch.firstConflict);
+    assertEquals(3, batch.samplesWritten, "series 0 only");
+    assertEquals(2, batch.histogramsWritten);
+    assertEquals(1, batch.exemplarsWritten);
+    assertEquals(5, batch.rejectedTotal(), "the local rejection is counted in the answer and the metrics");
+  }
 }
