@@ -61,6 +61,10 @@ class ForwardIngestTest {
                 .remoteWrite(request("team-f", t + 500, 3)));
         assertEquals(io.grpc.Status.Code.ALREADY_EXISTS, conflict.getStatus().getCode());
         assertTrue(conflict.getStatus().getDescription().contains("out of order"), conflict.getStatus().toString());
+        // The node that rejected them counts them, as it does for remote writes over HTTP.
+        String metrics = gw.client.get("/metrics", Map.of()).body();
+        assertTrue(metrics.contains("rwgateway_remote_write_rejected_total{reason=\"out_of_order\"} 10.0"),
+            metrics.lines().filter(l -> l.contains("rejected_total")).toList().toString());
       } finally {
         ch.shutdownNow();
       }

@@ -32,14 +32,9 @@ public final class RingForwardSink implements ForwardSink {
       return CompletableFuture.completedFuture(ForwardStatus.notReady("receiver is not ready (WAL replay or shutdown)"));
     }
     CompletableFuture<Status> done = new CompletableFuture<>();
-    if (batch.seriesCount == 0 && batch.metaCount == 0) {
-      metrics.rejected(batch); // every series was rejected while decoding; the batch says why
-      done.complete(Status.OK);
-      return done;
-    }
     ring.resolveSeries(batch);
     batch.attachment = done;
-    if (!ring.tryPublish(batch, this::completed)) {
+    if (!ring.tryPublish(batch, RingForwardSink::completed)) {
       batch.attachment = null;
       return CompletableFuture.completedFuture(ForwardStatus.queueFull());
     }
@@ -47,8 +42,13 @@ public final class RingForwardSink implements ForwardSink {
   }
 
   /** On the WAL writer thread; the server moves the answer off it. */
-  private void completed(WriteBatch batch) {
-    metrics.rejected(batch); // decode and WAL rejections of the forwarded series
+  /** Decode and WAL rejections of a forwarded batch, counted by this node, which made them. */
+  @Override
+  public void answered(WriteBatch batch) {
+    metrics.rejected(batch);
+  }
+
+  private static void completed(WriteBatch batch) {
     CompletableFuture<?> done = (CompletableFuture<?>) batch.attachment;
     batch.attachment = null;
     complete(done);

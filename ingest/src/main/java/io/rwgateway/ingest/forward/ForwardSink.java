@@ -37,4 +37,10 @@ public interface ForwardSink {
   default CompletableFuture<Status> write(WriteBatch batch, String tenant, long replica) {
     return write(batch, tenant);
   }
+
+  /**
+   * Every call ends here, on the server's pool, just before it answers: whether its batch was
+   * written, rejected whole while decoding, or not taken. For sinks that count outcomes.
+   */
+  default void answered(WriteBatch batch) {}
 }

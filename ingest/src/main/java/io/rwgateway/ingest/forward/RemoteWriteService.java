@@ -156,6 +156,7 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
   }
 
   private void complete(RemoteWriteCall c, WriteBatch batch, Status fromSink, Throwable err) {
+    sink.answered(batch);
     Status status;
     Metadata trailers = new Metadata();
     if (err != null) {
