@@ -126,6 +126,7 @@ public final class ReceiveServer implements AutoCloseable {
       writeRouter = new HashringRouter(hashrings::current, routing.localEndpoint(), ring,
           ForwardClientOptions.defaults().withTimeout(routing.forwardTimeout()).withCompression(routing.compression()),
           forwardMetrics);
+      hashrings.subscribe(writeRouter); // drops the clients of peers that leave the ring
       log.info("routing by hashring nodes={} replication_factor={} local_endpoint={}",
           hashrings.current().nodes().size(), routing.replicationFactor(),
           routing.localEndpoint().isEmpty() ? "(router only)" : routing.localEndpoint());

@@ -182,7 +182,12 @@ public final class ForwardClient implements AutoCloseable {
     return backoff.remainingNanos() > 0;
   }
 
-  /** Closes the channel; calls in flight are cancelled (their outcome is retryable). */
+  /** Starts closing without waiting: calls in flight finish, new ones fail as retryable. */
+  public void shutdown() {
+    channel.shutdown();
+  }
+
+  /** Closes the channel, waiting up to 5 s for calls in flight, then cancelling them (retryable). */
   @Override
   public void close() {
     channel.shutdown();

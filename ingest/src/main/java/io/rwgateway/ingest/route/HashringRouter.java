@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * <p>
  * Runs on the event loops; the local part goes through the same WAL ring as unrouted writes.
  */
-public final class HashringRouter implements WriteRouter {
+public final class HashringRouter implements WriteRouter, io.rwgateway.hashring.HashringWatcher.Listener {
   private final Supplier<Hashring> hashring;
   private final String localEndpoint;
   private final WriteRing ring;
@@ -127,7 +127,35 @@ public final class HashringRouter implements WriteRouter {
     return f;
   }
 
+  /**
+   * A new ring: the clients of peers no hashring names any more are shut down (their calls in
+   * flight finish). On the watcher's thread, so nothing here waits.
+   */
+  @Override
+  public void hashringChanged(Hashring ring, long version) {
+    java.util.Set<String> addresses = new java.util.HashSet<>();
+    for (Endpoint e : ring.nodes()) {
+      addresses.add(e.address());
+    }
+    clients.entrySet().removeIf(e -> {
+      if (addresses.contains(e.getKey())) {
+        return false;
+      }
+      e.getValue().shutdown();
+      return true;
+    });
+  }
+
+  /** Peers a client is kept for (tests). */
+  int clientCount() {
+    return clients.size();
+  }
+
+  /** Shuts every client down at once, then waits for each (at most 5 s in all, not per peer). */
   public void close() {
+    for (ForwardClient c : clients.values()) {
+      c.shutdown();
+    }
     for (ForwardClient c : clients.values()) {
       c.close();
     }
