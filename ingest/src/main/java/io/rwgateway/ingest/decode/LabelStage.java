@@ -111,29 +111,37 @@ final class LabelStage {
       if (i > 0) {
         int cmp = Arrays.compareUnsigned(b, prevName, prevName + prevLen, b, name, name + nl);
         if (cmp >= 0) {
+          // The checks run label by label: a bad label before this one is the one reported.
+          int code = utf8Problem(b, off, i);
           batch.bytesLen = off;
-          return note.set(cmp == 0 ? RejectNote.DUPLICATE_NAME : RejectNote.UNSORTED, i, 0, 0);
+          return code != RejectNote.OK ? code
+              : note.set(cmp == 0 ? RejectNote.DUPLICATE_NAME : RejectNote.UNSORTED, i, 0, 0);
         }
       }
-      if (!Utf8.isValid(b, name, nl)) {
-        batch.bytesLen = off;
-        return note.set(RejectNote.UTF8_NAME, i, 0, 0);
-      }
       p = Varint.put(b, p, vl);
-      src.get(valOff[i], b, p, vl);
-      if (!Utf8.isValid(b, p, vl)) {
-        batch.bytesLen = off;
-        return note.set(RejectNote.UTF8_VALUE, i, 0, 0);
-      }
       if (vl == 0) {
         anyEmptyValue = true;
-      } else if (nl == METRIC_NAME.length && Arrays.equals(b, name, name + nl, METRIC_NAME, 0, nl)) {
-        metricOff = p;
-        metricLen = vl;
+      } else {
+        src.get(valOff[i], b, p, vl);
+        if (nl == METRIC_NAME.length && Arrays.equals(b, name, name + nl, METRIC_NAME, 0, nl)) {
+          metricOff = p;
+          metricLen = vl;
+        }
       }
       p += vl;
       prevName = name;
       prevLen = nl;
+    }
+    // NOTE: one ASCII test over all the series' canonical bytes instead of a UTF-8 check per name
+    // and value: label text is nearly always ASCII, and the lengths in between are single bytes
+    // below 0x80 unless a string is 128 bytes or longer (DecodeBenchmark.decodeV1: 636 -> 595 ns
+    // per series). Any byte at or above 0x80 falls back to checking each string.
+    if (!Utf8.isAscii(b, off, p - off)) {
+      int code = utf8Problem(b, off, count);
+      if (code != RejectNote.OK) {
+        batch.bytesLen = off;
+        return code;
+      }
     }
     if (metricOff < 0) {
       batch.bytesLen = off;
@@ -151,6 +159,29 @@ final class LabelStage {
     metricNameOff = metricOff;
     metricNameLen = metricLen;
     hash = io.rwgateway.model.XxHash64.hash(b, off, labelsLen, 0);
+    return RejectNote.OK;
+  }
+
+  /**
+   * Checks the names and values of the first {@code pairs} labels, written in canonical form from
+   * {@code off}, for strict UTF-8; returns the note's code for the first bad one, else OK.
+   */
+  private int utf8Problem(byte[] b, int off, int pairs) {
+    int p = off;
+    for (int i = 0; i < pairs; i++) {
+      int nl = nameLen[i];
+      p += Varint.size(nl);
+      if (!Utf8.isValid(b, p, nl)) {
+        return note.set(RejectNote.UTF8_NAME, i, 0, 0);
+      }
+      p += nl;
+      int vl = valLen[i];
+      p += Varint.size(vl);
+      if (!Utf8.isValid(b, p, vl)) {
+        return note.set(RejectNote.UTF8_VALUE, i, 0, 0);
+      }
+      p += vl;
+    }
     return RejectNote.OK;
   }
 

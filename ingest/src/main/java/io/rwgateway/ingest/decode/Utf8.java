@@ -33,6 +33,28 @@ final class Utf8 {
     return checkFrom(b, p, end);
   }
 
+  /**
+   * Whether every byte of the range is below 0x80. Branch-free over whole words: the callers pass
+   * a series' label bytes (a few hundred), which are nearly always ASCII.
+   */
+  static boolean isAscii(byte[] b, int off, int len) {
+    int end = off + len;
+    if (len < 8) {
+      int acc = 0;
+      for (int p = off; p < end; p++) {
+        acc |= b[p];
+      }
+      return acc >= 0;
+    }
+    long acc = 0;
+    int last = end - 8;
+    for (int p = off; p < last; p += 8) {
+      acc |= (long) LONGS.get(b, p);
+    }
+    acc |= (long) LONGS.get(b, last);
+    return (acc & HIGH_BITS) == 0;
+  }
+
   /** The full check from {@code p}, a character boundary (every byte before it is ASCII). */
   private static boolean checkFrom(byte[] b, int p, int end) {
     while (p < end) {

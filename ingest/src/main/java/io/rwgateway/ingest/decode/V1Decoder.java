@@ -61,14 +61,20 @@ final class V1Decoder {
   void timeSeries(int end) throws DecodeException {
     int outer = r.limit;
     r.limit = end;
-    int start = r.pos;
     LabelStage labels = series.labels;
     labels.clear();
     int items = 0;
+    // Where the second pass starts: the first field that is not a label (labels come first in
+    // what Prometheus sends, so the second pass does not re-read them).
+    int rest = -1;
     while (r.more()) {
+      int at = r.pos;
       int tag = r.readTag(SERIES);
       int field = tag >>> 3;
       int wt = tag & 7;
+      if (field != 1 && rest < 0) {
+        rest = at;
+      }
       if (field >= 1 && field <= 4) {
         WireReader.expect(field, SERIES, wt, LEN);
         int itemEnd = r.readEnd(SERIES);
@@ -84,7 +90,7 @@ final class V1Decoder {
       }
     }
     series.begin(items);
-    r.pos = start;
+    r.pos = rest < 0 ? end : rest;
     while (r.more()) {
       int tag = r.readTag(SERIES);
       int field = tag >>> 3;

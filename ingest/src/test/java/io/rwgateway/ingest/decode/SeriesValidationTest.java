@@ -114,6 +114,35 @@ class SeriesValidationTest {
   }
 
   @Test
+  void theFirstBadLabelIsReportedWhenASeriesHasSeveral() throws Exception {
+    // Bad UTF-8 in the value of the second label, and the third label is out of order.
+    byte[] bad = {'a', (byte) 0xC3, 'b'};
+    byte[] l = RoundTripTest.writeBytes(c -> {
+      c.writeByteArray(1, "k".getBytes());
+      c.writeByteArray(2, bad);
+    });
+    byte[] labels = RoundTripTest.writeBytes(c -> {
+      c.writeMessage(1, label("__name__", "m"));
+      c.writeByteArray(1, l);
+      c.writeMessage(1, label("a", "v"));
+    });
+    rejectOne(labels, RejectReason.INVALID_UTF8, "value of label \"k\" that is not valid UTF-8");
+  }
+
+  @Test
+  void longValuesAreCheckedWhereTheirLengthsAreNotAscii() throws Exception {
+    // A length of 128 or more is a varint with a high bit: the series is then checked string by string.
+    String longAscii = "x".repeat(300);
+    byte[] body = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder()
+        .addLabels(label("__name__", "m")).addLabels(label("k", longAscii))
+        .addSamples(Sample.newBuilder().setValue(1).setTimestamp(NOW))).build().toByteArray();
+    assertEquals(Labels.of("__name__", "m", "k", longAscii), seriesLabels(decodeV1(decoder, body), 0));
+    byte[] longBad = (longAscii + "\u00e9").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    longBad[longBad.length - 1] = 'z'; // the two-byte sequence loses its second byte
+    rejectOne(rawLabel("k".getBytes(), longBad), RejectReason.INVALID_UTF8, "value of label \"k\" that is not valid UTF-8");
+  }
+
+  @Test
   void utf8LabelNamesAreAccepted() throws Exception {
     byte[] body = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder()
         .addLabels(label("__name__", "métrique.total")).addLabels(label("名前", "値"))

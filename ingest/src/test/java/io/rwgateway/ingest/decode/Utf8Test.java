@@ -64,4 +64,20 @@ class Utf8Test {
           () -> "bytes " + java.util.HexFormat.of().formatHex(b, off, off + len));
     }
   }
+
+  @Test
+  void isAsciiFindsOneHighByteAnywhereAndIgnoresBytesOutsideTheRange() {
+    for (int len = 0; len <= 40; len++) {
+      byte[] b = new byte[len + 6];
+      java.util.Arrays.fill(b, (byte) 0x7F);
+      b[2] = (byte) 0x80;
+      b[3 + len] = (byte) 0xFF;
+      assertEquals(true, Utf8.isAscii(b, 3, len), "len " + len);
+      for (int bad = 0; bad < len; bad++) {
+        byte[] c = b.clone();
+        c[3 + bad] = (byte) 0x80;
+        assertEquals(false, Utf8.isAscii(c, 3, len), "len " + len + " high byte at " + bad);
+      }
+    }
+  }
 }
