@@ -220,11 +220,8 @@ public final class Head implements Closeable {
    * {@link WriteBatch#seriesHint}, so the single writer thread skips those lookups.
    */
   public void resolve(WriteBatch batch) {
-    byte[] b = batch.bytes;
-    Object[] hints = batch.seriesHint;
-    for (int i = 0; i < batch.seriesCount; i++) {
-      hints[i] = map.get(batch.seriesHash[i], b, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i]);
-    }
+    map.getAll(batch.seriesHash, batch.bytes, batch.seriesLabelsOff, batch.seriesLabelsLen, batch.seriesCount,
+        batch.seriesHint);
   }
 
   /** Writer: creates a series with the next ref and indexes it. */

@@ -59,7 +59,46 @@ final class SeriesMap {
 
   /** The series with these label bytes, or null. Any thread; see the class note. */
   MemSeries get(long hash, byte[] b, int off, int len) {
+    return get(table, hash, b, off, len);
+  }
+
+  /**
+   * {@link #get} for {@code n} label sets at once, into {@code out}. Any thread.
+   * <p>
+   * NOTE: in three passes. A lookup is a chain of dependent cache misses (slot, series, its pair
+   * ids), so one lookup after another leaves the CPU waiting on one miss at a time. The first two
+   * passes only load the first slot of every label set and the series found there; those loads do
+   * not depend on each other, so many misses are in flight at once, and the lookups proper then
+   * run on cached lines. A batch (2000 series, ~130 KB of these lines) fits in the L2 cache.
+   */
+  void getAll(long[] hashes, byte[] b, int[] offs, int[] lens, int n, Object[] out) {
     Table t = table;
+    int m = t.mask;
+    long[] h = t.hashes;
+    MemSeries[] ss = t.series;
+    long touched = 0;
+    for (int k = 0; k < n; k++) {
+      int i = slot(hashes[k], m);
+      touched += h[i];
+      out[k] = SLOT.getAcquire(ss, i);
+    }
+    for (int k = 0; k < n; k++) {
+      MemSeries s = (MemSeries) out[k];
+      if (s != null) {
+        touched += s.labelRefs.length;
+      }
+    }
+    for (int k = 0; k < n; k++) {
+      out[k] = get(t, hashes[k], b, offs[k], lens[k]);
+    }
+    sink = touched;
+  }
+
+  /** Keeps the loads of {@link #getAll}'s first passes from being optimized away. */
+  @SuppressWarnings("unused")
+  private long sink;
+
+  private MemSeries get(Table t, long hash, byte[] b, int off, int len) {
     int m = t.mask;
     long[] h = t.hashes;
     MemSeries[] ss = t.series;
