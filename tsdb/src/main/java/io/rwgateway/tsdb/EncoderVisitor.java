@@ -15,7 +15,7 @@ import io.rwgateway.wal.RecordVisitor;
  */
 public final class EncoderVisitor implements RecordVisitor {
   /** Records are cut at about this size, well under {@link io.rwgateway.wal.Wal#MAX_PAYLOAD_BYTES}. */
-  public static final int FLUSH_BYTES = 2 << 20;
+  public static final int FLUSH_BYTES = 512 << 10;
 
   /** Takes a full record; may throw {@link java.io.UncheckedIOException}. */
   public interface Flush {

@@ -112,7 +112,7 @@ final class CheckpointReader {
     }
     int off = window(pos, RecordFraming.HEADER_BYTES);
     long len = ByteSink.getIntLE(win, off + 2) & 0xFFFF_FFFFL;
-    if (len > Wal.MAX_PAYLOAD_BYTES || len > left - RecordFraming.OVERHEAD) {
+    if (len > Wal.MAX_READ_PAYLOAD_BYTES || len > left - RecordFraming.OVERHEAD) {
       problem = "payload length " + len + " runs past the end of the file or the record size limit";
       return -1;
     }

@@ -77,7 +77,7 @@ final class WalReplayer {
           long n = in.readRemaining();
           String problem;
           int len = 0;
-          if (n > Wal.MAX_PAYLOAD_BYTES + RecordFraming.OVERHEAD) {
+          if (n > Wal.MAX_READ_PAYLOAD_BYTES + RecordFraming.OVERHEAD) {
             problem = "excerpt of " + n + " bytes is larger than any record";
           } else {
             len = (int) n;

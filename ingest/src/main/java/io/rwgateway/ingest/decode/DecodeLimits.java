@@ -27,6 +27,21 @@ public record DecodeLimits(int maxLabelNamesPerSeries, int maxLabelNameLength, i
     }
   }
 
+  /**
+   * The largest label set of one series, in the gateway's canonical bytes (lengths plus text),
+   * whatever the label limits above allow.
+   * <p>
+   * NOTE: the WAL cuts its records at {@code EncoderVisitor.FLUSH_BYTES}, and one entry may then
+   * still be added, up to {@code Wal.MAX_PAYLOAD_BYTES}: every single entry (a series' labels, a
+   * histogram, a metadata entry) has to fit that space, or the write would fail on every retry.
+   * DecodeLimitsTest checks that these sizes do.
+   */
+  public static final int MAX_SERIES_LABEL_BYTES = 256 << 10;
+  /** The largest native histogram message kept (a 160-bucket histogram is about 1 KB). */
+  public static final int MAX_HISTOGRAM_BYTES = 64 << 10;
+  /** The largest metric family name, help or unit text kept in metadata; longer metadata is dropped. */
+  public static final int MAX_METADATA_TEXT_BYTES = 64 << 10;
+
   /** 64 label names, 1024-byte names, 4096-byte values, 10 minutes into the future, 32 MiB bodies. */
   public static DecodeLimits defaults() {
     return new DecodeLimits(64, 1024, 4096, 10 * 60 * 1000L, 32 * 1024 * 1024);

@@ -93,6 +93,9 @@ final class LabelStage {
       }
       size += Varint.size(nl) + nl + Varint.size(vl) + vl;
     }
+    if (size > DecodeLimits.MAX_SERIES_LABEL_BYTES) {
+      return note.set(RejectNote.LABELS_TOO_BIG, 0, size, DecodeLimits.MAX_SERIES_LABEL_BYTES);
+    }
     int off = batch.reserveBytes(size);
     byte[] b = batch.bytes;
     int p = off;

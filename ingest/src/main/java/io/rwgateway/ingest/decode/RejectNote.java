@@ -35,6 +35,8 @@ final class RejectNote implements Supplier<String> {
   static final int EXEMPLAR_DUPLICATE_NAME = 20;
   static final int EXEMPLAR_UTF8 = 21;
   static final int EXEMPLAR_ODD_REFS = 22;
+  static final int LABELS_TOO_BIG = 23;
+  static final int HIST_TOO_BIG = 24;
 
   private static final int SHOWN_LABELS = 3;
   private static final int SHOWN_BYTES = 64;
@@ -89,6 +91,9 @@ final class RejectNote implements Supplier<String> {
           + maxFutureMillis + " ms after the receiver's clock (" + b + ") (" + DecodeLimits.FLAG_MAX_FUTURE + ")";
       case HIST_SCHEMA -> s + " has a native histogram with schema " + a
           + ", outside the valid range (-4..8, or -53 for custom buckets)";
+      case LABELS_TOO_BIG -> s + " has " + a + " bytes of labels, over the limit of " + b
+          + " bytes for one series";
+      case HIST_TOO_BIG -> s + " has a native histogram of " + a + " bytes, over the limit of " + b + " bytes";
       case HIST_MIXED -> s + " has a native histogram with both integer and float counts";
       case HIST_NEG_SPANS, HIST_POS_SPANS -> s + " has a native histogram whose "
           + (code == HIST_NEG_SPANS ? "negative" : "positive") + " spans cover " + a

@@ -120,6 +120,9 @@ final class SeriesBuilder {
     if (!accepted) {
       return;
     }
+    if (code == RejectNote.OK && end - start > DecodeLimits.MAX_HISTOGRAM_BYTES) {
+      code = note.set(RejectNote.HIST_TOO_BIG, 0, end - start, DecodeLimits.MAX_HISTOGRAM_BYTES);
+    }
     if (code != RejectNote.OK) {
       batch.reject(RejectReason.INVALID_HISTOGRAM, 1, note);
       return;
@@ -158,6 +161,10 @@ final class SeriesBuilder {
   /** Adds metadata for the accepted series; the name is its __name__ value, already in the batch. */
   void metadata(int type, int helpOff, int helpLen, int unitOff, int unitLen) {
     if (!accepted) {
+      return;
+    }
+    if (helpLen > DecodeLimits.MAX_METADATA_TEXT_BYTES || unitLen > DecodeLimits.MAX_METADATA_TEXT_BYTES) {
+      stats.metadataDropped++;
       return;
     }
     int off = batch.reserveBytes(helpLen + unitLen);

@@ -212,6 +212,11 @@ final class V1Decoder {
       }
     }
     r.limit = outer;
+    int most = DecodeLimits.MAX_METADATA_TEXT_BYTES;
+    if (nLen > most || hLen > most || uLen > most) {
+      stats.metadataDropped++;
+      return;
+    }
     WriteBatch batch = series.batch();
     int total = nLen + hLen + uLen;
     int off = batch.reserveBytes(total);

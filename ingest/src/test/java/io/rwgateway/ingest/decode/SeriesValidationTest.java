@@ -234,6 +234,46 @@ class SeriesValidationTest {
   }
 
   @Test
+  void entriesTooBigForOneWalRecordAreRefused() throws Exception {
+    // Labels: only reachable with raised label limits; the series is refused, its neighbours stay.
+    RemoteWriteDecoder loose = new RemoteWriteDecoder(new DecodeLimits(64, 1024, 1 << 20, 600_000, 32 << 20));
+    String huge = "v".repeat(DecodeLimits.MAX_SERIES_LABEL_BYTES);
+    byte[] body = WriteRequest.newBuilder().addTimeseries(good())
+        .addTimeseries(TimeSeries.newBuilder().addLabels(label("__name__", "m")).addLabels(label("k", huge))
+            .addSamples(Sample.newBuilder().setValue(1).setTimestamp(NOW)))
+        .build().toByteArray();
+    WriteBatch b = decodeV1(loose, body);
+    assertEquals(1, b.seriesCount);
+    assertEquals(1, rejected(b, RejectReason.INVALID_LABELS));
+    assertTrue(b.firstBadData.contains("bytes of labels, over the limit of 262144 bytes"), b.firstBadData);
+
+    // A histogram over 64 KiB (one span of 70k single-byte deltas) is refused; the small one stays.
+    Histogram.Builder big = Histogram.newBuilder().setSchema(0).setTimestamp(NOW)
+        .addPositiveSpans(BucketSpan.newBuilder().setLength(70_000));
+    for (int i = 0; i < 70_000; i++) {
+      big.addPositiveDeltas(0);
+    }
+    body = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder().addLabels(label("__name__", "h"))
+        .addHistograms(okHist().setTimestamp(NOW - 1)).addHistograms(big)).build().toByteArray();
+    b = decodeV1(decoder, body);
+    assertEquals(1, b.histCount);
+    assertEquals(1, rejected(b, RejectReason.INVALID_HISTOGRAM));
+    assertTrue(b.firstBadData.contains("over the limit of 65536 bytes"), b.firstBadData);
+
+    // Metadata with a help text over 64 KiB is dropped and counted; the rest of the request stays.
+    body = WriteRequest.newBuilder().addTimeseries(good())
+        .addMetadata(io.rwgateway.proto.prompb.MetricMetadata.newBuilder().setMetricFamilyName("good")
+            .setHelp("h".repeat(DecodeLimits.MAX_METADATA_TEXT_BYTES + 1)))
+        .addMetadata(io.rwgateway.proto.prompb.MetricMetadata.newBuilder().setMetricFamilyName("good").setHelp("ok"))
+        .build().toByteArray();
+    long before = decoder.metadataDropped();
+    b = decodeV1(decoder, body);
+    assertEquals(1, b.metaCount);
+    assertEquals(1, decoder.metadataDropped() - before);
+    assertEquals(1, b.sampleCount);
+  }
+
+  @Test
   void exemplarLabelsOver128CharactersAreDropped() throws Exception {
     char[] v = new char[120];
     Arrays.fill(v, 'é'); // 2 bytes each, 1 character
