@@ -271,6 +271,19 @@ class SeriesValidationTest {
     assertEquals(1, b.metaCount);
     assertEquals(1, decoder.metadataDropped() - before);
     assertEquals(1, b.sampleCount);
+
+    // The same for remote write 2.0's per-series metadata: the series stays, its metadata is dropped.
+    io.rwgateway.proto.writev2.Sample s = io.rwgateway.proto.writev2.Sample.newBuilder().setValue(1).setTimestamp(NOW).build();
+    byte[] v2 = io.rwgateway.proto.writev2.Request.newBuilder()
+        .addSymbols("").addSymbols("__name__").addSymbols("m").addSymbols("h".repeat(DecodeLimits.MAX_METADATA_TEXT_BYTES + 1))
+        .addTimeseries(io.rwgateway.proto.writev2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(2).addSamples(s)
+            .setMetadata(io.rwgateway.proto.writev2.Metadata.newBuilder().setHelpRef(3)))
+        .build().toByteArray();
+    before = decoder.metadataDropped();
+    b = decodeV2(decoder, v2);
+    assertEquals(0, b.metaCount);
+    assertEquals(1, decoder.metadataDropped() - before);
+    assertEquals(1, b.sampleCount);
   }
 
   @Test
