@@ -316,4 +316,44 @@ class WalTest {
       assertEquals(range(0, 10), replayMarkers(wal, r));
     }
   }
+
+  @Test
+  void replayReadsTheLargerRecordsOfWalsWrittenWith16MiBChunks() throws IOException {
+    // As the WAL wrote before its chunks went to 4 MiB: 16 MiB chunks, a 3 MiB record (now over
+    // Wal.MAX_PAYLOAD_BYTES) between two small ones.
+    RecordEncoder enc = new RecordEncoder();
+    byte[] header = new byte[RecordFraming.HEADER_BYTES];
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue q =
+        net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir)
+            .rollCycle(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY).blockSize(16L << 20).build()) {
+      net.openhft.chronicle.queue.ExcerptAppender a = q.createAppender();
+      for (int i = 0; i < 3; i++) {
+        ByteBuffer payload;
+        if (i == 1) {
+          enc.reset();
+          byte[] labels = LabelBytes.encode("__name__", "m", "marker", marker(i), "pad", "x".repeat(3 << 20));
+          enc.addSeries(i, labels, 0, labels.length);
+          payload = enc.finish();
+          assertTrue(payload.remaining() > Wal.MAX_PAYLOAD_BYTES);
+        } else {
+          payload = record(enc, i);
+        }
+        RecordFraming.writeHeader(header, payload.remaining());
+        int checksum = RecordFraming.checksum(header, payload, crc);
+        byte[] body = new byte[payload.remaining()];
+        payload.get(body);
+        try (net.openhft.chronicle.wire.DocumentContext dc = a.writingDocument()) {
+          dc.wire().bytes().write(header, 0, header.length);
+          dc.wire().bytes().write(body);
+          dc.wire().bytes().writeInt(checksum);
+        }
+      }
+    }
+    try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
+      ReplayResult[] r = new ReplayResult[1];
+      assertEquals(List.of(0, 1, 2), replayMarkers(wal, r));
+      assertEquals(List.of(), warnings());
+    }
+  }
 }
