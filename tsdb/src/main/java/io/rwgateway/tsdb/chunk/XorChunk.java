@@ -96,19 +96,16 @@ public class XorChunk {
   public final void append(long ts, double v) {
     long bits = Double.doubleToRawLongBits(v);
     if (count == 0) {
-      ensure(10 + 8);
       writeVarint(Varint.zigZagEncode(ts));
       writeBits(bits, 64);
     } else if (count == 1) {
       long d = ts - t;
-      ensure(10 + 10);
       writeVarint(d);
       writeValue(bits);
       tDelta = d;
     } else {
       long d = ts - t;
       long dod = d - tDelta;
-      ensure(9 + 10);
       if (dod == 0) {
         writeBits(0, 1);
       } else if (dod >= -8191 && dod <= 8192) {
@@ -212,26 +209,31 @@ public class XorChunk {
     writeBits(v, 8);
   }
 
-  /** Makes room for {@code extraBytes} more bytes (a sample never needs more than 19). */
-  private void ensure(int extraBytes) {
-    int need = (bitPos >>> 3) + 1 + extraBytes + WORD_SLACK;
-    if (need > buf.length) {
-      // NOTE: grow by a quarter (at least 32 bytes), not by half: at 1M series every series sits
-      // in a growing chunk, and the unused tail of growth by half was ~20% of the head's heap;
-      // the extra copies are short-lived garbage.
-      buf = Arrays.copyOf(buf, Math.max(need, buf.length + Math.max(32, buf.length >>> 2)));
-    }
+  /**
+   * Grows the buffer to at least {@code need} bytes.
+   * NOTE: grow by a quarter (at least 32 bytes), not by half: at 1M series every series sits in a
+   * growing chunk, and the unused tail of growth by half was ~20% of the head's heap; the extra
+   * copies are short-lived garbage. Room is checked per write ({@link #writeBits}), not reserved
+   * for the largest possible sample (19 bytes) ahead of each one: that reserve was ~20 bytes of
+   * every open chunk, 20 MB of heap at 1M series.
+   */
+  private void grow(int need) {
+    buf = Arrays.copyOf(buf, Math.max(need, buf.length + Math.max(32, buf.length >>> 2)));
   }
 
   /**
    * Writes the low {@code n} bits of {@code v} (1 <= n <= 64), most significant first.
    * NOTE: one 8-byte read-modify-write (plus one byte when the bits straddle a word) instead of a
    * loop per byte: this ran on the single WAL writer thread at a tenth of all CPU samples.
-   * The buffer is zero past the written bits and {@link #ensure} keeps 9 bytes of room past them.
+   * The buffer is zero past the written bits, and this grows it first unless it has the 9 bytes
+   * from the current byte that the write may touch.
    */
   private void writeBits(long v, int n) {
     int pos = bitPos;
     int idx = pos >>> 3;
+    if (idx + WORD_SLACK > buf.length) {
+      grow(idx + WORD_SLACK);
+    }
     int room = 64 - (pos & 7);
     long bits = n == 64 ? v : v & ((1L << n) - 1);
     byte[] b = buf;
