@@ -54,8 +54,9 @@ fi
 # The gateway's heap, by the sizing rule in the README: 96 MB plus 0.55 KB per active series (the
 # head's live data under this load is ~0.5 KB per series at 1M after 60 s, ~0.9-1 KB at 100k where
 # each series has filled its 120-sample chunk; finished chunks are on disk, not in the heap).
-# NOTE: at 1M a series gets ~1 sample/s, so after 60 s its chunk is half full; a run much longer than
-# 60 s at 1M fills chunks of ~500 bytes (noisy values) and needs the README's 0.9 KB per series.
+# NOTE: at 1M a series gets ~1 sample/s of ~3.5 bytes; the 646 MB this gives lets G1 run a few full
+# collections near the end of a 60 s run (docs/perf.md), and longer runs need the README's 0.9 KB
+# per series for such loads.
 heap_mb=$(( 96 + series * 55 / 100000 ))
 gateway_opts="${GATEWAY_JAVA_OPTS:--Xmx${heap_mb}m}"
 loadgen_opts="${LOADGEN_JAVA_OPTS:--Xmx2g}"
