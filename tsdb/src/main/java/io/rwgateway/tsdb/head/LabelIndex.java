@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.model.Varint;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,23 +21,12 @@ final class LabelIndex {
     int p = off;
     int end = off + len;
     while (p < end) {
-      int nameLen = 0;
-      int shift = 0;
-      int by;
-      do {
-        by = b[p++];
-        nameLen |= (by & 0x7f) << shift;
-        shift += 7;
-      } while (by < 0);
+      int nameLen = Varint.getInt(b, p);
+      p += Varint.size(nameLen);
       String name = new String(b, p, nameLen, StandardCharsets.UTF_8);
       p += nameLen;
-      int valueLen = 0;
-      shift = 0;
-      do {
-        by = b[p++];
-        valueLen |= (by & 0x7f) << shift;
-        shift += 7;
-      } while (by < 0);
+      int valueLen = Varint.getInt(b, p);
+      p += Varint.size(valueLen);
       String value = new String(b, p, valueLen, StandardCharsets.UTF_8);
       p += valueLen;
       byName.computeIfAbsent(name, k -> new ConcurrentHashMap<>())

@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.model.Varint;
 import java.util.Arrays;
 
 /**
@@ -17,21 +18,10 @@ final class LabelBytesOrder {
     while (pa < a.length && pb < b.length) {
       // name, then value: two length-prefixed strings per pair, compared the same way
       for (int k = 0; k < 2; k++) {
-        int la = 0;
-        int lb = 0;
-        int shift = 0;
-        int by;
-        do {
-          by = a[pa++];
-          la |= (by & 0x7f) << shift;
-          shift += 7;
-        } while (by < 0);
-        shift = 0;
-        do {
-          by = b[pb++];
-          lb |= (by & 0x7f) << shift;
-          shift += 7;
-        } while (by < 0);
+        int la = Varint.getInt(a, pa);
+        pa += Varint.size(la);
+        int lb = Varint.getInt(b, pb);
+        pb += Varint.size(lb);
         int c = Arrays.compareUnsigned(a, pa, pa + la, b, pb, pb + lb);
         if (c != 0) {
           return c;

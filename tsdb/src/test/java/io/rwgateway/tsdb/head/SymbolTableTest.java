@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.LabelBytes;
+import io.rwgateway.model.Varint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -120,14 +121,8 @@ class SymbolTableTest {
   private static int lastId(byte[] refs) {
     int last = -1;
     for (int i = 0; i < refs.length; ) {
-      int id = 0;
-      int shift = 0;
-      int by;
-      do {
-        by = refs[i++];
-        id |= (by & 0x7f) << shift;
-        shift += 7;
-      } while (by < 0);
+      int id = Varint.getInt(refs, i);
+      i += Varint.size(id);
       last = id;
     }
     return last;
