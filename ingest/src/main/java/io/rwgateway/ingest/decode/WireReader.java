@@ -49,7 +49,8 @@ final class WireReader {
   int readTag(String message) throws DecodeException {
     int at = pos;
     // NOTE: the one-byte case first (fields 1-15): every tag in remote write is one byte, and this
-    // path is a load, a sign test and two checks. With the one-byte length below, DecodeBenchmark.decodeV1 went from 544 to 489 ns per series.
+    // path is a load, a sign test and two checks. With the one-byte length below,
+    // DecodeBenchmark.decodeV1 went from 544 to 489 ns per series.
     if (at < limit) {
       byte b = buf.get(at);
       int wt = b & 7;

@@ -214,8 +214,9 @@ public class XorChunk {
    * NOTE: grow by a quarter (at least 32 bytes), not by half: at 1M series every series sits in a
    * growing chunk, and the unused tail of growth by half was ~20% of the head's heap; the extra
    * copies are short-lived garbage. Room is checked per write ({@link #writeBits}), not reserved
-   * for the largest possible sample (19 bytes) ahead of each one: that reserve was ~20 bytes of
-   * every open chunk, 20 MB of heap at 1M series.
+   * for the largest possible sample (19 bytes) ahead of each one: an open chunk's average free tail
+   * went from ~63 to ~35 bytes, and the load generator's 1M-series heap held 413 MB of byte arrays
+   * after 60 s before, 358 MB after.
    */
   private void grow(int need) {
     buf = Arrays.copyOf(buf, Math.max(need, buf.length + Math.max(32, buf.length >>> 2)));
