@@ -95,7 +95,9 @@ class UploaderTest {
     Path block = ShipTestBlocks.write(other, 0);
     uploader.blockWritten("new-tenant", other, block);
     await("the new tenant's block is shipped", () -> inBucket(block));
-    assertTrue(Files.exists(other.resolve(ShippedState.FILENAME)));
+    // The state file is written after the block's last object, so it is awaited too, not asserted at once.
+    await("the new tenant's state file", () -> Files.exists(other.resolve(ShippedState.FILENAME)));
+    assertTrue(uploader.mayDelete("new-tenant", block));
   }
 
   @Test
