@@ -32,6 +32,8 @@ public final class Head implements Closeable {
   final MetadataStore metadata = new MetadataStore();
   /** Where series put their finished chunks. */
   final HeadChunks chunks;
+  /** The bytes of the series' open chunks (writer and readers under {@link #lock}). */
+  final ChunkPieces pieces = new ChunkPieces();
   private final SeriesMap map = new SeriesMap(1024, symbols);
 
   /** Index = ref. Grown by copy and republished; entries below {@link #maxRef} never change. */
@@ -137,6 +139,7 @@ public final class Head implements Closeable {
           histDropped += s.truncateBefore(before, chunks);
           if (s.maxTime() < before) {
             s.markRemoved();
+            s.releaseOpenChunk();
             removed.set(r);
             if (removedSeries == null) {
               removedSeries = new byte[max][];
@@ -262,7 +265,7 @@ public final class Head implements Closeable {
   }
 
   private MemSeries install(int ref, long hash, byte[] b, int off, int len) {
-    MemSeries s = new MemSeries(ref, symbols.intern(b, off, len));
+    MemSeries s = new MemSeries(ref, symbols.intern(b, off, len), pieces);
     MemSeries[] a = byRef;
     if (ref >= a.length) {
       a = Arrays.copyOf(a, Math.max(ref + 1, a.length * 2));

@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb.head;
 
-import io.rwgateway.tsdb.chunk.XorChunk;
+import io.rwgateway.tsdb.chunk.XorEncoder;
+import io.rwgateway.tsdb.chunk.XorIterator;
 import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
@@ -22,12 +23,20 @@ import java.util.concurrent.locks.StampedLock;
  * NOTE: memory. Fields are primitives and a few references; label strings exist once per head
  * (the {@link SymbolTable} and the label index), a series keeps only their ids, and
  * histogram/exemplar state lives in a lazily created {@link SeriesExtras}, so a float-only series
- * is this object, a few dozen bytes of symbol ids and one open chunk. Finished chunks live in the
+ * is this object, a few dozen bytes of symbol ids and the pieces of its open chunk in the head's
+ * {@link ChunkPieces}. Finished chunks live in the
  * head's {@link HeadChunks} file, not the heap: per finished chunk a series keeps 16 bytes (its
  * ref and first time) in two parallel arrays, no object.
  */
-final class MemSeries extends XorChunk {
+final class MemSeries extends XorEncoder {
   final int ref;
+  /** The head's arena of open-chunk pieces. */
+  private final ChunkPieces pieces;
+  /**
+   * The newest piece of the open chunk, which holds the next bit to write ({@link #bitPos}), or
+   * {@link ChunkPieces#NONE} before the first sample (and after removal).
+   */
+  private int lastPiece = ChunkPieces.NONE;
   /** The symbol ids of the label set (see {@link SymbolTable}); decode with the head's table. */
   final byte[] labelRefs;
 
@@ -85,9 +94,11 @@ final class MemSeries extends XorChunk {
     return lastTime();
   }
 
-  MemSeries(int ref, byte[] labelRefs) {
+  MemSeries(int ref, byte[] labelRefs, ChunkPieces pieces) {
+    super(Long.MIN_VALUE);
     this.ref = ref;
     this.labelRefs = labelRefs;
+    this.pieces = pieces;
   }
 
   /**
@@ -98,17 +109,68 @@ final class MemSeries extends XorChunk {
     if (isFull()) {
       cutChunk(chunks);
     }
+    if (lastPiece == ChunkPieces.NONE) {
+      lastPiece = pieces.alloc(ChunkPieces.NONE);
+    }
     append(t, Double.longBitsToDouble(bits));
     if (t < minTime) {
       minTime = t;
     }
   }
 
-  /** First buffer of a new open chunk: room for the first sample or two (see XorChunk.reset). */
-  private static final int OPEN_CHUNK_START_BYTES = 64;
+  /**
+   * Writes bits into the open chunk's pieces; a write that reaches the end of the newest piece
+   * continues in a new one, so the newest always has room for the next bit.
+   */
+  @Override
+  protected void writeBits(long v, int n) {
+    int pos = bitPos;
+    int left = ChunkPieces.PIECE_BITS - (pos & (ChunkPieces.PIECE_BITS - 1));
+    if (n < left) {
+      pieces.orBits(lastPiece, pos, v, n);
+    } else {
+      int rest = n - left;
+      pieces.orBits(lastPiece, pos, v >>> rest, left);
+      lastPiece = pieces.alloc(lastPiece);
+      if (rest > 0) {
+        pieces.orBits(lastPiece, pos + left, v, rest);
+      }
+    }
+    bitPos = pos + n;
+  }
+
+  /** Copies the open chunk (header included, {@link #length()} bytes) into {@code dst}. */
+  private void copyOpen(byte[] dst) {
+    pieces.copy(lastPiece, bitPos >>> 3, length(), dst);
+    writeHeader(dst, 0);
+  }
+
+  /** Timestamp of the open chunk's first sample; only valid when {@code count() > 0}. */
+  long firstTime() {
+    int first = lastPiece;
+    for (int k = bitPos >>> (ChunkPieces.PIECE_SHIFT + 3); k > 0; k--) {
+      first = pieces.prev(first);
+    }
+    byte[] b = new byte[ChunkPieces.PIECE_BYTES];
+    pieces.copy(first, 0, Math.min(length(), ChunkPieces.PIECE_BYTES), b);
+    return XorIterator.firstTime(b);
+  }
+
+  /**
+   * Head truncation, under the write lock, for a series it removes (all its samples are in a
+   * block): frees the open chunk's pieces for other series.
+   */
+  void releaseOpenChunk() {
+    pieces.freeChain(lastPiece);
+    lastPiece = ChunkPieces.NONE;
+    restart();
+  }
 
   private void cutChunk(HeadChunks chunks) {
-    long ref = chunks.append(buffer(), 0, length());
+    int len = length();
+    byte[] done = pieces.scratch(len);
+    copyOpen(done);
+    long ref = chunks.append(done, 0, len);
     if (closedRefs == null) {
       closedRefs = new long[2];
       closedMinT = new long[2];
@@ -117,11 +179,12 @@ final class MemSeries extends XorChunk {
       closedMinT = Arrays.copyOf(closedMinT, closedCount * 2);
     }
     closedRefs[closedCount] = ref;
-    closedMinT[closedCount] = firstTime();
+    closedMinT[closedCount] = XorIterator.firstTime(done);
     closedCount++;
     // NOTE: the bytes are in the chunks' buffer now, and readers copy the open chunk under the
-    // read lock, which excludes this; the next chunk grows from a small buffer (see reset).
-    reset(OPEN_CHUNK_START_BYTES);
+    // read lock, which excludes this; the next chunk starts in the newest piece, zeroed.
+    pieces.restartAt(lastPiece);
+    restart();
   }
 
   /**
@@ -240,7 +303,8 @@ final class MemSeries extends XorChunk {
     long[] minT = closedCount == 0 ? NO_CHUNKS : Arrays.copyOf(closedMinT, closedCount);
     byte[] open = null;
     if (count() > 0) {
-      open = Arrays.copyOf(buffer(), length());
+      open = new byte[length()];
+      copyOpen(open);
     }
     SeriesExtras x = extras;
     if (x == null) {

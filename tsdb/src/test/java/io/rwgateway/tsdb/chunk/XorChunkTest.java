@@ -146,7 +146,7 @@ class XorChunkTest {
   }
 
   @Test
-  void resetKeepsOrReplacesTheBufferAndTheNextChunkEncodesAsAFreshOne() {
+  void aChunkAfterACutEncodesAsAFreshOne() {
     Random r = new Random(7);
     XorChunk reused = new XorChunk(16);
     for (int round = 0; round < 5; round++) {
@@ -160,20 +160,14 @@ class XorChunkTest {
       }
       assertArrayEquals(Arrays.copyOf(fresh.buffer(), fresh.length()), Arrays.copyOf(reused.buffer(), reused.length()),
           "round " + round);
-      byte[] before = reused.buffer();
       long last = reused.lastTime();
-      // Alternate: a capacity above the buffer's keeps it (cleared), one below starts a small one.
-      boolean keep = round % 2 == 0;
-      reused.reset(keep ? Integer.MAX_VALUE : 20);
-      assertEquals(keep, before == reused.buffer(), keep ? "the same buffer" : "a new buffer");
-      if (!keep) {
-        assertEquals(20, reused.buffer().length);
-      }
+      long lastBits = reused.lastValueBits();
+      byte[] done = reused.cut(round % 2 == 0 ? 16 : 300);
+      assertEquals(n, XorIterator.count(done));
       assertEquals(0, reused.count());
-      assertEquals(last, reused.lastTime(), "kept across a reset, as across a cut");
-      for (byte x : reused.buffer()) {
-        assertEquals(0, x, "zeroed");
-      }
+      assertEquals(2, reused.length(), "only the header");
+      assertEquals(last, reused.lastTime(), "kept across a cut");
+      assertEquals(lastBits, reused.lastValueBits(), "kept across a cut");
     }
   }
 
