@@ -78,7 +78,7 @@ public class XorChunk extends XorEncoder {
       grow(idx + WORD_SLACK);
     }
     orBits(buf, idx, pos & 7, v, n);
-    bitPos = pos + n;
+    bitPos = (char) (pos + n);
   }
 
   /**

@@ -19,9 +19,17 @@ public abstract class XorEncoder {
   protected static final int HEADER_BITS = 16;
   private static final int NO_WINDOW = 0xff;
 
+  /**
+   * Most bits a chunk may hold: {@link #bitPos} is 16 bits wide. A sample takes at most 157 bits,
+   * so this allows over 400 samples (the head cuts at {@link #MAX_SAMPLES}).
+   */
+  private static final int MAX_BITS = 0xFFFF - 160;
+
+  // NOTE: chars (unsigned 16 bits), not ints: the head has one of these per series, and the
+  // narrower fields keep its series object at 80 bytes.
   /** Bits written so far, the header included; the next bit goes here. */
-  protected int bitPos = HEADER_BITS;
-  private int count;
+  protected char bitPos = HEADER_BITS;
+  private char count;
   private long t;
   private long vBits;
   private long tDelta;
@@ -63,6 +71,9 @@ public abstract class XorEncoder {
    * chunk when it {@link #isFull()}.
    */
   public final void append(long ts, double v) {
+    if (bitPos > MAX_BITS) {
+      throw new IllegalStateException("chunk full: " + count + " samples in " + length() + " bytes");
+    }
     long bits = Double.doubleToRawLongBits(v);
     if (count == 0) {
       writeVarint(Varint.zigZagEncode(ts));

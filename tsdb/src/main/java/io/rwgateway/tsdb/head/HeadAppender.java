@@ -35,7 +35,9 @@ public final class HeadAppender {
   private long oooMin;
   private final AppendMessages messages = new AppendMessages();
 
-  private int epoch;
+  private final BatchSlots slots = new BatchSlots();
+  /** The slot of the series {@link #resolve} returned last. */
+  private int resolvedSlot;
   MemSeries[] batchSeries = new MemSeries[64];
   // Pending state per slot (the batch index of a series' first occurrence in the batch).
   private long[] pMaxT = new long[64];
@@ -81,10 +83,8 @@ public final class HeadAppender {
    * Returns the number of entries written to the log besides series definitions.
    */
   public int prepare(WriteBatch batch, RecordVisitor log) {
-    if (++epoch == 0) {
-      epoch = 1; // 0 is a fresh series' epoch
-    }
     ensureCapacity(batch);
+    slots.clear(batch.seriesCount);
     written = histWritten = exWritten = exAccepted = metaWritten = 0;
     long headMax = head.maxTime();
     // NOTE: a window <= 0 disables the check (tests and backfill tools).
@@ -115,7 +115,7 @@ public final class HeadAppender {
       if (s == null) {
         continue;
       }
-      int slot = s.pendingSlot;
+      int slot = resolvedSlot;
       logged += checkSamples(batch, i, s, slot, minValid, log);
       logged += checkHistograms(batch, i, s, slot, minValid, log);
       logged += checkExemplars(batch, i, s, slot, log);
@@ -149,9 +149,11 @@ public final class HeadAppender {
       }
       s = head.create(batch.seriesHash[i], batch.bytes, off, len);
     }
-    if (s.pendingEpoch != epoch) {
-      s.pendingEpoch = epoch;
-      s.pendingSlot = i;
+    int slot = slots.putIfAbsent(s.ref, i);
+    if (slot >= 0) {
+      resolvedSlot = slot;
+    } else {
+      resolvedSlot = i;
       pMaxT[i] = s.floatMaxT();
       pBits[i] = s.lastValueBits();
       pHistMaxT[i] = s.histMaxT();
@@ -405,7 +407,7 @@ public final class HeadAppender {
   public void abort(WriteBatch batch, Throwable failure) {
     batch.failure = failure;
     Arrays.fill(batchSeries, 0, batch.seriesCount, null);
-    // The pending slots die with this epoch; the next prepare starts from head state.
+    // The pending slots die with this batch; the next prepare starts from head state.
   }
 
   private void ensureCapacity(WriteBatch batch) {

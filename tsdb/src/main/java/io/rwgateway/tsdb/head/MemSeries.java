@@ -23,10 +23,10 @@ import java.util.concurrent.locks.StampedLock;
  * NOTE: memory. Fields are primitives and a few references; label strings exist once per head
  * (the {@link SymbolTable} and the label index), a series keeps only their ids, and
  * histogram/exemplar state lives in a lazily created {@link SeriesExtras}, so a float-only series
- * is this object, a few dozen bytes of symbol ids and the pieces of its open chunk in the head's
- * {@link ChunkPieces}. Finished chunks live in the
- * head's {@link HeadChunks} file, not the heap: per finished chunk a series keeps 16 bytes (its
- * ref and first time) in two parallel arrays, no object.
+ * is this object (80 bytes), a few dozen bytes of symbol ids and the pieces of its open chunk in
+ * the head's {@link ChunkPieces}. Finished chunks live in the head's {@link HeadChunks} file, not
+ * the heap: per finished chunk a series keeps 16 bytes (its ref and first time), no object. The
+ * writer's per-batch state is in the appender's arrays, not here.
  */
 final class MemSeries extends XorEncoder {
   final int ref;
@@ -41,23 +41,19 @@ final class MemSeries extends XorEncoder {
   final byte[] labelRefs;
 
   // ---- float samples (the open chunk is the superclass); writer reads without lock ----
-  /** Refs into the head's {@link HeadChunks} of the finished chunks, oldest first. */
-  long[] closedRefs;
   /**
-   * First sample time of each finished chunk: every sample of chunk i is older than
-   * closedMinT[i + 1] (or the open chunk's first), so truncation and reads skip chunks by time
-   * without reading them.
+   * The finished chunks, oldest first, two longs each: the ref into the head's {@link HeadChunks}
+   * (at {@code 2i}) and the first sample time (at {@code 2i + 1}). Every sample of chunk i is older
+   * than chunk i + 1's first (or the open chunk's), so truncation and reads skip chunks by time
+   * without reading them. One array, not two: a reference less per series.
    */
-  long[] closedMinT;
+  long[] closed;
   int closedCount;
   /** Over floats and histograms. */
   long minTime = Long.MAX_VALUE;
   SeriesExtras extras;
 
   // ---- writer-only bookkeeping ----
-  /** Batch epoch in which {@link #pendingSlot} is valid (see HeadAppender). */
-  int pendingEpoch;
-  int pendingSlot;
   /** False until a WAL record holding this series' definition was appended successfully. */
   boolean logged;
   /**
@@ -136,7 +132,7 @@ final class MemSeries extends XorEncoder {
         pieces.orBits(lastPiece, pos + left, v, rest);
       }
     }
-    bitPos = pos + n;
+    bitPos = (char) (pos + n);
   }
 
   /** Copies the open chunk (header included, {@link #length()} bytes) into {@code dst}. */
@@ -171,15 +167,13 @@ final class MemSeries extends XorEncoder {
     byte[] done = pieces.scratch(len);
     copyOpen(done);
     long ref = chunks.append(done, 0, len);
-    if (closedRefs == null) {
-      closedRefs = new long[2];
-      closedMinT = new long[2];
-    } else if (closedCount == closedRefs.length) {
-      closedRefs = Arrays.copyOf(closedRefs, closedCount * 2);
-      closedMinT = Arrays.copyOf(closedMinT, closedCount * 2);
+    if (closed == null) {
+      closed = new long[4];
+    } else if (2 * closedCount == closed.length) {
+      closed = Arrays.copyOf(closed, closed.length * 2);
     }
-    closedRefs[closedCount] = ref;
-    closedMinT[closedCount] = XorIterator.firstTime(done);
+    closed[2 * closedCount] = ref;
+    closed[2 * closedCount + 1] = XorIterator.firstTime(done);
     closedCount++;
     // NOTE: the bytes are in the chunks' buffer now, and readers copy the open chunk under the
     // read lock, which excludes this; the next chunk starts in the newest piece, zeroed.
@@ -219,29 +213,27 @@ final class MemSeries extends XorEncoder {
       // Every sample of a chunk is older than the next chunk's first sample.
       boolean allBefore;
       if (drop + 1 < closedCount) {
-        allBefore = closedMinT[drop + 1] <= t;
+        allBefore = closed[2 * (drop + 1) + 1] <= t;
       } else {
         allBefore = count() > 0 ? firstTime() <= t : lastTime() < t;
       }
       if (!allBefore) {
         break;
       }
-      chunks.release(closedRefs[drop]);
+      chunks.release(closed[2 * drop]);
       drop++;
     }
     if (drop > 0) {
       int keep = closedCount - drop;
       if (keep == 0) {
-        closedRefs = null;
-        closedMinT = null;
+        closed = null;
       } else {
-        System.arraycopy(closedRefs, drop, closedRefs, 0, keep);
-        System.arraycopy(closedMinT, drop, closedMinT, 0, keep);
+        System.arraycopy(closed, 2 * drop, closed, 0, 2 * keep);
       }
       closedCount = keep;
     }
     int histDropped = 0;
-    long min = closedCount > 0 ? closedMinT[0] : count() > 0 ? firstTime() : Long.MAX_VALUE;
+    long min = closedCount > 0 ? closed[1] : count() > 0 ? firstTime() : Long.MAX_VALUE;
     if (extras != null) {
       histDropped = extras.dropHistogramsBefore(t);
       extras.oooDropBefore(t);
@@ -299,8 +291,16 @@ final class MemSeries extends XorEncoder {
   private static final long[] NO_CHUNKS = new long[0];
 
   private Snapshot snapshotLocked() {
-    long[] refs = closedCount == 0 ? NO_CHUNKS : Arrays.copyOf(closedRefs, closedCount);
-    long[] minT = closedCount == 0 ? NO_CHUNKS : Arrays.copyOf(closedMinT, closedCount);
+    long[] refs = NO_CHUNKS;
+    long[] minT = NO_CHUNKS;
+    if (closedCount > 0) {
+      refs = new long[closedCount];
+      minT = new long[closedCount];
+      for (int i = 0; i < closedCount; i++) {
+        refs[i] = closed[2 * i];
+        minT[i] = closed[2 * i + 1];
+      }
+    }
     byte[] open = null;
     if (count() > 0) {
       open = new byte[length()];
