@@ -24,12 +24,13 @@ import java.lang.invoke.VarHandle;
  */
 final class SeriesMap {
   private static final class Table {
-    final long[] hashes;
+    /** Per slot the 32-bit {@link #fold} of the series' label hash. */
+    final int[] hashes;
     final MemSeries[] series;
     final int mask;
 
     Table(int cap) {
-      hashes = new long[cap];
+      hashes = new int[cap];
       series = new MemSeries[cap];
       mask = cap - 1;
     }
@@ -53,8 +54,15 @@ final class SeriesMap {
     return size;
   }
 
-  private static int slot(long hash, int mask) {
-    return (int) (hash ^ (hash >>> 29)) & mask;
+  /**
+   * The label hash folded to 32 bits: the slot is its low bits, and the table keeps it whole to
+   * skip most non-matching slots without comparing labels.
+   * NOTE: 32 bits instead of the 64-bit hash: 8 MB less at 1M series. Within one probe sequence
+   * the stored values share their low bits, so a mismatch still gets past the hash test about
+   * once in 2^(32 - log2 capacity) (once in ~2000 at 1M series) and is caught by the label compare.
+   */
+  private static int fold(long hash) {
+    return (int) (hash ^ (hash >>> 32));
   }
 
   /** The series with these label bytes, or null. Any thread; see the class note. */
@@ -74,11 +82,11 @@ final class SeriesMap {
   void getAll(long[] hashes, byte[] b, int[] offs, int[] lens, int n, Object[] out) {
     Table t = table;
     int m = t.mask;
-    long[] h = t.hashes;
+    int[] h = t.hashes;
     MemSeries[] ss = t.series;
     long touched = 0;
     for (int k = 0; k < n; k++) {
-      int i = slot(hashes[k], m);
+      int i = fold(hashes[k]) & m;
       touched += h[i];
       out[k] = SLOT.getAcquire(ss, i);
     }
@@ -100,14 +108,15 @@ final class SeriesMap {
 
   private MemSeries get(Table t, long hash, byte[] b, int off, int len) {
     int m = t.mask;
-    long[] h = t.hashes;
+    int[] h = t.hashes;
     MemSeries[] ss = t.series;
-    for (int i = slot(hash, m); ; i = (i + 1) & m) {
+    int f = fold(hash);
+    for (int i = f & m; ; i = (i + 1) & m) {
       MemSeries s = (MemSeries) SLOT.getAcquire(ss, i);
       if (s == null) {
         return null;
       }
-      if (h[i] == hash && !s.removed && symbols.matches(s.labelRefs, b, off, len)) {
+      if (h[i] == f && !s.removed && symbols.matches(s.labelRefs, b, off, len)) {
         return s;
       }
     }
@@ -118,17 +127,17 @@ final class SeriesMap {
     if (size >= resizeAt) {
       grow();
     }
-    insert(table, hash, s);
+    insert(table, fold(hash), s);
     size++;
   }
 
-  private static void insert(Table t, long hash, MemSeries s) {
+  private static void insert(Table t, int folded, MemSeries s) {
     int m = t.mask;
-    int i = slot(hash, m);
+    int i = folded & m;
     while (t.series[i] != null) {
       i = (i + 1) & m;
     }
-    t.hashes[i] = hash;
+    t.hashes[i] = folded;
     SLOT.setRelease(t.series, i, s);
   }
 
