@@ -103,8 +103,11 @@ class BlockCrashTest {
         for (TimeSeries ts : res.getTimeseriesList()) {
           int n = ts.getSamplesCount();
           // Samples 0..last were acknowledged; one more may have been written but not answered.
-          assertTrue(n == last + 1 || n == last + 2, crashPoint + ": writer " + w + " series " + ts.getLabels(1).getValue()
-              + " has " + n + " samples, acknowledged " + (last + 1));
+          if (n != last + 1 && n != last + 2) {
+            throw new AssertionError(crashPoint + ": writer " + w + " series " + ts.getLabels(1).getValue() + " has " + n
+                + " samples, acknowledged " + (last + 1) + "; missing: " + missing(ts, times[w], last) + "\n"
+                + Files.readString(log));
+          }
           for (int j = 0; j < n; j++) {
             assertEquals(times[w][j], ts.getSamples(j).getTimestamp());
             assertEquals(j, ts.getSamples(j).getValue());
@@ -145,5 +148,25 @@ class BlockCrashTest {
       gw.destroyForcibly();
       gw.waitFor();
     }
+  }
+
+  /** The acknowledged samples (by index) that {@code ts} lacks, as ranges: "1-119, 300". */
+  private static String missing(TimeSeries ts, long[] times, int last) {
+    java.util.Set<Long> have = new java.util.HashSet<>();
+    for (int j = 0; j < ts.getSamplesCount(); j++) {
+      have.add(ts.getSamples(j).getTimestamp());
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int j = 0; j <= last; j++) {
+      if (have.contains(times[j])) {
+        continue;
+      }
+      int from = j;
+      while (j + 1 <= last && !have.contains(times[j + 1])) {
+        j++;
+      }
+      sb.append(sb.length() > 0 ? ", " : "").append(from).append(from == j ? "" : "-" + j);
+    }
+    return sb.toString();
   }
 }

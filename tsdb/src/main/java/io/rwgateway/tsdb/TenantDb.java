@@ -29,6 +29,7 @@ public final class TenantDb implements Closeable {
   private final Head head;
   private final HeadAppender appender;
   private final HeadQuerier querier;
+  private final TenantQuerier tenantQuerier;
   private final TenantBlocks blocks;
   private final RecordEncoder encoder = new RecordEncoder();
   private final EncoderVisitor log = new EncoderVisitor(encoder, this::appendRecord);
@@ -47,6 +48,7 @@ public final class TenantDb implements Closeable {
     this.walCycles = walCycles;
     this.appender = new HeadAppender(head, options.appendWindowMs(), options.outOfOrderWindowMs());
     this.querier = new HeadQuerier(head);
+    this.tenantQuerier = new TenantQuerier(head, this::currentQueriers);
     this.metrics = metrics;
     this.compactor = new TenantCompactor(this, options, metrics, listener);
     metrics.series.set(head.seriesCount());
@@ -128,8 +130,16 @@ public final class TenantDb implements Closeable {
     wal.sync();
   }
 
-  /** Head and local blocks; a sample both hold (while a block is being cut) is returned once. */
+  /**
+   * Head and local blocks; a sample both hold (while a block is being cut) is returned once, and a
+   * query that races a block cut still sees every sample (see {@link TenantQuerier}).
+   */
   public Querier querier() {
+    return tenantQuerier;
+  }
+
+  /** The blocks as they are now, then the head: for one attempt of a {@link TenantQuerier} call. */
+  Querier currentQueriers() {
     List<Block> bs = blocks.list();
     if (bs.isEmpty()) {
       return querier;

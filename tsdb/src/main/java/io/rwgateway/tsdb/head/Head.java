@@ -50,6 +50,12 @@ public final class Head implements Closeable {
    * being, written to a block. Raised before a block's range is exported, never lowered.
    */
   private volatile long minValidTime = Long.MIN_VALUE;
+  /**
+   * Truncations started so far. A reader that combines the head with the block list (see
+   * {@code TenantQuerier}) reads it before and after: a change means data may have moved from the
+   * head into a block it did not list, and it reads again.
+   */
+  private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
 
   /** A head whose finished chunks go to a temporary directory (tests, benchmarks). */
   public Head() {
@@ -121,6 +127,9 @@ public final class Head implements Closeable {
    */
   public Truncation truncate(long before) {
     long start = System.nanoTime();
+    // NOTE: before anything is dropped: a reader that then sees any of this truncation's changes
+    // (through the read lock) also sees the count move.
+    truncations.incrementAndGet();
     raiseMinValidTime(before);
     int max = maxRef;
     java.util.BitSet removed = new java.util.BitSet(max + 1);
@@ -201,6 +210,11 @@ public final class Head implements Closeable {
 
   /** Series whose chunks are trimmed per write-lock hold in {@link #truncate}. */
   private static final int TRUNCATE_SLICE = 4096;
+
+  /** Truncations started so far (see the field's note). Any thread. */
+  public long truncations() {
+    return truncations.get();
+  }
 
   /** Highest ref handed out so far; readers scan refs 1..maxRef. */
   public int maxRef() {
