@@ -3,10 +3,13 @@
 # (io.rwgateway.perf.LoadGen) and prints a markdown table: samples/s, receiver CPU-seconds per
 # million samples, peak RSS, RSS per active series, p99 latency.
 #
-# Usage: perf/compare.sh [--large] [--series N] [--duration S] [--concurrency N] [--batch N]
+# Usage: perf/compare.sh [--large] [--series N] [--duration S] [--concurrency N] [--batch N] [--rate N]
 #                        [--receivers "prometheus victoria-metrics gateway"] [--no-verify] [--keep-logs]
-#   default: 100k active series, 8 senders, 2000 samples per request, 60 s per receiver;
-#   --large: 1M active series (the gateway's heap follows the series count, see below).
+#   default: 100k active series, 8 senders, 2000 samples per request, 60 s per receiver, each as
+#   fast as it answers;
+#   --large: 1M active series (the gateway's heap follows the series count, see below);
+#   --rate N: N samples/s in total for every receiver (one that cannot keep up falls behind), so
+#   each holds the same samples per series at the end and memory compares like for like.
 # Needs perf/target/benchmarks.jar and gateway/target/gateway.jar (./mvnw -B -q package -DskipTests);
 # installs prometheus and victoria-metrics with apt-get when missing. Everything listens on 127.0.0.1
 # on free ports, with data in temporary directories that are removed at the end.
@@ -19,6 +22,7 @@ series=100000
 duration=60
 concurrency=8
 batch=2000
+rate=0
 receivers="prometheus victoria-metrics gateway"
 verify=1
 keep_logs=0
@@ -29,10 +33,11 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift ;;
     --concurrency) concurrency="$2"; shift ;;
     --batch) batch="$2"; shift ;;
+    --rate) rate="$2"; shift ;;
     --receivers) receivers="$2"; shift ;;
     --no-verify) verify=0 ;;
     --keep-logs) keep_logs=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 1 ;;
   esac
   shift
@@ -131,7 +136,8 @@ stop_receiver() {
 }
 
 cmd_line="perf/compare.sh --series $series --duration $duration --concurrency $concurrency --batch $batch"
-echo "compare.sh: $series series, $concurrency senders, $batch samples per request, ${duration}s each; gateway: $gateway_opts" >&2
+[ "$rate" != 0 ] && cmd_line+=" --rate $rate"
+echo "compare.sh: $series series, $concurrency senders, $batch samples per request, ${duration}s each, rate ${rate} (0: as fast as answered); gateway: $gateway_opts" >&2
 rows=()
 for r in $receivers; do
   echo "=== $r" >&2
@@ -143,7 +149,7 @@ for r in $receivers; do
     gateway) version="$(java -version 2>&1 | awk -F'"' 'NR==1 {print "JDK " $2}')" ;;
   esac
   args=(--url "$write_url" --series "$series" --metrics "$metrics" --batch "$batch" --concurrency "$concurrency"
-        --duration "$duration" --receiver-pid "$pid")
+        --duration "$duration" --rate "$rate" --receiver-pid "$pid")
   [ "$verify" = 1 ] && args+=(--verify "$query_url" --verify-timeout 60)
   # shellcheck disable=SC2086
   if ! json="$(java $loadgen_opts -cp "$loadgen_jar" io.rwgateway.perf.LoadGen "${args[@]}" 2> >(tee "$work/$r.loadgen.log" >&2))"; then
