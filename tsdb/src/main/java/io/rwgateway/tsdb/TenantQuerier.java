@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * once per block range (2 h by default) and a call takes milliseconds, so a retry is rare and a
  * second one rarer still. Prometheus solves the same race by making truncation wait for open
  * queriers; our calls return materialized results, so checking afterwards is simpler and never
- * delays a cut.
+ * delays a cut. A call that failed while a truncation started runs again the same way.
  */
 final class TenantQuerier implements Querier {
   private final Head head;
@@ -32,7 +32,18 @@ final class TenantQuerier implements Querier {
   private <R> R consistent(Function<Querier, R> call) {
     while (true) {
       long before = head.truncations();
-      R result = call.apply(current.get());
+      R result;
+      try {
+        result = call.apply(current.get());
+      } catch (RuntimeException e) {
+        // A read that outlived two truncations can find a head chunk file deleted under it
+        // (HeadChunks closes a segment one truncation after its last chunk went); the new view
+        // does not need that file. Any other failure is the caller's.
+        if (head.truncations() != before) {
+          continue;
+        }
+        throw e;
+      }
       if (head.truncations() == before) {
         return result;
       }

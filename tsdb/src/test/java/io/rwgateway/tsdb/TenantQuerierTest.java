@@ -79,4 +79,52 @@ class TenantQuerierTest {
       assertEquals(1, views.get());
     }
   }
+
+  @Test
+  void callThatFailsWhileATruncationStartsIsRunAgain_otherFailuresPropagate() {
+    try (Head head = new Head(10)) {
+      List<SeriesData> answer = List.of();
+      AtomicInteger views = new AtomicInteger();
+      TenantQuerier q = new TenantQuerier(head, () -> {
+        if (views.getAndIncrement() > 0) {
+          return attempt(head, false, answer);
+        }
+        return new Failing(() -> {
+          head.truncate(1000);
+          throw new java.io.UncheckedIOException(new java.io.IOException("no such segment (deleted)"));
+        });
+      });
+      assertSame(answer, q.select(ALL, 0, 10));
+      assertEquals(2, views.get());
+
+      TenantQuerier broken = new TenantQuerier(head, () -> new Failing(() -> {
+        throw new IllegalStateException("bug");
+      }));
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> broken.select(ALL, 0, 10));
+    }
+  }
+
+  /** A querier whose select runs {@code action} (which throws). */
+  private record Failing(Runnable action) implements Querier {
+    @Override
+    public List<String> labelNames(List<Matcher[]> selectors, long mint, long maxt) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<String> labelValues(String name, List<Matcher[]> selectors, long mint, long maxt) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Labels> series(List<Matcher[]> selectors, long mint, long maxt) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<SeriesData> select(Matcher[] matchers, long mint, long maxt) {
+      action.run();
+      return List.of();
+    }
+  }
 }
