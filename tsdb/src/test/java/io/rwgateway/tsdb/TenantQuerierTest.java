@@ -8,6 +8,7 @@ import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.head.Head;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,33 +20,12 @@ class TenantQuerierTest {
 
   /** A querier that answers {@code answer}, after truncating the head if {@code truncateFirst}. */
   private static Querier attempt(Head head, boolean truncateFirst, List<SeriesData> answer) {
-    return new Querier() {
-      @Override
-      public List<String> labelNames(List<Matcher[]> selectors, long mint, long maxt) {
-        throw new UnsupportedOperationException();
+    return new Scripted(() -> {
+      if (truncateFirst) {
+        head.truncate(1000); // as a block cut would, between taking the block list and reading the head
       }
-
-      @Override
-      public List<String> labelValues(String name, List<Matcher[]> selectors, long mint, long maxt) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public List<Labels> series(List<Matcher[]> selectors, long mint, long maxt) {
-        if (truncateFirst) {
-          head.truncate(1000);
-        }
-        return answer.stream().map(SeriesData::labels).toList();
-      }
-
-      @Override
-      public List<SeriesData> select(Matcher[] matchers, long mint, long maxt) {
-        if (truncateFirst) {
-          head.truncate(1000); // as a block cut would, between taking the block list and reading the head
-        }
-        return answer;
-      }
-    };
+      return answer;
+    });
   }
 
   @Test
@@ -89,7 +69,7 @@ class TenantQuerierTest {
         if (views.getAndIncrement() > 0) {
           return attempt(head, false, answer);
         }
-        return new Failing(() -> {
+        return new Scripted(() -> {
           head.truncate(1000);
           throw new java.io.UncheckedIOException(new java.io.IOException("no such segment (deleted)"));
         });
@@ -97,15 +77,15 @@ class TenantQuerierTest {
       assertSame(answer, q.select(ALL, 0, 10));
       assertEquals(2, views.get());
 
-      TenantQuerier broken = new TenantQuerier(head, () -> new Failing(() -> {
+      TenantQuerier broken = new TenantQuerier(head, () -> new Scripted(() -> {
         throw new IllegalStateException("bug");
       }));
       org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> broken.select(ALL, 0, 10));
     }
   }
 
-  /** A querier whose select runs {@code action} (which throws). */
-  private record Failing(Runnable action) implements Querier {
+  /** A querier whose series and select answer what {@code answer} returns (or throws). */
+  private record Scripted(Supplier<List<SeriesData>> answer) implements Querier {
     @Override
     public List<String> labelNames(List<Matcher[]> selectors, long mint, long maxt) {
       throw new UnsupportedOperationException();
@@ -118,13 +98,12 @@ class TenantQuerierTest {
 
     @Override
     public List<Labels> series(List<Matcher[]> selectors, long mint, long maxt) {
-      throw new UnsupportedOperationException();
+      return answer.get().stream().map(SeriesData::labels).toList();
     }
 
     @Override
     public List<SeriesData> select(Matcher[] matchers, long mint, long maxt) {
-      action.run();
-      return List.of();
+      return answer.get();
     }
   }
 }
