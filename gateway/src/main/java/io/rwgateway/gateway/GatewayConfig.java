@@ -2,7 +2,7 @@ package io.rwgateway.gateway;
 
 import io.rwgateway.ingest.RemoteWriteOptions;
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.TsdbOptions;
+import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
 
 /** Everything {@code gateway receive} was configured with, resolved and validated. */

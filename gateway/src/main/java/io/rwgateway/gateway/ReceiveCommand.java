@@ -5,7 +5,7 @@ import io.rwgateway.ingest.decode.DecodeLimits;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.TenantId;
 import io.rwgateway.hashring.HashringConfig;
-import io.rwgateway.tsdb.TsdbOptions;
+import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
 import io.rwgateway.uploader.ObjstoreConfigException;
 import io.rwgateway.wal.WalOptions;

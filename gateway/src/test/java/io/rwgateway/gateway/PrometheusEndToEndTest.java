@@ -89,7 +89,7 @@ class PrometheusEndToEndTest {
         String out = new String(analyze.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, analyze.waitFor(), out);
         assertTrue(out.contains("Block ID: " + b.getFileName()), out);
-        samples += io.rwgateway.tsdb.block.BlockMeta.read(b).numSamples();
+        samples += io.rwgateway.tsdb.layout.BlockMeta.read(b).numSamples();
       }
       Process dump = new ProcessBuilder(promtool, "tsdb", "dump", tenantDir.toString()).redirectErrorStream(true).start();
       String out = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -3,7 +3,7 @@ package io.rwgateway.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rwgateway.tsdb.block.BlockMeta;
+import io.rwgateway.tsdb.layout.BlockMeta;
 import io.rwgateway.uploader.S3Bucket;
 import io.rwgateway.uploader.S3ProxyServer;
 import java.net.http.HttpResponse;

@@ -196,10 +196,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       message = "could not write to the WAL, retry: " + b.failure;
     } else if (b.firstBadData != null) {
       status = HttpResponseStatus.BAD_REQUEST;
-      message = RejectSummary.of(b, b.firstBadData);
+      message = b.rejectSummary(b.firstBadData);
     } else if (b.firstConflict != null) {
       status = HttpResponseStatus.CONFLICT;
-      message = RejectSummary.of(b, b.firstConflict);
+      message = b.rejectSummary(b.firstConflict);
     } else {
       status = HttpResponseStatus.NO_CONTENT;
     }

@@ -2,9 +2,9 @@ package io.rwgateway.perf;
 
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.XxHash64;
-import io.rwgateway.tsdb.TenantDb;
-import io.rwgateway.tsdb.Tsdb;
-import io.rwgateway.tsdb.TsdbOptions;
+import io.rwgateway.tsdb.db.TenantDb;
+import io.rwgateway.tsdb.db.Tsdb;
+import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.block.Block;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadAppender;
 import io.rwgateway.wal.RecordEncoder;
-import io.rwgateway.tsdb.EncoderVisitor;
+import io.rwgateway.tsdb.db.EncoderVisitor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

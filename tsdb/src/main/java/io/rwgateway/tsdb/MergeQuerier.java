@@ -2,7 +2,7 @@ package io.rwgateway.tsdb;
 
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.block.IndexOrder;
+import io.rwgateway.model.LabelOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * head overlap (a block cut while its samples are still in the head, or a resend), and then the
  * values are the same sample; a fixed rule keeps answers stable whichever way they differ.
  * <p>
- * All orders are UTF-8 byte order ({@link IndexOrder}), the order every querier sorts by, so the
+ * All orders are UTF-8 byte order ({@link LabelOrder}), the order every querier sorts by, so the
  * result equals what one querier over all the data would return. Thread-safe when the queriers
  * are; queries them one after the other.
  */
@@ -37,7 +37,7 @@ public final class MergeQuerier implements Querier {
 
   @Override
   public List<String> labelNames(List<Matcher[]> selectors, long mint, long maxt) {
-    TreeSet<String> names = new TreeSet<>(IndexOrder.UTF8);
+    TreeSet<String> names = new TreeSet<>(LabelOrder.UTF8);
     for (Querier q : queriers) {
       names.addAll(q.labelNames(selectors, mint, maxt));
     }
@@ -46,7 +46,7 @@ public final class MergeQuerier implements Querier {
 
   @Override
   public List<String> labelValues(String name, List<Matcher[]> selectors, long mint, long maxt) {
-    TreeSet<String> values = new TreeSet<>(IndexOrder.UTF8);
+    TreeSet<String> values = new TreeSet<>(LabelOrder.UTF8);
     for (Querier q : queriers) {
       values.addAll(q.labelValues(name, selectors, mint, maxt));
     }
@@ -55,7 +55,7 @@ public final class MergeQuerier implements Querier {
 
   @Override
   public List<Labels> series(List<Matcher[]> selectors, long mint, long maxt) {
-    TreeSet<Labels> series = new TreeSet<>(IndexOrder.LABELS);
+    TreeSet<Labels> series = new TreeSet<>(LabelOrder.LABELS);
     for (Querier q : queriers) {
       series.addAll(q.series(selectors, mint, maxt));
     }
@@ -65,7 +65,7 @@ public final class MergeQuerier implements Querier {
   @Override
   public List<SeriesData> select(Matcher[] matchers, long mint, long maxt) {
     // Parts of each label set, in querier order (the order precedence follows).
-    TreeMap<Labels, List<SeriesData>> parts = new TreeMap<>(IndexOrder.LABELS);
+    TreeMap<Labels, List<SeriesData>> parts = new TreeMap<>(LabelOrder.LABELS);
     for (Querier q : queriers) {
       for (SeriesData d : q.select(matchers, mint, maxt)) {
         parts.computeIfAbsent(d.labels(), l -> new ArrayList<>(2)).add(d);

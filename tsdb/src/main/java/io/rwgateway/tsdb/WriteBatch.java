@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * One decoded remote-write request, in columns of primitive arrays that are reused from request
  * to request. The ingest decoder fills it on a Netty event loop; the tenant's WAL writer thread
- * hands it to {@link TenantDb#append} and records the outcome in it.
+ * hands it to {@code TenantDb.append} (package {@code tsdb.db}) and records the outcome in it.
  * <p>
  * NOTE: columns rather than objects so that decoding and appending allocate nothing per sample:
  * arrays only grow (doubling) until they fit the largest request seen, then are reused.
@@ -33,7 +33,7 @@ public final class WriteBatch {
   public int[] seriesExemplarCount = new int[64];
   /**
    * The head's series for each entry when it was looked up ahead of the writer (see
-   * {@link TenantDb#resolveSeries}); null when not known. Opaque outside the head.
+   * {@code TenantDb.resolveSeries}); null when not known. Opaque outside the head.
    */
   public Object[] seriesHint = new Object[64];
 
@@ -239,5 +239,23 @@ public final class WriteBatch {
       }
     }
     return n;
+  }
+
+  /**
+   * The one-line answer to a partly rejected write (HTTP body, gRPC status): {@code first}, the
+   * first problem, then the rejection counts and what was written.
+   */
+  public String rejectSummary(String first) {
+    StringBuilder sb = new StringBuilder(first.length() + 96).append(first).append(" (rejected:");
+    for (RejectReason r : RejectReason.values()) {
+      int n = rejected[r.ordinal()];
+      if (n > 0) {
+        sb.append(' ').append(r.label()).append('=').append(n);
+      }
+    }
+    sb.append("; written: samples=").append(samplesWritten)
+        .append(" histograms=").append(histogramsWritten)
+        .append(" exemplars=").append(exemplarsWritten).append(')');
+    return sb.toString();
   }
 }

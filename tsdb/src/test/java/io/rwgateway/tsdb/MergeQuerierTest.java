@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.rwgateway.tsdb.db.QueryData;
 
 /** Two blocks and a head whose series overlap, queried as one. */
 class MergeQuerierTest {

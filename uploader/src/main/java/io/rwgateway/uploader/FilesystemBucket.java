@@ -1,6 +1,6 @@
 package io.rwgateway.uploader;
 
-import io.rwgateway.tsdb.block.BlockFiles;
+import io.rwgateway.tsdb.layout.BlockFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;

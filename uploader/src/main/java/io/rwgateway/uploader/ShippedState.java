@@ -3,7 +3,7 @@ package io.rwgateway.uploader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rwgateway.tsdb.block.Ulid;
+import io.rwgateway.tsdb.layout.Ulid;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -185,6 +185,6 @@ public final class ShippedState {
         // truncated by the next write.
       }
     }
-    io.rwgateway.tsdb.block.BlockFiles.syncDir(tenantDir);
+    io.rwgateway.tsdb.layout.BlockFiles.syncDir(tenantDir);
   }
 }

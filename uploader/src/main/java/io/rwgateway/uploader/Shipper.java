@@ -1,6 +1,6 @@
 package io.rwgateway.uploader;
 
-import io.rwgateway.tsdb.block.BlockMeta;
+import io.rwgateway.tsdb.layout.BlockMeta;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,7 @@
 package io.rwgateway.uploader;
 
-import io.rwgateway.tsdb.block.BlockMeta;
-import io.rwgateway.tsdb.block.BlockWriter;
-import io.rwgateway.tsdb.block.Ulid;
+import io.rwgateway.tsdb.layout.BlockMeta;
+import io.rwgateway.tsdb.layout.Ulid;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * Finds the blocks of a tenant directory that the shipper owns, and the files of one block in the
@@ -92,18 +92,18 @@ final class ShipperLocalBlocks {
   static List<String> uploadOrder(Block b) throws IOException {
     TreeSet<String> chunks = new TreeSet<>();
     TreeSet<String> others = new TreeSet<>();
-    Path chunksDir = b.dir().resolve(BlockWriter.CHUNKS_DIR);
+    Path chunksDir = b.dir().resolve(BlockLayout.CHUNKS_DIR);
     if (Files.isDirectory(chunksDir)) {
       try (DirectoryStream<Path> segs = Files.newDirectoryStream(chunksDir)) {
         for (Path s : segs) {
           if (Files.isRegularFile(s)) {
-            chunks.add(BlockWriter.CHUNKS_DIR + "/" + s.getFileName());
+            chunks.add(BlockLayout.CHUNKS_DIR + "/" + s.getFileName());
           }
         }
       }
     }
     for (String seg : b.meta().segmentFiles()) {
-      chunks.add(BlockWriter.CHUNKS_DIR + "/" + seg);
+      chunks.add(BlockLayout.CHUNKS_DIR + "/" + seg);
     }
     for (BlockMeta.FileEntry f : b.meta().files()) {
       String rel = f.relPath();
@@ -113,7 +113,7 @@ final class ShipperLocalBlocks {
       if (rel.startsWith("/") || rel.contains("..") || rel.contains("\\")) {
         throw new ShipperBlockException(b.ulid(), "meta.json lists a file outside the block: \"" + rel + "\"");
       }
-      (rel.startsWith(BlockWriter.CHUNKS_DIR + "/") ? chunks : others).add(rel);
+      (rel.startsWith(BlockLayout.CHUNKS_DIR + "/") ? chunks : others).add(rel);
       Path p = b.dir().resolve(rel);
       if (!Files.isRegularFile(p)) {
         throw new ShipperBlockException(b.ulid(), rel + " is listed in meta.json but missing from " + b.dir());
@@ -132,12 +132,12 @@ final class ShipperLocalBlocks {
     if (chunks.isEmpty()) {
       throw new ShipperBlockException(b.ulid(), "no chunk segment in " + chunksDir);
     }
-    others.remove(BlockWriter.INDEX_FILE);
-    if (!Files.isRegularFile(b.dir().resolve(BlockWriter.INDEX_FILE))) {
+    others.remove(BlockLayout.INDEX_FILE);
+    if (!Files.isRegularFile(b.dir().resolve(BlockLayout.INDEX_FILE))) {
       throw new ShipperBlockException(b.ulid(), "no index file in " + b.dir());
     }
     List<String> order = new ArrayList<>(chunks);
-    order.add(BlockWriter.INDEX_FILE);
+    order.add(BlockLayout.INDEX_FILE);
     order.addAll(others);
     order.add(BlockMeta.FILENAME);
     return order;

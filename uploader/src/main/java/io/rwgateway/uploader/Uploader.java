@@ -2,7 +2,6 @@ package io.rwgateway.uploader;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.tsdb.BlockListener;
-import io.rwgateway.tsdb.Tsdb;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -16,6 +15,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.rwgateway.tsdb.layout.TenantLayout;
 
 /**
  * Ships every tenant's blocks to a bucket from one background thread: the TSDB's
@@ -99,14 +99,14 @@ public final class Uploader implements BlockListener, Closeable {
         settings.interval().toSeconds());
   }
 
-  /** Registers a shipper for each tenant directory of the TSDB path ({@link Tsdb#isTenantDir}). */
+  /** Registers a shipper for each tenant directory of the TSDB path ({@link TenantLayout#isTenantDir}). */
   void discoverTenants() throws IOException {
     if (!Files.isDirectory(tsdbPath)) {
       return;
     }
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tsdbPath)) {
       for (Path dir : dirs) {
-        if (Tsdb.isTenantDir(dir)) {
+        if (TenantLayout.isTenantDir(dir)) {
           tenant(dir.getFileName().toString(), dir);
         }
       }

@@ -1,10 +1,9 @@
 package io.rwgateway.uploader;
 
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.block.BlockMeta;
-import io.rwgateway.tsdb.block.BlockSeries;
+import io.rwgateway.tsdb.layout.BlockMeta;
+import io.rwgateway.tsdb.layout.BlockSeries;
 import io.rwgateway.tsdb.block.BlockWriter;
-import io.rwgateway.tsdb.block.HeadBlockExport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ final class ShipTestBlocks {
         t[i] = minTime + i * 15_000L;
         bits[i] = Double.doubleToRawLongBits(s * 100 + i);
       }
-      series.add(HeadBlockExport.encode(Labels.of("__name__", "up", "instance", "i" + s), t, bits, n));
+      series.add(BlockSeries.encode(Labels.of("__name__", "up", "instance", "i" + s), t, bits, n));
     }
     return BlockWriter.write(tenantDir, minTime, minTime + RANGE, series, Labels.of("cluster", "test"), "t");
   }

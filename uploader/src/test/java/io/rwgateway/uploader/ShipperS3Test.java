@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.block.BlockSeries;
+import io.rwgateway.tsdb.layout.BlockSeries;
 import io.rwgateway.tsdb.block.BlockWriter;
-import io.rwgateway.tsdb.block.HeadBlockExport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class ShipperS3Test {
         t[i] = T0 + i * 100L;
         bits[i] = Double.doubleToRawLongBits(rnd.nextDouble());
       }
-      series.add(HeadBlockExport.encode(Labels.of("__name__", "noise", "s", String.format("%03d", s)), t, bits, n));
+      series.add(BlockSeries.encode(Labels.of("__name__", "noise", "s", String.format("%03d", s)), t, bits, n));
     }
     return BlockWriter.write(tenantDir, T0, T0 + 7_200_000L, series, Labels.of("replica", "a"), "t");
   }

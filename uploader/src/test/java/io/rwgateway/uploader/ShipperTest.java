@@ -185,7 +185,7 @@ class ShipperTest {
     shipper.sync();
     assertTrue(shipper.isShipped(ShipTestBlocks.ulid(a)));
     // Retention deletes the block: Thanos keeps only local blocks in the file, so do we.
-    io.rwgateway.tsdb.block.BlockFiles.deleteRecursively(a);
+    io.rwgateway.tsdb.layout.BlockFiles.deleteRecursively(a);
     shipper.sync();
     assertEquals(List.of(ShipTestBlocks.ulid(b)), ShippedState.read(tenantDir).uploaded());
     assertFalse(shipper.isShipped(ShipTestBlocks.ulid(a)));

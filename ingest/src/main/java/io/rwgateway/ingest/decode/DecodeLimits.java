@@ -31,7 +31,7 @@ public record DecodeLimits(int maxLabelNamesPerSeries, int maxLabelNameLength, i
    * The largest label set of one series, in the gateway's canonical bytes (lengths plus text),
    * whatever the label limits above allow.
    * <p>
-   * NOTE: the WAL cuts its records at {@code EncoderVisitor.FLUSH_BYTES}, and one entry may then
+   * NOTE: the WAL cuts its records at {@code tsdb.db.EncoderVisitor.FLUSH_BYTES}, and one entry may then
    * still be added, up to {@code Wal.MAX_PAYLOAD_BYTES}: every single entry (a series' labels, a
    * histogram, a metadata entry) has to fit that space, or the write would fail on every retry.
    * DecodeLimitsTest checks that these sizes do.

@@ -2,7 +2,6 @@ package io.rwgateway.ingest.forward;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.rwgateway.ingest.RejectSummary;
 import io.rwgateway.ingest.decode.DecodeException;
 import io.rwgateway.tsdb.WriteBatch;
 
@@ -33,10 +32,10 @@ public final class ForwardStatus {
       return Status.INTERNAL.withDescription(oneLine("could not write to the WAL: " + b.failure));
     }
     if (b.firstBadData != null) {
-      return Status.ALREADY_EXISTS.withDescription(oneLine(RejectSummary.of(b, b.firstBadData)));
+      return Status.ALREADY_EXISTS.withDescription(oneLine(b.rejectSummary(b.firstBadData)));
     }
     if (b.firstConflict != null) {
-      return Status.ALREADY_EXISTS.withDescription(oneLine(RejectSummary.of(b, b.firstConflict)));
+      return Status.ALREADY_EXISTS.withDescription(oneLine(b.rejectSummary(b.firstConflict)));
     }
     return Status.OK;
   }

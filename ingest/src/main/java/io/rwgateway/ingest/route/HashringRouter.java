@@ -12,7 +12,6 @@ import io.rwgateway.ingest.forward.ForwardClient;
 import io.rwgateway.ingest.forward.ForwardClientOptions;
 import io.rwgateway.ingest.forward.ForwardMetrics;
 import io.rwgateway.ingest.forward.ForwardOutcome;
-import io.rwgateway.ingest.forward.ForwardResult;
 import io.rwgateway.tsdb.WriteBatch;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -2,7 +2,7 @@ package io.rwgateway.ingest.decode;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rwgateway.tsdb.EncoderVisitor;
+import io.rwgateway.tsdb.db.EncoderVisitor;
 import io.rwgateway.wal.Wal;
 import org.junit.jupiter.api.Test;
 

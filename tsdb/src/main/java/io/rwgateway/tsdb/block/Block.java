@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.rwgateway.tsdb.layout.BlockMeta;
+import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * One block directory opened for reading: its {@code meta.json}, its index and its chunk
@@ -43,12 +45,12 @@ public final class Block implements Closeable {
   /** Opens the block in {@code dir} ({@code meta.json}, {@code index}, {@code chunks/}). */
   public static Block open(Path dir) throws IOException {
     BlockMeta meta = BlockMeta.read(dir);
-    Path tombstones = dir.resolve(Tombstones.FILENAME);
+    Path tombstones = dir.resolve(BlockLayout.TOMBSTONES_FILE);
     if (Files.exists(tombstones) && Files.size(tombstones) != EMPTY_TOMBSTONES_BYTES) {
       throw new IOException(tombstones + ": block has deletions (tombstones), which this reader does not apply");
     }
-    IndexReader index = IndexReader.open(dir.resolve(BlockWriter.INDEX_FILE));
-    ChunkReader chunks = ChunkReader.open(dir.resolve(BlockWriter.CHUNKS_DIR));
+    IndexReader index = IndexReader.open(dir.resolve(BlockLayout.INDEX_FILE));
+    ChunkReader chunks = ChunkReader.open(dir.resolve(BlockLayout.CHUNKS_DIR));
     return new Block(dir, meta, index, chunks);
   }
 

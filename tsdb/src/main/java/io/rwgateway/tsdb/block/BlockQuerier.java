@@ -12,11 +12,12 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.TreeSet;
+import io.rwgateway.model.LabelOrder;
 
 /**
  * {@link Querier} over one {@link Block}, with the head querier's semantics: the same matcher
  * rules (see {@link BlockPostingsSelector}), results sorted in UTF-8 byte order
- * ({@link IndexOrder}), inclusive [mint, maxt] bounds, an inverted range selects nothing.
+ * ({@link LabelOrder}), inclusive [mint, maxt] bounds, an inverted range selects nothing.
  * <p>
  * Time: label names, label values and series count a series when one of its chunks (by the
  * chunk metas' first and last sample times) overlaps [mint, maxt]; {@link #select} decodes those
@@ -60,7 +61,7 @@ public final class BlockQuerier implements Querier {
       }
       return out;
     }
-    TreeSet<String> names = new TreeSet<>(IndexOrder.UTF8);
+    TreeSet<String> names = new TreeSet<>(LabelOrder.UTF8);
     for (long ref : BlockPostingsSelector.selectUnion(index, selectors)) {
       if (live.test(ref)) {
         index.seriesLabels(ref).forEach((n, v) -> names.add(n));
@@ -84,7 +85,7 @@ public final class BlockQuerier implements Querier {
       }
       return out;
     }
-    TreeSet<String> values = new TreeSet<>(IndexOrder.UTF8);
+    TreeSet<String> values = new TreeSet<>(LabelOrder.UTF8);
     for (long ref : BlockPostingsSelector.selectUnion(index, selectors)) {
       if (live.test(ref)) {
         String v = valueOf(index.seriesLabels(ref), name);
@@ -110,7 +111,7 @@ public final class BlockQuerier implements Querier {
     }
     // NOTE: refs ascend in label order in a valid index, so this sort is a linear check in effect;
     // kept because the verifier does not prove the series section sorted.
-    out.sort(IndexOrder.LABELS);
+    out.sort(LabelOrder.LABELS);
     return out;
   }
 
@@ -137,7 +138,7 @@ public final class BlockQuerier implements Querier {
         out.add(buf.toSeriesData(s.labels()));
       }
     }
-    out.sort((a, b) -> IndexOrder.compareLabels(a.labels(), b.labels()));
+    out.sort((a, b) -> LabelOrder.compareLabels(a.labels(), b.labels()));
     return out;
   }
 

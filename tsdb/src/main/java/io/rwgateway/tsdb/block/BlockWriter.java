@@ -16,6 +16,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.rwgateway.tsdb.layout.Ulid;
+import io.rwgateway.tsdb.layout.BlockSeriesSource;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.tsdb.layout.BlockMeta;
+import io.rwgateway.tsdb.layout.BlockFiles;
+import io.rwgateway.model.LabelOrder;
+import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * Writes one Prometheus block from series that are already cut to its time range, atomically:
@@ -24,12 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlockWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BlockWriter.class);
-  /** Suffix of a block directory being written; the same one Prometheus uses and cleans up. */
-  public static final String TMP_SUFFIX = ".tmp-for-creation";
-  /** Label Thanos Receive adds to every block of a tenant (its {@code --receive.tenant-label-name}). */
-  public static final String TENANT_LABEL = "tenant_id";
-  public static final String CHUNKS_DIR = "chunks";
-  public static final String INDEX_FILE = "index";
 
   private BlockWriter() {}
 
@@ -39,11 +40,11 @@ public final class BlockWriter {
    * @param tenantDir        directory that holds the tenant's blocks (created if missing)
    * @param minTime          start of the block range, inclusive (ms)
    * @param maxTimeExclusive end of the block range, exclusive (ms)
-   * @param series           at least one series, sorted by {@link IndexOrder#LABELS} without
+   * @param series           at least one series, sorted by {@link LabelOrder#LABELS} without
    *                         duplicates, each with at least one chunk; chunks in time order, not
    *                         overlapping, all samples inside [minTime, maxTimeExclusive)
    * @param externalLabels   the gateway's external labels for the thanos section
-   * @param tenantId         the tenant, written as the {@value #TENANT_LABEL} label
+   * @param tenantId         the tenant, written as the {@value BlockLayout#TENANT_LABEL} label
    * @throws IllegalArgumentException when the series break the rules above (nothing is written)
    */
   public static Path write(Path tenantDir, long minTime, long maxTimeExclusive, List<BlockSeries> series,
@@ -84,7 +85,7 @@ public final class BlockWriter {
     }
     long start = System.nanoTime();
     Files.createDirectories(tenantDir);
-    Path tmp = tenantDir.resolve(ulid + TMP_SUFFIX);
+    Path tmp = tenantDir.resolve(ulid + BlockLayout.TMP_SUFFIX);
     Path dst = tenantDir.resolve(ulid);
     try {
       Files.createDirectory(tmp);
@@ -118,10 +119,10 @@ public final class BlockWriter {
     long chunkCount = 0;
     long seriesCount = 0;
     List<Path> segments;
-    Path index = dir.resolve(INDEX_FILE);
+    Path index = dir.resolve(BlockLayout.INDEX_FILE);
     // NOTE: chunks and index are written side by side: each series' chunks first (the index entry
     // needs their references), then its index entry, so only one series is held at a time.
-    try (ChunkWriter chunks = new ChunkWriter(dir.resolve(CHUNKS_DIR)); IndexWriter w = new IndexWriter(index)) {
+    try (ChunkWriter chunks = new ChunkWriter(dir.resolve(BlockLayout.CHUNKS_DIR)); IndexWriter w = new IndexWriter(index)) {
       w.addSymbols(source.symbols());
       Labels prev = null;
       for (BlockSeries s = source.next(); s != null; s = source.next()) {
@@ -149,12 +150,12 @@ public final class BlockWriter {
     List<BlockMeta.FileEntry> files = new ArrayList<>();
     for (Path seg : segments) {
       segmentNames.add(seg.getFileName().toString());
-      files.add(new BlockMeta.FileEntry(CHUNKS_DIR + "/" + seg.getFileName(), Files.size(seg)));
+      files.add(new BlockMeta.FileEntry(BlockLayout.CHUNKS_DIR + "/" + seg.getFileName(), Files.size(seg)));
     }
-    files.add(new BlockMeta.FileEntry(INDEX_FILE, Files.size(index)));
+    files.add(new BlockMeta.FileEntry(BlockLayout.INDEX_FILE, Files.size(index)));
     files.add(new BlockMeta.FileEntry(BlockMeta.FILENAME, -1));
     BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, samples, seriesCount, chunkCount, 1, List.of(ulid),
-        thanosLabels(externalLabels, tenantId), BlockMeta.SOURCE_RECEIVE, 0, segmentNames, files);
+        BlockLayout.thanosLabels(externalLabels, tenantId), BlockMeta.SOURCE_RECEIVE, 0, segmentNames, files);
     // meta.json last: a reader that finds it may assume the rest is there.
     BlockFiles.writeSynced(dir.resolve(BlockMeta.FILENAME), meta.toJson().getBytes(StandardCharsets.UTF_8));
     return meta;
@@ -171,7 +172,7 @@ public final class BlockWriter {
 
     @Override
     public SortedSet<String> symbols() {
-      TreeSet<String> symbols = new TreeSet<>(IndexOrder.UTF8);
+      TreeSet<String> symbols = new TreeSet<>(LabelOrder.UTF8);
       for (BlockSeries s : series) {
         s.labels().forEach((n, v) -> {
           symbols.add(n);
@@ -188,14 +189,8 @@ public final class BlockWriter {
   }
 
   /** External labels plus the tenant label, which wins over an external label of that name. */
-  static Map<String, String> thanosLabels(Labels externalLabels, String tenantId) {
-    Map<String, String> m = new TreeMap<>(externalLabels.toMap());
-    m.put(TENANT_LABEL, tenantId);
-    return m;
-  }
-
   private static void validate(long minTime, long maxTime, Labels prev, BlockSeries s) {
-    if (prev != null && IndexOrder.compareLabels(prev, s.labels()) >= 0) {
+    if (prev != null && LabelOrder.compareLabels(prev, s.labels()) >= 0) {
       throw new IllegalArgumentException("series not sorted or duplicated: " + s.labels() + " after " + prev);
     }
     if (s.labels().size() == 0) {
@@ -225,7 +220,7 @@ public final class BlockWriter {
       return 0;
     }
     int removed = 0;
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tenantDir, "*" + TMP_SUFFIX)) {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tenantDir, "*" + BlockLayout.TMP_SUFFIX)) {
       for (Path d : dirs) {
         LOG.warn("removing unfinished block directory left by a crash: dir={}", d);
         BlockFiles.deleteRecursively(d);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32C;
+import io.rwgateway.tsdb.layout.BlockFiles;
 
 /**
  * Writes a block's chunk segment files {@code chunks/000001, 000002, ...} (layout:

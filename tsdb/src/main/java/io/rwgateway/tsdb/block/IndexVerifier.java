@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import io.rwgateway.model.LabelOrder;
 
 /**
  * Checks a whole mapped index once, when it is opened: header, TOC, and the CRC32C and structure
@@ -102,7 +103,7 @@ final class IndexVerifier {
     String prev = null;
     for (int i = 0; i < count; i++) {
       String s = d.string();
-      if (prev != null && IndexOrder.compareUtf8(prev, s) >= 0) {
+      if (prev != null && LabelOrder.compareUtf8(prev, s) >= 0) {
         throw fail("symbols not sorted: \"" + prev + "\" before \"" + s + "\"");
       }
       symbols.add(s);
@@ -202,8 +203,8 @@ final class IndexVerifier {
       String value = d.string();
       long listOff = d.uvarint();
       if (prevName != null) {
-        int c = IndexOrder.compareUtf8(prevName, name);
-        if (c > 0 || (c == 0 && IndexOrder.compareUtf8(prevValue, value) >= 0)) {
+        int c = LabelOrder.compareUtf8(prevName, name);
+        if (c > 0 || (c == 0 && LabelOrder.compareUtf8(prevValue, value) >= 0)) {
           throw fail("postings offset table not sorted at " + name + "=\"" + value + "\"");
         }
       }

@@ -10,11 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import io.rwgateway.model.LabelOrder;
 
 /**
  * Writes a block's {@code index} file in Prometheus' format v2 (layout: docs/format/index.md).
  * Call {@link #addSymbols} once, then {@link #addSeries} for each series in ascending
- * {@link IndexOrder#LABELS} order, then {@link #close}. Not thread-safe.
+ * {@link LabelOrder#LABELS} order, then {@link #close}. Not thread-safe.
  * <p>
  * If any call throws, the file is incomplete: close the writer and delete the file.
  */
@@ -42,7 +43,7 @@ public final class IndexWriter implements Closeable {
 
   /**
    * All label names and values of all series, each once. Any comparator is accepted: the strings
-   * are re-sorted by UTF-8 bytes ({@link IndexOrder#UTF8}), which Java's natural String order is
+   * are re-sorted by UTF-8 bytes ({@link LabelOrder#UTF8}), which Java's natural String order is
    * not for characters beyond U+FFFF (see docs/format/index.md).
    */
   public void addSymbols(SortedSet<String> symbolSet) throws IOException {
@@ -50,7 +51,7 @@ public final class IndexWriter implements Closeable {
       throw new IllegalStateException("symbols already written");
     }
     List<String> sorted = new ArrayList<>(symbolSet);
-    sorted.sort(IndexOrder.UTF8);
+    sorted.sort(LabelOrder.UTF8);
     writeSymbols(sorted);
   }
 
@@ -74,7 +75,7 @@ public final class IndexWriter implements Closeable {
   }
 
   /**
-   * One series, strictly after the previous one in {@link IndexOrder#LABELS} order, with its
+   * One series, strictly after the previous one in {@link LabelOrder#LABELS} order, with its
    * chunks sorted by time, not overlapping ({@code minTime > previous maxTime}) and with
    * ascending refs. Every name and value must have been passed to {@link #addSymbols}.
    */
@@ -82,7 +83,7 @@ public final class IndexWriter implements Closeable {
     if (!symbolsWritten) {
       throw new IllegalStateException("addSymbols must come before addSeries");
     }
-    if (lastSeries != null && IndexOrder.compareLabels(labels, lastSeries) <= 0) {
+    if (lastSeries != null && LabelOrder.compareLabels(labels, lastSeries) <= 0) {
       throw new IllegalArgumentException("series out of order: " + labels + " after " + lastSeries);
     }
     checkChunks(labels, chunks);

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.CRC32C;
+import io.rwgateway.tsdb.layout.BlockFiles;
+import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * A block's {@code tombstones} file (layout: docs/format/tombstones.md). Our blocks never have
@@ -13,7 +15,6 @@ import java.util.zip.CRC32C;
  * layout is written down in code once, with its checksum rule, for the day deletions arrive.
  */
 public final class Tombstones {
-  public static final String FILENAME = "tombstones";
   public static final int MAGIC = 0x0130BA30;
   public static final byte FORMAT_V1 = 1;
 
@@ -50,7 +51,7 @@ public final class Tombstones {
 
   /** Writes an empty {@code tombstones} file into {@code blockDir} and fsyncs it. */
   public static void writeEmpty(Path blockDir) throws IOException {
-    BlockFiles.writeSynced(blockDir.resolve(FILENAME), EMPTY);
+    BlockFiles.writeSynced(blockDir.resolve(BlockLayout.TOMBSTONES_FILE), EMPTY);
   }
 
   private static void writeBE32(ByteArrayOutputStream out, int v) {

@@ -1,10 +1,9 @@
 package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.LabelBytes;
-import io.rwgateway.tsdb.block.BlockSeries;
-import io.rwgateway.tsdb.block.BlockSeriesSource;
-import io.rwgateway.tsdb.block.HeadBlockExport;
-import io.rwgateway.tsdb.block.IndexOrder;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.tsdb.layout.BlockSeriesSource;
+import io.rwgateway.model.LabelOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -17,7 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The float samples a head holds in a block range [mint, maxt), as a {@link BlockSeriesSource}:
  * series in index order, each re-encoded into chunks of at most 120 samples that stay inside the
- * range (see {@link HeadBlockExport}). Only one series' samples are decoded at a time.
+ * range. Only one series' samples are decoded at a time.
+ * <p>
+ * NOTE: re-encoding instead of copying head chunks that lie wholly inside the range keeps one
+ * code path and yields chunks that start at the block boundary; it costs one decode and encode
+ * per sample, small next to writing the index.
  * <p>
  * Safe while the writer appends, as long as no sample inside the range can still be appended
  * (the caller raised the head's min valid time to {@code maxt} first): each series is
@@ -71,7 +74,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
     for (MemSeries s : candidates) {
       refs.set(s.ref);
     }
-    TreeSet<String> symbols = new TreeSet<>(IndexOrder.UTF8);
+    TreeSet<String> symbols = new TreeSet<>(LabelOrder.UTF8);
     for (Map.Entry<String, ConcurrentHashMap<String, Postings>> byName : head.index.all().entrySet()) {
       boolean nameUsed = false;
       for (Map.Entry<String, Postings> e : byName.getValue().entrySet()) {
@@ -101,7 +104,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
         }
       }
       if (samples.n > 0) {
-        return HeadBlockExport.encode(LabelBytes.decode(head.labelBytes(s)), samples.ts, samples.bits, samples.n);
+        return BlockSeries.encode(LabelBytes.decode(head.labelBytes(s)), samples.ts, samples.bits, samples.n);
       }
     }
     return null;

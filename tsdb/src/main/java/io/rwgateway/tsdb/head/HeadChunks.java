@@ -1,6 +1,6 @@
 package io.rwgateway.tsdb.head;
 
-import io.rwgateway.tsdb.block.BlockFiles;
+import io.rwgateway.tsdb.layout.BlockFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,7 +6,7 @@ import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.ExemplarData;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
-import io.rwgateway.tsdb.block.IndexOrder;
+import io.rwgateway.model.LabelOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * A series takes part in a query over [mint, maxt] when its samples' min/max time overlap it;
  * {@link #select} additionally drops series with no sample inside the range. Names, values and
- * series come back in UTF-8 byte order ({@link #LABELS_ORDER}, {@link IndexOrder#UTF8}), the
+ * series come back in UTF-8 byte order ({@link #LABELS_ORDER}, {@link LabelOrder#UTF8}), the
  * order of block queriers too.
  */
 public final class HeadQuerier implements Querier {
@@ -34,9 +34,9 @@ public final class HeadQuerier implements Querier {
    * Prometheus' label set order: pairwise by name, then value, in UTF-8 byte order; a prefix
    * sorts first. The one order of every querier's results (head, blocks, merge), so that merged
    * lists line up. NOTE: not Java's String order, which differs above U+FFFF; see
-   * {@link IndexOrder}.
+   * {@link LabelOrder}.
    */
-  public static final Comparator<Labels> LABELS_ORDER = IndexOrder.LABELS;
+  public static final Comparator<Labels> LABELS_ORDER = LabelOrder.LABELS;
 
   private final Head head;
 
@@ -49,7 +49,7 @@ public final class HeadQuerier implements Querier {
     if (mint > maxt) {
       return List.of(); // an inverted range holds no samples (min/max overlap alone would say yes)
     }
-    TreeSet<String> names = new TreeSet<>(IndexOrder.UTF8);
+    TreeSet<String> names = new TreeSet<>(LabelOrder.UTF8);
     if (selectors.isEmpty()) {
       for (Map.Entry<String, ConcurrentHashMap<String, Postings>> e : head.index.all().entrySet()) {
         for (Postings p : e.getValue().values()) {
@@ -78,7 +78,7 @@ public final class HeadQuerier implements Querier {
     if (mint > maxt) {
       return List.of(); // an inverted range holds no samples (min/max overlap alone would say yes)
     }
-    TreeSet<String> values = new TreeSet<>(IndexOrder.UTF8);
+    TreeSet<String> values = new TreeSet<>(LabelOrder.UTF8);
     if (selectors.isEmpty()) {
       Map<String, Postings> byValue = head.index.values(name);
       if (byValue != null) {

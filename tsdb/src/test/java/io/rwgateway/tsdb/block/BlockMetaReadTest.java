@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.QueryData;
+import io.rwgateway.tsdb.db.QueryData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.tsdb.layout.BlockMeta;
 
 class BlockMetaReadTest {
   private static final String ULID = "01JDFK6C00QX2V4Y6Z8A0B1C2D";

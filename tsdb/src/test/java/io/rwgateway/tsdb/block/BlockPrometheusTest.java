@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.TenantDb;
-import io.rwgateway.tsdb.Tsdb;
-import io.rwgateway.tsdb.TsdbOptions;
+import io.rwgateway.tsdb.db.TenantDb;
+import io.rwgateway.tsdb.db.Tsdb;
+import io.rwgateway.tsdb.db.TsdbOptions;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.TenantDb;
-import io.rwgateway.tsdb.Tsdb;
-import io.rwgateway.tsdb.TsdbOptions;
+import io.rwgateway.tsdb.db.TenantDb;
+import io.rwgateway.tsdb.db.Tsdb;
+import io.rwgateway.tsdb.db.TsdbOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

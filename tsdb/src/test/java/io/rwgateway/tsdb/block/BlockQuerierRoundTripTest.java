@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.QueryData;
+import io.rwgateway.tsdb.db.QueryData;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.head.Head;
@@ -22,6 +22,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.model.LabelOrder;
 
 /**
  * Random series written as a block and appended to a head: the block's querier must answer like
@@ -99,8 +101,8 @@ class BlockQuerierRoundTripTest {
           }
         }
 
-        TreeSet<String> names = new TreeSet<>(IndexOrder.UTF8);
-        TreeSet<String> values = new TreeSet<>(IndexOrder.UTF8);
+        TreeSet<String> names = new TreeSet<>(LabelOrder.UTF8);
+        TreeSet<String> values = new TreeSet<>(LabelOrder.UTF8);
         for (Labels l : expected) {
           l.forEach((n, v) -> names.add(n));
           String v = l.get(name);
@@ -116,7 +118,7 @@ class BlockQuerierRoundTripTest {
 
   /** Every written sample comes back, in order, with its exact bits (NaN payloads included). */
   private static void assertEverySampleBitExact(List<QueryData.Series> data, Querier b) {
-    TreeMap<Labels, QueryData.Series> sorted = new TreeMap<>(IndexOrder.LABELS);
+    TreeMap<Labels, QueryData.Series> sorted = new TreeMap<>(LabelOrder.LABELS);
     data.forEach(s -> sorted.put(s.labels(), s));
     List<String> expected = new ArrayList<>();
     for (QueryData.Series s : sorted.values()) {
@@ -137,7 +139,7 @@ class BlockQuerierRoundTripTest {
   }
 
   private static List<QueryData.Series> randomSeries(Random rnd) {
-    Map<Labels, QueryData.Series> out = new TreeMap<>(IndexOrder.LABELS);
+    Map<Labels, QueryData.Series> out = new TreeMap<>(LabelOrder.LABELS);
     for (int k = 0; k < 80; k++) {
       List<String> nv = new ArrayList<>(List.of("__name__", pick(rnd, METRICS)));
       for (String n : NAMES) {

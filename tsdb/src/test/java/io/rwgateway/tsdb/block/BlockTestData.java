@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.Batches;
-import io.rwgateway.tsdb.TenantDb;
+import io.rwgateway.tsdb.db.Batches;
+import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import io.rwgateway.model.LabelOrder;
 
 /**
  * Samples for block tests, appended to a real tenant the way ingest does (one batch per scrape
@@ -38,7 +39,7 @@ final class BlockTestData {
   final long blockMin;
   final long blockMax;
   /** What the block must hold, by series, in time order. */
-  final Map<Labels, List<Sample>> expected = new TreeMap<>(IndexOrder.LABELS);
+  final Map<Labels, List<Sample>> expected = new TreeMap<>(LabelOrder.LABELS);
   long appended;
 
   private BlockTestData(long blockMin, long blockMax) {

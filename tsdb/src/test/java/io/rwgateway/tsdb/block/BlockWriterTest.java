@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.rwgateway.tsdb.layout.Ulid;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.tsdb.layout.BlockMeta;
+import io.rwgateway.tsdb.layout.BlockLayout;
 
 class BlockWriterTest {
   private static final long MIN = 7_200_000L * 100;
@@ -28,7 +32,7 @@ class BlockWriterTest {
     for (int i = 0; i < v.length; i++) {
       v[i] = Double.doubleToRawLongBits(i * 1.5);
     }
-    return HeadBlockExport.encode(Labels.of("__name__", name, "job", "w"), t, v, t.length);
+    return BlockSeries.encode(Labels.of("__name__", name, "job", "w"), t, v, t.length);
   }
 
   @Test
@@ -84,13 +88,13 @@ class BlockWriterTest {
     Files.createDirectories(dir.resolve(ulid).resolve("occupied"));
     assertThrows(IOException.class,
         () -> BlockWriter.write(dir, MIN, MAX, List.of(series("a", MIN)), Labels.EMPTY, "t", ulid));
-    assertFalse(Files.exists(dir.resolve(ulid + BlockWriter.TMP_SUFFIX)));
+    assertFalse(Files.exists(dir.resolve(ulid + BlockLayout.TMP_SUFFIX)));
   }
 
   @Test
   void removeLeftoversDeletesOnlyUnfinishedBlocks() throws IOException {
     Path block = BlockWriter.write(dir, MIN, MAX, List.of(series("a", MIN)), Labels.EMPTY, "t");
-    Path crashed = dir.resolve(Ulid.next() + BlockWriter.TMP_SUFFIX);
+    Path crashed = dir.resolve(Ulid.next() + BlockLayout.TMP_SUFFIX);
     Files.createDirectories(crashed.resolve("chunks"));
     Files.write(crashed.resolve("chunks/000001"), new byte[] {1, 2, 3});
     assertEquals(1, BlockWriter.removeLeftovers(dir));

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.model.LabelOrder;
+import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * The real checker: promtool 2.42 must read a block whose index we wrote, with label values whose
@@ -78,10 +81,10 @@ class IndexPromtoolTest {
           v[i] = Double.doubleToRawLongBits(x);
           expected.add(l + " " + goFloat(x) + " " + t[i]);
         }
-        series.add(HeadBlockExport.encode(l, t, v, perSeries));
+        series.add(BlockSeries.encode(l, t, v, perSeries));
       }
     }
-    series.sort((x, y) -> IndexOrder.compareLabels(x.labels(), y.labels()));
+    series.sort((x, y) -> LabelOrder.compareLabels(x.labels(), y.labels()));
     long blockMin = T0 - T0 % 7_200_000L;
     Path block = BlockWriter.write(dir, blockMin, blockMin + 7_200_000L, series, Labels.EMPTY, "t1");
     String ulid = block.getFileName().toString();
@@ -115,11 +118,11 @@ class IndexPromtoolTest {
         + extra.size() + " unexpected; first missing: " + first(missing) + "; first unexpected: " + first(extra)
         + "\ndump output starts:\n" + dump.substring(0, Math.min(dump.length(), 2000)));
 
-    try (IndexReader r = IndexReader.open(block.resolve(BlockWriter.INDEX_FILE))) {
+    try (IndexReader r = IndexReader.open(block.resolve(BlockLayout.INDEX_FILE))) {
       assertEquals(List.of("__name__", "job", "room"), r.labelNames());
       List<String> roomsInFile = r.labelValues("room");
       for (int i = 1; i < roomsInFile.size(); i++) {
-        assertTrue(IndexOrder.compareUtf8(roomsInFile.get(i - 1), roomsInFile.get(i)) < 0, roomsInFile.toString());
+        assertTrue(LabelOrder.compareUtf8(roomsInFile.get(i - 1), roomsInFile.get(i)) < 0, roomsInFile.toString());
       }
       long[] smile = r.postings("room", "\uD83D\uDE00");
       assertEquals(4, smile.length);

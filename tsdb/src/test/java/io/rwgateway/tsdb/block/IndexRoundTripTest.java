@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.rwgateway.model.LabelOrder;
 
 class IndexRoundTripTest {
   @TempDir Path dir;
@@ -31,7 +32,7 @@ class IndexRoundTripTest {
       symbols.add(v);
     }));
     List<Labels> sorted = new ArrayList<>(series.keySet());
-    sorted.sort(IndexOrder.LABELS);
+    sorted.sort(LabelOrder.LABELS);
     try (IndexWriter w = new IndexWriter(file)) {
       w.addSymbols(symbols);
       for (Labels l : sorted) {
@@ -77,7 +78,7 @@ class IndexRoundTripTest {
   @Test
   void everythingWrittenIsReadBack() throws IOException {
     Random rnd = new Random(7);
-    Map<Labels, List<ChunkMeta>> series = new TreeMap<>(IndexOrder.LABELS);
+    Map<Labels, List<ChunkMeta>> series = new TreeMap<>(LabelOrder.LABELS);
     String[] odd = {"\uFFFD", "\uD83D\uDE00", "é", "", "x y", "\u0000z"};
     long chunkRef = 0;
     for (int i = 0; i < 3000; i++) {
@@ -108,13 +109,13 @@ class IndexRoundTripTest {
       assertEquals(series.size(), all.length);
       assertArrayEquals(all, r.seriesRefs());
       List<Labels> expected = new ArrayList<>(series.keySet());
-      Map<String, TreeMap<String, List<Long>>> pairs = new TreeMap<>(IndexOrder.UTF8);
+      Map<String, TreeMap<String, List<Long>>> pairs = new TreeMap<>(LabelOrder.UTF8);
       for (int i = 0; i < all.length; i++) {
         Labels l = r.seriesLabels(all[i]);
         assertEquals(expected.get(i), l, "series come back in index order");
         assertEquals(series.get(l), r.seriesChunks(all[i]));
         long ref = all[i];
-        l.forEach((n, v) -> pairs.computeIfAbsent(n, k -> new TreeMap<>(IndexOrder.UTF8))
+        l.forEach((n, v) -> pairs.computeIfAbsent(n, k -> new TreeMap<>(LabelOrder.UTF8))
             .computeIfAbsent(v, k -> new ArrayList<>()).add(ref));
       }
       assertEquals(new ArrayList<>(pairs.keySet()), r.labelNames());
@@ -127,7 +128,7 @@ class IndexRoundTripTest {
       }
       List<String> symbols = r.symbols();
       for (int i = 1; i < symbols.size(); i++) {
-        assertTrue(IndexOrder.compareUtf8(symbols.get(i - 1), symbols.get(i)) < 0);
+        assertTrue(LabelOrder.compareUtf8(symbols.get(i - 1), symbols.get(i)) < 0);
       }
       assertEquals(0, r.postings("job", "nope").length);
       assertEquals(0, r.postings("nope", "x").length);
@@ -138,7 +139,7 @@ class IndexRoundTripTest {
   @Test
   void sectionsLargerThanTheWriteBufferArePatchedInPlace() throws IOException {
     // ~2.4 MB of symbols: the symbol table's length field is flushed before it is known.
-    Map<Labels, List<ChunkMeta>> series = new TreeMap<>(IndexOrder.LABELS);
+    Map<Labels, List<ChunkMeta>> series = new TreeMap<>(LabelOrder.LABELS);
     for (int i = 0; i < 60_000; i++) {
       series.put(Labels.of("__name__", "m", "id", String.format("%036d", i)),
           List.of(new ChunkMeta(8L + 100L * i, i, i + 10)));

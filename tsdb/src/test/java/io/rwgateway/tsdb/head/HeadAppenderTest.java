@@ -1,10 +1,10 @@
 package io.rwgateway.tsdb.head;
 
-import static io.rwgateway.tsdb.Batches.exemplar;
-import static io.rwgateway.tsdb.Batches.histogram;
-import static io.rwgateway.tsdb.Batches.metadata;
-import static io.rwgateway.tsdb.Batches.samples;
-import static io.rwgateway.tsdb.Batches.series;
+import static io.rwgateway.tsdb.db.Batches.exemplar;
+import static io.rwgateway.tsdb.db.Batches.histogram;
+import static io.rwgateway.tsdb.db.Batches.metadata;
+import static io.rwgateway.tsdb.db.Batches.samples;
+import static io.rwgateway.tsdb.db.Batches.series;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.Batches;
+import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
-import io.rwgateway.tsdb.block.BlockSeries;
+import io.rwgateway.tsdb.layout.BlockSeries;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import java.io.IOException;
 import java.io.UncheckedIOException;

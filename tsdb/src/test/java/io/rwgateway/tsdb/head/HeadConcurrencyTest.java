@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.Batches;
+import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.QueryData;
+import io.rwgateway.tsdb.db.QueryData;
 import io.rwgateway.tsdb.SeriesData;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.rwgateway.tsdb.head;
 
-import static io.rwgateway.tsdb.Batches.samples;
-import static io.rwgateway.tsdb.Batches.series;
+import static io.rwgateway.tsdb.db.Batches.samples;
+import static io.rwgateway.tsdb.db.Batches.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rwgateway.model.Labels;

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * Orders canonical label bytes (docs/format/wal.md) the way the block index orders label sets:
  * pair by pair, name then value, each by unsigned bytes (UTF-8 byte order is code point order, as
- * {@code IndexOrder.compareLabels} compares strings), a prefix first. The reference that
+ * {@code LabelOrder.compareLabels} compares strings), a prefix first. The reference that
  * {@link SymbolTable#compare} is checked against.
  */
 final class LabelBytesOrder {

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.Batches;
+import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.wal.RecordEncoder;
-import io.rwgateway.tsdb.EncoderVisitor;
+import io.rwgateway.tsdb.db.EncoderVisitor;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;

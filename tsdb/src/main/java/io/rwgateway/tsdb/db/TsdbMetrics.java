@@ -1,0 +1,115 @@
+package io.rwgateway.tsdb.db;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The TSDB's metrics, registered once per {@link Tsdb}. Per-tenant data points are looked up once
+ * when a tenant opens and cached in {@link Tenant}, so appends do no label lookups.
+ */
+final class TsdbMetrics {
+  private final Gauge headSeries;
+  private final Gauge headChunksDiskBytes;
+  private final Gauge headChunksWriteFailing;
+  private final Counter appended;
+  private final Histogram walAppendSeconds;
+  private final Gauge replaySeconds;
+  private final Counter corruptRecords;
+  private final Gauge blocks;
+  private final Counter blocksWritten;
+  private final Counter blocksDeleted;
+  private final Gauge blockWriteSeconds;
+  private final Counter compactionFailures;
+  private final Counter histogramsNotInBlocks;
+  private final Counter walCyclesDeleted;
+
+  TsdbMetrics(PrometheusRegistry registry) {
+    headSeries = Gauge.builder().name("rwgateway_head_series")
+        .help("Series in the tenant's head").labelNames("tenant").register(registry);
+    headChunksDiskBytes = Gauge.builder().name("rwgateway_tsdb_head_chunks_disk_bytes")
+        .help("Bytes of the head's finished chunks in the tenant's chunks_head files")
+        .labelNames("tenant").register(registry);
+    headChunksWriteFailing = Gauge.builder().name("rwgateway_tsdb_head_chunks_write_failing")
+        .help("1 while writing finished head chunks to chunks_head fails (they stay in memory and are "
+            + "retried with every batch; queries of them fail meanwhile), else 0")
+        .labelNames("tenant").register(registry);
+    appended = Counter.builder().name("rwgateway_head_samples_appended_total")
+        .help("Samples, histograms and exemplars appended to the head (idempotent resends included)")
+        .labelNames("tenant", "type").register(registry);
+    walAppendSeconds = Histogram.builder().name("rwgateway_wal_append_duration_seconds")
+        .help("Time to append one record to a tenant's WAL (not including sync)")
+        .classicOnly()
+        .classicUpperBounds(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+            0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+        .register(registry);
+    replaySeconds = Gauge.builder().name("rwgateway_wal_replay_duration_seconds")
+        .help("Time the last WAL replay of the tenant took").labelNames("tenant").register(registry);
+    corruptRecords = Counter.builder().name("rwgateway_wal_corrupt_records_total")
+        .help("WAL records skipped as corrupt during replay").labelNames("tenant").register(registry);
+    blocks = Gauge.builder().name("rwgateway_tsdb_blocks_loaded")
+        .help("Local blocks of the tenant that queries read").labelNames("tenant").register(registry);
+    blocksWritten = Counter.builder().name("rwgateway_tsdb_blocks_written_total")
+        .help("Blocks cut from the tenant's head").labelNames("tenant").register(registry);
+    blocksDeleted = Counter.builder().name("rwgateway_tsdb_blocks_deleted_total")
+        .help("Local blocks deleted by retention").labelNames("tenant").register(registry);
+    blockWriteSeconds = Gauge.builder().name("rwgateway_tsdb_last_block_write_duration_seconds")
+        .help("Time the tenant's last block took to write").labelNames("tenant").register(registry);
+    compactionFailures = Counter.builder().name("rwgateway_tsdb_compaction_failures_total")
+        .help("Failed attempts to cut a block or truncate head and WAL (retried on the next check)")
+        .labelNames("tenant").register(registry);
+    histogramsNotInBlocks = Counter.builder().name("rwgateway_tsdb_histograms_not_in_blocks_total")
+        .help("Native histogram samples dropped when their range was cut: blocks do not carry histograms yet")
+        .labelNames("tenant").register(registry);
+    walCyclesDeleted = Counter.builder().name("rwgateway_wal_cycles_deleted_total")
+        .help("WAL cycle files deleted after a checkpoint").labelNames("tenant").register(registry);
+  }
+
+  Tenant tenant(String tenant) {
+    return new Tenant(tenant);
+  }
+
+  /** One tenant's cached data points. */
+  final class Tenant {
+    final GaugeDataPoint series;
+    final GaugeDataPoint headChunksDiskBytes;
+    final GaugeDataPoint headChunksWriteFailing;
+    final CounterDataPoint floats;
+    final CounterDataPoint histograms;
+    final CounterDataPoint exemplars;
+    final GaugeDataPoint replaySeconds;
+    final CounterDataPoint corruptRecords;
+    final GaugeDataPoint blocks;
+    final CounterDataPoint blocksWritten;
+    final CounterDataPoint blocksDeleted;
+    final GaugeDataPoint blockWriteSeconds;
+    final CounterDataPoint compactionFailures;
+    final CounterDataPoint histogramsNotInBlocks;
+    final CounterDataPoint walCyclesDeleted;
+
+    private Tenant(String tenant) {
+      series = headSeries.labelValues(tenant);
+      headChunksDiskBytes = TsdbMetrics.this.headChunksDiskBytes.labelValues(tenant);
+      headChunksWriteFailing = TsdbMetrics.this.headChunksWriteFailing.labelValues(tenant);
+      floats = appended.labelValues(tenant, "float");
+      histograms = appended.labelValues(tenant, "histogram");
+      exemplars = appended.labelValues(tenant, "exemplar");
+      replaySeconds = TsdbMetrics.this.replaySeconds.labelValues(tenant);
+      corruptRecords = TsdbMetrics.this.corruptRecords.labelValues(tenant);
+      blocks = TsdbMetrics.this.blocks.labelValues(tenant);
+      blocksWritten = TsdbMetrics.this.blocksWritten.labelValues(tenant);
+      blocksDeleted = TsdbMetrics.this.blocksDeleted.labelValues(tenant);
+      blockWriteSeconds = TsdbMetrics.this.blockWriteSeconds.labelValues(tenant);
+      compactionFailures = TsdbMetrics.this.compactionFailures.labelValues(tenant);
+      histogramsNotInBlocks = TsdbMetrics.this.histogramsNotInBlocks.labelValues(tenant);
+      walCyclesDeleted = TsdbMetrics.this.walCyclesDeleted.labelValues(tenant);
+    }
+
+    void walAppend(long nanos) {
+      walAppendSeconds.observe(nanos / 1e9);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.rwgateway.tsdb.layout;
+
+import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.chunk.XorChunk;
+import io.rwgateway.tsdb.chunk.XorIterator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One series as a block stores it: its labels and its XOR chunks in time order.
+ *
+ * @param labels        the series' labels
+ * @param xorChunks     each chunk's exact encoded bytes (docs/format/xor-chunk.md), no slack bytes
+ * @param chunkMinTimes time of each chunk's first sample (ms)
+ * @param chunkMaxTimes time of each chunk's last sample (ms, inclusive)
+ */
+public record BlockSeries(Labels labels, List<byte[]> xorChunks, long[] chunkMinTimes, long[] chunkMaxTimes) {
+  public BlockSeries {
+    xorChunks = List.copyOf(xorChunks);
+    if (chunkMinTimes.length != xorChunks.size() || chunkMaxTimes.length != xorChunks.size()) {
+      throw new IllegalArgumentException("one min and one max time per chunk expected");
+    }
+  }
+
+  /** Samples over all chunks, from the chunk headers. */
+  public long sampleCount() {
+    long n = 0;
+    for (byte[] c : xorChunks) {
+      n += XorIterator.count(c);
+    }
+    return n;
+  }
+
+  /**
+   * Encodes {@code n > 0} samples, ascending in time, into fresh XOR chunks of at most {@value
+   * XorChunk#MAX_SAMPLES} samples each.
+   */
+  public static BlockSeries encode(Labels labels, long[] t, long[] valueBits, int n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("a block series needs at least one sample");
+    }
+    int chunks = (n + XorChunk.MAX_SAMPLES - 1) / XorChunk.MAX_SAMPLES;
+    List<byte[]> data = new ArrayList<>(chunks);
+    long[] mins = new long[chunks];
+    long[] maxs = new long[chunks];
+    XorChunk c = new XorChunk(256);
+    for (int k = 0; k < chunks; k++) {
+      int from = k * XorChunk.MAX_SAMPLES;
+      int to = Math.min(n, from + XorChunk.MAX_SAMPLES);
+      for (int i = from; i < to; i++) {
+        c.append(t[i], Double.longBitsToDouble(valueBits[i]));
+      }
+      // Exact length: the chunk file's length field and checksum cover every byte we hand over.
+      data.add(Arrays.copyOf(c.buffer(), c.length()));
+      mins[k] = t[from];
+      maxs[k] = t[to - 1];
+      c.cut(256);
+    }
+    return new BlockSeries(labels, data, mins, maxs);
+  }
+}

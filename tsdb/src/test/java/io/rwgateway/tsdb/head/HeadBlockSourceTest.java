@@ -1,0 +1,184 @@
+package io.rwgateway.tsdb.head;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.db.Batches;
+import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.chunk.XorIterator;
+import io.rwgateway.wal.RecordVisitor;
+import io.rwgateway.model.LabelOrder;
+import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.Querier;
+import io.rwgateway.tsdb.SeriesData;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import io.rwgateway.tsdb.layout.BlockSeries;
+
+/** Head to block series: range cut, re-chunking, order, special values, both entry points. */
+class HeadBlockSourceTest {
+  private static final long MIN = 7_200_000L * 200;
+  private static final long MAX = MIN + 7_200_000L;
+  private static final long STALE = 0x7ff0000000000002L;
+
+  private static final RecordVisitor NO_WAL = new RecordVisitor() {
+    @Override public void series(long ref, byte[] labels, int off, int len) {}
+    @Override public void sample(long ref, long t, double v) {}
+    @Override public void histogram(long ref, long t, byte[] proto, int off, int len) {}
+    @Override public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {}
+    @Override public void metadata(int type, byte[] b, int no, int nl, int ho, int hl, int uo, int ul) {}
+  };
+
+  /** Every series the source yields, collected. */
+  private static List<BlockSeries> export(Head head, long mint, long maxtExclusive) {
+    HeadBlockSource source = new HeadBlockSource(head, mint, maxtExclusive);
+    List<BlockSeries> out = new ArrayList<>();
+    for (BlockSeries s = source.next(); s != null; s = source.next()) {
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** The same series through a querier: decoded, then encoded like the source does. */
+  private static List<BlockSeries> export(Querier querier, long mint, long maxtExclusive) {
+    List<BlockSeries> out = new ArrayList<>();
+    for (SeriesData d : querier.select(new Matcher[0], mint, maxtExclusive - 1)) {
+      int n = d.sampleCount();
+      if (n == 0) {
+        continue;
+      }
+      long[] bits = new long[n];
+      for (int i = 0; i < n; i++) {
+        bits[i] = Double.doubleToRawLongBits(d.sampleV()[i]);
+      }
+      out.add(BlockSeries.encode(d.labels(), d.sampleT(), bits, n));
+    }
+    out.sort((a, b) -> LabelOrder.compareLabels(a.labels(), b.labels()));
+    return out;
+  }
+
+  /** 15 s samples from 30 min before to 30 min after the range; the i-th is stale every 50th. */
+  private static Head filledHead() {
+    Head head = new Head();
+    HeadAppender app = new HeadAppender(head, 0);
+    for (long t = MIN - 1_800_000; t < MAX + 1_800_000; t += 15_000) {
+      WriteBatch b = new WriteBatch();
+      Batches.series(b, "__name__", "zeta", "i", "1");
+      b.addSample(t, (t / 15_000) % 50 == 0 ? Double.longBitsToDouble(STALE) : t / 1000.0);
+      Batches.series(b, "__name__", "alpha", "i", "2");
+      b.addSample(t, -t / 7.0);
+      if (t < MIN) {
+        Batches.series(b, "__name__", "before");
+        b.addSample(t, 1);
+      }
+      if (t == MIN + 60_000) {
+        Batches.series(b, "__name__", "once", "x", "\uFF5E");
+        b.addSample(t, 42);
+        Batches.series(b, "__name__", "once", "x", "\uD83D\uDE00");
+        b.addSample(t, 43);
+      }
+      app.prepare(b, NO_WAL);
+      app.commit(b);
+      assertEquals(b.seriesCount, b.samplesWritten);
+    }
+    return head;
+  }
+
+  @Test
+  void cutsToTheRangeInChunksOfAtMost120Samples() {
+    List<BlockSeries> out = export(filledHead(), MIN, MAX);
+    List<Labels> names = new ArrayList<>();
+    out.forEach(s -> names.add(s.labels()));
+    // Sorted by UTF-8 bytes: U+FF5E before U+1F600, unlike String.compareTo. "before" is absent.
+    assertEquals(List.of(Labels.of("__name__", "alpha", "i", "2"), Labels.of("__name__", "once", "x", "\uFF5E"),
+        Labels.of("__name__", "once", "x", "\uD83D\uDE00"), Labels.of("__name__", "zeta", "i", "1")), names);
+
+    for (BlockSeries s : out) {
+      long expectedT = s.labels().get("__name__").equals("once") ? MIN + 60_000 : MIN;
+      int total = 0;
+      for (int c = 0; c < s.xorChunks().size(); c++) {
+        byte[] chunk = s.xorChunks().get(c);
+        int count = XorIterator.count(chunk);
+        assertTrue(count > 0 && count <= 120, "chunk size " + count);
+        XorIterator it = new XorIterator(chunk, chunk.length);
+        long first = Long.MIN_VALUE;
+        long last = Long.MIN_VALUE;
+        while (it.next()) {
+          assertEquals(expectedT, it.t(), "no sample missing or duplicated in " + s.labels());
+          if (first == Long.MIN_VALUE) {
+            first = it.t();
+          }
+          last = it.t();
+          long bits = it.valueBits();
+          if (s.labels().get("__name__").equals("zeta")) {
+            long want = (it.t() / 15_000) % 50 == 0 ? STALE : Double.doubleToRawLongBits(it.t() / 1000.0);
+            assertEquals(want, bits, "value bits at " + it.t());
+          }
+          expectedT += 15_000;
+          total++;
+        }
+        assertEquals(first, s.chunkMinTimes()[c]);
+        assertEquals(last, s.chunkMaxTimes()[c]);
+      }
+      if (!s.labels().get("__name__").equals("once")) {
+        assertEquals(480, total);
+        assertEquals(4, s.xorChunks().size(), "480 samples make 4 full chunks");
+        assertEquals(MAX - 15_000, s.chunkMaxTimes()[3]);
+      } else {
+        assertEquals(1, total);
+      }
+    }
+  }
+
+  @Test
+  void headAndQuerierPathsAgreeByteForByte() {
+    Head head = filledHead();
+    List<BlockSeries> a = export(head, MIN + 1, MAX - 7);
+    List<BlockSeries> b = export(new HeadQuerier(head), MIN + 1, MAX - 7);
+    assertEquals(a.size(), b.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i).labels(), b.get(i).labels());
+      assertArrayEquals(a.get(i).chunkMinTimes(), b.get(i).chunkMinTimes());
+      assertArrayEquals(a.get(i).chunkMaxTimes(), b.get(i).chunkMaxTimes());
+      assertEquals(a.get(i).xorChunks().size(), b.get(i).xorChunks().size());
+      for (int c = 0; c < a.get(i).xorChunks().size(); c++) {
+        assertArrayEquals(a.get(i).xorChunks().get(c), b.get(i).xorChunks().get(c));
+      }
+    }
+    assertEquals(MIN + 15_000, a.get(0).chunkMinTimes()[0], "first sample after MIN + 1");
+  }
+
+  @Test
+  void histogramsAreLeftOutAndCounted() {
+    Head head = new Head();
+    HeadAppender app = new HeadAppender(head, 0);
+    WriteBatch b = new WriteBatch();
+    Batches.series(b, "__name__", "hist_only");
+    Batches.histogram(b, MIN + 1000, new byte[] {8, 1, 16, 1});
+    Batches.series(b, "__name__", "mixed");
+    Batches.histogram(b, MIN + 1000, new byte[] {8, 2, 16, 1});
+    b.addSample(MIN + 2000, 5);
+    app.prepare(b, NO_WAL);
+    app.commit(b);
+    assertEquals(1, b.samplesWritten);
+    assertEquals(2, b.histogramsWritten);
+
+    HeadBlockSource source = new HeadBlockSource(head, MIN, MAX);
+    assertEquals(2, source.candidateCount());
+    List<Labels> seen = new ArrayList<>();
+    for (BlockSeries s = source.next(); s != null; s = source.next()) {
+      seen.add(s.labels());
+    }
+    assertEquals(List.of(Labels.of("__name__", "mixed")), seen);
+    assertEquals(2, source.histogramsSkipped());
+    assertEquals(1, export(head, MIN, MAX).size());
+  }
+
+  @Test
+  void anEmptyRangeGivesNoSeries() {
+    assertEquals(List.of(), export(filledHead(), MAX + 7_200_000, MAX + 2 * 7_200_000));
+  }
+}
