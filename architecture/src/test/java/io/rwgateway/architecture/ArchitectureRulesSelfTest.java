@@ -50,11 +50,13 @@ class ArchitectureRulesSelfTest {
 
   @Test
   void modelRuleRejectsALibrary() {
-    assertMentions(violations(RULES.modelUsesOnlyTheJdkAndRe2()), ROOT + ".model.Label", "org.slf4j");
+    assertMentions(
+        violations(RULES.modelUsesOnlyTheJdkAndRe2()), ROOT + ".model.Label", "org.slf4j");
   }
 
   @Test
   void protoRuleRejectsALibrary() {
-    assertMentions(violations(RULES.protoUsesOnlyProtobufAndGrpc()), ROOT + ".proto.Types", "org.slf4j");
+    assertMentions(
+        violations(RULES.protoUsesOnlyProtobufAndGrpc()), ROOT + ".proto.Types", "org.slf4j");
   }
 }

@@ -1,12 +1,12 @@
 package io.rwgateway.architecture;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The production classes of every module obey docs/architecture.md. */
 class ArchitectureTest {
@@ -22,11 +22,25 @@ class ArchitectureTest {
     // Guard against a classpath that silently lost a module: then every rule would pass.
     for (String pkg :
         new String[] {
-          "proto.prompb", "model", "wal", "tsdb", "tsdb.head", "tsdb.block", "tsdb.db", "tsdb.layout",
-          "tsdb.chunk", "hashring", "ingest", "uploader", "queryapi", "gateway", "perf"
+          "proto.prompb",
+          "model",
+          "wal",
+          "tsdb",
+          "tsdb.head",
+          "tsdb.block",
+          "tsdb.db",
+          "tsdb.layout",
+          "tsdb.chunk",
+          "hashring",
+          "ingest",
+          "uploader",
+          "queryapi",
+          "gateway",
+          "perf"
         }) {
       assertTrue(
-          classes.containPackage("io.rwgateway." + pkg), "no classes imported from io.rwgateway." + pkg);
+          classes.containPackage("io.rwgateway." + pkg),
+          "no classes imported from io.rwgateway." + pkg);
     }
   }
 

@@ -14,9 +14,9 @@ import java.util.List;
  *
  * <p>A module is its package prefix ({@code <root>.ingest..}). {@code tsdb} is split into its
  * packages because other modules may see only some of them: the read/write API ({@code tsdb}
- * itself), the chunk encodings, the block and tenant layout, and the engine ({@code head},
- * {@code block}, {@code db}). Modules that do not exist yet ({@code promql}, {@code query},
- * {@code sidecar}) already have their arrows, so their first class is checked.
+ * itself), the chunk encodings, the block and tenant layout, and the engine ({@code head}, {@code
+ * block}, {@code db}). Modules that do not exist yet ({@code promql}, {@code query}, {@code
+ * sidecar}) already have their arrows, so their first class is checked.
  */
 final class ModuleRules {
   private final String root;
@@ -34,60 +34,123 @@ final class ModuleRules {
     return layeredArchitecture()
         .consideringOnlyDependenciesInAnyPackage(root + "..")
         .withOptionalLayers(true)
-        .layer("model").definedBy(pkg("model"))
-        .layer("proto").definedBy(pkg("proto"))
-        .layer("wal").definedBy(pkg("wal"))
-        .layer("hashring").definedBy(pkg("hashring"))
-        .layer("tsdb api").definedBy(root + ".tsdb")
-        .layer("tsdb chunk").definedBy(pkg("tsdb.chunk"))
-        .layer("tsdb layout").definedBy(pkg("tsdb.layout"))
-        .layer("tsdb head").definedBy(pkg("tsdb.head"))
-        .layer("tsdb block").definedBy(pkg("tsdb.block"))
-        .layer("tsdb db").definedBy(pkg("tsdb.db"))
-        .layer("ingest").definedBy(pkg("ingest"))
-        .layer("uploader").definedBy(pkg("uploader"))
-        .layer("promql").definedBy(pkg("promql"))
-        .layer("query-api").definedBy(pkg("queryapi"))
-        .layer("query").definedBy(pkg("query"))
-        .layer("sidecar").definedBy(pkg("sidecar"))
-        .layer("gateway").definedBy(pkg("gateway"))
-        .layer("perf").definedBy(pkg("perf"))
-        .whereLayer("model").mayNotAccessAnyLayer()
-        .whereLayer("proto").mayNotAccessAnyLayer()
-        .whereLayer("wal").mayOnlyAccessLayers("model")
-        .whereLayer("hashring").mayOnlyAccessLayers("model")
-        .whereLayer("tsdb chunk").mayOnlyAccessLayers("model")
-        .whereLayer("tsdb layout").mayOnlyAccessLayers("model", "tsdb chunk")
-        .whereLayer("tsdb api").mayOnlyAccessLayers("model", "tsdb chunk")
+        .layer("model")
+        .definedBy(pkg("model"))
+        .layer("proto")
+        .definedBy(pkg("proto"))
+        .layer("wal")
+        .definedBy(pkg("wal"))
+        .layer("hashring")
+        .definedBy(pkg("hashring"))
+        .layer("tsdb api")
+        .definedBy(root + ".tsdb")
+        .layer("tsdb chunk")
+        .definedBy(pkg("tsdb.chunk"))
+        .layer("tsdb layout")
+        .definedBy(pkg("tsdb.layout"))
+        .layer("tsdb head")
+        .definedBy(pkg("tsdb.head"))
+        .layer("tsdb block")
+        .definedBy(pkg("tsdb.block"))
+        .layer("tsdb db")
+        .definedBy(pkg("tsdb.db"))
+        .layer("ingest")
+        .definedBy(pkg("ingest"))
+        .layer("uploader")
+        .definedBy(pkg("uploader"))
+        .layer("promql")
+        .definedBy(pkg("promql"))
+        .layer("query-api")
+        .definedBy(pkg("queryapi"))
+        .layer("query")
+        .definedBy(pkg("query"))
+        .layer("sidecar")
+        .definedBy(pkg("sidecar"))
+        .layer("gateway")
+        .definedBy(pkg("gateway"))
+        .layer("perf")
+        .definedBy(pkg("perf"))
+        .whereLayer("model")
+        .mayNotAccessAnyLayer()
+        .whereLayer("proto")
+        .mayNotAccessAnyLayer()
+        .whereLayer("wal")
+        .mayOnlyAccessLayers("model")
+        .whereLayer("hashring")
+        .mayOnlyAccessLayers("model")
+        .whereLayer("tsdb chunk")
+        .mayOnlyAccessLayers("model")
+        .whereLayer("tsdb layout")
+        .mayOnlyAccessLayers("model", "tsdb chunk")
+        .whereLayer("tsdb api")
+        .mayOnlyAccessLayers("model", "tsdb chunk")
         .whereLayer("tsdb head")
         .mayOnlyAccessLayers("model", "wal", "tsdb api", "tsdb chunk", "tsdb layout")
-        .whereLayer("tsdb block").mayOnlyAccessLayers("model", "tsdb api", "tsdb chunk", "tsdb layout")
+        .whereLayer("tsdb block")
+        .mayOnlyAccessLayers("model", "tsdb api", "tsdb chunk", "tsdb layout")
         .whereLayer("tsdb db")
         .mayOnlyAccessLayers(
             "model", "wal", "tsdb api", "tsdb chunk", "tsdb layout", "tsdb head", "tsdb block")
         .whereLayer("ingest")
         .mayOnlyAccessLayers(
-            "model", "proto", "hashring", "tsdb api", "tsdb chunk", "tsdb layout", "tsdb head",
-            "tsdb block", "tsdb db")
+            "model",
+            "proto",
+            "hashring",
+            "tsdb api",
+            "tsdb chunk",
+            "tsdb layout",
+            "tsdb head",
+            "tsdb block",
+            "tsdb db")
         // The uploader reads block meta and layout, and is told about blocks through the
         // tsdb API's BlockListener; it never reaches into the engine.
-        .whereLayer("uploader").mayOnlyAccessLayers("model", "tsdb api", "tsdb layout")
-        .whereLayer("promql").mayOnlyAccessLayers("model", "tsdb api", "tsdb chunk")
+        .whereLayer("uploader")
+        .mayOnlyAccessLayers("model", "tsdb api", "tsdb layout")
+        .whereLayer("promql")
+        .mayOnlyAccessLayers("model", "tsdb api", "tsdb chunk")
         .whereLayer("query-api")
         .mayOnlyAccessLayers("model", "proto", "promql", "tsdb api", "tsdb chunk")
-        .whereLayer("query").mayOnlyAccessLayers("model", "proto", "tsdb api", "tsdb chunk")
+        .whereLayer("query")
+        .mayOnlyAccessLayers("model", "proto", "tsdb api", "tsdb chunk")
         .whereLayer("sidecar")
         .mayOnlyAccessLayers("model", "proto", "uploader", "tsdb api", "tsdb chunk", "tsdb layout")
         .whereLayer("gateway")
         .mayOnlyAccessLayers(
-            "model", "proto", "wal", "hashring", "tsdb api", "tsdb chunk", "tsdb layout",
-            "tsdb head", "tsdb block", "tsdb db", "ingest", "uploader", "promql", "query-api",
-            "query", "sidecar")
+            "model",
+            "proto",
+            "wal",
+            "hashring",
+            "tsdb api",
+            "tsdb chunk",
+            "tsdb layout",
+            "tsdb head",
+            "tsdb block",
+            "tsdb db",
+            "ingest",
+            "uploader",
+            "promql",
+            "query-api",
+            "query",
+            "sidecar")
         .whereLayer("perf")
         .mayOnlyAccessLayers(
-            "model", "proto", "wal", "hashring", "tsdb api", "tsdb chunk", "tsdb layout",
-            "tsdb head", "tsdb block", "tsdb db", "ingest", "uploader", "promql", "query-api",
-            "query", "sidecar", "gateway");
+            "model",
+            "proto",
+            "wal",
+            "hashring",
+            "tsdb api",
+            "tsdb chunk",
+            "tsdb layout",
+            "tsdb head",
+            "tsdb block",
+            "tsdb db",
+            "ingest",
+            "uploader",
+            "promql",
+            "query-api",
+            "query",
+            "sidecar",
+            "gateway");
   }
 
   /** No two packages use each other, directly or around a loop. */

@@ -4,7 +4,10 @@ import io.rwgateway.model.PromDuration;
 import java.time.Duration;
 import picocli.CommandLine;
 
-/** Prometheus-style durations on the command line ({@link PromDuration}): 500ms, 30s, 10m, 2h, 1d, 1w, 1h30m. */
+/**
+ * Prometheus-style durations on the command line ({@link PromDuration}): 500ms, 30s, 10m, 2h, 1d,
+ * 1w, 1h30m.
+ */
 final class Durations implements CommandLine.ITypeConverter<Duration> {
   @Override
   public Duration convert(String s) {
@@ -23,7 +26,9 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
   }
 
   private static CommandLine.TypeConversionException bad(String s) {
-    return new CommandLine.TypeConversionException("invalid duration \"" + s
-        + "\": use numbers with units, largest first, e.g. 500ms, 30s, 10m, 2h, 1d, 1h30m");
+    return new CommandLine.TypeConversionException(
+        "invalid duration \""
+            + s
+            + "\": use numbers with units, largest first, e.g. 500ms, 30s, 10m, 2h, 1d, 1h30m");
   }
 }

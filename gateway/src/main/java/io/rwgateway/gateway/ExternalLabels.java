@@ -21,7 +21,8 @@ final class ExternalLabels {
         value = value.substring(1, value.length() - 1);
       }
       if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
-        throw new IllegalArgumentException("--label \"" + f + "\": invalid label name \"" + name + "\"");
+        throw new IllegalArgumentException(
+            "--label \"" + f + "\": invalid label name \"" + name + "\"");
       }
       if (m.put(name, value) != null) {
         throw new IllegalArgumentException("--label " + name + " given twice");

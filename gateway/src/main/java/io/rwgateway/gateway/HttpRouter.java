@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP port (10902): /metrics, /-/healthy, /-/ready and the Prometheus API.
- * <p>
- * NOTE: API requests may scan a lot of the head, so they run on a small executor instead of the
+ *
+ * <p>NOTE: API requests may scan a lot of the head, so they run on a small executor instead of the
  * event loop, which must stay free for health checks and scrapes.
  */
 @ChannelHandler.Sharable
@@ -40,7 +40,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Supplier<PrometheusApi> api;
   private final ExecutorService apiExecutor;
 
-  HttpRouter(PrometheusRegistry registry, BooleanSupplier ready, Supplier<PrometheusApi> api, ExecutorService apiExecutor) {
+  HttpRouter(
+      PrometheusRegistry registry,
+      BooleanSupplier ready,
+      Supplier<PrometheusApi> api,
+      ExecutorService apiExecutor) {
     super(false);
     this.registry = registry;
     this.ready = ready;
@@ -58,9 +62,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         own = Responses.text(HttpResponseStatus.OK, "OK");
         break;
       case "/-/ready":
-        own = ready.getAsBoolean()
-            ? Responses.text(HttpResponseStatus.OK, "OK")
-            : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: replaying the WAL");
+        own =
+            ready.getAsBoolean()
+                ? Responses.text(HttpResponseStatus.OK, "OK")
+                : Responses.text(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: replaying the WAL");
         break;
       case "/metrics":
         own = metrics(ctx);
@@ -76,18 +82,29 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     PrometheusApi a = api.get();
     if (a == null) {
       req.release();
-      Responses.send(ctx, Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: replaying the WAL"), keepAlive);
+      Responses.send(
+          ctx,
+          Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: replaying the WAL"),
+          keepAlive);
       return;
     }
     try {
       apiExecutor.execute(() -> serveApi(ctx, req, a, keepAlive, path));
     } catch (RejectedExecutionException e) {
       req.release();
-      Responses.send(ctx, Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many concurrent queries"), keepAlive);
+      Responses.send(
+          ctx,
+          Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many concurrent queries"),
+          keepAlive);
     }
   }
 
-  private void serveApi(ChannelHandlerContext ctx, FullHttpRequest req, PrometheusApi a, boolean keepAlive, String path) {
+  private void serveApi(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      PrometheusApi a,
+      boolean keepAlive,
+      String path) {
     FullHttpResponse r;
     try {
       r = a.handle(req);
@@ -114,7 +131,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       buf.release();
       return Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "metrics: " + e);
     }
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, buf);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, buf);
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, metricsWriter.getContentType());
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
     return r;
@@ -125,5 +143,4 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     log.debug("http connection error remote={}", ctx.channel().remoteAddress(), cause);
     ctx.close();
   }
-
 }

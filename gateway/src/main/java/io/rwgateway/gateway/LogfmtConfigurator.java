@@ -11,18 +11,19 @@ import org.slf4j.Logger;
 
 /**
  * The gateway's logging setup, in code: logfmt lines on stderr (as Thanos and Prometheus log), INFO
- * for the gateway, WARN for Chronicle and Netty. Logback finds it through
- * {@code META-INF/services} before it looks for XML.
- * <p>
- * NOTE: in code rather than a logback.xml because the XML route loads logback's configuration
+ * for the gateway, WARN for Chronicle and Netty. Logback finds it through {@code META-INF/services}
+ * before it looks for XML.
+ *
+ * <p>NOTE: in code rather than a logback.xml because the XML route loads logback's configuration
  * model and the JDK's XML parser, about 600 classes (metaspace and JIT work that stay for the
- * process' life) for three settings. A user's own file still wins: with
- * {@code -Dlogback.configurationFile=...} (or a {@code logback-test.xml} on the classpath, as in
- * tests) this steps aside and logback reads that file as usual.
+ * process' life) for three settings. A user's own file still wins: with {@code
+ * -Dlogback.configurationFile=...} (or a {@code logback-test.xml} on the classpath, as in tests)
+ * this steps aside and logback reads that file as usual.
  */
 public final class LogfmtConfigurator extends ContextAwareBase implements Configurator {
-  static final String PATTERN = "ts=%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} level=%level caller=%logger{0} thread=%thread "
-      + "msg=\"%replace(%msg){'\"','\\\\\"'}\"%n%ex";
+  static final String PATTERN =
+      "ts=%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} level=%level caller=%logger{0} thread=%thread "
+          + "msg=\"%replace(%msg){'\"','\\\\\"'}\"%n%ex";
 
   @Override
   public ExecutionStatus configure(LoggerContext ctx) {

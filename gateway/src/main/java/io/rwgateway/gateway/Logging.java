@@ -11,7 +11,8 @@ final class Logging {
   static void setLevel(String level) {
     Level l = Level.toLevel(level, null);
     if (l == null) {
-      throw new IllegalArgumentException("--log.level must be debug, info, warn or error, not \"" + level + "\"");
+      throw new IllegalArgumentException(
+          "--log.level must be debug, info, warn or error, not \"" + level + "\"");
     }
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
       ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(l);

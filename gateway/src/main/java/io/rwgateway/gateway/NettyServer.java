@@ -36,7 +36,9 @@ final class NettyServer implements AutoCloseable {
     this.boss = new MultiThreadIoEventLoopGroup(1, factory);
     this.workers = new MultiThreadIoEventLoopGroup(workerThreads, factory);
     if (!epoll) {
-      log.info("native epoll transport unavailable, using NIO cause=\"{}\"", String.valueOf(Epoll.unavailabilityCause()));
+      log.info(
+          "native epoll transport unavailable, using NIO cause=\"{}\"",
+          String.valueOf(Epoll.unavailabilityCause()));
     }
   }
 
@@ -47,19 +49,22 @@ final class NettyServer implements AutoCloseable {
   /** Binds {@code address} (host:port) with a pipeline built by {@code pipeline}. */
   Channel bind(String address, Consumer<SocketChannel> pipeline) throws InterruptedException {
     InetSocketAddress addr = parse(address);
-    Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(channelClass)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            pipeline.accept(ch);
-          }
-        });
+    Class<? extends ServerChannel> channelClass =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(channelClass)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    pipeline.accept(ch);
+                  }
+                });
     return b.bind(addr).sync().channel();
   }
 

@@ -1,10 +1,10 @@
 package io.rwgateway.gateway;
 
+import io.rwgateway.hashring.HashringConfig;
 import io.rwgateway.ingest.RemoteWriteOptions;
 import io.rwgateway.ingest.decode.DecodeLimits;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.TenantId;
-import io.rwgateway.hashring.HashringConfig;
 import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
 import io.rwgateway.uploader.ObjstoreConfigException;
@@ -17,192 +17,340 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Option;
 
 /** {@code gateway receive}: accept remote write into per-tenant WALs and heads. */
-@Command(name = "receive",
+@Command(
+    name = "receive",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     abbreviateSynopsis = true,
-    description = "Accept Prometheus remote write (1.0 and 2.0) into a durable per-tenant WAL and in-memory head, "
-        + "and serve the read side of the Prometheus HTTP API. Flags are named as in Thanos Receive "
-        + "where the meaning is the same.")
+    description =
+        "Accept Prometheus remote write (1.0 and 2.0) into a durable per-tenant WAL and in-memory head, "
+            + "and serve the read side of the Prometheus HTTP API. Flags are named as in Thanos Receive "
+            + "where the meaning is the same.")
 final class ReceiveCommand implements Callable<Integer> {
-  @Option(names = "--remote-write.address", defaultValue = "0.0.0.0:19291", paramLabel = "<host:port>",
-      description = "Address for remote-write requests (POST /api/v1/receive, /api/v1/write). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--remote-write.address",
+      defaultValue = "0.0.0.0:19291",
+      paramLabel = "<host:port>",
+      description =
+          "Address for remote-write requests (POST /api/v1/receive, /api/v1/write). Default: ${DEFAULT-VALUE}.")
   String remoteWriteAddress;
 
-  @Option(names = "--http-address", defaultValue = "0.0.0.0:10902", paramLabel = "<host:port>",
-      description = "Address for /metrics, /-/healthy, /-/ready and the Prometheus HTTP API. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--http-address",
+      defaultValue = "0.0.0.0:10902",
+      paramLabel = "<host:port>",
+      description =
+          "Address for /metrics, /-/healthy, /-/ready and the Prometheus HTTP API. Default: ${DEFAULT-VALUE}.")
   String httpAddress;
 
-  @Option(names = "--grpc-address", defaultValue = "0.0.0.0:10901", paramLabel = "<host:port>",
-      description = "gRPC listener for writes forwarded by peer receivers (thanos.WriteableStore/RemoteWrite, as "
-          + "Thanos Receive serves it). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--grpc-address",
+      defaultValue = "0.0.0.0:10901",
+      paramLabel = "<host:port>",
+      description =
+          "gRPC listener for writes forwarded by peer receivers (thanos.WriteableStore/RemoteWrite, as "
+              + "Thanos Receive serves it). Default: ${DEFAULT-VALUE}.")
   String grpcAddress;
 
-  @Option(names = "--receive.hashrings-file", paramLabel = "<file>",
-      description = "Thanos hashring file (JSON): with it the gateway routes each series to its owners. Reloaded on "
-          + "change; a bad file keeps the last good ring.")
+  @Option(
+      names = "--receive.hashrings-file",
+      paramLabel = "<file>",
+      description =
+          "Thanos hashring file (JSON): with it the gateway routes each series to its owners. Reloaded on "
+              + "change; a bad file keeps the last good ring.")
   Path hashringsFile;
 
-  @Option(names = "--receive.hashrings", paramLabel = "<json>", description = "The hashring JSON inline.")
+  @Option(
+      names = "--receive.hashrings",
+      paramLabel = "<json>",
+      description = "The hashring JSON inline.")
   String hashrings;
 
-  @Option(names = "--receive.local-endpoint", paramLabel = "<host:port>",
-      description = "This receiver's address as the hashring names it (its --grpc-address as peers reach it). "
-          + "Empty: router only, every series is forwarded.")
+  @Option(
+      names = "--receive.local-endpoint",
+      paramLabel = "<host:port>",
+      description =
+          "This receiver's address as the hashring names it (its --grpc-address as peers reach it). "
+              + "Empty: router only, every series is forwarded.")
   String localEndpoint;
 
-  @Option(names = "--receive.replication-factor", defaultValue = "1", paramLabel = "<n>",
-      description = "Replicas of each series; a write needs floor(n/2)+1 of them (1 of 2). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--receive.replication-factor",
+      defaultValue = "1",
+      paramLabel = "<n>",
+      description =
+          "Replicas of each series; a write needs floor(n/2)+1 of them (1 of 2). Default: ${DEFAULT-VALUE}.")
   int replicationFactor;
 
-  @Option(names = "--receive.hashrings-algorithm", defaultValue = "ketama", paramLabel = "<ketama|hashmod>",
-      description = "Placement for hashrings that do not name one. Thanos' own default is hashmod: set it to keep "
-          + "series where a Thanos ring put them. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--receive.hashrings-algorithm",
+      defaultValue = "ketama",
+      paramLabel = "<ketama|hashmod>",
+      description =
+          "Placement for hashrings that do not name one. Thanos' own default is hashmod: set it to keep "
+              + "series where a Thanos ring put them. Default: ${DEFAULT-VALUE}.")
   String hashringsAlgorithm;
 
-  @Option(names = "--receive.hashrings-file-refresh-interval", defaultValue = "5m", paramLabel = "<duration>",
-      converter = Durations.class, description = "Periodic re-read of the hashring file. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--receive.hashrings-file-refresh-interval",
+      defaultValue = "5m",
+      paramLabel = "<duration>",
+      converter = Durations.class,
+      description = "Periodic re-read of the hashring file. Default: ${DEFAULT-VALUE}.")
   Duration hashringsRefresh;
 
-  @Option(names = "--receive.grpc-compression", defaultValue = "snappy", paramLabel = "<snappy|gzip|none>",
-      description = "Compression of forwarded writes, as Thanos' flag (snappy is its default and the cheapest). "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--receive.grpc-compression",
+      defaultValue = "snappy",
+      paramLabel = "<snappy|gzip|none>",
+      description =
+          "Compression of forwarded writes, as Thanos' flag (snappy is its default and the cheapest). "
+              + "Default: ${DEFAULT-VALUE}.")
   String grpcCompression;
 
-  @Option(names = "--receive-forward-timeout", defaultValue = "5s", paramLabel = "<duration>", converter = Durations.class,
+  @Option(
+      names = "--receive-forward-timeout",
+      defaultValue = "5s",
+      paramLabel = "<duration>",
+      converter = Durations.class,
       description = "Deadline of one forward to a peer. Default: ${DEFAULT-VALUE}.")
   Duration forwardTimeout;
 
-  @Option(names = "--tsdb.path", defaultValue = "./data", paramLabel = "<dir>",
-      description = "Data directory; each tenant gets <dir>/<tenant>/ with its WAL. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--tsdb.path",
+      defaultValue = "./data",
+      paramLabel = "<dir>",
+      description =
+          "Data directory; each tenant gets <dir>/<tenant>/ with its WAL. Default: ${DEFAULT-VALUE}.")
   Path tsdbPath;
 
-  @Option(names = "--receive.tenant-header", defaultValue = "THANOS-TENANT", paramLabel = "<name>",
+  @Option(
+      names = "--receive.tenant-header",
+      defaultValue = "THANOS-TENANT",
+      paramLabel = "<name>",
       description = "HTTP header that names the tenant of a request. Default: ${DEFAULT-VALUE}.")
   String tenantHeader;
 
-  @Option(names = "--receive.default-tenant-id", defaultValue = "default-tenant", paramLabel = "<id>",
+  @Option(
+      names = "--receive.default-tenant-id",
+      defaultValue = "default-tenant",
+      paramLabel = "<id>",
       description = "Tenant of requests without the tenant header. Default: ${DEFAULT-VALUE}.")
   String defaultTenant;
 
-  @Option(names = "--label", paramLabel = "<name=\"value\">",
-      description = "External label of this gateway, repeatable (e.g. --label 'replica=\"a\"'). Written into the thanos section of each block's meta.json, with tenant_id.")
+  @Option(
+      names = "--label",
+      paramLabel = "<name=\"value\">",
+      description =
+          "External label of this gateway, repeatable (e.g. --label 'replica=\"a\"'). Written into the thanos section of each block's meta.json, with tenant_id.")
   List<String> labels = new ArrayList<>();
 
-  @Option(names = "--tsdb.wal.sync", defaultValue = "batch", paramLabel = "<batch|interval>",
-      description = "When WAL appends are forced to disk. batch (default): fsync before answering each group of "
-          + "concurrent requests; survives power loss, costs an fsync per group. interval: fsync every "
-          + "--tsdb.wal.sync-interval; a machine crash can lose that much acknowledged data (a process "
-          + "crash loses nothing either way).")
+  @Option(
+      names = "--tsdb.wal.sync",
+      defaultValue = "batch",
+      paramLabel = "<batch|interval>",
+      description =
+          "When WAL appends are forced to disk. batch (default): fsync before answering each group of "
+              + "concurrent requests; survives power loss, costs an fsync per group. interval: fsync every "
+              + "--tsdb.wal.sync-interval; a machine crash can lose that much acknowledged data (a process "
+              + "crash loses nothing either way).")
   String walSync;
 
-  @Option(names = "--tsdb.wal.sync-interval", defaultValue = "1s", paramLabel = "<duration>",
-      converter = Durations.class, description = "fsync interval with --tsdb.wal.sync=interval. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--tsdb.wal.sync-interval",
+      defaultValue = "1s",
+      paramLabel = "<duration>",
+      converter = Durations.class,
+      description = "fsync interval with --tsdb.wal.sync=interval. Default: ${DEFAULT-VALUE}.")
   Duration walSyncInterval;
 
-  @Option(names = "--tsdb.append-window", defaultValue = "1h", paramLabel = "<duration>", converter = Durations.class,
-      description = "Samples older than the tenant's newest sample minus this are rejected as too old (409). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--tsdb.append-window",
+      defaultValue = "1h",
+      paramLabel = "<duration>",
+      converter = Durations.class,
+      description =
+          "Samples older than the tenant's newest sample minus this are rejected as too old (409). Default: ${DEFAULT-VALUE}.")
   Duration appendWindow;
 
-  @Option(names = "--tsdb.min-block-duration", defaultValue = "2h", paramLabel = "<duration>", converter = Durations.class,
-      description = "Range of the blocks cut from the head, aligned to multiples of it; a block is cut once the head "
-          + "spans more than 1.5 ranges. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--tsdb.min-block-duration",
+      defaultValue = "2h",
+      paramLabel = "<duration>",
+      converter = Durations.class,
+      description =
+          "Range of the blocks cut from the head, aligned to multiples of it; a block is cut once the head "
+              + "spans more than 1.5 ranges. Default: ${DEFAULT-VALUE}.")
   Duration minBlockDuration;
 
-  @Option(names = "--tsdb.max-block-duration", defaultValue = "2h", paramLabel = "<duration>", converter = Durations.class,
-      description = "Largest block range. The gateway itself only cuts --tsdb.min-block-duration blocks and leaves "
-          + "merging them to Thanos Compactor; must be at least the min. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--tsdb.max-block-duration",
+      defaultValue = "2h",
+      paramLabel = "<duration>",
+      converter = Durations.class,
+      description =
+          "Largest block range. The gateway itself only cuts --tsdb.min-block-duration blocks and leaves "
+              + "merging them to Thanos Compactor; must be at least the min. Default: ${DEFAULT-VALUE}.")
   Duration maxBlockDuration;
 
-  @Option(names = "--tsdb.retention", defaultValue = "15d", paramLabel = "<duration>", converter = Durations.class,
-      description = "Local blocks that ended this long before the tenant's newest block are deleted; 0 keeps them. "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--tsdb.retention",
+      defaultValue = "15d",
+      paramLabel = "<duration>",
+      converter = Durations.class,
+      description =
+          "Local blocks that ended this long before the tenant's newest block are deleted; 0 keeps them. "
+              + "Default: ${DEFAULT-VALUE}.")
   Duration retention;
 
-  @Option(names = "--tsdb.flush-on-shutdown", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+  @Option(
+      names = "--tsdb.flush-on-shutdown",
+      arity = "0..1",
+      defaultValue = "true",
+      fallbackValue = "true",
       paramLabel = "<true|false>",
-      description = "On a clean shutdown, write each head to blocks and empty its WAL, so the next start replays "
-          + "nothing. Default: ${DEFAULT-VALUE}.")
+      description =
+          "On a clean shutdown, write each head to blocks and empty its WAL, so the next start replays "
+              + "nothing. Default: ${DEFAULT-VALUE}.")
   boolean flushOnShutdown;
 
   // NOTE: picocli's own negatable form does not apply to names with a '.', hence the explicit twin.
-  @Option(names = "--no-tsdb.flush-on-shutdown",
-      description = "Keep the WAL on a clean shutdown and replay it on the next start instead of flushing.")
+  @Option(
+      names = "--no-tsdb.flush-on-shutdown",
+      description =
+          "Keep the WAL on a clean shutdown and replay it on the next start instead of flushing.")
   boolean noFlushOnShutdown;
 
-  @Option(names = "--tsdb.out-of-order.time-window", defaultValue = "0s", paramLabel = "<duration>",
+  @Option(
+      names = "--tsdb.out-of-order.time-window",
+      defaultValue = "0s",
+      paramLabel = "<duration>",
       converter = Durations.class,
-      description = "Float samples older than their series' newest are accepted when no older than the tenant's newest "
-          + "sample minus this, and land in the right block (a block is cut only once the window has passed its end, "
-          + "so the head holds this much more). 0 refuses them with 409. Native histograms are never accepted out "
-          + "of order. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Float samples older than their series' newest are accepted when no older than the tenant's newest "
+              + "sample minus this, and land in the right block (a block is cut only once the window has passed its end, "
+              + "so the head holds this much more). 0 refuses them with 409. Native histograms are never accepted out "
+              + "of order. Default: ${DEFAULT-VALUE}.")
   Duration outOfOrderWindow;
 
-  @Option(names = "--objstore.config-file", paramLabel = "<file>",
-      description = "Object store configuration in Thanos' objstore YAML (type: S3 or FILESYSTEM, config: ...). "
-          + "Without it (and without --objstore.config) blocks are shipped to the local bucket <tsdb.path>/bucket/.")
+  @Option(
+      names = "--objstore.config-file",
+      paramLabel = "<file>",
+      description =
+          "Object store configuration in Thanos' objstore YAML (type: S3 or FILESYSTEM, config: ...). "
+              + "Without it (and without --objstore.config) blocks are shipped to the local bucket <tsdb.path>/bucket/.")
   Path objstoreConfigFile;
 
-  @Option(names = "--objstore.config", paramLabel = "<yaml>",
+  @Option(
+      names = "--objstore.config",
+      paramLabel = "<yaml>",
       description = "The same YAML inline; an alternative to --objstore.config-file.")
   String objstoreConfig;
 
-  @Option(names = "--tsdb.compaction-interval", hidden = true, defaultValue = "1m", converter = Durations.class,
-      description = "How often each tenant's head is checked for a block to cut (tests shorten it).")
+  @Option(
+      names = "--tsdb.compaction-interval",
+      hidden = true,
+      defaultValue = "1m",
+      converter = Durations.class,
+      description =
+          "How often each tenant's head is checked for a block to cut (tests shorten it).")
   Duration compactionInterval;
 
-  @Option(names = "--tsdb.wal.test-clock", hidden = true, paramLabel = "<rate>@<epoch-ms>",
-      description = "Tests only: the WAL's roll-cycle clock runs <rate> times faster than real time from <epoch-ms> on, "
-          + "so hourly WAL cycles roll every few seconds.")
+  @Option(
+      names = "--tsdb.wal.test-clock",
+      hidden = true,
+      paramLabel = "<rate>@<epoch-ms>",
+      description =
+          "Tests only: the WAL's roll-cycle clock runs <rate> times faster than real time from <epoch-ms> on, "
+              + "so hourly WAL cycles roll every few seconds.")
   String walTestClock;
 
-  @Option(names = "--remote-write.max-request-bytes", defaultValue = "16MiB", paramLabel = "<size>", converter = ByteSizes.class,
-      description = "Largest compressed request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--remote-write.max-request-bytes",
+      defaultValue = "16MiB",
+      paramLabel = "<size>",
+      converter = ByteSizes.class,
+      description =
+          "Largest compressed request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
   int maxRequestBytes;
 
-  @Option(names = "--remote-write.max-decompressed-bytes", defaultValue = "32MiB", paramLabel = "<size>", converter = ByteSizes.class,
-      description = "Largest decompressed body, checked against the snappy header before decompressing (413). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--remote-write.max-decompressed-bytes",
+      defaultValue = "32MiB",
+      paramLabel = "<size>",
+      converter = ByteSizes.class,
+      description =
+          "Largest decompressed body, checked against the snappy header before decompressing (413). Default: ${DEFAULT-VALUE}.")
   int maxDecompressedBytes;
 
-  @Option(names = "--receive.limits.max-label-names-per-series", defaultValue = "64", paramLabel = "<n>",
+  @Option(
+      names = "--receive.limits.max-label-names-per-series",
+      defaultValue = "64",
+      paramLabel = "<n>",
       description = "Series with more labels are rejected (400). Default: ${DEFAULT-VALUE}.")
   int maxLabelNames;
 
-  @Option(names = "--receive.limits.max-label-name-length", defaultValue = "1024", paramLabel = "<bytes>",
-      description = "Series with a longer label name are rejected (400). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--receive.limits.max-label-name-length",
+      defaultValue = "1024",
+      paramLabel = "<bytes>",
+      description =
+          "Series with a longer label name are rejected (400). Default: ${DEFAULT-VALUE}.")
   int maxLabelNameLength;
 
-  @Option(names = "--receive.limits.max-label-value-length", defaultValue = "4096", paramLabel = "<bytes>",
-      description = "Series with a longer label value are rejected (400). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--receive.limits.max-label-value-length",
+      defaultValue = "4096",
+      paramLabel = "<bytes>",
+      description =
+          "Series with a longer label value are rejected (400). Default: ${DEFAULT-VALUE}.")
   int maxLabelValueLength;
 
-  @Option(names = "--receive.limits.max-future", defaultValue = "10m", paramLabel = "<duration>", converter = Durations.class,
-      description = "Samples further than this ahead of the gateway's clock are rejected (400). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--receive.limits.max-future",
+      defaultValue = "10m",
+      paramLabel = "<duration>",
+      converter = Durations.class,
+      description =
+          "Samples further than this ahead of the gateway's clock are rejected (400). Default: ${DEFAULT-VALUE}.")
   Duration maxFuture;
 
-  @Option(names = "--remote-write.ring-size", defaultValue = "1024", paramLabel = "<n>",
-      description = "Requests that may wait for the WAL writer; when full, writes get 503. Power of two. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--remote-write.ring-size",
+      defaultValue = "1024",
+      paramLabel = "<n>",
+      description =
+          "Requests that may wait for the WAL writer; when full, writes get 503. Power of two. Default: ${DEFAULT-VALUE}.")
   int ringSize;
 
-  @Option(names = "--remote-read.max-samples", defaultValue = "50000000", paramLabel = "<n>",
-      description = "Most samples one remote-read request may return (400 above). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--remote-read.max-samples",
+      defaultValue = "50000000",
+      paramLabel = "<n>",
+      description =
+          "Most samples one remote-read request may return (400 above). Default: ${DEFAULT-VALUE}.")
   int remoteReadMaxSamples;
 
-  @Option(names = "--http.workers", defaultValue = "0", paramLabel = "<n>",
+  @Option(
+      names = "--http.workers",
+      defaultValue = "0",
+      paramLabel = "<n>",
       description = "Netty event-loop threads; 0 = number of cores. Default: ${DEFAULT-VALUE}.")
   int workers;
 
-  @Option(names = "--log.level", defaultValue = "info", paramLabel = "<level>",
+  @Option(
+      names = "--log.level",
+      defaultValue = "info",
+      paramLabel = "<level>",
       description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -228,13 +376,15 @@ final class ReceiveCommand implements Callable<Integer> {
     try {
       return new ScaledClock(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("--tsdb.wal.test-clock must be <rate>@<epoch-ms>, not \"" + walTestClock + "\"");
+      throw new IllegalArgumentException(
+          "--tsdb.wal.test-clock must be <rate>@<epoch-ms>, not \"" + walTestClock + "\"");
     }
   }
 
   private ObjstoreConfig objstore() {
     if (objstoreConfigFile != null && objstoreConfig != null) {
-      throw new IllegalArgumentException("give --objstore.config-file or --objstore.config, not both");
+      throw new IllegalArgumentException(
+          "give --objstore.config-file or --objstore.config, not both");
     }
     try {
       if (objstoreConfigFile != null) {
@@ -251,62 +401,112 @@ final class ReceiveCommand implements Callable<Integer> {
 
   private RoutingConfig routing() {
     if (hashringsFile != null && hashrings != null) {
-      throw new IllegalArgumentException("give --receive.hashrings-file or --receive.hashrings, not both");
+      throw new IllegalArgumentException(
+          "give --receive.hashrings-file or --receive.hashrings, not both");
     }
     HashringConfig.Algorithm algorithm = HashringConfig.Algorithm.fromName(hashringsAlgorithm);
     if (algorithm == null) {
-      throw new IllegalArgumentException("--receive.hashrings-algorithm must be ketama or hashmod, not \""
-          + hashringsAlgorithm + "\"");
+      throw new IllegalArgumentException(
+          "--receive.hashrings-algorithm must be ketama or hashmod, not \""
+              + hashringsAlgorithm
+              + "\"");
     }
     if (replicationFactor < 1) {
       throw new IllegalArgumentException("--receive.replication-factor must be at least 1");
     }
     String compression;
     switch (grpcCompression) {
-      case "snappy": compression = "snappy"; break;
-      case "gzip": compression = "gzip"; break;
-      case "none": compression = "identity"; break;
-      default: throw new IllegalArgumentException("--receive.grpc-compression must be snappy, gzip or none, not \""
-          + grpcCompression + "\"");
+      case "snappy":
+        compression = "snappy";
+        break;
+      case "gzip":
+        compression = "gzip";
+        break;
+      case "none":
+        compression = "identity";
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "--receive.grpc-compression must be snappy, gzip or none, not \""
+                + grpcCompression
+                + "\"");
     }
     if (hashringsFile == null && hashrings == null) {
       return null;
     }
-    return new RoutingConfig(hashringsFile, hashrings, localEndpoint == null ? "" : localEndpoint, replicationFactor,
-        algorithm, hashringsRefresh, forwardTimeout, compression);
+    return new RoutingConfig(
+        hashringsFile,
+        hashrings,
+        localEndpoint == null ? "" : localEndpoint,
+        replicationFactor,
+        algorithm,
+        hashringsRefresh,
+        forwardTimeout,
+        compression);
   }
 
   GatewayConfig config() {
     WalSyncMode mode;
     switch (walSync) {
-      case "batch": mode = WalSyncMode.BATCH; break;
-      case "interval": mode = WalSyncMode.INTERVAL; break;
-      default: throw new IllegalArgumentException("--tsdb.wal.sync must be batch or interval, not \"" + walSync + "\"");
+      case "batch":
+        mode = WalSyncMode.BATCH;
+        break;
+      case "interval":
+        mode = WalSyncMode.INTERVAL;
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "--tsdb.wal.sync must be batch or interval, not \"" + walSync + "\"");
     }
     if (TenantId.problem(defaultTenant) != null) {
-      throw new IllegalArgumentException("--receive.default-tenant-id: " + TenantId.problem(defaultTenant));
+      throw new IllegalArgumentException(
+          "--receive.default-tenant-id: " + TenantId.problem(defaultTenant));
     }
     if (Integer.bitCount(ringSize) != 1) {
-      throw new IllegalArgumentException("--remote-write.ring-size must be a power of two, not " + ringSize);
+      throw new IllegalArgumentException(
+          "--remote-write.ring-size must be a power of two, not " + ringSize);
     }
     if (minBlockDuration.isZero() || minBlockDuration.isNegative()) {
       throw new IllegalArgumentException("--tsdb.min-block-duration must be positive");
     }
     if (maxBlockDuration.compareTo(minBlockDuration) < 0) {
-      throw new IllegalArgumentException("--tsdb.max-block-duration (" + maxBlockDuration
-          + ") must be at least --tsdb.min-block-duration (" + minBlockDuration + ")");
+      throw new IllegalArgumentException(
+          "--tsdb.max-block-duration ("
+              + maxBlockDuration
+              + ") must be at least --tsdb.min-block-duration ("
+              + minBlockDuration
+              + ")");
     }
     Labels external = ExternalLabels.parse(labels);
-    DecodeLimits limits = new DecodeLimits(maxLabelNames, maxLabelNameLength, maxLabelValueLength,
-        maxFuture.toMillis(), maxDecompressedBytes);
-    return new GatewayConfig(remoteWriteAddress, httpAddress,
-        new TsdbOptions(tsdbPath, new WalOptions(mode, walSyncInterval, walClock()), appendWindow.toMillis(),
-            minBlockDuration.toMillis(), maxBlockDuration.toMillis(), retention.toMillis(),
-            flushOnShutdown && !noFlushOnShutdown, external,
-            compactionInterval.toMillis(), outOfOrderWindow.toMillis()),
+    DecodeLimits limits =
+        new DecodeLimits(
+            maxLabelNames,
+            maxLabelNameLength,
+            maxLabelValueLength,
+            maxFuture.toMillis(),
+            maxDecompressedBytes);
+    return new GatewayConfig(
+        remoteWriteAddress,
+        httpAddress,
+        new TsdbOptions(
+            tsdbPath,
+            new WalOptions(mode, walSyncInterval, walClock()),
+            appendWindow.toMillis(),
+            minBlockDuration.toMillis(),
+            maxBlockDuration.toMillis(),
+            retention.toMillis(),
+            flushOnShutdown && !noFlushOnShutdown,
+            external,
+            compactionInterval.toMillis(),
+            outOfOrderWindow.toMillis()),
         new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
-        external, ringSize, remoteReadMaxSamples,
-        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), objstore(), grpcAddress,
-        replicationFactor, routing());
+        external,
+        ringSize,
+        remoteReadMaxSamples,
+        workers > 0 ? workers : Runtime.getRuntime().availableProcessors(),
+        objstore(),
+        grpcAddress,
+        replicationFactor,
+        routing());
   }
 }

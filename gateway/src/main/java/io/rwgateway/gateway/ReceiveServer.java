@@ -4,20 +4,20 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.hashring.HashringConfigException;
+import io.rwgateway.hashring.HashringWatcher;
 import io.rwgateway.ingest.BoundedAggregator;
 import io.rwgateway.ingest.IngestMetrics;
 import io.rwgateway.ingest.RemoteWriteHandler;
-import io.rwgateway.ingest.WriteRing;
-import io.rwgateway.queryapi.PrometheusApi;
-import io.rwgateway.tsdb.db.TenantDb;
-import io.rwgateway.hashring.HashringConfigException;
-import io.rwgateway.hashring.HashringWatcher;
 import io.rwgateway.ingest.RingForwardSink;
+import io.rwgateway.ingest.WriteRing;
 import io.rwgateway.ingest.forward.ForwardClientOptions;
-import io.rwgateway.ingest.route.HashringRouter;
 import io.rwgateway.ingest.forward.ForwardMetrics;
 import io.rwgateway.ingest.forward.ForwardServer;
 import io.rwgateway.ingest.forward.ForwardServerOptions;
+import io.rwgateway.ingest.route.HashringRouter;
+import io.rwgateway.queryapi.PrometheusApi;
+import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
 import io.rwgateway.uploader.Bucket;
 import io.rwgateway.uploader.Uploader;
@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running {@code gateway receive}: the HTTP port first (health and metrics answer during WAL
- * replay), then replay, then the WAL writer and the remote-write port, then ready.
- * Closing reverses it: stop taking writes, drain the WAL writer, flush the heads into blocks and
- * close the WALs, give the uploader a last (bounded) chance to ship, close the bucket.
+ * replay), then replay, then the WAL writer and the remote-write port, then ready. Closing reverses
+ * it: stop taking writes, drain the WAL writer, flush the heads into blocks and close the WALs,
+ * give the uploader a last (bounded) chance to ship, close the bucket.
  */
 public final class ReceiveServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReceiveServer.class);
@@ -62,11 +62,18 @@ public final class ReceiveServer implements AutoCloseable {
 
   private ReceiveServer(GatewayConfig config) {
     this.netty = new NettyServer(config.workerThreads());
-    this.apiExecutor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
-      Thread t = new Thread(r, "api");
-      t.setDaemon(true);
-      return t;
-    });
+    this.apiExecutor =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(256),
+            r -> {
+              Thread t = new Thread(r, "api");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public static ReceiveServer start(GatewayConfig config) throws IOException, InterruptedException {
@@ -84,64 +91,100 @@ public final class ReceiveServer implements AutoCloseable {
     long t0 = System.nanoTime();
     JvmMetrics.builder().register(registry);
     HttpRouter router = new HttpRouter(registry, ready::get, api::get, apiExecutor);
-    httpChannel = netty.bind(config.httpAddress(), ch -> ch.pipeline()
-        .addLast(new HttpServerCodec())
-        .addLast(new BoundedAggregator(8 << 20, "HTTP API request limit"))
-        .addLast(router));
+    httpChannel =
+        netty.bind(
+            config.httpAddress(),
+            ch ->
+                ch.pipeline()
+                    .addLast(new HttpServerCodec())
+                    .addLast(new BoundedAggregator(8 << 20, "HTTP API request limit"))
+                    .addLast(router));
     log.info("HTTP server listening address={} transport={}", httpAddress(), netty.transport());
 
     bucket = config.objstore().open();
     for (String key : config.objstore().ignoredKeys()) {
-      log.warn("objstore config key accepted for compatibility but has no effect here: key={}", key);
+      log.warn(
+          "objstore config key accepted for compatibility but has no effect here: key={}", key);
     }
     uploader = new Uploader(config.tsdb().path(), bucket, registry);
     log.info("shipping blocks to {}", bucket.describe());
     tsdb = Tsdb.open(config.tsdb(), registry, uploader);
     uploader.start();
-    api.set(new PrometheusApi(this::querier, config.remoteWrite().tenantHeader(), config.remoteWrite().defaultTenant(),
-        Clock.systemUTC(), config.remoteReadMaxSamples()));
+    api.set(
+        new PrometheusApi(
+            this::querier,
+            config.remoteWrite().tenantHeader(),
+            config.remoteWrite().defaultTenant(),
+            Clock.systemUTC(),
+            config.remoteReadMaxSamples()));
 
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
     ForwardMetrics forwardMetrics = new ForwardMetrics(registry);
     IngestMetrics ingestMetrics = new IngestMetrics(registry);
     InetSocketAddress grpc = NettyServer.parse(config.grpcAddress());
-    forwardServer = ForwardServer.start(ForwardServerOptions.defaults()
-            .withAddress(grpc.getHostString(), grpc.getPort())
-            .withDefaultTenant(config.remoteWrite().defaultTenant())
-            .withLimits(config.remoteWrite().limits())
-            // Thanos' check on forwarded writes: a replica number above the factor is refused.
-            .withReplicationFactor(config.replicationFactor()),
-        new RingForwardSink(ring, ready::get, ingestMetrics), forwardMetrics, Clock.systemUTC());
+    forwardServer =
+        ForwardServer.start(
+            ForwardServerOptions.defaults()
+                .withAddress(grpc.getHostString(), grpc.getPort())
+                .withDefaultTenant(config.remoteWrite().defaultTenant())
+                .withLimits(config.remoteWrite().limits())
+                // Thanos' check on forwarded writes: a replica number above the factor is refused.
+                .withReplicationFactor(config.replicationFactor()),
+            new RingForwardSink(ring, ready::get, ingestMetrics),
+            forwardMetrics,
+            Clock.systemUTC());
     RoutingConfig routing = config.routing();
     if (routing != null) {
-      HashringWatcher.Builder b = HashringWatcher.builder().defaultAlgorithm(routing.defaultAlgorithm())
-          .replicationFactor(routing.replicationFactor()).refreshInterval(routing.refreshInterval()).registry(registry);
-      hashrings = (routing.file() != null ? b.file(routing.file()) : b.inline(routing.inline())).build();
+      HashringWatcher.Builder b =
+          HashringWatcher.builder()
+              .defaultAlgorithm(routing.defaultAlgorithm())
+              .replicationFactor(routing.replicationFactor())
+              .refreshInterval(routing.refreshInterval())
+              .registry(registry);
+      hashrings =
+          (routing.file() != null ? b.file(routing.file()) : b.inline(routing.inline())).build();
       try {
         hashrings.start();
       } catch (HashringConfigException e) {
         throw new IOException("hashring: " + e.getMessage(), e);
       }
-      writeRouter = new HashringRouter(hashrings::current, routing.localEndpoint(), ring,
-          ForwardClientOptions.defaults().withTimeout(routing.forwardTimeout()).withCompression(routing.compression()),
-          forwardMetrics);
+      writeRouter =
+          new HashringRouter(
+              hashrings::current,
+              routing.localEndpoint(),
+              ring,
+              ForwardClientOptions.defaults()
+                  .withTimeout(routing.forwardTimeout())
+                  .withCompression(routing.compression()),
+              forwardMetrics);
       hashrings.subscribe(writeRouter); // drops the clients of peers that leave the ring
-      log.info("routing by hashring nodes={} replication_factor={} local_endpoint={}",
-          hashrings.current().nodes().size(), routing.replicationFactor(),
+      log.info(
+          "routing by hashring nodes={} replication_factor={} local_endpoint={}",
+          hashrings.current().nodes().size(),
+          routing.replicationFactor(),
           routing.localEndpoint().isEmpty() ? "(router only)" : routing.localEndpoint());
     }
-    RemoteWriteHandler handler = new RemoteWriteHandler(config.remoteWrite(), ring, writeRouter, ready::get, Clock.systemUTC(),
-        ingestMetrics);
+    RemoteWriteHandler handler =
+        new RemoteWriteHandler(
+            config.remoteWrite(), ring, writeRouter, ready::get, Clock.systemUTC(), ingestMetrics);
     int maxBody = config.remoteWrite().maxRequestBytes();
-    remoteWriteChannel = netty.bind(config.remoteWriteAddress(), ch -> ch.pipeline()
-        .addLast(new HttpServerCodec())
-        .addLast(new BoundedAggregator(maxBody, "--remote-write.max-request-bytes"))
-        .addLast(handler));
+    remoteWriteChannel =
+        netty.bind(
+            config.remoteWriteAddress(),
+            ch ->
+                ch.pipeline()
+                    .addLast(new HttpServerCodec())
+                    .addLast(new BoundedAggregator(maxBody, "--remote-write.max-request-bytes"))
+                    .addLast(handler));
     ready.set(true);
-    log.info("ready remote_write_address={} http_address={} tsdb_path={} wal_sync={} external_labels={} startup_seconds={}",
-        remoteWriteAddress(), httpAddress(), config.tsdb().path().toAbsolutePath(),
-        config.tsdb().wal().syncMode().name().toLowerCase(java.util.Locale.ROOT), config.externalLabels(),
+    log.info(
+        "ready remote_write_address={} http_address={} tsdb_path={} wal_sync={} external_labels={} startup_seconds={}",
+        remoteWriteAddress(),
+        httpAddress(),
+        config.tsdb().path().toAbsolutePath(),
+        config.tsdb().wal().syncMode().name().toLowerCase(java.util.Locale.ROOT),
+        config.externalLabels(),
         String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9));
   }
 

@@ -28,32 +28,57 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The gateway dies (as by SIGKILL) at each step of cutting a block and truncating the WAL, under
  * write load; after a restart every acknowledged sample is there, and after a clean stop the blocks
  * on disk hold each sample exactly once.
- * <p>
- * Blocks of one second and WAL cycles of one second (a WAL clock running 3600 times fast) make
+ *
+ * <p>Blocks of one second and WAL cycles of one second (a WAL clock running 3600 times fast) make
  * every step happen within seconds of real time.
  */
 class BlockCrashTest {
   static final int WRITERS = 3;
   static final int SERIES = 50;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"block-chunks-written", "block-before-rename", "compact-before-head-truncation",
-      "wal-checkpoint-written", "wal-cycle-deleted"})
+  @ValueSource(
+      strings = {
+        "block-chunks-written",
+        "block-before-rename",
+        "compact-before-head-truncation",
+        "wal-checkpoint-written",
+        "wal-cycle-deleted"
+      })
   void noAcknowledgedSampleIsLostOrDuplicated(String crashPoint) throws Exception {
     int rwPort = ExternalProcess.freePort();
     int httpPort = ExternalProcess.freePort();
     Path data = dir.resolve("data");
-    String[] args = {"receive", "--remote-write.address", "127.0.0.1:" + rwPort, "--http-address", "127.0.0.1:" + httpPort,
-        "--grpc-address", "127.0.0.1:" + ExternalProcess.freePort(),
-        "--tsdb.path", data.toString(), "--http.workers", "2", "--tsdb.min-block-duration", "1s",
-        "--tsdb.max-block-duration", "1s", "--tsdb.compaction-interval", "100ms", "--tsdb.retention", "0",
-        "--tsdb.wal.test-clock", "3600@" + System.currentTimeMillis()};
+    String[] args = {
+      "receive",
+      "--remote-write.address",
+      "127.0.0.1:" + rwPort,
+      "--http-address",
+      "127.0.0.1:" + httpPort,
+      "--grpc-address",
+      "127.0.0.1:" + ExternalProcess.freePort(),
+      "--tsdb.path",
+      data.toString(),
+      "--http.workers",
+      "2",
+      "--tsdb.min-block-duration",
+      "1s",
+      "--tsdb.max-block-duration",
+      "1s",
+      "--tsdb.compaction-interval",
+      "100ms",
+      "--tsdb.retention",
+      "0",
+      "--tsdb.wal.test-clock",
+      "3600@" + System.currentTimeMillis()
+    };
     Path log = dir.resolve("gateway.log");
     RemoteWriteClient client = new RemoteWriteClient(rwPort, httpPort);
-    Process gw = ExternalProcess.startGateway(log, List.of("-D" + CrashPoints.PROPERTY + "=" + crashPoint), args);
+    Process gw =
+        ExternalProcess.startGateway(
+            log, List.of("-D" + CrashPoints.PROPERTY + "=" + crashPoint), args);
     long[][] times = new long[WRITERS][200_000];
     AtomicIntegerArray acked = new AtomicIntegerArray(WRITERS);
     AtomicBoolean stop = new AtomicBoolean();
@@ -63,29 +88,36 @@ class BlockCrashTest {
       for (int w = 0; w < WRITERS; w++) {
         int writer = w;
         acked.set(w, -1);
-        Thread t = new Thread(() -> {
-          long last = 0;
-          for (int j = 0; !stop.get() && j < times[writer].length; j++) {
-            long ts = Math.max(last + 1, System.currentTimeMillis());
-            last = ts;
-            times[writer][j] = ts;
-            try {
-              HttpResponse<String> r = client.write(RemoteWriteClient.request("bc_w" + writer, 0, SERIES, ts, j));
-              if (r.statusCode() != 204) {
-                throw new AssertionError("writer " + writer + " got " + r.statusCode() + ": " + r.body());
-              }
-              acked.set(writer, j);
-            } catch (AssertionError e) {
-              throw e;
-            } catch (Exception e) {
-              return; // the gateway is gone
-            }
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  long last = 0;
+                  for (int j = 0; !stop.get() && j < times[writer].length; j++) {
+                    long ts = Math.max(last + 1, System.currentTimeMillis());
+                    last = ts;
+                    times[writer][j] = ts;
+                    try {
+                      HttpResponse<String> r =
+                          client.write(
+                              RemoteWriteClient.request("bc_w" + writer, 0, SERIES, ts, j));
+                      if (r.statusCode() != 204) {
+                        throw new AssertionError(
+                            "writer " + writer + " got " + r.statusCode() + ": " + r.body());
+                      }
+                      acked.set(writer, j);
+                    } catch (AssertionError e) {
+                      throw e;
+                    } catch (Exception e) {
+                      return; // the gateway is gone
+                    }
+                  }
+                });
         t.start();
         writers.add(t);
       }
-      assertTrue(gw.waitFor(60, TimeUnit.SECONDS), "crash point " + crashPoint + " not reached:\n" + Files.readString(log));
+      assertTrue(
+          gw.waitFor(60, TimeUnit.SECONDS),
+          "crash point " + crashPoint + " not reached:\n" + Files.readString(log));
       assertEquals(137, gw.exitValue(), Files.readString(log));
       stop.set(true);
       for (Thread t : writers) {
@@ -104,9 +136,20 @@ class BlockCrashTest {
           int n = ts.getSamplesCount();
           // Samples 0..last were acknowledged; one more may have been written but not answered.
           if (n != last + 1 && n != last + 2) {
-            throw new AssertionError(crashPoint + ": writer " + w + " series " + ts.getLabels(1).getValue() + " has " + n
-                + " samples, acknowledged " + (last + 1) + "; missing: " + missing(ts, times[w], last) + "\n"
-                + Files.readString(log));
+            throw new AssertionError(
+                crashPoint
+                    + ": writer "
+                    + w
+                    + " series "
+                    + ts.getLabels(1).getValue()
+                    + " has "
+                    + n
+                    + " samples, acknowledged "
+                    + (last + 1)
+                    + "; missing: "
+                    + missing(ts, times[w], last)
+                    + "\n"
+                    + Files.readString(log));
           }
           for (int j = 0; j < n; j++) {
             assertEquals(times[w][j], ts.getSamples(j).getTimestamp());
@@ -120,11 +163,13 @@ class BlockCrashTest {
 
       // On disk: every sample in exactly one block.
       Map<String, List<Long>> onDisk = new HashMap<>();
-      try (DirectoryStream<Path> blocks = Files.newDirectoryStream(data.resolve("default-tenant"),
-          p -> Files.exists(p.resolve("meta.json")))) {
+      try (DirectoryStream<Path> blocks =
+          Files.newDirectoryStream(
+              data.resolve("default-tenant"), p -> Files.exists(p.resolve("meta.json")))) {
         for (Path b : blocks) {
           try (Block block = Block.open(b)) {
-            for (SeriesData d : block.querier().select(new Matcher[0], Long.MIN_VALUE, Long.MAX_VALUE)) {
+            for (SeriesData d :
+                block.querier().select(new Matcher[0], Long.MIN_VALUE, Long.MAX_VALUE)) {
               List<Long> ts = onDisk.computeIfAbsent(d.labels().toString(), k -> new ArrayList<>());
               for (long t : d.sampleT()) {
                 ts.add(t);
@@ -138,7 +183,10 @@ class BlockCrashTest {
         List<Long> ts = e.getValue();
         int w = e.getKey().charAt(e.getKey().indexOf("bc_w") + 4) - '0';
         ts.sort(null);
-        assertEquals(stored[w], ts.size(), crashPoint + ": samples of " + e.getKey() + " in blocks (a duplicate or a loss)");
+        assertEquals(
+            stored[w],
+            ts.size(),
+            crashPoint + ": samples of " + e.getKey() + " in blocks (a duplicate or a loss)");
         for (int j = 0; j < ts.size(); j++) {
           assertEquals(times[w][j], ts.get(j));
         }

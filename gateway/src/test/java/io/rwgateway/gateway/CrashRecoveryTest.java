@@ -13,30 +13,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every sample acknowledged before a SIGKILL is there after the restart's WAL replay.
- * Writers send to a gateway in its own JVM; it is killed mid-load, restarted on the same
- * directory, and every acknowledged sample is read back exactly through remote read.
+ * Every sample acknowledged before a SIGKILL is there after the restart's WAL replay. Writers send
+ * to a gateway in its own JVM; it is killed mid-load, restarted on the same directory, and every
+ * acknowledged sample is read back exactly through remote read.
  */
 class CrashRecoveryTest {
   static final int WRITERS = 4;
   static final int SERIES_PER_WRITER = 200;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
   @ValueSource(strings = {"batch", "interval"})
   void acknowledgedSamplesSurviveSigkill(String syncMode) throws Exception {
     int rwPort = ExternalProcess.freePort();
     int httpPort = ExternalProcess.freePort();
-    String[] args = {"receive", "--remote-write.address", "127.0.0.1:" + rwPort, "--http-address", "127.0.0.1:" + httpPort,
-        "--grpc-address", "127.0.0.1:" + ExternalProcess.freePort(),
-        "--tsdb.path", dir.resolve("data").toString(), "--tsdb.wal.sync", syncMode, "--http.workers", "2"};
+    String[] args = {
+      "receive",
+      "--remote-write.address",
+      "127.0.0.1:" + rwPort,
+      "--http-address",
+      "127.0.0.1:" + httpPort,
+      "--grpc-address",
+      "127.0.0.1:" + ExternalProcess.freePort(),
+      "--tsdb.path",
+      dir.resolve("data").toString(),
+      "--tsdb.wal.sync",
+      syncMode,
+      "--http.workers",
+      "2"
+    };
     Path log = dir.resolve("gateway.log");
     RemoteWriteClient client = new RemoteWriteClient(rwPort, httpPort);
     Process gw = ExternalProcess.startGateway(log, args);
@@ -51,19 +62,24 @@ class CrashRecoveryTest {
       ExternalProcess.waitReady(client, gw, log, 60_000);
       for (int w = 0; w < WRITERS; w++) {
         int writer = w;
-        Thread t = new Thread(() -> {
-          for (int j = 0; !stop.get() && j < 100_000; j++) {
-            try {
-              HttpResponse<String> r = client.write(RemoteWriteClient.request("crash_w" + writer, 0, SERIES_PER_WRITER, base + j, j));
-              if (r.statusCode() != 204) {
-                return;
-              }
-              acked.set(writer, j);
-            } catch (Exception e) {
-              return; // the gateway is gone
-            }
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  for (int j = 0; !stop.get() && j < 100_000; j++) {
+                    try {
+                      HttpResponse<String> r =
+                          client.write(
+                              RemoteWriteClient.request(
+                                  "crash_w" + writer, 0, SERIES_PER_WRITER, base + j, j));
+                      if (r.statusCode() != 204) {
+                        return;
+                      }
+                      acked.set(writer, j);
+                    } catch (Exception e) {
+                      return; // the gateway is gone
+                    }
+                  }
+                });
         t.start();
         writers.add(t);
       }
@@ -75,7 +91,9 @@ class CrashRecoveryTest {
         t.join(30_000);
       }
       for (int w = 0; w < WRITERS; w++) {
-        assertTrue(acked.get(w) > 5, "writer " + w + " got too few acknowledgements before the kill: " + acked.get(w));
+        assertTrue(
+            acked.get(w) > 5,
+            "writer " + w + " got too few acknowledgements before the kill: " + acked.get(w));
       }
 
       gw = ExternalProcess.startGateway(log, args);
@@ -86,9 +104,16 @@ class CrashRecoveryTest {
         int last = acked.get(w);
         for (TimeSeries ts : res.getTimeseriesList()) {
           // Samples 0..last were acknowledged; one more may have been written but not answered.
-          assertTrue(ts.getSamplesCount() == last + 1 || ts.getSamplesCount() == last + 2,
-              "writer " + w + " series " + ts.getLabels(1).getValue() + " has " + ts.getSamplesCount()
-                  + " samples, acknowledged " + (last + 1));
+          assertTrue(
+              ts.getSamplesCount() == last + 1 || ts.getSamplesCount() == last + 2,
+              "writer "
+                  + w
+                  + " series "
+                  + ts.getLabels(1).getValue()
+                  + " has "
+                  + ts.getSamplesCount()
+                  + " samples, acknowledged "
+                  + (last + 1));
           for (int j = 0; j < ts.getSamplesCount(); j++) {
             assertEquals(base + j, ts.getSamples(j).getTimestamp());
             assertEquals(j, ts.getSamples(j).getValue());

@@ -33,7 +33,8 @@ final class ExternalProcess {
         // taken by something else; try another
       }
     }
-    throw new UncheckedIOException(new IOException("no free loopback port in [" + from + ", " + low + ")"));
+    throw new UncheckedIOException(
+        new IOException("no free loopback port in [" + from + ", " + low + ")"));
   }
 
   private static final java.util.Random RANDOM = new java.util.Random();
@@ -58,10 +59,13 @@ final class ExternalProcess {
         return p.toString();
       }
     }
-    throw new AssertionError(name + " is not installed: `apt-get install -y prometheus` (.ci/run does this)");
+    throw new AssertionError(
+        name + " is not installed: `apt-get install -y prometheus` (.ci/run does this)");
   }
 
-  /** A gateway in a new JVM with this JVM's classpath and Chronicle flags; output to {@code log}. */
+  /**
+   * A gateway in a new JVM with this JVM's classpath and Chronicle flags; output to {@code log}.
+   */
   static Process startGateway(Path log, String... args) throws IOException {
     return startGateway(log, List.of(), args);
   }
@@ -71,8 +75,11 @@ final class ExternalProcess {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("--enable-native-access")
-          || a.startsWith("--sun-misc") || a.startsWith("-Dchronicle")) {
+      if (a.startsWith("--add-opens")
+          || a.startsWith("--add-exports")
+          || a.startsWith("--enable-native-access")
+          || a.startsWith("--sun-misc")
+          || a.startsWith("-Dchronicle")) {
         cmd.add(a);
       }
     }
@@ -82,14 +89,19 @@ final class ExternalProcess {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
   }
 
-  static void waitReady(RemoteWriteClient client, Process p, Path log, long timeoutMs) throws Exception {
+  static void waitReady(RemoteWriteClient client, Process p, Path log, long timeoutMs)
+      throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
       if (!p.isAlive()) {
-        throw new AssertionError("gateway exited with " + p.exitValue() + ":\n" + Files.readString(log));
+        throw new AssertionError(
+            "gateway exited with " + p.exitValue() + ":\n" + Files.readString(log));
       }
       try {
         if (client.get("/-/ready", java.util.Map.of()).statusCode() == 200) {
@@ -100,6 +112,7 @@ final class ExternalProcess {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("gateway not ready after " + timeoutMs + " ms:\n" + Files.readString(log));
+    throw new AssertionError(
+        "gateway not ready after " + timeoutMs + " ms:\n" + Files.readString(log));
   }
 }

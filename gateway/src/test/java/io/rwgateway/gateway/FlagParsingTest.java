@@ -37,7 +37,9 @@ class FlagParsingTest {
 
   @Test
   void externalLabels() {
-    assertEquals(Labels.of("replica", "a", "cluster", "eu-1"), ExternalLabels.parse(List.of("replica=\"a\"", "cluster=eu-1")));
+    assertEquals(
+        Labels.of("replica", "a", "cluster", "eu-1"),
+        ExternalLabels.parse(List.of("replica=\"a\"", "cluster=eu-1")));
     assertThrows(IllegalArgumentException.class, () -> ExternalLabels.parse(List.of("noequals")));
     assertThrows(IllegalArgumentException.class, () -> ExternalLabels.parse(List.of("a=1", "a=2")));
     assertThrows(IllegalArgumentException.class, () -> ExternalLabels.parse(List.of("bad-name=1")));
@@ -58,7 +60,8 @@ class FlagParsingTest {
     assertEquals(0, c.tsdb().outOfOrderWindowMs());
     assertEquals(true, c.tsdb().flushOnShutdown());
     assertEquals(ObjstoreConfig.Type.FILESYSTEM, c.objstore().type());
-    assertEquals(java.nio.file.Path.of("./data/bucket").toAbsolutePath().normalize(),
+    assertEquals(
+        java.nio.file.Path.of("./data/bucket").toAbsolutePath().normalize(),
         c.objstore().directory().toAbsolutePath().normalize());
   }
 
@@ -71,9 +74,21 @@ class FlagParsingTest {
   @Test
   void blockAndObjstoreFlags() {
     ReceiveCommand cmd = new ReceiveCommand();
-    new CommandLine(cmd).parseArgs("--tsdb.min-block-duration", "30m", "--tsdb.max-block-duration", "6h",
-        "--tsdb.retention", "0", "--tsdb.out-of-order.time-window", "10m", "--no-tsdb.flush-on-shutdown",
-        "--label", "replica=\"a\"", "--objstore.config", "type: S3\nconfig:\n  bucket: b\n  endpoint: 127.0.0.1:9000\n");
+    new CommandLine(cmd)
+        .parseArgs(
+            "--tsdb.min-block-duration",
+            "30m",
+            "--tsdb.max-block-duration",
+            "6h",
+            "--tsdb.retention",
+            "0",
+            "--tsdb.out-of-order.time-window",
+            "10m",
+            "--no-tsdb.flush-on-shutdown",
+            "--label",
+            "replica=\"a\"",
+            "--objstore.config",
+            "type: S3\nconfig:\n  bucket: b\n  endpoint: 127.0.0.1:9000\n");
     GatewayConfig c = cmd.config();
     assertEquals(1_800_000L, c.tsdb().blockDurationMs());
     assertEquals(6 * 3_600_000L, c.tsdb().maxBlockDurationMs());
@@ -84,14 +99,22 @@ class FlagParsingTest {
     assertEquals(ObjstoreConfig.Type.S3, c.objstore().type());
     assertEquals("b", c.objstore().s3().bucket());
 
-    assertTrue(configError("--tsdb.min-block-duration", "2h", "--tsdb.max-block-duration", "1h").getMessage()
-        .contains("--tsdb.max-block-duration"));
-    assertTrue(configError("--objstore.config", "type: S3", "--objstore.config-file", "/x.yml").getMessage()
-        .contains("not both"));
-    assertTrue(configError("--objstore.config", "type: S3\nconfig:\n  bucket: b\n  bukket: c\n").getMessage()
-        .contains("bukket"));
-    assertTrue(configError("--objstore.config", "type: GCS\nconfig:\n  bucket: b\n").getMessage()
-        .contains("GCS"));
+    assertTrue(
+        configError("--tsdb.min-block-duration", "2h", "--tsdb.max-block-duration", "1h")
+            .getMessage()
+            .contains("--tsdb.max-block-duration"));
+    assertTrue(
+        configError("--objstore.config", "type: S3", "--objstore.config-file", "/x.yml")
+            .getMessage()
+            .contains("not both"));
+    assertTrue(
+        configError("--objstore.config", "type: S3\nconfig:\n  bucket: b\n  bukket: c\n")
+            .getMessage()
+            .contains("bukket"));
+    assertTrue(
+        configError("--objstore.config", "type: GCS\nconfig:\n  bucket: b\n")
+            .getMessage()
+            .contains("GCS"));
   }
 
   @Test
@@ -101,9 +124,20 @@ class FlagParsingTest {
     assertEquals(null, none.config().routing(), "no hashring: an ingestor");
 
     ReceiveCommand cmd = new ReceiveCommand();
-    new CommandLine(cmd).parseArgs("--receive.hashrings", "[{\"endpoints\":[\"a:10901\",\"b:10901\"]}]",
-        "--receive.local-endpoint", "a:10901", "--receive.replication-factor", "2", "--receive.hashrings-algorithm",
-        "hashmod", "--receive.grpc-compression", "none", "--receive-forward-timeout", "2s");
+    new CommandLine(cmd)
+        .parseArgs(
+            "--receive.hashrings",
+            "[{\"endpoints\":[\"a:10901\",\"b:10901\"]}]",
+            "--receive.local-endpoint",
+            "a:10901",
+            "--receive.replication-factor",
+            "2",
+            "--receive.hashrings-algorithm",
+            "hashmod",
+            "--receive.grpc-compression",
+            "none",
+            "--receive-forward-timeout",
+            "2s");
     RoutingConfig r = cmd.config().routing();
     assertEquals("a:10901", r.localEndpoint());
     assertEquals(2, r.replicationFactor());
@@ -111,12 +145,21 @@ class FlagParsingTest {
     assertEquals("identity", r.compression());
     assertEquals(Duration.ofSeconds(2), r.forwardTimeout());
 
-    assertTrue(configError("--receive.hashrings", "[]", "--receive.hashrings-file", "/x.json").getMessage()
-        .contains("not both"));
-    assertTrue(configError("--receive.hashrings", "[]", "--receive.hashrings-algorithm", "rendezvous").getMessage()
-        .contains("ketama or hashmod"));
-    assertTrue(configError("--receive.hashrings", "[]", "--receive.replication-factor", "0").getMessage()
-        .contains("at least 1"));
-    assertTrue(configError("--receive.grpc-compression", "zstd").getMessage().contains("snappy, gzip or none"));
+    assertTrue(
+        configError("--receive.hashrings", "[]", "--receive.hashrings-file", "/x.json")
+            .getMessage()
+            .contains("not both"));
+    assertTrue(
+        configError("--receive.hashrings", "[]", "--receive.hashrings-algorithm", "rendezvous")
+            .getMessage()
+            .contains("ketama or hashmod"));
+    assertTrue(
+        configError("--receive.hashrings", "[]", "--receive.replication-factor", "0")
+            .getMessage()
+            .contains("at least 1"));
+    assertTrue(
+        configError("--receive.grpc-compression", "zstd")
+            .getMessage()
+            .contains("snappy, gzip or none"));
   }
 }

@@ -17,16 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three gateways in their own JVMs share one hashring with replication factor 3 and a sender
- * writes to the first. Every series lands on all three; with one killed writes still answer 2xx
- * (quorum 2 of 3); with two killed they answer 503, and the sender's retries succeed once the
- * nodes are back. In the end every acknowledged sample is on at least a quorum of the nodes.
+ * Three gateways in their own JVMs share one hashring with replication factor 3 and a sender writes
+ * to the first. Every series lands on all three; with one killed writes still answer 2xx (quorum 2
+ * of 3); with two killed they answer 503, and the sender's retries succeed once the nodes are back.
+ * In the end every acknowledged sample is on at least a quorum of the nodes.
  */
 class HashringReplicationTest {
   static final int SERIES = 30;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final int[] rw = new int[3];
   private final int[] http = new int[3];
@@ -35,10 +34,27 @@ class HashringReplicationTest {
   private String ring;
 
   private String[] args(int n) {
-    return new String[] {"receive", "--remote-write.address", "127.0.0.1:" + rw[n], "--http-address", "127.0.0.1:" + http[n],
-        "--grpc-address", "127.0.0.1:" + grpc[n], "--tsdb.path", dir.resolve("node" + n).toString(),
-        "--http.workers", "1", "--receive.hashrings", ring, "--receive.local-endpoint", "127.0.0.1:" + grpc[n],
-        "--receive.replication-factor", "3", "--receive-forward-timeout", "2s"};
+    return new String[] {
+      "receive",
+      "--remote-write.address",
+      "127.0.0.1:" + rw[n],
+      "--http-address",
+      "127.0.0.1:" + http[n],
+      "--grpc-address",
+      "127.0.0.1:" + grpc[n],
+      "--tsdb.path",
+      dir.resolve("node" + n).toString(),
+      "--http.workers",
+      "1",
+      "--receive.hashrings",
+      ring,
+      "--receive.local-endpoint",
+      "127.0.0.1:" + grpc[n],
+      "--receive.replication-factor",
+      "3",
+      "--receive-forward-timeout",
+      "2s"
+    };
   }
 
   private void start(int n) throws Exception {
@@ -53,7 +69,8 @@ class HashringReplicationTest {
   }
 
   /** Sends sample j (time t) of every series until it is acknowledged; returns the codes seen. */
-  private static List<Integer> sendUntilAcked(RemoteWriteClient c, long t, int j, long giveUpMillis) throws Exception {
+  private static List<Integer> sendUntilAcked(RemoteWriteClient c, long t, int j, long giveUpMillis)
+      throws Exception {
     List<Integer> codes = new ArrayList<>();
     long deadline = System.currentTimeMillis() + giveUpMillis;
     while (true) {
@@ -61,7 +78,8 @@ class HashringReplicationTest {
       try {
         HttpResponse<String> r = c.write(RemoteWriteClient.request("hr", 0, SERIES, t, j));
         code = r.statusCode();
-        assertTrue(code == 204 || code == 503, "only 204 or 503 expected, got " + code + ": " + r.body());
+        assertTrue(
+            code == 204 || code == 503, "only 204 or 503 expected, got " + code + ": " + r.body());
       } catch (java.io.IOException e) {
         code = -1;
       }
@@ -75,7 +93,8 @@ class HashringReplicationTest {
 
   /** Timestamps per series on node n, read through its remote read. */
   private Map<String, List<Long>> stored(int n) throws Exception {
-    QueryResult res = new RemoteWriteClient(rw[n], http[n]).read("hr", 0, Long.MAX_VALUE, Map.of()).getResults(0);
+    QueryResult res =
+        new RemoteWriteClient(rw[n], http[n]).read("hr", 0, Long.MAX_VALUE, Map.of()).getResults(0);
     Map<String, List<Long>> out = new HashMap<>();
     for (TimeSeries ts : res.getTimeseriesList()) {
       List<Long> t = new ArrayList<>();
@@ -92,8 +111,14 @@ class HashringReplicationTest {
       http[n] = ExternalProcess.freePort();
       grpc[n] = ExternalProcess.freePort();
     }
-    ring = "[{\"hashring\":\"default\",\"endpoints\":[\"127.0.0.1:" + grpc[0] + "\",\"127.0.0.1:" + grpc[1]
-        + "\",\"127.0.0.1:" + grpc[2] + "\"]}]";
+    ring =
+        "[{\"hashring\":\"default\",\"endpoints\":[\"127.0.0.1:"
+            + grpc[0]
+            + "\",\"127.0.0.1:"
+            + grpc[1]
+            + "\",\"127.0.0.1:"
+            + grpc[2]
+            + "\"]}]";
     List<Long> acked = new ArrayList<>();
     try {
       for (int n = 0; n < 3; n++) {
@@ -116,7 +141,8 @@ class HashringReplicationTest {
       // One node down: quorum is 2 of 3, writes keep answering 2xx.
       kill(2);
       for (int k = 0; k < 20; k++, j++, t += 10) {
-        assertEquals(List.of(204), sendUntilAcked(sender, t, j, 0), "write " + j + " with one node down");
+        assertEquals(
+            List.of(204), sendUntilAcked(sender, t, j, 0), "write " + j + " with one node down");
         acked.add(t);
       }
 
@@ -127,20 +153,23 @@ class HashringReplicationTest {
       long tt = t;
       int jj = j;
       List<List<Integer>> retried = new java.util.concurrent.CopyOnWriteArrayList<>();
-      Thread retry = new Thread(() -> {
-        try {
-          retried.add(sendUntilAcked(sender, tt, jj, 120_000));
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      Thread retry =
+          new Thread(
+              () -> {
+                try {
+                  retried.add(sendUntilAcked(sender, tt, jj, 120_000));
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       retry.start();
       Thread.sleep(500);
       start(1);
       start(2);
       retry.join(150_000);
       List<Integer> got = retried.get(0);
-      assertEquals(204, got.get(got.size() - 1), "the retries succeed once the nodes are back: " + got);
+      assertEquals(
+          204, got.get(got.size() - 1), "the retries succeed once the nodes are back: " + got);
       assertTrue(got.contains(503), "the sender was told to retry meanwhile: " + got);
       acked.add(t);
       j++;
@@ -172,7 +201,10 @@ class HashringReplicationTest {
         Path log = dir.resolve("node" + n + ".log");
         if (Files.exists(log)) {
           String text = Files.readString(log);
-          logs.append("\n--- node ").append(n).append(" ---\n").append(text, Math.max(0, text.length() - 3000), text.length());
+          logs.append("\n--- node ")
+              .append(n)
+              .append(" ---\n")
+              .append(text, Math.max(0, text.length() - 3000), text.length());
         }
       }
       throw new AssertionError(e.getMessage() + logs, e);

@@ -10,14 +10,28 @@ final class InProcessGateway implements AutoCloseable {
 
   private InProcessGateway(ReceiveServer server) {
     this.server = server;
-    this.client = new RemoteWriteClient(server.remoteWriteAddress().getPort(), server.httpAddress().getPort());
+    this.client =
+        new RemoteWriteClient(
+            server.remoteWriteAddress().getPort(), server.httpAddress().getPort());
   }
 
-  /** Starts with the given extra flags on top of loopback addresses and {@code dir} as --tsdb.path. */
+  /**
+   * Starts with the given extra flags on top of loopback addresses and {@code dir} as --tsdb.path.
+   */
   static InProcessGateway start(Path dir, String... extraFlags) throws Exception {
     ReceiveCommand cmd = new ReceiveCommand();
-    String[] base = {"--remote-write.address", "127.0.0.1:0", "--http-address", "127.0.0.1:0",
-        "--tsdb.path", dir.toString(), "--http.workers", "2", "--grpc-address", "127.0.0.1:0"};
+    String[] base = {
+      "--remote-write.address",
+      "127.0.0.1:0",
+      "--http-address",
+      "127.0.0.1:0",
+      "--tsdb.path",
+      dir.toString(),
+      "--http.workers",
+      "2",
+      "--grpc-address",
+      "127.0.0.1:0"
+    };
     String[] all = new String[base.length + extraFlags.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(extraFlags, 0, all, base.length, extraFlags.length);

@@ -29,12 +29,16 @@ class LogfmtConfiguratorTest {
     assertEquals("System.err", stderr.getTarget());
     PatternLayoutEncoder enc = (PatternLayoutEncoder) stderr.getEncoder();
     ch.qos.logback.classic.Logger log = ctx.getLogger("io.rwgateway.gateway.ReceiveServer");
-    LoggingEvent e = new LoggingEvent("x", log, Level.WARN, "peer \"a\" down: {}", null, new Object[] {"refused"});
+    LoggingEvent e =
+        new LoggingEvent(
+            "x", log, Level.WARN, "peer \"a\" down: {}", null, new Object[] {"refused"});
     e.setThreadName("main");
     e.setTimeStamp(0);
     String line = new String(enc.encode(e), StandardCharsets.UTF_8);
-    assertEquals("ts=1970-01-01T00:00:00.000Z level=WARN caller=ReceiveServer thread=main msg=\"peer \\\"a\\\" down: refused\""
-        + System.lineSeparator(), line);
+    assertEquals(
+        "ts=1970-01-01T00:00:00.000Z level=WARN caller=ReceiveServer thread=main msg=\"peer \\\"a\\\" down: refused\""
+            + System.lineSeparator(),
+        line);
     ctx.stop();
   }
 }

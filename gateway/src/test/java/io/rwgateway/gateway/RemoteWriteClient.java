@@ -22,7 +22,8 @@ final class RemoteWriteClient {
   static final String V1_TYPE = "application/x-protobuf";
   static final String V2_TYPE = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String writeUrl;
   private final String apiBase;
 
@@ -31,14 +32,17 @@ final class RemoteWriteClient {
     this.apiBase = "http://127.0.0.1:" + httpPort;
   }
 
-  /** A one-sample-per-series RW 1.0 request: series {__name__=name, i="<k>"} for k in [from, to). */
+  /**
+   * A one-sample-per-series RW 1.0 request: series {__name__=name, i="<k>"} for k in [from, to).
+   */
   static WriteRequest request(String name, int from, int to, long t, double v) {
     WriteRequest.Builder b = WriteRequest.newBuilder();
     for (int k = from; k < to; k++) {
-      b.addTimeseries(TimeSeries.newBuilder()
-          .addLabels(Label.newBuilder().setName("__name__").setValue(name))
-          .addLabels(Label.newBuilder().setName("i").setValue(Integer.toString(k)))
-          .addSamples(Sample.newBuilder().setTimestamp(t).setValue(v)));
+      b.addTimeseries(
+          TimeSeries.newBuilder()
+              .addLabels(Label.newBuilder().setName("__name__").setValue(name))
+              .addLabels(Label.newBuilder().setName("i").setValue(Integer.toString(k)))
+              .addSamples(Sample.newBuilder().setTimestamp(t).setValue(v)));
     }
     return b.build();
   }
@@ -49,11 +53,12 @@ final class RemoteWriteClient {
 
   HttpResponse<String> post(byte[] body, String contentType, Map<String, String> headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(writeUrl))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Encoding", "snappy")
-        .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(writeUrl))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Encoding", "snappy")
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -62,17 +67,27 @@ final class RemoteWriteClient {
   }
 
   /** Remote read of everything matching __name__=name in [mint, maxt]. */
-  ReadResponse read(String name, long mint, long maxt, Map<String, String> headers) throws IOException, InterruptedException {
-    ReadRequest rr = ReadRequest.newBuilder().addQueries(Query.newBuilder()
-        .setStartTimestampMs(mint).setEndTimestampMs(maxt)
-        .addMatchers(LabelMatcher.newBuilder().setType(LabelMatcher.Type.EQ).setName("__name__").setValue(name)))
-        .build();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiBase + "/api/v1/read"))
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/x-protobuf")
-        .header("Content-Encoding", "snappy")
-        .header("X-Prometheus-Remote-Read-Version", "0.1.0")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(rr.toByteArray())));
+  ReadResponse read(String name, long mint, long maxt, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    ReadRequest rr =
+        ReadRequest.newBuilder()
+            .addQueries(
+                Query.newBuilder()
+                    .setStartTimestampMs(mint)
+                    .setEndTimestampMs(maxt)
+                    .addMatchers(
+                        LabelMatcher.newBuilder()
+                            .setType(LabelMatcher.Type.EQ)
+                            .setName("__name__")
+                            .setValue(name)))
+            .build();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(apiBase + "/api/v1/read"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/x-protobuf")
+            .header("Content-Encoding", "snappy")
+            .header("X-Prometheus-Remote-Read-Version", "0.1.0")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(rr.toByteArray())));
     headers.forEach(b::setHeader);
     HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
@@ -81,8 +96,12 @@ final class RemoteWriteClient {
     return ReadResponse.parseFrom(Snappy.uncompress(r.body()));
   }
 
-  HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiBase + pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
+  HttpResponse<String> get(String pathAndQuery, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(apiBase + pathAndQuery))
+            .timeout(Duration.ofSeconds(30))
+            .GET();
     headers.forEach(b::setHeader);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -21,8 +21,7 @@ import org.xerial.snappy.Snappy;
  * requests, and that the gateway goes on serving after each bad one.
  */
 class RemoteWriteHttpTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static InProcessGateway gw;
   static RemoteWriteClient client;
   static long now = System.currentTimeMillis();
@@ -30,8 +29,13 @@ class RemoteWriteHttpTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = InProcessGateway.start(dir, "--remote-write.max-request-bytes", "64KiB",
-        "--remote-write.max-decompressed-bytes", "4MiB");
+    gw =
+        InProcessGateway.start(
+            dir,
+            "--remote-write.max-request-bytes",
+            "64KiB",
+            "--remote-write.max-decompressed-bytes",
+            "4MiB");
     client = gw.client;
   }
 
@@ -49,7 +53,9 @@ class RemoteWriteHttpTest {
 
   static void assertAnswer(HttpResponse<String> r, int code, String messagePart) throws Exception {
     assertEquals(code, r.statusCode(), r.body());
-    assertTrue(r.body().contains(messagePart), "body \"" + r.body() + "\" should contain \"" + messagePart + "\"");
+    assertTrue(
+        r.body().contains(messagePart),
+        "body \"" + r.body() + "\" should contain \"" + messagePart + "\"");
     assertEquals(1, r.body().strip().lines().count(), "one-line message");
     assertStillServing();
   }
@@ -69,49 +75,102 @@ class RemoteWriteHttpTest {
 
   @Test
   void v2WriteCountsWrittenInHeaders() throws Exception {
-    Request req = Request.newBuilder()
-        .addSymbols("").addSymbols("__name__").addSymbols("v2_metric").addSymbols("job").addSymbols("a")
-        .addTimeseries(io.rwgateway.proto.writev2.TimeSeries.newBuilder()
-            .addLabelsRefs(1).addLabelsRefs(2).addLabelsRefs(3).addLabelsRefs(4)
-            .addSamples(io.rwgateway.proto.writev2.Sample.newBuilder().setTimestamp(now).setValue(1))
-            .addSamples(io.rwgateway.proto.writev2.Sample.newBuilder().setTimestamp(now + 1000).setValue(2)))
-        .build();
-    HttpResponse<String> r = client.post(Snappy.compress(req.toByteArray()), RemoteWriteClient.V2_TYPE, Map.of());
+    Request req =
+        Request.newBuilder()
+            .addSymbols("")
+            .addSymbols("__name__")
+            .addSymbols("v2_metric")
+            .addSymbols("job")
+            .addSymbols("a")
+            .addTimeseries(
+                io.rwgateway.proto.writev2.TimeSeries.newBuilder()
+                    .addLabelsRefs(1)
+                    .addLabelsRefs(2)
+                    .addLabelsRefs(3)
+                    .addLabelsRefs(4)
+                    .addSamples(
+                        io.rwgateway.proto.writev2.Sample.newBuilder()
+                            .setTimestamp(now)
+                            .setValue(1))
+                    .addSamples(
+                        io.rwgateway.proto.writev2.Sample.newBuilder()
+                            .setTimestamp(now + 1000)
+                            .setValue(2)))
+            .build();
+    HttpResponse<String> r =
+        client.post(Snappy.compress(req.toByteArray()), RemoteWriteClient.V2_TYPE, Map.of());
     assertEquals(204, r.statusCode(), r.body());
-    assertEquals("2", r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(null));
-    assertEquals("0", r.headers().firstValue("X-Prometheus-Remote-Write-Histograms-Written").orElse(null));
-    assertEquals("0", r.headers().firstValue("X-Prometheus-Remote-Write-Exemplars-Written").orElse(null));
+    assertEquals(
+        "2", r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(null));
+    assertEquals(
+        "0", r.headers().firstValue("X-Prometheus-Remote-Write-Histograms-Written").orElse(null));
+    assertEquals(
+        "0", r.headers().firstValue("X-Prometheus-Remote-Write-Exemplars-Written").orElse(null));
     // Sent again: the first sample is now out of order -> counted, not written.
-    Request older = req.toBuilder().setTimeseries(0, req.getTimeseries(0).toBuilder()
-        .clearSamples().addSamples(io.rwgateway.proto.writev2.Sample.newBuilder().setTimestamp(now).setValue(5))).build();
+    Request older =
+        req.toBuilder()
+            .setTimeseries(
+                0,
+                req.getTimeseries(0).toBuilder()
+                    .clearSamples()
+                    .addSamples(
+                        io.rwgateway.proto.writev2.Sample.newBuilder()
+                            .setTimestamp(now)
+                            .setValue(5)))
+            .build();
     r = client.post(Snappy.compress(older.toByteArray()), RemoteWriteClient.V2_TYPE, Map.of());
     assertEquals(409, r.statusCode(), r.body());
-    assertEquals("0", r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(null));
+    assertEquals(
+        "0", r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(null));
   }
 
   @Test
   void tenantsAreSeparate() throws Exception {
-    byte[] body = Snappy.compress(RemoteWriteClient.request("tenant_metric", 0, 3, now, 7).toByteArray());
-    assertEquals(204, client.post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", "team-a")).statusCode());
-    assertEquals(3, client.read("tenant_metric", now - 1, now + 1, Map.of("THANOS-TENANT", "team-a"))
-        .getResults(0).getTimeseriesCount());
-    assertEquals(0, client.read("tenant_metric", now - 1, now + 1, Map.of()).getResults(0).getTimeseriesCount());
+    byte[] body =
+        Snappy.compress(RemoteWriteClient.request("tenant_metric", 0, 3, now, 7).toByteArray());
+    assertEquals(
+        204,
+        client
+            .post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", "team-a"))
+            .statusCode());
+    assertEquals(
+        3,
+        client
+            .read("tenant_metric", now - 1, now + 1, Map.of("THANOS-TENANT", "team-a"))
+            .getResults(0)
+            .getTimeseriesCount());
+    assertEquals(
+        0,
+        client
+            .read("tenant_metric", now - 1, now + 1, Map.of())
+            .getResults(0)
+            .getTimeseriesCount());
     assertTrue(dir.resolve("team-a").toFile().isDirectory());
   }
 
   @Test
   void pathTraversalTenantIsRejected() throws Exception {
     byte[] body = Snappy.compress(RemoteWriteClient.request("x", 0, 1, now, 1).toByteArray());
-    assertAnswer(client.post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", "..")), 400, "invalid tenant id");
-    assertAnswer(client.post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", "a/../../etc")), 400, "invalid tenant id");
+    assertAnswer(
+        client.post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", "..")),
+        400,
+        "invalid tenant id");
+    assertAnswer(
+        client.post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", "a/../../etc")),
+        400,
+        "invalid tenant id");
   }
 
   @Test
   void unsupportedContentTypeOrEncodingIs415() throws Exception {
     byte[] body = Snappy.compress(RemoteWriteClient.request("x", 0, 1, now, 1).toByteArray());
     assertAnswer(client.post(body, "application/json", Map.of()), 415, "Content-Type");
-    assertAnswer(client.post(body, "application/x-protobuf;proto=foo.Bar", Map.of()), 415, "Content-Type");
-    assertAnswer(client.post(body, RemoteWriteClient.V1_TYPE, Map.of("Content-Encoding", "gzip")), 415, "Content-Encoding");
+    assertAnswer(
+        client.post(body, "application/x-protobuf;proto=foo.Bar", Map.of()), 415, "Content-Type");
+    assertAnswer(
+        client.post(body, RemoteWriteClient.V1_TYPE, Map.of("Content-Encoding", "gzip")),
+        415,
+        "Content-Encoding");
   }
 
   @Test
@@ -121,7 +180,10 @@ class RemoteWriteHttpTest {
 
   @Test
   void notSnappyIs400() throws Exception {
-    assertAnswer(client.post("this is not snappy at all".getBytes(), RemoteWriteClient.V1_TYPE, Map.of()), 400, "snappy");
+    assertAnswer(
+        client.post("this is not snappy at all".getBytes(), RemoteWriteClient.V1_TYPE, Map.of()),
+        400,
+        "snappy");
   }
 
   @Test
@@ -143,7 +205,8 @@ class RemoteWriteHttpTest {
   void declaredDecompressedSizeOverLimitIs413() throws Exception {
     // A snappy header announcing 1 GiB, followed by a few bytes: answered before decompressing.
     byte[] bomb = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x04, 0x00, 0x01, 0x02};
-    assertAnswer(client.post(bomb, RemoteWriteClient.V1_TYPE, Map.of()), 413, "max-decompressed-bytes");
+    assertAnswer(
+        client.post(bomb, RemoteWriteClient.V1_TYPE, Map.of()), 413, "max-decompressed-bytes");
   }
 
   @Test
@@ -155,15 +218,22 @@ class RemoteWriteHttpTest {
   @Test
   void outOfOrderAndDuplicateAre409AndKeepTheRest() throws Exception {
     assertEquals(204, client.write(RemoteWriteClient.request("ooo", 0, 2, now, 1)).statusCode());
-    WriteRequest mixed = WriteRequest.newBuilder()
-        .addTimeseries(RemoteWriteClient.request("ooo", 0, 1, now - 1000, 1).getTimeseries(0))  // out of order
-        .addTimeseries(RemoteWriteClient.request("ooo", 1, 2, now, 2).getTimeseries(0))         // duplicate ts, new value
-        .addTimeseries(RemoteWriteClient.request("ooo", 2, 3, now, 3).getTimeseries(0))         // new series: fine
-        .build();
+    WriteRequest mixed =
+        WriteRequest.newBuilder()
+            .addTimeseries(
+                RemoteWriteClient.request("ooo", 0, 1, now - 1000, 1)
+                    .getTimeseries(0)) // out of order
+            .addTimeseries(
+                RemoteWriteClient.request("ooo", 1, 2, now, 2)
+                    .getTimeseries(0)) // duplicate ts, new value
+            .addTimeseries(
+                RemoteWriteClient.request("ooo", 2, 3, now, 3).getTimeseries(0)) // new series: fine
+            .build();
     HttpResponse<String> r = client.write(mixed);
     assertAnswer(r, 409, "out_of_order=1");
     assertTrue(r.body().contains("duplicate_timestamp=1"), r.body());
-    assertEquals(3, client.read("ooo", now - 5000, now + 5000, Map.of()).getResults(0).getTimeseriesCount());
+    assertEquals(
+        3, client.read("ooo", now - 5000, now + 5000, Map.of()).getResults(0).getTimeseriesCount());
   }
 
   @Test
@@ -175,7 +245,8 @@ class RemoteWriteHttpTest {
 
   @Test
   void farFutureIs400() throws Exception {
-    assertAnswer(client.write(RemoteWriteClient.request("future", 0, 1, now + 3_600_000, 1)), 400, "future");
+    assertAnswer(
+        client.write(RemoteWriteClient.request("future", 0, 1, now + 3_600_000, 1)), 400, "future");
   }
 
   @Test
@@ -183,12 +254,20 @@ class RemoteWriteHttpTest {
     double stale = Double.longBitsToDouble(0x7ff0000000000002L);
     double[] values = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, stale, -0.0};
     for (int i = 0; i < values.length; i++) {
-      assertEquals(204, client.write(RemoteWriteClient.request("special", 0, 1, now + i, values[i])).statusCode());
+      assertEquals(
+          204,
+          client
+              .write(RemoteWriteClient.request("special", 0, 1, now + i, values[i]))
+              .statusCode());
     }
-    TimeSeries ts = client.read("special", now - 1, now + 100, Map.of()).getResults(0).getTimeseries(0);
+    TimeSeries ts =
+        client.read("special", now - 1, now + 100, Map.of()).getResults(0).getTimeseries(0);
     assertEquals(values.length, ts.getSamplesCount());
     for (int i = 0; i < values.length; i++) {
-      assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(ts.getSamples(i).getValue()), "sample " + i);
+      assertEquals(
+          Double.doubleToRawLongBits(values[i]),
+          Double.doubleToRawLongBits(ts.getSamples(i).getValue()),
+          "sample " + i);
     }
   }
 
@@ -204,29 +283,60 @@ class RemoteWriteHttpTest {
   @Test
   void sampleOlderThanTheAppendWindowIs409() throws Exception {
     assertEquals(204, client.write(RemoteWriteClient.request("recent", 0, 1, now, 1)).statusCode());
-    assertAnswer(client.write(RemoteWriteClient.request("ancient", 0, 1, now - 3 * 3_600_000L, 1)), 409, "too_old=1");
+    assertAnswer(
+        client.write(RemoteWriteClient.request("ancient", 0, 1, now - 3 * 3_600_000L, 1)),
+        409,
+        "too_old=1");
   }
 
   @Test
   void labelProblemsAre400AndNameTheLimit() throws Exception {
-    WriteRequest noName = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder()
-        .addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName("job").setValue("x"))
-        .addSamples(io.rwgateway.proto.prompb.Sample.newBuilder().setTimestamp(now).setValue(1))).build();
+    WriteRequest noName =
+        WriteRequest.newBuilder()
+            .addTimeseries(
+                TimeSeries.newBuilder()
+                    .addLabels(
+                        io.rwgateway.proto.prompb.Label.newBuilder().setName("job").setValue("x"))
+                    .addSamples(
+                        io.rwgateway.proto.prompb.Sample.newBuilder()
+                            .setTimestamp(now)
+                            .setValue(1)))
+            .build();
     assertAnswer(client.write(noName), 400, "missing_metric_name=1");
 
-    WriteRequest hugeValue = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder()
-        .addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName("__name__").setValue("huge"))
-        .addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName("v").setValue("x".repeat(1 << 20)))
-        .addSamples(io.rwgateway.proto.prompb.Sample.newBuilder().setTimestamp(now).setValue(1))).build();
+    WriteRequest hugeValue =
+        WriteRequest.newBuilder()
+            .addTimeseries(
+                TimeSeries.newBuilder()
+                    .addLabels(
+                        io.rwgateway.proto.prompb.Label.newBuilder()
+                            .setName("__name__")
+                            .setValue("huge"))
+                    .addLabels(
+                        io.rwgateway.proto.prompb.Label.newBuilder()
+                            .setName("v")
+                            .setValue("x".repeat(1 << 20)))
+                    .addSamples(
+                        io.rwgateway.proto.prompb.Sample.newBuilder()
+                            .setTimestamp(now)
+                            .setValue(1)))
+            .build();
     assertAnswer(client.write(hugeValue), 400, "--receive.limits.max-label-value-length");
 
-    TimeSeries.Builder many = TimeSeries.newBuilder()
-        .addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName("__name__").setValue("many"));
+    TimeSeries.Builder many =
+        TimeSeries.newBuilder()
+            .addLabels(
+                io.rwgateway.proto.prompb.Label.newBuilder().setName("__name__").setValue("many"));
     for (int i = 0; i < 100; i++) {
-      many.addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName(String.format("l%03d", i)).setValue("v"));
+      many.addLabels(
+          io.rwgateway.proto.prompb.Label.newBuilder()
+              .setName(String.format("l%03d", i))
+              .setValue("v"));
     }
     many.addSamples(io.rwgateway.proto.prompb.Sample.newBuilder().setTimestamp(now).setValue(1));
-    assertAnswer(client.write(WriteRequest.newBuilder().addTimeseries(many).build()), 400,
+    assertAnswer(
+        client.write(WriteRequest.newBuilder().addTimeseries(many).build()),
+        400,
         "--receive.limits.max-label-names-per-series");
   }
 }

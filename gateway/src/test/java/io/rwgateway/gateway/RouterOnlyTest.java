@@ -15,24 +15,35 @@ import org.junit.jupiter.api.io.TempDir;
  * answers 503 while its only peer is gone.
  */
 class RouterOnlyTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  @SuppressWarnings("try") // the ingestor is stopped inside its block to take the router's peer away
+  @SuppressWarnings(
+      "try") // the ingestor is stopped inside its block to take the router's peer away
   void aRouterOnlyForwardsEverythingToItsIngestor() throws Exception {
     long t = System.currentTimeMillis();
     try (InProcessGateway ingestor = InProcessGateway.start(dir.resolve("ingestor"))) {
       String ring = "[{\"endpoints\":[\"127.0.0.1:" + ingestor.server.grpcPort() + "\"]}]";
-      try (InProcessGateway router = InProcessGateway.start(dir.resolve("router"), "--receive.hashrings", ring)) {
-        HttpResponse<String> r = router.client.write(RemoteWriteClient.request("routed", 0, 50, t, 1));
+      try (InProcessGateway router =
+          InProcessGateway.start(dir.resolve("router"), "--receive.hashrings", ring)) {
+        HttpResponse<String> r =
+            router.client.write(RemoteWriteClient.request("routed", 0, 50, t, 1));
         assertEquals(204, r.statusCode(), r.body());
-        assertEquals(50, ingestor.client.read("routed", t - 1, t + 1, Map.of()).getResults(0).getTimeseriesCount());
-        assertEquals(0, router.client.read("routed", t - 1, t + 1, Map.of()).getResults(0).getTimeseriesCount(),
+        assertEquals(
+            50,
+            ingestor
+                .client
+                .read("routed", t - 1, t + 1, Map.of())
+                .getResults(0)
+                .getTimeseriesCount());
+        assertEquals(
+            0,
+            router.client.read("routed", t - 1, t + 1, Map.of()).getResults(0).getTimeseriesCount(),
             "the router keeps nothing");
 
         ingestor.close();
-        HttpResponse<String> down = router.client.write(RemoteWriteClient.request("routed", 0, 50, t + 1000, 2));
+        HttpResponse<String> down =
+            router.client.write(RemoteWriteClient.request("routed", 0, 50, t + 1000, 2));
         assertEquals(503, down.statusCode(), down.body());
         assertTrue(down.body().contains("did not reach the write quorum of 1"), down.body());
       }

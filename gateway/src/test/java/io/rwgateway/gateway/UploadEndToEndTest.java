@@ -20,28 +20,43 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Remote write in, blocks out in a real S3-compatible server (S3Proxy on loopback): each block
  * lands with a meta.json carrying the external labels and tenant_id, promtool reads a block
- * downloaded back from the bucket, and an outage of the bucket only delays shipping.
- * Blocks of one second make the gateway cut them within seconds.
+ * downloaded back from the bucket, and an outage of the bucket only delays shipping. Blocks of one
+ * second make the gateway cut them within seconds.
  */
 class UploadEndToEndTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static String[] flags(S3ProxyServer s3) {
-    return new String[] {"--tsdb.min-block-duration", "1s", "--tsdb.max-block-duration", "1s",
-        "--tsdb.compaction-interval", "100ms", "--label", "replica=\"a\"", "--label", "cluster=\"eu1\"",
-        "--objstore.config", s3.objstoreYaml()};
+    return new String[] {
+      "--tsdb.min-block-duration",
+      "1s",
+      "--tsdb.max-block-duration",
+      "1s",
+      "--tsdb.compaction-interval",
+      "100ms",
+      "--label",
+      "replica=\"a\"",
+      "--label",
+      "cluster=\"eu1\"",
+      "--objstore.config",
+      s3.objstoreYaml()
+    };
   }
 
-  /** Writes 20 series for about {@code millis}, one sample each per request, tenant {@code tenant}. */
+  /**
+   * Writes 20 series for about {@code millis}, one sample each per request, tenant {@code tenant}.
+   */
   private static void write(InProcessGateway gw, String tenant, long millis) throws Exception {
     long end = System.currentTimeMillis() + millis;
     long last = 0;
     for (int j = 0; System.currentTimeMillis() < end; j++) {
       long t = Math.max(last + 1, System.currentTimeMillis());
       last = t;
-      byte[] body = org.xerial.snappy.Snappy.compress(RemoteWriteClient.request("upload_e2e", 0, 20, t, j).toByteArray());
-      HttpResponse<String> r = gw.client.post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", tenant));
+      byte[] body =
+          org.xerial.snappy.Snappy.compress(
+              RemoteWriteClient.request("upload_e2e", 0, 20, t, j).toByteArray());
+      HttpResponse<String> r =
+          gw.client.post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", tenant));
       assertEquals(204, r.statusCode(), r.body());
       Thread.sleep(5);
     }
@@ -60,7 +75,8 @@ class UploadEndToEndTest {
   private static TreeSet<String> localUlids(Path tenantDir) throws Exception {
     TreeSet<String> out = new TreeSet<>();
     try (Stream<Path> s = Files.list(tenantDir)) {
-      s.filter(p -> Files.exists(p.resolve("meta.json"))).forEach(p -> out.add(p.getFileName().toString()));
+      s.filter(p -> Files.exists(p.resolve("meta.json")))
+          .forEach(p -> out.add(p.getFileName().toString()));
     }
     return out;
   }
@@ -79,12 +95,14 @@ class UploadEndToEndTest {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("blocks not shipped within 60 s: want " + want + ", bucket has " + blockUlids(bucket));
+    throw new AssertionError(
+        "blocks not shipped within 60 s: want " + want + ", bucket has " + blockUlids(bucket));
   }
 
   @Test
   void blocksLandInS3WithThanosMetaAndPromtoolReadsThemBack() throws Exception {
-    try (S3ProxyServer s3 = new S3ProxyServer(dir.resolve("s3")); S3Bucket bucket = s3.newBucket()) {
+    try (S3ProxyServer s3 = new S3ProxyServer(dir.resolve("s3"));
+        S3Bucket bucket = s3.newBucket()) {
       Path data = dir.resolve("gw");
       TreeSet<String> local;
       try (InProcessGateway gw = InProcessGateway.start(data, flags(s3))) {
@@ -113,9 +131,18 @@ class UploadEndToEndTest {
       String metaText = Files.readString(blockDir.resolve("meta.json"));
       assertTrue(metaText.contains("\"downsample\": {\n\t\t\t\"resolution\": 0"), metaText);
 
-      Process analyze = new ProcessBuilder(ExternalProcess.requireBinary("promtool"), "tsdb", "analyze",
-          down.toString(), ulid).redirectErrorStream(true).start();
-      String out = new String(analyze.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      Process analyze =
+          new ProcessBuilder(
+                  ExternalProcess.requireBinary("promtool"),
+                  "tsdb",
+                  "analyze",
+                  down.toString(),
+                  ulid)
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(
+              analyze.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertEquals(0, analyze.waitFor(), out);
       assertTrue(out.contains("Block ID: " + ulid), out);
       assertTrue(out.contains("Series: 20"), out);
@@ -125,7 +152,8 @@ class UploadEndToEndTest {
 
   @Test
   void aBucketOutageOnlyDelaysShippingNothingIsLostOrDuplicated() throws Exception {
-    try (S3ProxyServer s3 = new S3ProxyServer(dir.resolve("s3")); S3Bucket bucket = s3.newBucket()) {
+    try (S3ProxyServer s3 = new S3ProxyServer(dir.resolve("s3"));
+        S3Bucket bucket = s3.newBucket()) {
       Path data = dir.resolve("gw");
       try (InProcessGateway gw = InProcessGateway.start(data, flags(s3))) {
         s3.stop();
@@ -133,7 +161,9 @@ class UploadEndToEndTest {
         TreeSet<String> cut = localUlids(data.resolve("team-b"));
         assertTrue(cut.size() >= 1, "blocks were cut during the outage: " + cut);
         String metrics = gw.client.get("/metrics", Map.of()).body();
-        assertTrue(metrics.contains("rwgateway_shipper_upload_failures_total{reason=\"network\",tenant=\"team-b\"}"),
+        assertTrue(
+            metrics.contains(
+                "rwgateway_shipper_upload_failures_total{reason=\"network\",tenant=\"team-b\"}"),
             "the outage shows in /metrics");
         s3.start();
         awaitShipped(bucket, cut);

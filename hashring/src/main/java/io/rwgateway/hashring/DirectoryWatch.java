@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls back on any change in the directories around the hashring file.
- * <p>
- * NOTE: it watches directories and ignores event names on purpose. A Kubernetes ConfigMap update
+ *
+ * <p>NOTE: it watches directories and ignores event names on purpose. A Kubernetes ConfigMap update
  * does not touch {@code hashrings.json}: the kubelet writes a new timestamped directory and renames
  * the {@code ..data} symlink onto it, so the only events are for {@code ..data} and friends in the
- * mount directory. Any event therefore means "read the file again and compare its content";
- * the periodic check covers whatever the events miss (other filesystems, overflow, a watch that
- * could not be set).
+ * mount directory. Any event therefore means "read the file again and compare its content"; the
+ * periodic check covers whatever the events miss (other filesystems, overflow, a watch that could
+ * not be set).
  */
 final class DirectoryWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatch.class);
@@ -51,11 +51,17 @@ final class DirectoryWatch implements AutoCloseable {
     }
     for (Path dir : dirs) {
       try {
-        dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+        dir.register(
+            service,
+            StandardWatchEventKinds.ENTRY_CREATE,
+            StandardWatchEventKinds.ENTRY_DELETE,
             StandardWatchEventKinds.ENTRY_MODIFY);
         validKeys++;
       } catch (IOException e) {
-        LOG.warn("cannot watch {} for hashring changes ({}); relying on the periodic check", dir, e.toString());
+        LOG.warn(
+            "cannot watch {} for hashring changes ({}); relying on the periodic check",
+            dir,
+            e.toString());
       }
     }
     thread = new Thread(() -> run(onChange), "hashring-watch");
@@ -72,7 +78,8 @@ final class DirectoryWatch implements AutoCloseable {
           // Normal for a ConfigMap's old timestamped directory; only losing every watch matters.
           LOG.debug("watched directory {} is gone", key.watchable());
           if (--validKeys == 0) {
-            LOG.warn("no watched directory is left for the hashring file; relying on the periodic check");
+            LOG.warn(
+                "no watched directory is left for the hashring file; relying on the periodic check");
           }
         }
         onChange.run();

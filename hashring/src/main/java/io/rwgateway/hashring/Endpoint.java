@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One receiver in a hashring: its forwarding address exactly as written in the hashring file and
  * its availability zone ({@code ""} when the file gives none).
- * <p>
- * NOTE: the address is used verbatim, both to recognise this replica and as a placement input
+ *
+ * <p>NOTE: the address is used verbatim, both to recognise this replica and as a placement input
  * (ketama hashes it), so it is never normalised: {@code node-1:10901} and {@code NODE-1:10901} are
  * different nodes here exactly as they are in Thanos.
  */

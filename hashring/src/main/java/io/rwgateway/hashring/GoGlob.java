@@ -4,22 +4,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tenant glob with the semantics of Go's {@code path/filepath.Match} on Unix, which is what Thanos
- * uses for {@code "tenant_matcher_type": "glob"}:
+ * A tenant glob with the semantics of Go's {@code path/filepath.Match} on Unix, which is what
+ * Thanos uses for {@code "tenant_matcher_type": "glob"}:
+ *
  * <ul>
- *   <li>{@code *} matches any run of characters other than {@code /} (runs of {@code *} act as one);</li>
- *   <li>{@code ?} matches one character other than {@code /};</li>
- *   <li>{@code [abc]}, {@code [a-z]}, {@code [^a-z]} match one character in (or, with {@code ^}, not
- *       in) the class; inside a class {@code -} and {@code ]} must be escaped unless {@code ]} closes
- *       a non-empty class;</li>
- *   <li>{@code \x} matches {@code x} literally, everywhere;</li>
- *   <li>the whole tenant must match.</li>
+ *   <li>{@code *} matches any run of characters other than {@code /} (runs of {@code *} act as
+ *       one);
+ *   <li>{@code ?} matches one character other than {@code /};
+ *   <li>{@code [abc]}, {@code [a-z]}, {@code [^a-z]} match one character in (or, with {@code ^},
+ *       not in) the class; inside a class {@code -} and {@code ]} must be escaped unless {@code ]}
+ *       closes a non-empty class;
+ *   <li>{@code \x} matches {@code x} literally, everywhere;
+ *   <li>the whole tenant must match.
  * </ul>
+ *
  * Characters are Unicode code points (Go matches runes).
- * <p>
- * NOTE: Go reports a malformed pattern ({@code "[a"}, {@code "a\\"}, {@code "[]"}, {@code "[-a]"})
- * only when a tenant is matched against it, and Thanos then fails that write. Here the pattern is
- * compiled when the hashring file is loaded, so a malformed one rejects the file instead.
+ *
+ * <p>NOTE: Go reports a malformed pattern ({@code "[a"}, {@code "a\\"}, {@code "[]"}, {@code
+ * "[-a]"}) only when a tenant is matched against it, and Thanos then fails that write. Here the
+ * pattern is compiled when the hashring file is loaded, so a malformed one rejects the file
+ * instead.
  */
 final class GoGlob {
   private static final int LITERAL = 0;
@@ -88,8 +92,14 @@ final class GoGlob {
 
   // Parses a class starting after '['; returns the index after its closing ']'. Mirrors Go's
   // rules: a range end may not be an unescaped '-' or ']', and the class needs one range first.
-  private static int compileClass(String pattern, int[] cps, int i, List<Integer> kinds, List<Integer> literals,
-      List<Boolean> negs, List<int[]> classes) {
+  private static int compileClass(
+      String pattern,
+      int[] cps,
+      int i,
+      List<Integer> kinds,
+      List<Integer> literals,
+      List<Boolean> negs,
+      List<int[]> classes) {
     boolean neg = false;
     if (i < cps.length && cps[i] == '^') {
       neg = true;
@@ -142,8 +152,15 @@ final class GoGlob {
     return new int[] {c, i};
   }
 
-  private static void add(List<Integer> kinds, List<Integer> literals, List<Boolean> negs, List<int[]> classes,
-      int kind, int lit, boolean neg, int[] range) {
+  private static void add(
+      List<Integer> kinds,
+      List<Integer> literals,
+      List<Boolean> negs,
+      List<int[]> classes,
+      int kind,
+      int lit,
+      boolean neg,
+      int[] range) {
     kinds.add(kind);
     literals.add(lit);
     negs.add(neg);
@@ -159,7 +176,8 @@ final class GoGlob {
     int[] s = name.codePoints().toArray();
     int n = kind.length;
     // NOTE: dynamic programming over (token, position) rather than backtracking, so a hostile
-    // pattern with many stars cannot make matching exponential. can[j] = tokens [t, n) match s[j..].
+    // pattern with many stars cannot make matching exponential. can[j] = tokens [t, n) match
+    // s[j..].
     boolean[] can = new boolean[s.length + 1];
     can[s.length] = true;
     for (int t = n - 1; t >= 0; t--) {

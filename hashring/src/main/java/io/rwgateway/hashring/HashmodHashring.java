@@ -9,27 +9,28 @@ import java.util.List;
  * with hash {@code h} are {@code sorted[(h + r) mod n]} for {@code r = 0 .. rf-1} (unsigned 64-bit
  * arithmetic; see {@link #ownersOfHash} for the one corner where this class differs). Even spread,
  * but adding or removing a node moves nearly every series.
- * <p>
- * {@link #nodes()} is the sorted list: Thanos sorts before placing, so the order in the file does
- * not matter.
+ *
+ * <p>{@link #nodes()} is the sorted list: Thanos sorts before placing, so the order in the file
+ * does not matter.
  */
 public final class HashmodHashring extends SingleHashring {
   // NOTE: Go's strings.Compare orders by UTF-8 bytes, which is code point order; String.compareTo
   // orders by UTF-16 units and would differ for addresses with characters above U+FFFF.
-  static final Comparator<String> UTF8_ORDER = (a, b) -> {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Boolean.compare(i < a.length(), j < b.length());
-  };
+  static final Comparator<String> UTF8_ORDER =
+      (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+          int ca = a.codePointAt(i);
+          int cb = b.codePointAt(j);
+          if (ca != cb) {
+            return Integer.compare(ca, cb);
+          }
+          i += Character.charCount(ca);
+          j += Character.charCount(cb);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
+      };
 
   private final int n;
 
@@ -37,7 +38,8 @@ public final class HashmodHashring extends SingleHashring {
    * @throws HashringConfigException when an endpoint has an availability zone, an address repeats,
    *     or there are fewer endpoints than {@code replicationFactor}
    */
-  public HashmodHashring(String name, List<Endpoint> endpoints, int replicationFactor) throws HashringConfigException {
+  public HashmodHashring(String name, List<Endpoint> endpoints, int replicationFactor)
+      throws HashringConfigException {
     super(name, sorted(name, endpoints, replicationFactor), replicationFactor);
     this.n = endpoints.size();
   }

@@ -5,13 +5,14 @@ import java.util.List;
 
 /**
  * Where a tenant's series live: the owners of each series among a ring's endpoints.
- * <p>
- * Placement is two steps so that the per-series step allocates nothing. Per request:
- * {@link #ringFor(String)} picks the single hashring that serves the tenant (first match in file
- * order, as Thanos). Per series: a {@link TenantPlacer} bound to that ring and tenant hashes the
- * series' canonical label bytes and writes the {@link #replicationFactor()} owner indexes into a
- * reused {@code int[]}; an index refers to {@link SingleHashring#nodes()} of that ring, so the
- * caller can batch series per owner in arrays indexed by node.
+ *
+ * <p>Placement is two steps so that the per-series step allocates nothing. Per request: {@link
+ * #ringFor(String)} picks the single hashring that serves the tenant (first match in file order, as
+ * Thanos). Per series: a {@link TenantPlacer} bound to that ring and tenant hashes the series'
+ * canonical label bytes and writes the {@link #replicationFactor()} owner indexes into a reused
+ * {@code int[]}; an index refers to {@link SingleHashring#nodes()} of that ring, so the caller can
+ * batch series per owner in arrays indexed by node.
+ *
  * <pre>{@code
  * SingleHashring ring = hashring.ringFor(tenant);      // null: no hashring serves the tenant
  * placer.bind(ring, tenant);
@@ -19,6 +20,7 @@ import java.util.List;
  *   placer.owners(labelBytes, off, len, owners);      // owners[0 .. rf) = node indexes
  * }
  * }</pre>
+ *
  * Implementations are immutable and thread-safe; a ring is replaced, never changed, on reload.
  */
 public interface Hashring {
@@ -58,8 +60,8 @@ public interface Hashring {
   /**
    * How many owners must have a write before it is acknowledged, as Thanos' receive handler
    * computes it: {@code floor(rf / 2) + 1}, except that a replication factor of 2 needs only 1.
-   * <p>
-   * NOTE: the exception for 2 is Thanos' (its {@code writeQuorum}): with a strict majority every
+   *
+   * <p>NOTE: the exception for 2 is Thanos' (its {@code writeQuorum}): with a strict majority every
    * write would need both replicas, so one node down would stop all writes; with 1, RF 2 keeps the
    * guarantee of two Prometheus replicas behind sidecars. Earlier Thanos releases required 2 of 2.
    *
@@ -67,7 +69,8 @@ public interface Hashring {
    */
   static int quorum(int replicationFactor) {
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replication factor must be at least 1, got " + replicationFactor);
+      throw new IllegalArgumentException(
+          "replication factor must be at least 1, got " + replicationFactor);
     }
     if (replicationFactor == 2) {
       return 1;

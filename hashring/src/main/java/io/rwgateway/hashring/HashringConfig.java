@@ -8,12 +8,12 @@ import java.util.Objects;
 /**
  * A parsed Thanos hashring file: a list of hashrings, in file order, each naming the tenants it
  * serves and its endpoints. The format, defaults and rules are in {@code docs/hashring.md}.
- * <p>
- * Order matters: a tenant is served by the first hashring whose {@code tenants} match it, and a
+ *
+ * <p>Order matters: a tenant is served by the first hashring whose {@code tenants} match it, and a
  * hashring without tenants matches everyone (so it belongs last). Parsing is strict where Thanos'
- * Go decoder is lenient: unknown keys, a missing or empty {@code endpoints}, an unknown
- * {@code algorithm} or {@code tenant_matcher_type}, a malformed glob and a repeated endpoint are
- * errors here, because each of them silently changes placement in Thanos.
+ * Go decoder is lenient: unknown keys, a missing or empty {@code endpoints}, an unknown {@code
+ * algorithm} or {@code tenant_matcher_type}, a malformed glob and a repeated endpoint are errors
+ * here, because each of them silently changes placement in Thanos.
  */
 public final class HashringConfig {
 
@@ -25,8 +25,8 @@ public final class HashringConfig {
     KETAMA("ketama");
 
     /**
-     * The default of Thanos' {@code --receive.hashrings-algorithm} flag, used for hashrings that name
-     * no algorithm. It is {@code hashmod} (for historical reasons, Thanos' docs say), although
+     * The default of Thanos' {@code --receive.hashrings-algorithm} flag, used for hashrings that
+     * name no algorithm. It is {@code hashmod} (for historical reasons, Thanos' docs say), although
      * Thanos recommends {@code ketama} for new installations.
      */
     public static final Algorithm THANOS_FLAG_DEFAULT = HASHMOD;
@@ -83,21 +83,28 @@ public final class HashringConfig {
   /**
    * One entry of the file.
    *
-   * @param name            {@code hashring}; {@code ""} when absent
-   * @param tenants         {@code tenants}; empty means this hashring serves every tenant
-   * @param tenantMatcherType {@code tenant_matcher_type}; {@link TenantMatcherType#EXACT} when absent
-   * @param endpoints       {@code endpoints} in file order (at least one, no address twice)
-   * @param algorithm       {@code algorithm}, or null when absent (the command-line default applies)
-   * @param externalLabels  {@code external_labels}, sorted by name; empty when absent
+   * @param name {@code hashring}; {@code ""} when absent
+   * @param tenants {@code tenants}; empty means this hashring serves every tenant
+   * @param tenantMatcherType {@code tenant_matcher_type}; {@link TenantMatcherType#EXACT} when
+   *     absent
+   * @param endpoints {@code endpoints} in file order (at least one, no address twice)
+   * @param algorithm {@code algorithm}, or null when absent (the command-line default applies)
+   * @param externalLabels {@code external_labels}, sorted by name; empty when absent
    */
-  public record Ring(String name, List<String> tenants, TenantMatcherType tenantMatcherType,
-      List<Endpoint> endpoints, Algorithm algorithm, Map<String, String> externalLabels) {
+  public record Ring(
+      String name,
+      List<String> tenants,
+      TenantMatcherType tenantMatcherType,
+      List<Endpoint> endpoints,
+      Algorithm algorithm,
+      Map<String, String> externalLabels) {
     public Ring {
       Objects.requireNonNull(name, "name");
       tenants = List.copyOf(tenants);
       Objects.requireNonNull(tenantMatcherType, "tenantMatcherType");
       endpoints = List.copyOf(endpoints);
-      externalLabels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(externalLabels));
+      externalLabels =
+          java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(externalLabels));
     }
 
     /** Whether this hashring serves every tenant (it lists none). */
@@ -135,8 +142,8 @@ public final class HashringConfig {
   }
 
   /**
-   * Things that are allowed but almost certainly mistakes (a hashring no tenant can reach, a
-   * tenant listed twice, a tenant name no request can carry), for the log.
+   * Things that are allowed but almost certainly mistakes (a hashring no tenant can reach, a tenant
+   * listed twice, a tenant name no request can carry), for the log.
    */
   public List<String> warnings() {
     return warnings;

@@ -1,9 +1,9 @@
 package io.rwgateway.hashring;
 
 /**
- * A hashring file (or inline content) that cannot become a ring. The message says what is wrong
- * and where ({@code [1].endpoints[0]: ...}); {@link #reason()} is a short fixed word for the
- * {@code reason} label of the reload-failure metric, so the metric never carries free text.
+ * A hashring file (or inline content) that cannot become a ring. The message says what is wrong and
+ * where ({@code [1].endpoints[0]: ...}); {@link #reason()} is a short fixed word for the {@code
+ * reason} label of the reload-failure metric, so the metric never carries free text.
  */
 public final class HashringConfigException extends Exception {
   /** Why the content was refused; the lower-case name is the metric label. */

@@ -27,15 +27,22 @@ import java.util.TreeMap;
  */
 final class HashringConfigParser {
   private static final List<String> RING_KEYS =
-      List.of("hashring", "tenants", "tenant_matcher_type", "endpoints", "algorithm", "external_labels");
+      List.of(
+          "hashring",
+          "tenants",
+          "tenant_matcher_type",
+          "endpoints",
+          "algorithm",
+          "external_labels");
   private static final List<String> ENDPOINT_KEYS = List.of("address", "az", "capnproto_address");
 
   // NOTE: duplicate keys are an error: Go keeps the last one silently, and two "endpoints" lists
   // in one hashring are a merge accident that would place series on the wrong nodes.
-  private static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private HashringConfigParser() {}
 
@@ -46,17 +53,23 @@ final class HashringConfigParser {
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
       String at = l == null ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
-      throw new HashringConfigException(Reason.PARSE, "not valid JSON" + at + ": " + e.getOriginalMessage(), e);
+      throw new HashringConfigException(
+          Reason.PARSE, "not valid JSON" + at + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new HashringConfigException(Reason.PARSE, "not valid JSON: " + e.getMessage(), e);
     }
-    if (root == null || root.isMissingNode() || root.isNull() || (root.isArray() && root.isEmpty())) {
+    if (root == null
+        || root.isMissingNode()
+        || root.isNull()
+        || (root.isArray() && root.isEmpty())) {
       // As Thanos: an empty file, "null" and "[]" are refused rather than meaning "no hashring".
-      throw new HashringConfigException(Reason.INVALID, "the hashring configuration is empty: it must list at least one hashring");
+      throw new HashringConfigException(
+          Reason.INVALID,
+          "the hashring configuration is empty: it must list at least one hashring");
     }
     if (!root.isArray()) {
-      throw new HashringConfigException(Reason.PARSE,
-          "expected a JSON list of hashrings at the top level, found " + kind(root));
+      throw new HashringConfigException(
+          Reason.PARSE, "expected a JSON list of hashrings at the top level, found " + kind(root));
     }
     List<Ring> rings = new ArrayList<>();
     for (int i = 0; i < root.size(); i++) {
@@ -73,40 +86,57 @@ final class HashringConfigParser {
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       String key = field.getKey();
       if ("shuffle_sharding_config".equals(key)) {
-        throw invalid(at, "\"shuffle_sharding_config\" is not supported: each tenant would get a subset of"
-            + " the nodes, placing series differently from this ring; remove it");
+        throw invalid(
+            at,
+            "\"shuffle_sharding_config\" is not supported: each tenant would get a subset of"
+                + " the nodes, placing series differently from this ring; remove it");
       }
       if (!RING_KEYS.contains(key)) {
         unknown.add('"' + key + '"');
       }
     }
     if (!unknown.isEmpty()) {
-      throw invalid(at, "unknown key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-          + " (known keys: " + String.join(", ", RING_KEYS) + "; names are case-sensitive)");
+      throw invalid(
+          at,
+          "unknown key"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + " (known keys: "
+              + String.join(", ", RING_KEYS)
+              + "; names are case-sensitive)");
     }
 
     String name = optionalString(node, "hashring", at);
     List<String> tenants = tenants(node.get("tenants"), at + ".tenants");
 
     String matcherName = optionalString(node, "tenant_matcher_type", at);
-    TenantMatcherType matcher = matcherName.isEmpty() ? TenantMatcherType.EXACT : TenantMatcherType.fromName(matcherName);
+    TenantMatcherType matcher =
+        matcherName.isEmpty() ? TenantMatcherType.EXACT : TenantMatcherType.fromName(matcherName);
     if (matcher == null) {
-      throw invalid(at + ".tenant_matcher_type", "unknown tenant matcher type \"" + matcherName
-          + "\"; use \"exact\" (the default) or \"glob\"");
+      throw invalid(
+          at + ".tenant_matcher_type",
+          "unknown tenant matcher type \""
+              + matcherName
+              + "\"; use \"exact\" (the default) or \"glob\"");
     }
 
     String algorithmName = optionalString(node, "algorithm", at);
     Algorithm algorithm = algorithmName.isEmpty() ? null : Algorithm.fromName(algorithmName);
     if (!algorithmName.isEmpty() && algorithm == null) {
-      throw invalid(at + ".algorithm", "unknown algorithm \"" + algorithmName + "\"; use \"ketama\" or \"hashmod\""
-          + " (Thanos would fall back to hashmod without saying so)");
+      throw invalid(
+          at + ".algorithm",
+          "unknown algorithm \""
+              + algorithmName
+              + "\"; use \"ketama\" or \"hashmod\""
+              + " (Thanos would fall back to hashmod without saying so)");
     }
 
     List<Endpoint> endpoints = endpoints(node.get("endpoints"), at + ".endpoints");
     if (algorithm == Algorithm.HASHMOD) {
       RingChecks.noZones(endpoints, at);
     }
-    Map<String, String> externalLabels = externalLabels(node.get("external_labels"), at + ".external_labels");
+    Map<String, String> externalLabels =
+        externalLabels(node.get("external_labels"), at + ".external_labels");
 
     if (matcher == TenantMatcherType.GLOB) {
       for (int i = 0; i < tenants.size(); i++) {
@@ -156,8 +186,13 @@ final class HashringConfigParser {
       Integer before = seen.putIfAbsent(e.address(), i);
       if (before != null) {
         // NOTE: Thanos accepts this and may then put two "replicas" of a series on one node.
-        throw invalid(eat, "address " + e.address() + " is already endpoint [" + before
-            + "] of this hashring; a node may appear once");
+        throw invalid(
+            eat,
+            "address "
+                + e.address()
+                + " is already endpoint ["
+                + before
+                + "] of this hashring; a node may appear once");
       }
       endpoints.add(e);
     }
@@ -172,7 +207,10 @@ final class HashringConfigParser {
       return Endpoint.of(node.textValue());
     }
     if (!node.isObject()) {
-      throw parseError(at, "expected an address string or an object with \"address\" and \"az\", found " + kind(node));
+      throw parseError(
+          at,
+          "expected an address string or an object with \"address\" and \"az\", found "
+              + kind(node));
     }
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : node.properties()) {
@@ -182,8 +220,14 @@ final class HashringConfigParser {
       }
     }
     if (!unknown.isEmpty()) {
-      throw invalid(at, "unknown key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-          + " (known keys: " + String.join(", ", ENDPOINT_KEYS) + ")");
+      throw invalid(
+          at,
+          "unknown key"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + " (known keys: "
+              + String.join(", ", ENDPOINT_KEYS)
+              + ")");
     }
     String address = optionalString(node, "address", at);
     if (address.isEmpty()) {
@@ -195,7 +239,8 @@ final class HashringConfigParser {
     return new Endpoint(address, optionalString(node, "az", at));
   }
 
-  private static Map<String, String> externalLabels(JsonNode node, String at) throws HashringConfigException {
+  private static Map<String, String> externalLabels(JsonNode node, String at)
+      throws HashringConfigException {
     Map<String, String> labels = new TreeMap<>();
     if (node == null || node.isNull()) {
       return labels;
@@ -205,7 +250,8 @@ final class HashringConfigParser {
     }
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!e.getValue().isTextual()) {
-        throw parseError(at + "." + e.getKey(), "expected a string value, found " + kind(e.getValue()));
+        throw parseError(
+            at + "." + e.getKey(), "expected a string value, found " + kind(e.getValue()));
       }
       if (e.getKey().isEmpty()) {
         throw invalid(at, "a label name must not be empty");
@@ -216,7 +262,8 @@ final class HashringConfigParser {
   }
 
   /** A string field; {@code ""} when absent or null (Go leaves the field empty in both cases). */
-  private static String optionalString(JsonNode obj, String key, String at) throws HashringConfigException {
+  private static String optionalString(JsonNode obj, String key, String at)
+      throws HashringConfigException {
     JsonNode v = obj.get(key);
     if (v == null || v.isNull()) {
       return "";
@@ -235,7 +282,11 @@ final class HashringConfigParser {
       Ring r = rings.get(i);
       String label = "hashring [" + i + "]" + (r.name().isEmpty() ? "" : " \"" + r.name() + "\"");
       if (catchAll >= 0) {
-        warnings.add(label + " is never used: hashring [" + catchAll + "] before it has no tenants and so serves every tenant");
+        warnings.add(
+            label
+                + " is never used: hashring ["
+                + catchAll
+                + "] before it has no tenants and so serves every tenant");
         continue;
       }
       if (r.catchAll()) {
@@ -252,9 +303,14 @@ final class HashringConfigParser {
         }
         Integer first = exactOwner.putIfAbsent(t, i);
         if (first != null) {
-          warnings.add(label + " lists tenant \"" + t + "\", which hashring [" + first + "] already serves");
+          warnings.add(
+              label + " lists tenant \"" + t + "\", which hashring [" + first + "] already serves");
         } else if (!TenantId.isValid(t)) {
-          warnings.add(label + " lists tenant \"" + t + "\", which is not a valid tenant id, so no request can match it");
+          warnings.add(
+              label
+                  + " lists tenant \""
+                  + t
+                  + "\", which is not a valid tenant id, so no request can match it");
         }
       }
     }

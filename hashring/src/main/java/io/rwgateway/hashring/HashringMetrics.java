@@ -21,21 +21,38 @@ final class HashringMetrics {
   private final Set<String> ringNames = new HashSet<>();
 
   HashringMetrics(PrometheusRegistry registry) {
-    lastReloadSuccessful = Gauge.builder().name("rwgateway_hashring_config_last_reload_successful")
-        .help("1 when the last check of the hashring file found a usable configuration, 0 when it was refused"
-            + " (the previous ring stays in use; the log says why)")
-        .register(registry);
-    lastSuccessTimestamp = Gauge.builder().name("rwgateway_hashring_config_last_reload_success_timestamp_seconds")
-        .help("Unix time at which the hashring in use was loaded, or at which the file became usable again")
-        .register(registry);
-    nodes = Gauge.builder().name("rwgateway_hashring_nodes")
-        .help("Endpoints per hashring of the ring in use").labelNames("hashring").register(registry);
-    version = Gauge.builder().name("rwgateway_hashring_version")
-        .help("Version of the ring in use: 1 for the first load, plus one for each change of the file that was accepted")
-        .register(registry);
-    failures = Counter.builder().name("rwgateway_hashring_config_reload_failures_total")
-        .help("Checks of the hashring file that refused it, by reason (read, parse, invalid, ring)")
-        .labelNames("reason").register(registry);
+    lastReloadSuccessful =
+        Gauge.builder()
+            .name("rwgateway_hashring_config_last_reload_successful")
+            .help(
+                "1 when the last check of the hashring file found a usable configuration, 0 when it was refused"
+                    + " (the previous ring stays in use; the log says why)")
+            .register(registry);
+    lastSuccessTimestamp =
+        Gauge.builder()
+            .name("rwgateway_hashring_config_last_reload_success_timestamp_seconds")
+            .help(
+                "Unix time at which the hashring in use was loaded, or at which the file became usable again")
+            .register(registry);
+    nodes =
+        Gauge.builder()
+            .name("rwgateway_hashring_nodes")
+            .help("Endpoints per hashring of the ring in use")
+            .labelNames("hashring")
+            .register(registry);
+    version =
+        Gauge.builder()
+            .name("rwgateway_hashring_version")
+            .help(
+                "Version of the ring in use: 1 for the first load, plus one for each change of the file that was accepted")
+            .register(registry);
+    failures =
+        Counter.builder()
+            .name("rwgateway_hashring_config_reload_failures_total")
+            .help(
+                "Checks of the hashring file that refused it, by reason (read, parse, invalid, ring)")
+            .labelNames("reason")
+            .register(registry);
     for (HashringConfigException.Reason r : HashringConfigException.Reason.values()) {
       failures.initLabelValues(r.label()); // present at 0, so that rate() works from the start
     }

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 
 /** Where the hashring JSON comes from: a file that can change, or inline content that cannot. */
 final class HashringSource {
-  /** Files larger than this are refused unread (a wrong path such as a device must not exhaust memory). */
+  /**
+   * Files larger than this are refused unread (a wrong path such as a device must not exhaust
+   * memory).
+   */
   static final int MAX_FILE_BYTES = 16 << 20;
 
   private final Path file;
@@ -41,7 +44,8 @@ final class HashringSource {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] b = in.readNBytes(MAX_FILE_BYTES + 1);
       if (b.length > MAX_FILE_BYTES) {
-        throw new HashringConfigException(Reason.READ, file + " is larger than " + MAX_FILE_BYTES + " bytes");
+        throw new HashringConfigException(
+            Reason.READ, file + " is larger than " + MAX_FILE_BYTES + " bytes");
       }
       return b;
     } catch (NoSuchFileException e) {

@@ -21,18 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the current {@link Hashring} in step with the hashring file ({@code --receive.hashrings-file})
- * or inline content ({@code --receive.hashrings}, which is never reloaded).
- * <p>
- * A file is read again on any change in its directory (see {@link DirectoryWatch}) and every
+ * Keeps the current {@link Hashring} in step with the hashring file ({@code
+ * --receive.hashrings-file}) or inline content ({@code --receive.hashrings}, which is never
+ * reloaded).
+ *
+ * <p>A file is read again on any change in its directory (see {@link DirectoryWatch}) and every
  * refresh interval (5 minutes by default, as Thanos), and is taken only when its content (by
  * SHA-256) differs from the ring in use. Content that cannot become a ring (unreadable, deleted,
  * not JSON, invalid, too few nodes for the replication factor) is refused: the previous ring stays,
  * the log says why and {@code rwgateway_hashring_config_last_reload_successful} drops to 0 until
- * the file is usable again. Only the first load must succeed: {@link #start()} throws otherwise,
- * as Thanos refuses to start.
- * <p>
- * NOTE: Thanos exits when a reloaded file parses but cannot be built into a ring (for example
+ * the file is usable again. Only the first load must succeed: {@link #start()} throws otherwise, as
+ * Thanos refuses to start.
+ *
+ * <p>NOTE: Thanos exits when a reloaded file parses but cannot be built into a ring (for example
  * fewer endpoints than the replication factor); here that file is refused like any other bad file,
  * because a typo in a ConfigMap should not take every replica down at once.
  */
@@ -101,11 +102,13 @@ public final class HashringWatcher implements AutoCloseable {
     if (file == null) {
       return;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "hashring-reload");
-      t.setDaemon(true);
-      return t;
-    });
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "hashring-reload");
+              t.setDaemon(true);
+              return t;
+            });
     long every = refreshInterval.toMillis();
     scheduler.scheduleWithFixedDelay(this::checkNow, every, every, TimeUnit.MILLISECONDS);
     if (!watchDirectory) {
@@ -114,7 +117,11 @@ public final class HashringWatcher implements AutoCloseable {
     try {
       watch = new DirectoryWatch(file, this::requestCheck);
     } catch (IOException e) {
-      LOG.warn("cannot watch {} for hashring changes ({}); relying on the check every {}", file, e.toString(), refreshInterval);
+      LOG.warn(
+          "cannot watch {} for hashring changes ({}); relying on the check every {}",
+          file,
+          e.toString(),
+          refreshInterval);
     }
   }
 
@@ -188,10 +195,13 @@ public final class HashringWatcher implements AutoCloseable {
     // Events come in bursts (a ConfigMap swap is several renames); one check after they settle.
     if (checkPending.compareAndSet(false, true)) {
       try {
-        scheduler.schedule(() -> {
-          checkPending.set(false);
-          checkNow();
-        }, settleDelay.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+            () -> {
+              checkPending.set(false);
+              checkNow();
+            },
+            settleDelay.toMillis(),
+            TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // closing
       }
@@ -233,8 +243,12 @@ public final class HashringWatcher implements AutoCloseable {
       if (sb.length() > 0) {
         sb.append("; ");
       }
-      sb.append(r.name()).append(' ').append(r instanceof KetamaHashring ? "ketama" : "hashmod")
-          .append(' ').append(r.nodes().size()).append(" nodes");
+      sb.append(r.name())
+          .append(' ')
+          .append(r instanceof KetamaHashring ? "ketama" : "hashmod")
+          .append(' ')
+          .append(r.nodes().size())
+          .append(" nodes");
     }
     return sb.append("; replication factor ").append(ring.replicationFactor()).toString();
   }
@@ -300,7 +314,8 @@ public final class HashringWatcher implements AutoCloseable {
     /** {@code --receive.replication-factor} (default 1). */
     public Builder replicationFactor(int replicationFactor) {
       if (replicationFactor < 1) {
-        throw new IllegalArgumentException("replication factor must be at least 1, got " + replicationFactor);
+        throw new IllegalArgumentException(
+            "replication factor must be at least 1, got " + replicationFactor);
       }
       this.replicationFactor = replicationFactor;
       return this;
@@ -331,7 +346,10 @@ public final class HashringWatcher implements AutoCloseable {
       return this;
     }
 
-    /** Tests turn the directory watch off to see the periodic check alone, or to count checks exactly. */
+    /**
+     * Tests turn the directory watch off to see the periodic check alone, or to count checks
+     * exactly.
+     */
     Builder watchDirectory(boolean watch) {
       this.watchDirectory = watch;
       return this;

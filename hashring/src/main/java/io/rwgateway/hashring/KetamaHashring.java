@@ -7,17 +7,17 @@ import java.util.List;
 
 /**
  * Thanos' {@code ketama} placement (consistent hashing), AZ-aware when endpoints name zones.
- * <p>
- * The ring: every endpoint owns {@link #SECTIONS_PER_NODE} sections; section {@code i} (1-based)
+ *
+ * <p>The ring: every endpoint owns {@link #SECTIONS_PER_NODE} sections; section {@code i} (1-based)
  * of an endpoint sits at {@code xxhash64(address + ":" + i)} (UTF-8, seed 0). A series with hash
  * {@code h} belongs to the first section at or after {@code h} (unsigned), wrapping to the first
  * section. Its owners are that section's precomputed replica list: walking clockwise from the
- * section, take each endpoint not yet taken, except that when the endpoints span more than one
- * zone an endpoint is skipped while its zone already holds more replicas than the emptiest zone.
- * So replicas are always on distinct nodes and, with zones, spread over them as evenly as the
+ * section, take each endpoint not yet taken, except that when the endpoints span more than one zone
+ * an endpoint is skipped while its zone already holds more replicas than the emptiest zone. So
+ * replicas are always on distinct nodes and, with zones, spread over them as evenly as the
  * replication factor allows. See {@link KetamaReplicas}.
- * <p>
- * {@link #nodes()} is the file order; unlike hashmod, it does not affect placement.
+ *
+ * <p>{@link #nodes()} is the file order; unlike hashmod, it does not affect placement.
  */
 public final class KetamaHashring extends SingleHashring {
   /** Sections per endpoint, as Thanos' {@code SectionsPerNode}. */
@@ -32,7 +32,8 @@ public final class KetamaHashring extends SingleHashring {
    * @throws HashringConfigException when an address repeats, or the endpoints (or their zones)
    *     cannot hold {@code replicationFactor} replicas on distinct nodes
    */
-  public KetamaHashring(String name, List<Endpoint> endpoints, int replicationFactor) throws HashringConfigException {
+  public KetamaHashring(String name, List<Endpoint> endpoints, int replicationFactor)
+      throws HashringConfigException {
     this(name, endpoints, replicationFactor, SECTIONS_PER_NODE);
   }
 

@@ -18,8 +18,8 @@ final class KetamaReplicas {
    * Refuses rings on which the walk could never finish. Zones fill level by level (a zone gets its
    * k-th replica only once every zone has k-1), so a zone of {@code c} nodes caps all others at
    * {@code min(size, cmin + 1)}, where {@code cmin} is the smallest zone's size.
-   * <p>
-   * NOTE: Thanos does not check this and its walk then never ends (for example 3 replicas over
+   *
+   * <p>NOTE: Thanos does not check this and its walk then never ends (for example 3 replicas over
    * zone A with 3 nodes and zone B with 1 node works, 4 replicas would loop forever).
    */
   static void requireZonesCanHold(List<Endpoint> endpoints, int replicationFactor, String at)
@@ -40,9 +40,16 @@ final class KetamaReplicas {
       capacity += Math.min(size, smallest + 1);
     }
     if (capacity < replicationFactor) {
-      throw new HashringConfigException(Reason.RING, at + ": zones " + sizes + " (nodes per az) can hold at most "
-          + capacity + " replicas spread evenly, fewer than the replication factor " + replicationFactor
-          + "; add nodes to the smallest zone");
+      throw new HashringConfigException(
+          Reason.RING,
+          at
+              + ": zones "
+              + sizes
+              + " (nodes per az) can hold at most "
+              + capacity
+              + " replicas spread evenly, fewer than the replication factor "
+              + replicationFactor
+              + "; add nodes to the smallest zone");
     }
   }
 
@@ -60,7 +67,8 @@ final class KetamaReplicas {
     }
     boolean zoned = zones.size() > 1;
     int[] zoneCount = new int[zones.size()];
-    int[] takenIn = new int[endpoints.size()]; // section + 1 that took the endpoint; no clearing needed
+    int[] takenIn =
+        new int[endpoints.size()]; // section + 1 that took the endpoint; no clearing needed
     int[] replicas = new int[sections * rf];
 
     for (int s = 0; s < sections; s++) {
@@ -79,7 +87,8 @@ final class KetamaReplicas {
         } else if (++sinceTake > sections) {
           // A full lap took nothing: the state cannot change any more. requireZonesCanHold rules
           // this out; the guard keeps a mistake there from becoming an endless loop.
-          throw new IllegalStateException("ketama: no endpoint can take replica " + (got + 1) + " of section " + s);
+          throw new IllegalStateException(
+              "ketama: no endpoint can take replica " + (got + 1) + " of section " + s);
         }
         j = j + 1 == sections ? 0 : j + 1;
       }

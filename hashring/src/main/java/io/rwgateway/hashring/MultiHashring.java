@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * All hashrings of one file: a tenant is served by the first hashring, in file order, whose
- * {@code tenants} match it (exactly or by glob); a hashring without tenants matches everyone. A
- * tenant that no hashring matches has no owners (Thanos answers such writes with an error).
- * <p>
- * NOTE: unlike Thanos there is no per-tenant cache of the match: an exact match is one hash-set
+ * All hashrings of one file: a tenant is served by the first hashring, in file order, whose {@code
+ * tenants} match it (exactly or by glob); a hashring without tenants matches everyone. A tenant
+ * that no hashring matches has no owners (Thanos answers such writes with an error).
+ *
+ * <p>NOTE: unlike Thanos there is no per-tenant cache of the match: an exact match is one hash-set
  * lookup per hashring per request, and a cache keyed by whatever tenant a client sends would grow
  * without bound.
  */
@@ -20,7 +20,8 @@ public final class MultiHashring implements Hashring {
   private final List<Endpoint> nodes;
   private final int replicationFactor;
 
-  private MultiHashring(List<SingleHashring> rings, List<TenantMatcher> matchers, int replicationFactor) {
+  private MultiHashring(
+      List<SingleHashring> rings, List<TenantMatcher> matchers, int replicationFactor) {
     this.rings = List.copyOf(rings);
     this.matchers = List.copyOf(matchers);
     List<Endpoint> all = new ArrayList<>();
@@ -34,16 +35,18 @@ public final class MultiHashring implements Hashring {
   /**
    * Builds the rings of {@code config}.
    *
-   * @param flagDefault       the algorithm of hashrings that name none (Thanos'
-   *                          {@code --receive.hashrings-algorithm}, whose default is
-   *                          {@link Algorithm#THANOS_FLAG_DEFAULT})
+   * @param flagDefault the algorithm of hashrings that name none (Thanos' {@code
+   *     --receive.hashrings-algorithm}, whose default is {@link Algorithm#THANOS_FLAG_DEFAULT})
    * @param replicationFactor owners per series ({@code --receive.replication-factor})
-   * @throws HashringConfigException when a hashring cannot hold the replicas, or names zones under hashmod
+   * @throws HashringConfigException when a hashring cannot hold the replicas, or names zones under
+   *     hashmod
    */
-  public static MultiHashring of(HashringConfig config, Algorithm flagDefault, int replicationFactor)
+  public static MultiHashring of(
+      HashringConfig config, Algorithm flagDefault, int replicationFactor)
       throws HashringConfigException {
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replication factor must be at least 1, got " + replicationFactor);
+      throw new IllegalArgumentException(
+          "replication factor must be at least 1, got " + replicationFactor);
     }
     List<SingleHashring> rings = new ArrayList<>();
     List<TenantMatcher> matchers = new ArrayList<>();
@@ -52,9 +55,10 @@ public final class MultiHashring implements Hashring {
       Ring entry = entries.get(i);
       String name = ringName(entry, i);
       try {
-        rings.add(entry.algorithmOr(flagDefault) == Algorithm.KETAMA
-            ? new KetamaHashring(name, entry.endpoints(), replicationFactor)
-            : new HashmodHashring(name, entry.endpoints(), replicationFactor));
+        rings.add(
+            entry.algorithmOr(flagDefault) == Algorithm.KETAMA
+                ? new KetamaHashring(name, entry.endpoints(), replicationFactor)
+                : new HashmodHashring(name, entry.endpoints(), replicationFactor));
       } catch (HashringConfigException e) {
         throw new HashringConfigException(e.reason(), "[" + i + "]: " + e.getMessage(), e);
       }
@@ -64,9 +68,9 @@ public final class MultiHashring implements Hashring {
   }
 
   /**
-   * The name a hashring goes by in metrics and logs: its {@code hashring} field, or
-   * {@code hashring-<index>} (0-based, file order) when the field is empty, so that two unnamed
-   * hashrings stay apart.
+   * The name a hashring goes by in metrics and logs: its {@code hashring} field, or {@code
+   * hashring-<index>} (0-based, file order) when the field is empty, so that two unnamed hashrings
+   * stay apart.
    */
   public static String ringName(Ring entry, int index) {
     return entry.name().isEmpty() ? "hashring-" + index : entry.name();

@@ -9,20 +9,32 @@ import java.util.Set;
 final class RingChecks {
   private RingChecks() {}
 
-  static void distinctAddresses(List<Endpoint> endpoints, String at) throws HashringConfigException {
+  static void distinctAddresses(List<Endpoint> endpoints, String at)
+      throws HashringConfigException {
     Set<String> seen = new HashSet<>();
     for (Endpoint e : endpoints) {
       if (!seen.add(e.address())) {
-        throw new HashringConfigException(Reason.INVALID, at + ": address " + e.address() + " appears twice");
+        throw new HashringConfigException(
+            Reason.INVALID, at + ": address " + e.address() + " appears twice");
       }
     }
   }
 
-  static void enoughNodes(int nodes, int replicationFactor, String at) throws HashringConfigException {
+  static void enoughNodes(int nodes, int replicationFactor, String at)
+      throws HashringConfigException {
     if (nodes < replicationFactor) {
-      throw new HashringConfigException(Reason.RING, at + ": " + nodes + " endpoint" + (nodes == 1 ? "" : "s")
-          + " cannot hold " + replicationFactor + " replicas on distinct nodes (replication factor "
-          + replicationFactor + ")");
+      throw new HashringConfigException(
+          Reason.RING,
+          at
+              + ": "
+              + nodes
+              + " endpoint"
+              + (nodes == 1 ? "" : "s")
+              + " cannot hold "
+              + replicationFactor
+              + " replicas on distinct nodes (replication factor "
+              + replicationFactor
+              + ")");
     }
   }
 
@@ -30,8 +42,15 @@ final class RingChecks {
   static void noZones(List<Endpoint> endpoints, String at) throws HashringConfigException {
     for (Endpoint e : endpoints) {
       if (!e.az().isEmpty()) {
-        throw new HashringConfigException(Reason.INVALID, at + ": the hashmod algorithm does not support availability"
-            + " zones (endpoint " + e.address() + " has az \"" + e.az() + "\"); use ketama or remove the az fields");
+        throw new HashringConfigException(
+            Reason.INVALID,
+            at
+                + ": the hashmod algorithm does not support availability"
+                + " zones (endpoint "
+                + e.address()
+                + " has az \""
+                + e.az()
+                + "\"); use ketama or remove the az fields");
       }
     }
   }

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One hashring of the file: a fixed list of endpoints and an algorithm that maps a series hash to
- * its owners. It serves every tenant it is asked about; choosing the hashring by tenant is
- * {@link MultiHashring}'s job.
+ * its owners. It serves every tenant it is asked about; choosing the hashring by tenant is {@link
+ * MultiHashring}'s job.
  */
 public abstract class SingleHashring implements Hashring {
   private final String name;
@@ -18,7 +18,8 @@ public abstract class SingleHashring implements Hashring {
     this.nodes = List.copyOf(nodes);
     this.replicationFactor = replicationFactor;
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replication factor must be at least 1, got " + replicationFactor);
+      throw new IllegalArgumentException(
+          "replication factor must be at least 1, got " + replicationFactor);
     }
   }
 
@@ -44,9 +45,9 @@ public abstract class SingleHashring implements Hashring {
   }
 
   /**
-   * Writes the owners of the series whose Thanos hash is {@code seriesHash} to
-   * {@code out[0 .. replicationFactor())}, as indexes into {@link #nodes()}: first the primary, then
-   * the replicas in Thanos' order. The indexes are distinct.
+   * Writes the owners of the series whose Thanos hash is {@code seriesHash} to {@code out[0 ..
+   * replicationFactor())}, as indexes into {@link #nodes()}: first the primary, then the replicas
+   * in Thanos' order. The indexes are distinct.
    */
   public abstract void ownersOfHash(long seriesHash, int[] out);
 }

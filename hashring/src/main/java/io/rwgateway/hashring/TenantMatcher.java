@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decides whether a tenant belongs to one hashring of the file: a set of exact names, a list of
- * Go globs, or (no tenants listed) everyone. Built once per loaded file; immutable and thread-safe.
+ * Decides whether a tenant belongs to one hashring of the file: a set of exact names, a list of Go
+ * globs, or (no tenants listed) everyone. Built once per loaded file; immutable and thread-safe.
  */
 final class TenantMatcher {
   private static final TenantMatcher EVERYONE = new TenantMatcher(null, null);

@@ -5,18 +5,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Places the series of one tenant on one hashring, without allocating per series. Not
- * thread-safe: keep one per event loop (or per request) and {@link #bind} it per request.
- * <p>
- * The series hash is Thanos' ({@code labelpb.HashWithPrefix(tenant, labels)}): XXH64 with seed 0
+ * Places the series of one tenant on one hashring, without allocating per series. Not thread-safe:
+ * keep one per event loop (or per request) and {@link #bind} it per request.
+ *
+ * <p>The series hash is Thanos' ({@code labelpb.HashWithPrefix(tenant, labels)}): XXH64 with seed 0
  * over
+ *
  * <pre>
  *   tenant 0xFF name₁ 0xFF value₁ 0xFF name₂ 0xFF value₂ 0xFF ... nameₙ 0xFF valueₙ 0xFF
  * </pre>
- * (UTF-8 strings, labels in the order given, no lengths). The input here is model's
- * {@code LabelBytes} form, {@code uvarint(len) bytes} per string in name order; the strings are
- * copied behind the tenant prefix in a reused buffer with 0xFF in place of each length, which
- * yields those exact bytes without building a String.
+ *
+ * (UTF-8 strings, labels in the order given, no lengths). The input here is model's {@code
+ * LabelBytes} form, {@code uvarint(len) bytes} per string in name order; the strings are copied
+ * behind the tenant prefix in a reused buffer with 0xFF in place of each length, which yields those
+ * exact bytes without building a String.
  */
 public final class TenantPlacer {
   private static final byte SEP = (byte) 0xFF;
@@ -52,8 +54,8 @@ public final class TenantPlacer {
   }
 
   /**
-   * Thanos' hash of the bound tenant and one series, given as canonical label bytes at
-   * {@code labels[off .. off+len)}.
+   * Thanos' hash of the bound tenant and one series, given as canonical label bytes at {@code
+   * labels[off .. off+len)}.
    *
    * @throws IllegalArgumentException when the bytes are not well-formed label bytes
    */
@@ -76,7 +78,8 @@ public final class TenantPlacer {
         shift += 7;
       } while (b < 0);
       if (n > end - p) {
-        throw new IllegalArgumentException("malformed label bytes: string runs past the end at offset " + (p - off));
+        throw new IllegalArgumentException(
+            "malformed label bytes: string runs past the end at offset " + (p - off));
       }
       if (w + n + 1 > buf.length) {
         ensure(w + n + 1);
@@ -94,8 +97,8 @@ public final class TenantPlacer {
   }
 
   /**
-   * Writes the owners of one series to {@code out[0 .. rf)} as indexes into
-   * {@code ring().nodes()}; returns rf.
+   * Writes the owners of one series to {@code out[0 .. rf)} as indexes into {@code ring().nodes()};
+   * returns rf.
    */
   public int owners(byte[] labels, int off, int len, int[] out) {
     ring.ownersOfHash(hash(labels, off, len), out);

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Reloading the hashring file: changes are taken, bad files are refused and the old ring stays. */
 class HashringWatcherTest {
   private static final String TWO = "[{\"hashring\": \"main\", \"endpoints\": [\"a:1\", \"b:1\"]}]";
-  private static final String THREE = "[{\"hashring\": \"main\", \"endpoints\": [\"a:1\", \"b:1\", \"c:1\"]}]";
+  private static final String THREE =
+      "[{\"hashring\": \"main\", \"endpoints\": [\"a:1\", \"b:1\", \"c:1\"]}]";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final MutableClock clock = new MutableClock();
@@ -45,8 +45,14 @@ class HashringWatcherTest {
   }
 
   private HashringWatcher.Builder builder(Path file) {
-    return HashringWatcher.builder().file(file).registry(registry).clock(clock).replicationFactor(2)
-        .defaultAlgorithm(Algorithm.KETAMA).refreshInterval(Duration.ofHours(1)).settleDelay(Duration.ofMillis(50));
+    return HashringWatcher.builder()
+        .file(file)
+        .registry(registry)
+        .clock(clock)
+        .replicationFactor(2)
+        .defaultAlgorithm(Algorithm.KETAMA)
+        .refreshInterval(Duration.ofHours(1))
+        .settleDelay(Duration.ofMillis(50));
   }
 
   private double metric(String name, String... labels) {
@@ -59,7 +65,10 @@ class HashringWatcherTest {
 
   @Test
   void firstLoadSetsRingAndMetrics() throws Exception {
-    Path file = write(dir.resolve("hashrings.json"), """
+    Path file =
+        write(
+            dir.resolve("hashrings.json"),
+            """
         [{"hashring": "hot", "tenants": ["a"], "endpoints": ["a:1", "b:1", "c:1"]},
          {"endpoints": ["d:1", "e:1"]}]""");
     clock.now = Instant.ofEpochSecond(1_700_000_000);
@@ -70,7 +79,8 @@ class HashringWatcherTest {
     assertEquals(5, watcher.current().nodes().size());
     assertEquals("hot", watcher.current().ringFor("a").name());
     assertEquals(1.0, metric("rwgateway_hashring_config_last_reload_successful"));
-    assertEquals(1_700_000_000.0, metric("rwgateway_hashring_config_last_reload_success_timestamp_seconds"));
+    assertEquals(
+        1_700_000_000.0, metric("rwgateway_hashring_config_last_reload_success_timestamp_seconds"));
     assertEquals(1.0, metric("rwgateway_hashring_version"));
     assertEquals(3.0, metric("rwgateway_hashring_nodes", "hashring", "hot"));
     assertEquals(2.0, metric("rwgateway_hashring_nodes", "hashring", "hashring-1"));
@@ -79,14 +89,18 @@ class HashringWatcherTest {
 
   @Test
   void firstLoadMustSucceed() throws Exception {
-    HashringConfigException missing = assertThrows(HashringConfigException.class,
-        () -> builder(dir.resolve("absent.json")).build().start());
+    HashringConfigException missing =
+        assertThrows(
+            HashringConfigException.class,
+            () -> builder(dir.resolve("absent.json")).build().start());
     assertEquals(Reason.READ, missing.reason());
     assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
 
     Path tooSmall = write(dir.resolve("one.json"), "[{\"endpoints\": [\"a:1\"]}]");
-    HashringConfigException ring = assertThrows(HashringConfigException.class,
-        () -> builder(tooSmall).registry(new PrometheusRegistry()).build().start());
+    HashringConfigException ring =
+        assertThrows(
+            HashringConfigException.class,
+            () -> builder(tooSmall).registry(new PrometheusRegistry()).build().start());
     assertEquals(Reason.RING, ring.reason(), "one endpoint cannot hold replication factor 2");
   }
 
@@ -132,7 +146,9 @@ class HashringWatcherTest {
     assertEquals(3, watcher.current().nodes().size());
     assertNull(watcher.lastError());
     assertEquals(1.0, metric("rwgateway_hashring_config_last_reload_successful"));
-    assertEquals(clock.now.getEpochSecond(), metric("rwgateway_hashring_config_last_reload_success_timestamp_seconds"));
+    assertEquals(
+        clock.now.getEpochSecond(),
+        metric("rwgateway_hashring_config_last_reload_success_timestamp_seconds"));
     assertEquals(2.0, metric("rwgateway_hashring_version"));
     assertEquals(3.0, metric("rwgateway_hashring_nodes", "hashring", "main"));
   }
@@ -167,7 +183,9 @@ class HashringWatcherTest {
     assertEquals(1, watcher.version());
     assertNull(watcher.lastError());
     assertEquals(1.0, metric("rwgateway_hashring_config_last_reload_successful"));
-    assertEquals(clock.now.getEpochSecond(), metric("rwgateway_hashring_config_last_reload_success_timestamp_seconds"));
+    assertEquals(
+        clock.now.getEpochSecond(),
+        metric("rwgateway_hashring_config_last_reload_success_timestamp_seconds"));
   }
 
   @Test
@@ -194,7 +212,9 @@ class HashringWatcherTest {
     Path v1 = Files.createDirectory(dir.resolve("..2026_01_01_00_00_00.000000001"));
     write(v1.resolve("hashrings.json"), TWO);
     Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
-    Path file = Files.createSymbolicLink(dir.resolve("hashrings.json"), Path.of("..data", "hashrings.json"));
+    Path file =
+        Files.createSymbolicLink(
+            dir.resolve("hashrings.json"), Path.of("..data", "hashrings.json"));
     watcher = builder(file).build();
     watcher.start();
     assertEquals(2, watcher.current().nodes().size());
@@ -202,7 +222,11 @@ class HashringWatcherTest {
     Path v2 = Files.createDirectory(dir.resolve("..2026_01_01_00_05_00.000000002"));
     write(v2.resolve("hashrings.json"), THREE);
     Path tmp = Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
-    Files.move(tmp, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp,
+        dir.resolve("..data"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
     // The kubelet deletes the old directory later; not doing it here leaves the renames in the
     // mount directory as the only events, so the test fails if the watch filtered by file name.
 
@@ -222,7 +246,10 @@ class HashringWatcherTest {
 
   @Test
   void nodesOfRemovedHashringsDisappear() throws Exception {
-    Path file = write(dir.resolve("hashrings.json"), """
+    Path file =
+        write(
+            dir.resolve("hashrings.json"),
+            """
         [{"hashring": "hot", "tenants": ["a"], "endpoints": ["a:1", "b:1"]}, {"hashring": "rest", "endpoints": ["c:1", "d:1"]}]""");
     watcher = builder(file).watchDirectory(false).build();
     watcher.start();

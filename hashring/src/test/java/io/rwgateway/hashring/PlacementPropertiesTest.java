@@ -20,14 +20,17 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * Invariants of placement over generated rings (random addresses, sizes, zones and replication
  * factors) and generated series, with the production section count (1000 per node):
+ *
  * <ul>
- *   <li>replicas of a series are on distinct nodes (ketama and hashmod);</li>
- *   <li>even spread, within the bounds named in each property;</li>
+ *   <li>replicas of a series are on distinct nodes (ketama and hashmod);
+ *   <li>even spread, within the bounds named in each property;
  *   <li>ketama stability: when a node is added, at the end or in the middle of the list, no old
- *       node gains a series (for every replica), and about 1/(N+1) of the series move;</li>
- *   <li>zones: a series' replicas cover min(rf, zones) zones and no zone holds two more than another;</li>
- *   <li>a larger replication factor extends the owner list without reordering it.</li>
+ *       node gains a series (for every replica), and about 1/(N+1) of the series move;
+ *   <li>zones: a series' replicas cover min(rf, zones) zones and no zone holds two more than
+ *       another;
+ *   <li>a larger replication factor extends the owner list without reordering it.
  * </ul>
+ *
  * The bounds are about six standard deviations wide for these sizes, so a failure means a broken
  * rule, not bad luck.
  */
@@ -37,15 +40,21 @@ class PlacementPropertiesTest {
   // ---- distinct replicas
 
   @Property(tries = 300)
-  void ketamaReplicasAreOnDistinctNodes(@ForAll("zonedRings") List<Endpoint> endpoints,
-      @ForAll @IntRange(min = 1, max = 6) int rf, @ForAll long salt) throws Exception {
+  void ketamaReplicasAreOnDistinctNodes(
+      @ForAll("zonedRings") List<Endpoint> endpoints,
+      @ForAll @IntRange(min = 1, max = 6) int rf,
+      @ForAll long salt)
+      throws Exception {
     Assume.that(rf <= endpoints.size() && zoneCapacity(endpoints) >= rf);
     assertDistinct(new KetamaHashring("r", endpoints, rf), salt);
   }
 
   @Property(tries = 300)
-  void hashmodReplicasAreOnDistinctNodes(@ForAll("addressLists") List<String> addresses,
-      @ForAll @IntRange(min = 1, max = 6) int rf, @ForAll long salt) throws Exception {
+  void hashmodReplicasAreOnDistinctNodes(
+      @ForAll("addressLists") List<String> addresses,
+      @ForAll @IntRange(min = 1, max = 6) int rf,
+      @ForAll long salt)
+      throws Exception {
     Assume.that(rf <= addresses.size());
     assertDistinct(new HashmodHashring("r", endpoints(addresses), rf), salt);
   }
@@ -69,12 +78,17 @@ class PlacementPropertiesTest {
    * the first rf owners are the same under rf and rf + 1.
    */
   @Property(tries = 200)
-  void moreReplicasExtendTheOwnerList(@ForAll("zonedRings") List<Endpoint> endpoints,
-      @ForAll @IntRange(min = 1, max = 5) int rf, @ForAll long salt) throws Exception {
+  void moreReplicasExtendTheOwnerList(
+      @ForAll("zonedRings") List<Endpoint> endpoints,
+      @ForAll @IntRange(min = 1, max = 5) int rf,
+      @ForAll long salt)
+      throws Exception {
     Assume.that(rf + 1 <= endpoints.size() && zoneCapacity(endpoints) >= rf + 1);
-    assertPrefix(new KetamaHashring("r", endpoints, rf), new KetamaHashring("r", endpoints, rf + 1), salt);
+    assertPrefix(
+        new KetamaHashring("r", endpoints, rf), new KetamaHashring("r", endpoints, rf + 1), salt);
     List<Endpoint> plain = endpoints.stream().map(e -> Endpoint.of(e.address())).toList();
-    assertPrefix(new HashmodHashring("r", plain, rf), new HashmodHashring("r", plain, rf + 1), salt);
+    assertPrefix(
+        new HashmodHashring("r", plain, rf), new HashmodHashring("r", plain, rf + 1), salt);
   }
 
   private static void assertPrefix(SingleHashring small, SingleHashring big, long salt) {
@@ -95,12 +109,15 @@ class PlacementPropertiesTest {
 
   /**
    * ketama, 1000 sections per node, 10k series, N in 3..10, rf 1 and 3: every node's share of the
-   * replica slots is within ±25% of rf/N. (Measured over 320 rings: at most 13% for rf 1 and 8%
-   * for rf 3; one node's share has a standard deviation of about 4.5% at N = 10.)
+   * replica slots is within ±25% of rf/N. (Measured over 320 rings: at most 13% for rf 1 and 8% for
+   * rf 3; one node's share has a standard deviation of about 4.5% at N = 10.)
    */
   @Property(tries = 60)
-  void ketamaSpreadIsEven(@ForAll("threeToTen") List<String> addresses, @ForAll long salt,
-      @ForAll @IntRange(min = 0, max = 1) int rfChoice) throws Exception {
+  void ketamaSpreadIsEven(
+      @ForAll("threeToTen") List<String> addresses,
+      @ForAll long salt,
+      @ForAll @IntRange(min = 0, max = 1) int rfChoice)
+      throws Exception {
     int rf = rfChoice == 0 ? 1 : 3;
     assertSpread(new KetamaHashring("r", endpoints(addresses), rf), salt, 0.25);
   }
@@ -110,7 +127,8 @@ class PlacementPropertiesTest {
    * most 8%).
    */
   @Property(tries = 60)
-  void hashmodSpreadIsEven(@ForAll("threeToTen") List<String> addresses, @ForAll long salt) throws Exception {
+  void hashmodSpreadIsEven(@ForAll("threeToTen") List<String> addresses, @ForAll long salt)
+      throws Exception {
     assertSpread(new HashmodHashring("r", endpoints(addresses), 2), salt, 0.12);
   }
 
@@ -128,22 +146,36 @@ class PlacementPropertiesTest {
     double ideal = (double) SERIES * rf / n;
     for (int i = 0; i < n; i++) {
       double dev = Math.abs(count[i] - ideal) / ideal;
-      assertTrue(dev <= bound, ring.nodes().get(i) + " has " + count[i] + " of " + SERIES * rf
-          + " replica slots, ideal " + ideal + " (deviation " + dev + ")");
+      assertTrue(
+          dev <= bound,
+          ring.nodes().get(i)
+              + " has "
+              + count[i]
+              + " of "
+              + SERIES * rf
+              + " replica slots, ideal "
+              + ideal
+              + " (deviation "
+              + dev
+              + ")");
     }
   }
 
   // ---- stability
 
   /**
-   * ketama: adding a node (at the end, or anywhere in the list) never gives an old node a series
-   * it did not have, for every replica; the share of series whose primary moves is within
-   * [0.7, 1.3] times 1/(N+1) (measured over 320 rings: 0.87 to 1.12).
+   * ketama: adding a node (at the end, or anywhere in the list) never gives an old node a series it
+   * did not have, for every replica; the share of series whose primary moves is within [0.7, 1.3]
+   * times 1/(N+1) (measured over 320 rings: 0.87 to 1.12).
    */
   @Property(tries = 60)
-  void ketamaAddingANodeOnlyMovesSeriesToIt(@ForAll("addressLists") List<String> addresses,
-      @ForAll("newAddress") String added, @ForAll @IntRange(min = 0, max = 20) int insertAt,
-      @ForAll @IntRange(min = 1, max = 3) int rf, @ForAll long salt) throws Exception {
+  void ketamaAddingANodeOnlyMovesSeriesToIt(
+      @ForAll("addressLists") List<String> addresses,
+      @ForAll("newAddress") String added,
+      @ForAll @IntRange(min = 0, max = 20) int insertAt,
+      @ForAll @IntRange(min = 1, max = 3) int rf,
+      @ForAll long salt)
+      throws Exception {
     Assume.that(!addresses.contains(added) && rf <= addresses.size());
     List<Endpoint> before = endpoints(addresses);
     List<Endpoint> atEnd = new ArrayList<>(before);
@@ -164,8 +196,16 @@ class PlacementPropertiesTest {
     int[] o2 = new int[1];
     for (int i = 0; i < hashes.length; i++) {
       for (String owner : end.get(i)) {
-        assertTrue(owner.equals(added) || old.get(i).contains(owner),
-            "series " + i + ": old node " + owner + " gained it; before " + old.get(i) + ", after " + end.get(i));
+        assertTrue(
+            owner.equals(added) || old.get(i).contains(owner),
+            "series "
+                + i
+                + ": old node "
+                + owner
+                + " gained it; before "
+                + old.get(i)
+                + ", after "
+                + end.get(i));
       }
       a.ownersOfHash(hashes[i], o1);
       b.ownersOfHash(hashes[i], o2);
@@ -175,14 +215,18 @@ class PlacementPropertiesTest {
       }
     }
     double expected = (double) SERIES / (before.size() + 1);
-    assertTrue(movedPrimaries >= 0.7 * expected && movedPrimaries <= 1.3 * expected,
+    assertTrue(
+        movedPrimaries >= 0.7 * expected && movedPrimaries <= 1.3 * expected,
         movedPrimaries + " primaries moved, about " + expected + " expected");
   }
 
   /** ketama: removing a node moves only the series it owned (rf 1). */
   @Property(tries = 60)
-  void ketamaRemovingANodeOnlyMovesItsSeries(@ForAll("addressLists") List<String> addresses,
-      @ForAll @IntRange(min = 0, max = 20) int removeAt, @ForAll long salt) throws Exception {
+  void ketamaRemovingANodeOnlyMovesItsSeries(
+      @ForAll("addressLists") List<String> addresses,
+      @ForAll @IntRange(min = 0, max = 20) int removeAt,
+      @ForAll long salt)
+      throws Exception {
     Assume.that(addresses.size() >= 2);
     List<Endpoint> before = endpoints(addresses);
     List<Endpoint> after = new ArrayList<>(before);
@@ -209,18 +253,23 @@ class PlacementPropertiesTest {
     for (int i = 0; i < hashes.length; i++) {
       moved += a.get(i).equals(b.get(i)) ? 0 : 1;
     }
-    assertTrue(moved > 0.7 * SERIES && moved < 0.9 * SERIES, moved + " of " + SERIES + " moved (expected about 4/5)");
+    assertTrue(
+        moved > 0.7 * SERIES && moved < 0.9 * SERIES,
+        moved + " of " + SERIES + " moved (expected about 4/5)");
   }
 
   // ---- zones
 
   /**
-   * ketama with zones: every series' replicas cover min(rf, zones) zones, and zone counts differ
-   * by at most one.
+   * ketama with zones: every series' replicas cover min(rf, zones) zones, and zone counts differ by
+   * at most one.
    */
   @Property(tries = 200)
-  void replicasSpreadOverZones(@ForAll("zonedRings") List<Endpoint> endpoints,
-      @ForAll @IntRange(min = 1, max = 6) int rf, @ForAll long salt) throws Exception {
+  void replicasSpreadOverZones(
+      @ForAll("zonedRings") List<Endpoint> endpoints,
+      @ForAll @IntRange(min = 1, max = 6) int rf,
+      @ForAll long salt)
+      throws Exception {
     Set<String> zones = new HashSet<>();
     endpoints.forEach(e -> zones.add(e.az()));
     Assume.that(zones.size() > 1 && rf <= endpoints.size() && zoneCapacity(endpoints) >= rf);
@@ -234,7 +283,10 @@ class PlacementPropertiesTest {
       }
       assertEquals(Math.min(rf, zones.size()), perZone.size(), "zones used: " + perZone);
       int max = perZone.values().stream().max(Integer::compare).orElseThrow();
-      int min = perZone.size() < zones.size() ? 0 : perZone.values().stream().min(Integer::compare).orElseThrow();
+      int min =
+          perZone.size() < zones.size()
+              ? 0
+              : perZone.values().stream().min(Integer::compare).orElseThrow();
       assertTrue(max - min <= 1, "uneven zones: " + perZone + " of " + zones);
     }
   }
@@ -254,20 +306,32 @@ class PlacementPropertiesTest {
   @Provide
   Arbitrary<String> newAddress() {
     return Arbitraries.oneOf(
-        Arbitraries.integers().between(0, 255).list().ofSize(2).map(b -> "10.0." + b.get(0) + "." + b.get(1) + ":10901"),
-        Arbitraries.integers().between(0, 99).map(i -> "thanos-receive-" + i + ".thanos-receive.monitoring.svc:10901"));
+        Arbitraries.integers()
+            .between(0, 255)
+            .list()
+            .ofSize(2)
+            .map(b -> "10.0." + b.get(0) + "." + b.get(1) + ":10901"),
+        Arbitraries.integers()
+            .between(0, 99)
+            .map(i -> "thanos-receive-" + i + ".thanos-receive.monitoring.svc:10901"));
   }
 
   @Provide
   Arbitrary<List<Endpoint>> zonedRings() {
     Arbitrary<String> zone = Arbitraries.of("", "eu-1a", "eu-1b", "eu-1c", "us-2a");
-    return addressLists().flatMap(as -> zone.list().ofSize(as.size()).map(zs -> {
-      List<Endpoint> es = new ArrayList<>();
-      for (int i = 0; i < as.size(); i++) {
-        es.add(new Endpoint(as.get(i), zs.get(i)));
-      }
-      return es;
-    }));
+    return addressLists()
+        .flatMap(
+            as ->
+                zone.list()
+                    .ofSize(as.size())
+                    .map(
+                        zs -> {
+                          List<Endpoint> es = new ArrayList<>();
+                          for (int i = 0; i < as.size(); i++) {
+                            es.add(new Endpoint(as.get(i), zs.get(i)));
+                          }
+                          return es;
+                        }));
   }
 
   /** Most replicas a ring can hold spread evenly (see KetamaReplicas.requireZonesCanHold). */

@@ -2,20 +2,33 @@ package io.rwgateway.hashring;
 
 import io.rwgateway.model.LabelBytes;
 
-/** Synthetic series for placement tests: node-exporter-like label sets, distinct per index and salt. */
+/**
+ * Synthetic series for placement tests: node-exporter-like label sets, distinct per index and salt.
+ */
 final class Series {
   private Series() {}
 
   static byte[] labels(int i, long salt) {
-    return LabelBytes.encode("__name__", "node_cpu_seconds_total", "cpu", String.valueOf(i % 64),
-        "instance", "host-" + (i / 64) + "-" + Long.toHexString(salt) + ":9100", "job", "node", "mode", "idle");
+    return LabelBytes.encode(
+        "__name__",
+        "node_cpu_seconds_total",
+        "cpu",
+        String.valueOf(i % 64),
+        "instance",
+        "host-" + (i / 64) + "-" + Long.toHexString(salt) + ":9100",
+        "job",
+        "node",
+        "mode",
+        "idle");
   }
 
   /** Thanos hashes of {@code count} series of one tenant. */
   static long[] hashes(String tenant, int count, long salt) {
     TenantPlacer p;
     try {
-      p = new TenantPlacer().bind(new HashmodHashring("h", java.util.List.of(Endpoint.of("x")), 1), tenant);
+      p =
+          new TenantPlacer()
+              .bind(new HashmodHashring("h", java.util.List.of(Endpoint.of("x")), 1), tenant);
     } catch (HashringConfigException e) {
       throw new AssertionError(e);
     }

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A straightforward, string-based rendering of Thanos' placement rules, written from the rules
- * (not from the production classes) so that tests can compare the two. Slow and allocating on
- * purpose: clarity over speed, unsigned values as BigInteger, sections as objects.
+ * A straightforward, string-based rendering of Thanos' placement rules, written from the rules (not
+ * from the production classes) so that tests can compare the two. Slow and allocating on purpose:
+ * clarity over speed, unsigned values as BigInteger, sections as objects.
  */
 final class ThanosReference {
   private ThanosReference() {}

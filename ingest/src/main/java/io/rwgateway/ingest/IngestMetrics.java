@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class IngestMetrics {
   private final Counter requests;
-  private final ConcurrentHashMap<String, CounterDataPoint> requestsByCode = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CounterDataPoint> requestsByCode =
+      new ConcurrentHashMap<>();
   private final CounterDataPoint[] received = new CounterDataPoint[4];
   private final CounterDataPoint[] written = new CounterDataPoint[4];
   private final CounterDataPoint[] rejected = new CounterDataPoint[RejectReason.values().length];
@@ -26,61 +27,77 @@ public final class IngestMetrics {
   private final DistributionDataPoint duration;
 
   public IngestMetrics(PrometheusRegistry registry) {
-    requests = Counter.builder()
-        .name("rwgateway_remote_write_requests_total")
-        .help("Remote-write requests answered, by protocol version and HTTP status code.")
-        .labelNames("version", "code")
-        .register(registry);
-    Counter receivedC = Counter.builder()
-        .name("rwgateway_remote_write_received_total")
-        .help("Items decoded from remote-write requests, by type (sample, histogram, exemplar, metadata).")
-        .labelNames("type")
-        .register(registry);
-    Counter writtenC = Counter.builder()
-        .name("rwgateway_remote_write_written_total")
-        .help("Items written to the WAL and head, by type.")
-        .labelNames("type")
-        .register(registry);
+    requests =
+        Counter.builder()
+            .name("rwgateway_remote_write_requests_total")
+            .help("Remote-write requests answered, by protocol version and HTTP status code.")
+            .labelNames("version", "code")
+            .register(registry);
+    Counter receivedC =
+        Counter.builder()
+            .name("rwgateway_remote_write_received_total")
+            .help(
+                "Items decoded from remote-write requests, by type (sample, histogram, exemplar, metadata).")
+            .labelNames("type")
+            .register(registry);
+    Counter writtenC =
+        Counter.builder()
+            .name("rwgateway_remote_write_written_total")
+            .help("Items written to the WAL and head, by type.")
+            .labelNames("type")
+            .register(registry);
     String[] types = {"sample", "histogram", "exemplar", "metadata"};
     for (int i = 0; i < types.length; i++) {
       received[i] = receivedC.labelValues(types[i]);
       written[i] = writtenC.labelValues(types[i]);
     }
-    Counter rejectedC = Counter.builder()
-        .name("rwgateway_remote_write_rejected_total")
-        .help("Samples, histograms and exemplars not written, by reason.")
-        .labelNames("reason")
-        .register(registry);
+    Counter rejectedC =
+        Counter.builder()
+            .name("rwgateway_remote_write_rejected_total")
+            .help("Samples, histograms and exemplars not written, by reason.")
+            .labelNames("reason")
+            .register(registry);
     for (RejectReason r : RejectReason.values()) {
       rejected[r.ordinal()] = rejectedC.labelValues(r.label());
     }
-    Counter bytes = Counter.builder()
-        .name("rwgateway_remote_write_request_bytes_total")
-        .help("Bytes of remote-write request bodies, as received (compressed) and decompressed.")
-        .labelNames("stage")
-        .register(registry);
+    Counter bytes =
+        Counter.builder()
+            .name("rwgateway_remote_write_request_bytes_total")
+            .help(
+                "Bytes of remote-write request bodies, as received (compressed) and decompressed.")
+            .labelNames("stage")
+            .register(registry);
     compressedBytes = bytes.labelValues("compressed");
     decompressedBytes = bytes.labelValues("decompressed");
-    Counter ignored = Counter.builder()
-        .name("rwgateway_remote_write_ignored_total")
-        .help("Items accepted without failing the request but not kept: RW 2.0 created_timestamp (no storage yet), "
-            + "metadata with an empty name or invalid UTF-8.")
-        .labelNames("field")
-        .register(registry);
+    Counter ignored =
+        Counter.builder()
+            .name("rwgateway_remote_write_ignored_total")
+            .help(
+                "Items accepted without failing the request but not kept: RW 2.0 created_timestamp (no storage yet), "
+                    + "metadata with an empty name or invalid UTF-8.")
+            .labelNames("field")
+            .register(registry);
     createdTimestampsIgnored = ignored.labelValues("created_timestamp");
     metadataDropped = ignored.labelValues("invalid_metadata");
-    duration = Histogram.builder()
-        .name("rwgateway_remote_write_request_duration_seconds")
-        .help("Time from a complete request body to the answer, including the WAL append and sync.")
-        .register(registry);
+    duration =
+        Histogram.builder()
+            .name("rwgateway_remote_write_request_duration_seconds")
+            .help(
+                "Time from a complete request body to the answer, including the WAL append and sync.")
+            .register(registry);
   }
 
   public void answered(WriteProtocol protocol, int code) {
     String key = (protocol == null ? "unknown" : protocol.name()) + code;
     CounterDataPoint p = requestsByCode.get(key);
     if (p == null) {
-      p = requestsByCode.computeIfAbsent(key, k -> requests.labelValues(
-          protocol == null ? "unknown" : protocol == WriteProtocol.V1 ? "1.0" : "2.0", Integer.toString(code)));
+      p =
+          requestsByCode.computeIfAbsent(
+              key,
+              k ->
+                  requests.labelValues(
+                      protocol == null ? "unknown" : protocol == WriteProtocol.V1 ? "1.0" : "2.0",
+                      Integer.toString(code)));
     }
     p.inc();
   }
@@ -104,9 +121,9 @@ public final class IngestMetrics {
   }
 
   /**
-   * Counts what a forwarded batch (a peer's RemoteWrite call) rejected. Only rejections: the
-   * router that received the remote write counts what was received and written, and rejections
-   * are counted by the node that made them.
+   * Counts what a forwarded batch (a peer's RemoteWrite call) rejected. Only rejections: the router
+   * that received the remote write counts what was received and written, and rejections are counted
+   * by the node that made them.
    */
   public void rejected(WriteBatch b) {
     for (int i = 0; i < rejected.length; i++) {

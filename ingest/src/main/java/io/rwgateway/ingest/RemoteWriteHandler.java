@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * POST /api/v1/receive (and /api/v1/write): remote-write 1.0 and 2.0.
- * <p>
- * On the event loop: negotiate, decompress, decode into a pooled {@link WriteBatch}; then the batch
- * goes through the {@link WriteRing} to the WAL writer, and the answer is written back on the
+ *
+ * <p>On the event loop: negotiate, decompress, decode into a pooled {@link WriteBatch}; then the
+ * batch goes through the {@link WriteRing} to the WAL writer, and the answer is written back on the
  * channel's own event loop once the batch is in the WAL.
- * <p>
- * NOTE: the decoder and the batch pool are per event-loop thread, and a batch always returns to
+ *
+ * <p>NOTE: the decoder and the batch pool are per event-loop thread, and a batch always returns to
  * the loop that took it (the answer runs on the channel's loop), so neither needs locking.
  */
 @ChannelHandler.Sharable
@@ -48,21 +48,33 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private final Clock clock;
   private final IngestMetrics metrics;
   private final FastThreadLocal<RemoteWriteDecoder> decoders;
-  private final FastThreadLocal<ArrayDeque<WriteBatch>> pools = new FastThreadLocal<>() {
-    @Override
-    protected ArrayDeque<WriteBatch> initialValue() {
-      return new ArrayDeque<>();
-    }
-  };
+  private final FastThreadLocal<ArrayDeque<WriteBatch>> pools =
+      new FastThreadLocal<>() {
+        @Override
+        protected ArrayDeque<WriteBatch> initialValue() {
+          return new ArrayDeque<>();
+        }
+      };
 
-  public RemoteWriteHandler(RemoteWriteOptions options, WriteRing ring, BooleanSupplier ready, Clock clock,
+  public RemoteWriteHandler(
+      RemoteWriteOptions options,
+      WriteRing ring,
+      BooleanSupplier ready,
+      Clock clock,
       IngestMetrics metrics) {
     this(options, ring, null, ready, clock, metrics);
   }
 
-  /** With a router (hashring), requests go to their series' owners instead of straight to the ring. */
-  public RemoteWriteHandler(RemoteWriteOptions options, WriteRing ring, WriteRouter router, BooleanSupplier ready,
-      Clock clock, IngestMetrics metrics) {
+  /**
+   * With a router (hashring), requests go to their series' owners instead of straight to the ring.
+   */
+  public RemoteWriteHandler(
+      RemoteWriteOptions options,
+      WriteRing ring,
+      WriteRouter router,
+      BooleanSupplier ready,
+      Clock clock,
+      IngestMetrics metrics) {
     super(true);
     this.options = options;
     this.ring = ring;
@@ -70,12 +82,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     this.ready = ready;
     this.clock = clock;
     this.metrics = metrics;
-    this.decoders = new FastThreadLocal<>() {
-      @Override
-      protected RemoteWriteDecoder initialValue() {
-        return new RemoteWriteDecoder(options.limits());
-      }
-    };
+    this.decoders =
+        new FastThreadLocal<>() {
+          @Override
+          protected RemoteWriteDecoder initialValue() {
+            return new RemoteWriteDecoder(options.limits());
+          }
+        };
   }
 
   public static boolean handles(String path) {
@@ -88,24 +101,47 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     String path = new QueryStringDecoder(req.uri()).path();
     if (!handles(path)) {
-      reply(ctx, null, keepAlive, start, HttpResponseStatus.NOT_FOUND, "not found: " + path
-          + " (remote write is served at /api/v1/receive and /api/v1/write)");
+      reply(
+          ctx,
+          null,
+          keepAlive,
+          start,
+          HttpResponseStatus.NOT_FOUND,
+          "not found: " + path + " (remote write is served at /api/v1/receive and /api/v1/write)");
       return;
     }
     if (!HttpMethod.POST.equals(req.method())) {
-      reply(ctx, null, keepAlive, start, HttpResponseStatus.METHOD_NOT_ALLOWED, "remote write needs POST");
+      reply(
+          ctx,
+          null,
+          keepAlive,
+          start,
+          HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "remote write needs POST");
       return;
     }
     WriteProtocol protocol = WriteProtocol.of(req.headers());
     if (protocol == null) {
-      reply(ctx, null, keepAlive, start, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-          "unsupported Content-Type \"" + req.headers().get(HttpHeaderNames.CONTENT_TYPE)
+      reply(
+          ctx,
+          null,
+          keepAlive,
+          start,
+          HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported Content-Type \""
+              + req.headers().get(HttpHeaderNames.CONTENT_TYPE)
               + "\": expected application/x-protobuf with proto=prometheus.WriteRequest or proto=io.prometheus.write.v2.Request");
       return;
     }
     if (!WriteProtocol.encodingSupported(req.headers())) {
-      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-          "unsupported Content-Encoding \"" + req.headers().get(HttpHeaderNames.CONTENT_ENCODING)
+      reply(
+          ctx,
+          protocol,
+          keepAlive,
+          start,
+          HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported Content-Encoding \""
+              + req.headers().get(HttpHeaderNames.CONTENT_ENCODING)
               + "\": only snappy is supported");
       return;
     }
@@ -119,7 +155,12 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       return;
     }
     if (!ready.getAsBoolean()) {
-      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.SERVICE_UNAVAILABLE,
+      reply(
+          ctx,
+          protocol,
+          keepAlive,
+          start,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
           "not ready: the WAL is being replayed; retry shortly");
       return;
     }
@@ -145,10 +186,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       } else {
         decoder.decodeV2(pb, batch, clock.millis());
       }
-      metrics.ignored(decoder.createdTimestampsIgnored() - createdBefore, decoder.metadataDropped() - metadataBefore);
+      metrics.ignored(
+          decoder.createdTimestampsIgnored() - createdBefore,
+          decoder.metadataDropped() - metadataBefore);
     } catch (DecodeException e) {
       recycle(pool, batch);
-      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.valueOf(e.status()), e.getMessage());
+      reply(
+          ctx, protocol, keepAlive, start, HttpResponseStatus.valueOf(e.status()), e.getMessage());
       return;
     } finally {
       if (pb != null) {
@@ -172,7 +216,12 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     if (!ring.tryPublish(batch, RemoteWriteHandler::completed)) {
       ctx.channel().config().setAutoRead(true);
       recycle(pool, batch);
-      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.SERVICE_UNAVAILABLE,
+      reply(
+          ctx,
+          protocol,
+          keepAlive,
+          start,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
           "write queue is full; retry with backoff");
     }
   }
@@ -214,8 +263,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     send(p.ctx, p.protocol, p.keepAlive, p.start, r);
   }
 
-  private void reply(ChannelHandlerContext ctx, WriteProtocol protocol, boolean keepAlive, long start,
-      HttpResponseStatus status, String message) {
+  private void reply(
+      ChannelHandlerContext ctx,
+      WriteProtocol protocol,
+      boolean keepAlive,
+      long start,
+      HttpResponseStatus status,
+      String message) {
     FullHttpResponse r = Responses.text(status, message);
     if (protocol == WriteProtocol.V2) {
       r.headers().setInt(SAMPLES_WRITTEN, 0);
@@ -225,12 +279,23 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     send(ctx, protocol, keepAlive, start, r);
   }
 
-  private void send(ChannelHandlerContext ctx, WriteProtocol protocol, boolean keepAlive, long start, FullHttpResponse r) {
+  private void send(
+      ChannelHandlerContext ctx,
+      WriteProtocol protocol,
+      boolean keepAlive,
+      long start,
+      FullHttpResponse r) {
     int code = r.status().code();
     if (code >= 500) {
-      log.warn("remote write answered code={} msg=\"{}\"", code, r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+      log.warn(
+          "remote write answered code={} msg=\"{}\"",
+          code,
+          r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
     } else if (code >= 400 && log.isDebugEnabled()) {
-      log.debug("remote write answered code={} msg=\"{}\"", code, r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+      log.debug(
+          "remote write answered code={} msg=\"{}\"",
+          code,
+          r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
     }
     metrics.answered(protocol, code);
     metrics.duration(System.nanoTime() - start);
@@ -260,8 +325,14 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     final ArrayDeque<WriteBatch> pool;
     final WriteBatch batch;
 
-    Pending(RemoteWriteHandler handler, ChannelHandlerContext ctx, WriteProtocol protocol, boolean keepAlive, long start,
-        ArrayDeque<WriteBatch> pool, WriteBatch batch) {
+    Pending(
+        RemoteWriteHandler handler,
+        ChannelHandlerContext ctx,
+        WriteProtocol protocol,
+        boolean keepAlive,
+        long start,
+        ArrayDeque<WriteBatch> pool,
+        WriteBatch batch) {
       this.handler = handler;
       this.ctx = ctx;
       this.protocol = protocol;

@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
  * Writes batches forwarded by peer receivers (gRPC {@code thanos.WriteableStore/RemoteWrite}) into
  * the local WAL through the same ring as remote-write requests, with the same group commit and
  * durability: the future completes once the batch is in the WAL (synced per policy).
- * <p>
- * NOTE: forwarded writes go straight to the local ring, never to a router, so they are never
+ *
+ * <p>NOTE: forwarded writes go straight to the local ring, never to a router, so they are never
  * forwarded again (see {@link ForwardSink}).
  */
 public final class RingForwardSink implements ForwardSink {
@@ -29,7 +29,8 @@ public final class RingForwardSink implements ForwardSink {
   @Override
   public CompletableFuture<Status> write(WriteBatch batch, String tenant) {
     if (!ready.getAsBoolean()) {
-      return CompletableFuture.completedFuture(ForwardStatus.notReady("receiver is not ready (WAL replay or shutdown)"));
+      return CompletableFuture.completedFuture(
+          ForwardStatus.notReady("receiver is not ready (WAL replay or shutdown)"));
     }
     CompletableFuture<Status> done = new CompletableFuture<>();
     ring.resolveSeries(batch);
@@ -54,7 +55,8 @@ public final class RingForwardSink implements ForwardSink {
     complete(done);
   }
 
-  @SuppressWarnings("unchecked") // only write() sets the attachment, always to a CompletableFuture<Status>
+  @SuppressWarnings(
+      "unchecked") // only write() sets the attachment, always to a CompletableFuture<Status>
   private static void complete(CompletableFuture<?> done) {
     ((CompletableFuture<Status>) done).complete(Status.OK);
   }

@@ -1,11 +1,11 @@
 package io.rwgateway.ingest;
 
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 
 /**
- * Which remote-write message a request carries, negotiated from its Content-Type as the 1.0 and
- * 2.0 specs define it.
+ * Which remote-write message a request carries, negotiated from its Content-Type as the 1.0 and 2.0
+ * specs define it.
  */
 public enum WriteProtocol {
   V1("prometheus.WriteRequest"),
@@ -19,8 +19,8 @@ public enum WriteProtocol {
 
   /**
    * The protocol of a request, or null when the content type is not one we accept (answer 415).
-   * NOTE: a missing Content-Type, or plain application/x-protobuf, means 1.0: early 1.0 senders
-   * set nothing more, and the 2.0 spec keeps that default.
+   * NOTE: a missing Content-Type, or plain application/x-protobuf, means 1.0: early 1.0 senders set
+   * nothing more, and the 2.0 spec keeps that default.
    */
   public static WriteProtocol of(HttpHeaders headers) {
     String ct = headers.get(HttpHeaderNames.CONTENT_TYPE);

@@ -4,25 +4,25 @@ import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
-import io.rwgateway.tsdb.WriteBatch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import com.lmax.disruptor.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The hand-off from the Netty event loops to the single WAL writer thread.
- * <p>
- * NOTE: requests that arrive while the writer is busy pile up in the ring and are then taken as
+ *
+ * <p>NOTE: requests that arrive while the writer is busy pile up in the ring and are then taken as
  * one group: each is validated and appended to its tenant's WAL, then every touched WAL is synced
  * once, then all of them are answered. Many concurrent requests thus share one fsync (group
  * commit), and the head sees appends in exactly WAL order, which replay relies on.
@@ -48,29 +48,37 @@ public final class WriteRing implements AutoCloseable {
 
   public WriteRing(Tsdb tsdb, int size, boolean syncEachGroup, PrometheusRegistry registry) {
     this.tsdb = tsdb;
-    Histogram groupSize = Histogram.builder()
-        .name("rwgateway_wal_group_commit_requests")
-        .help("Requests committed together by one WAL sync (group commit).")
-        .classicOnly()
-        .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256)
-        .register(registry);
-    Histogram syncSeconds = Histogram.builder()
-        .name("rwgateway_wal_sync_duration_seconds")
-        .help("Time to force a group of WAL appends to disk (batch sync mode).")
-        .register(registry);
-    this.disruptor = new Disruptor<>(Slot::new, size, r -> {
-      Thread t = new Thread(r, "wal-writer");
-      t.setDaemon(true);
-      return t;
-    }, ProducerType.MULTI, new BlockingWaitStrategy());
+    Histogram groupSize =
+        Histogram.builder()
+            .name("rwgateway_wal_group_commit_requests")
+            .help("Requests committed together by one WAL sync (group commit).")
+            .classicOnly()
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256)
+            .register(registry);
+    Histogram syncSeconds =
+        Histogram.builder()
+            .name("rwgateway_wal_sync_duration_seconds")
+            .help("Time to force a group of WAL appends to disk (batch sync mode).")
+            .register(registry);
+    this.disruptor =
+        new Disruptor<>(
+            Slot::new,
+            size,
+            r -> {
+              Thread t = new Thread(r, "wal-writer");
+              t.setDaemon(true);
+              return t;
+            },
+            ProducerType.MULTI,
+            new BlockingWaitStrategy());
     disruptor.handleEventsWith(new Writer(tsdb, syncEachGroup, groupSize, syncSeconds));
     this.ring = disruptor.start();
   }
 
   /**
-   * On the calling (event-loop) thread: looks up the batch's known series in its tenant's head,
-   * so the single WAL writer only appends. NOTE: the writer was the bottleneck with lookups at
-   * 55% of its time; event loops have spare cycles while they wait for their group commit.
+   * On the calling (event-loop) thread: looks up the batch's known series in its tenant's head, so
+   * the single WAL writer only appends. NOTE: the writer was the bottleneck with lookups at 55% of
+   * its time; event loops have spare cycles while they wait for their group commit.
    */
   public void resolveSeries(WriteBatch batch) {
     TenantDb db = tsdb.existingTenant(batch.tenant);

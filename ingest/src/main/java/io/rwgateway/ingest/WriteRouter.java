@@ -10,6 +10,8 @@ import java.util.concurrent.Executor;
  * answers exactly as for a local write.
  */
 public interface WriteRouter {
-  /** Routes {@code batch}; runs {@code done} on {@code executor} once the outcome is in the batch. */
+  /**
+   * Routes {@code batch}; runs {@code done} on {@code executor} once the outcome is in the batch.
+   */
   void route(WriteBatch batch, Executor executor, Runnable done);
 }

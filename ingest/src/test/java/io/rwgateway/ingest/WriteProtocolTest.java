@@ -22,9 +22,15 @@ class WriteProtocolTest {
   void negotiatesFromContentType() {
     assertEquals(WriteProtocol.V1, WriteProtocol.of(ct(null)));
     assertEquals(WriteProtocol.V1, WriteProtocol.of(ct("application/x-protobuf")));
-    assertEquals(WriteProtocol.V1, WriteProtocol.of(ct("application/x-protobuf;proto=prometheus.WriteRequest")));
-    assertEquals(WriteProtocol.V2, WriteProtocol.of(ct("application/x-protobuf;proto=io.prometheus.write.v2.Request")));
-    assertEquals(WriteProtocol.V2, WriteProtocol.of(ct("Application/X-Protobuf; proto=\"io.prometheus.write.v2.Request\"")));
+    assertEquals(
+        WriteProtocol.V1,
+        WriteProtocol.of(ct("application/x-protobuf;proto=prometheus.WriteRequest")));
+    assertEquals(
+        WriteProtocol.V2,
+        WriteProtocol.of(ct("application/x-protobuf;proto=io.prometheus.write.v2.Request")));
+    assertEquals(
+        WriteProtocol.V2,
+        WriteProtocol.of(ct("Application/X-Protobuf; proto=\"io.prometheus.write.v2.Request\"")));
     assertNull(WriteProtocol.of(ct("application/x-protobuf;proto=io.prometheus.write.v3.Request")));
     assertNull(WriteProtocol.of(ct("application/json")));
     assertNull(WriteProtocol.of(ct("text/plain; proto=prometheus.WriteRequest")));

@@ -3,10 +3,10 @@ package io.rwgateway.model;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The canonical byte form of a label set, shared by the decoder, the WAL and the head:
- * for each label in name order, {@code uvarint(len(name)) name uvarint(len(value)) value}.
- * <p>
- * NOTE: one form everywhere means a series is looked up, compared and logged to the WAL from the
+ * The canonical byte form of a label set, shared by the decoder, the WAL and the head: for each
+ * label in name order, {@code uvarint(len(name)) name uvarint(len(value)) value}.
+ *
+ * <p>NOTE: one form everywhere means a series is looked up, compared and logged to the WAL from the
  * same bytes, with no per-sample conversion to strings. The layout is in docs/format/wal.md.
  */
 public final class LabelBytes {

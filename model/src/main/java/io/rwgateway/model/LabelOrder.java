@@ -5,9 +5,9 @@ import java.util.Comparator;
 /**
  * The orders the index format is sorted by: strings by their UTF-8 bytes (Go's string order) and
  * label sets as Prometheus' {@code labels.Compare}.
- * <p>
- * NOTE: {@link String#compareTo} compares UTF-16 units and disagrees with UTF-8 byte order when a
- * character in U+E000..U+FFFF meets a supplementary character (stored as a surrogate pair,
+ *
+ * <p>NOTE: {@link String#compareTo} compares UTF-16 units and disagrees with UTF-8 byte order when
+ * a character in U+E000..U+FFFF meets a supplementary character (stored as a surrogate pair,
  * U+D800..U+DFFF). Prometheus binary-searches symbols and postings keys in byte order, so a file
  * sorted the Java way would make those searches miss.
  */

@@ -6,8 +6,8 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * An immutable label set, sorted by name with unique names. Used on the read side and when a
- * series is first created; the ingest path works on {@link LabelBytes} instead.
+ * An immutable label set, sorted by name with unique names. Used on the read side and when a series
+ * is first created; the ingest path works on {@link LabelBytes} instead.
  */
 public final class Labels {
   public static final String METRIC_NAME = "__name__";
@@ -121,10 +121,17 @@ public final class Labels {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '\\': sb.append("\\\\"); break;
-        case '"': sb.append("\\\""); break;
-        case '\n': sb.append("\\n"); break;
-        default: sb.append(c);
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        default:
+          sb.append(c);
       }
     }
   }

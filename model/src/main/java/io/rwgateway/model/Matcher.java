@@ -3,12 +3,15 @@ package io.rwgateway.model;
 import java.util.regex.Pattern;
 
 /**
- * A label matcher with Prometheus semantics: regular expressions are fully anchored, and a
- * missing label matches as the empty string.
+ * A label matcher with Prometheus semantics: regular expressions are fully anchored, and a missing
+ * label matches as the empty string.
  */
 public final class Matcher {
   public enum Type {
-    EQ("="), NEQ("!="), RE("=~"), NRE("!~");
+    EQ("="),
+    NEQ("!="),
+    RE("=~"),
+    NRE("!~");
 
     public final String op;
 
@@ -26,7 +29,10 @@ public final class Matcher {
     this.type = type;
     this.name = name;
     this.value = value;
-    this.pattern = (type == Type.RE || type == Type.NRE) ? Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL) : null;
+    this.pattern =
+        (type == Type.RE || type == Type.NRE)
+            ? Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL)
+            : null;
   }
 
   public static Matcher eq(String name, String value) {
@@ -47,10 +53,14 @@ public final class Matcher {
 
   public boolean matches(String v) {
     switch (type) {
-      case EQ: return value.equals(v);
-      case NEQ: return !value.equals(v);
-      case RE: return pattern.matcher(v).matches();
-      default: return !pattern.matcher(v).matches();
+      case EQ:
+        return value.equals(v);
+      case NEQ:
+        return !value.equals(v);
+      case RE:
+        return pattern.matcher(v).matches();
+      default:
+        return !pattern.matcher(v).matches();
     }
   }
 

@@ -5,17 +5,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses durations as Prometheus and Thanos write them in YAML ({@code model.Duration}):
- * units {@code y w d h m s ms} in that order, each at most once, e.g. {@code 90s}, {@code 1m30s},
- * {@code 2h}, {@code 500ms}; {@code 0} alone means zero. A year is 365 days, as in Prometheus.
- * Thanos' {@code http_config} timeouts use this format, so an existing config parses unchanged;
- * the command-line flags use it too, as Prometheus' and Thanos' do.
+ * Parses durations as Prometheus and Thanos write them in YAML ({@code model.Duration}): units
+ * {@code y w d h m s ms} in that order, each at most once, e.g. {@code 90s}, {@code 1m30s}, {@code
+ * 2h}, {@code 500ms}; {@code 0} alone means zero. A year is 365 days, as in Prometheus. Thanos'
+ * {@code http_config} timeouts use this format, so an existing config parses unchanged; the
+ * command-line flags use it too, as Prometheus' and Thanos' do.
  */
 public final class PromDuration {
-  private static final Pattern FORMAT = Pattern.compile(
-      "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
+  private static final Pattern FORMAT =
+      Pattern.compile(
+          "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
   private static final long[] UNIT_MILLIS = {
-      365L * 24 * 3600_000, 7L * 24 * 3600_000, 24L * 3600_000, 3600_000L, 60_000L, 1_000L, 1L};
+    365L * 24 * 3600_000, 7L * 24 * 3600_000, 24L * 3600_000, 3600_000L, 60_000L, 1_000L, 1L
+  };
 
   private PromDuration() {}
 

@@ -1,9 +1,9 @@
 package io.rwgateway.model;
 
 /**
- * Why a series, sample, histogram or exemplar was not written. Each reason is permanent (a
- * retry cannot succeed) and belongs to one answer class; the HTTP layer maps the class to a
- * status code without looking at any message text.
+ * Why a series, sample, histogram or exemplar was not written. Each reason is permanent (a retry
+ * cannot succeed) and belongs to one answer class; the HTTP layer maps the class to a status code
+ * without looking at any message text.
  */
 public enum RejectReason {
   // Malformed or over a limit: 400.
@@ -25,7 +25,9 @@ public enum RejectReason {
 
   /** The answer class. */
   public enum Kind {
-    BAD_DATA, CONFLICT, SOFT
+    BAD_DATA,
+    CONFLICT,
+    SOFT
   }
 
   private final String label;

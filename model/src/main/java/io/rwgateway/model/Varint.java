@@ -25,8 +25,8 @@ public final class Varint {
   }
 
   /**
-   * Reads an unsigned varint at {@code pos[0]} and advances it. Throws {@link IllegalArgumentException}
-   * on a varint that runs past {@code limit} or is longer than 10 bytes.
+   * Reads an unsigned varint at {@code pos[0]} and advances it. Throws {@link
+   * IllegalArgumentException} on a varint that runs past {@code limit} or is longer than 10 bytes.
    */
   public static long get(byte[] src, int[] pos, int limit) {
     int p = pos[0];

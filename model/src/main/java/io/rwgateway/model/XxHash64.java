@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * XXH64 (the 64-bit xxHash), written from the public algorithm description. Used for series
- * lookup in the head and, later, for hashring placement where Thanos also uses xxhash64.
+ * XXH64 (the 64-bit xxHash), written from the public algorithm description. Used for series lookup
+ * in the head and, later, for hashring placement where Thanos also uses xxhash64.
  */
 public final class XxHash64 {
   private static final long P1 = 0x9E3779B185EBCA87L;
@@ -34,8 +34,11 @@ public final class XxHash64 {
         v4 = round(v4, getLong(b, p + 24));
         p += 32;
       } while (p <= limit);
-      h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12)
-          + Long.rotateLeft(v4, 18);
+      h =
+          Long.rotateLeft(v1, 1)
+              + Long.rotateLeft(v2, 7)
+              + Long.rotateLeft(v3, 12)
+              + Long.rotateLeft(v4, 18);
       h = mergeRound(h, v1);
       h = mergeRound(h, v2);
       h = mergeRound(h, v3);
@@ -84,8 +87,10 @@ public final class XxHash64 {
 
   // NOTE: view handles read 8 and 4 bytes at once (little endian, as XXH64 defines its input);
   // assembling words byte by byte made hashing the largest single cost of decoding.
-  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static long getLong(byte[] b, int p) {
     return (long) LONG_LE.get(b, p);

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class LabelOrderTest {
   private static int byteOrder(String a, String b) {
-    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return Arrays.compareUnsigned(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -24,11 +25,16 @@ class LabelOrderTest {
   @Test
   void matchesUtf8ByteOrderOnRandomStrings() {
     Random r = new Random(42);
-    int[] pool = {'a', 'z', 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+    int[] pool = {
+      'a', 'z', 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF
+    };
     for (int i = 0; i < 20_000; i++) {
       String a = random(r, pool);
       String b = random(r, pool);
-      assertEquals(Integer.signum(byteOrder(a, b)), Integer.signum(LabelOrder.compareUtf8(a, b)), a + " vs " + b);
+      assertEquals(
+          Integer.signum(byteOrder(a, b)),
+          Integer.signum(LabelOrder.compareUtf8(a, b)),
+          a + " vs " + b);
     }
   }
 

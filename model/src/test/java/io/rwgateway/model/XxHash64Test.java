@@ -18,12 +18,16 @@ class XxHash64Test {
     assertEquals(0xd24ec4f1a98c6e5bL, h("a"));
     assertEquals(0x44bc2cf5ad770999L, h("abc"));
     assertEquals(0xfbcea83c8a378bf1L, h("Nobody inspects the spammish repetition"));
-    assertEquals(0x155bab9ed172f438L, h("xxNobody inspects the spammish repetition and more text past 32 bytes"));
+    assertEquals(
+        0x155bab9ed172f438L,
+        h("xxNobody inspects the spammish repetition and more text past 32 bytes"));
   }
 
   @Test
   void offsetsDoNotMatter() {
-    byte[] b = "xxNobody inspects the spammish repetition and more text past 32 bytes".getBytes(StandardCharsets.UTF_8);
+    byte[] b =
+        "xxNobody inspects the spammish repetition and more text past 32 bytes"
+            .getBytes(StandardCharsets.UTF_8);
     byte[] copy = java.util.Arrays.copyOfRange(b, 2, b.length);
     assertEquals(XxHash64.hash(copy, 0, copy.length, 7), XxHash64.hash(b, 2, b.length - 2, 7));
   }

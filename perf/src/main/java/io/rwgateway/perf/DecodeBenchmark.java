@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.xerial.snappy.Snappy;
 
 /**
- * Remote-write decoding, per sample: requests of 2000 series with one sample each and about
- * ten labels, shaped like what the avalanche load generator sends. Scores are per sample
+ * Remote-write decoding, per sample: requests of 2000 series with one sample each and about ten
+ * labels, shaped like what the avalanche load generator sends. Scores are per sample
  * ({@code @OperationsPerInvocation}); with {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes
  * allocated per sample and should be close to zero once the batch arrays have grown.
  */
@@ -62,7 +62,9 @@ public class DecodeBenchmark extends BenchmarkBase {
       l.put("instance", "avalanche-" + (i % 3) + ".example.svc:9001");
       l.put("job", "avalanche");
       for (int k = 0; k < 5; k++) {
-        l.put("label_key_kkkkkkkkkkkkkkkkkkkkkkk_" + k, "label_val_vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv_" + k);
+        l.put(
+            "label_key_kkkkkkkkkkkkkkkkkkkkkkk_" + k,
+            "label_val_vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv_" + k);
       }
       out.add(l);
     }
@@ -87,19 +89,22 @@ public class DecodeBenchmark extends BenchmarkBase {
     symbols.add("");
     ids.put("", 0);
     for (TreeMap<String, String> labels : avalancheSeries()) {
-      io.rwgateway.proto.writev2.TimeSeries.Builder ts = io.rwgateway.proto.writev2.TimeSeries.newBuilder();
-      labels.forEach((k, v) -> {
-        for (String s : new String[] {k, v}) {
-          Integer id = ids.get(s);
-          if (id == null) {
-            id = symbols.size();
-            symbols.add(s);
-            ids.put(s, id);
-          }
-          ts.addLabelsRefs(id);
-        }
-      });
-      ts.addSamples(io.rwgateway.proto.writev2.Sample.newBuilder().setTimestamp(NOW - 1000).setValue(1.5));
+      io.rwgateway.proto.writev2.TimeSeries.Builder ts =
+          io.rwgateway.proto.writev2.TimeSeries.newBuilder();
+      labels.forEach(
+          (k, v) -> {
+            for (String s : new String[] {k, v}) {
+              Integer id = ids.get(s);
+              if (id == null) {
+                id = symbols.size();
+                symbols.add(s);
+                ids.put(s, id);
+              }
+              ts.addLabelsRefs(id);
+            }
+          });
+      ts.addSamples(
+          io.rwgateway.proto.writev2.Sample.newBuilder().setTimestamp(NOW - 1000).setValue(1.5));
       req.addTimeseries(ts);
     }
     return req.addAllSymbols(symbols).build().toByteArray();

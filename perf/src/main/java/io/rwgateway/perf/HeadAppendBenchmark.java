@@ -3,11 +3,11 @@ package io.rwgateway.perf;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.XxHash64;
+import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.db.EncoderVisitor;
 import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
 import io.rwgateway.tsdb.db.TsdbOptions;
-import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadAppender;
 import io.rwgateway.wal.RecordEncoder;
@@ -30,14 +30,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Steady-state head append: batches of 2000 series x 1 sample over 100k existing series, the
- * shape of a Prometheus remote-write shard. Scores are per sample ({@code OperationsPerInvocation}).
+ * Steady-state head append: batches of 2000 series x 1 sample over 100k existing series, the shape
+ * of a Prometheus remote-write shard. Scores are per sample ({@code OperationsPerInvocation}).
+ *
  * <ul>
- *   <li>{@code head}: validate + encode the WAL record (real {@link RecordEncoder}) + apply, no WAL I/O;</li>
- *   <li>{@code tenantDb}: the full {@link TenantDb#append} including the Chronicle WAL append (no fsync).</li>
+ *   <li>{@code head}: validate + encode the WAL record (real {@link RecordEncoder}) + apply, no WAL
+ *       I/O;
+ *   <li>{@code tenantDb}: the full {@link TenantDb#append} including the Chronicle WAL append (no
+ *       fsync).
  * </ul>
- * Run with {@code -prof gc}: B/op should be about 0; what remains is chunk storage growing
- * (a chunk's buffer grows by half until it fits 120 samples; every 120 samples the full chunk is
+ *
+ * Run with {@code -prof gc}: B/op should be about 0; what remains is chunk storage growing (a
+ * chunk's buffer grows by half until it fits 120 samples; every 120 samples the full chunk is
  * written to the head's chunk files, in a temporary directory for {@code head}, and the series'
  * arrays of chunk refs grow by doubling).
  */
@@ -73,8 +77,18 @@ public class HeadAppendBenchmark extends BenchmarkBase {
       b.tenant = "bench";
       for (int s = 0; s < BATCH_SERIES; s++) {
         int id = k * BATCH_SERIES + s;
-        byte[] l = LabelBytes.encode("__name__", "http_requests_total", "instance", "10.0." + (id >> 8 & 255) + "." + (id & 255) + ":9100",
-            "job", "node", "method", id % 2 == 0 ? "GET" : "POST", "pod", "api-" + id);
+        byte[] l =
+            LabelBytes.encode(
+                "__name__",
+                "http_requests_total",
+                "instance",
+                "10.0." + (id >> 8 & 255) + "." + (id & 255) + ":9100",
+                "job",
+                "node",
+                "method",
+                id % 2 == 0 ? "GET" : "POST",
+                "pod",
+                "api-" + id);
         int off = b.reserveBytes(l.length);
         System.arraycopy(l, 0, b.bytes, off, l.length);
         b.beginSeries(XxHash64.hash(b.bytes, off, l.length, 0), off, l.length);
@@ -105,7 +119,8 @@ public class HeadAppendBenchmark extends BenchmarkBase {
     // Guard against measuring rejections: every batch must have been appended in full.
     for (WriteBatch b : batches) {
       if (b.rejectedTotal() != 0 || b.failure != null) {
-        throw new IllegalStateException("benchmark batches were rejected: " + b.firstConflict + " " + b.failure);
+        throw new IllegalStateException(
+            "benchmark batches were rejected: " + b.firstConflict + " " + b.failure);
       }
     }
     tsdb.close();

@@ -4,8 +4,8 @@ import io.rwgateway.perf.load.LoadRun;
 
 /**
  * Entry point of the remote-write load generator (the work is in {@code io.rwgateway.perf.load}).
- * <p>
- * Usage: {@code java -cp perf/target/benchmarks.jar io.rwgateway.perf.LoadGen --help}
+ *
+ * <p>Usage: {@code java -cp perf/target/benchmarks.jar io.rwgateway.perf.LoadGen --help}
  */
 public final class LoadGen {
   private LoadGen() {}

@@ -49,14 +49,30 @@ public class PlacementBenchmark extends BenchmarkBase {
     for (int i = 0; i < nodes; i++) {
       endpoints.add(Endpoint.of("receive-" + i + ".receive.monitoring.svc:10901"));
     }
-    SingleHashring ring = algorithm.equals("ketama")
-        ? new KetamaHashring("default", endpoints, replicationFactor)
-        : new HashmodHashring("default", endpoints, replicationFactor);
+    SingleHashring ring =
+        algorithm.equals("ketama")
+            ? new KetamaHashring("default", endpoints, replicationFactor)
+            : new HashmodHashring("default", endpoints, replicationFactor);
     placer.bind(ring, "team-a");
     for (int s = 0; s < SERIES; s++) {
-      labels[s] = LabelBytes.encode("__name__", "http_requests_total", "code", Integer.toString(200 + s % 5),
-          "handler", "/api/v1/query", "instance", "10.0." + (s / 256) + "." + (s % 256) + ":9090",
-          "job", "api-server", "method", "GET", "namespace", "production", "pod", "api-" + s);
+      labels[s] =
+          LabelBytes.encode(
+              "__name__",
+              "http_requests_total",
+              "code",
+              Integer.toString(200 + s % 5),
+              "handler",
+              "/api/v1/query",
+              "instance",
+              "10.0." + (s / 256) + "." + (s % 256) + ":9090",
+              "job",
+              "api-server",
+              "method",
+              "GET",
+              "namespace",
+              "production",
+              "pod",
+              "api-" + s);
     }
   }
 

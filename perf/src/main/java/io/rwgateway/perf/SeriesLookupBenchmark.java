@@ -3,10 +3,10 @@ package io.rwgateway.perf;
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.db.EncoderVisitor;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadAppender;
 import io.rwgateway.wal.RecordEncoder;
-import io.rwgateway.tsdb.db.EncoderVisitor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,11 +20,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The event loops' series lookup ({@link Head#resolve}): batches of 2000 series found among
- * {@code existingSeries} by label hash and an exact comparison of the label bytes. The label
- * shape is the load generator's (perf/compare.sh): {@code __name__}, {@code cycle_id}, ten
- * {@code label_key_*} with ten values each, and {@code series_id}: 13 pairs, ~300 bytes. Scores
- * are per series.
+ * The event loops' series lookup ({@link Head#resolve}): batches of 2000 series found among {@code
+ * existingSeries} by label hash and an exact comparison of the label bytes. The label shape is the
+ * load generator's (perf/compare.sh): {@code __name__}, {@code cycle_id}, ten {@code label_key_*}
+ * with ten values each, and {@code series_id}: 13 pairs, ~300 bytes. Scores are per series.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,7 +77,8 @@ public class SeriesLookupBenchmark extends BenchmarkBase {
       appender.commit(b);
     }
     if (head.seriesCount() != existingSeries) {
-      throw new IllegalStateException("expected " + existingSeries + " series, head has " + head.seriesCount());
+      throw new IllegalStateException(
+          "expected " + existingSeries + " series, head has " + head.seriesCount());
     }
   }
 

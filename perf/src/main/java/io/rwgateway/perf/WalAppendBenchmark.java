@@ -24,14 +24,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * WAL append throughput: one op is one record of {@code samples} float samples (multiply ops/s
- * by it for samples/s). {@code syncEvery} = N calls {@link Wal#sync()} after every N appends, as
- * a BATCH-mode writer does after each group; 0 never syncs (the INTERVAL-mode write path).
- * <p>
- * {@code append} measures the WAL alone (CRC32C + copy into Chronicle) with a payload encoded
- * once; {@code encodeAndAppend} adds encoding the record from primitive columns, which is what
- * the tenant writer pays per request. Run with Chronicle's JVM flags (root pom property
- * {@code chronicle.jvm.flags}) via {@code -jvmArgsAppend}, and {@code -prof gc} to see B/op.
+ * WAL append throughput: one op is one record of {@code samples} float samples (multiply ops/s by
+ * it for samples/s). {@code syncEvery} = N calls {@link Wal#sync()} after every N appends, as a
+ * BATCH-mode writer does after each group; 0 never syncs (the INTERVAL-mode write path).
+ *
+ * <p>{@code append} measures the WAL alone (CRC32C + copy into Chronicle) with a payload encoded
+ * once; {@code encodeAndAppend} adds encoding the record from primitive columns, which is what the
+ * tenant writer pays per request. Run with Chronicle's JVM flags (root pom property {@code
+ * chronicle.jvm.flags}) via {@code -jvmArgsAppend}, and {@code -prof gc} to see B/op.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

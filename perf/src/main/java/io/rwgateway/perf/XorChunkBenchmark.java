@@ -43,9 +43,15 @@ public class XorChunkBenchmark extends BenchmarkBase {
     for (int i = 0; i < N; i++) {
       t += 15_000 + r.nextInt(5) - 2;
       switch (shape) {
-        case "counter": v += r.nextInt(100); break;
-        case "gauge": v = r.nextDouble() * 1000; break;
-        default: v = 42; break;
+        case "counter":
+          v += r.nextInt(100);
+          break;
+        case "gauge":
+          v = r.nextDouble() * 1000;
+          break;
+        default:
+          v = 42;
+          break;
       }
       ts[i] = t;
       vs[i] = v;

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The form values of an API request: the URL query plus, for a POST with an
- * {@code application/x-www-form-urlencoded} body, the body. As in Go's {@code Request.Form},
- * body values come first, so a single-valued parameter is taken from the body when both have it
- * and {@code match[]} is the union of both.
+ * The form values of an API request: the URL query plus, for a POST with an {@code
+ * application/x-www-form-urlencoded} body, the body. As in Go's {@code Request.Form}, body values
+ * come first, so a single-valued parameter is taken from the body when both have it and {@code
+ * match[]} is the union of both.
  */
 final class FormParams {
   // NOTE: generous but bounded, so a hostile request cannot make the decoder build huge maps.
@@ -31,10 +31,13 @@ final class FormParams {
 
   static FormParams of(FullHttpRequest req, QueryStringDecoder uri) {
     Map<String, List<String>> body = Collections.emptyMap();
-    if (req.method().equals(HttpMethod.POST) && isForm(req.headers().get(HttpHeaderNames.CONTENT_TYPE))
+    if (req.method().equals(HttpMethod.POST)
+        && isForm(req.headers().get(HttpHeaderNames.CONTENT_TYPE))
         && req.content().isReadable()) {
       String text = req.content().toString(StandardCharsets.UTF_8);
-      body = new QueryStringDecoder(text, StandardCharsets.UTF_8, false, MAX_PARAMS, true).parameters();
+      body =
+          new QueryStringDecoder(text, StandardCharsets.UTF_8, false, MAX_PARAMS, true)
+              .parameters();
     }
     return new FormParams(body, uri.parameters());
   }

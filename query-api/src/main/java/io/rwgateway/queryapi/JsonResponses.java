@@ -21,9 +21,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Prometheus' JSON envelope, written with Jackson's streaming generator straight into a ByteBuf. */
+/**
+ * Prometheus' JSON envelope, written with Jackson's streaming generator straight into a ByteBuf.
+ */
 final class JsonResponses {
-  private static final JsonFactory JSON = new JsonFactoryBuilder().characterEscapes(new GoEscapes()).build();
+  private static final JsonFactory JSON =
+      new JsonFactoryBuilder().characterEscapes(new GoEscapes()).build();
 
   /** Writes the value of {@code "data"}. */
   @FunctionalInterface
@@ -34,26 +37,30 @@ final class JsonResponses {
   private JsonResponses() {}
 
   static FullHttpResponse success(DataWriter data, List<String> warnings) {
-    return respond(HttpResponseStatus.OK, g -> {
-      g.writeStringField("status", "success");
-      g.writeFieldName("data");
-      data.write(g);
-      if (!warnings.isEmpty()) {
-        g.writeArrayFieldStart("warnings");
-        for (String w : warnings) {
-          g.writeString(w);
-        }
-        g.writeEndArray();
-      }
-    });
+    return respond(
+        HttpResponseStatus.OK,
+        g -> {
+          g.writeStringField("status", "success");
+          g.writeFieldName("data");
+          data.write(g);
+          if (!warnings.isEmpty()) {
+            g.writeArrayFieldStart("warnings");
+            for (String w : warnings) {
+              g.writeString(w);
+            }
+            g.writeEndArray();
+          }
+        });
   }
 
   static FullHttpResponse error(ApiException e) {
-    return respond(e.status(), g -> {
-      g.writeStringField("status", "error");
-      g.writeStringField("errorType", e.errorType());
-      g.writeStringField("error", e.getMessage());
-    });
+    return respond(
+        e.status(),
+        g -> {
+          g.writeStringField("status", "error");
+          g.writeStringField("errorType", e.errorType());
+          g.writeStringField("error", e.getMessage());
+        });
   }
 
   static void writeStrings(JsonGenerator g, List<String> values) throws IOException {
@@ -118,12 +125,18 @@ final class JsonResponses {
     @Override
     public SerializableString getEscapeSequence(int ch) {
       switch (ch) {
-        case '<': return new SerializedString("\\u003c");
-        case '>': return new SerializedString("\\u003e");
-        case '&': return new SerializedString("\\u0026");
-        case 0x2028: return new SerializedString("\\u2028");
-        case 0x2029: return new SerializedString("\\u2029");
-        default: return null;
+        case '<':
+          return new SerializedString("\\u003c");
+        case '>':
+          return new SerializedString("\\u003e");
+        case '&':
+          return new SerializedString("\\u0026");
+        case 0x2028:
+          return new SerializedString("\\u2028");
+        case 0x2029:
+          return new SerializedString("\\u2029");
+        default:
+          return null;
       }
     }
   }

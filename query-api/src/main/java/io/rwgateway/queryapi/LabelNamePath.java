@@ -1,9 +1,9 @@
 package io.rwgateway.queryapi;
 
 /**
- * The label name in {@code /api/v1/label/<name>/values}. Clients that cannot put arbitrary UTF-8
- * in a path use Prometheus' "U__" value escaping: after the prefix, {@code __} is an underscore
- * and {@code _<hex>_} is the code point {@code <hex>}; everything else stands for itself.
+ * The label name in {@code /api/v1/label/<name>/values}. Clients that cannot put arbitrary UTF-8 in
+ * a path use Prometheus' "U__" value escaping: after the prefix, {@code __} is an underscore and
+ * {@code _<hex>_} is the code point {@code <hex>}; everything else stands for itself.
  */
 final class LabelNamePath {
   private LabelNamePath() {}

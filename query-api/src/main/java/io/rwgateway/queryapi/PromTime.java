@@ -6,9 +6,9 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
- * Timestamps in HTTP API parameters, read as Prometheus reads them: a Unix time in seconds with
- * an optional fraction (rounded to the millisecond), or an RFC 3339 date-time with optional
- * fractional seconds (truncated to the millisecond). Results are milliseconds since the epoch.
+ * Timestamps in HTTP API parameters, read as Prometheus reads them: a Unix time in seconds with an
+ * optional fraction (rounded to the millisecond), or an RFC 3339 date-time with optional fractional
+ * seconds (truncated to the millisecond). Results are milliseconds since the epoch.
  */
 final class PromTime {
   /**
@@ -16,11 +16,13 @@ final class PromTime {
    * formatted. Go's parser cannot read them (5+ digit years), so Prometheus matches them as text.
    */
   static final String MIN_TIME_FORMATTED = "-292273086-05-16T16:47:06Z";
+
   static final String MAX_TIME_FORMATTED = "292277025-08-18T07:12:54.999999999Z";
 
   // NOTE: Go's ParseFloat also takes hex floats, "inf" and "nan"; those make no sense as times
   // (Prometheus turns them into arbitrary instants), so only decimal notation is accepted here.
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
 
   private PromTime() {}
 
@@ -61,7 +63,8 @@ final class PromTime {
     }
     long sec = (long) t; // truncates toward zero, like math.Modf
     double frac = t - sec;
-    long ms = frac >= 0 ? (long) Math.floor(frac * 1000 + 0.5) : -(long) Math.floor(-frac * 1000 + 0.5);
+    long ms =
+        frac >= 0 ? (long) Math.floor(frac * 1000 + 0.5) : -(long) Math.floor(-frac * 1000 + 0.5);
     return saturatingAdd(saturatingMul(sec, 1000), ms);
   }
 

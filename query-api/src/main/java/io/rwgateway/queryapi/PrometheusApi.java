@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read side of the Prometheus HTTP API over a tenant's {@link Querier}:
- * {@code /api/v1/series}, {@code /api/v1/labels}, {@code /api/v1/label/<name>/values}
- * (GET, or POST with a form body) and {@code /api/v1/read} (remote read, POST).
- * <p>
- * Stateless and thread-safe: the server may call {@link #handle} from any event loop or worker.
+ * The read side of the Prometheus HTTP API over a tenant's {@link Querier}: {@code /api/v1/series},
+ * {@code /api/v1/labels}, {@code /api/v1/label/<name>/values} (GET, or POST with a form body) and
+ * {@code /api/v1/read} (remote read, POST).
+ *
+ * <p>Stateless and thread-safe: the server may call {@link #handle} from any event loop or worker.
  * The tenant is the value of the tenant header, or the default tenant when the header is absent.
  */
 public final class PrometheusApi {
@@ -52,10 +52,15 @@ public final class PrometheusApi {
    * @param tenantHeader the header naming the tenant (matched case-insensitively)
    * @param defaultTenant the tenant of requests without the header
    * @param clock times requests for the slow-request log
-   * @param maxRemoteReadSamples most samples (floats plus histograms) one remote read may return; 0 for no limit
+   * @param maxRemoteReadSamples most samples (floats plus histograms) one remote read may return; 0
+   *     for no limit
    */
-  public PrometheusApi(Function<String, Querier> querierForTenant, String tenantHeader, String defaultTenant,
-      Clock clock, int maxRemoteReadSamples) {
+  public PrometheusApi(
+      Function<String, Querier> querierForTenant,
+      String tenantHeader,
+      String defaultTenant,
+      Clock clock,
+      int maxRemoteReadSamples) {
     this.querierForTenant = Objects.requireNonNull(querierForTenant, "querierForTenant");
     this.tenantHeader = Objects.requireNonNull(tenantHeader, "tenantHeader");
     this.defaultTenant = Objects.requireNonNull(defaultTenant, "defaultTenant");
@@ -64,12 +69,12 @@ public final class PrometheusApi {
   }
 
   /**
-   * Answers {@code req} when its path is one of this API's endpoints, else returns null. The
-   * caller keeps ownership of {@code req}; the response is new and the caller sends (and so
-   * releases) it.
+   * Answers {@code req} when its path is one of this API's endpoints, else returns null. The caller
+   * keeps ownership of {@code req}; the response is new and the caller sends (and so releases) it.
    */
   public FullHttpResponse handle(FullHttpRequest req) {
-    QueryStringDecoder uri = new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, MAX_QUERY_PARAMS, true);
+    QueryStringDecoder uri =
+        new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, MAX_QUERY_PARAMS, true);
     String path = uri.rawPath();
     Endpoint endpoint;
     String labelName = null;
@@ -79,7 +84,8 @@ public final class PrometheusApi {
       endpoint = Endpoint.LABELS;
     } else if (path.equals(READ)) {
       endpoint = Endpoint.READ;
-    } else if (path.startsWith(LABEL_PREFIX) && path.endsWith(VALUES_SUFFIX)
+    } else if (path.startsWith(LABEL_PREFIX)
+        && path.endsWith(VALUES_SUFFIX)
         && path.length() >= LABEL_PREFIX.length() + VALUES_SUFFIX.length()
         && path.indexOf('/', LABEL_PREFIX.length()) == path.length() - VALUES_SUFFIX.length()) {
       endpoint = Endpoint.LABEL_VALUES;
@@ -103,14 +109,19 @@ public final class PrometheusApi {
     }
   }
 
-  private FullHttpResponse dispatch(Endpoint endpoint, FullHttpRequest req, QueryStringDecoder uri, String rawLabelName) {
+  private FullHttpResponse dispatch(
+      Endpoint endpoint, FullHttpRequest req, QueryStringDecoder uri, String rawLabelName) {
     String tenant = req.headers().get(tenantHeader);
     if (tenant == null || tenant.isEmpty()) {
       tenant = defaultTenant;
     }
     if (!io.rwgateway.model.TenantId.isValid(tenant)) {
-      String msg = "invalid tenant id in header " + tenantHeader + ": must be 1-" + io.rwgateway.model.TenantId.MAX_LENGTH
-          + " of [A-Za-z0-9._-] and not \".\" or \"..\"";
+      String msg =
+          "invalid tenant id in header "
+              + tenantHeader
+              + ": must be 1-"
+              + io.rwgateway.model.TenantId.MAX_LENGTH
+              + " of [A-Za-z0-9._-] and not \".\" or \"..\"";
       return endpoint == Endpoint.READ
           ? RemoteRead.text(HttpResponseStatus.BAD_REQUEST, msg)
           : JsonResponses.error(ApiException.badData(msg));
@@ -121,9 +132,12 @@ public final class PrometheusApi {
       }
       FormParams params = FormParams.of(req, uri);
       switch (endpoint) {
-        case SERIES: return series(params, tenant);
-        case LABELS: return labels(params, tenant);
-        default: return labelValues(rawLabelName, params, tenant);
+        case SERIES:
+          return series(params, tenant);
+        case LABELS:
+          return labels(params, tenant);
+        default:
+          return labelValues(rawLabelName, params, tenant);
       }
     } catch (ApiException e) {
       return JsonResponses.error(e);
@@ -150,13 +164,15 @@ public final class PrometheusApi {
     List<Labels> result = q == null ? List.of() : q.series(selectors, start, end);
     List<String> warnings = new ArrayList<>(1);
     List<Labels> out = truncate(result, limit, warnings);
-    return JsonResponses.success(g -> {
-      g.writeStartArray();
-      for (Labels l : out) {
-        JsonResponses.writeLabels(g, l);
-      }
-      g.writeEndArray();
-    }, warnings);
+    return JsonResponses.success(
+        g -> {
+          g.writeStartArray();
+          for (Labels l : out) {
+            JsonResponses.writeLabels(g, l);
+          }
+          g.writeEndArray();
+        },
+        warnings);
   }
 
   private FullHttpResponse labels(FormParams params, String tenant) {
@@ -199,7 +215,8 @@ public final class PrometheusApi {
         throw ApiException.invalidParam("match[]", e.getMessage());
       }
       if (!SeriesSelectorParser.hasNonEmptyMatcher(m)) {
-        throw ApiException.invalidParam("match[]", "match[] must contain at least one non-empty matcher");
+        throw ApiException.invalidParam(
+            "match[]", "match[] must contain at least one non-empty matcher");
       }
       out.add(m);
     }
@@ -214,7 +231,8 @@ public final class PrometheusApi {
     try {
       return PromTime.parseMillis(v);
     } catch (IllegalArgumentException e) {
-      throw ApiException.invalidParam(name, "invalid time value for '" + name + "': " + e.getMessage());
+      throw ApiException.invalidParam(
+          name, "invalid time value for '" + name + "': " + e.getMessage());
     }
   }
 
@@ -228,7 +246,8 @@ public final class PrometheusApi {
     try {
       n = Integer.parseInt(v);
     } catch (NumberFormatException e) {
-      throw ApiException.invalidParam("limit", "strconv.Atoi: parsing \"" + v + "\": invalid syntax");
+      throw ApiException.invalidParam(
+          "limit", "strconv.Atoi: parsing \"" + v + "\": invalid syntax");
     }
     if (n < 0) {
       throw ApiException.invalidParam("limit", "limit must be non-negative");
@@ -246,13 +265,21 @@ public final class PrometheusApi {
 
   private static FullHttpResponse methodNotAllowed(String allow) {
     byte[] body = "Method Not Allowed\n".getBytes(StandardCharsets.US_ASCII);
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.METHOD_NOT_ALLOWED,
-        Unpooled.wrappedBuffer(body));
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.METHOD_NOT_ALLOWED,
+            Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.ALLOW, allow);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     return res;
   }
 
-  private enum Endpoint { SERIES, LABELS, LABEL_VALUES, READ }
+  private enum Endpoint {
+    SERIES,
+    LABELS,
+    LABEL_VALUES,
+    READ
+  }
 }

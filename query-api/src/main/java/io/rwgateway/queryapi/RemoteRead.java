@@ -23,17 +23,16 @@ import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.PatternSyntaxException;
 import org.xerial.snappy.Snappy;
 
 /**
- * Prometheus remote read with the SAMPLES response type: a snappy-compressed
- * {@code prometheus.ReadRequest} in, a snappy-compressed {@code prometheus.ReadResponse} out with
- * one {@code QueryResult} per query, in order. Errors are plain text, as Prometheus answers them.
- * <p>
- * NOTE: generated protobuf classes are fine here: remote read is a rare, bulk call, not the
+ * Prometheus remote read with the SAMPLES response type: a snappy-compressed {@code
+ * prometheus.ReadRequest} in, a snappy-compressed {@code prometheus.ReadResponse} out with one
+ * {@code QueryResult} per query, in order. Errors are plain text, as Prometheus answers them.
+ *
+ * <p>NOTE: generated protobuf classes are fine here: remote read is a rare, bulk call, not the
  * per-sample ingest path.
  */
 final class RemoteRead {
@@ -56,8 +55,11 @@ final class RemoteRead {
       return text(e.status(), e.getMessage());
     }
     if (request.getAcceptedResponseTypesCount() > 0
-        && !request.getAcceptedResponseTypesValueList().contains(ReadRequest.ResponseType.SAMPLES_VALUE)) {
-      return text(HttpResponseStatus.BAD_REQUEST,
+        && !request
+            .getAcceptedResponseTypesValueList()
+            .contains(ReadRequest.ResponseType.SAMPLES_VALUE)) {
+      return text(
+          HttpResponseStatus.BAD_REQUEST,
           "remote read: only the SAMPLES response type is supported, the request accepts "
               + request.getAcceptedResponseTypesList());
     }
@@ -70,37 +72,49 @@ final class RemoteRead {
       } catch (ApiException e) {
         return text(e.status(), e.getMessage());
       }
-      List<SeriesData> series = querier == null
-          ? List.of()
-          : querier.select(matchers, query.getStartTimestampMs(), query.getEndTimestampMs());
+      List<SeriesData> series =
+          querier == null
+              ? List.of()
+              : querier.select(matchers, query.getStartTimestampMs(), query.getEndTimestampMs());
       for (SeriesData sd : series) {
         total += sd.sampleCount() + sd.histT().length;
       }
       // Checked before building anything, so an over-limit read costs no response memory.
       if (maxSamples > 0 && total > maxSamples) {
-        return text(HttpResponseStatus.BAD_REQUEST,
-            "remote read: number of samples exceeds limit of " + maxSamples + " (set by the gateway's remote-read sample limit)");
+        return text(
+            HttpResponseStatus.BAD_REQUEST,
+            "remote read: number of samples exceeds limit of "
+                + maxSamples
+                + " (set by the gateway's remote-read sample limit)");
       }
       QueryResult.Builder result = QueryResult.newBuilder();
       for (SeriesData sd : series) {
         try {
           result.addTimeseries(toTimeSeries(sd));
         } catch (InvalidProtocolBufferException e) {
-          return text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-              "remote read: stored histogram of " + sd.labels() + " does not parse: " + e.getMessage());
+          return text(
+              HttpResponseStatus.INTERNAL_SERVER_ERROR,
+              "remote read: stored histogram of "
+                  + sd.labels()
+                  + " does not parse: "
+                  + e.getMessage());
         }
       }
       response.addResults(result);
     }
     try {
       byte[] body = Snappy.compress(response.build().toByteArray());
-      FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+      FullHttpResponse res =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-protobuf");
       res.headers().set(HttpHeaderNames.CONTENT_ENCODING, "snappy");
       res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
       return res;
     } catch (IOException e) {
-      return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "remote read: compressing the response failed: " + e.getMessage());
+      return text(
+          HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          "remote read: compressing the response failed: " + e.getMessage());
     }
   }
 
@@ -108,20 +122,24 @@ final class RemoteRead {
     byte[] raw;
     try {
       if (!Snappy.isValidCompressedBuffer(body)) {
-        throw ApiException.badData("remote read: request body is not snappy-compressed (block format)");
+        throw ApiException.badData(
+            "remote read: request body is not snappy-compressed (block format)");
       }
       int size = Snappy.uncompressedLength(body);
       if (size < 0 || size > MAX_DECODED_BYTES) {
-        throw ApiException.badData("remote read: decompressed request of " + size + " bytes exceeds " + MAX_DECODED_BYTES);
+        throw ApiException.badData(
+            "remote read: decompressed request of " + size + " bytes exceeds " + MAX_DECODED_BYTES);
       }
       raw = Snappy.uncompress(body);
     } catch (IOException e) {
-      throw ApiException.badData("remote read: request body is not snappy-compressed: " + oneLine(e.getMessage()));
+      throw ApiException.badData(
+          "remote read: request body is not snappy-compressed: " + oneLine(e.getMessage()));
     }
     try {
       return ReadRequest.parseFrom(raw);
     } catch (InvalidProtocolBufferException e) {
-      throw ApiException.badData("remote read: request body is not a prometheus.ReadRequest: " + oneLine(e.getMessage()));
+      throw ApiException.badData(
+          "remote read: request body is not a prometheus.ReadRequest: " + oneLine(e.getMessage()));
     }
   }
 
@@ -131,16 +149,29 @@ final class RemoteRead {
       LabelMatcher m = query.getMatchers(i);
       Matcher.Type type;
       switch (m.getType()) {
-        case EQ: type = Matcher.Type.EQ; break;
-        case NEQ: type = Matcher.Type.NEQ; break;
-        case RE: type = Matcher.Type.RE; break;
-        case NRE: type = Matcher.Type.NRE; break;
-        default: throw ApiException.badData("remote read: unknown matcher type " + m.getTypeValue());
+        case EQ:
+          type = Matcher.Type.EQ;
+          break;
+        case NEQ:
+          type = Matcher.Type.NEQ;
+          break;
+        case RE:
+          type = Matcher.Type.RE;
+          break;
+        case NRE:
+          type = Matcher.Type.NRE;
+          break;
+        default:
+          throw ApiException.badData("remote read: unknown matcher type " + m.getTypeValue());
       }
       try {
         out[i] = new Matcher(type, m.getName(), m.getValue());
       } catch (PatternSyntaxException e) {
-        throw ApiException.badData("remote read: invalid regular expression in matcher for \"" + m.getName() + "\": " + e.getDescription());
+        throw ApiException.badData(
+            "remote read: invalid regular expression in matcher for \""
+                + m.getName()
+                + "\": "
+                + e.getDescription());
       }
     }
     return out;
@@ -172,7 +203,8 @@ final class RemoteRead {
 
   static FullHttpResponse text(HttpResponseStatus status, String message) {
     byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     return res;

@@ -1,8 +1,8 @@
 package io.rwgateway.queryapi;
 
 /**
- * A series selector that does not parse. The message has Prometheus' shape,
- * {@code 1:<column>: parse error: <what>}, so clients that show it to people see familiar text.
+ * A series selector that does not parse. The message has Prometheus' shape, {@code 1:<column>:
+ * parse error: <what>}, so clients that show it to people see familiar text.
  */
 public final class SelectorParseException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Parses the series-selector subset of PromQL, as used by {@code match[]}:
- * {@code metric}, {@code metric{...}} and {@code {...}}, where the braces hold a comma-separated
- * (trailing comma allowed) list of {@code label op "value"} with op one of {@code = != =~ !~}.
- * <p>
- * Strings are single-, double- or backtick-quoted with Go's escapes ({@code \" \\ \n \t \xNN
+ * Parses the series-selector subset of PromQL, as used by {@code match[]}: {@code metric}, {@code
+ * metric{...}} and {@code {...}}, where the braces hold a comma-separated (trailing comma allowed)
+ * list of {@code label op "value"} with op one of {@code = != =~ !~}.
+ *
+ * <p>Strings are single-, double- or backtick-quoted with Go's escapes ({@code \" \\ \n \t \xNN
  * \NNN \\uXXXX \UXXXXXXXX} ...; backticks are raw). As in Prometheus 3, a label name may be a
  * quoted string, and a lone quoted string in the braces ({@code {"my.metric"}}) is the metric name.
  * {@code #} starts a comment that runs to the end of the line.
- * <p>
- * The parser checks syntax only; the rule that a {@code match[]} selector needs a matcher that
+ *
+ * <p>The parser checks syntax only; the rule that a {@code match[]} selector needs a matcher that
  * does not match the empty string is {@link #hasNonEmptyMatcher}, applied by the HTTP API, as
  * Prometheus does. The metric name, when given, is the first matcher ({@code __name__="..."}).
  */
@@ -117,7 +117,9 @@ public final class SeriesSelectorParser {
     int valueAt = pos;
     String value = string();
     if (label.equals(Labels.METRIC_NAME) && metricName != null) {
-      throw new SelectorParseException(valueAt, "metric name must not be set twice: \"" + metricName + "\" or \"" + value + "\"");
+      throw new SelectorParseException(
+          valueAt,
+          "metric name must not be set twice: \"" + metricName + "\" or \"" + value + "\"");
     }
     try {
       matchers.add(new Matcher(type, label, value));
@@ -152,11 +154,13 @@ public final class SeriesSelectorParser {
 
   private void setMetricName(String name, int at) {
     if (metricName != null) {
-      throw new SelectorParseException(at, "metric name must not be set twice: \"" + metricName + "\" or \"" + name + "\"");
+      throw new SelectorParseException(
+          at, "metric name must not be set twice: \"" + metricName + "\" or \"" + name + "\"");
     }
     for (Matcher m : matchers) {
       if (m.name().equals(Labels.METRIC_NAME)) {
-        throw new SelectorParseException(at, "metric name must not be set twice: \"" + m.value() + "\" or \"" + name + "\"");
+        throw new SelectorParseException(
+            at, "metric name must not be set twice: \"" + m.value() + "\" or \"" + name + "\"");
       }
     }
     metricName = name;
@@ -204,24 +208,44 @@ public final class SeriesSelectorParser {
     }
     char e = s.charAt(pos++);
     switch (e) {
-      case 'a': out.appendByte(7); return;
-      case 'b': out.appendByte(8); return;
-      case 'f': out.appendByte(12); return;
-      case 'n': out.appendByte('\n'); return;
-      case 'r': out.appendByte('\r'); return;
-      case 't': out.appendByte('\t'); return;
-      case 'v': out.appendByte(11); return;
-      case '\\': out.appendByte('\\'); return;
-      case 'x': out.appendByte(hex(2, at)); return;
-      case 'u':
-      case 'U': {
-        int cp = hex(e == 'u' ? 4 : 8, at);
-        if (cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
-          throw new SelectorParseException(at, "escape sequence is an invalid Unicode code point");
-        }
-        out.appendCodePoint(cp);
+      case 'a':
+        out.appendByte(7);
         return;
-      }
+      case 'b':
+        out.appendByte(8);
+        return;
+      case 'f':
+        out.appendByte(12);
+        return;
+      case 'n':
+        out.appendByte('\n');
+        return;
+      case 'r':
+        out.appendByte('\r');
+        return;
+      case 't':
+        out.appendByte('\t');
+        return;
+      case 'v':
+        out.appendByte(11);
+        return;
+      case '\\':
+        out.appendByte('\\');
+        return;
+      case 'x':
+        out.appendByte(hex(2, at));
+        return;
+      case 'u':
+      case 'U':
+        {
+          int cp = hex(e == 'u' ? 4 : 8, at);
+          if (cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            throw new SelectorParseException(
+                at, "escape sequence is an invalid Unicode code point");
+          }
+          out.appendCodePoint(cp);
+          return;
+        }
       default:
         if (e == quote) {
           out.appendByte(e);
@@ -280,7 +304,8 @@ public final class SeriesSelectorParser {
     if (pos >= s.length()) {
       return new SelectorParseException(pos, "unexpected end of input" + where);
     }
-    return new SelectorParseException(pos, "unexpected character " + quoteChar(s.codePointAt(pos)) + where);
+    return new SelectorParseException(
+        pos, "unexpected character " + quoteChar(s.codePointAt(pos)) + where);
   }
 
   private static String quoteChar(int cp) {

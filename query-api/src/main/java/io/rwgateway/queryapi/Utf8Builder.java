@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Builds a string from UTF-8 bytes. Go string escapes ({@code \xNN}, octal) produce single
- * bytes while {@code \\u} produces a code point, so an unquoted value is assembled as bytes.
- * <p>
- * NOTE: a byte sequence that is not valid UTF-8 (e.g. {@code "\xff"}) decodes with U+FFFD; Java
+ * Builds a string from UTF-8 bytes. Go string escapes ({@code \xNN}, octal) produce single bytes
+ * while {@code \\u} produces a code point, so an unquoted value is assembled as bytes.
+ *
+ * <p>NOTE: a byte sequence that is not valid UTF-8 (e.g. {@code "\xff"}) decodes with U+FFFD; Java
  * strings cannot hold raw bytes, and label values are UTF-8 on the wire anyway.
  */
 final class Utf8Builder {

@@ -14,7 +14,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-/** Builds requests, calls the API, and reads and releases the responses (leak detection is paranoid). */
+/**
+ * Builds requests, calls the API, and reads and releases the responses (leak detection is
+ * paranoid).
+ */
 final class ApiCalls {
   private ApiCalls() {}
 
@@ -30,8 +33,12 @@ final class ApiCalls {
   }
 
   static FullHttpRequest request(HttpMethod method, String uri, byte[] body, String... headers) {
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
-        body == null ? Unpooled.buffer(0) : Unpooled.wrappedBuffer(body));
+    FullHttpRequest req =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            method,
+            uri,
+            body == null ? Unpooled.buffer(0) : Unpooled.wrappedBuffer(body));
     for (int i = 0; i < headers.length; i += 2) {
       req.headers().add(headers[i], headers[i + 1]);
     }
@@ -43,10 +50,14 @@ final class ApiCalls {
     try {
       FullHttpResponse res = api.handle(req);
       assertNotNull(res, "endpoint not recognised: " + req.uri());
-      assertEquals(1, req.refCnt(), "the caller owns the request; handle() must not release or retain it");
+      assertEquals(
+          1, req.refCnt(), "the caller owns the request; handle() must not release or retain it");
       try {
-        return new Answer(res.status().code(), res.headers().get(HttpHeaderNames.CONTENT_TYPE),
-            res.headers().get(HttpHeaderNames.CONTENT_ENCODING), res.headers().get(HttpHeaderNames.ALLOW),
+        return new Answer(
+            res.status().code(),
+            res.headers().get(HttpHeaderNames.CONTENT_TYPE),
+            res.headers().get(HttpHeaderNames.CONTENT_ENCODING),
+            res.headers().get(HttpHeaderNames.ALLOW),
             ByteBufUtil.getBytes(res.content()));
       } finally {
         res.release();
@@ -61,8 +72,10 @@ final class ApiCalls {
   }
 
   static Answer postForm(PrometheusApi api, String uri, String form, String... headers) {
-    FullHttpRequest req = request(HttpMethod.POST, uri, form.getBytes(StandardCharsets.UTF_8), headers);
-    req.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded; charset=utf-8");
+    FullHttpRequest req =
+        request(HttpMethod.POST, uri, form.getBytes(StandardCharsets.UTF_8), headers);
+    req.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded; charset=utf-8");
     return call(api, req);
   }
 }

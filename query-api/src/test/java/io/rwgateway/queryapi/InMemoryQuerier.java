@@ -14,20 +14,21 @@ import java.util.TreeSet;
  * the bounds and selectors of the last call so tests can check what the API passed down.
  */
 class InMemoryQuerier implements Querier {
-  static final Comparator<Labels> BY_LABELS = (a, b) -> {
-    int n = Math.min(a.size(), b.size());
-    for (int i = 0; i < n; i++) {
-      int c = a.name(i).compareTo(b.name(i));
-      if (c != 0) {
-        return c;
-      }
-      c = a.value(i).compareTo(b.value(i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.size(), b.size());
-  };
+  static final Comparator<Labels> BY_LABELS =
+      (a, b) -> {
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+          int c = a.name(i).compareTo(b.name(i));
+          if (c != 0) {
+            return c;
+          }
+          c = a.value(i).compareTo(b.value(i));
+          if (c != 0) {
+            return c;
+          }
+        }
+        return Integer.compare(a.size(), b.size());
+      };
 
   private final List<SeriesData> data = new ArrayList<>();
   long lastMint;

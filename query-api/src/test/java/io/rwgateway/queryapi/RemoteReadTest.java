@@ -31,19 +31,35 @@ class RemoteReadTest {
   private static final long STALE_NAN = 0x7ff0000000000002L;
   private static final String HEADER = "THANOS-TENANT";
 
-  private static final Histogram HIST = Histogram.newBuilder()
-      .setCountInt(12).setSum(34.5).setSchema(3).setZeroThreshold(1e-128).setZeroCountInt(2)
-      .addPositiveSpans(BucketSpan.newBuilder().setOffset(0).setLength(2))
-      .addPositiveDeltas(4).addPositiveDeltas(2)
-      .setResetHint(Histogram.ResetHint.NO)
-      .build();
+  private static final Histogram HIST =
+      Histogram.newBuilder()
+          .setCountInt(12)
+          .setSum(34.5)
+          .setSchema(3)
+          .setZeroThreshold(1e-128)
+          .setZeroCountInt(2)
+          .addPositiveSpans(BucketSpan.newBuilder().setOffset(0).setLength(2))
+          .addPositiveDeltas(4)
+          .addPositiveDeltas(2)
+          .setResetHint(Histogram.ResetHint.NO)
+          .build();
 
-  private final InMemoryQuerier main = new InMemoryQuerier()
-      .add(Labels.of("__name__", "up", "job", "api"), new long[] {1000, 2000, 3000},
-          new double[] {1, Double.longBitsToDouble(STALE_NAN), Double.NaN})
-      .add(Labels.of("__name__", "up", "job", "db"), new long[] {1000}, new double[] {0.25})
-      .add(new SeriesData(Labels.of("__name__", "latency", "job", "api"), new long[0], new double[0],
-          new long[] {1500, 2500}, new byte[][] {HIST.toByteArray(), HIST.toBuilder().setTimestamp(2500).build().toByteArray()}));
+  private final InMemoryQuerier main =
+      new InMemoryQuerier()
+          .add(
+              Labels.of("__name__", "up", "job", "api"),
+              new long[] {1000, 2000, 3000},
+              new double[] {1, Double.longBitsToDouble(STALE_NAN), Double.NaN})
+          .add(Labels.of("__name__", "up", "job", "db"), new long[] {1000}, new double[] {0.25})
+          .add(
+              new SeriesData(
+                  Labels.of("__name__", "latency", "job", "api"),
+                  new long[0],
+                  new double[0],
+                  new long[] {1500, 2500},
+                  new byte[][] {
+                    HIST.toByteArray(), HIST.toBuilder().setTimestamp(2500).build().toByteArray()
+                  }));
   private final Map<String, Querier> tenants = new HashMap<>(Map.of("default-tenant", main));
 
   private PrometheusApi api(int limit) {
@@ -55,14 +71,19 @@ class RemoteReadTest {
   }
 
   private static Query query(long start, long end, LabelMatcher... matchers) {
-    return Query.newBuilder().setStartTimestampMs(start).setEndTimestampMs(end).addAllMatchers(List.of(matchers)).build();
+    return Query.newBuilder()
+        .setStartTimestampMs(start)
+        .setEndTimestampMs(end)
+        .addAllMatchers(List.of(matchers))
+        .build();
   }
 
   private static ApiCalls.Answer post(PrometheusApi api, byte[] body, String... headers) {
     return ApiCalls.call(api, ApiCalls.request(HttpMethod.POST, "/api/v1/read", body, headers));
   }
 
-  private static ApiCalls.Answer read(PrometheusApi api, ReadRequest req, String... headers) throws Exception {
+  private static ApiCalls.Answer read(PrometheusApi api, ReadRequest req, String... headers)
+      throws Exception {
     return post(api, Snappy.compress(req.toByteArray()), headers);
   }
 
@@ -83,9 +104,18 @@ class RemoteReadTest {
 
   @Test
   void roundTripSamplesWithNaNAndStaleBits() throws Exception {
-    ReadResponse res = decode(read(api(1000), ReadRequest.newBuilder()
-        .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "__name__", "up"), m(LabelMatcher.Type.RE, "job", "a.*")))
-        .build()));
+    ReadResponse res =
+        decode(
+            read(
+                api(1000),
+                ReadRequest.newBuilder()
+                    .addQueries(
+                        query(
+                            0,
+                            10_000,
+                            m(LabelMatcher.Type.EQ, "__name__", "up"),
+                            m(LabelMatcher.Type.RE, "job", "a.*")))
+                    .build()));
     assertEquals(1, res.getResultsCount());
     QueryResult r = res.getResults(0);
     assertEquals(1, r.getTimeseriesCount());
@@ -94,8 +124,13 @@ class RemoteReadTest {
     assertEquals(3, ts.getSamplesCount());
     assertEquals(1000, ts.getSamples(0).getTimestamp());
     assertEquals(1.0, ts.getSamples(0).getValue());
-    assertEquals(STALE_NAN, Double.doubleToRawLongBits(ts.getSamples(1).getValue()), "stale marker bits survive");
-    assertEquals(Double.doubleToRawLongBits(Double.NaN), Double.doubleToRawLongBits(ts.getSamples(2).getValue()));
+    assertEquals(
+        STALE_NAN,
+        Double.doubleToRawLongBits(ts.getSamples(1).getValue()),
+        "stale marker bits survive");
+    assertEquals(
+        Double.doubleToRawLongBits(Double.NaN),
+        Double.doubleToRawLongBits(ts.getSamples(2).getValue()));
     assertEquals(0, ts.getHistogramsCount());
     assertEquals(0, main.lastMint);
     assertEquals(10_000, main.lastMaxt);
@@ -103,13 +138,27 @@ class RemoteReadTest {
 
   @Test
   void histogramsAndSeveralQueriesInOrder() throws Exception {
-    ReadResponse res = decode(read(api(1000), ReadRequest.newBuilder()
-        .addQueries(query(0, 2000, m(LabelMatcher.Type.EQ, "__name__", "latency")))
-        .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "__name__", "up"), m(LabelMatcher.Type.NEQ, "job", "api")))
-        .addQueries(query(0, 10_000, m(LabelMatcher.Type.NRE, "job", "api|db"), m(LabelMatcher.Type.RE, "__name__", ".+")))
-        .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
-        .addAcceptedResponseTypes(ReadRequest.ResponseType.SAMPLES)
-        .build()));
+    ReadResponse res =
+        decode(
+            read(
+                api(1000),
+                ReadRequest.newBuilder()
+                    .addQueries(query(0, 2000, m(LabelMatcher.Type.EQ, "__name__", "latency")))
+                    .addQueries(
+                        query(
+                            0,
+                            10_000,
+                            m(LabelMatcher.Type.EQ, "__name__", "up"),
+                            m(LabelMatcher.Type.NEQ, "job", "api")))
+                    .addQueries(
+                        query(
+                            0,
+                            10_000,
+                            m(LabelMatcher.Type.NRE, "job", "api|db"),
+                            m(LabelMatcher.Type.RE, "__name__", ".+")))
+                    .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
+                    .addAcceptedResponseTypes(ReadRequest.ResponseType.SAMPLES)
+                    .build()));
     assertEquals(3, res.getResultsCount());
     TimeSeries h = res.getResults(0).getTimeseries(0);
     assertEquals("__name__=latency;job=api;", labels(h));
@@ -123,10 +172,16 @@ class RemoteReadTest {
 
   @Test
   void unknownTenantGetsEmptyResults() throws Exception {
-    ReadResponse res = decode(read(api(1000), ReadRequest.newBuilder()
-        .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "__name__", "up")))
-        .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "__name__", "up")))
-        .build(), HEADER, "nobody"));
+    ReadResponse res =
+        decode(
+            read(
+                api(1000),
+                ReadRequest.newBuilder()
+                    .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "__name__", "up")))
+                    .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "__name__", "up")))
+                    .build(),
+                HEADER,
+                "nobody"));
     assertEquals(2, res.getResultsCount());
     assertEquals(0, res.getResults(0).getTimeseriesCount());
     assertEquals(0, main.calls, "the default tenant was not asked");
@@ -134,9 +189,19 @@ class RemoteReadTest {
 
   @Test
   void tenantHeaderSelectsQuerier() throws Exception {
-    tenants.put("t2", new InMemoryQuerier().add(Labels.of("__name__", "up", "job", "t2"), new long[] {5}, new double[] {9}));
-    ReadResponse res = decode(read(api(1000), ReadRequest.newBuilder()
-        .addQueries(query(0, 10, m(LabelMatcher.Type.EQ, "__name__", "up"))).build(), "thanos-tenant", "t2"));
+    tenants.put(
+        "t2",
+        new InMemoryQuerier()
+            .add(Labels.of("__name__", "up", "job", "t2"), new long[] {5}, new double[] {9}));
+    ReadResponse res =
+        decode(
+            read(
+                api(1000),
+                ReadRequest.newBuilder()
+                    .addQueries(query(0, 10, m(LabelMatcher.Type.EQ, "__name__", "up")))
+                    .build(),
+                "thanos-tenant",
+                "t2"));
     assertEquals("__name__=up;job=t2;", labels(res.getResults(0).getTimeseries(0)));
     ApiCalls.Answer bad = read(api(1000), ReadRequest.getDefaultInstance(), HEADER, "../etc");
     assertEquals(400, bad.status());
@@ -145,9 +210,13 @@ class RemoteReadTest {
 
   @Test
   void onlySamplesIsSupported() throws Exception {
-    ApiCalls.Answer a = read(api(1000), ReadRequest.newBuilder()
-        .addQueries(query(0, 10, m(LabelMatcher.Type.EQ, "__name__", "up")))
-        .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS).build());
+    ApiCalls.Answer a =
+        read(
+            api(1000),
+            ReadRequest.newBuilder()
+                .addQueries(query(0, 10, m(LabelMatcher.Type.EQ, "__name__", "up")))
+                .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
+                .build());
     assertEquals(400, a.status());
     assertTrue(a.text().contains("only the SAMPLES response type is supported"), a.text());
     assertEquals(0, main.calls);
@@ -155,26 +224,37 @@ class RemoteReadTest {
 
   @Test
   void sampleLimitCountsAcrossQueries() throws Exception {
-    ReadRequest twoQueries = ReadRequest.newBuilder()
-        .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "job", "api")))
-        .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "job", "db")))
-        .build();
+    ReadRequest twoQueries =
+        ReadRequest.newBuilder()
+            .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "job", "api")))
+            .addQueries(query(0, 10_000, m(LabelMatcher.Type.EQ, "job", "db")))
+            .build();
     // job=api holds 3 float samples and 2 histograms, job=db 1 sample: 6 in all.
     assertEquals(2, decode(read(api(6), twoQueries)).getResultsCount());
     ApiCalls.Answer a = read(api(5), twoQueries);
     assertEquals(400, a.status());
     assertTrue(a.text().contains("exceeds limit"), a.text());
-    assertTrue(a.text().endsWith("\n") && a.text().indexOf('\n') == a.text().length() - 1, "one line");
+    assertTrue(
+        a.text().endsWith("\n") && a.text().indexOf('\n') == a.text().length() - 1, "one line");
     assertEquals(2, decode(read(api(0), twoQueries)).getResultsCount(), "0 is no limit");
   }
 
   @Test
   void badBodies() throws Exception {
-    assertOneLine400(post(api(10), "definitely not snappy".getBytes(StandardCharsets.UTF_8)), "not snappy-compressed");
+    assertOneLine400(
+        post(api(10), "definitely not snappy".getBytes(StandardCharsets.UTF_8)),
+        "not snappy-compressed");
     assertOneLine400(post(api(10), new byte[0]), "not snappy-compressed");
-    assertOneLine400(post(api(10), Snappy.compress(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})), "not a prometheus.ReadRequest");
-    assertOneLine400(read(api(10), ReadRequest.newBuilder()
-        .addQueries(query(0, 1, m(LabelMatcher.Type.RE, "job", "(unclosed"))).build()), "invalid regular expression");
+    assertOneLine400(
+        post(api(10), Snappy.compress(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})),
+        "not a prometheus.ReadRequest");
+    assertOneLine400(
+        read(
+            api(10),
+            ReadRequest.newBuilder()
+                .addQueries(query(0, 1, m(LabelMatcher.Type.RE, "job", "(unclosed")))
+                .build()),
+        "invalid regular expression");
   }
 
   private static void assertOneLine400(ApiCalls.Answer a, String fragment) {

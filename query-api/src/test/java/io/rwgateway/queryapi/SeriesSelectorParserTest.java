@@ -20,18 +20,21 @@ class SeriesSelectorParserTest {
   }
 
   private static String error(String s) {
-    return assertThrows(SelectorParseException.class, () -> SeriesSelectorParser.parse(s)).getMessage();
+    return assertThrows(SelectorParseException.class, () -> SeriesSelectorParser.parse(s))
+        .getMessage();
   }
 
   @Test
   void metricNameAlone() {
     assertEquals(List.of("__name__=\"up\""), parse("up"));
-    assertEquals(List.of("__name__=\"job:http_requests:rate5m\""), parse("  job:http_requests:rate5m \n"));
+    assertEquals(
+        List.of("__name__=\"job:http_requests:rate5m\""), parse("  job:http_requests:rate5m \n"));
   }
 
   @Test
   void nameWithMatchersAllOperators() {
-    assertEquals(List.of("__name__=\"http\"", "a=\"1\"", "b!=\"2\"", "c=~\"3.*\"", "d!~\"4\""),
+    assertEquals(
+        List.of("__name__=\"http\"", "a=\"1\"", "b!=\"2\"", "c=~\"3.*\"", "d!~\"4\""),
         parse("http{a=\"1\", b!=\"2\",c=~\"3.*\" , d !~ \"4\"}"));
   }
 
@@ -45,7 +48,9 @@ class SeriesSelectorParserTest {
 
   @Test
   void quoteStylesAndEscapes() {
-    Matcher[] m = SeriesSelectorParser.parse("{a=\"q\\\"b\\\\s\\n\\t\\u00e9\\x41\\101\\U0001F600\", b='it\\'s \"x\"', c=`raw\\n\"`}");
+    Matcher[] m =
+        SeriesSelectorParser.parse(
+            "{a=\"q\\\"b\\\\s\\n\\t\\u00e9\\x41\\101\\U0001F600\", b='it\\'s \"x\"', c=`raw\\n\"`}");
     assertEquals("q\"b\\s\n\téAA\uD83D\uDE00", m[0].value());
     assertEquals("it's \"x\"", m[1].value());
     assertEquals("raw\\n\"", m[2].value());
@@ -53,7 +58,8 @@ class SeriesSelectorParserTest {
 
   @Test
   void quotedNamesPrometheus3() {
-    assertEquals(List.of("__name__=\"my.metric\"", "service.name=\"api\""),
+    assertEquals(
+        List.of("__name__=\"my.metric\"", "service.name=\"api\""),
         parse("{\"my.metric\", \"service.name\"=\"api\"}"));
     assertEquals(List.of("__name__=\"up\"", "a.b=\"c\""), parse("up{'a.b'=\"c\"}"));
   }
@@ -73,7 +79,8 @@ class SeriesSelectorParserTest {
   @Test
   void syntaxErrors() {
     assertEquals("1:1: parse error: unexpected end of input", error(""));
-    assertEquals("1:14: parse error: unexpected end of input inside braces", error("github_stars{"));
+    assertEquals(
+        "1:14: parse error: unexpected end of input inside braces", error("github_stars{"));
     assertTrue(error("{a=\"b\"").contains("unexpected end of input inside braces"));
     assertTrue(error("{a}").contains("expected label matching operator"));
     assertTrue(error("{a=b}").contains("expected string"));
@@ -88,7 +95,9 @@ class SeriesSelectorParserTest {
     assertTrue(error("{a=\"new\nline\"}").contains("unterminated quoted string"));
     assertTrue(error("{a=`raw}").contains("unterminated raw string"));
     assertTrue(error("{a=\"\\q\"}").contains("unknown escape sequence"));
-    assertTrue(error("{a=\"\\'\"}").contains("unknown escape sequence"), "\\' is not an escape in double quotes");
+    assertTrue(
+        error("{a=\"\\'\"}").contains("unknown escape sequence"),
+        "\\' is not an escape in double quotes");
     assertTrue(error("{a=\"\\uD800\"}").contains("invalid Unicode"));
     assertTrue(error("{a=\"\\x4\"}").contains("invalid hex"));
     assertTrue(error("{a=\"\\400\"}").contains("> 255"));
@@ -106,9 +115,12 @@ class SeriesSelectorParserTest {
   void nonEmptyMatcherRule() {
     assertTrue(SeriesSelectorParser.hasNonEmptyMatcher(SeriesSelectorParser.parse("up")));
     assertTrue(SeriesSelectorParser.hasNonEmptyMatcher(SeriesSelectorParser.parse("{a!=\"\"}")));
-    assertTrue(SeriesSelectorParser.hasNonEmptyMatcher(SeriesSelectorParser.parse("{a=~\".+\", b=\"\"}")));
+    assertTrue(
+        SeriesSelectorParser.hasNonEmptyMatcher(SeriesSelectorParser.parse("{a=~\".+\", b=\"\"}")));
     assertFalse(SeriesSelectorParser.hasNonEmptyMatcher(SeriesSelectorParser.parse("{}")));
     assertFalse(SeriesSelectorParser.hasNonEmptyMatcher(SeriesSelectorParser.parse("{a=~\".*\"}")));
-    assertFalse(SeriesSelectorParser.hasNonEmptyMatcher(SeriesSelectorParser.parse("{a=\"\", b!=\"x\", c!~\"y\"}")));
+    assertFalse(
+        SeriesSelectorParser.hasNonEmptyMatcher(
+            SeriesSelectorParser.parse("{a=\"\", b!=\"x\", c!~\"y\"}")));
   }
 }

@@ -1,8 +1,8 @@
 package io.rwgateway.tsdb;
 
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
-import io.rwgateway.model.LabelOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,16 +12,16 @@ import java.util.TreeSet;
 /**
  * One {@link Querier} over several: a tenant's blocks, oldest first, then its head. Names, values
  * and series are the sorted union; {@link #select} joins the data of equal label sets into one
- * {@link SeriesData}, in time order, where a timestamp found in several queriers is kept once,
- * from the first querier in the list (floats and histograms each on their own).
- * <p>
- * NOTE: "first wins" because a timestamp can only repeat across queriers when a block and the
+ * {@link SeriesData}, in time order, where a timestamp found in several queriers is kept once, from
+ * the first querier in the list (floats and histograms each on their own).
+ *
+ * <p>NOTE: "first wins" because a timestamp can only repeat across queriers when a block and the
  * head overlap (a block cut while its samples are still in the head, or a resend), and then the
  * values are the same sample; a fixed rule keeps answers stable whichever way they differ.
- * <p>
- * All orders are UTF-8 byte order ({@link LabelOrder}), the order every querier sorts by, so the
- * result equals what one querier over all the data would return. Thread-safe when the queriers
- * are; queries them one after the other.
+ *
+ * <p>All orders are UTF-8 byte order ({@link LabelOrder}), the order every querier sorts by, so the
+ * result equals what one querier over all the data would return. Thread-safe when the queriers are;
+ * queries them one after the other.
  */
 public final class MergeQuerier implements Querier {
   private final List<Querier> queriers;

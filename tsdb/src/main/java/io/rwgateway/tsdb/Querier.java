@@ -5,12 +5,12 @@ import io.rwgateway.model.Matcher;
 import java.util.List;
 
 /**
- * Read access to one tenant's data (the head now; head plus local blocks later). Safe to call
- * from any thread while the tenant's writer appends. Time bounds are inclusive milliseconds;
- * {@link Long#MIN_VALUE}/{@link Long#MAX_VALUE} mean unbounded.
- * <p>
- * A selector is an array of matchers that must all match; a list of selectors is their union
- * (as {@code match[]} is in the Prometheus HTTP API). An empty list selects every series.
+ * Read access to one tenant's data (the head now; head plus local blocks later). Safe to call from
+ * any thread while the tenant's writer appends. Time bounds are inclusive milliseconds; {@link
+ * Long#MIN_VALUE}/{@link Long#MAX_VALUE} mean unbounded.
+ *
+ * <p>A selector is an array of matchers that must all match; a list of selectors is their union (as
+ * {@code match[]} is in the Prometheus HTTP API). An empty list selects every series.
  */
 public interface Querier {
   /** Label names of the selected series that have samples in [mint, maxt], sorted. */

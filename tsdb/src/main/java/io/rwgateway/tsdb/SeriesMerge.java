@@ -3,8 +3,8 @@ package io.rwgateway.tsdb;
 import java.util.Arrays;
 
 /**
- * Joins two {@link SeriesData} of the same series, each sorted by time, into one sorted by time.
- * On a timestamp present in both, the first argument's sample is kept (the caller passes the
+ * Joins two {@link SeriesData} of the same series, each sorted by time, into one sorted by time. On
+ * a timestamp present in both, the first argument's sample is kept (the caller passes the
  * higher-precedence data first). Floats and histograms are merged separately.
  */
 final class SeriesMerge {
@@ -50,7 +50,11 @@ final class SeriesMerge {
         h[m++] = second.histograms()[j++];
       }
     }
-    return new SeriesData(first.labels(), Arrays.copyOf(t, n), Arrays.copyOf(v, n), Arrays.copyOf(ht, m),
+    return new SeriesData(
+        first.labels(),
+        Arrays.copyOf(t, n),
+        Arrays.copyOf(v, n),
+        Arrays.copyOf(ht, m),
         Arrays.copyOf(h, m));
   }
 }

@@ -4,15 +4,15 @@ import io.rwgateway.model.RejectReason;
 import java.util.Arrays;
 
 /**
- * One decoded remote-write request, in columns of primitive arrays that are reused from request
- * to request. The ingest decoder fills it on a Netty event loop; the tenant's WAL writer thread
- * hands it to {@code TenantDb.append} (package {@code tsdb.db}) and records the outcome in it.
- * <p>
- * NOTE: columns rather than objects so that decoding and appending allocate nothing per sample:
+ * One decoded remote-write request, in columns of primitive arrays that are reused from request to
+ * request. The ingest decoder fills it on a Netty event loop; the tenant's WAL writer thread hands
+ * it to {@code TenantDb.append} (package {@code tsdb.db}) and records the outcome in it.
+ *
+ * <p>NOTE: columns rather than objects so that decoding and appending allocate nothing per sample:
  * arrays only grow (doubling) until they fit the largest request seen, then are reused.
- * <p>
- * Byte regions (series labels, exemplar labels, histogram messages, metadata strings) all live in
- * {@link #bytes}; labels are in the canonical {@link io.rwgateway.model.LabelBytes} form, sorted
+ *
+ * <p>Byte regions (series labels, exemplar labels, histogram messages, metadata strings) all live
+ * in {@link #bytes}; labels are in the canonical {@link io.rwgateway.model.LabelBytes} form, sorted
  * and validated by the decoder. Histograms are kept as the raw protobuf {@code Histogram} message
  * (RW 1.0 and 2.0 share its field numbers), with the timestamp read out.
  */
@@ -31,9 +31,10 @@ public final class WriteBatch {
   public int[] seriesHistogramCount = new int[64];
   public int[] seriesFirstExemplar = new int[64];
   public int[] seriesExemplarCount = new int[64];
+
   /**
-   * The head's series for each entry when it was looked up ahead of the writer (see
-   * {@code TenantDb.resolveSeries}); null when not known. Opaque outside the head.
+   * The head's series for each entry when it was looked up ahead of the writer (see {@code
+   * TenantDb.resolveSeries}); null when not known. Opaque outside the head.
    */
   public Object[] seriesHint = new Object[64];
 
@@ -74,13 +75,18 @@ public final class WriteBatch {
   public int histogramsWritten;
   public int exemplarsWritten;
   public int metadataWritten;
+
   /** Counts by {@link RejectReason#ordinal()}. */
   public final int[] rejected = new int[RejectReason.values().length];
+
   /** First rejection of each kind, one line each; built only once per request. */
   public String firstBadData;
+
   public String firstConflict;
+
   /** A transient failure (WAL I/O): the request is answered 503 and may be retried. */
   public Throwable failure;
+
   /** Opaque slot for the ingest layer to find its request again when the batch completes. */
   public Object attachment;
 
@@ -103,7 +109,9 @@ public final class WriteBatch {
     attachment = null;
   }
 
-  /** Reserves {@code n} bytes in {@link #bytes} and returns their offset (re-read {@link #bytes}). */
+  /**
+   * Reserves {@code n} bytes in {@link #bytes} and returns their offset (re-read {@link #bytes}).
+   */
   public int reserveBytes(int n) {
     int off = bytesLen;
     int need = off + n;
@@ -193,7 +201,8 @@ public final class WriteBatch {
   }
 
   /** Adds a metric family's metadata; type uses the RW 1.0 MetricMetadata.MetricType numbers. */
-  public void addMetadata(int type, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
+  public void addMetadata(
+      int type, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
     int i = metaCount;
     if (i == metaType.length) {
       int n = i * 2;
@@ -216,8 +225,8 @@ public final class WriteBatch {
   }
 
   /**
-   * Counts {@code count} rejected items. {@code message} is called only for the first rejection
-   * of its kind in this request, so the hot path builds no strings.
+   * Counts {@code count} rejected items. {@code message} is called only for the first rejection of
+   * its kind in this request, so the hot path builds no strings.
    */
   public void reject(RejectReason reason, int count, java.util.function.Supplier<String> message) {
     rejected[reason.ordinal()] += count;
@@ -253,9 +262,13 @@ public final class WriteBatch {
         sb.append(' ').append(r.label()).append('=').append(n);
       }
     }
-    sb.append("; written: samples=").append(samplesWritten)
-        .append(" histograms=").append(histogramsWritten)
-        .append(" exemplars=").append(exemplarsWritten).append(')');
+    sb.append("; written: samples=")
+        .append(samplesWritten)
+        .append(" histograms=")
+        .append(histogramsWritten)
+        .append(" exemplars=")
+        .append(exemplarsWritten)
+        .append(')');
     return sb.toString();
   }
 }

@@ -6,16 +6,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * An object store as Thanos uses one: flat keys with {@code /} as the directory separator
- * ({@code <ULID>/meta.json}, {@code <ULID>/chunks/000001}). Implementations: {@link FilesystemBucket}
- * and S3. Thread-safe.
- * <p>
- * Failures are {@link IOException}s; {@link BucketException#retryable()} tells a transient failure
- * (connection refused, timeout, 5xx) from a permanent one (access denied, no such bucket).
+ * An object store as Thanos uses one: flat keys with {@code /} as the directory separator ({@code
+ * <ULID>/meta.json}, {@code <ULID>/chunks/000001}). Implementations: {@link FilesystemBucket} and
+ * S3. Thread-safe.
+ *
+ * <p>Failures are {@link IOException}s; {@link BucketException#retryable()} tells a transient
+ * failure (connection refused, timeout, 5xx) from a permanent one (access denied, no such bucket).
  */
 public interface Bucket extends Closeable {
-  /** Uploads {@code file} as {@code key}, replacing an existing object. Atomic for readers: an
-   * object is either absent or complete (S3 guarantees this; the filesystem bucket renames). */
+  /**
+   * Uploads {@code file} as {@code key}, replacing an existing object. Atomic for readers: an
+   * object is either absent or complete (S3 guarantees this; the filesystem bucket renames).
+   */
   void upload(String key, Path file) throws IOException;
 
   /** True when an object with exactly this key exists. */

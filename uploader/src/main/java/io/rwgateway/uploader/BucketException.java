@@ -10,7 +10,7 @@ public class BucketException extends IOException {
 
   /**
    * @param reason a short label for metrics ({@code network}, {@code server}, {@code denied},
-   *               {@code not_found}, {@code io}, ...)
+   *     {@code not_found}, {@code io}, ...)
    */
   public BucketException(String message, String reason, boolean retryable, Throwable cause) {
     super(message, cause);

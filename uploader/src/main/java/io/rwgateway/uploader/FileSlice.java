@@ -32,8 +32,8 @@ record FileSlice(Path file, long offset, long length) {
   }
 
   /**
-   * Base64 MD5 of the slice, for {@code Content-MD5}: the server refuses a body that was damaged
-   * on the way.
+   * Base64 MD5 of the slice, for {@code Content-MD5}: the server refuses a body that was damaged on
+   * the way.
    */
   String md5Base64() throws IOException {
     MessageDigest md;
@@ -53,8 +53,14 @@ record FileSlice(Path file, long offset, long length) {
       throw e.getCause();
     }
     if (total != length) {
-      throw new IOException(file + " shrank while uploading: expected " + length + " bytes from offset " + offset
-          + ", read " + total);
+      throw new IOException(
+          file
+              + " shrank while uploading: expected "
+              + length
+              + " bytes from offset "
+              + offset
+              + ", read "
+              + total);
     }
     return Base64.getEncoder().encodeToString(md.digest());
   }

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
  * the key is the relative path. The embedded default of {@code gateway receive}, so blocks are
  * "shipped" somewhere even with no object store configured; also handy for tests and for a shared
  * volume.
- * <p>
- * NOTE: an upload is copied to a temporary name in the target directory, fsynced and renamed, so a
- * reader (or a crash) never sees half an object, matching S3's all-or-nothing PUT.
+ *
+ * <p>NOTE: an upload is copied to a temporary name in the target directory, fsynced and renamed, so
+ * a reader (or a crash) never sees half an object, matching S3's all-or-nothing PUT.
  */
 public final class FilesystemBucket implements Bucket {
   private static final String TMP_SUFFIX = ".tmp-upload";
@@ -44,7 +44,8 @@ public final class FilesystemBucket implements Bucket {
     }
     Path p = root.resolve(key).normalize();
     if (!p.startsWith(root) || p.equals(root)) {
-      throw new BucketException("object key \"" + key + "\" leaves the bucket directory", "invalid_key", false, null);
+      throw new BucketException(
+          "object key \"" + key + "\" leaves the bucket directory", "invalid_key", false, null);
     }
     return p;
   }
@@ -82,7 +83,8 @@ public final class FilesystemBucket implements Bucket {
   @Override
   public List<String> list(String dir) throws IOException {
     if (!dir.isEmpty() && !dir.endsWith("/")) {
-      throw new BucketException("a directory to list ends with /: \"" + dir + "\"", "invalid_key", false, null);
+      throw new BucketException(
+          "a directory to list ends with /: \"" + dir + "\"", "invalid_key", false, null);
     }
     Path d = dir.isEmpty() ? root : path(dir.substring(0, dir.length() - 1));
     List<String> out = new ArrayList<>();
@@ -108,10 +110,14 @@ public final class FilesystemBucket implements Bucket {
     return out;
   }
 
-  /** True when {@code dir} has an object (a regular file that is not an upload in progress) below it. */
+  /**
+   * True when {@code dir} has an object (a regular file that is not an upload in progress) below
+   * it.
+   */
   private static boolean holdsObject(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.anyMatch(p -> Files.isRegularFile(p) && !p.getFileName().toString().endsWith(TMP_SUFFIX));
+      return files.anyMatch(
+          p -> Files.isRegularFile(p) && !p.getFileName().toString().endsWith(TMP_SUFFIX));
     } catch (NoSuchFileException e) {
       return false; // removed by a concurrent delete: then it holds nothing
     } catch (UncheckedIOException e) {
@@ -127,7 +133,8 @@ public final class FilesystemBucket implements Bucket {
     try {
       Files.copy(path(key), file, StandardCopyOption.REPLACE_EXISTING);
     } catch (NoSuchFileException e) {
-      throw new BucketException("no object \"" + key + "\" in " + describe(), "not_found", false, e);
+      throw new BucketException(
+          "no object \"" + key + "\" in " + describe(), "not_found", false, e);
     }
   }
 

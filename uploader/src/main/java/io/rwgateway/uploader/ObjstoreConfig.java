@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Thanos' objstore configuration (the file behind {@code --objstore.config-file}), typed:
+ *
  * <pre>
  * type: S3            # or FILESYSTEM; case-insensitive, as in Thanos
  * config:             # the provider's keys
@@ -24,24 +25,29 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *   ...
  * prefix: cluster-a   # optional: every key goes under cluster-a/
  * </pre>
+ *
  * Parsing is strict: an unknown key at any level, an unknown type, a missing {@code bucket} (S3) or
  * {@code directory} (FILESYSTEM) or a value of the wrong type is an {@link ObjstoreConfigException}
  * naming the key. Every key Thanos' S3 config has is accepted, so an existing config works
  * unchanged; the ones this gateway does not act on, when set to something other than their off
  * value, are listed by {@link #ignoredKeys()} for one warning at start-up. {@code docs/objstore.md}
  * lists them all.
- * <p>
- * Secrets may be in the text: nothing here logs it, and {@link #toString()} leaves them out.
+ *
+ * <p>Secrets may be in the text: nothing here logs it, and {@link #toString()} leaves them out.
  */
 public final class ObjstoreConfig {
   /** The bucket kinds this gateway implements. */
-  public enum Type { S3, FILESYSTEM }
+  public enum Type {
+    S3,
+    FILESYSTEM
+  }
 
   /** Provider types Thanos knows and we do not implement, to say so instead of "unknown". */
   private static final Set<String> OTHER_THANOS_TYPES =
       Set.of("GCS", "AZURE", "SWIFT", "COS", "ALIYUNOSS", "BOS", "OCI", "OBS");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Type type;
   private final String prefix;
@@ -49,7 +55,8 @@ public final class ObjstoreConfig {
   private final Path directory;
   private final List<String> ignoredKeys;
 
-  private ObjstoreConfig(Type type, String prefix, S3Config s3, Path directory, List<String> ignoredKeys) {
+  private ObjstoreConfig(
+      Type type, String prefix, S3Config s3, Path directory, List<String> ignoredKeys) {
     this.type = type;
     this.prefix = prefix;
     this.s3 = s3;
@@ -83,9 +90,14 @@ public final class ObjstoreConfig {
       root = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
-      throw new ObjstoreConfigException("the objstore config is not valid YAML"
-          + (loc != null ? " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")" : "")
-          + ": " + syntaxProblem(e), null);
+      throw new ObjstoreConfigException(
+          "the objstore config is not valid YAML"
+              + (loc != null
+                  ? " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"
+                  : "")
+              + ": "
+              + syntaxProblem(e),
+          null);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ObjstoreConfigException("the objstore config is empty: it needs type and config");
@@ -94,7 +106,8 @@ public final class ObjstoreConfig {
     YamlSection top = YamlSection.root(root, ignored, "type", "config", "prefix");
     String typeName = top.string("type");
     if (typeName == null || typeName.isEmpty()) {
-      throw new ObjstoreConfigException("missing type: the objstore config needs type: S3 or type: FILESYSTEM");
+      throw new ObjstoreConfigException(
+          "missing type: the objstore config needs type: S3 or type: FILESYSTEM");
     }
     String upper = typeName.toUpperCase(Locale.ROOT);
     String prefix = top.string("prefix");
@@ -107,20 +120,27 @@ public final class ObjstoreConfig {
       case "FILESYSTEM" -> {
         String dir = top.section("config", "directory").string("directory");
         if (dir == null || dir.isEmpty()) {
-          throw new ObjstoreConfigException("missing config.directory: a FILESYSTEM objstore config needs the "
-              + "directory to keep objects in");
+          throw new ObjstoreConfigException(
+              "missing config.directory: a FILESYSTEM objstore config needs the "
+                  + "directory to keep objects in");
         }
-        return new ObjstoreConfig(Type.FILESYSTEM, prefix, null, Path.of(dir).toAbsolutePath(), ignored);
+        return new ObjstoreConfig(
+            Type.FILESYSTEM, prefix, null, Path.of(dir).toAbsolutePath(), ignored);
       }
-      default -> throw new ObjstoreConfigException((OTHER_THANOS_TYPES.contains(upper)
-          ? "objstore type " + typeName + " is a Thanos type this gateway does not implement"
-          : "unknown objstore type \"" + typeName + "\"") + "; accepted types: S3, FILESYSTEM");
+      default ->
+          throw new ObjstoreConfigException(
+              (OTHER_THANOS_TYPES.contains(upper)
+                      ? "objstore type "
+                          + typeName
+                          + " is a Thanos type this gateway does not implement"
+                      : "unknown objstore type \"" + typeName + "\"")
+                  + "; accepted types: S3, FILESYSTEM");
     }
   }
 
   /**
-   * What is wrong, without the quoted source line that the parsers' full messages carry: that
-   * line may hold a secret key. (The cause is left out of the exception for the same reason.)
+   * What is wrong, without the quoted source line that the parsers' full messages carry: that line
+   * may hold a secret key. (The cause is left out of the exception for the same reason.)
    */
   private static String syntaxProblem(JsonProcessingException e) {
     if (e.getCause() instanceof MarkedYAMLException m) {
@@ -151,15 +171,18 @@ public final class ObjstoreConfig {
   }
 
   /**
-   * Keys present in the config that this gateway accepts for compatibility but does not act on,
-   * as dotted paths ({@code config.trace.enable}), sorted. Keys set to their off value or to
-   * Thanos' default are left out: they ask for nothing we fail to do. Log them once at WARN.
+   * Keys present in the config that this gateway accepts for compatibility but does not act on, as
+   * dotted paths ({@code config.trace.enable}), sorted. Keys set to their off value or to Thanos'
+   * default are left out: they ask for nothing we fail to do. Log them once at WARN.
    */
   public List<String> ignoredKeys() {
     return ignoredKeys;
   }
 
-  /** Opens the bucket the config describes, wrapped in {@link PrefixedBucket} when there is a prefix. */
+  /**
+   * Opens the bucket the config describes, wrapped in {@link PrefixedBucket} when there is a
+   * prefix.
+   */
   public Bucket open() throws IOException {
     Bucket b = type == Type.S3 ? new S3Bucket(s3) : new FilesystemBucket(directory);
     return PrefixedBucket.wrap(b, prefix);
@@ -168,6 +191,11 @@ public final class ObjstoreConfig {
   @Override
   public String toString() {
     String where = type == Type.S3 ? s3.toString() : "directory=" + directory;
-    return "ObjstoreConfig{type=" + type + ", " + where + (prefix.isEmpty() ? "" : ", prefix=" + prefix) + "}";
+    return "ObjstoreConfig{type="
+        + type
+        + ", "
+        + where
+        + (prefix.isEmpty() ? "" : ", prefix=" + prefix)
+        + "}";
   }
 }

@@ -6,19 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Puts every key of another bucket under {@code prefix/}, as Thanos' top-level objstore
- * {@code prefix} does, so several gateways (or tenants, or clusters) can share one bucket. Keys the
- * caller sees are relative to the prefix; the prefix never leaks into {@link #list} results.
- * Slashes around the prefix are trimmed, as in Thanos ({@code /a/b/} is {@code a/b}).
- * <p>
- * NOTE: keys with a {@code ..} segment are refused: a filesystem bucket would resolve them out of
- * the prefix, into another tenant's or cluster's objects. Block keys never contain one.
+ * Puts every key of another bucket under {@code prefix/}, as Thanos' top-level objstore {@code
+ * prefix} does, so several gateways (or tenants, or clusters) can share one bucket. Keys the caller
+ * sees are relative to the prefix; the prefix never leaks into {@link #list} results. Slashes
+ * around the prefix are trimmed, as in Thanos ({@code /a/b/} is {@code a/b}).
+ *
+ * <p>NOTE: keys with a {@code ..} segment are refused: a filesystem bucket would resolve them out
+ * of the prefix, into another tenant's or cluster's objects. Block keys never contain one.
  */
 public final class PrefixedBucket implements Bucket {
   private final Bucket inner;
   private final String prefix;
 
-  /** @param prefix non-blank after trimming slashes; use the inner bucket directly for no prefix */
+  /**
+   * @param prefix non-blank after trimming slashes; use the inner bucket directly for no prefix
+   */
   public PrefixedBucket(Bucket inner, String prefix) {
     String p = trimSlashes(prefix);
     if (p.isEmpty()) {
@@ -30,7 +32,9 @@ public final class PrefixedBucket implements Bucket {
 
   /** {@code inner} itself when {@code prefix} is empty or only slashes, else a prefixed view. */
   public static Bucket wrap(Bucket inner, String prefix) {
-    return prefix == null || trimSlashes(prefix).isEmpty() ? inner : new PrefixedBucket(inner, prefix);
+    return prefix == null || trimSlashes(prefix).isEmpty()
+        ? inner
+        : new PrefixedBucket(inner, prefix);
   }
 
   static String trimSlashes(String s) {
@@ -83,7 +87,8 @@ public final class PrefixedBucket implements Bucket {
   @Override
   public List<String> list(String dir) throws IOException {
     if (!dir.isEmpty() && !dir.endsWith("/")) {
-      throw new BucketException("a directory to list ends with /: \"" + dir + "\"", "invalid_key", false, null);
+      throw new BucketException(
+          "a directory to list ends with /: \"" + dir + "\"", "invalid_key", false, null);
     }
     if (hasDotDot(dir)) {
       throw new BucketException("invalid directory \"" + dir + "\"", "invalid_key", false, null);

@@ -24,17 +24,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A {@link Bucket} in S3 or an S3-compatible store (MinIO, Ceph RGW, S3Proxy...), on the AWS SDK v2
- * sync client with the Apache HTTP client, configured as Thanos' {@code type: S3} (see
- * {@link S3Config} for path-style versus virtual-hosted addressing and {@link S3Errors} for how
- * failures are classified).
- * <p>
- * Files larger than {@code part_size} go up as a multipart upload ({@link S3MultipartUpload}), unless
- * {@code disable_multipart}; smaller ones with one PUT. Either way the object appears whole or not
- * at all. With {@code send_content_md5} (the default) every request body carries its MD5, so the
- * server refuses a damaged upload.
- * <p>
- * The SDK retries a failed call at most once ({@link S3Clients#MAX_ATTEMPTS}): the shipper owns the
- * backoff. Thread-safe, as the SDK client is.
+ * sync client with the Apache HTTP client, configured as Thanos' {@code type: S3} (see {@link
+ * S3Config} for path-style versus virtual-hosted addressing and {@link S3Errors} for how failures
+ * are classified).
+ *
+ * <p>Files larger than {@code part_size} go up as a multipart upload ({@link S3MultipartUpload}),
+ * unless {@code disable_multipart}; smaller ones with one PUT. Either way the object appears whole
+ * or not at all. With {@code send_content_md5} (the default) every request body carries its MD5, so
+ * the server refuses a damaged upload.
+ *
+ * <p>The SDK retries a failed call at most once ({@link S3Clients#MAX_ATTEMPTS}): the shipper owns
+ * the backoff. Thread-safe, as the SDK client is.
  */
 public final class S3Bucket implements Bucket {
   static final int DEFAULT_LIST_PAGE_SIZE = 1000;
@@ -47,12 +47,16 @@ public final class S3Bucket implements Bucket {
   private final S3MultipartUpload multipart;
   private final int listPageSize;
 
-  /** Builds the SDK client; fails when the config cannot be used (an unreadable {@code ca_file}). */
+  /**
+   * Builds the SDK client; fails when the config cannot be used (an unreadable {@code ca_file}).
+   */
   public S3Bucket(S3Config cfg) throws ObjstoreConfigException {
     this(cfg, S3Clients.build(cfg), DEFAULT_LIST_PAGE_SIZE);
   }
 
-  /** With a given client (tests wrap it to inject failures) and list page size ({@code max-keys}). */
+  /**
+   * With a given client (tests wrap it to inject failures) and list page size ({@code max-keys}).
+   */
   S3Bucket(S3Config cfg, S3Client s3, int listPageSize) {
     this.cfg = cfg;
     this.s3 = s3;
@@ -73,20 +77,24 @@ public final class S3Bucket implements Bucket {
     try {
       size = Files.size(file);
     } catch (NoSuchFileException e) {
-      throw new BucketException("cannot upload \"" + key + "\" to " + describe() + ": no file " + file, "io", true, e);
+      throw new BucketException(
+          "cannot upload \"" + key + "\" to " + describe() + ": no file " + file, "io", true, e);
     }
     if (!cfg.disableMultipart() && size > cfg.partSize()) {
       multipart.upload(key, file, size);
       return;
     }
-    PutObjectRequest.Builder req = putOptions.apply(PutObjectRequest.builder()
-        .bucket(cfg.bucket()).key(key).contentLength(size));
+    PutObjectRequest.Builder req =
+        putOptions.apply(
+            PutObjectRequest.builder().bucket(cfg.bucket()).key(key).contentLength(size));
     if (cfg.sendContentMd5()) {
       req.contentMD5(md5(key, describe(), new FileSlice(file, 0, size)));
     }
     try {
-      s3.putObject(req.build(), RequestBody.fromContentProvider(new FileSlice(file, 0, size)::open, size,
-          "application/octet-stream"));
+      s3.putObject(
+          req.build(),
+          RequestBody.fromContentProvider(
+              new FileSlice(file, 0, size)::open, size, "application/octet-stream"));
     } catch (RuntimeException e) {
       throw errors.map("upload", key, e);
     }
@@ -113,15 +121,22 @@ public final class S3Bucket implements Bucket {
   @Override
   public List<String> list(String dir) throws IOException {
     if (!dir.isEmpty() && !dir.endsWith("/")) {
-      throw new BucketException("a directory to list ends with /: \"" + dir + "\"", "invalid_key", false, null);
+      throw new BucketException(
+          "a directory to list ends with /: \"" + dir + "\"", "invalid_key", false, null);
     }
     List<String> out = new ArrayList<>();
     String token = null;
     try {
       do {
-        ListObjectsV2Response page = s3.listObjectsV2(ListObjectsV2Request.builder()
-            .bucket(cfg.bucket()).prefix(dir).delimiter("/").maxKeys(listPageSize).continuationToken(token)
-            .build());
+        ListObjectsV2Response page =
+            s3.listObjectsV2(
+                ListObjectsV2Request.builder()
+                    .bucket(cfg.bucket())
+                    .prefix(dir)
+                    .delimiter("/")
+                    .maxKeys(listPageSize)
+                    .continuationToken(token)
+                    .build());
         for (CommonPrefix p : page.commonPrefixes()) {
           out.add(p.prefix());
         }
@@ -145,9 +160,12 @@ public final class S3Bucket implements Bucket {
     checkKey(key);
     // Into a temporary sibling first: the SDK refuses an existing target, and a failed download
     // must not leave a truncated file under the real name.
-    Path tmp = file.resolveSibling(file.getFileName() + "." + TMP_SEQ.incrementAndGet() + ".download");
+    Path tmp =
+        file.resolveSibling(file.getFileName() + "." + TMP_SEQ.incrementAndGet() + ".download");
     try {
-      s3.getObject(GetObjectRequest.builder().bucket(cfg.bucket()).key(key).build(), ResponseTransformer.toFile(tmp));
+      s3.getObject(
+          GetObjectRequest.builder().bucket(cfg.bucket()).key(key).build(),
+          ResponseTransformer.toFile(tmp));
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -188,8 +206,18 @@ public final class S3Bucket implements Bucket {
     try {
       return slice.md5Base64();
     } catch (IOException e) {
-      throw new BucketException("cannot upload \"" + key + "\" to " + bucket + ": reading " + slice.file()
-          + " failed: " + e, "io", true, e);
+      throw new BucketException(
+          "cannot upload \""
+              + key
+              + "\" to "
+              + bucket
+              + ": reading "
+              + slice.file()
+              + " failed: "
+              + e,
+          "io",
+          true,
+          e);
     }
   }
 

@@ -9,36 +9,46 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Everything {@link S3Bucket} needs, validated: the typed form of Thanos' S3 objstore
- * {@code config:} section (see {@link ObjstoreConfig}), or built directly with {@link #builder()}.
- * Error messages use the YAML key names, since an operator reads them.
- * <p>
- * <b>Path-style or virtual-hosted.</b> {@code bucket_lookup_type: auto} (the default) resolves to
- * path-style ({@code http://host:port/bucket/key}) when the endpoint is an IP address, has a port, or
- * is {@code localhost}, because such endpoints are MinIO, Ceph, S3Proxy and the like, which seldom
- * have wildcard DNS for {@code bucket.host}; and when the bucket name contains a dot, because
- * {@code a.b.s3.amazonaws.com} does not match S3's wildcard certificate. Otherwise (AWS, or a named
- * endpoint without a port) it is virtual-hosted ({@code https://bucket.host/key}), as AWS requires for
- * new buckets. {@code path} and {@code virtual-hosted} force one style.
+ * Everything {@link S3Bucket} needs, validated: the typed form of Thanos' S3 objstore {@code
+ * config:} section (see {@link ObjstoreConfig}), or built directly with {@link #builder()}. Error
+ * messages use the YAML key names, since an operator reads them.
+ *
+ * <p><b>Path-style or virtual-hosted.</b> {@code bucket_lookup_type: auto} (the default) resolves
+ * to path-style ({@code http://host:port/bucket/key}) when the endpoint is an IP address, has a
+ * port, or is {@code localhost}, because such endpoints are MinIO, Ceph, S3Proxy and the like,
+ * which seldom have wildcard DNS for {@code bucket.host}; and when the bucket name contains a dot,
+ * because {@code a.b.s3.amazonaws.com} does not match S3's wildcard certificate. Otherwise (AWS, or
+ * a named endpoint without a port) it is virtual-hosted ({@code https://bucket.host/key}), as AWS
+ * requires for new buckets. {@code path} and {@code virtual-hosted} force one style.
  */
 public final class S3Config {
   /** Thanos' {@code part_size} default. */
   public static final long DEFAULT_PART_SIZE = 64L << 20;
+
   /** S3's smallest part (all but the last). */
   public static final long MIN_PART_SIZE = 5L << 20;
+
   /** S3's largest part. */
   public static final long MAX_PART_SIZE = 5L << 30;
+
   public static final String DEFAULT_REGION = "us-east-1";
 
-  /** AWS' regional endpoints: {@code s3.eu-west-1.amazonaws.com}, {@code s3-eu-west-1...}, dualstack. */
-  private static final Pattern AWS_REGIONAL = Pattern.compile(
-      "s3[.-](?:dualstack\\.)?([a-z]{2}(?:-[a-z]+)+-\\d+)\\.amazonaws\\.com(?:\\.cn)?");
+  /**
+   * AWS' regional endpoints: {@code s3.eu-west-1.amazonaws.com}, {@code s3-eu-west-1...},
+   * dualstack.
+   */
+  private static final Pattern AWS_REGIONAL =
+      Pattern.compile(
+          "s3[.-](?:dualstack\\.)?([a-z]{2}(?:-[a-z]+)+-\\d+)\\.amazonaws\\.com(?:\\.cn)?");
+
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final String STORAGE_CLASS_META = "x-amz-storage-class";
 
   /** Thanos' {@code bucket_lookup_type}. */
   public enum BucketLookup {
-    AUTO("auto"), VIRTUAL_HOSTED("virtual-hosted"), PATH("path");
+    AUTO("auto"),
+    VIRTUAL_HOSTED("virtual-hosted"),
+    PATH("path");
 
     private final String yamlName;
 
@@ -62,7 +72,11 @@ public final class S3Config {
   }
 
   /** Server-side encryption requested on every upload ({@code sse_config.type}). */
-  public enum Sse { NONE, SSE_S3, SSE_KMS }
+  public enum Sse {
+    NONE,
+    SSE_S3,
+    SSE_KMS
+  }
 
   private final String bucket;
   private final String endpoint;
@@ -82,7 +96,8 @@ public final class S3Config {
   private final Map<String, String> kmsEncryptionContext;
   private final S3HttpConfig http;
 
-  private S3Config(Builder b, String region, Map<String, String> userMetadata, String storageClass) {
+  private S3Config(
+      Builder b, String region, Map<String, String> userMetadata, String storageClass) {
     this.bucket = b.bucket;
     this.endpoint = b.endpoint;
     this.region = region;
@@ -210,7 +225,9 @@ public final class S3Config {
           return false;
         }
         String host = hostOf(endpoint);
-        return host.startsWith("[") || IPV4.matcher(host).matches() || host.equalsIgnoreCase("localhost")
+        return host.startsWith("[")
+            || IPV4.matcher(host).matches()
+            || host.equalsIgnoreCase("localhost")
             || !host.equals(endpoint);
     }
   }
@@ -227,9 +244,23 @@ public final class S3Config {
 
   @Override
   public String toString() {
-    return "S3Config{bucket=" + bucket + ", endpoint=" + endpointDescription() + ", region=" + region
-        + ", pathStyle=" + pathStyle() + ", credentials=" + (hasStaticCredentials() ? "static" : "default chain")
-        + ", partSize=" + partSize + ", disableMultipart=" + disableMultipart + ", sse=" + sse + "}";
+    return "S3Config{bucket="
+        + bucket
+        + ", endpoint="
+        + endpointDescription()
+        + ", region="
+        + region
+        + ", pathStyle="
+        + pathStyle()
+        + ", credentials="
+        + (hasStaticCredentials() ? "static" : "default chain")
+        + ", partSize="
+        + partSize
+        + ", disableMultipart="
+        + disableMultipart
+        + ", sse="
+        + sse
+        + "}";
   }
 
   /** Mutable; {@link #build()} validates. Unset values take Thanos' defaults. */
@@ -258,7 +289,9 @@ public final class S3Config {
       return this;
     }
 
-    /** {@code host[:port]} without a scheme ({@link #insecure} picks http); null or empty for AWS. */
+    /**
+     * {@code host[:port]} without a scheme ({@link #insecure} picks http); null or empty for AWS.
+     */
     public Builder endpoint(String v) {
       endpoint = emptyToNull(v);
       return this;
@@ -336,26 +369,38 @@ public final class S3Config {
         throw new ObjstoreConfigException("missing bucket: the S3 config needs config.bucket");
       }
       if (accessKey != null && secretKey == null) {
-        throw new ObjstoreConfigException("config.access_key is set but config.secret_key is not: set both, "
-            + "or neither to use the AWS default credential chain (environment, profile, IAM role)");
+        throw new ObjstoreConfigException(
+            "config.access_key is set but config.secret_key is not: set both, "
+                + "or neither to use the AWS default credential chain (environment, profile, IAM role)");
       }
       if (accessKey == null && secretKey != null) {
-        throw new ObjstoreConfigException("config.secret_key is set but config.access_key is not: set both, "
-            + "or neither to use the AWS default credential chain (environment, profile, IAM role)");
+        throw new ObjstoreConfigException(
+            "config.secret_key is set but config.access_key is not: set both, "
+                + "or neither to use the AWS default credential chain (environment, profile, IAM role)");
       }
       if (sessionToken != null && accessKey == null) {
-        throw new ObjstoreConfigException("config.session_token needs config.access_key and config.secret_key");
+        throw new ObjstoreConfigException(
+            "config.session_token needs config.access_key and config.secret_key");
       }
       if (endpoint != null && (endpoint.contains("://") || endpoint.contains("/"))) {
-        throw new ObjstoreConfigException("config.endpoint is host[:port] without a scheme or path (got \""
-            + endpoint + "\"); use insecure: true for plain http");
+        throw new ObjstoreConfigException(
+            "config.endpoint is host[:port] without a scheme or path (got \""
+                + endpoint
+                + "\"); use insecure: true for plain http");
       }
       if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
-        throw new ObjstoreConfigException("config.part_size " + partSize + " is outside S3's part size range ["
-            + MIN_PART_SIZE + " (5 MiB), " + MAX_PART_SIZE + " (5 GiB)]");
+        throw new ObjstoreConfigException(
+            "config.part_size "
+                + partSize
+                + " is outside S3's part size range ["
+                + MIN_PART_SIZE
+                + " (5 MiB), "
+                + MAX_PART_SIZE
+                + " (5 GiB)]");
       }
       if (sse == Sse.SSE_KMS && kmsKeyId == null) {
-        throw new ObjstoreConfigException("config.sse_config.kms_key_id must be set when sse_config.type is SSE-KMS");
+        throw new ObjstoreConfigException(
+            "config.sse_config.kms_key_id must be set when sse_config.type is SSE-KMS");
       }
       String effectiveRegion = region;
       if (effectiveRegion == null) {

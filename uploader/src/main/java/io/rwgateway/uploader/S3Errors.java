@@ -13,21 +13,22 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /**
- * Turns what the AWS SDK throws into a {@link BucketException} with a reason label and a
- * retryable flag, deciding on the exception's type, HTTP status and S3 error code, never on message
- * text:
+ * Turns what the AWS SDK throws into a {@link BucketException} with a reason label and a retryable
+ * flag, deciding on the exception's type, HTTP status and S3 error code, never on message text:
+ *
  * <ul>
  *   <li>no answer (connection refused or reset, timeout, DNS): {@code network}, retryable;
- *   <li>5xx: {@code server}, retryable; 429 or a throttling code ({@code SlowDown}...):
- *       {@code throttled}, retryable; S3's 400 {@code RequestTimeout}: {@code network}, retryable;
- *   <li>401/403 (also a bad signature or unknown access key): {@code denied}, permanent;
- *       {@code NoSuchBucket}: {@code no_such_bucket}, permanent; 404: {@code not_found};
- *       any other 4xx: {@code rejected}, permanent;
+ *   <li>5xx: {@code server}, retryable; 429 or a throttling code ({@code SlowDown}...): {@code
+ *       throttled}, retryable; S3's 400 {@code RequestTimeout}: {@code network}, retryable;
+ *   <li>401/403 (also a bad signature or unknown access key): {@code denied}, permanent; {@code
+ *       NoSuchBucket}: {@code no_such_bucket}, permanent; 404: {@code not_found}; any other 4xx:
+ *       {@code rejected}, permanent;
  *   <li>TLS failures (untrusted certificate, host name mismatch, http/https mix-up): {@code tls},
  *       permanent, since only a configuration change fixes them;
  *   <li>a local file error: {@code io}; an interrupt: {@code interrupted}; anything else the client
  *       refuses (e.g. no credentials found): {@code client}; all permanent.
  * </ul>
+ *
  * Messages name the operation, key, bucket and endpoint; configured credentials are masked in case
  * a server echoes them.
  */
@@ -43,9 +44,12 @@ final class S3Errors {
     boolean retryable;
     String detail;
     if (e instanceof SdkServiceException s) {
-      String code = s instanceof AwsServiceException a && a.awsErrorDetails() != null
-          ? a.awsErrorDetails().errorCode() : null;
-      detail = "HTTP " + s.statusCode() + (code != null ? " " + code : "") + ": " + serviceMessage(s);
+      String code =
+          s instanceof AwsServiceException a && a.awsErrorDetails() != null
+              ? a.awsErrorDetails().errorCode()
+              : null;
+      detail =
+          "HTTP " + s.statusCode() + (code != null ? " " + code : "") + ": " + serviceMessage(s);
       int st = s.statusCode();
       if (st == 401 || st == 403) {
         reason = "denied";
@@ -75,16 +79,19 @@ final class S3Errors {
       if (e instanceof AbortedException) {
         reason = "interrupted";
         retryable = false;
-      } else if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+      } else if (e instanceof ApiCallTimeoutException
+          || e instanceof ApiCallAttemptTimeoutException) {
         reason = "network";
         retryable = true;
       } else if (hasCause(e, SSLException.class)) {
         reason = "tls";
         retryable = false;
       } else if (hasCause(e, FileSystemException.class)) {
-        reason = "io"; // a local file, retryable as every local disk error (see ShipperSyncException)
+        reason =
+            "io"; // a local file, retryable as every local disk error (see ShipperSyncException)
         retryable = true;
-      } else if (e instanceof UncheckedIOException || (e instanceof SdkClientException && hasCause(e, IOException.class))) {
+      } else if (e instanceof UncheckedIOException
+          || (e instanceof SdkClientException && hasCause(e, IOException.class))) {
         reason = "network";
         retryable = true;
       } else {
@@ -93,13 +100,25 @@ final class S3Errors {
       }
     }
     String where = key == null ? "" : " of \"" + key + "\"";
-    String msg = "s3 " + op + where + " in bucket " + cfg.bucket() + " at " + cfg.endpointDescription()
-        + " failed (" + reason + (retryable ? ", retryable" : "") + "): " + detail;
+    String msg =
+        "s3 "
+            + op
+            + where
+            + " in bucket "
+            + cfg.bucket()
+            + " at "
+            + cfg.endpointDescription()
+            + " failed ("
+            + reason
+            + (retryable ? ", retryable" : "")
+            + "): "
+            + detail;
     return new BucketException(mask(msg), reason, retryable, e);
   }
 
   private static String serviceMessage(SdkServiceException s) {
-    if (s instanceof AwsServiceException a && a.awsErrorDetails() != null
+    if (s instanceof AwsServiceException a
+        && a.awsErrorDetails() != null
         && a.awsErrorDetails().errorMessage() != null) {
       return a.awsErrorDetails().errorMessage();
     }

@@ -32,9 +32,11 @@ final class S3PutOptions {
     }
     switch (cfg.sse()) {
       case SSE_S3 -> b.serverSideEncryption(ServerSideEncryption.AES256);
-      case SSE_KMS -> b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(cfg.kmsKeyId())
-          .ssekmsEncryptionContext(kmsContext);
-      case NONE -> { }
+      case SSE_KMS ->
+          b.serverSideEncryption(ServerSideEncryption.AWS_KMS)
+              .ssekmsKeyId(cfg.kmsKeyId())
+              .ssekmsEncryptionContext(kmsContext);
+      case NONE -> {}
     }
     return b;
   }
@@ -48,9 +50,11 @@ final class S3PutOptions {
     }
     switch (cfg.sse()) {
       case SSE_S3 -> b.serverSideEncryption(ServerSideEncryption.AES256);
-      case SSE_KMS -> b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(cfg.kmsKeyId())
-          .ssekmsEncryptionContext(kmsContext);
-      case NONE -> { }
+      case SSE_KMS ->
+          b.serverSideEncryption(ServerSideEncryption.AWS_KMS)
+              .ssekmsKeyId(cfg.kmsKeyId())
+              .ssekmsEncryptionContext(kmsContext);
+      case NONE -> {}
     }
     return b;
   }

@@ -16,13 +16,14 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Trust managers for {@code tls_config.ca_file}: the PEM certificates in the file (a private CA, or
- * a self-signed server certificate), optionally together with the JDK's root CAs
- * ({@code trust_root_ca}). Host names are still verified by the HTTP client.
+ * a self-signed server certificate), optionally together with the JDK's root CAs ({@code
+ * trust_root_ca}). Host names are still verified by the HTTP client.
  */
 final class S3Tls {
   private S3Tls() {}
 
-  static TrustManager[] trustManagers(Path caFile, boolean trustRootCa) throws ObjstoreConfigException {
+  static TrustManager[] trustManagers(Path caFile, boolean trustRootCa)
+      throws ObjstoreConfigException {
     try {
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);
@@ -31,8 +32,8 @@ final class S3Tls {
         certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
       }
       if (certs.isEmpty()) {
-        throw new ObjstoreConfigException("config.http_config.tls_config.ca_file " + caFile
-            + " holds no PEM certificate");
+        throw new ObjstoreConfigException(
+            "config.http_config.tls_config.ca_file " + caFile + " holds no PEM certificate");
       }
       int i = 0;
       for (Certificate c : certs) {
@@ -43,19 +44,22 @@ final class S3Tls {
           ks.setCertificateEntry("root-" + i++, c);
         }
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       return tmf.getTrustManagers();
     } catch (IOException | GeneralSecurityException e) {
       if (e instanceof ObjstoreConfigException oce) {
         throw oce;
       }
-      throw new ObjstoreConfigException("cannot use config.http_config.tls_config.ca_file " + caFile + ": " + e, e);
+      throw new ObjstoreConfigException(
+          "cannot use config.http_config.tls_config.ca_file " + caFile + ": " + e, e);
     }
   }
 
   private static X509TrustManager jdkRoots() throws GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init((KeyStore) null);
     for (TrustManager tm : tmf.getTrustManagers()) {
       if (tm instanceof X509TrustManager x) {

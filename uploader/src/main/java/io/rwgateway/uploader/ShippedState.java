@@ -21,11 +21,12 @@ import java.util.List;
 
 /**
  * The shipper's record of what it uploaded: {@code <tenantDir>/thanos.shipper.json}, in the format
- * of Thanos' shipper ({@code pkg/shipper}), so a tenant directory can be handed over between
- * Thanos and the gateway in either direction.
- * <p>
- * Layout (UTF-8, tab-indented as Go's {@code json.Encoder} with {@code SetIndent("", "\t")}, one
+ * of Thanos' shipper ({@code pkg/shipper}), so a tenant directory can be handed over between Thanos
+ * and the gateway in either direction.
+ *
+ * <p>Layout (UTF-8, tab-indented as Go's {@code json.Encoder} with {@code SetIndent("", "\t")}, one
  * ULID per line, oldest block first, newline at the end):
+ *
  * <pre>
  * {
  * 	"version": 1,
@@ -34,10 +35,11 @@ import java.util.List;
  * 	]
  * }
  * </pre>
+ *
  * NOTE: with nothing uploaded Thanos writes {@code "uploaded": null} (a nil Go slice); we write
  * {@code []}, which Thanos reads the same way, and we accept both.
- * <p>
- * The file is a cache: the bucket is the truth (a block is shipped when its {@code meta.json} is
+ *
+ * <p>The file is a cache: the bucket is the truth (a block is shipped when its {@code meta.json} is
  * there). That is why {@link #read} reports what went wrong instead of throwing: the shipper
  * rebuilds the list from the bucket and keeps going.
  */
@@ -64,14 +66,19 @@ public final class ShippedState {
   /**
    * The outcome of {@link #read}.
    *
-   * @param status           what was found
-   * @param uploaded         the ULIDs listed (empty unless {@link Status#OK}), in file order
-   * @param file             the state file's path
-   * @param error            what went wrong, null for OK and MISSING
+   * @param status what was found
+   * @param uploaded the ULIDs listed (empty unless {@link Status#OK}), in file order
+   * @param file the state file's path
+   * @param error what went wrong, null for OK and MISSING
    * @param permissionDenied true when the file exists but the OS refused to open it: the classic
-   *                         "written by another user" case, which has a one-line fix
+   *     "written by another user" case, which has a one-line fix
    */
-  public record Read(Status status, List<String> uploaded, Path file, IOException error, boolean permissionDenied) {
+  public record Read(
+      Status status,
+      List<String> uploaded,
+      Path file,
+      IOException error,
+      boolean permissionDenied) {
     public Read {
       uploaded = List.copyOf(uploaded);
     }
@@ -164,8 +171,12 @@ public final class ShippedState {
     Path file = file(tenantDir);
     Path tmp = tenantDir.resolve(FILENAME + TMP_SUFFIX);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer b = ByteBuffer.wrap(format(uploaded));
         while (b.hasRemaining()) {
           ch.write(b);

@@ -18,15 +18,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One tenant's set of shipped blocks: loaded from {@code thanos.shipper.json}, or rebuilt from the
  * bucket when that file is missing, unreadable or corrupt, and written back after every change.
- * <p>
- * NOTE: no state-file failure stops shipping. The bucket is the truth (a block whose
- * {@code meta.json} is there is shipped), so a bad file costs one bucket listing; a file that
- * cannot be written costs nothing until a restart, and then the shipper's skip-if-present check
- * finds the blocks in the bucket instead of uploading them again. Each problem is logged once (not
- * once per sync) with what to do about it, and counted in
- * {@code rwgateway_shipper_state_file_errors_total}.
- * <p>
- * Mutated by the shipper's thread only; {@link #contains} may be called from any thread.
+ *
+ * <p>NOTE: no state-file failure stops shipping. The bucket is the truth (a block whose {@code
+ * meta.json} is there is shipped), so a bad file costs one bucket listing; a file that cannot be
+ * written costs nothing until a restart, and then the shipper's skip-if-present check finds the
+ * blocks in the bucket instead of uploading them again. Each problem is logged once (not once per
+ * sync) with what to do about it, and counted in {@code rwgateway_shipper_state_file_errors_total}.
+ *
+ * <p>Mutated by the shipper's thread only; {@link #contains} may be called from any thread.
  */
 final class ShippedStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
@@ -36,10 +35,13 @@ final class ShippedStateStore {
   private final ShipperMetrics.Tenant metrics;
   private final Set<String> shipped = ConcurrentHashMap.newKeySet();
   private volatile boolean loaded;
+
   /** What the file holds as far as we know; null forces the next {@link #persist}. */
   private List<String> onDisk;
+
   /** The last read problem logged, so the same one is not logged again on the next attempt. */
   private String lastReadProblem;
+
   private boolean writeFailing;
 
   ShippedStateStore(String tenant, Path tenantDir, ShipperMetrics.Tenant metrics) {
@@ -82,7 +84,10 @@ final class ShippedStateStore {
     String problem = read.status() + ": " + (read.error() == null ? "" : read.error().getMessage());
     boolean firstTime = !problem.equals(lastReadProblem);
     if (firstTime && read.status() != ShippedState.Status.MISSING) {
-      metrics.stateError(read.permissionDenied() ? "permission_denied" : read.status().name().toLowerCase(Locale.ROOT));
+      metrics.stateError(
+          read.permissionDenied()
+              ? "permission_denied"
+              : read.status().name().toLowerCase(Locale.ROOT));
     }
     lastReadProblem = problem;
     List<String> found;
@@ -90,7 +95,9 @@ final class ShippedStateStore {
       found = inBucket(bucket, localUlids);
     } catch (IOException e) {
       if (firstTime) {
-        logReadProblem(read, "rebuilding it from " + bucket.describe() + " failed, will retry: " + e.getMessage());
+        logReadProblem(
+            read,
+            "rebuilding it from " + bucket.describe() + " failed, will retry: " + e.getMessage());
       }
       throw e;
     }
@@ -98,13 +105,21 @@ final class ShippedStateStore {
     onDisk = null; // write the rebuilt list at the next persist
     loaded = true;
     if (firstTime) {
-      logReadProblem(read, "rebuilt from " + bucket.describe() + ": " + found.size() + " of " + localUlids.size()
-          + " local blocks are already there");
+      logReadProblem(
+          read,
+          "rebuilt from "
+              + bucket.describe()
+              + ": "
+              + found.size()
+              + " of "
+              + localUlids.size()
+              + " local blocks are already there");
     }
   }
 
   /** The local blocks whose meta.json is in the bucket: one listing, one exists call per match. */
-  private static List<String> inBucket(Bucket bucket, Collection<String> localUlids) throws IOException {
+  private static List<String> inBucket(Bucket bucket, Collection<String> localUlids)
+      throws IOException {
     Set<String> local = new HashSet<>(localUlids);
     List<String> out = new ArrayList<>();
     for (String entry : bucket.list("")) {
@@ -119,21 +134,44 @@ final class ShippedStateStore {
   private void logReadProblem(ShippedState.Read read, String outcome) {
     Path file = read.file();
     switch (read.status()) {
-      case MISSING -> LOG.info("no shipper state file yet (normal on a tenant's first start): tenant={} file={};"
-          + " shipped list {}", tenant, file, outcome);
-      case CORRUPT -> LOG.warn("shipper state file is corrupt, it will be rewritten: tenant={} file={} error=\"{}\";"
-          + " shipped list {}", tenant, file, read.error().getMessage(), outcome);
-      default -> LOG.warn("cannot read shipper state file: tenant={} file={} error=\"{}\"{}; shipping goes on,"
-          + " shipped list {}; fix: {}", tenant, file, read.error(), read.permissionDenied() ? ownerNote(file) : "",
-          outcome, readFix(read));
+      case MISSING ->
+          LOG.info(
+              "no shipper state file yet (normal on a tenant's first start): tenant={} file={};"
+                  + " shipped list {}",
+              tenant,
+              file,
+              outcome);
+      case CORRUPT ->
+          LOG.warn(
+              "shipper state file is corrupt, it will be rewritten: tenant={} file={} error=\"{}\";"
+                  + " shipped list {}",
+              tenant,
+              file,
+              read.error().getMessage(),
+              outcome);
+      default ->
+          LOG.warn(
+              "cannot read shipper state file: tenant={} file={} error=\"{}\"{}; shipping goes on,"
+                  + " shipped list {}; fix: {}",
+              tenant,
+              file,
+              read.error(),
+              read.permissionDenied() ? ownerNote(file) : "",
+              outcome,
+              readFix(read));
     }
   }
 
   private static String readFix(ShippedState.Read read) {
     Path file = read.file();
     if (read.permissionDenied()) {
-      return "the file must belong to the gateway's user and be readable, e.g. \"chown " + user() + " " + file
-          + " && chmod u+rw " + file + "\" (the classic cause: another user, often root or a Thanos sidecar"
+      return "the file must belong to the gateway's user and be readable, e.g. \"chown "
+          + user()
+          + " "
+          + file
+          + " && chmod u+rw "
+          + file
+          + "\" (the classic cause: another user, often root or a Thanos sidecar"
           + " under another uid, wrote it)";
     }
     if (Files.isDirectory(file)) {
@@ -155,16 +193,24 @@ final class ShippedStateStore {
       ShippedState.write(tenantDir, ulids);
       onDisk = List.copyOf(ulids);
       if (writeFailing) {
-        LOG.info("shipper state file written again: tenant={} file={}", tenant, ShippedState.file(tenantDir));
+        LOG.info(
+            "shipper state file written again: tenant={} file={}",
+            tenant,
+            ShippedState.file(tenantDir));
         writeFailing = false;
       }
     } catch (IOException e) {
       metrics.stateError("unwritable");
       if (!writeFailing) {
         Path file = ShippedState.file(tenantDir);
-        LOG.warn("cannot write shipper state file: tenant={} file={} error=\"{}\"; keeping the shipped list in"
-            + " memory and shipping on (after a restart, blocks already in the bucket are found and skipped,"
-            + " not uploaded again); fix: {}", tenant, file, e, writeFix(e, file));
+        LOG.warn(
+            "cannot write shipper state file: tenant={} file={} error=\"{}\"; keeping the shipped list in"
+                + " memory and shipping on (after a restart, blocks already in the bucket are found and skipped,"
+                + " not uploaded again); fix: {}",
+            tenant,
+            file,
+            e,
+            writeFix(e, file));
         writeFailing = true;
       }
     }
@@ -172,8 +218,13 @@ final class ShippedStateStore {
 
   private String writeFix(IOException e, Path file) {
     if (e instanceof AccessDeniedException) {
-      return "the directory and the file must belong to the gateway's user, e.g. \"chown " + user() + " "
-          + tenantDir + " " + file + "\"";
+      return "the directory and the file must belong to the gateway's user, e.g. \"chown "
+          + user()
+          + " "
+          + tenantDir
+          + " "
+          + file
+          + "\"";
     }
     if (Files.isDirectory(file)) {
       return "a directory stands where the file belongs; remove it (\"rm -r " + file + "\")";

@@ -14,17 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships one tenant's blocks to a bucket, as Thanos' shipper does: every local level-1 block that
- * is not shipped yet goes up oldest first (meta minTime, then ULID), its chunk segments first,
- * then the index, then {@code meta.json} last, so a block prefix without {@code meta.json} is an
- * unfinished upload to every reader of the bucket. What is shipped is kept in
- * {@code thanos.shipper.json} ({@link ShippedState}).
- * <p>
- * A block whose {@code meta.json} is already in the bucket (uploaded before a crash, or by another
- * process) is only marked shipped. A block whose upload failed half-way is uploaded again whole:
- * the same keys are overwritten, so the bucket never holds duplicates.
- * <p>
- * Not thread-safe except {@link #isShipped}: one thread calls {@link #sync} (the {@link Uploader}'s).
+ * Ships one tenant's blocks to a bucket, as Thanos' shipper does: every local level-1 block that is
+ * not shipped yet goes up oldest first (meta minTime, then ULID), its chunk segments first, then
+ * the index, then {@code meta.json} last, so a block prefix without {@code meta.json} is an
+ * unfinished upload to every reader of the bucket. What is shipped is kept in {@code
+ * thanos.shipper.json} ({@link ShippedState}).
+ *
+ * <p>A block whose {@code meta.json} is already in the bucket (uploaded before a crash, or by
+ * another process) is only marked shipped. A block whose upload failed half-way is uploaded again
+ * whole: the same keys are overwritten, so the bucket never holds duplicates.
+ *
+ * <p>Not thread-safe except {@link #isShipped}: one thread calls {@link #sync} (the {@link
+ * Uploader}'s).
  */
 public final class Shipper {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
@@ -35,20 +36,26 @@ public final class Shipper {
   private final ShipperMetrics.Tenant metrics;
   private final LongSupplier wallMillis;
   private final ShippedStateStore state;
+
   /** Broken blocks already logged, so each is logged once, not at every sync. */
   private final Set<String> reportedBroken = new HashSet<>();
 
   /**
-   * @param tenant    the tenant, for logs and metric labels
+   * @param tenant the tenant, for logs and metric labels
    * @param tenantDir the tenant's TSDB directory, which holds its blocks and the state file
-   * @param bucket    where blocks go; shared, not closed by the shipper
-   * @param metrics   the uploader's metrics
+   * @param bucket where blocks go; shared, not closed by the shipper
+   * @param metrics the uploader's metrics
    */
   public Shipper(String tenant, Path tenantDir, Bucket bucket, ShipperMetrics metrics) {
     this(tenant, tenantDir, bucket, metrics, System::currentTimeMillis);
   }
 
-  Shipper(String tenant, Path tenantDir, Bucket bucket, ShipperMetrics metrics, LongSupplier wallMillis) {
+  Shipper(
+      String tenant,
+      Path tenantDir,
+      Bucket bucket,
+      ShipperMetrics metrics,
+      LongSupplier wallMillis) {
     this.tenant = tenant;
     this.tenantDir = tenantDir;
     this.bucket = bucket;
@@ -79,9 +86,9 @@ public final class Shipper {
   }
 
   /**
-   * Ships every pending block, oldest first, and records each in the state file as it completes.
-   * A broken local block ({@link ShipperBlockException}) is logged and counted once, and skipped:
-   * it stays pending and the blocks after it go on.
+   * Ships every pending block, oldest first, and records each in the state file as it completes. A
+   * broken local block ({@link ShipperBlockException}) is logged and counted once, and skipped: it
+   * stays pending and the blocks after it go on.
    *
    * @param keepGoing asked before each block; false stops early (a bounded shutdown)
    * @return how many blocks were uploaded (not counting those found already in the bucket)
@@ -106,7 +113,8 @@ public final class Shipper {
       try {
         state.load(bucket, local);
       } catch (IOException e) {
-        ShipperSyncException failure = new ShipperSyncException(tenant, null, "listing " + bucket.describe(), e);
+        ShipperSyncException failure =
+            new ShipperSyncException(tenant, null, "listing " + bucket.describe(), e);
         metrics.failure(failure.reason());
         metrics.pending.set(local.size());
         throw failure;
@@ -128,8 +136,11 @@ public final class Shipper {
         } catch (ShipperBlockException e) {
           if (reportedBroken.add(b.ulid())) {
             metrics.failure("broken_block");
-            LOG.error("cannot ship block, it stays local and pending until fixed: tenant={} dir={} error=\"{}\"",
-                tenant, b.dir(), e.getMessage());
+            LOG.error(
+                "cannot ship block, it stays local and pending until fixed: tenant={} dir={} error=\"{}\"",
+                tenant,
+                b.dir(),
+                e.getMessage());
           }
           continue;
         }
@@ -147,14 +158,14 @@ public final class Shipper {
     return uploaded;
   }
 
-  /**
-   * Ships one block unless the bucket already has its meta.json. Returns true when it uploaded.
-   */
-  private boolean ship(ShipperLocalBlocks.Block b) throws ShipperSyncException, ShipperBlockException {
+  /** Ships one block unless the bucket already has its meta.json. Returns true when it uploaded. */
+  private boolean ship(ShipperLocalBlocks.Block b)
+      throws ShipperSyncException, ShipperBlockException {
     String metaKey = b.ulid() + "/" + BlockMeta.FILENAME;
     try {
       if (bucket.exists(metaKey)) {
-        LOG.info("block already in the bucket, marked shipped: tenant={} ulid={}", tenant, b.ulid());
+        LOG.info(
+            "block already in the bucket, marked shipped: tenant={} ulid={}", tenant, b.ulid());
         return false;
       }
     } catch (IOException e) {
@@ -183,9 +194,16 @@ public final class Shipper {
       }
     }
     metrics.uploads.inc();
-    LOG.info("uploaded block: tenant={} ulid={} min_time={} max_time={} files={} bytes={} duration_ms={} to={}",
-        tenant, b.ulid(), b.meta().minTime(), b.meta().maxTime(), files.size(), bytes,
-        (System.nanoTime() - start) / 1_000_000, bucket.describe());
+    LOG.info(
+        "uploaded block: tenant={} ulid={} min_time={} max_time={} files={} bytes={} duration_ms={} to={}",
+        tenant,
+        b.ulid(),
+        b.meta().minTime(),
+        b.meta().maxTime(),
+        files.size(),
+        bytes,
+        (System.nanoTime() - start) / 1_000_000,
+        bucket.describe());
     return true;
   }
 
@@ -197,16 +215,22 @@ public final class Shipper {
 
   /** Logs once each block whose meta.json is unreadable; they count as pending. */
   private void reportBroken(ShipperLocalBlocks.Scan scan) {
-    scan.broken().forEach((ulid, e) -> {
-      if (state.contains(ulid)) {
-        return;
-      }
-      if (reportedBroken.add(ulid)) {
-        metrics.failure("broken_block");
-        LOG.error("cannot ship block, its meta.json is unreadable; it stays local and pending until fixed:"
-            + " tenant={} ulid={} error=\"{}\"", tenant, ulid, e.getMessage());
-      }
-    });
+    scan.broken()
+        .forEach(
+            (ulid, e) -> {
+              if (state.contains(ulid)) {
+                return;
+              }
+              if (reportedBroken.add(ulid)) {
+                metrics.failure("broken_block");
+                LOG.error(
+                    "cannot ship block, its meta.json is unreadable; it stays local and pending until fixed:"
+                        + " tenant={} ulid={} error=\"{}\"",
+                    tenant,
+                    ulid,
+                    e.getMessage());
+              }
+            });
     reportedBroken.retainAll(scan.ulids());
   }
 

@@ -1,5 +1,6 @@
 package io.rwgateway.uploader;
 
+import io.rwgateway.tsdb.layout.BlockLayout;
 import io.rwgateway.tsdb.layout.BlockMeta;
 import io.rwgateway.tsdb.layout.Ulid;
 import java.io.IOException;
@@ -13,16 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * Finds the blocks of a tenant directory that the shipper owns, and the files of one block in the
  * order they go to the bucket.
- * <p>
- * A block is a directory named by a ULID (so {@code *.tmp-for-creation} and
- * {@code *.tmp-for-deletion} directories never are) that holds a {@code meta.json}. Only
- * compaction level 1 is shipped, as Thanos' shipper does by default: a higher level would be a
- * compacted block, which is Thanos Compactor's job in the bucket (the gateway never writes one).
+ *
+ * <p>A block is a directory named by a ULID (so {@code *.tmp-for-creation} and {@code
+ * *.tmp-for-deletion} directories never are) that holds a {@code meta.json}. Only compaction level
+ * 1 is shipped, as Thanos' shipper does by default: a higher level would be a compacted block,
+ * which is Thanos Compactor's job in the bucket (the gateway never writes one).
  */
 final class ShipperLocalBlocks {
   private ShipperLocalBlocks() {}
@@ -59,7 +59,9 @@ final class ShipperLocalBlocks {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(tenantDir)) {
       for (Path dir : entries) {
         String name = dir.getFileName().toString();
-        if (!Ulid.isValid(name) || !Files.isDirectory(dir) || !Files.exists(dir.resolve(BlockMeta.FILENAME))) {
+        if (!Ulid.isValid(name)
+            || !Files.isDirectory(dir)
+            || !Files.exists(dir.resolve(BlockMeta.FILENAME))) {
           continue;
         }
         BlockMeta meta;
@@ -83,11 +85,11 @@ final class ShipperLocalBlocks {
   /**
    * The block's files relative to its directory, in upload order: the chunk segments (sorted),
    * {@code index}, any other file meta.json's {@code files} section lists, and {@code meta.json}
-   * last, so that a reader of the bucket never takes an unfinished upload for a block.
-   * {@code tombstones} is left out unless listed, as Thanos does.
+   * last, so that a reader of the bucket never takes an unfinished upload for a block. {@code
+   * tombstones} is left out unless listed, as Thanos does.
    *
-   * @throws ShipperBlockException when a listed file is missing or has another size than listed,
-   *     or when the block has no index: the block is broken and uploading it would publish that
+   * @throws ShipperBlockException when a listed file is missing or has another size than listed, or
+   *     when the block has no index: the block is broken and uploading it would publish that
    */
   static List<String> uploadOrder(Block b) throws IOException {
     TreeSet<String> chunks = new TreeSet<>();
@@ -111,22 +113,33 @@ final class ShipperLocalBlocks {
         continue;
       }
       if (rel.startsWith("/") || rel.contains("..") || rel.contains("\\")) {
-        throw new ShipperBlockException(b.ulid(), "meta.json lists a file outside the block: \"" + rel + "\"");
+        throw new ShipperBlockException(
+            b.ulid(), "meta.json lists a file outside the block: \"" + rel + "\"");
       }
       (rel.startsWith(BlockLayout.CHUNKS_DIR + "/") ? chunks : others).add(rel);
       Path p = b.dir().resolve(rel);
       if (!Files.isRegularFile(p)) {
-        throw new ShipperBlockException(b.ulid(), rel + " is listed in meta.json but missing from " + b.dir());
+        throw new ShipperBlockException(
+            b.ulid(), rel + " is listed in meta.json but missing from " + b.dir());
       }
       long size = Files.size(p);
       if (f.sizeBytes() >= 0 && size != f.sizeBytes()) {
-        throw new ShipperBlockException(b.ulid(), rel + " has " + size + " bytes, meta.json lists "
-            + f.sizeBytes() + " (" + b.dir() + ")");
+        throw new ShipperBlockException(
+            b.ulid(),
+            rel
+                + " has "
+                + size
+                + " bytes, meta.json lists "
+                + f.sizeBytes()
+                + " ("
+                + b.dir()
+                + ")");
       }
     }
     for (String c : chunks) {
       if (!Files.isRegularFile(b.dir().resolve(c))) {
-        throw new ShipperBlockException(b.ulid(), c + " is listed in meta.json but missing from " + b.dir());
+        throw new ShipperBlockException(
+            b.ulid(), c + " is listed in meta.json but missing from " + b.dir());
       }
     }
     if (chunks.isEmpty()) {

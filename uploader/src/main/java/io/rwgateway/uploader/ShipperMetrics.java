@@ -20,23 +20,47 @@ public final class ShipperMetrics {
   private final Counter stateErrors;
 
   public ShipperMetrics(PrometheusRegistry registry) {
-    uploads = Counter.builder().name("rwgateway_shipper_uploads_total")
-        .help("Blocks uploaded to the bucket (meta.json included)").labelNames("tenant").register(registry);
-    failures = Counter.builder().name("rwgateway_shipper_upload_failures_total")
-        .help("Failed shipping attempts, by reason (bucket errors are retried with backoff; a broken local block"
-            + " stays pending until it is fixed)")
-        .labelNames("tenant", "reason").register(registry);
-    uploadedBytes = Counter.builder().name("rwgateway_shipper_uploaded_bytes_total")
-        .help("Bytes of block files uploaded to the bucket").labelNames("tenant").register(registry);
-    lastSuccess = Gauge.builder().name("rwgateway_shipper_last_success_timestamp_seconds")
-        .help("Unix time of the tenant's last sync that left no block pending (alert when it gets old)")
-        .labelNames("tenant").register(registry);
-    pending = Gauge.builder().name("rwgateway_shipper_blocks_pending")
-        .help("Local blocks of the tenant not yet in the bucket").labelNames("tenant").register(registry);
-    stateErrors = Counter.builder().name("rwgateway_shipper_state_file_errors_total")
-        .help("Problems with thanos.shipper.json (permission_denied, unreadable, corrupt, unwritable);"
-            + " shipping goes on, the list of shipped blocks is rebuilt from the bucket or kept in memory")
-        .labelNames("tenant", "reason").register(registry);
+    uploads =
+        Counter.builder()
+            .name("rwgateway_shipper_uploads_total")
+            .help("Blocks uploaded to the bucket (meta.json included)")
+            .labelNames("tenant")
+            .register(registry);
+    failures =
+        Counter.builder()
+            .name("rwgateway_shipper_upload_failures_total")
+            .help(
+                "Failed shipping attempts, by reason (bucket errors are retried with backoff; a broken local block"
+                    + " stays pending until it is fixed)")
+            .labelNames("tenant", "reason")
+            .register(registry);
+    uploadedBytes =
+        Counter.builder()
+            .name("rwgateway_shipper_uploaded_bytes_total")
+            .help("Bytes of block files uploaded to the bucket")
+            .labelNames("tenant")
+            .register(registry);
+    lastSuccess =
+        Gauge.builder()
+            .name("rwgateway_shipper_last_success_timestamp_seconds")
+            .help(
+                "Unix time of the tenant's last sync that left no block pending (alert when it gets old)")
+            .labelNames("tenant")
+            .register(registry);
+    pending =
+        Gauge.builder()
+            .name("rwgateway_shipper_blocks_pending")
+            .help("Local blocks of the tenant not yet in the bucket")
+            .labelNames("tenant")
+            .register(registry);
+    stateErrors =
+        Counter.builder()
+            .name("rwgateway_shipper_state_file_errors_total")
+            .help(
+                "Problems with thanos.shipper.json (permission_denied, unreadable, corrupt, unwritable);"
+                    + " shipping goes on, the list of shipped blocks is rebuilt from the bucket or kept in memory")
+            .labelNames("tenant", "reason")
+            .register(registry);
   }
 
   /** One tenant's data points. */

@@ -4,9 +4,9 @@ import java.io.IOException;
 
 /**
  * A sync of one tenant stopped: the bucket failed (or the tenant directory could not be listed).
- * Blocks after the failing one wait, so they still go out oldest first once it succeeds.
- * {@link #reason()} and {@link #retryable()} come from the {@link BucketException} when the cause
- * is one, so callers classify on the type, never on message text.
+ * Blocks after the failing one wait, so they still go out oldest first once it succeeds. {@link
+ * #reason()} and {@link #retryable()} come from the {@link BucketException} when the cause is one,
+ * so callers classify on the type, never on message text.
  */
 public final class ShipperSyncException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -19,8 +19,15 @@ public final class ShipperSyncException extends IOException {
    * @param block the block being shipped, null when the failure was not about one block
    */
   ShipperSyncException(String tenant, String block, String what, IOException cause) {
-    super("tenant " + tenant + ": " + what + (block == null ? "" : " (block " + block + ")") + ": "
-        + cause.getMessage(), cause);
+    super(
+        "tenant "
+            + tenant
+            + ": "
+            + what
+            + (block == null ? "" : " (block " + block + ")")
+            + ": "
+            + cause.getMessage(),
+        cause);
     this.tenant = tenant;
     this.block = block;
     if (cause instanceof BucketException b) {
@@ -34,7 +41,10 @@ public final class ShipperSyncException extends IOException {
     }
   }
 
-  /** A sync that stopped on a bug (a RuntimeException): reason {@code internal}, retried with backoff. */
+  /**
+   * A sync that stopped on a bug (a RuntimeException): reason {@code internal}, retried with
+   * backoff.
+   */
   static ShipperSyncException internal(String tenant, RuntimeException bug) {
     return new ShipperSyncException(tenant, "internal error: " + bug, bug);
   }

@@ -2,6 +2,7 @@ package io.rwgateway.uploader;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.tsdb.BlockListener;
+import io.rwgateway.tsdb.layout.TenantLayout;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -15,23 +16,22 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.rwgateway.tsdb.layout.TenantLayout;
 
 /**
- * Ships every tenant's blocks to a bucket from one background thread: the TSDB's
- * {@link BlockListener}. It holds a {@link Shipper} per tenant, created on first use, and syncs
- * each tenant every {@link UploaderSettings#interval()} and at once when the TSDB writes a block
- * (a wake-up; the TSDB's thread does no I/O here). {@link #start()} also finds the tenants already
- * on disk (directories of the TSDB path holding {@code wal/}), so blocks left from before a
- * restart go out too.
- * <p>
- * A failed sync is retried for that tenant with exponential backoff and jitter
- * ({@link UploaderBackoff}; 1 s doubling to 5 min by default), across syncs and for as long as it
- * takes: a long outage never drops a block, the blocks just wait, in order. Failures are counted
- * and logged, rate-limited ({@link UploaderTenant}). Retention may delete a block only once it is
- * shipped ({@link #mayDelete}).
- * <p>
- * The bucket is not closed here: it belongs to whoever created it.
+ * Ships every tenant's blocks to a bucket from one background thread: the TSDB's {@link
+ * BlockListener}. It holds a {@link Shipper} per tenant, created on first use, and syncs each
+ * tenant every {@link UploaderSettings#interval()} and at once when the TSDB writes a block (a
+ * wake-up; the TSDB's thread does no I/O here). {@link #start()} also finds the tenants already on
+ * disk (directories of the TSDB path holding {@code wal/}), so blocks left from before a restart go
+ * out too.
+ *
+ * <p>A failed sync is retried for that tenant with exponential backoff and jitter ({@link
+ * UploaderBackoff}; 1 s doubling to 5 min by default), across syncs and for as long as it takes: a
+ * long outage never drops a block, the blocks just wait, in order. Failures are counted and logged,
+ * rate-limited ({@link UploaderTenant}). Retention may delete a block only once it is shipped
+ * ({@link #mayDelete}).
+ *
+ * <p>The bucket is not closed here: it belongs to whoever created it.
  */
 public final class Uploader implements BlockListener, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
@@ -45,11 +45,15 @@ public final class Uploader implements BlockListener, Closeable {
   private final Map<String, UploaderTenant> tenants = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
+
   /** Guarded by {@link #lock}: something (a block, close) wants the loop to run now. */
   private boolean signalled;
+
   private volatile boolean closing;
+
   /** Set when close gave up waiting: the last sync stops before its next block. */
   private volatile boolean abandoned;
+
   private long nextIntervalAt;
   private Thread thread;
 
@@ -62,15 +66,27 @@ public final class Uploader implements BlockListener, Closeable {
    * An uploader that does nothing until {@link #start()}.
    *
    * @param tsdbPath the TSDB directory, holding one directory per tenant
-   * @param bucket   where blocks go (not closed by {@link #close()})
+   * @param bucket where blocks go (not closed by {@link #close()})
    * @param registry where the {@code rwgateway_shipper_*} metrics are registered
    * @param settings interval, backoff and close timeout
    */
-  public Uploader(Path tsdbPath, Bucket bucket, PrometheusRegistry registry, UploaderSettings settings) {
-    this(tsdbPath, bucket, new ShipperMetrics(registry), settings, UploaderClock.SYSTEM, new Random());
+  public Uploader(
+      Path tsdbPath, Bucket bucket, PrometheusRegistry registry, UploaderSettings settings) {
+    this(
+        tsdbPath,
+        bucket,
+        new ShipperMetrics(registry),
+        settings,
+        UploaderClock.SYSTEM,
+        new Random());
   }
 
-  Uploader(Path tsdbPath, Bucket bucket, ShipperMetrics metrics, UploaderSettings settings, UploaderClock clock,
+  Uploader(
+      Path tsdbPath,
+      Bucket bucket,
+      ShipperMetrics metrics,
+      UploaderSettings settings,
+      UploaderClock clock,
       Random random) {
     this.tsdbPath = tsdbPath;
     this.bucket = bucket;
@@ -95,11 +111,17 @@ public final class Uploader implements BlockListener, Closeable {
     thread = new Thread(this::run, "uploader");
     thread.setDaemon(true);
     thread.start();
-    LOG.info("uploader started: bucket={} tenants={} interval_seconds={}", bucket.describe(), tenants.size(),
+    LOG.info(
+        "uploader started: bucket={} tenants={} interval_seconds={}",
+        bucket.describe(),
+        tenants.size(),
         settings.interval().toSeconds());
   }
 
-  /** Registers a shipper for each tenant directory of the TSDB path ({@link TenantLayout#isTenantDir}). */
+  /**
+   * Registers a shipper for each tenant directory of the TSDB path ({@link
+   * TenantLayout#isTenantDir}).
+   */
   void discoverTenants() throws IOException {
     if (!Files.isDirectory(tsdbPath)) {
       return;
@@ -114,7 +136,8 @@ public final class Uploader implements BlockListener, Closeable {
   }
 
   private UploaderTenant tenant(String tenant, Path tenantDir) {
-    return tenants.computeIfAbsent(tenant,
+    return tenants.computeIfAbsent(
+        tenant,
         t -> new UploaderTenant(new Shipper(t, tenantDir, bucket, metrics, clock::wallMillis)));
   }
 
@@ -172,8 +195,8 @@ public final class Uploader implements BlockListener, Closeable {
 
   /**
    * One turn of the loop at time {@code now}: syncs the tenants that are due (interval elapsed,
-   * woken by a block, or retry time reached) and returns when the next one is due. The thread
-   * calls it; tests call it directly with a fake clock.
+   * woken by a block, or retry time reached) and returns when the next one is due. The thread calls
+   * it; tests call it directly with a fake clock.
    */
   long cycle(long now) {
     boolean intervalDue = now - nextIntervalAt >= 0;
@@ -199,7 +222,11 @@ public final class Uploader implements BlockListener, Closeable {
       t.succeeded(clock.nanoTime());
     } catch (ShipperSyncException e) {
       long end = clock.nanoTime();
-      t.failed(e, end, backoff.delayNanos(t.failures() + 1, e.retryable()), settings.failureLogInterval().toNanos());
+      t.failed(
+          e,
+          end,
+          backoff.delayNanos(t.failures() + 1, e.retryable()),
+          settings.failureLogInterval().toNanos());
     } catch (RuntimeException e) {
       // A bug, not an outage: still retried with backoff, so one bad tenant cannot stop the others,
       // and counted like any failure so that dashboards see it.
@@ -207,7 +234,11 @@ public final class Uploader implements BlockListener, Closeable {
       ShipperSyncException wrapped = ShipperSyncException.internal(t.shipper().tenant(), e);
       t.shipper().countFailure(wrapped.reason());
       LOG.error("unexpected error while shipping: tenant={}", t.shipper().tenant(), e);
-      t.failed(wrapped, end, backoff.delayNanos(t.failures() + 1, true), settings.failureLogInterval().toNanos());
+      t.failed(
+          wrapped,
+          end,
+          backoff.delayNanos(t.failures() + 1, true),
+          settings.failureLogInterval().toNanos());
     }
   }
 
@@ -238,8 +269,12 @@ public final class Uploader implements BlockListener, Closeable {
         t.shipper().sync(() -> !abandoned);
         t.succeeded(clock.nanoTime());
       } catch (ShipperSyncException e) {
-        LOG.warn("last sync before shutdown failed; the pending blocks stay on disk and ship after the next start:"
-            + " tenant={} reason={} error=\"{}\"", t.shipper().tenant(), e.reason(), e.getMessage());
+        LOG.warn(
+            "last sync before shutdown failed; the pending blocks stay on disk and ship after the next start:"
+                + " tenant={} reason={} error=\"{}\"",
+            t.shipper().tenant(),
+            e.reason(),
+            e.getMessage());
       } catch (RuntimeException e) {
         LOG.error("unexpected error in the last sync: tenant={}", t.shipper().tenant(), e);
       }
@@ -248,8 +283,8 @@ public final class Uploader implements BlockListener, Closeable {
 
   /**
    * Stops the thread after one last sync of every tenant (so the blocks the gateway flushed just
-   * before are shipped if the bucket is reachable), waiting at most
-   * {@link UploaderSettings#closeTimeout()}. What is left pending ships after the next start.
+   * before are shipped if the bucket is reachable), waiting at most {@link
+   * UploaderSettings#closeTimeout()}. What is left pending ships after the next start.
    */
   @Override
   public void close() {
@@ -289,8 +324,10 @@ public final class Uploader implements BlockListener, Closeable {
       }
     }
     if (pending > 0 || stuck) {
-      LOG.warn("uploader closed with {} blocks not shipped; they stay on disk and ship after the next start{}",
-          pending, stuck ? " (the last sync did not finish within " + settings.closeTimeout() + ")" : "");
+      LOG.warn(
+          "uploader closed with {} blocks not shipped; they stay on disk and ship after the next start{}",
+          pending,
+          stuck ? " (the last sync did not finish within " + settings.closeTimeout() + ")" : "");
     } else {
       LOG.info("uploader closed: every block is shipped");
     }

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * Exponential backoff with jitter: after the n-th failure in a row the wait is
- * {@code min * 2^(n-1)}, capped at {@code max}, then scaled by a random factor in [0.5, 1].
- * <p>
- * NOTE: the jitter keeps replicas (and tenants) that failed together from retrying in lockstep
+ * Exponential backoff with jitter: after the n-th failure in a row the wait is {@code min *
+ * 2^(n-1)}, capped at {@code max}, then scaled by a random factor in [0.5, 1].
+ *
+ * <p>NOTE: the jitter keeps replicas (and tenants) that failed together from retrying in lockstep
  * against a bucket that is just coming back; keeping at least half the wait means the waits still
  * grow. A permanent failure waits {@code max} at once: an operator may fix the credentials, so it
  * is tried again, but not hammered.

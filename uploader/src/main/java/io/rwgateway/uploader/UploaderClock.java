@@ -5,17 +5,18 @@ package io.rwgateway.uploader;
  * for the last-success metric. Tests replace it to run an hour-long outage in milliseconds.
  */
 interface UploaderClock {
-  UploaderClock SYSTEM = new UploaderClock() {
-    @Override
-    public long nanoTime() {
-      return System.nanoTime();
-    }
+  UploaderClock SYSTEM =
+      new UploaderClock() {
+        @Override
+        public long nanoTime() {
+          return System.nanoTime();
+        }
 
-    @Override
-    public long wallMillis() {
-      return System.currentTimeMillis();
-    }
-  };
+        @Override
+        public long wallMillis() {
+          return System.currentTimeMillis();
+        }
+      };
 
   /** Monotonic nanoseconds, as {@link System#nanoTime()}: only differences mean something. */
   long nanoTime();

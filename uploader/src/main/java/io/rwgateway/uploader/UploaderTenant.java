@@ -5,12 +5,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One tenant as the {@link Uploader}'s thread sees it: its {@link Shipper}, whether a written
- * block asked for a sync, and the retry state of an outage (failures in a row, when to try
- * next), with the failure log rate-limited: the first failure, then at most one "still failing"
- * line per {@code failureLogInterval}, and one line when it recovers.
- * <p>
- * Only {@link #wake()} and {@link #shipper()} are called from other threads.
+ * One tenant as the {@link Uploader}'s thread sees it: its {@link Shipper}, whether a written block
+ * asked for a sync, and the retry state of an outage (failures in a row, when to try next), with
+ * the failure log rate-limited: the first failure, then at most one "still failing" line per {@code
+ * failureLogInterval}, and one line when it recovers.
+ *
+ * <p>Only {@link #wake()} and {@link #shipper()} are called from other threads.
  */
 final class UploaderTenant {
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
@@ -38,7 +38,9 @@ final class UploaderTenant {
     wake.set(true);
   }
 
-  /** Whether this tenant is due at {@code now}, given whether the interval elapsed; clears a wake. */
+  /**
+   * Whether this tenant is due at {@code now}, given whether the interval elapsed; clears a wake.
+   */
   boolean due(long now, boolean intervalDue) {
     boolean woken = wake.getAndSet(false);
     if (failures > 0) {
@@ -64,7 +66,10 @@ final class UploaderTenant {
   void succeeded(long now) {
     everSynced = true;
     if (failures > 0) {
-      LOG.info("shipping recovered: tenant={} failed_attempts={} outage_seconds={}", shipper.tenant(), failures,
+      LOG.info(
+          "shipping recovered: tenant={} failed_attempts={} outage_seconds={}",
+          shipper.tenant(),
+          failures,
           (now - outageStart) / 1_000_000_000L);
     }
     failures = 0;
@@ -90,14 +95,28 @@ final class UploaderTenant {
     lastLogged = now;
     String what = first ? "shipping failed, will retry with backoff" : "shipping still failing";
     if (e.retryable()) {
-      LOG.warn("{}: tenant={} reason={} attempts={} outage_seconds={} not_logged={} retry_in_ms={} error=\"{}\"", what,
-          shipper.tenant(), e.reason(), failures, (now - outageStart) / 1_000_000_000L, unloggedFailures,
-          delayNanos / 1_000_000, e.getMessage());
+      LOG.warn(
+          "{}: tenant={} reason={} attempts={} outage_seconds={} not_logged={} retry_in_ms={} error=\"{}\"",
+          what,
+          shipper.tenant(),
+          e.reason(),
+          failures,
+          (now - outageStart) / 1_000_000_000L,
+          unloggedFailures,
+          delayNanos / 1_000_000,
+          e.getMessage());
     } else {
-      LOG.error("{} (a permanent bucket error such as access denied or no such bucket; check the bucket's name,"
-          + " the credentials and the bucket policy; retried every few minutes until fixed): tenant={} reason={}"
-          + " attempts={} outage_seconds={} not_logged={} retry_in_ms={} error=\"{}\"", what, shipper.tenant(),
-          e.reason(), failures, (now - outageStart) / 1_000_000_000L, unloggedFailures, delayNanos / 1_000_000,
+      LOG.error(
+          "{} (a permanent bucket error such as access denied or no such bucket; check the bucket's name,"
+              + " the credentials and the bucket policy; retried every few minutes until fixed): tenant={} reason={}"
+              + " attempts={} outage_seconds={} not_logged={} retry_in_ms={} error=\"{}\"",
+          what,
+          shipper.tenant(),
+          e.reason(),
+          failures,
+          (now - outageStart) / 1_000_000_000L,
+          unloggedFailures,
+          delayNanos / 1_000_000,
           e.getMessage());
     }
     unloggedFailures = 0;

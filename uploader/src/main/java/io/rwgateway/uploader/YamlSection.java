@@ -1,10 +1,9 @@
 package io.rwgateway.uploader;
 
-import io.rwgateway.model.PromDuration;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rwgateway.model.PromDuration;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +15,9 @@ import java.util.Map;
  * refuses any other key at once, naming it by its dotted path and listing the accepted ones (as
  * Thanos' {@code yaml.UnmarshalStrict} does, with a friendlier message). Typed getters name the key
  * on a wrong type. A null value ({@code key:} with nothing after it) reads as absent.
- * <p>
- * Keys accepted for compatibility but not acted on are recorded with {@link #ignore} into a shared
- * list, so the caller can warn about them once.
+ *
+ * <p>Keys accepted for compatibility but not acted on are recorded with {@link #ignore} into a
+ * shared list, so the caller can warn about them once.
  */
 final class YamlSection {
   private final ObjectNode node;
@@ -32,10 +31,11 @@ final class YamlSection {
   }
 
   /** The top-level mapping ({@code path} empty). */
-  static YamlSection root(JsonNode node, List<String> ignored, String... accepted) throws ObjstoreConfigException {
+  static YamlSection root(JsonNode node, List<String> ignored, String... accepted)
+      throws ObjstoreConfigException {
     if (!(node instanceof ObjectNode o)) {
-      throw new ObjstoreConfigException("the objstore config must be a YAML mapping with keys "
-          + String.join(", ", accepted));
+      throw new ObjstoreConfigException(
+          "the objstore config must be a YAML mapping with keys " + String.join(", ", accepted));
     }
     return new YamlSection(o, "", ignored).checkKeys(accepted);
   }
@@ -57,8 +57,13 @@ final class YamlSection {
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       String k = e.getKey();
       if (!ok.contains(k)) {
-        throw new ObjstoreConfigException("unknown key " + path(k) + " in the objstore config; accepted "
-            + (path.isEmpty() ? "top-level keys" : "keys under " + path) + ": " + String.join(", ", accepted));
+        throw new ObjstoreConfigException(
+            "unknown key "
+                + path(k)
+                + " in the objstore config; accepted "
+                + (path.isEmpty() ? "top-level keys" : "keys under " + path)
+                + ": "
+                + String.join(", ", accepted));
       }
     }
     return this;
@@ -78,7 +83,9 @@ final class YamlSection {
     return v == null || v.isNull() ? null : v;
   }
 
-  /** A scalar as text (numbers and booleans too, as Go's YAML would for a string field), or null. */
+  /**
+   * A scalar as text (numbers and booleans too, as Go's YAML would for a string field), or null.
+   */
   String string(String key) throws ObjstoreConfigException {
     JsonNode v = value(key);
     if (v == null) {
@@ -134,7 +141,8 @@ final class YamlSection {
     }
     Duration d = PromDuration.parse(s);
     if (d == null) {
-      throw new ObjstoreConfigException(path(key) + " must be a duration such as 90s, 2m or 1h30m, got \"" + s + "\"");
+      throw new ObjstoreConfigException(
+          path(key) + " must be a duration such as 90s, 2m or 1h30m, got \"" + s + "\"");
     }
     return d;
   }
@@ -147,11 +155,13 @@ final class YamlSection {
       return out;
     }
     if (!(v instanceof ObjectNode o)) {
-      throw new ObjstoreConfigException(path(key) + " must be a mapping of strings, got " + kind(v));
+      throw new ObjstoreConfigException(
+          path(key) + " must be a mapping of strings, got " + kind(v));
     }
     for (Map.Entry<String, JsonNode> e : o.properties()) {
       if (!e.getValue().isValueNode()) {
-        throw new ObjstoreConfigException(path(key) + "." + e.getKey() + " must be a string, got " + kind(e.getValue()));
+        throw new ObjstoreConfigException(
+            path(key) + "." + e.getKey() + " must be a string, got " + kind(e.getValue()));
       }
       out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
     }
@@ -165,7 +175,9 @@ final class YamlSection {
    */
   void ignore(String key, String... harmless) {
     JsonNode v = value(key);
-    if (v == null || (v.isBoolean() && !v.booleanValue()) || (v.isNumber() && v.doubleValue() == 0)
+    if (v == null
+        || (v.isBoolean() && !v.booleanValue())
+        || (v.isNumber() && v.doubleValue() == 0)
         || (v.isContainerNode() && v.isEmpty())) {
       return;
     }

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * empty bucket per test.
  */
 abstract class BucketContractTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   Bucket bucket;
   private int files;
 
@@ -99,7 +98,8 @@ abstract class BucketContractTest {
   @Test
   void downloadOfAMissingKeyIsAPermanentNotFound() throws IOException {
     Path out = tmp.resolve("never");
-    BucketException e = assertThrows(BucketException.class, () -> bucket.download("no/such/key", out));
+    BucketException e =
+        assertThrows(BucketException.class, () -> bucket.download("no/such/key", out));
     assertEquals("not_found", e.reason());
     assertFalse(e.retryable());
     assertFalse(Files.exists(out), "no partial file is left");
@@ -107,8 +107,14 @@ abstract class BucketContractTest {
 
   @Test
   void listShowsObjectsAndSubdirectoriesOneLevelDeepSorted() throws IOException {
-    for (String k : List.of("01B/meta.json", "01A/meta.json", "01A/index", "01A/chunks/000002",
-        "01A/chunks/000001", "top.txt")) {
+    for (String k :
+        List.of(
+            "01B/meta.json",
+            "01A/meta.json",
+            "01A/index",
+            "01A/chunks/000002",
+            "01A/chunks/000001",
+            "top.txt")) {
       bucket.upload(k, file(k));
     }
     assertEquals(List.of("01A/", "01B/", "top.txt"), bucket.list(""));
@@ -148,8 +154,10 @@ abstract class BucketContractTest {
   @Test
   void anEmptyKeyIsRefused() throws IOException {
     Path f = file("x");
-    assertEquals("invalid_key", assertThrows(BucketException.class, () -> bucket.upload("", f)).reason());
-    assertEquals("invalid_key", assertThrows(BucketException.class, () -> bucket.exists("")).reason());
+    assertEquals(
+        "invalid_key", assertThrows(BucketException.class, () -> bucket.upload("", f)).reason());
+    assertEquals(
+        "invalid_key", assertThrows(BucketException.class, () -> bucket.exists("")).reason());
   }
 
   @Test

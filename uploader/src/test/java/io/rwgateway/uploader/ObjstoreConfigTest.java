@@ -1,7 +1,5 @@
 package io.rwgateway.uploader;
 
-import io.rwgateway.model.PromDuration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rwgateway.model.PromDuration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Thanos objstore YAML in, typed config out; every mistake named. */
 class ObjstoreConfigTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static ObjstoreConfigException fails(String yaml) {
     return assertThrows(ObjstoreConfigException.class, () -> ObjstoreConfig.parse(yaml));
@@ -35,7 +33,9 @@ class ObjstoreConfigTest {
 
   @Test
   void minioStyleS3ConfigAsInThanosDocs() throws IOException {
-    ObjstoreConfig c = ObjstoreConfig.parse("""
+    ObjstoreConfig c =
+        ObjstoreConfig.parse(
+            """
         type: s3
         config:
           bucket: "thanos"
@@ -63,7 +63,9 @@ class ObjstoreConfigTest {
 
   @Test
   void fullThanosS3ConfigWithHttpAndTlsConfig() throws IOException {
-    ObjstoreConfig c = ObjstoreConfig.parse("""
+    ObjstoreConfig c =
+        ObjstoreConfig.parse(
+            """
         type: S3
         config:
           bucket: "blocks"
@@ -126,7 +128,9 @@ class ObjstoreConfigTest {
 
   @Test
   void settingsWeDoNotActOnAreReportedByPath() throws IOException {
-    ObjstoreConfig c = ObjstoreConfig.parse("""
+    ObjstoreConfig c =
+        ObjstoreConfig.parse(
+            """
         type: S3
         config:
           bucket: b
@@ -140,14 +144,23 @@ class ObjstoreConfigTest {
             max_idle_conns: 10
             tls_config: {cert_file: /c.pem, key_file: /k.pem}
         """);
-    assertEquals(List.of("config.http_config.max_idle_conns", "config.http_config.tls_config.cert_file", "config.http_config.tls_config.key_file",
-        "config.list_objects_version", "config.signature_version2", "config.trace.enable"), c.ignoredKeys());
+    assertEquals(
+        List.of(
+            "config.http_config.max_idle_conns",
+            "config.http_config.tls_config.cert_file",
+            "config.http_config.tls_config.key_file",
+            "config.list_objects_version",
+            "config.signature_version2",
+            "config.trace.enable"),
+        c.ignoredKeys());
     assertTrue(c.s3().http().insecureSkipVerify(), "YAML 1.1 yes is true, as in Thanos");
   }
 
   @Test
   void actedOnKeysAreTyped() throws IOException {
-    ObjstoreConfig c = ObjstoreConfig.parse("""
+    ObjstoreConfig c =
+        ObjstoreConfig.parse(
+            """
         type: S3
         config:
           bucket: my.dotted.bucket
@@ -189,7 +202,8 @@ class ObjstoreConfigTest {
     assertFalse(s3("endpoint: s3.amazonaws.com").pathStyle(), "AWS");
     assertFalse(s3("region: us-west-2").pathStyle(), "no endpoint: AWS");
     assertTrue(s3("bucket_lookup_type: path").pathStyle(), "forced");
-    assertEquals("https://s3.us-west-2.amazonaws.com", s3("region: us-west-2").endpointDescription());
+    assertEquals(
+        "https://s3.us-west-2.amazonaws.com", s3("region: us-west-2").endpointDescription());
   }
 
   private static S3Config s3(String extra) throws IOException {
@@ -198,11 +212,14 @@ class ObjstoreConfigTest {
 
   @Test
   void filesystemConfig() throws IOException {
-    ObjstoreConfig c = ObjstoreConfig.parse("""
+    ObjstoreConfig c =
+        ObjstoreConfig.parse(
+            """
         type: FILESYSTEM
         config:
           directory: "%s"
-        """.formatted(tmp.resolve("bkt")));
+        """
+                .formatted(tmp.resolve("bkt")));
     assertEquals(ObjstoreConfig.Type.FILESYSTEM, c.type());
     assertEquals(tmp.resolve("bkt"), c.directory());
     assertNull(c.s3());
@@ -214,11 +231,14 @@ class ObjstoreConfigTest {
 
   @Test
   void prefixWrapsTheBucket() throws IOException {
-    ObjstoreConfig c = ObjstoreConfig.parse("""
+    ObjstoreConfig c =
+        ObjstoreConfig.parse(
+            """
         type: filesystem
         config: {directory: "%s"}
         prefix: /cluster-a/
-        """.formatted(tmp.resolve("bkt")));
+        """
+                .formatted(tmp.resolve("bkt")));
     assertEquals("cluster-a", c.prefix());
     try (Bucket b = c.open()) {
       PrefixedBucket p = assertInstanceOf(PrefixedBucket.class, b);
@@ -230,44 +250,63 @@ class ObjstoreConfigTest {
 
   @Test
   void anS3ConfigOpensAWorkingBucket() throws IOException {
-    try (S3ProxyServer server = new S3ProxyServer(tmp.resolve("s3")); Bucket b =
-        ObjstoreConfig.parse(server.objstoreYaml() + "prefix: p\n").open()) {
+    try (S3ProxyServer server = new S3ProxyServer(tmp.resolve("s3"));
+        Bucket b = ObjstoreConfig.parse(server.objstoreYaml() + "prefix: p\n").open()) {
       Path f = Files.writeString(tmp.resolve("f"), "hello");
       b.upload("01A/meta.json", f);
       assertTrue(b.exists("01A/meta.json"));
-      assertTrue(Files.exists(tmp.resolve("s3").resolve(S3ProxyServer.BUCKET)), "stored by the server");
+      assertTrue(
+          Files.exists(tmp.resolve("s3").resolve(S3ProxyServer.BUCKET)), "stored by the server");
       assertTrue(b.describe().startsWith("s3 bucket blocks at http://127.0.0.1:"), b.describe());
     }
   }
 
   @Test
   void unknownKeysAreNamedWithTheAcceptedOnes() {
-    assertMentions(fails("type: S3\nconfig: {bucket: b}\nprefx: a\n"),
-        "unknown key prefx", "type, config, prefix");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, endpoint_url: x}\n"),
-        "unknown key config.endpoint_url", "bucket", "endpoint", "part_size");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, http_config: {idle_timeout: 1s}}\n"),
-        "unknown key config.http_config.idle_timeout", "idle_conn_timeout");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, http_config: {tls_config: {ca: x}}}\n"),
-        "unknown key config.http_config.tls_config.ca", "ca_file");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, sse_config: {kind: SSE-S3}}\n"),
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b}\nprefx: a\n"),
+        "unknown key prefx",
+        "type, config, prefix");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, endpoint_url: x}\n"),
+        "unknown key config.endpoint_url",
+        "bucket",
+        "endpoint",
+        "part_size");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, http_config: {idle_timeout: 1s}}\n"),
+        "unknown key config.http_config.idle_timeout",
+        "idle_conn_timeout");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, http_config: {tls_config: {ca: x}}}\n"),
+        "unknown key config.http_config.tls_config.ca",
+        "ca_file");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, sse_config: {kind: SSE-S3}}\n"),
         "unknown key config.sse_config.kind");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, trace: {enabled: true}}\n"),
-        "unknown key config.trace.enabled", "enable");
-    assertMentions(fails("type: FILESYSTEM\nconfig: {directory: /d, bucket: b}\n"),
-        "unknown key config.bucket", "directory");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, trace: {enabled: true}}\n"),
+        "unknown key config.trace.enabled",
+        "enable");
+    assertMentions(
+        fails("type: FILESYSTEM\nconfig: {directory: /d, bucket: b}\n"),
+        "unknown key config.bucket",
+        "directory");
   }
 
   @Test
   void unknownAndUnsupportedTypes() {
-    assertMentions(fails("type: S4\nconfig: {bucket: b}\n"), "unknown objstore type \"S4\"", "S3, FILESYSTEM");
-    assertMentions(fails("type: GCS\nconfig: {bucket: b}\n"), "GCS", "does not implement", "S3, FILESYSTEM");
+    assertMentions(
+        fails("type: S4\nconfig: {bucket: b}\n"), "unknown objstore type \"S4\"", "S3, FILESYSTEM");
+    assertMentions(
+        fails("type: GCS\nconfig: {bucket: b}\n"), "GCS", "does not implement", "S3, FILESYSTEM");
     assertMentions(fails("config: {bucket: b}\n"), "missing type");
   }
 
   @Test
   void missingRequiredKeys() {
-    assertMentions(fails("type: S3\nconfig: {endpoint: 'minio:9000'}\n"), "missing bucket", "config.bucket");
+    assertMentions(
+        fails("type: S3\nconfig: {endpoint: 'minio:9000'}\n"), "missing bucket", "config.bucket");
     assertMentions(fails("type: S3\n"), "missing bucket");
     assertMentions(fails("type: FILESYSTEM\nconfig: {}\n"), "config.directory");
     assertMentions(fails(""), "empty");
@@ -275,29 +314,50 @@ class ObjstoreConfigTest {
 
   @Test
   void oneKeyOfAPairIsNotEnough() {
-    assertMentions(fails("type: S3\nconfig: {bucket: b, access_key: AK}\n"), "config.secret_key", "set both");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, access_key: AK}\n"), "config.secret_key", "set both");
     ObjstoreConfigException e = fails("type: S3\nconfig: {bucket: b, secret_key: SUPERSECRET}\n");
     assertMentions(e, "config.access_key");
     assertFalse(e.getMessage().contains("SUPERSECRET"));
-    assertMentions(fails("type: S3\nconfig: {bucket: b, access_key: AK, secret_key: SK, aws_sdk_auth: true}\n"),
-        "aws_sdk_auth", "mutually exclusive");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, sse_config: {type: SSE-KMS}}\n"), "kms_key_id");
+    assertMentions(
+        fails(
+            "type: S3\nconfig: {bucket: b, access_key: AK, secret_key: SK, aws_sdk_auth: true}\n"),
+        "aws_sdk_auth",
+        "mutually exclusive");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, sse_config: {type: SSE-KMS}}\n"), "kms_key_id");
   }
 
   @Test
   void badValuesAreNamed() {
-    assertMentions(fails("type: S3\nconfig: {bucket: b, part_size: 1024}\n"), "config.part_size", "5 MiB");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, part_size: big}\n"), "config.part_size", "whole number");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, insecure: maybe}\n"), "config.insecure", "true or false");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, http_config: {idle_conn_timeout: soon}}\n"),
-        "config.http_config.idle_conn_timeout", "duration");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, bucket_lookup_type: dns}\n"),
-        "config.bucket_lookup_type", "auto, virtual-hosted, path");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, endpoint: 'https://minio:9000'}\n"),
-        "config.endpoint", "without a scheme");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, sse_config: {type: SSE-C, encryption_key: /k}}\n"),
-        "SSE-C", "not supported");
-    assertMentions(fails("type: S3\nconfig: {bucket: b, list_objects_version: v3}\n"), "list_objects_version");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, part_size: 1024}\n"), "config.part_size", "5 MiB");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, part_size: big}\n"),
+        "config.part_size",
+        "whole number");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, insecure: maybe}\n"),
+        "config.insecure",
+        "true or false");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, http_config: {idle_conn_timeout: soon}}\n"),
+        "config.http_config.idle_conn_timeout",
+        "duration");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, bucket_lookup_type: dns}\n"),
+        "config.bucket_lookup_type",
+        "auto, virtual-hosted, path");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, endpoint: 'https://minio:9000'}\n"),
+        "config.endpoint",
+        "without a scheme");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, sse_config: {type: SSE-C, encryption_key: /k}}\n"),
+        "SSE-C",
+        "not supported");
+    assertMentions(
+        fails("type: S3\nconfig: {bucket: b, list_objects_version: v3}\n"), "list_objects_version");
     assertMentions(fails("type: S3\nconfig: [bucket]\n"), "config must be a mapping");
     assertMentions(fails("type: S3\nconfig: {bucket: b}\nconfig: {bucket: c}\n"), "config");
     assertMentions(fails("type: S3\nconfig: {bucket: b\n"), "not valid YAML", "line");
@@ -305,9 +365,11 @@ class ObjstoreConfigTest {
 
   @Test
   void aYamlSyntaxErrorDoesNotEchoTheSecretOnTheBrokenLine() {
-    for (String yaml : List.of("type: S3\nconfig: {bucket: b, secret_key: TOPSECRET\n",
-        "type: S3\nconfig:\n  secret_key: \"TOPSECRET\n  bucket: b\n",
-        "type: S3\nconfig:\n  secret_key: TOPSECRET: x\n")) {
+    for (String yaml :
+        List.of(
+            "type: S3\nconfig: {bucket: b, secret_key: TOPSECRET\n",
+            "type: S3\nconfig:\n  secret_key: \"TOPSECRET\n  bucket: b\n",
+            "type: S3\nconfig:\n  secret_key: TOPSECRET: x\n")) {
       ObjstoreConfigException e = fails(yaml);
       assertMentions(e, "not valid YAML");
       assertFalse(e.getMessage().contains("TOPSECRET"), e.getMessage());
@@ -331,10 +393,12 @@ class ObjstoreConfigTest {
   void fromFileNamesTheFile() throws IOException {
     Path f = tmp.resolve("objstore.yml");
     Files.writeString(f, "type: S3\nconfig: {bucket: b, nope: 1}\n");
-    ObjstoreConfigException e = assertThrows(ObjstoreConfigException.class, () -> ObjstoreConfig.fromFile(f));
+    ObjstoreConfigException e =
+        assertThrows(ObjstoreConfigException.class, () -> ObjstoreConfig.fromFile(f));
     assertMentions(e, f.toString(), "config.nope");
     Path missing = tmp.resolve("missing.yml");
-    assertMentions(assertThrows(ObjstoreConfigException.class, () -> ObjstoreConfig.fromFile(missing)),
+    assertMentions(
+        assertThrows(ObjstoreConfigException.class, () -> ObjstoreConfig.fromFile(missing)),
         missing.toString());
     Files.writeString(f, "type: FILESYSTEM\nconfig: {directory: /var/lib/blocks}\n");
     assertEquals(Path.of("/var/lib/blocks"), ObjstoreConfig.fromFile(f).directory());

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The bucket contract through {@link PrefixedBucket} (over a filesystem bucket), plus where keys land. */
+/**
+ * The bucket contract through {@link PrefixedBucket} (over a filesystem bucket), plus where keys
+ * land.
+ */
 class PrefixedBucketTest extends BucketContractTest {
   FilesystemBucket inner;
 
@@ -43,9 +46,12 @@ class PrefixedBucketTest extends BucketContractTest {
   void dotDotSegmentsCannotEscapeThePrefix() throws IOException {
     inner.upload("cluster-b/01X/meta.json", file("other"));
     for (String key : List.of("../../cluster-b/01X/meta.json", "a/../../x", "..")) {
-      assertEquals("invalid_key", assertThrows(BucketException.class, () -> bucket.exists(key), key).reason());
+      assertEquals(
+          "invalid_key",
+          assertThrows(BucketException.class, () -> bucket.exists(key), key).reason());
     }
-    assertEquals("invalid_key", assertThrows(BucketException.class, () -> bucket.list("../../")).reason());
+    assertEquals(
+        "invalid_key", assertThrows(BucketException.class, () -> bucket.list("../../")).reason());
   }
 
   @Test
@@ -60,6 +66,7 @@ class PrefixedBucketTest extends BucketContractTest {
   void listingAFileAsADirectoryIsRefused() throws IOException {
     Path f = file("x");
     bucket.upload("d/x", f);
-    assertEquals("invalid_key", assertThrows(BucketException.class, () -> bucket.list("d")).reason());
+    assertEquals(
+        "invalid_key", assertThrows(BucketException.class, () -> bucket.list("d")).reason());
   }
 }

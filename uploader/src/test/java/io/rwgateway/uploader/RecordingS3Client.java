@@ -35,7 +35,7 @@ final class RecordingS3Client implements S3Client {
   private final S3Client delegate;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   final List<Object> requests = new CopyOnWriteArrayList<>();
-  volatile Runnable afterUploadPart = () -> { };
+  volatile Runnable afterUploadPart = () -> {};
 
   RecordingS3Client(S3Client delegate) {
     this.delegate = delegate;

@@ -1,6 +1,5 @@
 package io.rwgateway.uploader;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -37,8 +36,7 @@ class S3BucketTest {
   private static final AtomicInteger SEQ = new AtomicInteger();
   static S3ProxyServer server;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   String bucketName;
   final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -109,7 +107,10 @@ class S3BucketTest {
     assertEquals(3, client.calls("uploadPart"), "5 MiB + 5 MiB + the rest");
     assertEquals(1, client.calls("completeMultipartUpload"));
     assertEquals(0, client.calls("putObject"));
-    List<Long> sizes = client.requests(UploadPartRequest.class).stream().map(UploadPartRequest::contentLength).toList();
+    List<Long> sizes =
+        client.requests(UploadPartRequest.class).stream()
+            .map(UploadPartRequest::contentLength)
+            .toList();
     assertEquals(List.of(5 * MIB, 5 * MIB, 2 * MIB + 12345), sizes);
 
     Path back = tmp.resolve("back");
@@ -119,7 +120,8 @@ class S3BucketTest {
 
   @Test
   void disableMultipartUsesOnePutAndAFileOfExactlyPartSizeToo() throws IOException {
-    S3Config off = server.configBuilder(bucketName).partSize(5 * MIB).disableMultipart(true).build();
+    S3Config off =
+        server.configBuilder(bucketName).partSize(5 * MIB).disableMultipart(true).build();
     RecordingS3Client c1 = recording(off);
     bucket(off, c1, 1000).upload("big", randomFile("big", 6 * MIB));
     assertEquals(1, c1.calls("putObject"));
@@ -147,20 +149,22 @@ class S3BucketTest {
     RecordingS3Client client = recording(cfg);
     S3Bucket b = bucket(cfg, client, 1000);
     Path src = randomFile("big", 12 * MIB);
-    client.afterUploadPart = () -> {
-      try {
-        server.stop();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    };
-    BucketException e = assertThrows(BucketException.class, () -> b.upload("01CUT/chunks/000001", src));
+    client.afterUploadPart =
+        () -> {
+          try {
+            server.stop();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        };
+    BucketException e =
+        assertThrows(BucketException.class, () -> b.upload("01CUT/chunks/000001", src));
     assertTrue(e.retryable(), e.getMessage());
     assertEquals("network", e.reason(), e.getMessage());
     assertEquals(0, client.calls("completeMultipartUpload"));
     assertEquals(1, client.calls("abortMultipartUpload"), "an abort is attempted");
 
-    client.afterUploadPart = () -> { };
+    client.afterUploadPart = () -> {};
     server.start();
     assertFalse(b.exists("01CUT/chunks/000001"), "a cut multipart upload must not leave an object");
     assertEquals(List.of(), b.list(""));
@@ -173,7 +177,8 @@ class S3BucketTest {
   }
 
   @Test
-  void wrongCredentialsAreAPermanentDenialThatNamesBucketAndEndpointButNoSecret() throws IOException {
+  void wrongCredentialsAreAPermanentDenialThatNamesBucketAndEndpointButNoSecret()
+      throws IOException {
     String badSecret = "not-the-secret-" + SEQ.get();
     S3Bucket b = plain(server.configBuilder(bucketName).secretKey(badSecret).build());
     Path f = randomFile("f", 10);
@@ -187,7 +192,8 @@ class S3BucketTest {
 
     S3Bucket unknownKey = plain(server.configBuilder(bucketName).accessKey("nobody").build());
     assertEquals("denied", assertThrows(BucketException.class, () -> unknownKey.list("")).reason());
-    assertEquals("denied", assertThrows(BucketException.class, () -> unknownKey.exists("k")).reason());
+    assertEquals(
+        "denied", assertThrows(BucketException.class, () -> unknownKey.exists("k")).reason());
   }
 
   @Test
@@ -196,9 +202,13 @@ class S3BucketTest {
     Path f = randomFile("f", 1000);
     b.upload("there", f);
     server.stop();
-    List<Executable> ops = List.of(
-        () -> b.upload("k", f), () -> b.exists("there"), () -> b.list(""),
-        () -> b.download("there", tmp.resolve("out")), () -> b.delete("there"));
+    List<Executable> ops =
+        List.of(
+            () -> b.upload("k", f),
+            () -> b.exists("there"),
+            () -> b.list(""),
+            () -> b.download("there", tmp.resolve("out")),
+            () -> b.delete("there"));
     for (Executable op : ops) {
       BucketException e = assertThrows(BucketException.class, op::run);
       assertEquals("network", e.reason(), e.getMessage());
@@ -220,7 +230,8 @@ class S3BucketTest {
     assertEquals("no_such_bucket", e.reason(), e.getMessage());
     assertFalse(e.retryable());
     Path f = randomFile("f", 10);
-    assertEquals("no_such_bucket", assertThrows(BucketException.class, () -> b.upload("k", f)).reason());
+    assertEquals(
+        "no_such_bucket", assertThrows(BucketException.class, () -> b.upload("k", f)).reason());
   }
 
   @Test
@@ -243,13 +254,17 @@ class S3BucketTest {
     expected.sort(null);
     List<String> got = b.list("p/");
     assertEquals(expected, got);
-    assertTrue(client.calls("listObjectsV2") >= 4, "28 entries at 7 per page: " + client.calls("listObjectsV2"));
+    assertTrue(
+        client.calls("listObjectsV2") >= 4,
+        "28 entries at 7 per page: " + client.calls("listObjectsV2"));
   }
 
   @Test
   void contentMd5IsSentUnlessDisabled() throws Exception {
     Path f = randomFile("f", 4096);
-    String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(f)));
+    String md5 =
+        Base64.getEncoder()
+            .encodeToString(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(f)));
 
     S3Config on = server.configBuilder(bucketName).build();
     RecordingS3Client c1 = recording(on);
@@ -264,21 +279,30 @@ class S3BucketTest {
 
   @Test
   void userMetadataAndStorageClassAreStoredWithTheObject() throws IOException {
-    S3Config cfg = server.configBuilder(bucketName)
-        .userMetadata(Map.of("team", "observability", "X-Amz-Storage-Class", "STANDARD_IA")).build();
+    S3Config cfg =
+        server
+            .configBuilder(bucketName)
+            .userMetadata(Map.of("team", "observability", "X-Amz-Storage-Class", "STANDARD_IA"))
+            .build();
     assertEquals("STANDARD_IA", cfg.storageClass());
     assertEquals(Map.of("team", "observability"), cfg.userMetadata());
     RecordingS3Client client = recording(cfg);
     bucket(cfg, client, 1000).upload("k", randomFile("f", 10));
-    var head = client.headObjectRaw(HeadObjectRequest.builder().bucket(bucketName).key("k").build());
+    var head =
+        client.headObjectRaw(HeadObjectRequest.builder().bucket(bucketName).key("k").build());
     assertEquals("observability", head.metadata().get("team"));
-    assertEquals("STANDARD_IA", client.requests(PutObjectRequest.class).get(0).storageClassAsString());
+    assertEquals(
+        "STANDARD_IA", client.requests(PutObjectRequest.class).get(0).storageClassAsString());
   }
 
   @Test
   void sseSettingsGoOnSinglePutsAndMultipartUploads() throws IOException {
-    S3Config cfg = server.configBuilder(bucketName).partSize(5 * MIB)
-        .sse(S3Config.Sse.SSE_KMS, "arn:aws:kms:us-east-1:1:key/k", Map.of("team", "obs")).build();
+    S3Config cfg =
+        server
+            .configBuilder(bucketName)
+            .partSize(5 * MIB)
+            .sse(S3Config.Sse.SSE_KMS, "arn:aws:kms:us-east-1:1:key/k", Map.of("team", "obs"))
+            .build();
     RecordingS3Client client = recording(cfg);
     S3Bucket b = bucket(cfg, client, 1000);
     // S3Proxy's filesystem backend may refuse KMS; what matters here is what we ask for.
@@ -295,9 +319,12 @@ class S3BucketTest {
     PutObjectRequest put = client.requests(PutObjectRequest.class).get(0);
     assertEquals(ServerSideEncryption.AWS_KMS, put.serverSideEncryption());
     assertEquals("arn:aws:kms:us-east-1:1:key/k", put.ssekmsKeyId());
-    assertEquals(Base64.getEncoder().encodeToString("{\"team\":\"obs\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+    assertEquals(
+        Base64.getEncoder()
+            .encodeToString("{\"team\":\"obs\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
         put.ssekmsEncryptionContext());
-    CreateMultipartUploadRequest create = client.requests(CreateMultipartUploadRequest.class).get(0);
+    CreateMultipartUploadRequest create =
+        client.requests(CreateMultipartUploadRequest.class).get(0);
     assertEquals(ServerSideEncryption.AWS_KMS, create.serverSideEncryption());
     assertEquals("arn:aws:kms:us-east-1:1:key/k", create.ssekmsKeyId());
   }

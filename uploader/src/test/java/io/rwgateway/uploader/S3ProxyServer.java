@@ -15,15 +15,16 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 /**
  * A real S3 endpoint for tests: S3Proxy in-process on 127.0.0.1, storing objects in a directory
  * (the {@code filesystem-nio2} backend), with AWS signature checks on (V2 or V4) for one fixed key
- * pair, and unknown headers ignored (the SDK sends a few S3Proxy does not know). One bucket,
- * {@link #BUCKET}, exists from the start; {@link #createBucket} adds more.
- * <p>
- * {@link #stop()} and {@link #start()} again reuse the same port and the same directory, so a
+ * pair, and unknown headers ignored (the SDK sends a few S3Proxy does not know). One bucket, {@link
+ * #BUCKET}, exists from the start; {@link #createBucket} adds more.
+ *
+ * <p>{@link #stop()} and {@link #start()} again reuse the same port and the same directory, so a
  * client configured once sees "the server went away" and then "it is back, with its data" (the
  * shipper's retry and the "server down mid-upload" tests need exactly that).
- * <p>
- * Reused by other modules' tests through this module's test-jar: depends only on S3Proxy and the
+ *
+ * <p>Reused by other modules' tests through this module's test-jar: depends only on S3Proxy and the
  * uploader's own classes. Typical use:
+ *
  * <pre>
  * try (S3ProxyServer s3 = new S3ProxyServer(tmpDir)) {
  *   Bucket bucket = s3.newBucket();             // S3Bucket with the right endpoint and keys
@@ -59,11 +60,13 @@ public final class S3ProxyServer implements AutoCloseable {
    * HTTPS only, with the server key and certificate in a PKCS#12 {@code keyStore}. Clients need
    * {@code insecure: false} and a {@code ca_file} (or {@code insecure_skip_verify}).
    */
-  public static S3ProxyServer withTls(Path dataDir, Path keyStore, String password) throws IOException {
+  public static S3ProxyServer withTls(Path dataDir, Path keyStore, String password)
+      throws IOException {
     return new S3ProxyServer(dataDir, false, keyStore, password);
   }
 
-  private S3ProxyServer(Path dataDir, boolean ownDataDir, Path keyStore, String password) throws IOException {
+  private S3ProxyServer(Path dataDir, boolean ownDataDir, Path keyStore, String password)
+      throws IOException {
     this.dataDir = dataDir.toAbsolutePath();
     this.ownDataDir = ownDataDir;
     this.keyStore = keyStore;
@@ -73,7 +76,10 @@ public final class S3ProxyServer implements AutoCloseable {
     createBucket(BUCKET);
   }
 
-  /** Starts the server: on a free port the first time, on the same port afterwards. No-op when running. */
+  /**
+   * Starts the server: on a free port the first time, on the same port afterwards. No-op when
+   * running.
+   */
   public synchronized void start() throws IOException {
     if (proxy != null) {
       return;
@@ -81,11 +87,12 @@ public final class S3ProxyServer implements AutoCloseable {
     // A new blob store over the same directory: what a restarted server would see.
     blobStore = new FilesystemNio2BlobStore(dataDir.toString());
     URI uri = URI.create((tls() ? "https" : "http") + "://127.0.0.1:" + port);
-    S3Proxy.Builder b = S3Proxy.builder()
-        .blobStore(blobStore)
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .ignoreUnknownHeaders(true)
-        .stopTimeout(0);
+    S3Proxy.Builder b =
+        S3Proxy.builder()
+            .blobStore(blobStore)
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .ignoreUnknownHeaders(true)
+            .stopTimeout(0);
     if (tls()) {
       b.secureEndpoint(uri).keyStore(keyStore.toString(), keyStorePassword);
     } else {
@@ -183,11 +190,21 @@ public final class S3ProxyServer implements AutoCloseable {
   public String objstoreYaml() {
     return "type: S3\n"
         + "config:\n"
-        + "  bucket: " + BUCKET + "\n"
-        + "  endpoint: " + endpoint() + "\n"
-        + "  insecure: " + !tls() + "\n"
-        + "  access_key: " + ACCESS_KEY + "\n"
-        + "  secret_key: " + SECRET_KEY + "\n";
+        + "  bucket: "
+        + BUCKET
+        + "\n"
+        + "  endpoint: "
+        + endpoint()
+        + "\n"
+        + "  insecure: "
+        + !tls()
+        + "\n"
+        + "  access_key: "
+        + ACCESS_KEY
+        + "\n"
+        + "  secret_key: "
+        + SECRET_KEY
+        + "\n";
   }
 
   @Override
@@ -208,18 +225,21 @@ public final class S3ProxyServer implements AutoCloseable {
     if (!Files.exists(root)) {
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

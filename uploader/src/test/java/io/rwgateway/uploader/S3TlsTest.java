@@ -13,10 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** S3 over HTTPS: {@code ca_file}, {@code insecure_skip_verify}, and what an untrusted server gives. */
+/**
+ * S3 over HTTPS: {@code ca_file}, {@code insecure_skip_verify}, and what an untrusted server gives.
+ */
 class S3TlsTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static TestCertificates server;
   static TestCertificates stranger;
   static S3ProxyServer s3;
@@ -55,7 +56,10 @@ class S3TlsTest {
 
   @Test
   void anUntrustedServerIsAPermanentTlsError() throws IOException {
-    for (S3HttpConfig http : new S3HttpConfig[] {S3HttpConfig.DEFAULT, S3HttpConfig.DEFAULT.withCaFile(stranger.certPem())}) {
+    for (S3HttpConfig http :
+        new S3HttpConfig[] {
+          S3HttpConfig.DEFAULT, S3HttpConfig.DEFAULT.withCaFile(stranger.certPem())
+        }) {
       try (S3Bucket b = new S3Bucket(s3.configBuilder().http(http).build())) {
         BucketException e = assertThrows(BucketException.class, () -> b.exists("x"));
         assertEquals("tls", e.reason(), e.getMessage());
@@ -68,11 +72,16 @@ class S3TlsTest {
   void aCaFileThatIsNotPemIsAConfigErrorNamingIt() throws IOException {
     Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate");
     S3Config cfg = s3.configBuilder().http(S3HttpConfig.DEFAULT.withCaFile(junk)).build();
-    ObjstoreConfigException e = assertThrows(ObjstoreConfigException.class, () -> new S3Bucket(cfg));
-    assertTrue(e.getMessage().contains("ca_file") && e.getMessage().contains(junk.toString()), e.getMessage());
+    ObjstoreConfigException e =
+        assertThrows(ObjstoreConfigException.class, () -> new S3Bucket(cfg));
+    assertTrue(
+        e.getMessage().contains("ca_file") && e.getMessage().contains(junk.toString()),
+        e.getMessage());
     Path missing = dir.resolve("missing.pem");
     S3Config cfg2 = s3.configBuilder().http(S3HttpConfig.DEFAULT.withCaFile(missing)).build();
-    assertTrue(assertThrows(ObjstoreConfigException.class, () -> new S3Bucket(cfg2)).getMessage()
-        .contains(missing.toString()));
+    assertTrue(
+        assertThrows(ObjstoreConfigException.class, () -> new S3Bucket(cfg2))
+            .getMessage()
+            .contains(missing.toString()));
   }
 }

@@ -29,7 +29,10 @@ final class ShipFaultyBucket implements Bucket {
     return this;
   }
 
-  /** Fails every operation whose key (or listed directory) matches {@code regex}, until {@link #heal}. */
+  /**
+   * Fails every operation whose key (or listed directory) matches {@code regex}, until {@link
+   * #heal}.
+   */
   synchronized ShipFaultyBucket failKeys(String regex, boolean retryable) {
     this.failKeys = Pattern.compile(regex);
     this.retryable = retryable;
@@ -63,8 +66,10 @@ final class ShipFaultyBucket implements Bucket {
     if (fail) {
       failed++;
       throw retryable
-          ? new BucketException("injected: " + op + " " + key + ": connection refused", "network", true, null)
-          : new BucketException("injected: " + op + " " + key + ": access denied", "denied", false, null);
+          ? new BucketException(
+              "injected: " + op + " " + key + ": connection refused", "network", true, null)
+          : new BucketException(
+              "injected: " + op + " " + key + ": access denied", "denied", false, null);
     }
   }
 

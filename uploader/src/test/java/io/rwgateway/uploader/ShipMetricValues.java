@@ -11,9 +11,9 @@ final class ShipMetricValues {
   private ShipMetricValues() {}
 
   /**
-   * The value of metric {@code name} (without {@code _total}) whose labels include all of
-   * {@code labelPairs} (name, value, ...); 0 when the metric has no such data point yet. A name
-   * no registered metric has fails the test, so a misspelt name cannot pass as "0".
+   * The value of metric {@code name} (without {@code _total}) whose labels include all of {@code
+   * labelPairs} (name, value, ...); 0 when the metric has no such data point yet. A name no
+   * registered metric has fails the test, so a misspelt name cannot pass as "0".
    */
   static double value(PrometheusRegistry registry, String name, String... labelPairs) {
     boolean registered = false;

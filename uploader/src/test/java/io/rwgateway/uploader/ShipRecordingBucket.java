@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A bucket decorator that records every operation ("upload KEY", "exists KEY", "list DIR", ...). */
+/**
+ * A bucket decorator that records every operation ("upload KEY", "exists KEY", "list DIR", ...).
+ */
 final class ShipRecordingBucket implements Bucket {
   private final Bucket inner;
   private final List<String> ops = new ArrayList<>();

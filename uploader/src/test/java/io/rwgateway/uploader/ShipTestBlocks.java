@@ -1,9 +1,9 @@
 package io.rwgateway.uploader;
 
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.block.BlockWriter;
 import io.rwgateway.tsdb.layout.BlockMeta;
 import io.rwgateway.tsdb.layout.BlockSeries;
-import io.rwgateway.tsdb.block.BlockWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +31,8 @@ final class ShipTestBlocks {
       }
       series.add(BlockSeries.encode(Labels.of("__name__", "up", "instance", "i" + s), t, bits, n));
     }
-    return BlockWriter.write(tenantDir, minTime, minTime + RANGE, series, Labels.of("cluster", "test"), "t");
+    return BlockWriter.write(
+        tenantDir, minTime, minTime + RANGE, series, Labels.of("cluster", "test"), "t");
   }
 
   /** The block's ULID (its directory name). */
@@ -39,12 +40,28 @@ final class ShipTestBlocks {
     return blockDir.getFileName().toString();
   }
 
-  /** Rewrites the block's meta.json with another compaction level (as a compacted block would have). */
+  /**
+   * Rewrites the block's meta.json with another compaction level (as a compacted block would have).
+   */
   static void setLevel(Path blockDir, int level) throws IOException {
     BlockMeta m = BlockMeta.read(blockDir);
-    BlockMeta changed = new BlockMeta(m.ulid(), m.minTime(), m.maxTime(), m.numSamples(), m.numSeries(),
-        m.numChunks(), level, m.sources(), m.labels(), m.source(), m.resolution(), m.segmentFiles(), m.files());
-    Files.writeString(blockDir.resolve(BlockMeta.FILENAME), changed.toJson(), StandardCharsets.UTF_8);
+    BlockMeta changed =
+        new BlockMeta(
+            m.ulid(),
+            m.minTime(),
+            m.maxTime(),
+            m.numSamples(),
+            m.numSeries(),
+            m.numChunks(),
+            level,
+            m.sources(),
+            m.labels(),
+            m.source(),
+            m.resolution(),
+            m.segmentFiles(),
+            m.files());
+    Files.writeString(
+        blockDir.resolve(BlockMeta.FILENAME), changed.toJson(), StandardCharsets.UTF_8);
   }
 
   /** The block's files relative to its directory, as the shipper uploads them (no tombstones). */

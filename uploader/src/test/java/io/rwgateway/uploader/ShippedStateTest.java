@@ -24,23 +24,28 @@ class ShippedStateTest {
   @Test
   void writesThanosLayoutWithTabsAndReadsItBack() throws IOException {
     ShippedState.write(dir, List.of(A, B));
-    assertEquals("{\n\t\"version\": 1,\n\t\"uploaded\": [\n\t\t\"" + A + "\",\n\t\t\"" + B + "\"\n\t]\n}\n",
+    assertEquals(
+        "{\n\t\"version\": 1,\n\t\"uploaded\": [\n\t\t\"" + A + "\",\n\t\t\"" + B + "\"\n\t]\n}\n",
         Files.readString(dir.resolve("thanos.shipper.json")));
     ShippedState.Read r = ShippedState.read(dir);
     assertEquals(ShippedState.Status.OK, r.status());
     assertEquals(List.of(A, B), r.uploaded());
     assertNull(r.error());
     try (var files = Files.list(dir)) {
-      assertEquals(List.of(dir.resolve("thanos.shipper.json")), files.toList(), "no temporary file left");
+      assertEquals(
+          List.of(dir.resolve("thanos.shipper.json")), files.toList(), "no temporary file left");
     }
   }
 
   @Test
   void emptyListIsWrittenAsEmptyArrayAndNullIsReadAsEmpty() throws IOException {
     ShippedState.write(dir, List.of());
-    assertEquals("{\n\t\"version\": 1,\n\t\"uploaded\": []\n}\n", Files.readString(dir.resolve(ShippedState.FILENAME)));
+    assertEquals(
+        "{\n\t\"version\": 1,\n\t\"uploaded\": []\n}\n",
+        Files.readString(dir.resolve(ShippedState.FILENAME)));
     // Thanos writes a nil slice as null when nothing is uploaded.
-    Files.writeString(dir.resolve(ShippedState.FILENAME), "{\n\t\"version\": 1,\n\t\"uploaded\": null\n}\n");
+    Files.writeString(
+        dir.resolve(ShippedState.FILENAME), "{\n\t\"version\": 1,\n\t\"uploaded\": null\n}\n");
     ShippedState.Read r = ShippedState.read(dir);
     assertEquals(ShippedState.Status.OK, r.status());
     assertEquals(List.of(), r.uploaded());
@@ -48,7 +53,8 @@ class ShippedStateTest {
 
   @Test
   void readsCompactJsonAsGoWritesWithoutIndent() throws IOException {
-    Files.writeString(dir.resolve(ShippedState.FILENAME), "{\"version\":1,\"uploaded\":[\"" + A + "\"]}");
+    Files.writeString(
+        dir.resolve(ShippedState.FILENAME), "{\"version\":1,\"uploaded\":[\"" + A + "\"]}");
     assertEquals(List.of(A), ShippedState.read(dir).uploaded());
   }
 
@@ -61,9 +67,16 @@ class ShippedStateTest {
 
   @Test
   void badJsonWrongVersionAndNonUlidsAreCorrupt() throws IOException {
-    for (String content : List.of("{\"version\":1,\"uploaded\":[\"" + A + "\"", "", "[]", "{\"uploaded\":[]}",
-        "{\"version\":2,\"uploaded\":[]}", "{\"version\":\"1\",\"uploaded\":[]}",
-        "{\"version\":1,\"uploaded\":[\"not-a-ulid\"]}", "{\"version\":1,\"uploaded\":{}}")) {
+    for (String content :
+        List.of(
+            "{\"version\":1,\"uploaded\":[\"" + A + "\"",
+            "",
+            "[]",
+            "{\"uploaded\":[]}",
+            "{\"version\":2,\"uploaded\":[]}",
+            "{\"version\":\"1\",\"uploaded\":[]}",
+            "{\"version\":1,\"uploaded\":[\"not-a-ulid\"]}",
+            "{\"version\":1,\"uploaded\":{}}")) {
       Files.writeString(dir.resolve(ShippedState.FILENAME), content);
       ShippedState.Read r = ShippedState.read(dir);
       assertEquals(ShippedState.Status.CORRUPT, r.status(), content);
@@ -82,7 +95,9 @@ class ShippedStateTest {
 
   @Test
   void aFileWeMayNotReadIsUnreadableWithPermissionDenied() throws IOException {
-    assumeTrue(permissionsApply(dir), "running with a user that reads any file (root): chmod 000 cannot be tested");
+    assumeTrue(
+        permissionsApply(dir),
+        "running with a user that reads any file (root): chmod 000 cannot be tested");
     ShippedState.write(dir, List.of(A));
     Path file = dir.resolve(ShippedState.FILENAME);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
@@ -106,7 +121,8 @@ class ShippedStateTest {
     Path file = Files.createDirectory(dir.resolve(ShippedState.FILENAME));
     assertThrows(IOException.class, () -> ShippedState.write(dir, List.of(A)));
     assertTrue(Files.isDirectory(file));
-    assertFalse(Files.exists(dir.resolve(ShippedState.FILENAME + ".tmp")), "temporary file cleaned up");
+    assertFalse(
+        Files.exists(dir.resolve(ShippedState.FILENAME + ".tmp")), "temporary file cleaned up");
   }
 
   /**

@@ -33,8 +33,10 @@ class ShipperStateRecoveryTest {
   private PrometheusRegistry registry;
   private Shipper shipper;
   private ShipLogCapture log;
+
   /** Shipped by an earlier run: in the bucket with its meta.json. */
   private String inBucket;
+
   /** Not shipped yet. */
   private String fresh;
 
@@ -76,18 +78,24 @@ class ShipperStateRecoveryTest {
   private void assertShippedWithoutReupload() {
     assertTrue(shipper.isShipped(inBucket), "rebuilt from the bucket");
     assertTrue(shipper.isShipped(fresh));
-    assertTrue(bucket.uploads().stream().noneMatch(k -> k.startsWith(inBucket)), bucket.uploads().toString());
+    assertTrue(
+        bucket.uploads().stream().noneMatch(k -> k.startsWith(inBucket)),
+        bucket.uploads().toString());
     assertTrue(bucket.uploads().contains(fresh + "/meta.json"));
   }
 
   /** The rebuild found the block (one exists call), and the sync trusted it (no second check). */
   private void assertRebuiltFromTheBucket() {
-    assertEquals(1, Collections.frequency(bucket.ops(), "exists " + inBucket + "/meta.json"), bucket.ops().toString());
+    assertEquals(
+        1,
+        Collections.frequency(bucket.ops(), "exists " + inBucket + "/meta.json"),
+        bucket.ops().toString());
     assertTrue(bucket.ops().contains("list "), "rebuilt from a listing of the bucket");
   }
 
   private double stateErrors(String reason) {
-    return ShipMetricValues.value(registry, "rwgateway_shipper_state_file_errors", "tenant", "t", "reason", reason);
+    return ShipMetricValues.value(
+        registry, "rwgateway_shipper_state_file_errors", "tenant", "t", "reason", reason);
   }
 
   @Test
@@ -97,9 +105,11 @@ class ShipperStateRecoveryTest {
     assertRebuiltFromTheBucket();
     List<String> info = log.lines(Level.INFO, "no shipper state file yet");
     assertEquals(1, info.size(), info.toString());
-    assertTrue(info.get(0).contains(stateFile.toString()) && info.get(0).contains("1 of 2"), info.get(0));
+    assertTrue(
+        info.get(0).contains(stateFile.toString()) && info.get(0).contains("1 of 2"), info.get(0));
     assertEquals(List.of(), log.problems());
-    for (String reason : List.of("permission_denied", "unreadable", "corrupt", "unwritable", "missing")) {
+    for (String reason :
+        List.of("permission_denied", "unreadable", "corrupt", "unwritable", "missing")) {
       assertEquals(0, stateErrors(reason), reason);
     }
     assertEquals(List.of(inBucket, fresh), ShippedState.read(tenantDir).uploaded());
@@ -113,10 +123,14 @@ class ShipperStateRecoveryTest {
     assertRebuiltFromTheBucket();
     List<String> problems = log.problems();
     assertEquals(1, problems.size(), problems.toString());
-    assertTrue(problems.get(0).contains("corrupt") && problems.get(0).contains(stateFile.toString())
-        && problems.get(0).contains("1 of 2"), problems.get(0));
+    assertTrue(
+        problems.get(0).contains("corrupt")
+            && problems.get(0).contains(stateFile.toString())
+            && problems.get(0).contains("1 of 2"),
+        problems.get(0));
     assertEquals(1, stateErrors("corrupt"));
-    assertEquals(List.of(inBucket, fresh), ShippedState.read(tenantDir).uploaded(), "rewritten valid");
+    assertEquals(
+        List.of(inBucket, fresh), ShippedState.read(tenantDir).uploaded(), "rewritten valid");
   }
 
   @Test
@@ -130,11 +144,16 @@ class ShipperStateRecoveryTest {
     }
     List<String> problems = log.problems();
     assertEquals(1, problems.size(), problems.toString());
-    assertTrue(problems.get(0).contains("corrupt") && problems.get(0).contains("failed, will retry"), problems.get(0));
+    assertTrue(
+        problems.get(0).contains("corrupt") && problems.get(0).contains("failed, will retry"),
+        problems.get(0));
     assertEquals(1, stateErrors("corrupt"));
-    assertEquals(3, ShipMetricValues.value(registry, "rwgateway_shipper_upload_failures", "tenant", "t",
-        "reason", "network"));
-    assertEquals(2, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
+    assertEquals(
+        3,
+        ShipMetricValues.value(
+            registry, "rwgateway_shipper_upload_failures", "tenant", "t", "reason", "network"));
+    assertEquals(
+        2, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
 
     faulty.heal();
     assertEquals(1, shipper.sync());
@@ -152,7 +171,8 @@ class ShipperStateRecoveryTest {
 
   @Test
   void unreadableBecauseOfPermissionsSaysHowToFixIt() throws IOException {
-    assumeTrue(ShippedStateTest.permissionsApply(tenantDir),
+    assumeTrue(
+        ShippedStateTest.permissionsApply(tenantDir),
         "running with a user that reads any file (root); the directory case below covers unreadable");
     ShippedState.write(tenantDir, List.of(inBucket));
     Files.setPosixFilePermissions(stateFile, PosixFilePermissions.fromString("---------"));
@@ -161,7 +181,8 @@ class ShipperStateRecoveryTest {
     assertRebuiltFromTheBucket();
     List<String> problems = log.problems();
     assertEquals(1, problems.size(), problems.toString());
-    assertTrue(problems.get(0).contains("chown " + System.getProperty("user.name") + " " + stateFile),
+    assertTrue(
+        problems.get(0).contains("chown " + System.getProperty("user.name") + " " + stateFile),
         problems.get(0));
     assertEquals(1, stateErrors("permission_denied"));
   }
@@ -175,8 +196,10 @@ class ShipperStateRecoveryTest {
     assertRebuiltFromTheBucket();
     List<String> problems = log.problems();
     assertEquals(2, problems.size(), problems.toString());
-    assertTrue(problems.get(0).contains("cannot read shipper state file") && problems.get(0).contains("rm -r "
-        + stateFile), problems.get(0));
+    assertTrue(
+        problems.get(0).contains("cannot read shipper state file")
+            && problems.get(0).contains("rm -r " + stateFile),
+        problems.get(0));
     assertTrue(problems.get(1).contains("cannot write shipper state file"), problems.get(1));
     assertEquals(1, stateErrors("unreadable"));
     assertTrue(stateErrors("unwritable") >= 1);
@@ -195,8 +218,10 @@ class ShipperStateRecoveryTest {
     assertEquals(List.of(inBucket), ShippedState.read(tenantDir).uploaded(), "the old file stays");
     List<String> problems = log.problems();
     assertEquals(1, problems.size(), problems.toString());
-    assertTrue(problems.get(0).contains("cannot write shipper state file")
-        && problems.get(0).contains("keeping the shipped list in memory"), problems.get(0));
+    assertTrue(
+        problems.get(0).contains("cannot write shipper state file")
+            && problems.get(0).contains("keeping the shipped list in memory"),
+        problems.get(0));
     assertTrue(stateErrors("unwritable") >= 1);
 
     Files.delete(obstacle.resolve("x"));
@@ -208,7 +233,8 @@ class ShipperStateRecoveryTest {
 
   @Test
   void aReadOnlyTenantDirectoryIsUnwritable() throws IOException {
-    assumeTrue(ShippedStateTest.permissionsApply(tenantDir), "running as root, which writes anywhere");
+    assumeTrue(
+        ShippedStateTest.permissionsApply(tenantDir), "running as root, which writes anywhere");
     ShippedState.write(tenantDir, List.of(inBucket));
     Files.setPosixFilePermissions(tenantDir, PosixFilePermissions.fromString("r-x------"));
     syncThrice();
@@ -226,7 +252,8 @@ class ShipperStateRecoveryTest {
     Files.writeString(obstacle.resolve("x"), "x");
     shipper.sync();
     bucket.clear();
-    Shipper restarted = new Shipper("t", tenantDir, bucket, new ShipperMetrics(new PrometheusRegistry()));
+    Shipper restarted =
+        new Shipper("t", tenantDir, bucket, new ShipperMetrics(new PrometheusRegistry()));
     assertEquals(0, restarted.sync(), "skip-if-present: nothing uploaded again");
     assertTrue(restarted.isShipped(fresh));
     assertEquals(List.of("exists " + fresh + "/meta.json"), bucket.ops());

@@ -51,27 +51,40 @@ class ShipperTest {
       for (String f : ShipTestBlocks.shippedFiles(b)) {
         expected.add(ShipTestBlocks.ulid(b) + "/" + f);
         bytes += Files.size(b.resolve(f));
-        assertArrayEquals(Files.readAllBytes(b.resolve(f)),
-            Files.readAllBytes(fs.root().resolve(ShipTestBlocks.ulid(b)).resolve(f)), f);
+        assertArrayEquals(
+            Files.readAllBytes(b.resolve(f)),
+            Files.readAllBytes(fs.root().resolve(ShipTestBlocks.ulid(b)).resolve(f)),
+            f);
       }
     }
     assertEquals(expected, bucket.uploads(), "chunks, index, meta.json last; oldest block first");
     assertFalse(Files.exists(fs.root().resolve(ShipTestBlocks.ulid(oldest)).resolve("tombstones")));
-    assertEquals("{\n\t\"version\": 1,\n\t\"uploaded\": [\n\t\t\"" + ShipTestBlocks.ulid(oldest) + "\",\n\t\t\""
-        + ShipTestBlocks.ulid(middle) + "\",\n\t\t\"" + ShipTestBlocks.ulid(newest) + "\"\n\t]\n}\n",
+    assertEquals(
+        "{\n\t\"version\": 1,\n\t\"uploaded\": [\n\t\t\""
+            + ShipTestBlocks.ulid(oldest)
+            + "\",\n\t\t\""
+            + ShipTestBlocks.ulid(middle)
+            + "\",\n\t\t\""
+            + ShipTestBlocks.ulid(newest)
+            + "\"\n\t]\n}\n",
         Files.readString(tenantDir.resolve("thanos.shipper.json")));
     for (Path b : List.of(oldest, middle, newest)) {
       assertTrue(shipper.isShipped(ShipTestBlocks.ulid(b)));
     }
     assertEquals(3, ShipMetricValues.value(registry, "rwgateway_shipper_uploads", "tenant", "t"));
-    assertEquals(bytes, ShipMetricValues.value(registry, "rwgateway_shipper_uploaded_bytes", "tenant", "t"));
-    assertEquals(0, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
-    assertTrue(ShipMetricValues.value(registry, "rwgateway_shipper_last_success_timestamp_seconds", "tenant", "t")
-        > 1.7e9);
+    assertEquals(
+        bytes, ShipMetricValues.value(registry, "rwgateway_shipper_uploaded_bytes", "tenant", "t"));
+    assertEquals(
+        0, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
+    assertTrue(
+        ShipMetricValues.value(
+                registry, "rwgateway_shipper_last_success_timestamp_seconds", "tenant", "t")
+            > 1.7e9);
 
     bucket.clear();
     assertEquals(0, shipper.sync());
-    assertEquals(List.of(), bucket.ops(), "a second sync touches neither the bucket nor the blocks");
+    assertEquals(
+        List.of(), bucket.ops(), "a second sync touches neither the bucket nor the blocks");
   }
 
   @Test
@@ -88,7 +101,8 @@ class ShipperTest {
     assertEquals(1, shipper.sync());
     assertTrue(shipper.isShipped(id));
     assertTrue(bucket.ops().contains("exists " + id + "/meta.json"));
-    assertTrue(bucket.uploads().stream().noneMatch(k -> k.startsWith(id)), bucket.uploads().toString());
+    assertTrue(
+        bucket.uploads().stream().noneMatch(k -> k.startsWith(id)), bucket.uploads().toString());
     assertEquals(List.of(id, ShipTestBlocks.ulid(fresh)), ShippedState.read(tenantDir).uploaded());
     assertEquals(1, ShipMetricValues.value(registry, "rwgateway_shipper_uploads", "tenant", "t"));
   }
@@ -104,15 +118,21 @@ class ShipperTest {
     assertEquals("network", e.reason());
     assertTrue(e.retryable());
     assertEquals(id, e.block());
-    assertTrue(Files.exists(fs.root().resolve(id + "/chunks/000001")), "chunks went up before the index");
-    assertFalse(Files.exists(fs.root().resolve(id + "/meta.json")), "no meta.json: an unfinished upload");
+    assertTrue(
+        Files.exists(fs.root().resolve(id + "/chunks/000001")), "chunks went up before the index");
+    assertFalse(
+        Files.exists(fs.root().resolve(id + "/meta.json")), "no meta.json: an unfinished upload");
     assertFalse(shipper.isShipped(id));
-    assertTrue(bucket.uploads().stream().noneMatch(k -> k.startsWith(ShipTestBlocks.ulid(second))),
+    assertTrue(
+        bucket.uploads().stream().noneMatch(k -> k.startsWith(ShipTestBlocks.ulid(second))),
         "a later block waits for the failing one");
     assertEquals(List.of(), ShippedState.read(tenantDir).uploaded());
-    assertEquals(1, ShipMetricValues.value(registry, "rwgateway_shipper_upload_failures", "tenant", "t",
-        "reason", "network"));
-    assertEquals(2, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
+    assertEquals(
+        1,
+        ShipMetricValues.value(
+            registry, "rwgateway_shipper_upload_failures", "tenant", "t", "reason", "network"));
+    assertEquals(
+        2, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
 
     faulty.heal();
     bucket.clear();
@@ -122,7 +142,10 @@ class ShipperTest {
     for (String f : ShipTestBlocks.shippedFiles(first)) {
       expectedFirst.add(id + "/" + f);
     }
-    assertEquals(expectedFirst, bucket.uploads().subList(0, expectedFirst.size()), "the whole block again, in order");
+    assertEquals(
+        expectedFirst,
+        bucket.uploads().subList(0, expectedFirst.size()),
+        "the whole block again, in order");
     // Same keys overwritten: the bucket holds exactly the block's files, no leftovers, no copies.
     assertEquals(List.of(id + "/chunks/", id + "/index", id + "/meta.json"), fs.list(id + "/"));
     assertEquals(List.of(id + "/chunks/000001"), fs.list(id + "/chunks/"));
@@ -138,16 +161,29 @@ class ShipperTest {
       assertEquals(0, shipper.sync());
       List<String> errors = log.lines(Level.ERROR, ShipTestBlocks.ulid(broken));
       assertEquals(1, errors.size(), log.problems().toString());
-      assertTrue(errors.get(0).contains("chunks/000001 is listed in meta.json but missing"), errors.get(0));
+      assertTrue(
+          errors.get(0).contains("chunks/000001 is listed in meta.json but missing"),
+          errors.get(0));
     }
     assertFalse(shipper.isShipped(ShipTestBlocks.ulid(broken)));
     assertTrue(shipper.isShipped(ShipTestBlocks.ulid(fine)));
     assertTrue(bucket.uploads().stream().noneMatch(k -> k.startsWith(ShipTestBlocks.ulid(broken))));
-    assertEquals(1, ShipMetricValues.value(registry, "rwgateway_shipper_upload_failures", "tenant", "t",
-        "reason", "broken_block"));
-    assertEquals(1, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
-    assertEquals(0, ShipMetricValues.value(registry, "rwgateway_shipper_last_success_timestamp_seconds",
-        "tenant", "t"), "not a success while a block is pending");
+    assertEquals(
+        1,
+        ShipMetricValues.value(
+            registry,
+            "rwgateway_shipper_upload_failures",
+            "tenant",
+            "t",
+            "reason",
+            "broken_block"));
+    assertEquals(
+        1, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
+    assertEquals(
+        0,
+        ShipMetricValues.value(
+            registry, "rwgateway_shipper_last_success_timestamp_seconds", "tenant", "t"),
+        "not a success while a block is pending");
   }
 
   @Test
@@ -171,10 +207,12 @@ class ShipperTest {
     Files.createDirectories(tenantDir.resolve("01JDFK6C00QX2V4Y6Z8A0B1C2D"));
 
     assertEquals(1, shipper.sync());
-    assertTrue(bucket.uploads().stream().allMatch(k -> k.startsWith(ShipTestBlocks.ulid(normal))),
+    assertTrue(
+        bucket.uploads().stream().allMatch(k -> k.startsWith(ShipTestBlocks.ulid(normal))),
         bucket.uploads().toString());
     assertEquals(List.of(ShipTestBlocks.ulid(normal)), ShippedState.read(tenantDir).uploaded());
-    assertEquals(0, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
+    assertEquals(
+        0, ShipMetricValues.value(registry, "rwgateway_shipper_blocks_pending", "tenant", "t"));
   }
 
   @Test
@@ -196,7 +234,8 @@ class ShipperTest {
     ShipTestBlocks.write(tenantDir, 0);
     shipper.sync();
     bucket.clear();
-    Shipper restarted = new Shipper("t", tenantDir, bucket, new ShipperMetrics(new PrometheusRegistry()));
+    Shipper restarted =
+        new Shipper("t", tenantDir, bucket, new ShipperMetrics(new PrometheusRegistry()));
     assertEquals(0, restarted.sync());
     assertEquals(List.of(), bucket.ops(), "the state file alone says the block is shipped");
   }

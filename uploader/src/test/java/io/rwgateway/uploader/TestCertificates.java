@@ -16,11 +16,39 @@ record TestCertificates(Path keyStore, String password, Path certPem) {
     Path ks = dir.resolve(name + ".p12");
     Path pem = dir.resolve(name + ".pem");
     String pw = "changeit";
-    keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-        "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", pw, "-keypass", pw);
-    keytool("-exportcert", "-rfc", "-alias", name, "-keystore", ks.toString(), "-storepass", pw,
-        "-file", pem.toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        name,
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "SAN=ip:127.0.0.1,dns:localhost",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        ks.toString(),
+        "-storepass",
+        pw,
+        "-keypass",
+        pw);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        name,
+        "-keystore",
+        ks.toString(),
+        "-storepass",
+        pw,
+        "-file",
+        pem.toString());
     return new TestCertificates(ks, pw, pem);
   }
 
@@ -29,7 +57,8 @@ record TestCertificates(Path keyStore, String password, Path certPem) {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("keytool " + String.join(" ", args) + " failed: " + out);
     }

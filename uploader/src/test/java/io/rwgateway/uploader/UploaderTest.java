@@ -17,10 +17,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The uploader with its real thread and clock; the interval is an hour, so only wake-ups and close sync. */
+/**
+ * The uploader with its real thread and clock; the interval is an hour, so only wake-ups and close
+ * sync.
+ */
 class UploaderTest {
-  private static final UploaderSettings SLOW = new UploaderSettings(Duration.ofHours(1), Duration.ofMillis(20),
-      Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMinutes(10));
+  private static final UploaderSettings SLOW =
+      new UploaderSettings(
+          Duration.ofHours(1),
+          Duration.ofMillis(20),
+          Duration.ofMillis(100),
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(10));
 
   @TempDir Path tmp;
   private Path tsdbPath;
@@ -61,8 +69,12 @@ class UploaderTest {
 
   /** The tenant's first sync is done (the state is loaded): later blocks need a wake-up. */
   private void awaitFirstSync() throws InterruptedException {
-    await("first sync", () -> ShipMetricValues.value(registry,
-        "rwgateway_shipper_last_success_timestamp_seconds", "tenant", "t") > 0);
+    await(
+        "first sync",
+        () ->
+            ShipMetricValues.value(
+                    registry, "rwgateway_shipper_last_success_timestamp_seconds", "tenant", "t")
+                > 0);
   }
 
   @Test
@@ -95,7 +107,8 @@ class UploaderTest {
     Path block = ShipTestBlocks.write(other, 0);
     uploader.blockWritten("new-tenant", other, block);
     await("the new tenant's block is shipped", () -> inBucket(block));
-    // The state file is written after the block's last object, so it is awaited too, not asserted at once.
+    // The state file is written after the block's last object, so it is awaited too, not asserted
+    // at once.
     await("the new tenant's state file", () -> Files.exists(other.resolve(ShippedState.FILENAME)));
     assertTrue(uploader.mayDelete("new-tenant", block));
   }
@@ -110,10 +123,14 @@ class UploaderTest {
     assertFalse(uploader.mayDelete("t", block));
     assertFalse(inBucket(block));
     faulty.heal();
-    await("shipped after the bucket is back (retried with backoff)", () -> uploader.mayDelete("t", block));
+    await(
+        "shipped after the bucket is back (retried with backoff)",
+        () -> uploader.mayDelete("t", block));
     assertTrue(inBucket(block));
-    assertTrue(ShipMetricValues.value(registry, "rwgateway_shipper_upload_failures", "tenant", "t",
-        "reason", "network") >= 3);
+    assertTrue(
+        ShipMetricValues.value(
+                registry, "rwgateway_shipper_upload_failures", "tenant", "t", "reason", "network")
+            >= 3);
   }
 
   @Test
@@ -141,8 +158,12 @@ class UploaderTest {
       uploader.close();
       assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos());
       assertFalse(inBucket(block));
-      assertEquals(1, log.lines(Level.WARN, "last sync before shutdown failed").size(), log.problems().toString());
-      assertEquals(1, log.lines(Level.WARN, "1 blocks not shipped").size(), log.problems().toString());
+      assertEquals(
+          1,
+          log.lines(Level.WARN, "last sync before shutdown failed").size(),
+          log.problems().toString());
+      assertEquals(
+          1, log.lines(Level.WARN, "1 blocks not shipped").size(), log.problems().toString());
     }
     assertFalse(uploader.mayDelete("t", block));
   }
@@ -150,49 +171,56 @@ class UploaderTest {
   @Test
   void closeIsBoundedWhenTheBucketHangs() throws Exception {
     Path block = ShipTestBlocks.write(tenantDir, 0);
-    Bucket hanging = new Bucket() {
-      @Override
-      public void upload(String key, Path file) throws IOException {
-        try {
-          Thread.sleep(60_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new BucketException("interrupted", "network", true, e);
-        }
-      }
+    Bucket hanging =
+        new Bucket() {
+          @Override
+          public void upload(String key, Path file) throws IOException {
+            try {
+              Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new BucketException("interrupted", "network", true, e);
+            }
+          }
 
-      @Override
-      public boolean exists(String key) throws IOException {
-        return fs.exists(key);
-      }
+          @Override
+          public boolean exists(String key) throws IOException {
+            return fs.exists(key);
+          }
 
-      @Override
-      public java.util.List<String> list(String dir) throws IOException {
-        return fs.list(dir);
-      }
+          @Override
+          public java.util.List<String> list(String dir) throws IOException {
+            return fs.list(dir);
+          }
 
-      @Override
-      public void download(String key, Path file) throws IOException {
-        fs.download(key, file);
-      }
+          @Override
+          public void download(String key, Path file) throws IOException {
+            fs.download(key, file);
+          }
 
-      @Override
-      public void delete(String key) throws IOException {
-        fs.delete(key);
-      }
+          @Override
+          public void delete(String key) throws IOException {
+            fs.delete(key);
+          }
 
-      @Override
-      public String describe() {
-        return "hanging bucket";
-      }
-    };
-    Uploader u = new Uploader(tsdbPath, hanging, new PrometheusRegistry(), SLOW.withCloseTimeout(
-        Duration.ofMillis(300)));
+          @Override
+          public String describe() {
+            return "hanging bucket";
+          }
+        };
+    Uploader u =
+        new Uploader(
+            tsdbPath,
+            hanging,
+            new PrometheusRegistry(),
+            SLOW.withCloseTimeout(Duration.ofMillis(300)));
     u.start();
     Thread.sleep(100);
     long start = System.nanoTime();
     u.close();
-    assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "close waited for a hung upload");
+    assertTrue(
+        System.nanoTime() - start < Duration.ofSeconds(5).toNanos(),
+        "close waited for a hung upload");
     assertFalse(inBucket(block));
     assertFalse(u.mayDelete("t", block));
   }

@@ -67,7 +67,9 @@ final class ByteSink {
     len += 8;
   }
 
-  /** Reserves four bytes for a length patched later with {@link #patchIntLE}; returns their offset. */
+  /**
+   * Reserves four bytes for a length patched later with {@link #patchIntLE}; returns their offset.
+   */
   int reserveInt() {
     ensure(4);
     int at = len;

@@ -18,7 +18,9 @@ final class CheckpointFiles {
 
   /** Leading bytes of a checkpoint file: "RWCP". */
   static final byte[] MAGIC = {'R', 'W', 'C', 'P'};
+
   static final int FORMAT_VERSION = 1;
+
   /** magic(4) version(1) reserved(3) first_kept_cycle(u32) crc32c(u32). */
   static final int HEADER_BYTES = 16;
 
@@ -27,7 +29,10 @@ final class CheckpointFiles {
   /** A complete checkpoint on disk. */
   record Checkpoint(int firstKeptCycle, Path file) {}
 
-  /** What a WAL directory holds besides cycle files: complete checkpoints, oldest first, and temporaries. */
+  /**
+   * What a WAL directory holds besides cycle files: complete checkpoints, oldest first, and
+   * temporaries.
+   */
   record Listing(List<Checkpoint> complete, List<Path> temporaries) {
     /** The checkpoint replay uses (the highest first kept cycle), or null. */
     Checkpoint newest() {
@@ -42,7 +47,9 @@ final class CheckpointFiles {
 
   /** The first kept cycle a complete checkpoint's name carries, or -1 when it is no such name. */
   static int parse(String fileName) {
-    if (!fileName.startsWith(PREFIX) || fileName.length() == PREFIX.length() || fileName.length() > PREFIX.length() + 10) {
+    if (!fileName.startsWith(PREFIX)
+        || fileName.length() == PREFIX.length()
+        || fileName.length() > PREFIX.length() + 10) {
       return -1;
     }
     long v = 0;

@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a checkpoint file: checks its header and every record's framing and CRC, hands intact
- * payloads to the replay handler as {@link CycleRecordHandler#CHECKPOINT} records and skips
- * (logs, counts) damaged ones.
- * <p>
- * NOTE: unlike a cycle file, where Chronicle's own excerpt headers say where the next record
- * starts, a checkpoint is our bytes only. A damaged payload is stepped over by its length; when
- * the length itself is damaged, the reader looks for the next position where an intact record
- * (framing and CRC32C) starts, so one bad sector does not cost the rest of the file.
+ * payloads to the replay handler as {@link CycleRecordHandler#CHECKPOINT} records and skips (logs,
+ * counts) damaged ones.
+ *
+ * <p>NOTE: unlike a cycle file, where Chronicle's own excerpt headers say where the next record
+ * starts, a checkpoint is our bytes only. A damaged payload is stepped over by its length; when the
+ * length itself is damaged, the reader looks for the next position where an intact record (framing
+ * and CRC32C) starts, so one bad sector does not cost the rest of the file.
  */
 final class CheckpointReader {
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
@@ -33,6 +33,7 @@ final class CheckpointReader {
   private long winStart;
   private int winLen;
   private String problem;
+
   /** Where the damaged record at the last failed position would end by its own length, or -1. */
   private long claimedEnd;
 
@@ -55,8 +56,12 @@ final class CheckpointReader {
         int n = recordAt(pos);
         if (n > 0) {
           int off = (int) (pos - winStart);
-          WalReplayer.deliver(handler, ByteBuffer.wrap(win, off + RecordFraming.HEADER_BYTES, n - RecordFraming.OVERHEAD),
-              CycleRecordHandler.CHECKPOINT, file, pos);
+          WalReplayer.deliver(
+              handler,
+              ByteBuffer.wrap(win, off + RecordFraming.HEADER_BYTES, n - RecordFraming.OVERHEAD),
+              CycleRecordHandler.CHECKPOINT,
+              file,
+              pos);
           records++;
           bytes += n - RecordFraming.OVERHEAD;
           pos += n;
@@ -64,7 +69,11 @@ final class CheckpointReader {
         }
         corrupt++;
         long next = nextIntact(pos);
-        LOG.warn("WAL checkpoint record skipped as corrupt: file={} offset={}: {}; {}", file.getFileName(), pos, problem,
+        LOG.warn(
+            "WAL checkpoint record skipped as corrupt: file={} offset={}: {}; {}",
+            file.getFileName(),
+            pos,
+            problem,
             next >= size ? "nothing readable follows" : (next - pos) + " bytes skipped");
         pos = next;
       }
@@ -88,7 +97,11 @@ final class CheckpointReader {
       } else if (win[off + 4] != CheckpointFiles.FORMAT_VERSION) {
         bad = "unknown checkpoint format version " + (win[off + 4] & 0xFF);
       } else if (ByteSink.getIntLE(win, off + 8) != firstKeptCycle) {
-        bad = "header names first kept cycle " + ByteSink.getIntLE(win, off + 8) + ", file name " + firstKeptCycle;
+        bad =
+            "header names first kept cycle "
+                + ByteSink.getIntLE(win, off + 8)
+                + ", file name "
+                + firstKeptCycle;
       } else {
         return;
       }
@@ -96,7 +109,10 @@ final class CheckpointReader {
     // NOTE: the file name (written by the same rename that completed the file) stays the authority
     // on the first kept cycle, so a damaged header costs nothing but this count.
     corrupt++;
-    LOG.warn("WAL checkpoint header is corrupt: file={}: {}; reading its records anyway", file.getFileName(), bad);
+    LOG.warn(
+        "WAL checkpoint header is corrupt: file={}: {}; reading its records anyway",
+        file.getFileName(),
+        bad);
   }
 
   /**
@@ -148,7 +164,10 @@ final class CheckpointReader {
     }
   }
 
-  /** Makes {@code [pos, pos + n)} (inside the file) readable in {@link #win}; returns its offset there. */
+  /**
+   * Makes {@code [pos, pos + n)} (inside the file) readable in {@link #win}; returns its offset
+   * there.
+   */
   private int window(long pos, int n) throws IOException {
     if (pos >= winStart && pos + n <= winStart + winLen) {
       return (int) (pos - winStart);

@@ -11,10 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * Writes one checkpoint file. A {@link CheckpointSource} hands it record payloads with
- * {@link #add}; each is framed and checksummed exactly like a WAL record.
- * <p>
- * The file is written under a temporary name, forced to disk, renamed to its final name, and the
+ * Writes one checkpoint file. A {@link CheckpointSource} hands it record payloads with {@link
+ * #add}; each is framed and checksummed exactly like a WAL record.
+ *
+ * <p>The file is written under a temporary name, forced to disk, renamed to its final name, and the
  * directory is forced: a file with the final name is therefore always complete, and replay never
  * has to guess whether a checkpoint was finished. Why each step: docs/format/wal.md ("Checkpoint").
  */
@@ -23,7 +23,8 @@ public final class CheckpointWriter {
 
   private final FileChannel out;
   // NOTE: direct, so that FileChannel.write does not copy through a temporary direct buffer.
-  private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer buf =
+      ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private final byte[] header = new byte[RecordFraming.HEADER_BYTES];
   private final CRC32C crc = new CRC32C();
   private long records;
@@ -35,8 +36,8 @@ public final class CheckpointWriter {
   }
 
   /**
-   * Appends one record whose payload is {@code payload}'s remaining bytes (at most
-   * {@link Wal#MAX_PAYLOAD_BYTES}); on return the payload has been consumed.
+   * Appends one record whose payload is {@code payload}'s remaining bytes (at most {@link
+   * Wal#MAX_PAYLOAD_BYTES}); on return the payload has been consumed.
    */
   public void add(ByteBuffer payload) throws IOException {
     if (!open) {
@@ -44,7 +45,12 @@ public final class CheckpointWriter {
     }
     int n = payload.remaining();
     if (n > Wal.MAX_PAYLOAD_BYTES) {
-      throw new IOException("checkpoint record payload of " + n + " bytes exceeds " + Wal.MAX_PAYLOAD_BYTES + " bytes");
+      throw new IOException(
+          "checkpoint record payload of "
+              + n
+              + " bytes exceeds "
+              + Wal.MAX_PAYLOAD_BYTES
+              + " bytes");
     }
     RecordFraming.writeHeader(header, n);
     int checksum = RecordFraming.checksum(header, payload, crc);
@@ -74,7 +80,8 @@ public final class CheckpointWriter {
    * Writes {@code checkpoint.<firstKeptCycle>} in {@code dir} from {@code source}. On failure the
    * temporary file is removed and nothing with the final name has changed.
    */
-  static CheckpointResult write(Path dir, int firstKeptCycle, CheckpointSource source) throws IOException {
+  static CheckpointResult write(Path dir, int firstKeptCycle, CheckpointSource source)
+      throws IOException {
     long start = System.nanoTime();
     String name = CheckpointFiles.name(firstKeptCycle);
     Path tmp = dir.resolve(name + CheckpointFiles.TMP_SUFFIX);
@@ -82,8 +89,12 @@ public final class CheckpointWriter {
     CheckpointWriter w;
     boolean done = false;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         w = new CheckpointWriter(ch);
         w.writeFileHeader(firstKeptCycle);
         try {
@@ -105,7 +116,8 @@ public final class CheckpointWriter {
         Files.deleteIfExists(tmp);
       }
     }
-    return new CheckpointResult(firstKeptCycle, file, w.records, w.bytes, System.nanoTime() - start);
+    return new CheckpointResult(
+        firstKeptCycle, file, w.records, w.bytes, System.nanoTime() - start);
   }
 
   private void writeFileHeader(int firstKeptCycle) throws IOException {

@@ -11,10 +11,10 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.RollingResourcesCache;
 
 /**
- * Finds a WAL's cycle files ({@code yyyyMMdd-HH'F'.cq4}) and their cycle numbers, and deletes
- * them oldest first.
- * <p>
- * NOTE: names are parsed with Chronicle's own {@link RollingResourcesCache} (the class the queue
+ * Finds a WAL's cycle files ({@code yyyyMMdd-HH'F'.cq4}) and their cycle numbers, and deletes them
+ * oldest first.
+ *
+ * <p>NOTE: names are parsed with Chronicle's own {@link RollingResourcesCache} (the class the queue
  * uses to name the files it creates), so a cycle number here is exactly the one Chronicle encodes
  * in a record's index ({@code RollCycle.toCycle(index)}).
  */
@@ -26,9 +26,12 @@ final class CycleFiles {
 
   CycleFiles(Path dir, RollCycle rollCycle, long epoch) {
     this.dir = dir;
-    this.names = new RollingResourcesCache(rollCycle, epoch,
-        name -> new File(dir.toFile(), name + SUFFIX),
-        file -> stripSuffix(file.getName()));
+    this.names =
+        new RollingResourcesCache(
+            rollCycle,
+            epoch,
+            name -> new File(dir.toFile(), name + SUFFIX),
+            file -> stripSuffix(file.getName()));
   }
 
   /** One cycle file. */
@@ -62,8 +65,8 @@ final class CycleFiles {
   }
 
   /**
-   * Deletes the cycle files below {@code bound}, oldest first, so that a crash part way leaves
-   * the newer ones (a suffix of the log). Returns {count, bytes}.
+   * Deletes the cycle files below {@code bound}, oldest first, so that a crash part way leaves the
+   * newer ones (a suffix of the log). Returns {count, bytes}.
    */
   long[] deleteBelow(int bound) throws IOException {
     int count = 0;

@@ -1,14 +1,16 @@
 package io.rwgateway.wal;
 
 /**
- * A bounds-checked cursor over a record payload. Every read checks against {@link #limit}
- * first, so a malformed payload ends in {@link CorruptRecordException}, never in an index
- * exception or a huge allocation. One instance per thread is reused by {@link RecordDecoder}.
+ * A bounds-checked cursor over a record payload. Every read checks against {@link #limit} first, so
+ * a malformed payload ends in {@link CorruptRecordException}, never in an index exception or a huge
+ * allocation. One instance per thread is reused by {@link RecordDecoder}.
  */
 final class PayloadReader {
   byte[] buf;
+
   /** Offset of the payload's first byte in {@link #buf}; error messages count from it. */
   int base;
+
   int pos;
   int limit;
 
@@ -75,12 +77,21 @@ final class PayloadReader {
   int readLength(String what) throws CorruptRecordException {
     long n = readUvarint();
     if (n < 0 || n > limit - pos) {
-      throw corrupt(what + " length " + Long.toUnsignedString(n) + " exceeds the " + (limit - pos) + " bytes left");
+      throw corrupt(
+          what
+              + " length "
+              + Long.toUnsignedString(n)
+              + " exceeds the "
+              + (limit - pos)
+              + " bytes left");
     }
     return (int) n;
   }
 
-  /** Skips a length-prefixed byte string and returns its start offset; its length is {@code pos - start}. */
+  /**
+   * Skips a length-prefixed byte string and returns its start offset; its length is {@code pos -
+   * start}.
+   */
   int skipBytes(String what) throws CorruptRecordException {
     int n = readLength(what);
     int start = pos;
@@ -120,6 +131,7 @@ final class PayloadReader {
   }
 
   CorruptRecordException corrupt(String what) {
-    return new CorruptRecordException("malformed WAL record payload at byte " + (pos - base) + ": " + what);
+    return new CorruptRecordException(
+        "malformed WAL record payload at byte " + (pos - base) + ": " + what);
   }
 }

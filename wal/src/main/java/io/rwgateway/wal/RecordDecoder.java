@@ -4,42 +4,51 @@ import java.nio.ByteBuffer;
 
 /**
  * Decodes a record payload written by {@link RecordEncoder}. Layout: docs/format/wal.md.
- * <p>
- * Allocation-free in steady state: a heap buffer is read in place, a direct one is copied into a
+ *
+ * <p>Allocation-free in steady state: a heap buffer is read in place, a direct one is copied into a
  * per-thread scratch array that only grows. Every length is checked before it is used.
- * <p>
- * Decoding is a single pass: when a payload is malformed part-way through, the visitor has
- * already seen the entries before the damage. Replay only decodes payloads that passed their
- * CRC, where that cannot happen short of an encoder bug; {@link #validate} checks without
- * visiting.
+ *
+ * <p>Decoding is a single pass: when a payload is malformed part-way through, the visitor has
+ * already seen the entries before the damage. Replay only decodes payloads that passed their CRC,
+ * where that cannot happen short of an encoder bug; {@link #validate} checks without visiting.
  */
 public final class RecordDecoder {
   private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
-  private static final RecordVisitor NO_OP = new RecordVisitor() {
-    @Override
-    public void series(long ref, byte[] labels, int off, int len) {}
+  private static final RecordVisitor NO_OP =
+      new RecordVisitor() {
+        @Override
+        public void series(long ref, byte[] labels, int off, int len) {}
 
-    @Override
-    public void sample(long ref, long t, double v) {}
+        @Override
+        public void sample(long ref, long t, double v) {}
 
-    @Override
-    public void histogram(long ref, long t, byte[] proto, int off, int len) {}
+        @Override
+        public void histogram(long ref, long t, byte[] proto, int off, int len) {}
 
-    @Override
-    public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {}
+        @Override
+        public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {}
 
-    @Override
-    public void metadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {}
-  };
+        @Override
+        public void metadata(
+            int type,
+            byte[] b,
+            int nameOff,
+            int nameLen,
+            int helpOff,
+            int helpLen,
+            int unitOff,
+            int unitLen) {}
+      };
 
   private RecordDecoder() {}
 
   /**
-   * Decodes {@code payload}'s remaining bytes (its position is left unchanged).
-   * Throws {@link CorruptRecordException} on a payload that does not parse.
+   * Decodes {@code payload}'s remaining bytes (its position is left unchanged). Throws {@link
+   * CorruptRecordException} on a payload that does not parse.
    */
-  public static void decode(ByteBuffer payload, RecordVisitor visitor) throws CorruptRecordException {
+  public static void decode(ByteBuffer payload, RecordVisitor visitor)
+      throws CorruptRecordException {
     State state = STATE.get();
     // NOTE: a visitor that decodes another record from inside a callback must not clobber the
     // reader in use; that case gets a fresh one.
@@ -86,7 +95,12 @@ public final class RecordDecoder {
       lastType = type;
       int bodyLen = r.readIntLE();
       if (bodyLen < 0 || bodyLen > end - r.pos) {
-        throw r.corrupt("section body length " + Integer.toUnsignedString(bodyLen) + " exceeds the " + (end - r.pos) + " bytes left");
+        throw r.corrupt(
+            "section body length "
+                + Integer.toUnsignedString(bodyLen)
+                + " exceeds the "
+                + (end - r.pos)
+                + " bytes left");
       }
       int bodyEnd = r.pos + bodyLen;
       r.limit = bodyEnd;
@@ -101,13 +115,15 @@ public final class RecordDecoder {
         default -> metadata(r, count, v);
       }
       if (r.pos != bodyEnd) {
-        throw r.corrupt("section " + type + " has " + (bodyEnd - r.pos) + " bytes after its last entry");
+        throw r.corrupt(
+            "section " + type + " has " + (bodyEnd - r.pos) + " bytes after its last entry");
       }
       r.limit = end;
     }
   }
 
-  private static void series(PayloadReader r, int count, RecordVisitor v) throws CorruptRecordException {
+  private static void series(PayloadReader r, int count, RecordVisitor v)
+      throws CorruptRecordException {
     long ref = 0;
     for (int i = 0; i < count; i++) {
       ref += r.readVarint();
@@ -118,7 +134,8 @@ public final class RecordDecoder {
     }
   }
 
-  private static void samples(PayloadReader r, int count, RecordVisitor v) throws CorruptRecordException {
+  private static void samples(PayloadReader r, int count, RecordVisitor v)
+      throws CorruptRecordException {
     if (count == 0) {
       return;
     }
@@ -136,7 +153,8 @@ public final class RecordDecoder {
       if (explicitRuns) {
         n = r.readUvarint();
         if (n < 1 || n > left) {
-          throw r.corrupt("sample run of " + Long.toUnsignedString(n) + " with " + left + " samples left");
+          throw r.corrupt(
+              "sample run of " + Long.toUnsignedString(n) + " with " + left + " samples left");
         }
       }
       long t = baseT + r.readVarint();
@@ -154,7 +172,8 @@ public final class RecordDecoder {
     }
   }
 
-  private static void histograms(PayloadReader r, int count, RecordVisitor v) throws CorruptRecordException {
+  private static void histograms(PayloadReader r, int count, RecordVisitor v)
+      throws CorruptRecordException {
     long ref = 0;
     long t = 0;
     for (int i = 0; i < count; i++) {
@@ -165,7 +184,8 @@ public final class RecordDecoder {
     }
   }
 
-  private static void exemplars(PayloadReader r, int count, RecordVisitor v) throws CorruptRecordException {
+  private static void exemplars(PayloadReader r, int count, RecordVisitor v)
+      throws CorruptRecordException {
     long ref = 0;
     long t = 0;
     for (int i = 0; i < count; i++) {
@@ -179,7 +199,8 @@ public final class RecordDecoder {
     }
   }
 
-  private static void metadata(PayloadReader r, int count, RecordVisitor v) throws CorruptRecordException {
+  private static void metadata(PayloadReader r, int count, RecordVisitor v)
+      throws CorruptRecordException {
     for (int i = 0; i < count; i++) {
       long type = r.readUvarint();
       if (type > 0xFFFF_FFFFL || type < 0) {

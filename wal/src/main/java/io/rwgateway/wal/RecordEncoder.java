@@ -5,14 +5,14 @@ import java.util.Arrays;
 
 /**
  * Builds one WAL record payload from series definitions, samples, histograms, exemplars and
- * metadata. Reused by one writer thread; allocates only while its buffers grow.
- * Layout: docs/format/wal.md.
- * <p>
- * Entries may be added in any order; {@link #finish} writes the sections in replay order
+ * metadata. Reused by one writer thread; allocates only while its buffers grow. Layout:
+ * docs/format/wal.md.
+ *
+ * <p>Entries may be added in any order; {@link #finish} writes the sections in replay order
  * (series, samples, histograms, exemplars, metadata), so a series defined in this record always
  * precedes the samples that refer to it.
- * <p>
- * NOTE: series, histograms, exemplars and metadata are encoded as they are added, each into its
+ *
+ * <p>NOTE: series, histograms, exemplars and metadata are encoded as they are added, each into its
  * own section buffer; float samples are kept in columns and encoded in {@link #finish} because
  * grouping them into runs needs to know where a run ends.
  */
@@ -106,7 +106,15 @@ public final class RecordEncoder {
     exCount++;
   }
 
-  public void addMetadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
+  public void addMetadata(
+      int type,
+      byte[] b,
+      int nameOff,
+      int nameLen,
+      int helpOff,
+      int helpLen,
+      int unitOff,
+      int unitLen) {
     metadata.putUvarint(type & 0xFFFF_FFFFL);
     metadata.putLengthPrefixed(b, nameOff, nameLen);
     metadata.putLengthPrefixed(b, helpOff, helpLen);

@@ -17,5 +17,13 @@ public interface RecordVisitor {
   void exemplar(long ref, long t, double v, byte[] labels, int off, int len);
 
   /** Metric family metadata; type in RW 1.0 MetricMetadata.MetricType numbering; UTF-8 strings. */
-  void metadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen);
+  void metadata(
+      int type,
+      byte[] b,
+      int nameOff,
+      int nameLen,
+      int helpOff,
+      int helpLen,
+      int unitOff,
+      int unitLen);
 }

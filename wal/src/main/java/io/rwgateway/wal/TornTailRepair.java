@@ -9,17 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a cycle file whose last excerpt was torn by a machine crash appendable again without
- * hiding what is appended next.
- * <p>
- * NOTE: Chronicle keeps the position of the last excerpt in the file's header page. After a
- * machine crash that page can reach the disk while the page holding the excerpt's own 4-byte
- * header does not (zero), or the excerpt's header can be left "not complete" by a writer that
- * died mid-write. Either way Chronicle's tailer stops at that header, while a new appender
- * writes past it: records appended after a restart would be invisible to the next replay. We
- * turn such a header into a complete metadata header (which tailers step over), so the next
- * excerpt is found. Only the last cycle file can be torn: earlier ones were finished before the
- * appender rolled.
+ * Makes a cycle file whose last excerpt was torn by a machine crash appendable again without hiding
+ * what is appended next.
+ *
+ * <p>NOTE: Chronicle keeps the position of the last excerpt in the file's header page. After a
+ * machine crash that page can reach the disk while the page holding the excerpt's own 4-byte header
+ * does not (zero), or the excerpt's header can be left "not complete" by a writer that died
+ * mid-write. Either way Chronicle's tailer stops at that header, while a new appender writes past
+ * it: records appended after a restart would be invisible to the next replay. We turn such a header
+ * into a complete metadata header (which tailers step over), so the next excerpt is found. Only the
+ * last cycle file can be torn: earlier ones were finished before the appender rolled.
  */
 final class TornTailRepair {
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
@@ -67,7 +66,11 @@ final class TornTailRepair {
   }
 
   private static void warn(Path dir, SingleChronicleQueueStore store, long pos, String what) {
-    LOG.warn("WAL torn tail repaired: file={} position={} in {}: {}; the excerpt there is skipped on replay",
-        store.file().getName(), pos, dir, what);
+    LOG.warn(
+        "WAL torn tail repaired: file={} position={} in {}: {}; the excerpt there is skipped on replay",
+        store.file().getName(),
+        pos,
+        dir,
+        what);
   }
 }

@@ -11,8 +11,13 @@ package io.rwgateway.wal;
  * @param checkpointsDeleted older checkpoint files (and leftover temporaries) deleted now
  * @param checkpointBytes their sizes
  */
-public record TruncationResult(int keptFromCycle, int cyclesDeleted, long cycleBytes, int checkpointsDeleted,
-    long checkpointBytes, long durationNanos) {
+public record TruncationResult(
+    int keptFromCycle,
+    int cyclesDeleted,
+    long cycleBytes,
+    int checkpointsDeleted,
+    long checkpointBytes,
+    long durationNanos) {
   public long bytesFreed() {
     return cycleBytes + checkpointBytes;
   }

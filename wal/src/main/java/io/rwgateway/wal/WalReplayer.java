@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a WAL in replay order: the newest checkpoint (if any), then every record of the cycles
- * it did not replace, from the oldest on. Checks each record's framing and CRC, hands intact
- * payloads to a {@link CycleRecordHandler} with their origin and skips (logs, counts) damaged ones.
- * <p>
- * NOTE: each excerpt is copied once into a reused heap array: the CRC and the decoder then run
+ * Reads a WAL in replay order: the newest checkpoint (if any), then every record of the cycles it
+ * did not replace, from the oldest on. Checks each record's framing and CRC, hands intact payloads
+ * to a {@link CycleRecordHandler} with their origin and skips (logs, counts) damaged ones.
+ *
+ * <p>NOTE: each excerpt is copied once into a reused heap array: the CRC and the decoder then run
  * over plain {@code byte[]}, and the handler's payload stays valid for the whole call even if
  * Chronicle moves on to another mapped chunk.
  */
@@ -38,8 +38,12 @@ final class WalReplayer {
     this.dir = dir;
   }
 
-  /** Replays {@code checkpoint} (may be null), then the records of cycles at or above its first kept cycle. */
-  ReplayResult replay(CheckpointFiles.Checkpoint checkpoint, CycleRecordHandler handler) throws IOException {
+  /**
+   * Replays {@code checkpoint} (may be null), then the records of cycles at or above its first kept
+   * cycle.
+   */
+  ReplayResult replay(CheckpointFiles.Checkpoint checkpoint, CycleRecordHandler handler)
+      throws IOException {
     long start = System.nanoTime();
     long nextProgress = start + PROGRESS_EVERY_NANOS;
     long records = 0;
@@ -48,7 +52,10 @@ final class WalReplayer {
     long fromCheckpoint = 0;
     long belowCheckpoint = 0;
     int floor = Integer.MIN_VALUE;
-    LOG.info("WAL replay of {} started{}", dir, checkpoint == null ? "" : " from " + checkpoint.file().getFileName());
+    LOG.info(
+        "WAL replay of {} started{}",
+        dir,
+        checkpoint == null ? "" : " from " + checkpoint.file().getFileName());
     if (checkpoint != null) {
       CheckpointReader reader = new CheckpointReader(checkpoint.file());
       reader.read(checkpoint.firstKeptCycle(), handler);
@@ -87,9 +94,13 @@ final class WalReplayer {
           }
           if (problem != null) {
             corrupt++;
-            LOG.warn("WAL record skipped as corrupt: file={} index=0x{} (cycle {}, seq {}): {}",
-                fileName(tailer.currentFile()), Long.toHexString(index), cycle,
-                rollCycle.toSequenceNumber(index), problem);
+            LOG.warn(
+                "WAL record skipped as corrupt: file={} index=0x{} (cycle {}, seq {}): {}",
+                fileName(tailer.currentFile()),
+                Long.toHexString(index),
+                cycle,
+                rollCycle.toSequenceNumber(index),
+                problem);
             continue;
           }
           view.limit(len - RecordFraming.TRAILER_BYTES).position(RecordFraming.HEADER_BYTES);
@@ -101,16 +112,28 @@ final class WalReplayer {
           long now = System.nanoTime();
           if (now - nextProgress >= 0) {
             nextProgress = now + PROGRESS_EVERY_NANOS;
-            LOG.info("WAL replay of {}: {} records, {} payload bytes, {} corrupt so far, {} s",
-                dir, records, bytes, corrupt, TimeUnit.NANOSECONDS.toSeconds(now - start));
+            LOG.info(
+                "WAL replay of {}: {} records, {} payload bytes, {} corrupt so far, {} s",
+                dir,
+                records,
+                bytes,
+                corrupt,
+                TimeUnit.NANOSECONDS.toSeconds(now - start));
           }
         }
       }
     }
     long took = System.nanoTime() - start;
-    LOG.info("WAL replay of {} done: {} records ({} from the checkpoint), {} payload bytes, {} corrupt records skipped, "
+    LOG.info(
+        "WAL replay of {} done: {} records ({} from the checkpoint), {} payload bytes, {} corrupt records skipped, "
             + "{} records of cycles below the checkpoint ignored, {} ms",
-        dir, records, fromCheckpoint, bytes, corrupt, belowCheckpoint, TimeUnit.NANOSECONDS.toMillis(took));
+        dir,
+        records,
+        fromCheckpoint,
+        bytes,
+        corrupt,
+        belowCheckpoint,
+        TimeUnit.NANOSECONDS.toMillis(took));
     return new ReplayResult(records, bytes, corrupt, took, fromCheckpoint);
   }
 
@@ -119,13 +142,16 @@ final class WalReplayer {
    * checked ones are wrapped with where the record was ({@code where} and {@code at}: file or
    * directory, and offset or Chronicle index).
    */
-  static void deliver(CycleRecordHandler handler, ByteBuffer payload, int cycle, Path where, long at) throws IOException {
+  static void deliver(
+      CycleRecordHandler handler, ByteBuffer payload, int cycle, Path where, long at)
+      throws IOException {
     try {
       handler.onRecord(payload, cycle);
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IOException("WAL replay handler failed at 0x" + Long.toHexString(at) + " in " + where, e);
+      throw new IOException(
+          "WAL replay handler failed at 0x" + Long.toHexString(at) + " in " + where, e);
     }
   }
 

@@ -9,6 +9,8 @@ package io.rwgateway.wal;
 public enum WalSyncMode {
   /** fsync before every acknowledgement (one fsync per group of concurrent requests). */
   BATCH,
-  /** fsync at a fixed interval; a machine crash can lose up to one interval of acknowledged writes. */
+  /**
+   * fsync at a fixed interval; a machine crash can lose up to one interval of acknowledged writes.
+   */
   INTERVAL
 }

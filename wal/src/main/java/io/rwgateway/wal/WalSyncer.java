@@ -12,12 +12,12 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 /**
  * Forces appended WAL bytes to stable storage: fsync of every cycle file appended to since the
  * previous sync, and of the directory once per cycle file this process starts writing.
- * <p>
- * The writer thread reports each append with {@link #noteAppend}; that path takes no lock except
+ *
+ * <p>The writer thread reports each append with {@link #noteAppend}; that path takes no lock except
  * on a roll (once per cycle), so it never waits behind an fsync running on another thread.
- * <p>
- * NOTE: fsync of the file rather than Chronicle's appender msync: see docs/format/wal.md
- * ("Sync modes"). On Linux, writeback of a file covers pages dirtied through a shared mapping.
+ *
+ * <p>NOTE: fsync of the file rather than Chronicle's appender msync: see docs/format/wal.md ("Sync
+ * modes"). On Linux, writeback of a file covers pages dirtied through a shared mapping.
  */
 final class WalSyncer {
   private final Path dir;
@@ -26,6 +26,7 @@ final class WalSyncer {
 
   /** Cycle files appended to since they were last forced; the current cycle always stays. */
   private final ArrayList<CycleFile> pending = new ArrayList<>(); // guarded by pendingLock
+
   private final ArrayList<CycleFile> work = new ArrayList<>(); // guarded by syncLock
 
   private volatile long appendSeq;

@@ -21,7 +21,9 @@ final class MutableClock extends Clock {
     millis.addAndGet(d.toMillis());
   }
 
-  /** The FAST_HOURLY cycle this clock is in: whole hours since the epoch (Chronicle's epoch is 0). */
+  /**
+   * The FAST_HOURLY cycle this clock is in: whole hours since the epoch (Chronicle's epoch is 0).
+   */
   int cycle() {
     return (int) (millis.get() / HOUR.toMillis());
   }

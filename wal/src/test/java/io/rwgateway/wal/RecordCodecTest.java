@@ -26,7 +26,8 @@ class RecordCodecTest {
     byte[] b = LabelBytes.encode("__name__", "http_requests_total", "code", "200", "job", "api");
     byte[] exLabels = LabelBytes.encode("trace_id", "abc123");
     byte[] hist = {0x08, 0x05, 0x11, 0, 0, 0, 0, 0, 0, (byte) 0xf0, 0x3f};
-    byte[] meta = "http_requests_totalTotal HTTP requests.requests".getBytes(StandardCharsets.UTF_8);
+    byte[] meta =
+        "http_requests_totalTotal HTTP requests.requests".getBytes(StandardCharsets.UTF_8);
 
     RecordEncoder enc = new RecordEncoder();
     enc.reset();
@@ -42,23 +43,45 @@ class RecordCodecTest {
     assertFalse(enc.isEmpty());
 
     List<String> got = decode(enc.finish());
-    List<String> want = List.of(
-        Recorder.seriesLine(7, a),
-        Recorder.seriesLine(8, b),
-        Recorder.sampleLine(7, 1_700_000_000_000L, 1.0),
-        Recorder.sampleLine(8, 1_700_000_000_000L, 2.5),
-        Recorder.histogramLine(8, 1_700_000_000_000L, hist),
-        Recorder.exemplarLine(8, 1_700_000_000_123L, 0.25, exLabels),
-        Recorder.metadataLine(1, "http_requests_total".getBytes(StandardCharsets.UTF_8),
-            "Total HTTP requests.".getBytes(StandardCharsets.UTF_8), "requests".getBytes(StandardCharsets.UTF_8)));
+    List<String> want =
+        List.of(
+            Recorder.seriesLine(7, a),
+            Recorder.seriesLine(8, b),
+            Recorder.sampleLine(7, 1_700_000_000_000L, 1.0),
+            Recorder.sampleLine(8, 1_700_000_000_000L, 2.5),
+            Recorder.histogramLine(8, 1_700_000_000_000L, hist),
+            Recorder.exemplarLine(8, 1_700_000_000_123L, 0.25, exLabels),
+            Recorder.metadataLine(
+                1,
+                "http_requests_total".getBytes(StandardCharsets.UTF_8),
+                "Total HTTP requests.".getBytes(StandardCharsets.UTF_8),
+                "requests".getBytes(StandardCharsets.UTF_8)));
     assertEquals(want, got);
   }
 
   @Test
   void specialValuesAndExtremeTimestampsAreBitExact() throws Exception {
-    double[] values = {Double.NaN, STALE_NAN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
-        Double.MIN_VALUE, Double.MAX_VALUE, Double.longBitsToDouble(0xfff8000000000001L)};
-    long[] times = {0, -1, Long.MIN_VALUE, Long.MAX_VALUE, -1_000_000_000_000L, 1_700_000_000_000L, Long.MIN_VALUE + 1, 42};
+    double[] values = {
+      Double.NaN,
+      STALE_NAN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      -0.0,
+      0.0,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE,
+      Double.longBitsToDouble(0xfff8000000000001L)
+    };
+    long[] times = {
+      0,
+      -1,
+      Long.MIN_VALUE,
+      Long.MAX_VALUE,
+      -1_000_000_000_000L,
+      1_700_000_000_000L,
+      Long.MIN_VALUE + 1,
+      42
+    };
     long[] refs = {0, 1, Long.MAX_VALUE, Long.MIN_VALUE, -5, 1L << 40};
     RecordEncoder enc = new RecordEncoder();
     enc.reset();
@@ -80,7 +103,9 @@ class RecordCodecTest {
     want.addAll(wantTail);
     List<String> got = decode(enc.finish());
     assertEquals(want, got);
-    assertTrue(got.contains(Recorder.sampleLine(0, 0, STALE_NAN)) || got.stream().anyMatch(s -> s.endsWith(" 7ff0000000000002")),
+    assertTrue(
+        got.contains(Recorder.sampleLine(0, 0, STALE_NAN))
+            || got.stream().anyMatch(s -> s.endsWith(" 7ff0000000000002")),
         "the staleness marker keeps its payload bits");
   }
 
@@ -155,7 +180,8 @@ class RecordCodecTest {
       }
     }
     double backfill = (double) enc.finish().remaining() / 2000;
-    System.out.printf("WAL bytes per float sample: scrape-shaped %.2f, backfill-shaped %.2f%n", scrape, backfill);
+    System.out.printf(
+        "WAL bytes per float sample: scrape-shaped %.2f, backfill-shaped %.2f%n", scrape, backfill);
     assertTrue(scrape <= 10.05, "scrape-shaped " + scrape);
     assertTrue(backfill <= 9.1, "backfill-shaped " + backfill);
   }

@@ -101,22 +101,56 @@ class RecordDecoderFuzzTest {
   @Test
   void hugeCountsAndLengthsAreRefusedWithoutAllocating() {
     // samples section claiming 2^62 samples in a 12-byte body
-    byte[] hugeCount = {2, 12, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-        (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x3f, 1, 0, 0};
-    assertThrows(CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(hugeCount)));
+    byte[] hugeCount = {
+      2,
+      12,
+      0,
+      0,
+      0,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      0x3f,
+      1,
+      0,
+      0
+    };
+    assertThrows(
+        CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(hugeCount)));
     // section body length of 2 GiB - 1
     byte[] hugeBody = {1, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 0};
-    assertThrows(CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(hugeBody)));
+    assertThrows(
+        CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(hugeBody)));
     // negative (as signed int) body length
     byte[] negativeBody = {1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0};
-    assertThrows(CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(negativeBody)));
+    assertThrows(
+        CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(negativeBody)));
     // sections out of order, repeated, unknown
-    assertThrows(CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(new byte[] {2, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0})));
-    assertThrows(CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(new byte[] {1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0})));
-    assertThrows(CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(new byte[] {6, 1, 0, 0, 0, 0})));
-    assertThrows(CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(new byte[] {0, 1, 0, 0, 0, 0})));
+    assertThrows(
+        CorruptRecordException.class,
+        () ->
+            RecordDecoder.validate(
+                ByteBuffer.wrap(new byte[] {2, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0})));
+    assertThrows(
+        CorruptRecordException.class,
+        () ->
+            RecordDecoder.validate(
+                ByteBuffer.wrap(new byte[] {1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0})));
+    assertThrows(
+        CorruptRecordException.class,
+        () -> RecordDecoder.validate(ByteBuffer.wrap(new byte[] {6, 1, 0, 0, 0, 0})));
+    assertThrows(
+        CorruptRecordException.class,
+        () -> RecordDecoder.validate(ByteBuffer.wrap(new byte[] {0, 1, 0, 0, 0, 0})));
     // a series whose labels have an odd number of strings
-    assertThrows(CorruptRecordException.class, () -> RecordDecoder.validate(ByteBuffer.wrap(new byte[] {1, 5, 0, 0, 0, 1, 2, 2, 1, 'a'})));
+    assertThrows(
+        CorruptRecordException.class,
+        () -> RecordDecoder.validate(ByteBuffer.wrap(new byte[] {1, 5, 0, 0, 0, 1, 2, 2, 1, 'a'})));
   }
 
   /** Offsets at which a section ends (0 included): truncating there leaves a valid payload. */

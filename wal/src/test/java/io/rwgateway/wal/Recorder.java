@@ -25,11 +25,25 @@ class Recorder implements RecordVisitor {
   }
 
   static String exemplarLine(long ref, long t, double v, byte[] labels) {
-    return "exemplar " + ref + " " + t + " " + Long.toHexString(Double.doubleToRawLongBits(v)) + " " + hex(labels, 0, labels.length);
+    return "exemplar "
+        + ref
+        + " "
+        + t
+        + " "
+        + Long.toHexString(Double.doubleToRawLongBits(v))
+        + " "
+        + hex(labels, 0, labels.length);
   }
 
   static String metadataLine(int type, byte[] name, byte[] help, byte[] unit) {
-    return "metadata " + type + " " + hex(name, 0, name.length) + " " + hex(help, 0, help.length) + " " + hex(unit, 0, unit.length);
+    return "metadata "
+        + type
+        + " "
+        + hex(name, 0, name.length)
+        + " "
+        + hex(help, 0, help.length)
+        + " "
+        + hex(unit, 0, unit.length);
   }
 
   @Override
@@ -49,11 +63,35 @@ class Recorder implements RecordVisitor {
 
   @Override
   public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {
-    lines.add("exemplar " + ref + " " + t + " " + Long.toHexString(Double.doubleToRawLongBits(v)) + " " + hex(labels, off, len));
+    lines.add(
+        "exemplar "
+            + ref
+            + " "
+            + t
+            + " "
+            + Long.toHexString(Double.doubleToRawLongBits(v))
+            + " "
+            + hex(labels, off, len));
   }
 
   @Override
-  public void metadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
-    lines.add("metadata " + type + " " + hex(b, nameOff, nameLen) + " " + hex(b, helpOff, helpLen) + " " + hex(b, unitOff, unitLen));
+  public void metadata(
+      int type,
+      byte[] b,
+      int nameOff,
+      int nameLen,
+      int helpOff,
+      int helpLen,
+      int unitOff,
+      int unitLen) {
+    lines.add(
+        "metadata "
+            + type
+            + " "
+            + hex(b, nameOff, nameLen)
+            + " "
+            + hex(b, helpOff, helpLen)
+            + " "
+            + hex(b, unitOff, unitLen));
   }
 }

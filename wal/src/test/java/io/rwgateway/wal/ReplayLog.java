@@ -12,7 +12,9 @@ import java.util.List;
  * came from and the marker number of its series (see {@link WalTest#record}).
  */
 final class ReplayLog {
-  /** One replayed record: its origin (a cycle or {@link CycleRecordHandler#CHECKPOINT}) and marker. */
+  /**
+   * One replayed record: its origin (a cycle or {@link CycleRecordHandler#CHECKPOINT}) and marker.
+   */
   record Entry(int origin, int marker) {
     @Override
     public String toString() {
@@ -25,13 +27,21 @@ final class ReplayLog {
 
   static ReplayLog of(Wal wal) throws IOException {
     ReplayLog log = new ReplayLog();
-    log.result = wal.replay((payload, cycle) -> RecordDecoder.decode(payload, new Recorder() {
-      @Override
-      public void series(long ref, byte[] labels, int off, int len) {
-        assertTrue(LabelBytes.decode(labels, off, len).toString().contains(WalTest.marker((int) ref)));
-        log.entries.add(new Entry(cycle, (int) ref));
-      }
-    }));
+    log.result =
+        wal.replay(
+            (payload, cycle) ->
+                RecordDecoder.decode(
+                    payload,
+                    new Recorder() {
+                      @Override
+                      public void series(long ref, byte[] labels, int off, int len) {
+                        assertTrue(
+                            LabelBytes.decode(labels, off, len)
+                                .toString()
+                                .contains(WalTest.marker((int) ref)));
+                        log.entries.add(new Entry(cycle, (int) ref));
+                      }
+                    }));
     return log;
   }
 

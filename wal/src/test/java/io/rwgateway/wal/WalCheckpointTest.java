@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Checkpoint, cycle deletion and replay order on one WAL, with a clock the test moves hour by hour. */
+/**
+ * Checkpoint, cycle deletion and replay order on one WAL, with a clock the test moves hour by hour.
+ */
 class WalCheckpointTest {
   static final int CP = CycleRecordHandler.CHECKPOINT;
 
@@ -30,8 +32,7 @@ class WalCheckpointTest {
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-06-12T13:20:00Z"));
   final RecordEncoder enc = new RecordEncoder();
-  @RegisterExtension
-  final WalLogCapture walLog = new WalLogCapture();
+  @RegisterExtension final WalLogCapture walLog = new WalLogCapture();
 
   Wal open() throws IOException {
     return Wal.open(dir, WalOptions.defaults().withClock(clock));
@@ -55,7 +56,9 @@ class WalCheckpointTest {
   }
 
   static String cycleFileName(String hour) {
-    return DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'").withZone(ZoneOffset.UTC).format(Instant.parse(hour));
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'")
+        .withZone(ZoneOffset.UTC)
+        .format(Instant.parse(hour));
   }
 
   List<String> messages(Level level) {
@@ -81,7 +84,8 @@ class WalCheckpointTest {
       Path first = dir.resolve(cycleFileName("2026-06-12T13:00:00Z"));
       assertTrue(Files.exists(first), first.toString());
       assertEquals(Instant.parse("2026-06-12T13:00:00Z").toEpochMilli() / 3_600_000L, c0);
-      long firstTwoBytes = Files.size(first) + Files.size(dir.resolve(cycleFileName("2026-06-12T14:00:00Z")));
+      long firstTwoBytes =
+          Files.size(first) + Files.size(dir.resolve(cycleFileName("2026-06-12T14:00:00Z")));
       CheckpointResult cp = wal.writeCheckpoint(c0 + 2, markers(900, 901));
       assertEquals(2, cp.records());
       assertEquals(dir.resolve(CheckpointFiles.name(c0 + 2)), cp.file());
@@ -110,9 +114,13 @@ class WalCheckpointTest {
       expected = concat(expected, run(c0 + 3, 40, 45));
       assertEquals(expected, ReplayLog.of(wal).entries);
     }
-    List<String> info = messages(Level.INFO).stream().filter(m -> m.startsWith("WAL truncated")).toList();
+    List<String> info =
+        messages(Level.INFO).stream().filter(m -> m.startsWith("WAL truncated")).toList();
     assertEquals(1, info.size(), info.toString());
-    assertTrue(info.get(0).contains("2 records") && info.get(0).contains("2 cycle files below cycle " + (c0 + 2)), info.get(0));
+    assertTrue(
+        info.get(0).contains("2 records")
+            && info.get(0).contains("2 cycle files below cycle " + (c0 + 2)),
+        info.get(0));
 
     try (Wal wal = open()) {
       assertEquals(expected, ReplayLog.of(wal).entries);
@@ -147,7 +155,9 @@ class WalCheckpointTest {
     }
     List<String> warnings = messages(Level.WARN);
     assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).contains(file.getFileName().toString()) && warnings.get(0).contains("CRC32C mismatch"),
+    assertTrue(
+        warnings.get(0).contains(file.getFileName().toString())
+            && warnings.get(0).contains("CRC32C mismatch"),
         warnings.get(0));
   }
 
@@ -205,9 +215,13 @@ class WalCheckpointTest {
       // A checkpoint cannot claim the cycle still being written: later records would be skipped.
       assertThrows(IllegalArgumentException.class, () -> wal.writeCheckpoint(c0 + 2, markers(900)));
       assertFalse(Files.exists(dir.resolve(CheckpointFiles.name(c0 + 2))));
-      assertFalse(Files.exists(dir.resolve(CheckpointFiles.name(c0 + 2) + CheckpointFiles.TMP_SUFFIX)));
+      assertFalse(
+          Files.exists(dir.resolve(CheckpointFiles.name(c0 + 2) + CheckpointFiles.TMP_SUFFIX)));
       wal.writeCheckpoint(c0 + 1, markers(900));
-      assertThrows(IllegalArgumentException.class, () -> wal.writeCheckpoint(c0, markers(900)), "older than the newest");
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> wal.writeCheckpoint(c0, markers(900)),
+          "older than the newest");
 
       // The clock moves on but the writer has not appended yet: its cycle c0+1 stays.
       clock.advance(MutableClock.HOUR);
@@ -217,7 +231,9 @@ class WalCheckpointTest {
       assertArrayEquals(new int[] {c0 + 1}, wal.cycles());
       append(wal, 6, 8);
       assertEquals(c0 + 2, wal.lastAppendCycle());
-      assertEquals(concat(run(CP, 900, 901), run(c0 + 1, 3, 6), run(c0 + 2, 6, 8)), ReplayLog.of(wal).entries);
+      assertEquals(
+          concat(run(CP, 900, 901), run(c0 + 1, 3, 6), run(c0 + 2, 6, 8)),
+          ReplayLog.of(wal).entries);
     }
   }
 
@@ -235,7 +251,8 @@ class WalCheckpointTest {
       assertEquals(c0 + 1, t.keptFromCycle());
       assertEquals(1, t.cyclesDeleted());
       assertArrayEquals(new int[] {c0 + 1, c0 + 2, c0 + 3}, wal.cycles());
-      assertEquals(concat(run(CP, 900, 901), run(c0 + 1, 10, 20), run(c0 + 2, 20, 30), run(c0 + 3, 30, 40)),
+      assertEquals(
+          concat(run(CP, 900, 901), run(c0 + 1, 10, 20), run(c0 + 2, 20, 30), run(c0 + 3, 30, 40)),
           ReplayLog.of(wal).entries);
     }
   }
@@ -282,13 +299,20 @@ class WalCheckpointTest {
   void optionsStayCompatible() {
     WalOptions o = new WalOptions(WalSyncMode.INTERVAL, java.time.Duration.ofMillis(5));
     assertEquals(java.time.Clock.systemUTC(), o.clock());
-    assertEquals(WalOptions.defaults(), WalOptions.defaults().withClock(java.time.Clock.systemUTC()));
+    assertEquals(
+        WalOptions.defaults(), WalOptions.defaults().withClock(java.time.Clock.systemUTC()));
     List<String> names = new ArrayList<>();
     for (int c : new int[] {0, 7, 492_000, 123_456_789}) {
       names.add(CheckpointFiles.name(c));
       assertEquals(c, CheckpointFiles.parse(CheckpointFiles.name(c)));
     }
-    assertEquals(List.of("checkpoint.00000000", "checkpoint.00000007", "checkpoint.00492000", "checkpoint.123456789"), names);
+    assertEquals(
+        List.of(
+            "checkpoint.00000000",
+            "checkpoint.00000007",
+            "checkpoint.00492000",
+            "checkpoint.123456789"),
+        names);
     assertEquals(-1, CheckpointFiles.parse("checkpoint.00000007.tmp"));
     assertEquals(-1, CheckpointFiles.parse("checkpoint."));
     assertEquals(-1, CheckpointFiles.parse("checkpoint.99999999999"));

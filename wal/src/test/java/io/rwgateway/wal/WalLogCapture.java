@@ -31,6 +31,9 @@ final class WalLogCapture implements BeforeEachCallback, AfterEachCallback {
 
   /** Messages logged at {@code level} so far in this test. */
   List<String> messages(Level level) {
-    return logged.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+    return logged.list.stream()
+        .filter(e -> e.getLevel() == level)
+        .map(ILoggingEvent::getFormattedMessage)
+        .toList();
   }
 }

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WalTest {
   @TempDir Path dir;
 
-  @RegisterExtension
-  final WalLogCapture walLog = new WalLogCapture();
+  @RegisterExtension final WalLogCapture walLog = new WalLogCapture();
 
   /** Record {@code i}: one series whose label value is a searchable marker, and three samples. */
   static ByteBuffer record(RecordEncoder enc, int i) {
@@ -42,15 +41,22 @@ class WalTest {
   /** Replays and returns the marker number of every record seen, in order. */
   static List<Integer> replayMarkers(Wal wal, ReplayResult[] result) throws IOException {
     List<Integer> seen = new ArrayList<>();
-    result[0] = wal.replay(payload -> {
-      RecordDecoder.decode(payload, new Recorder() {
-        @Override
-        public void series(long ref, byte[] labels, int off, int len) {
-          seen.add((int) ref);
-          assertTrue(LabelBytes.decode(labels, off, len).toString().contains(marker((int) ref)));
-        }
-      });
-    });
+    result[0] =
+        wal.replay(
+            payload -> {
+              RecordDecoder.decode(
+                  payload,
+                  new Recorder() {
+                    @Override
+                    public void series(long ref, byte[] labels, int off, int len) {
+                      seen.add((int) ref);
+                      assertTrue(
+                          LabelBytes.decode(labels, off, len)
+                              .toString()
+                              .contains(marker((int) ref)));
+                    }
+                  });
+            });
     return seen;
   }
 
@@ -105,7 +111,9 @@ class WalTest {
       assertEquals(expectedBytes, r[0].bytes());
       assertEquals(0, r[0].corruptRecords());
     }
-    assertTrue(walLog.messages(Level.INFO).stream().anyMatch(m -> m.contains("110 records")), "replay summary is logged at INFO");
+    assertTrue(
+        walLog.messages(Level.INFO).stream().anyMatch(m -> m.contains("110 records")),
+        "replay summary is logged at INFO");
   }
 
   @Test
@@ -124,7 +132,11 @@ class WalTest {
     List<String> warnings = warnings();
     assertEquals(1, warnings.size(), warnings.toString());
     String w = warnings.get(0);
-    assertTrue(w.contains(file.getFileName().toString()) && w.contains("index=0x") && w.contains("CRC32C mismatch"), w);
+    assertTrue(
+        w.contains(file.getFileName().toString())
+            && w.contains("index=0x")
+            && w.contains("CRC32C mismatch"),
+        w);
   }
 
   @Test
@@ -137,7 +149,8 @@ class WalTest {
     last.get(payload);
     long payloadAt = WalFiles.find(file, payload);
     // Our framing and payload are gone; Chronicle's excerpt header survived (a torn write).
-    WalFiles.zero(file, payloadAt - RecordFraming.HEADER_BYTES, payload.length + RecordFraming.OVERHEAD);
+    WalFiles.zero(
+        file, payloadAt - RecordFraming.HEADER_BYTES, payload.length + RecordFraming.OVERHEAD);
 
     ReplayResult[] r = new ReplayResult[1];
     try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
@@ -163,7 +176,10 @@ class WalTest {
     last.get(payload);
     long payloadAt = WalFiles.find(file, payload);
     // The whole excerpt, Chronicle's 4-byte header included, never reached the disk.
-    WalFiles.zero(file, payloadAt - RecordFraming.HEADER_BYTES - 4, payload.length + RecordFraming.OVERHEAD + 4);
+    WalFiles.zero(
+        file,
+        payloadAt - RecordFraming.HEADER_BYTES - 4,
+        payload.length + RecordFraming.OVERHEAD + 4);
 
     ReplayResult[] r = new ReplayResult[1];
     try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
@@ -173,10 +189,15 @@ class WalTest {
       wal.sync();
     }
     try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
-      assertEquals(List.of(0, 1, 2, 4), replayMarkers(wal, r), "a record appended after the torn tail is replayed");
+      assertEquals(
+          List.of(0, 1, 2, 4),
+          replayMarkers(wal, r),
+          "a record appended after the torn tail is replayed");
       assertEquals(0, r[0].corruptRecords());
     }
-    assertTrue(warnings().stream().anyMatch(w -> w.contains("torn tail repaired") && w.contains("zeroed")), warnings().toString());
+    assertTrue(
+        warnings().stream().anyMatch(w -> w.contains("torn tail repaired") && w.contains("zeroed")),
+        warnings().toString());
   }
 
   @Test
@@ -188,7 +209,8 @@ class WalTest {
     byte[] payload = new byte[last.remaining()];
     last.get(payload);
     long headerAt = WalFiles.find(file, payload) - RecordFraming.HEADER_BYTES - 4;
-    // Set Chronicle's "not complete" bit on the last excerpt, as a writer killed mid-write leaves it.
+    // Set Chronicle's "not complete" bit on the last excerpt, as a writer killed mid-write leaves
+    // it.
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
       f.seek(headerAt + 3);
       int top = f.read();
@@ -204,7 +226,8 @@ class WalTest {
     try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
       assertEquals(List.of(0, 1, 2, 4), replayMarkers(wal, r));
     }
-    assertTrue(warnings().stream().anyMatch(w -> w.contains("not complete")), warnings().toString());
+    assertTrue(
+        warnings().stream().anyMatch(w -> w.contains("not complete")), warnings().toString());
   }
 
   @Test
@@ -222,15 +245,17 @@ class WalTest {
       Thread[] syncers = new Thread[4];
       final boolean[] stop = {false};
       for (int t = 0; t < syncers.length; t++) {
-        syncers[t] = new Thread(() -> {
-          try {
-            while (!stopped(stop)) {
-              wal.sync();
-            }
-          } catch (Throwable e) {
-            errors.add(e);
-          }
-        });
+        syncers[t] =
+            new Thread(
+                () -> {
+                  try {
+                    while (!stopped(stop)) {
+                      wal.sync();
+                    }
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                });
         syncers[t].start();
       }
       for (int i = 1; i < 5_000; i++) {
@@ -278,15 +303,27 @@ class WalTest {
   void closedAndOversizedAndHandlerFailures() throws Exception {
     RecordEncoder enc = new RecordEncoder();
     Wal wal = Wal.open(dir, WalOptions.defaults());
-    assertThrows(IOException.class, () -> wal.append(ByteBuffer.allocate(Wal.MAX_PAYLOAD_BYTES + 1)));
+    assertThrows(
+        IOException.class, () -> wal.append(ByteBuffer.allocate(Wal.MAX_PAYLOAD_BYTES + 1)));
     wal.append(record(enc, 0));
     IllegalStateException boom = new IllegalStateException("boom");
-    assertSame(boom, assertThrows(IllegalStateException.class, () -> wal.replay(p -> {
-      throw boom;
-    })));
-    IOException wrapped = assertThrows(IOException.class, () -> wal.replay(p -> {
-      throw new Exception("checked");
-    }));
+    assertSame(
+        boom,
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                wal.replay(
+                    p -> {
+                      throw boom;
+                    })));
+    IOException wrapped =
+        assertThrows(
+            IOException.class,
+            () ->
+                wal.replay(
+                    p -> {
+                      throw new Exception("checked");
+                    }));
     assertEquals("checked", wrapped.getCause().getMessage());
     wal.close();
     wal.close();
@@ -299,16 +336,18 @@ class WalTest {
     RecordEncoder enc = new RecordEncoder();
     try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
       Throwable[] err = new Throwable[1];
-      Thread writer = new Thread(() -> {
-        try {
-          for (int i = 0; i < 10; i++) {
-            wal.append(record(enc, i));
-          }
-          wal.sync();
-        } catch (Throwable t) {
-          err[0] = t;
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 10; i++) {
+                    wal.append(record(enc, i));
+                  }
+                  wal.sync();
+                } catch (Throwable t) {
+                  err[0] = t;
+                }
+              });
       writer.start();
       writer.join();
       assertEquals(null, err[0]);
@@ -326,13 +365,16 @@ class WalTest {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue q =
         net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir)
-            .rollCycle(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY).blockSize(16L << 20).build()) {
+            .rollCycle(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY)
+            .blockSize(16L << 20)
+            .build()) {
       net.openhft.chronicle.queue.ExcerptAppender a = q.createAppender();
       for (int i = 0; i < 3; i++) {
         ByteBuffer payload;
         if (i == 1) {
           enc.reset();
-          byte[] labels = LabelBytes.encode("__name__", "m", "marker", marker(i), "pad", "x".repeat(3 << 20));
+          byte[] labels =
+              LabelBytes.encode("__name__", "m", "marker", marker(i), "pad", "x".repeat(3 << 20));
           enc.addSeries(i, labels, 0, labels.length);
           payload = enc.finish();
           assertTrue(payload.remaining() > Wal.MAX_PAYLOAD_BYTES);

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checkpoints and cycle deletions on one thread while another appends (and rolls into new
- * cycles) and a third syncs: no append or sync fails, and replay returns the last checkpoint
- * plus every record appended in a cycle it did not replace, each exactly once and in order.
+ * Checkpoints and cycle deletions on one thread while another appends (and rolls into new cycles)
+ * and a third syncs: no append or sync fails, and replay returns the last checkpoint plus every
+ * record appended in a cycle it did not replace, each exactly once and in order.
  */
 class WalTruncationConcurrencyTest {
   static final int CHECKPOINT_MARKER = 10_000_000;
@@ -34,30 +34,36 @@ class WalTruncationConcurrencyTest {
     int deletedTotal = 0;
     List<ReplayLog.Entry> expected = new ArrayList<>();
     try (Wal wal = Wal.open(dir, WalOptions.defaults().withClock(clock))) {
-      Thread writer = new Thread(() -> {
-        RecordEncoder enc = new RecordEncoder();
-        try {
-          for (int i = 0; !stop.get(); i++) {
-            wal.append(WalTest.record(enc, i));
-            landed.add(wal.lastAppendCycle());
-            if ((i & 15) == 15) {
-              wal.sync();
-            }
-          }
-          wal.sync();
-        } catch (Throwable t) {
-          errors.add(t);
-        }
-      }, "test-writer");
-      Thread syncer = new Thread(() -> {
-        try {
-          while (!stop.get()) {
-            wal.sync();
-          }
-        } catch (Throwable t) {
-          errors.add(t);
-        }
-      }, "test-syncer");
+      Thread writer =
+          new Thread(
+              () -> {
+                RecordEncoder enc = new RecordEncoder();
+                try {
+                  for (int i = 0; !stop.get(); i++) {
+                    wal.append(WalTest.record(enc, i));
+                    landed.add(wal.lastAppendCycle());
+                    if ((i & 15) == 15) {
+                      wal.sync();
+                    }
+                  }
+                  wal.sync();
+                } catch (Throwable t) {
+                  errors.add(t);
+                }
+              },
+              "test-writer");
+      Thread syncer =
+          new Thread(
+              () -> {
+                try {
+                  while (!stop.get()) {
+                    wal.sync();
+                  }
+                } catch (Throwable t) {
+                  errors.add(t);
+                }
+              },
+              "test-syncer");
       writer.start();
       syncer.start();
       while (wal.lastAppendCycle() < 0) {

@@ -31,8 +31,7 @@ class WalTruncationCrashTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-06-12T22:05:00Z"));
   final int c0 = clock.cycle();
   final RecordEncoder enc = new RecordEncoder();
-  @RegisterExtension
-  final WalLogCapture walLog = new WalLogCapture();
+  @RegisterExtension final WalLogCapture walLog = new WalLogCapture();
 
   Wal open() throws IOException {
     return Wal.open(dir, WalOptions.defaults().withClock(clock));
@@ -64,13 +63,15 @@ class WalTruncationCrashTest {
 
   List<String> files() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("metadata.cq4t")).sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals("metadata.cq4t"))
+          .sorted()
+          .toList();
     }
   }
 
   List<String> info(String prefix) {
-    return walLog.messages(Level.INFO).stream()
-        .filter(m -> m.startsWith(prefix)).toList();
+    return walLog.messages(Level.INFO).stream().filter(m -> m.startsWith(prefix)).toList();
   }
 
   @Test
@@ -90,12 +91,14 @@ class WalTruncationCrashTest {
     }
     List<String> lines = info("WAL in ");
     assertEquals(1, lines.size(), lines.toString());
-    assertTrue(lines.get(0).contains("1 older or unfinished checkpoint files deleted"), lines.get(0));
+    assertTrue(
+        lines.get(0).contains("1 older or unfinished checkpoint files deleted"), lines.get(0));
   }
 
   @Test
   void aCheckpointWrittenButNoCycleDeletedHidesTheReplacedCycles() throws Exception {
-    List<ReplayLog.Entry> expected = concat(run(CP, 900, 902), run(c0 + 2, 20, 30), run(c0 + 3, 30, 40));
+    List<ReplayLog.Entry> expected =
+        concat(run(CP, 900, 902), run(c0 + 2, 20, 30), run(c0 + 3, 30, 40));
     try (Wal wal = withCycles(4)) {
       wal.writeCheckpoint(c0 + 2, markers(900, 901));
       // Died here (before deleteCyclesBefore). Even this process must not replay c0, c0+1 again.
@@ -104,7 +107,8 @@ class WalTruncationCrashTest {
       assertEquals(4, wal.cycles().length);
     }
     try (Wal wal = open()) {
-      assertArrayEquals(new int[] {c0 + 2, c0 + 3}, wal.cycles(), "open deletes the replaced cycles");
+      assertArrayEquals(
+          new int[] {c0 + 2, c0 + 3}, wal.cycles(), "open deletes the replaced cycles");
       assertEquals(c0 + 2, wal.chronicle().firstCycle(), "and Chronicle forgets them");
       ReplayLog log = ReplayLog.of(wal);
       assertEquals(expected, log.entries);
@@ -112,7 +116,9 @@ class WalTruncationCrashTest {
     }
     List<String> lines = info("WAL in ");
     assertEquals(1, lines.size(), lines.toString());
-    assertTrue(lines.get(0).contains("2 cycle files below checkpoint " + CheckpointFiles.name(c0 + 2)), lines.get(0));
+    assertTrue(
+        lines.get(0).contains("2 cycle files below checkpoint " + CheckpointFiles.name(c0 + 2)),
+        lines.get(0));
   }
 
   @Test
@@ -132,8 +138,14 @@ class WalTruncationCrashTest {
     // Died after deleting the oldest remaining cycle (c0+1) only: c0+2, c0+3 and the older
     // checkpoint are still there.
     Files.delete(dir.resolve(cycleFile(c0 + 1)));
-    assertEquals(List.of(cycleFile(c0 + 2), cycleFile(c0 + 3), cycleFile(c0 + 4), CheckpointFiles.name(c0 + 1),
-        CheckpointFiles.name(c0 + 4)), files());
+    assertEquals(
+        List.of(
+            cycleFile(c0 + 2),
+            cycleFile(c0 + 3),
+            cycleFile(c0 + 4),
+            CheckpointFiles.name(c0 + 1),
+            CheckpointFiles.name(c0 + 4)),
+        files());
 
     List<ReplayLog.Entry> expected = concat(run(CP, 900, 903), run(c0 + 4, 40, 50));
     try (Wal wal = open()) {
@@ -154,15 +166,21 @@ class WalTruncationCrashTest {
   void aCheckpointWhoseSourceFailsLeavesNothingBehind() throws Exception {
     try (Wal wal = withCycles(2)) {
       IOException boom = new IOException("head went away");
-      IOException thrown = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-          () -> wal.writeCheckpoint(c0 + 1, out -> {
-            out.add(WalTest.record(new RecordEncoder(), 900));
-            throw boom;
-          }));
+      IOException thrown =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IOException.class,
+              () ->
+                  wal.writeCheckpoint(
+                      c0 + 1,
+                      out -> {
+                        out.add(WalTest.record(new RecordEncoder(), 900));
+                        throw boom;
+                      }));
       assertEquals(boom, thrown);
       assertEquals(List.of(cycleFile(c0), cycleFile(c0 + 1)), files());
       assertEquals(concat(run(c0, 0, 10), run(c0 + 1, 10, 20)), ReplayLog.of(wal).entries);
-      assertEquals(0, wal.deleteCyclesBefore(c0 + 1).cyclesDeleted(), "no checkpoint, nothing deleted");
+      assertEquals(
+          0, wal.deleteCyclesBefore(c0 + 1).cyclesDeleted(), "no checkpoint, nothing deleted");
     }
   }
 

@@ -1,10 +1,10 @@
 package io.rwgateway.ingest.decode;
 
 /**
- * A whole request could not be decoded: the body is malformed (400) or too large (413). The
- * message is one line that says what was wrong, ready to be sent back to the client.
- * <p>
- * NOTE: no stack trace is filled in; these are answers to bad input, not program faults, and a
+ * A whole request could not be decoded: the body is malformed (400) or too large (413). The message
+ * is one line that says what was wrong, ready to be sent back to the client.
+ *
+ * <p>NOTE: no stack trace is filled in; these are answers to bad input, not program faults, and a
  * misbehaving sender can produce them at request rate.
  */
 public final class DecodeException extends Exception {

@@ -5,14 +5,14 @@ import io.rwgateway.tsdb.WriteBatch;
 import java.nio.ByteBuffer;
 
 /**
- * The labels of one exemplar, staged as offsets into the request, then checked and appended to
- * the batch in {@link io.rwgateway.model.LabelBytes} form.
- * <p>
- * NOTE: Prometheus caps exemplar labels at 128 UTF-8 characters in total (names plus values).
- * That bounds everything here: more than 128 labels or more than 4 * 128 bytes cannot fit, so
- * the stage never grows past that and an oversized exemplar is refused without copying it.
- * Senders need not sort exemplar labels (Prometheus does not require it), so they are sorted
- * here, by insertion: there are only a handful.
+ * The labels of one exemplar, staged as offsets into the request, then checked and appended to the
+ * batch in {@link io.rwgateway.model.LabelBytes} form.
+ *
+ * <p>NOTE: Prometheus caps exemplar labels at 128 UTF-8 characters in total (names plus values).
+ * That bounds everything here: more than 128 labels or more than 4 * 128 bytes cannot fit, so the
+ * stage never grows past that and an oversized exemplar is refused without copying it. Senders need
+ * not sort exemplar labels (Prometheus does not require it), so they are sorted here, by insertion:
+ * there are only a handful.
  */
 final class ExemplarLabels {
   static final int MAX_CHARS = 128;

@@ -5,11 +5,11 @@ import static io.rwgateway.ingest.decode.WireReader.LEN;
 import static io.rwgateway.ingest.decode.WireReader.VARINT;
 
 /**
- * Reads one native {@code Histogram} message (same field numbers in remote write 1.0 and 2.0)
- * to find its timestamp and to check that it is well formed; the message bytes themselves are
- * stored untouched.
- * <p>
- * Wire-level problems are whole-request errors ({@link DecodeException}); a histogram that
+ * Reads one native {@code Histogram} message (same field numbers in remote write 1.0 and 2.0) to
+ * find its timestamp and to check that it is well formed; the message bytes themselves are stored
+ * untouched.
+ *
+ * <p>Wire-level problems are whole-request errors ({@link DecodeException}); a histogram that
  * parses but makes no sense (bad schema, spans that do not match the bucket counts, integer and
  * float counts mixed) is reported as a problem code so that only it is dropped.
  */
@@ -185,8 +185,14 @@ final class HistogramCheck {
     WireReader.expect(field, MESSAGE, wt, LEN);
     int len = r.readLength(MESSAGE);
     if ((len & 7) != 0) {
-      throw DecodeException.badRequest("packed field " + field + " of " + MESSAGE + " has " + len
-          + " bytes, not a multiple of 8");
+      throw DecodeException.badRequest(
+          "packed field "
+              + field
+              + " of "
+              + MESSAGE
+              + " has "
+              + len
+              + " bytes, not a multiple of 8");
     }
     r.pos += len;
     return len >>> 3;

@@ -6,12 +6,12 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The labels of the series being decoded, as offsets into the request bytes, and their
- * validation and conversion to {@link io.rwgateway.model.LabelBytes} form in the batch.
- * <p>
- * NOTE: at most {@code maxLabelNamesPerSeries} labels are staged; past that only the count grows.
- * A series with 100k labels is therefore rejected with bounded memory and without copying any
- * of its text. Lengths are checked against the limits before anything is copied, so a huge
+ * The labels of the series being decoded, as offsets into the request bytes, and their validation
+ * and conversion to {@link io.rwgateway.model.LabelBytes} form in the batch.
+ *
+ * <p>NOTE: at most {@code maxLabelNamesPerSeries} labels are staged; past that only the count
+ * grows. A series with 100k labels is therefore rejected with bounded memory and without copying
+ * any of its text. Lengths are checked against the limits before anything is copied, so a huge
  * value is never copied either.
  */
 final class LabelStage {
@@ -22,6 +22,7 @@ final class LabelStage {
 
   /** Labels seen in the current series, including those past the staging cap. */
   int count;
+
   int[] nameOff = new int[16];
   int[] nameLen = new int[16];
   int[] valOff = new int[16];
@@ -31,8 +32,10 @@ final class LabelStage {
   int labelsOff;
   int labelsLen;
   long hash;
+
   /** Where the value of __name__ is in the batch bytes (for RW 2.0 metadata). */
   int metricNameOff;
+
   int metricNameLen;
 
   LabelStage(DecodeLimits limits, RejectNote note) {
@@ -68,8 +71,8 @@ final class LabelStage {
   }
 
   /**
-   * Validates the staged labels and appends their canonical bytes to the batch. Returns the code
-   * of the problem found ({@link RejectNote#OK} when none); on a problem the batch is left as it was.
+   * Validates the staged labels and appends their canonical bytes to the batch. Returns the code of
+   * the problem found ({@link RejectNote#OK} when none); on a problem the batch is left as it was.
    */
   int write(WriteBatch batch, ByteBuffer src) {
     if (count == 0) {
@@ -117,7 +120,8 @@ final class LabelStage {
           // The checks run label by label: a bad label before this one is the one reported.
           int code = utf8Problem(b, off, i);
           batch.bytesLen = off;
-          return code != RejectNote.OK ? code
+          return code != RejectNote.OK
+              ? code
               : note.set(cmp == 0 ? RejectNote.DUPLICATE_NAME : RejectNote.UNSORTED, i, 0, 0);
         }
       }

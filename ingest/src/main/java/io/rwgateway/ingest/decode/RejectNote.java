@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * The one-line message of a rejection, built only if the batch asks for it (the first rejection
- * of its kind in a request). The decoder records a code and a few numbers, allocation-free; the
- * text is put together from them and from the request bytes on demand.
- * <p>
- * NOTE: one reused instance per decoder instead of a capturing lambda per rejection, so that a
+ * The one-line message of a rejection, built only if the batch asks for it (the first rejection of
+ * its kind in a request). The decoder records a code and a few numbers, allocation-free; the text
+ * is put together from them and from the request bytes on demand.
+ *
+ * <p>NOTE: one reused instance per decoder instead of a capturing lambda per rejection, so that a
  * request full of bad series allocates nothing until a message is actually needed.
  */
 final class RejectNote implements Supplier<String> {
@@ -73,39 +73,99 @@ final class RejectNote implements Supplier<String> {
     String s = "series " + describeSeries();
     return switch (code) {
       case NO_LABELS -> "series has no labels";
-      case TOO_MANY_LABELS -> s + " has " + a + " labels, over the limit of " + b + " ("
-          + DecodeLimits.FLAG_MAX_LABEL_NAMES + ")";
+      case TOO_MANY_LABELS ->
+          s
+              + " has "
+              + a
+              + " labels, over the limit of "
+              + b
+              + " ("
+              + DecodeLimits.FLAG_MAX_LABEL_NAMES
+              + ")";
       case EMPTY_NAME -> s + " has an empty label name (label #" + (index + 1) + ")";
-      case NAME_TOO_LONG -> s + " has a label name of " + a + " bytes, over the limit of " + b + " ("
-          + DecodeLimits.FLAG_MAX_NAME_LENGTH + ")";
-      case VALUE_TOO_LONG -> s + " has a value of " + a + " bytes for label \"" + name(index)
-          + "\", over the limit of " + b + " (" + DecodeLimits.FLAG_MAX_VALUE_LENGTH + ")";
+      case NAME_TOO_LONG ->
+          s
+              + " has a label name of "
+              + a
+              + " bytes, over the limit of "
+              + b
+              + " ("
+              + DecodeLimits.FLAG_MAX_NAME_LENGTH
+              + ")";
+      case VALUE_TOO_LONG ->
+          s
+              + " has a value of "
+              + a
+              + " bytes for label \""
+              + name(index)
+              + "\", over the limit of "
+              + b
+              + " ("
+              + DecodeLimits.FLAG_MAX_VALUE_LENGTH
+              + ")";
       case DUPLICATE_NAME -> s + " has duplicate label name \"" + name(index) + "\"";
-      case UNSORTED -> s + " has labels out of order: \"" + name(index) + "\" after \"" + name(index - 1)
-          + "\" (remote write requires labels sorted by name)";
-      case UTF8_NAME -> s + " has a label name that is not valid UTF-8 (label #" + (index + 1) + ")";
-      case UTF8_VALUE -> s + " has a value of label \"" + name(index) + "\" that is not valid UTF-8";
+      case UNSORTED ->
+          s
+              + " has labels out of order: \""
+              + name(index)
+              + "\" after \""
+              + name(index - 1)
+              + "\" (remote write requires labels sorted by name)";
+      case UTF8_NAME ->
+          s + " has a label name that is not valid UTF-8 (label #" + (index + 1) + ")";
+      case UTF8_VALUE ->
+          s + " has a value of label \"" + name(index) + "\" that is not valid UTF-8";
       case NO_METRIC_NAME -> s + " has no __name__ label (or it is empty)";
       case ODD_LABEL_REFS -> s + " has an odd number of label references (" + a + ")";
-      case FUTURE -> s + " has " + index + " sample(s) too far in the future: timestamp " + a + " is more than "
-          + maxFutureMillis + " ms after the receiver's clock (" + b + ") (" + DecodeLimits.FLAG_MAX_FUTURE + ")";
-      case HIST_SCHEMA -> s + " has a native histogram with schema " + a
-          + ", outside the valid range (-4..8, or -53 for custom buckets)";
-      case LABELS_TOO_BIG -> s + " has " + a + " bytes of labels, over the limit of " + b
-          + " bytes for one series";
-      case HIST_TOO_BIG -> s + " has a native histogram of " + a + " bytes, over the limit of " + b + " bytes";
+      case FUTURE ->
+          s
+              + " has "
+              + index
+              + " sample(s) too far in the future: timestamp "
+              + a
+              + " is more than "
+              + maxFutureMillis
+              + " ms after the receiver's clock ("
+              + b
+              + ") ("
+              + DecodeLimits.FLAG_MAX_FUTURE
+              + ")";
+      case HIST_SCHEMA ->
+          s
+              + " has a native histogram with schema "
+              + a
+              + ", outside the valid range (-4..8, or -53 for custom buckets)";
+      case LABELS_TOO_BIG ->
+          s + " has " + a + " bytes of labels, over the limit of " + b + " bytes for one series";
+      case HIST_TOO_BIG ->
+          s + " has a native histogram of " + a + " bytes, over the limit of " + b + " bytes";
       case HIST_MIXED -> s + " has a native histogram with both integer and float counts";
-      case HIST_NEG_SPANS, HIST_POS_SPANS -> s + " has a native histogram whose "
-          + (code == HIST_NEG_SPANS ? "negative" : "positive") + " spans cover " + a
-          + " buckets but carry " + b + " bucket counts";
-      case HIST_SPAN_OFFSET -> s + " has a native histogram with a negative offset " + a + " in span #"
-          + (index + 1) + " (only the first span may have one)";
-      case EXEMPLAR_TOO_LONG -> s + " has an exemplar whose labels are " + (a < 0 ? "more than " + b : a)
-          + " UTF-8 characters long, over Prometheus' limit of 128";
+      case HIST_NEG_SPANS, HIST_POS_SPANS ->
+          s
+              + " has a native histogram whose "
+              + (code == HIST_NEG_SPANS ? "negative" : "positive")
+              + " spans cover "
+              + a
+              + " buckets but carry "
+              + b
+              + " bucket counts";
+      case HIST_SPAN_OFFSET ->
+          s
+              + " has a native histogram with a negative offset "
+              + a
+              + " in span #"
+              + (index + 1)
+              + " (only the first span may have one)";
+      case EXEMPLAR_TOO_LONG ->
+          s
+              + " has an exemplar whose labels are "
+              + (a < 0 ? "more than " + b : a)
+              + " UTF-8 characters long, over Prometheus' limit of 128";
       case EXEMPLAR_EMPTY_NAME -> s + " has an exemplar with an empty label name";
       case EXEMPLAR_DUPLICATE_NAME -> s + " has an exemplar with a duplicate label name";
       case EXEMPLAR_UTF8 -> s + " has an exemplar label that is not valid UTF-8";
-      case EXEMPLAR_ODD_REFS -> s + " has an exemplar with an odd number of label references (" + a + ")";
+      case EXEMPLAR_ODD_REFS ->
+          s + " has an exemplar with an odd number of label references (" + a + ")";
       default -> s + " was rejected (code " + code + ")";
     };
   }
@@ -121,8 +181,10 @@ final class RejectNote implements Supplier<String> {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(text(stage.nameOff[i], stage.nameLen[i])).append("=\"")
-          .append(text(stage.valOff[i], stage.valLen[i])).append('"');
+      sb.append(text(stage.nameOff[i], stage.nameLen[i]))
+          .append("=\"")
+          .append(text(stage.valOff[i], stage.valLen[i]))
+          .append('"');
     }
     if (stage.count > shown) {
       sb.append(", ... ").append(stage.count - shown).append(" more");

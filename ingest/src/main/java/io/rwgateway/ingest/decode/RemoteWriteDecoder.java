@@ -4,21 +4,23 @@ import io.netty.buffer.ByteBuf;
 import io.rwgateway.tsdb.WriteBatch;
 
 /**
- * Decodes remote-write protobuf bodies (already decompressed, see {@link SnappyBody}) straight
- * from the {@link ByteBuf} into a columnar {@link WriteBatch}, without generated message objects
- * and without allocating per series or per sample. Thanos' receiver-to-receiver
- * {@code thanos.WriteRequest} carries the same series and is decoded here too, with the same rules.
- * <p>
- * One instance per event-loop thread: it keeps its scratch arrays between requests and is not
+ * Decodes remote-write protobuf bodies (already decompressed, see {@link SnappyBody}) straight from
+ * the {@link ByteBuf} into a columnar {@link WriteBatch}, without generated message objects and
+ * without allocating per series or per sample. Thanos' receiver-to-receiver {@code
+ * thanos.WriteRequest} carries the same series and is decoded here too, with the same rules.
+ *
+ * <p>One instance per event-loop thread: it keeps its scratch arrays between requests and is not
  * thread-safe. The caller sets {@code batch.tenant} and resets the batch before each call.
- * <p>
- * Two kinds of failure:
+ *
+ * <p>Two kinds of failure:
+ *
  * <ul>
  *   <li>the body is not a well-formed message: {@link DecodeException} (400), and the batch
- *       contents are undefined and must be discarded;</li>
- *   <li>a series, sample, histogram or exemplar breaks a rule or a limit: it is dropped and
- *       counted with {@link WriteBatch#reject}, and the rest of the request is kept.</li>
+ *       contents are undefined and must be discarded;
+ *   <li>a series, sample, histogram or exemplar breaks a rule or a limit: it is dropped and counted
+ *       with {@link WriteBatch#reject}, and the rest of the request is kept.
  * </ul>
+ *
  * The rules are in docs/format/remote-write.md.
  */
 public final class RemoteWriteDecoder {
@@ -47,13 +49,19 @@ public final class RemoteWriteDecoder {
     return limits;
   }
 
-  /** Decodes a remote write 1.0 {@code prometheus.WriteRequest}; the buffer is not released or moved. */
+  /**
+   * Decodes a remote write 1.0 {@code prometheus.WriteRequest}; the buffer is not released or
+   * moved.
+   */
   public void decodeV1(ByteBuf protobuf, WriteBatch batch, long nowMillis) throws DecodeException {
     stats.requestsV1++;
     decode(protobuf, batch, nowMillis, V1);
   }
 
-  /** Decodes a remote write 2.0 {@code io.prometheus.write.v2.Request}; the buffer is not released or moved. */
+  /**
+   * Decodes a remote write 2.0 {@code io.prometheus.write.v2.Request}; the buffer is not released
+   * or moved.
+   */
   public void decodeV2(ByteBuf protobuf, WriteBatch batch, long nowMillis) throws DecodeException {
     stats.requestsV2++;
     decode(protobuf, batch, nowMillis, V2);
@@ -64,7 +72,8 @@ public final class RemoteWriteDecoder {
    * the same series as remote write 1.0, plus {@link #thanosTenant()} and {@link #thanosReplica()}.
    * The buffer is not released or moved.
    */
-  public void decodeThanos(ByteBuf protobuf, WriteBatch batch, long nowMillis) throws DecodeException {
+  public void decodeThanos(ByteBuf protobuf, WriteBatch batch, long nowMillis)
+      throws DecodeException {
     stats.requestsThanos++;
     decode(protobuf, batch, nowMillis, THANOS);
   }
@@ -74,12 +83,15 @@ public final class RemoteWriteDecoder {
     return thanos.tenant();
   }
 
-  /** The replica field of the last {@link #decodeThanos} request: 0 = not replicated, else 1-based. */
+  /**
+   * The replica field of the last {@link #decodeThanos} request: 0 = not replicated, else 1-based.
+   */
   public long thanosReplica() {
     return thanos.replica();
   }
 
-  private void decode(ByteBuf protobuf, WriteBatch batch, long nowMillis, int kind) throws DecodeException {
+  private void decode(ByteBuf protobuf, WriteBatch batch, long nowMillis, int kind)
+      throws DecodeException {
     reader.reset(protobuf);
     series.startRequest(batch, nowMillis);
     try {

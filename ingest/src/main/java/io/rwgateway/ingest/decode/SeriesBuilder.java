@@ -9,8 +9,8 @@ import io.rwgateway.tsdb.WriteBatch;
 /**
  * What remote write 1.0 and 2.0 share once the labels of a series are staged: accepting or
  * rejecting the series, and adding its samples, histograms and exemplars to the batch.
- * <p>
- * A rejected series is still walked to the end (its samples are parsed, not kept) so that a
+ *
+ * <p>A rejected series is still walked to the end (its samples are parsed, not kept) so that a
  * malformed message inside it fails the request exactly as it would in an accepted series.
  */
 final class SeriesBuilder {
@@ -59,8 +59,8 @@ final class SeriesBuilder {
   }
 
   /**
-   * Validates the staged labels and starts the series in the batch. {@code items} is the number
-   * of samples plus histograms, all counted as rejected if the labels are not acceptable.
+   * Validates the staged labels and starts the series in the batch. {@code items} is the number of
+   * samples plus histograms, all counted as rejected if the labels are not acceptable.
    */
   boolean begin(int items) {
     future = 0;
@@ -81,7 +81,10 @@ final class SeriesBuilder {
     return false;
   }
 
-  /** Reads a Sample message ending at {@code end}; keeps it if the series is accepted and it is not too new. */
+  /**
+   * Reads a Sample message ending at {@code end}; keeps it if the series is accepted and it is not
+   * too new.
+   */
   void sample(int end) throws DecodeException {
     int outer = r.limit;
     r.limit = end;
@@ -158,12 +161,15 @@ final class SeriesBuilder {
     }
   }
 
-  /** Adds metadata for the accepted series; the name is its __name__ value, already in the batch. */
+  /**
+   * Adds metadata for the accepted series; the name is its __name__ value, already in the batch.
+   */
   void metadata(int type, int helpOff, int helpLen, int unitOff, int unitLen) {
     if (!accepted) {
       return;
     }
-    if (helpLen > DecodeLimits.MAX_METADATA_TEXT_BYTES || unitLen > DecodeLimits.MAX_METADATA_TEXT_BYTES) {
+    if (helpLen > DecodeLimits.MAX_METADATA_TEXT_BYTES
+        || unitLen > DecodeLimits.MAX_METADATA_TEXT_BYTES) {
       stats.metadataDropped++;
       return;
     }
@@ -176,7 +182,8 @@ final class SeriesBuilder {
       stats.metadataDropped++;
       return;
     }
-    batch.addMetadata(type, labels.metricNameOff, labels.metricNameLen, off, helpLen, off + helpLen, unitLen);
+    batch.addMetadata(
+        type, labels.metricNameOff, labels.metricNameLen, off, helpLen, off + helpLen, unitLen);
   }
 
   /** Ends the series: reports samples and histograms that were too far in the future, once. */

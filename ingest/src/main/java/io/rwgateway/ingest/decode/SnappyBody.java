@@ -10,10 +10,10 @@ import org.xerial.snappy.SnappyError;
 /**
  * Decompresses a remote-write body: snappy in its block (raw) format, which is what Prometheus
  * sends with {@code Content-Encoding: snappy}, not the framed stream format.
- * <p>
- * The block format starts with the uncompressed length as a varint. It is read and checked
- * against the limit before any buffer is allocated, so a small body that claims a huge size
- * costs nothing.
+ *
+ * <p>The block format starts with the uncompressed length as a varint. It is read and checked
+ * against the limit before any buffer is allocated, so a small body that claims a huge size costs
+ * nothing.
  */
 public final class SnappyBody {
   /** First bytes of the framed (stream) snappy format: a stream identifier chunk. */
@@ -28,7 +28,8 @@ public final class SnappyBody {
    * @throws DecodeException 400 for an empty or malformed body, 413 when the declared size is over
    *     {@code max}
    */
-  public static ByteBuf decompress(ByteBuf compressed, ByteBufAllocator alloc, int max) throws DecodeException {
+  public static ByteBuf decompress(ByteBuf compressed, ByteBufAllocator alloc, int max)
+      throws DecodeException {
     int start = compressed.readerIndex();
     int n = compressed.readableBytes();
     if (n == 0) {
@@ -48,11 +49,20 @@ public final class SnappyBody {
       }
     }
     if (declared > max) {
-      if ((compressed.getByte(start) & 0xFF) == FRAMED_STREAM_ID && n >= 10 && compressed.getByte(start + 4) == 's') {
+      if ((compressed.getByte(start) & 0xFF) == FRAMED_STREAM_ID
+          && n >= 10
+          && compressed.getByte(start + 4) == 's') {
         throw invalid("it is in the framed (stream) format; remote write uses the block format");
       }
-      throw new DecodeException(DecodeException.PAYLOAD_TOO_LARGE, "decompressed body would be " + declared
-          + " bytes, over the limit of " + max + " bytes (" + DecodeLimits.FLAG_MAX_DECOMPRESSED + ")");
+      throw new DecodeException(
+          DecodeException.PAYLOAD_TOO_LARGE,
+          "decompressed body would be "
+              + declared
+              + " bytes, over the limit of "
+              + max
+              + " bytes ("
+              + DecodeLimits.FLAG_MAX_DECOMPRESSED
+              + ")");
     }
     int size = (int) declared;
     if (size == 0) {

@@ -11,12 +11,13 @@ import java.util.Arrays;
  * Thanos receiver forwarding: {@code thanos.WriteRequest} (proto/src/main/proto/thanos/, and
  * docs/format/forwarding.md). Its series are {@code prometheus_copy.TimeSeries}, whose field
  * numbers are those of remote write 1.0, so each one is read by {@link V1Decoder#timeSeries}.
- * <p>
- * NOTE: field 3 is {@code int64 replica} here but repeated {@code MetricMetadata} in
- * {@code prometheus.WriteRequest}; that is the one reason this is not just the 1.0 decoder.
+ *
+ * <p>NOTE: field 3 is {@code int64 replica} here but repeated {@code MetricMetadata} in {@code
+ * prometheus.WriteRequest}; that is the one reason this is not just the 1.0 decoder.
  */
 final class ThanosDecoder {
   private static final String REQUEST = "thanos.WriteRequest";
+
   /** UTF-8 bytes a valid tenant id can take (it is ASCII, so one per character). */
   private static final int MAX_TENANT_BYTES = TenantId.MAX_LENGTH;
 
@@ -54,8 +55,14 @@ final class ThanosDecoder {
           WireReader.expect(field, REQUEST, wt, LEN);
           int len = r.readLength(REQUEST);
           if (len > MAX_TENANT_BYTES) {
-            throw DecodeException.badRequest("tenant of " + REQUEST + " is " + len + " bytes long; a tenant id has at most "
-                + TenantId.MAX_LENGTH + " characters");
+            throw DecodeException.badRequest(
+                "tenant of "
+                    + REQUEST
+                    + " is "
+                    + len
+                    + " bytes long; a tenant id has at most "
+                    + TenantId.MAX_LENGTH
+                    + " characters");
           }
           r.buf.get(r.pos, tenant, 0, len);
           tenantLen = len;
@@ -82,7 +89,9 @@ final class ThanosDecoder {
     return lastTenant;
   }
 
-  /** The replica field of the last request: 0 when not replicated, else the 1-based replica number. */
+  /**
+   * The replica field of the last request: 0 when not replicated, else the 1-based replica number.
+   */
   long replica() {
     return replica;
   }

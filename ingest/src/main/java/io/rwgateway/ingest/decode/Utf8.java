@@ -5,12 +5,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Strict UTF-8 checks over byte ranges, as Go's {@code utf8.Valid} does them: no overlong forms,
- * no surrogates, nothing above U+10FFFF. Written here because the JDK only offers decoding,
- * which allocates.
+ * Strict UTF-8 checks over byte ranges, as Go's {@code utf8.Valid} does them: no overlong forms, no
+ * surrogates, nothing above U+10FFFF. Written here because the JDK only offers decoding, which
+ * allocates.
  */
 final class Utf8 {
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long HIGH_BITS = 0x8080808080808080L;
 
   private Utf8() {}
@@ -34,8 +35,8 @@ final class Utf8 {
   }
 
   /**
-   * Whether every byte of the range is below 0x80. Branch-free over whole words: the callers pass
-   * a series' label bytes (a few hundred), which are nearly always ASCII.
+   * Whether every byte of the range is below 0x80. Branch-free over whole words: the callers pass a
+   * series' label bytes (a few hundred), which are nearly always ASCII.
    */
   static boolean isAscii(byte[] b, int off, int len) {
     int end = off + len;

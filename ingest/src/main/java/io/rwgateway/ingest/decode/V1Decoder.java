@@ -9,10 +9,10 @@ import io.rwgateway.tsdb.WriteBatch;
 /**
  * Remote write 1.0: {@code prometheus.WriteRequest}. Field numbers are in
  * proto/src/main/proto/prompb/ and docs/format/remote-write.md.
- * <p>
- * Each TimeSeries is read twice: first its labels are staged and its samples counted (so a
- * rejected series can report how many samples it took with it), then its samples, histograms
- * and exemplars are read into the batch.
+ *
+ * <p>Each TimeSeries is read twice: first its labels are staged and its samples counted (so a
+ * rejected series can report how many samples it took with it), then its samples, histograms and
+ * exemplars are read into the batch.
  */
 final class V1Decoder {
   private static final String REQUEST = "WriteRequest";
@@ -57,7 +57,10 @@ final class V1Decoder {
     }
   }
 
-  /** Reads one TimeSeries message ending at {@code end}; shared with {@link ThanosDecoder} (same fields). */
+  /**
+   * Reads one TimeSeries message ending at {@code end}; shared with {@link ThanosDecoder} (same
+   * fields).
+   */
   void timeSeries(int end) throws DecodeException {
     int outer = r.limit;
     r.limit = end;
@@ -224,7 +227,9 @@ final class V1Decoder {
     r.buf.get(nOff, b, off, nLen);
     r.buf.get(hOff, b, off + nLen, hLen);
     r.buf.get(uOff, b, off + nLen + hLen, uLen);
-    if (nLen == 0 || !Utf8.isValid(b, off, nLen) || !Utf8.isValid(b, off + nLen, hLen)
+    if (nLen == 0
+        || !Utf8.isValid(b, off, nLen)
+        || !Utf8.isValid(b, off + nLen, hLen)
         || !Utf8.isValid(b, off + nLen + hLen, uLen)) {
       batch.bytesLen = off;
       stats.metadataDropped++;

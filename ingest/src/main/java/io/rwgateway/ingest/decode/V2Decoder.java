@@ -7,10 +7,10 @@ import static io.rwgateway.ingest.decode.WireReader.VARINT;
 import java.util.Arrays;
 
 /**
- * Remote write 2.0: {@code io.prometheus.write.v2.Request}. Strings are interned in the
- * request's symbol table and referenced by index, so the symbols are located first (they may
- * come before or after the series on the wire), then each series resolves its references to
- * offsets into the request and goes through the same checks as in 1.0.
+ * Remote write 2.0: {@code io.prometheus.write.v2.Request}. Strings are interned in the request's
+ * symbol table and referenced by index, so the symbols are located first (they may come before or
+ * after the series on the wire), then each series resolves its references to offsets into the
+ * request and goes through the same checks as in 1.0.
  */
 final class V2Decoder {
   private static final String REQUEST = "Request";
@@ -89,8 +89,16 @@ final class V2Decoder {
 
   private int symbol(long ref, String where) throws DecodeException {
     if (ref < 0 || ref >= symbolCount) {
-      throw DecodeException.badRequest("symbol reference " + ref + " in " + where + " of TimeSeries #"
-          + (seriesIndex + 1) + " is out of range: the request has " + symbolCount + " symbols");
+      throw DecodeException.badRequest(
+          "symbol reference "
+              + ref
+              + " in "
+              + where
+              + " of TimeSeries #"
+              + (seriesIndex + 1)
+              + " is out of range: the request has "
+              + symbolCount
+              + " symbols");
     }
     return (int) ref;
   }
@@ -193,7 +201,8 @@ final class V2Decoder {
     if ((refCount++ & 1) == 0) {
       pendingNameRef = s;
     } else {
-      series.labels.add(symbolOff[pendingNameRef], symbolLen[pendingNameRef], symbolOff[s], symbolLen[s]);
+      series.labels.add(
+          symbolOff[pendingNameRef], symbolLen[pendingNameRef], symbolOff[s], symbolLen[s]);
     }
   }
 
@@ -273,7 +282,8 @@ final class V2Decoder {
     if ((exemplarRefs++ & 1) == 0) {
       exemplarNameRef = s;
     } else {
-      series.exemplarLabels.add(symbolOff[exemplarNameRef], symbolLen[exemplarNameRef], symbolOff[s], symbolLen[s]);
+      series.exemplarLabels.add(
+          symbolOff[exemplarNameRef], symbolLen[exemplarNameRef], symbolOff[s], symbolLen[s]);
     }
   }
 }

@@ -6,12 +6,12 @@ import java.nio.ByteOrder;
 
 /**
  * Protobuf wire-format primitives over the readable bytes of one request, read in place.
- * <p>
- * NOTE: a {@link ByteBuffer} view rather than {@link ByteBuf} accessors: absolute gets on a
- * direct ByteBuffer compile down to plain memory loads, and bulk copies into {@code byte[]} are
- * one call. The view is the only object made per request. Positions are relative to the view.
- * Every read is bounds-checked against {@link #limit}, the end of the innermost message, so a
- * length that runs past its parent is a decode error, never an out-of-bounds read.
+ *
+ * <p>NOTE: a {@link ByteBuffer} view rather than {@link ByteBuf} accessors: absolute gets on a
+ * direct ByteBuffer compile down to plain memory loads, and bulk copies into {@code byte[]} are one
+ * call. The view is the only object made per request. Positions are relative to the view. Every
+ * read is bounds-checked against {@link #limit}, the end of the innermost message, so a length that
+ * runs past its parent is a decode error, never an out-of-bounds read.
  */
 final class WireReader {
   static final int VARINT = 0;
@@ -22,8 +22,10 @@ final class WireReader {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   ByteBuffer buf = EMPTY;
+
   /** Next byte to read. */
   int pos;
+
   /** End of the message being read. */
   int limit;
 
@@ -45,7 +47,9 @@ final class WireReader {
     return pos < limit;
   }
 
-  /** Reads a field key and checks its wire type is one protobuf defines (groups are not accepted). */
+  /**
+   * Reads a field key and checks its wire type is one protobuf defines (groups are not accepted).
+   */
   int readTag(String message) throws DecodeException {
     int at = pos;
     // NOTE: the one-byte case first (fields 1-15): every tag in remote write is one byte, and this
@@ -63,11 +67,20 @@ final class WireReader {
     int wireType = (int) key & 7;
     long field = key >>> 3;
     if (field == 0 || field > 0x1FFFFFFFL) {
-      throw DecodeException.badRequest("invalid field number " + field + " in " + message + " at offset " + at);
+      throw DecodeException.badRequest(
+          "invalid field number " + field + " in " + message + " at offset " + at);
     }
     if (wireType == 3 || wireType == 4 || wireType > 5) {
-      throw DecodeException.badRequest("invalid wire type " + wireType + " (field " + field + ") in " + message
-          + " at offset " + at + (wireType == 3 || wireType == 4 ? ": groups are not supported" : ""));
+      throw DecodeException.badRequest(
+          "invalid wire type "
+              + wireType
+              + " (field "
+              + field
+              + ") in "
+              + message
+              + " at offset "
+              + at
+              + (wireType == 3 || wireType == 4 ? ": groups are not supported" : ""));
     }
     return (int) key;
   }
@@ -78,8 +91,8 @@ final class WireReader {
     long result = 0;
     for (int shift = 0; shift < 70; shift += 7) {
       if (p >= end) {
-        throw DecodeException.badRequest("truncated message: varint runs past the end of " + message
-            + " at offset " + pos);
+        throw DecodeException.badRequest(
+            "truncated message: varint runs past the end of " + message + " at offset " + pos);
       }
       byte b = buf.get(p++);
       result |= (long) (b & 0x7F) << shift;
@@ -88,13 +101,14 @@ final class WireReader {
         return result;
       }
     }
-    throw DecodeException.badRequest("malformed varint (more than 10 bytes) in " + message + " at offset " + pos);
+    throw DecodeException.badRequest(
+        "malformed varint (more than 10 bytes) in " + message + " at offset " + pos);
   }
 
   long readFixed64(String message) throws DecodeException {
     if (limit - pos < 8) {
-      throw DecodeException.badRequest("truncated message: 8-byte field runs past the end of " + message
-          + " at offset " + pos);
+      throw DecodeException.badRequest(
+          "truncated message: 8-byte field runs past the end of " + message + " at offset " + pos);
     }
     long v = buf.getLong(pos);
     pos += 8;
@@ -113,8 +127,16 @@ final class WireReader {
     }
     long len = readVarint(message);
     if (len < 0 || len > limit - pos) {
-      throw DecodeException.badRequest("truncated message: length " + len + " at offset " + at
-          + " runs past the end of " + message + " (" + (limit - pos) + " bytes left)");
+      throw DecodeException.badRequest(
+          "truncated message: length "
+              + len
+              + " at offset "
+              + at
+              + " runs past the end of "
+              + message
+              + " ("
+              + (limit - pos)
+              + " bytes left)");
     }
     return (int) len;
   }
@@ -141,8 +163,13 @@ final class WireReader {
 
   private void skipBytes(int n, String message) throws DecodeException {
     if (limit - pos < n) {
-      throw DecodeException.badRequest("truncated message: " + n + "-byte field runs past the end of " + message
-          + " at offset " + pos);
+      throw DecodeException.badRequest(
+          "truncated message: "
+              + n
+              + "-byte field runs past the end of "
+              + message
+              + " at offset "
+              + pos);
     }
     pos += n;
   }
@@ -156,13 +183,16 @@ final class WireReader {
         n++;
         run = 0;
       } else if (++run >= 10) {
-        throw DecodeException.badRequest("malformed varint (more than 10 bytes) in packed field of " + message
-            + " at offset " + p);
+        throw DecodeException.badRequest(
+            "malformed varint (more than 10 bytes) in packed field of "
+                + message
+                + " at offset "
+                + p);
       }
     }
     if (run != 0) {
-      throw DecodeException.badRequest("truncated message: packed varints end mid-value in " + message
-          + " at offset " + to);
+      throw DecodeException.badRequest(
+          "truncated message: packed varints end mid-value in " + message + " at offset " + to);
     }
     return n;
   }
@@ -175,8 +205,18 @@ final class WireReader {
   }
 
   static DecodeException wrongWireType(int field, String message, int got, int expected) {
-    return DecodeException.badRequest("field " + field + " of " + message + " has wire type " + got + ", expected "
-        + expected + " (" + wireTypeName(expected) + ")");
+    return DecodeException.badRequest(
+        "field "
+            + field
+            + " of "
+            + message
+            + " has wire type "
+            + got
+            + ", expected "
+            + expected
+            + " ("
+            + wireTypeName(expected)
+            + ")");
   }
 
   static String wireTypeName(int wireType) {

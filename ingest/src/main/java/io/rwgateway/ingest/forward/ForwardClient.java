@@ -16,22 +16,26 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Forwards series to one peer receiver (an endpoint {@code host:port} of the hashring) with
- * Thanos' RemoteWrite call, so the peer may be a gateway or a Thanos Receive.
- * <p>
- * One instance per peer, shared by all threads: it owns one gRPC channel (HTTP/2, multiplexed),
+ * Forwards series to one peer receiver (an endpoint {@code host:port} of the hashring) with Thanos'
+ * RemoteWrite call, so the peer may be a gateway or a Thanos Receive.
+ *
+ * <p>One instance per peer, shared by all threads: it owns one gRPC channel (HTTP/2, multiplexed),
  * the peer's backoff state and its metrics. Each call has a deadline (the forward timeout) and
  * compressed requests. The answer is classified into a {@link ForwardOutcome}; a peer that is
  * unreachable (UNAVAILABLE, or no answer before the deadline) is closed for a backoff time during
  * which forwards fail at once as retryable.
  */
 public final class ForwardClient implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ForwardClient.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ForwardClient.class);
   private static final CompressorRegistry COMPRESSORS = compressors();
 
   private final String endpoint;
+
   /** A WARN said the peer is failing and no INFO has said it recovered yet. */
-  private final java.util.concurrent.atomic.AtomicBoolean reportedDown = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean reportedDown =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final ForwardClientOptions options;
   private final ManagedChannel channel;
   private final CallOptions callOptions;
@@ -41,18 +45,26 @@ public final class ForwardClient implements AutoCloseable {
   public ForwardClient(String endpoint, ForwardClientOptions options, ForwardMetrics metrics) {
     this.endpoint = endpoint;
     this.options = options;
-    this.channel = NettyChannelBuilder.forTarget(endpoint)
-        .usePlaintext()
-        .compressorRegistry(COMPRESSORS)
-        .decompressorRegistry(ForwardServer.DECOMPRESSORS)
-        .build();
+    this.channel =
+        NettyChannelBuilder.forTarget(endpoint)
+            .usePlaintext()
+            .compressorRegistry(COMPRESSORS)
+            .decompressorRegistry(ForwardServer.DECOMPRESSORS)
+            .build();
     this.callOptions = CallOptions.DEFAULT.withCompression(options.compression());
-    this.backoff = new PeerBackoff(options.minBackoff().toNanos(), options.maxBackoff().toNanos(), options.nanoClock(),
-        () -> ThreadLocalRandom.current().nextDouble());
+    this.backoff =
+        new PeerBackoff(
+            options.minBackoff().toNanos(),
+            options.maxBackoff().toNanos(),
+            options.nanoClock(),
+            () -> ThreadLocalRandom.current().nextDouble());
     this.metrics = metrics.peer(endpoint);
   }
 
-  /** gzip, identity and Thanos' snappy; a registry of our own, so the process-wide default is left alone. */
+  /**
+   * gzip, identity and Thanos' snappy; a registry of our own, so the process-wide default is left
+   * alone.
+   */
   private static CompressorRegistry compressors() {
     CompressorRegistry r = CompressorRegistry.newEmptyInstance();
     r.register(new Codec.Gzip());
@@ -66,16 +78,18 @@ public final class ForwardClient implements AutoCloseable {
   }
 
   /**
-   * Forwards series {@code series[0..count)} of {@code batch} for {@code tenant} as replica
-   * {@code replica} (0-based, as the hashring numbers replicas; sent 1-based as Thanos does, which
-   * also tells the peer to write locally and not route again).
-   * <p>
-   * The request is encoded before this returns, so the caller may reuse the batch at once. The
+   * Forwards series {@code series[0..count)} of {@code batch} for {@code tenant} as replica {@code
+   * replica} (0-based, as the hashring numbers replicas; sent 1-based as Thanos does, which also
+   * tells the peer to write locally and not route again).
+   *
+   * <p>The request is encoded before this returns, so the caller may reuse the batch at once. The
    * future never completes exceptionally: failures are outcomes.
    *
-   * @throws IllegalArgumentException for a negative replica, or series too large for one message (over 2 GiB)
+   * @throws IllegalArgumentException for a negative replica, or series too large for one message
+   *     (over 2 GiB)
    */
-  public CompletableFuture<ForwardResult> forward(WriteBatch batch, int[] series, int count, String tenant, int replica) {
+  public CompletableFuture<ForwardResult> forward(
+      WriteBatch batch, int[] series, int count, String tenant, int replica) {
     if (replica < 0) {
       throw new IllegalArgumentException("replica is 0-based, got " + replica);
     }
@@ -83,14 +97,22 @@ public final class ForwardClient implements AutoCloseable {
     long closed = backoff.remainingNanos();
     if (closed > 0) {
       metrics.skipped();
-      return CompletableFuture.completedFuture(new ForwardResult(ForwardOutcome.RETRYABLE, "peer " + endpoint
-          + " is backing off for " + TimeUnit.NANOSECONDS.toMillis(closed) + "ms after " + backoff.failures()
-          + " failed forwards"));
+      return CompletableFuture.completedFuture(
+          new ForwardResult(
+              ForwardOutcome.RETRYABLE,
+              "peer "
+                  + endpoint
+                  + " is backing off for "
+                  + TimeUnit.NANOSECONDS.toMillis(closed)
+                  + "ms after "
+                  + backoff.failures()
+                  + " failed forwards"));
     }
     int[] sizes = ForwardEncoder.seriesSizes(batch, series, count);
     int to = count == 0 ? 0 : ForwardEncoder.cut(sizes, 0, count, ForwardEncoder.MAX_REQUEST_BYTES);
     if (to == count) {
-      return send(ForwardEncoder.encode(batch, series, sizes, 0, count, tenant, replica + 1L), start);
+      return send(
+          ForwardEncoder.encode(batch, series, sizes, 0, count, tenant, replica + 1L), start);
     }
     // Too large for one message: several requests, whose outcome is the worst of theirs.
     CompletableFuture<ForwardResult> all = null;
@@ -112,36 +134,52 @@ public final class ForwardClient implements AutoCloseable {
     long closed = backoff.remainingNanos();
     if (closed > 0) {
       metrics.skipped();
-      return CompletableFuture.completedFuture(new ForwardResult(ForwardOutcome.RETRYABLE, "peer " + endpoint
-          + " is backing off for " + TimeUnit.NANOSECONDS.toMillis(closed) + "ms"));
+      return CompletableFuture.completedFuture(
+          new ForwardResult(
+              ForwardOutcome.RETRYABLE,
+              "peer "
+                  + endpoint
+                  + " is backing off for "
+                  + TimeUnit.NANOSECONDS.toMillis(closed)
+                  + "ms"));
     }
     return send(writeRequest, start);
   }
 
   private CompletableFuture<ForwardResult> send(byte[] request, long start) {
     CompletableFuture<ForwardResult> result = new CompletableFuture<>();
-    ClientCall<byte[], byte[]> call = channel.newCall(RawMarshallers.CLIENT_METHOD,
-        callOptions.withDeadlineAfter(options.timeout().toNanos(), TimeUnit.NANOSECONDS));
+    ClientCall<byte[], byte[]> call =
+        channel.newCall(
+            RawMarshallers.CLIENT_METHOD,
+            callOptions.withDeadlineAfter(options.timeout().toNanos(), TimeUnit.NANOSECONDS));
     try {
-      ClientCalls.asyncUnaryCall(call, request, new StreamObserver<>() {
-        @Override
-        public void onNext(byte[] value) {
-          // WriteResponse is empty.
-        }
+      ClientCalls.asyncUnaryCall(
+          call,
+          request,
+          new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] value) {
+              // WriteResponse is empty.
+            }
 
-        @Override
-        public void onError(Throwable t) {
-          result.complete(finish(Status.fromThrowable(t), Status.trailersFromThrowable(t), start));
-        }
+            @Override
+            public void onError(Throwable t) {
+              result.complete(
+                  finish(Status.fromThrowable(t), Status.trailersFromThrowable(t), start));
+            }
 
-        @Override
-        public void onCompleted() {
-          result.complete(finish(Status.OK, null, start));
-        }
-      });
+            @Override
+            public void onCompleted() {
+              result.complete(finish(Status.OK, null, start));
+            }
+          });
     } catch (RuntimeException e) {
       // A call that cannot even start (channel shut down) is the peer being unavailable to us.
-      result.complete(finish(Status.UNAVAILABLE.withDescription("could not start the call").withCause(e), null, start));
+      result.complete(
+          finish(
+              Status.UNAVAILABLE.withDescription("could not start the call").withCause(e),
+              null,
+              start));
     }
     return result;
   }
@@ -156,8 +194,12 @@ public final class ForwardClient implements AutoCloseable {
       if (reportedDown.compareAndSet(false, true)) {
         // NOTE: logged on the change only: with replication a dead peer may never fail a
         // request (quorum still holds), so without this its outage would show in counters alone.
-        LOG.warn("forward peer failing, backing off: peer={} code={} err=\"{}\" retry_in_ms={}", endpoint, code,
-            status.getDescription(), TimeUnit.NANOSECONDS.toMillis(closedNanos));
+        LOG.warn(
+            "forward peer failing, backing off: peer={} code={} err=\"{}\" retry_in_ms={}",
+            endpoint,
+            code,
+            status.getDescription(),
+            TimeUnit.NANOSECONDS.toMillis(closedNanos));
       }
     } else if (outcome != ForwardOutcome.RETRYABLE) {
       backoff.succeeded(); // any real answer shows the peer is up
@@ -173,8 +215,10 @@ public final class ForwardClient implements AutoCloseable {
     if (why == null && status.getCause() != null) {
       why = status.getCause().toString();
     }
-    return new ForwardResult(outcome, ForwardStatus.oneLine("forwarding to " + endpoint + ": " + code
-        + (why == null ? "" : ": " + why)));
+    return new ForwardResult(
+        outcome,
+        ForwardStatus.oneLine(
+            "forwarding to " + endpoint + ": " + code + (why == null ? "" : ": " + why)));
   }
 
   /** True while the peer is closed by its backoff. */
@@ -187,7 +231,9 @@ public final class ForwardClient implements AutoCloseable {
     channel.shutdown();
   }
 
-  /** Closes the channel, waiting up to 5 s for calls in flight, then cancelling them (retryable). */
+  /**
+   * Closes the channel, waiting up to 5 s for calls in flight, then cancelling them (retryable).
+   */
   @Override
   public void close() {
     channel.shutdown();

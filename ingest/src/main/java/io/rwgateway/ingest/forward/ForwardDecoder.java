@@ -8,15 +8,15 @@ import io.rwgateway.model.TenantId;
 import io.rwgateway.tsdb.WriteBatch;
 
 /**
- * Decodes a forwarded write, Thanos' {@code thanos.WriteRequest}, from its raw bytes into a
- * {@link WriteBatch}, and resolves its envelope: the tenant and the replica number.
- * <p>
- * The series go through the remote write 1.0 decoder ({@link RemoteWriteDecoder#decodeThanos}):
+ * Decodes a forwarded write, Thanos' {@code thanos.WriteRequest}, from its raw bytes into a {@link
+ * WriteBatch}, and resolves its envelope: the tenant and the replica number.
+ *
+ * <p>The series go through the remote write 1.0 decoder ({@link RemoteWriteDecoder#decodeThanos}):
  * the same in-place streaming read, the same per-series rules and limits, nothing allocated per
- * series or sample. A peer is not trusted more than a Prometheus: what a receiver would refuse
- * over HTTP it refuses over gRPC.
- * <p>
- * Not thread-safe: one per thread, like {@link RemoteWriteDecoder}.
+ * series or sample. A peer is not trusted more than a Prometheus: what a receiver would refuse over
+ * HTTP it refuses over gRPC.
+ *
+ * <p>Not thread-safe: one per thread, like {@link RemoteWriteDecoder}.
  */
 public final class ForwardDecoder {
   private final RemoteWriteDecoder decoder;
@@ -40,7 +40,8 @@ public final class ForwardDecoder {
    * in the batch, as for remote write.
    *
    * @throws DecodeException (400) when the body is not a well-formed {@code thanos.WriteRequest},
-   *     the tenant is not a valid tenant id, or the replica is negative; the batch must then be discarded
+   *     the tenant is not a valid tenant id, or the replica is negative; the batch must then be
+   *     discarded
    */
   public void decode(ByteBuf body, WriteBatch batch, long nowMillis) throws DecodeException {
     tenant = null;
@@ -56,8 +57,9 @@ public final class ForwardDecoder {
     }
     long r = decoder.thanosReplica();
     if (r < 0) {
-      throw new DecodeException(DecodeException.BAD_REQUEST, "replica " + r
-          + " is negative: it is 0 (not replicated) or the 1-based replica number");
+      throw new DecodeException(
+          DecodeException.BAD_REQUEST,
+          "replica " + r + " is negative: it is 0 (not replicated) or the 1-based replica number");
     }
     tenant = t;
     replica = r;

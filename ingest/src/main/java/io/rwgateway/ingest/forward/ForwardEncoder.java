@@ -10,15 +10,16 @@ import java.nio.charset.StandardCharsets;
 /**
  * Encodes a {@code thanos.WriteRequest} for some series of a {@link WriteBatch} straight from the
  * batch's columns: labels from their canonical bytes, samples and exemplars from the arrays,
- * histograms as the raw messages the batch kept. No generated message objects; the only
- * allocation is the output array, sized exactly by a first pass.
- * <p>
- * Fields are written in field-number order and proto3 defaults (0, +0.0, "") are left out, as
+ * histograms as the raw messages the batch kept. No generated message objects; the only allocation
+ * is the output array, sized exactly by a first pass.
+ *
+ * <p>Fields are written in field-number order and proto3 defaults (0, +0.0, "") are left out, as
  * the generated serializer does, so the bytes are the same as the generated code would produce.
  * Metadata is not sent: {@code thanos.WriteRequest} has no field for it (Thanos drops it too).
  */
 final class ForwardEncoder {
-  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   // Keys: (field << 3) | wire type.
   private static final int REQ_SERIES = 1 << 3 | 2;
@@ -56,7 +57,10 @@ final class ForwardEncoder {
     return sizes;
   }
 
-  /** The end of the next request starting at {@code from}: series up to {@code maxBytes}, at least one. */
+  /**
+   * The end of the next request starting at {@code from}: series up to {@code maxBytes}, at least
+   * one.
+   */
   static int cut(int[] sizes, int from, int count, long maxBytes) {
     long size = field(sizes[from]);
     int to = from + 1;
@@ -76,7 +80,8 @@ final class ForwardEncoder {
   }
 
   /** The same for {@code series[from..to)}, whose sizes {@link #seriesSizes} computed. */
-  static byte[] encode(WriteBatch b, int[] series, int[] sizes, int from, int to, String tenant, long replica) {
+  static byte[] encode(
+      WriteBatch b, int[] series, int[] sizes, int from, int to, String tenant, long replica) {
     byte[] tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
     long size = 0;
     for (int k = from; k < to; k++) {
@@ -89,7 +94,8 @@ final class ForwardEncoder {
       size += 1 + Varint.size(replica);
     }
     if (size > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("forward request of " + size + " bytes is too large to encode");
+      throw new IllegalArgumentException(
+          "forward request of " + size + " bytes is too large to encode");
     }
     byte[] out = new byte[(int) size];
     int p = 0;
@@ -163,7 +169,8 @@ final class ForwardEncoder {
   }
 
   private static long exemplarSize(WriteBatch b, int e) {
-    return labelsSize(b.bytes, b.exLabelsOff[e], b.exLabelsLen[e]) + valueTimeSize(b.exV[e], b.exT[e]);
+    return labelsSize(b.bytes, b.exLabelsOff[e], b.exLabelsLen[e])
+        + valueTimeSize(b.exV[e], b.exT[e]);
   }
 
   /** A value (fixed64) and a timestamp (varint), each left out when zero. */
@@ -171,7 +178,8 @@ final class ForwardEncoder {
     return (Double.doubleToRawLongBits(v) != 0 ? 9 : 0) + (t != 0 ? 1 + Varint.size(t) : 0);
   }
 
-  private static int writeValueTime(double v, long t, int valueKey, int timeKey, byte[] out, int p) {
+  private static int writeValueTime(
+      double v, long t, int valueKey, int timeKey, byte[] out, int p) {
     long bits = Double.doubleToRawLongBits(v);
     if (bits != 0) {
       out[p++] = (byte) valueKey;

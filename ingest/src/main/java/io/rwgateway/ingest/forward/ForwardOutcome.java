@@ -30,16 +30,19 @@ public enum ForwardOutcome {
 
   /**
    * Classifies a call's status. ALREADY_EXISTS is a conflict (Thanos' meaning) unless our server
-   * said in its trailer that it was bad data. Codes that only a broken request can cause are
-   * bad data; everything else, including codes we do not expect, is retryable, so that data is
-   * never dropped on an answer we do not understand.
+   * said in its trailer that it was bad data. Codes that only a broken request can cause are bad
+   * data; everything else, including codes we do not expect, is retryable, so that data is never
+   * dropped on an answer we do not understand.
    */
   public static ForwardOutcome of(Status.Code code, Metadata trailers) {
     return switch (code) {
       case OK -> OK;
-      case ALREADY_EXISTS -> trailers != null && ForwardStatus.BAD_DATA.equals(trailers.get(ForwardStatus.REJECT_KIND))
-          ? BAD_DATA : CONFLICT;
-      // RESOURCE_EXHAUSTED: the message is over the peer's size limit; sending it again cannot help.
+      case ALREADY_EXISTS ->
+          trailers != null && ForwardStatus.BAD_DATA.equals(trailers.get(ForwardStatus.REJECT_KIND))
+              ? BAD_DATA
+              : CONFLICT;
+      // RESOURCE_EXHAUSTED: the message is over the peer's size limit; sending it again cannot
+      // help.
       case INVALID_ARGUMENT, RESOURCE_EXHAUSTED, OUT_OF_RANGE -> BAD_DATA;
       default -> RETRYABLE;
     };

@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC server that peer receivers (gateways or Thanos Receive routers) forward to:
- * {@code thanos.WriteableStore/RemoteWrite}, answered from raw bytes with no generated message
- * objects, each batch written through the {@link ForwardSink} (the local write path only).
- * <p>
- * It accepts requests compressed with gzip or with Thanos' framed snappy ({@link SnappyCodec}),
+ * The gRPC server that peer receivers (gateways or Thanos Receive routers) forward to: {@code
+ * thanos.WriteableStore/RemoteWrite}, answered from raw bytes with no generated message objects,
+ * each batch written through the {@link ForwardSink} (the local write path only).
+ *
+ * <p>It accepts requests compressed with gzip or with Thanos' framed snappy ({@link SnappyCodec}),
  * up to {@link ForwardServerOptions#maxMessageBytes} decompressed. Other services (the StoreAPI)
  * can be served on the same port by passing their definitions to {@link #start}.
  */
@@ -27,8 +27,8 @@ public final class ForwardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ForwardServer.class);
 
   /** grpc's defaults (gzip, identity) plus Thanos' snappy; advertised in grpc-accept-encoding. */
-  static final DecompressorRegistry DECOMPRESSORS = DecompressorRegistry.getDefaultInstance()
-      .with(SnappyCodec.INSTANCE, true);
+  static final DecompressorRegistry DECOMPRESSORS =
+      DecompressorRegistry.getDefaultInstance().with(SnappyCodec.INSTANCE, true);
 
   private final Server server;
   private final ExecutorService executor;
@@ -39,20 +39,29 @@ public final class ForwardServer implements AutoCloseable {
   }
 
   /** Binds and starts the server; {@code alsoServe} are further services on the same port. */
-  public static ForwardServer start(ForwardServerOptions options, ForwardSink sink, ForwardMetrics metrics, Clock clock,
-      ServerServiceDefinition... alsoServe) throws IOException {
+  public static ForwardServer start(
+      ForwardServerOptions options,
+      ForwardSink sink,
+      ForwardMetrics metrics,
+      Clock clock,
+      ServerServiceDefinition... alsoServe)
+      throws IOException {
     AtomicInteger n = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(options.threads(), r -> {
-      Thread t = new Thread(r, "grpc-forward-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            options.threads(),
+            r -> {
+              Thread t = new Thread(r, "grpc-forward-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     RemoteWriteService service = new RemoteWriteService(options, sink, metrics, clock, executor);
-    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
-        .executor(executor)
-        .decompressorRegistry(DECOMPRESSORS)
-        .maxInboundMessageSize(options.maxMessageBytes())
-        .addService(service.definition());
+    NettyServerBuilder b =
+        NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+            .executor(executor)
+            .decompressorRegistry(DECOMPRESSORS)
+            .maxInboundMessageSize(options.maxMessageBytes())
+            .addService(service.definition());
     for (ServerServiceDefinition d : alsoServe) {
       b.addService(d);
     }

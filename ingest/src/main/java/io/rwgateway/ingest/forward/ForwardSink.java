@@ -5,24 +5,26 @@ import io.rwgateway.tsdb.WriteBatch;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where {@link ForwardServer} hands each decoded forwarded batch: the local write path (the
- * gateway implements it with the WAL ring), never the hashring router.
- * <p>
- * NOTE: this is what keeps a forwarded write from being forwarded again. As in Thanos, a request
- * that arrives over gRPC has already been routed by its sender and is written locally only, so
- * two receivers with different views of the hashring cannot bounce series between them.
- * <p>
- * Contract of the returned future:
+ * Where {@link ForwardServer} hands each decoded forwarded batch: the local write path (the gateway
+ * implements it with the WAL ring), never the hashring router.
+ *
+ * <p>NOTE: this is what keeps a forwarded write from being forwarded again. As in Thanos, a request
+ * that arrives over gRPC has already been routed by its sender and is written locally only, so two
+ * receivers with different views of the hashring cannot bounce series between them.
+ *
+ * <p>Contract of the returned future:
+ *
  * <ul>
- *   <li>it completes once the batch is in the WAL (synced per policy), or its write has failed;</li>
- *   <li>{@link Status#OK} means "processed": the outcome is in the batch ({@code failure},
- *       {@code firstBadData}, {@code firstConflict}) and the server maps it with
- *       {@link ForwardStatus#of(WriteBatch)};</li>
- *   <li>any other status answers the call as it is: {@link ForwardStatus#notReady} or
- *       {@link ForwardStatus#queueFull} (UNAVAILABLE) when the batch was not taken;</li>
- *   <li>completing exceptionally answers INTERNAL;</li>
- *   <li>once it completes, the sink must not touch the batch again: the server reuses it.</li>
+ *   <li>it completes once the batch is in the WAL (synced per policy), or its write has failed;
+ *   <li>{@link Status#OK} means "processed": the outcome is in the batch ({@code failure}, {@code
+ *       firstBadData}, {@code firstConflict}) and the server maps it with {@link
+ *       ForwardStatus#of(WriteBatch)};
+ *   <li>any other status answers the call as it is: {@link ForwardStatus#notReady} or {@link
+ *       ForwardStatus#queueFull} (UNAVAILABLE) when the batch was not taken;
+ *   <li>completing exceptionally answers INTERNAL;
+ *   <li>once it completes, the sink must not touch the batch again: the server reuses it.
  * </ul>
+ *
  * The future may complete on any thread; the server moves the answer off it.
  */
 @FunctionalInterface

@@ -5,12 +5,12 @@ import java.util.function.LongSupplier;
 
 /**
  * When a peer may be called again after it failed: exponential backoff with jitter, capped, as
- * Thanos' router does for its peers (factor 2, from {@code min} to {@code max}; Thanos: 100ms
- * and {@code --receive-forward-max-backoff}, 5s). The n-th consecutive failure closes the peer
- * for a random time between {@code min} and {@code min * 2^(n-1)} (at most {@code max}); an
- * answer from the peer opens it again at once.
- * <p>
- * NOTE: while a peer is closed, forwards to it fail at once as retryable instead of each one
+ * Thanos' router does for its peers (factor 2, from {@code min} to {@code max}; Thanos: 100ms and
+ * {@code --receive-forward-max-backoff}, 5s). The n-th consecutive failure closes the peer for a
+ * random time between {@code min} and {@code min * 2^(n-1)} (at most {@code max}); an answer from
+ * the peer opens it again at once.
+ *
+ * <p>NOTE: while a peer is closed, forwards to it fail at once as retryable instead of each one
  * waiting for a connect error or the forward timeout, so a dead peer is neither hammered nor
  * allowed to hold every request for the full timeout.
  */
@@ -25,7 +25,8 @@ final class PeerBackoff {
 
   PeerBackoff(long minNanos, long maxNanos, LongSupplier nanoClock, DoubleSupplier random) {
     if (minNanos <= 0 || maxNanos < minNanos) {
-      throw new IllegalArgumentException("backoff needs 0 < min <= max, got " + minNanos + "ns, " + maxNanos + "ns");
+      throw new IllegalArgumentException(
+          "backoff needs 0 < min <= max, got " + minNanos + "ns, " + maxNanos + "ns");
     }
     this.minNanos = minNanos;
     this.maxNanos = maxNanos;
@@ -41,14 +42,19 @@ final class PeerBackoff {
     return Math.max(0, openAt - nanoClock.getAsLong());
   }
 
-  /** Records a failure that says the peer is unreachable; returns the new closed time in nanoseconds. */
+  /**
+   * Records a failure that says the peer is unreachable; returns the new closed time in
+   * nanoseconds.
+   */
   synchronized long failed() {
     int attempt = failures;
     if (failures < Integer.MAX_VALUE) {
       failures++;
     }
-    // min * 2^attempt, capped; the shift is only taken when it cannot pass max (so cannot overflow).
-    long ceiling = attempt < 63 && minNanos <= (maxNanos >> attempt) ? minNanos << attempt : maxNanos;
+    // min * 2^attempt, capped; the shift is only taken when it cannot pass max (so cannot
+    // overflow).
+    long ceiling =
+        attempt < 63 && minNanos <= (maxNanos >> attempt) ? minNanos << attempt : maxNanos;
     // Clamped: a double product of large values can round past the ceiling.
     long delay = Math.min(ceiling, minNanos + (long) (random.getAsDouble() * (ceiling - minNanos)));
     openAt = nanoClock.getAsLong() + delay;

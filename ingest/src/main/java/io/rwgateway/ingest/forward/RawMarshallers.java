@@ -13,9 +13,9 @@ import java.io.UncheckedIOException;
 /**
  * The RemoteWrite method with raw-bytes marshallers: requests are encoded and decoded by our own
  * code ({@link ForwardEncoder}, {@link ForwardDecoder}), never through generated message objects.
- * <p>
- * The method descriptor is the generated one re-typed, so the path
- * ({@code /thanos.WriteableStore/RemoteWrite}) and the schema descriptor stay the generated ones.
+ *
+ * <p>The method descriptor is the generated one re-typed, so the path ({@code
+ * /thanos.WriteableStore/RemoteWrite}) and the schema descriptor stay the generated ones.
  */
 final class RawMarshallers {
   static final byte[] EMPTY = new byte[0];
@@ -23,16 +23,20 @@ final class RawMarshallers {
   private RawMarshallers() {}
 
   /**
-   * Server side: the request is handed over as the transport's stream.
-   * NOTE: the stream is valid only until {@code onMessage} returns (grpc closes it then), so the
-   * listener reads it at once; nothing is copied here.
+   * Server side: the request is handed over as the transport's stream. NOTE: the stream is valid
+   * only until {@code onMessage} returns (grpc closes it then), so the listener reads it at once;
+   * nothing is copied here.
    */
   static final MethodDescriptor<InputStream, byte[]> SERVER_METHOD =
-      WriteableStoreGrpc.getRemoteWriteMethod().toBuilder(new StreamMarshaller(), new BytesMarshaller()).build();
+      WriteableStoreGrpc.getRemoteWriteMethod().toBuilder(
+              new StreamMarshaller(), new BytesMarshaller())
+          .build();
 
   /** Client side: the request is a ready-encoded {@code thanos.WriteRequest}. */
   static final MethodDescriptor<byte[], byte[]> CLIENT_METHOD =
-      WriteableStoreGrpc.getRemoteWriteMethod().toBuilder(new BytesMarshaller(), new BytesMarshaller()).build();
+      WriteableStoreGrpc.getRemoteWriteMethod().toBuilder(
+              new BytesMarshaller(), new BytesMarshaller())
+          .build();
 
   /** Passes the stream through; only the server parses with it. */
   private static final class StreamMarshaller implements MethodDescriptor.Marshaller<InputStream> {
@@ -65,10 +69,11 @@ final class RawMarshallers {
   }
 
   /**
-   * Lets grpc see the length up front and copy the array in one write instead of pumping it
-   * through a buffer.
+   * Lets grpc see the length up front and copy the array in one write instead of pumping it through
+   * a buffer.
    */
-  private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
+  private static final class BytesStream extends ByteArrayInputStream
+      implements KnownLength, Drainable {
     BytesStream(byte[] b) {
       super(b);
     }

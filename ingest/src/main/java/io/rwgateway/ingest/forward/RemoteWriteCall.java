@@ -8,8 +8,8 @@ import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One RemoteWrite call. grpc delivers its events one at a time on the server's pool; the answer
- * may come later from the sink's completion, so closing is guarded to happen once.
+ * One RemoteWrite call. grpc delivers its events one at a time on the server's pool; the answer may
+ * come later from the sink's completion, so closing is guarded to happen once.
  */
 final class RemoteWriteCall extends ServerCall.Listener<InputStream> {
   private final RemoteWriteService service;
@@ -60,7 +60,8 @@ final class RemoteWriteCall extends ServerCall.Listener<InputStream> {
     if (failure != null) {
       finish(failure, new Metadata());
     } else if (batch == null) {
-      finish(Status.INTERNAL.withDescription("half-closed without a request message"), new Metadata());
+      finish(
+          Status.INTERNAL.withDescription("half-closed without a request message"), new Metadata());
     } else {
       handedOff = true;
       service.write(this, batch, tenant, replica);

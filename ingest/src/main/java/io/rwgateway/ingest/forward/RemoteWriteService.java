@@ -21,17 +21,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code thanos.WriteableStore/RemoteWrite} method: decode the request on a server thread,
- * hand the batch to the {@link ForwardSink}, answer once the sink is done.
- * <p>
- * NOTE: decoders and read buffers are per thread (the server runs calls on a fixed pool) and
+ * The {@code thanos.WriteableStore/RemoteWrite} method: decode the request on a server thread, hand
+ * the batch to the {@link ForwardSink}, answer once the sink is done.
+ *
+ * <p>NOTE: decoders and read buffers are per thread (the server runs calls on a fixed pool) and
  * batches come from a shared pool, because a batch is finished by whichever thread completes the
  * sink's future, not by the thread that decoded it.
  */
 final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]> {
   private static final Logger log = LoggerFactory.getLogger(RemoteWriteService.class);
   private static final int POOL_MAX = 64;
-  /** Read buffers up to this size are kept by their thread; larger requests get a one-off buffer. */
+
+  /**
+   * Read buffers up to this size are kept by their thread; larger requests get a one-off buffer.
+   */
   private static final int KEEP_BUFFER_BYTES = 1 << 20;
 
   private final ForwardServerOptions options;
@@ -42,14 +45,20 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
   private final ThreadLocal<Worker> workers;
   private final ArrayBlockingQueue<WriteBatch> pool = new ArrayBlockingQueue<>(POOL_MAX);
 
-  RemoteWriteService(ForwardServerOptions options, ForwardSink sink, ForwardMetrics metrics, Clock clock,
+  RemoteWriteService(
+      ForwardServerOptions options,
+      ForwardSink sink,
+      ForwardMetrics metrics,
+      Clock clock,
       Executor executor) {
     this.options = options;
     this.sink = sink;
     this.metrics = metrics;
     this.clock = clock;
     this.executor = executor;
-    this.workers = ThreadLocal.withInitial(() -> new Worker(new ForwardDecoder(options.limits(), options.defaultTenant())));
+    this.workers =
+        ThreadLocal.withInitial(
+            () -> new Worker(new ForwardDecoder(options.limits(), options.defaultTenant())));
   }
 
   ServerServiceDefinition definition() {
@@ -59,8 +68,10 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
   }
 
   @Override
-  public ServerCall.Listener<InputStream> startCall(ServerCall<InputStream, byte[]> call, Metadata headers) {
-    // Two, so that a second message on this unary method is seen and refused rather than left pending.
+  public ServerCall.Listener<InputStream> startCall(
+      ServerCall<InputStream, byte[]> call, Metadata headers) {
+    // Two, so that a second message on this unary method is seen and refused rather than left
+    // pending.
     call.request(2);
     return new RemoteWriteCall(this, call);
   }
@@ -77,8 +88,8 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
 
   /**
    * Reads and decodes the request into a pooled batch and records tenant and replica on the call.
-   * The stream is only valid during this call. On any failure the batch is back in the pool and
-   * the call holds the status to answer.
+   * The stream is only valid during this call. On any failure the batch is back in the pool and the
+   * call holds the status to answer.
    */
   void decode(InputStream in, RemoteWriteCall c) {
     Worker w = workers.get();
@@ -102,7 +113,9 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
       c.failed(e.getStatus());
     } catch (IOException e) {
       recycle(batch);
-      c.failed(Status.INTERNAL.withDescription(ForwardStatus.oneLine("could not read the request: " + e.getMessage())));
+      c.failed(
+          Status.INTERNAL.withDescription(
+              ForwardStatus.oneLine("could not read the request: " + e.getMessage())));
     } finally {
       if (w.buf.length > KEEP_BUFFER_BYTES) {
         w.buf = new byte[KEEP_BUFFER_BYTES];
@@ -123,7 +136,8 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
           if (in.read() < 0) {
             return n;
           }
-          throw Status.RESOURCE_EXHAUSTED.withDescription("request is larger than " + max + " bytes")
+          throw Status.RESOURCE_EXHAUSTED
+              .withDescription("request is larger than " + max + " bytes")
               .asRuntimeException();
         }
         w.buf = Arrays.copyOf(w.buf, (int) Math.min((long) n * 2, max));
@@ -136,7 +150,10 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
     }
   }
 
-  /** After half-close: hands the decoded batch to the sink, or answers at once when it holds nothing to write. */
+  /**
+   * After half-close: hands the decoded batch to the sink, or answers at once when it holds nothing
+   * to write.
+   */
   void write(RemoteWriteCall c, WriteBatch batch, String tenant, long replica) {
     if (batch.seriesCount == 0 && batch.metaCount == 0) {
       complete(c, batch, Status.OK, null); // empty, or every series rejected while decoding
@@ -146,7 +163,9 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
     try {
       f = sink.write(batch, tenant, replica);
       if (f == null) {
-        f = CompletableFuture.failedFuture(new IllegalStateException("forward sink returned no future"));
+        f =
+            CompletableFuture.failedFuture(
+                new IllegalStateException("forward sink returned no future"));
       }
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
@@ -161,7 +180,10 @@ final class RemoteWriteService implements ServerCallHandler<InputStream, byte[]>
     Metadata trailers = new Metadata();
     if (err != null) {
       log.warn("forward sink failed tenant={}", batch.tenant, err);
-      status = Status.INTERNAL.withDescription(ForwardStatus.oneLine("local write failed: " + err)).withCause(err);
+      status =
+          Status.INTERNAL
+              .withDescription(ForwardStatus.oneLine("local write failed: " + err))
+              .withCause(err);
     } else if (fromSink == null) {
       status = Status.INTERNAL.withDescription("forward sink completed without a status");
     } else if (!fromSink.isOk()) {

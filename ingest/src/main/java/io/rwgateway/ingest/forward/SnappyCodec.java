@@ -8,12 +8,13 @@ import org.xerial.snappy.SnappyFramedInputStream;
 import org.xerial.snappy.SnappyFramedOutputStream;
 
 /**
- * The gRPC message encoding "snappy" as Thanos registers it: snappy's framed (stream) format,
- * with checksummed chunks, over each message.
- * <p>
- * NOTE: Thanos routers compress forwards with it by default ({@code --receive.grpc-compression=snappy}),
- * and grpc-java knows only gzip, so without this codec a Thanos router could not forward to us.
- * Not to be confused with remote write's snappy, which is the unframed block format.
+ * The gRPC message encoding "snappy" as Thanos registers it: snappy's framed (stream) format, with
+ * checksummed chunks, over each message.
+ *
+ * <p>NOTE: Thanos routers compress forwards with it by default ({@code
+ * --receive.grpc-compression=snappy}), and grpc-java knows only gzip, so without this codec a
+ * Thanos router could not forward to us. Not to be confused with remote write's snappy, which is
+ * the unframed block format.
  */
 public final class SnappyCodec implements Codec {
   public static final String NAME = "snappy";

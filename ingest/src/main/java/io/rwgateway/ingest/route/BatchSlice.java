@@ -6,7 +6,9 @@ import io.rwgateway.tsdb.WriteBatch;
 final class BatchSlice {
   private BatchSlice() {}
 
-  /** {@code dst} is reset; gets series {@code series[0..count)} of {@code src} and all its metadata. */
+  /**
+   * {@code dst} is reset; gets series {@code series[0..count)} of {@code src} and all its metadata.
+   */
   static void copy(WriteBatch src, int[] series, int count, WriteBatch dst) {
     dst.reset();
     dst.tenant = src.tenant;
@@ -20,7 +22,9 @@ final class BatchSlice {
       for (int j = src.seriesFirstSample[i], end = j + src.seriesSampleCount[i]; j < end; j++) {
         dst.addSample(src.sampleT[j], src.sampleV[j]);
       }
-      for (int j = src.seriesFirstHistogram[i], end = j + src.seriesHistogramCount[i]; j < end; j++) {
+      for (int j = src.seriesFirstHistogram[i], end = j + src.seriesHistogramCount[i];
+          j < end;
+          j++) {
         int h = dst.reserveBytes(src.histLen[j]);
         System.arraycopy(b, src.histOff[j], dst.bytes, h, src.histLen[j]);
         dst.addHistogram(src.histT[j], h, src.histLen[j]);
@@ -37,7 +41,8 @@ final class BatchSlice {
       int n = put(src, dst, src.metaNameOff[m], src.metaNameLen[m]);
       int h = put(src, dst, src.metaHelpOff[m], src.metaHelpLen[m]);
       int u = put(src, dst, src.metaUnitOff[m], src.metaUnitLen[m]);
-      dst.addMetadata(src.metaType[m], n, src.metaNameLen[m], h, src.metaHelpLen[m], u, src.metaUnitLen[m]);
+      dst.addMetadata(
+          src.metaType[m], n, src.metaNameLen[m], h, src.metaHelpLen[m], u, src.metaUnitLen[m]);
     }
   }
 

@@ -1,11 +1,11 @@
 package io.rwgateway.ingest.route;
 
-import io.rwgateway.ingest.RoutingFailure;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.rwgateway.hashring.Endpoint;
 import io.rwgateway.hashring.Hashring;
 import io.rwgateway.hashring.SingleHashring;
 import io.rwgateway.hashring.TenantPlacer;
+import io.rwgateway.ingest.RoutingFailure;
 import io.rwgateway.ingest.WriteRing;
 import io.rwgateway.ingest.WriteRouter;
 import io.rwgateway.ingest.forward.ForwardClient;
@@ -24,34 +24,40 @@ import java.util.function.Supplier;
  * to its replication-factor owners (the local WAL when this receiver is one, peers over gRPC
  * otherwise), one request per (peer, replica); the request succeeds when every series reached the
  * write quorum ({@link Hashring#quorum}).
- * <p>
- * The answer for a series that missed quorum follows from why its replicas failed: anything
+ *
+ * <p>The answer for a series that missed quorum follows from why its replicas failed: anything
  * retryable (peer down, not ready, timeout, queue full, WAL failure) makes the request 503, so the
  * sender retries; otherwise bad data makes it 400 and conflicts alone make it 409. An outcome
  * applies to every series of the request that carried it, as in Thanos.
- * <p>
- * Runs on the event loops; the local part goes through the same WAL ring as unrouted writes.
+ *
+ * <p>Runs on the event loops; the local part goes through the same WAL ring as unrouted writes.
  */
-public final class HashringRouter implements WriteRouter, io.rwgateway.hashring.HashringWatcher.Listener {
+public final class HashringRouter
+    implements WriteRouter, io.rwgateway.hashring.HashringWatcher.Listener {
   private final Supplier<Hashring> hashring;
   private final String localEndpoint;
   private final WriteRing ring;
   private final ForwardClientOptions clientOptions;
   private final ForwardMetrics forwardMetrics;
   private final ConcurrentHashMap<String, ForwardClient> clients = new ConcurrentHashMap<>();
-  private final FastThreadLocal<RouteState> states = new FastThreadLocal<>() {
-    @Override
-    protected RouteState initialValue() {
-      return new RouteState();
-    }
-  };
+  private final FastThreadLocal<RouteState> states =
+      new FastThreadLocal<>() {
+        @Override
+        protected RouteState initialValue() {
+          return new RouteState();
+        }
+      };
 
   /**
-   * @param localEndpoint this receiver's address as the hashring file names it (its gRPC
-   *                      address); null or absent from the ring = router only
+   * @param localEndpoint this receiver's address as the hashring file names it (its gRPC address);
+   *     null or absent from the ring = router only
    */
-  public HashringRouter(Supplier<Hashring> hashring, String localEndpoint, WriteRing ring,
-      ForwardClientOptions clientOptions, ForwardMetrics forwardMetrics) {
+  public HashringRouter(
+      Supplier<Hashring> hashring,
+      String localEndpoint,
+      WriteRing ring,
+      ForwardClientOptions clientOptions,
+      ForwardMetrics forwardMetrics) {
     this.hashring = hashring;
     this.localEndpoint = localEndpoint;
     this.ring = ring;
@@ -92,33 +98,41 @@ public final class HashringRouter implements WriteRouter, io.rwgateway.hashring.
       int[] series = plan.groupSeries(g);
       int count = plan.groupSize(g);
       outcomes.requestSeries[k] = java.util.Arrays.copyOf(series, count);
-      ForwardClient c = clients.computeIfAbsent(nodes.get(node).address(),
-          a -> new ForwardClient(a, clientOptions, forwardMetrics));
+      ForwardClient c =
+          clients.computeIfAbsent(
+              nodes.get(node).address(), a -> new ForwardClient(a, clientOptions, forwardMetrics));
       int slot = k;
-      futures[k] = c.forward(batch, series, count, batch.tenant, replica)
-          .thenAccept(res -> outcomes.set(slot, res.outcome(), res.message()));
+      futures[k] =
+          c.forward(batch, series, count, batch.tenant, replica)
+              .thenAccept(res -> outcomes.set(slot, res.outcome(), res.message()));
       k++;
     }
     int quorum = Hashring.quorum(r.replicationFactor());
     WriteBatch usedLocal = local;
     // NOTE: executor is the request's event loop, the thread running this method, so the local
     // batch goes back to the same per-loop pool it came from.
-    CompletableFuture.allOf(futures).whenComplete((v, e) -> executor.execute(() -> {
-      outcomes.foldInto(batch, quorum);
-      if (usedLocal != null) {
-        states.get().giveBackLocal(usedLocal);
-      }
-      done.run();
-    }));
+    CompletableFuture.allOf(futures)
+        .whenComplete(
+            (v, e) ->
+                executor.execute(
+                    () -> {
+                      outcomes.foldInto(batch, quorum);
+                      if (usedLocal != null) {
+                        states.get().giveBackLocal(usedLocal);
+                      }
+                      done.run();
+                    }));
   }
 
   private CompletableFuture<Void> writeLocal(WriteBatch local, Outcomes outcomes, int slot) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     ring.resolveSeries(local);
-    local.attachment = (Runnable) () -> {
-      outcomes.setLocal(slot, local);
-      f.complete(null);
-    };
+    local.attachment =
+        (Runnable)
+            () -> {
+              outcomes.setLocal(slot, local);
+              f.complete(null);
+            };
     if (!ring.tryPublish(local, b -> ((Runnable) b.attachment).run())) {
       outcomes.set(slot, ForwardOutcome.RETRYABLE, "local write queue is full");
       f.complete(null);
@@ -136,13 +150,16 @@ public final class HashringRouter implements WriteRouter, io.rwgateway.hashring.
     for (Endpoint e : ring.nodes()) {
       addresses.add(e.address());
     }
-    clients.entrySet().removeIf(e -> {
-      if (addresses.contains(e.getKey())) {
-        return false;
-      }
-      e.getValue().shutdown();
-      return true;
-    });
+    clients
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (addresses.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().shutdown();
+              return true;
+            });
   }
 
   /** Peers a client is kept for (tests). */
@@ -165,6 +182,7 @@ public final class HashringRouter implements WriteRouter, io.rwgateway.hashring.
     final TenantPlacer placer = new TenantPlacer();
     int[] owners = new int[8];
     final Plan plan = new Plan();
+
     /** Batches for the local share, reused: a routed request allocates no batch once warm. */
     private final java.util.ArrayDeque<WriteBatch> localPool = new java.util.ArrayDeque<>();
 
@@ -194,7 +212,8 @@ public final class HashringRouter implements WriteRouter, io.rwgateway.hashring.
       }
       plan.reset(nodes.size(), r.replicationFactor(), batch.seriesCount, local >= 0);
       for (int i = 0; i < batch.seriesCount; i++) {
-        int n = placer.owners(batch.bytes, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i], owners);
+        int n =
+            placer.owners(batch.bytes, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i], owners);
         for (int rep = 0; rep < n; rep++) {
           if (owners[rep] == local) {
             plan.addLocal(i);

@@ -14,6 +14,7 @@ final class Outcomes {
   private final ForwardOutcome[] outcome;
   private final String[] message;
   private final int seriesCount;
+
   /** What the local WAL write rejected, by reason (the peers count their own rejections). */
   private int[] localRejected;
 
@@ -86,7 +87,13 @@ final class Outcomes {
     if (missed == 0) {
       return;
     }
-    String summary = missed + " of " + seriesCount + " series did not reach the write quorum of " + quorum + ": ";
+    String summary =
+        missed
+            + " of "
+            + seriesCount
+            + " series did not reach the write quorum of "
+            + quorum
+            + ": ";
     switch (cause) {
       case 3:
         batch.failure = new RoutingFailure(summary + (why[3] == null ? "no answer" : why[3]));
@@ -102,10 +109,14 @@ final class Outcomes {
 
   private static byte rank(ForwardOutcome o) {
     switch (o) {
-      case CONFLICT: return 1;
-      case BAD_DATA: return 2;
-      case RETRYABLE: return 3;
-      default: return 0;
+      case CONFLICT:
+        return 1;
+      case BAD_DATA:
+        return 2;
+      case RETRYABLE:
+        return 3;
+      default:
+        return 0;
     }
   }
 }

@@ -3,15 +3,17 @@ package io.rwgateway.ingest.route;
 import java.util.Arrays;
 
 /**
- * Where the series of one batch go: the local series, and one group per (peer, replica), as
- * Thanos sends one request per replica so the peer can record which replica it holds. Reused per
- * event loop: arrays grow and stay.
+ * Where the series of one batch go: the local series, and one group per (peer, replica), as Thanos
+ * sends one request per replica so the peer can record which replica it holds. Reused per event
+ * loop: arrays grow and stay.
  */
 final class Plan {
   int[] localSeries = new int[64];
   int localCount;
+
   /** This receiver is one of the ring's nodes (so it keeps the request's metadata). */
   boolean localInRing;
+
   // Dense by node * rf + replica; only the touched groups are listed in order of first use.
   private int[][] series = new int[0][];
   private int[] sizes = new int[0];
@@ -78,8 +80,8 @@ final class Plan {
   }
 
   /**
-   * Whether the request has a local part: local series, or metadata to keep (metadata is not
-   * placed on the ring; every node in it keeps what its own senders send, as in Thanos).
+   * Whether the request has a local part: local series, or metadata to keep (metadata is not placed
+   * on the ring; every node in it keeps what its own senders send, as in Thanos).
    */
   boolean writesLocally(int metaCount) {
     return localCount > 0 || (localInRing && metaCount > 0);

@@ -15,7 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xerial.snappy.Snappy;
 
-/** Bodies sent by a real Prometheus 2.42 (see captures/README.txt), through the whole decode path. */
+/**
+ * Bodies sent by a real Prometheus 2.42 (see captures/README.txt), through the whole decode path.
+ */
 class CaptureTest {
   private final RemoteWriteDecoder decoder = new RemoteWriteDecoder(DecodeLimits.defaults());
 
@@ -27,14 +29,20 @@ class CaptureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"prometheus-2.42-samples-1.snappy", "prometheus-2.42-samples-2.snappy",
-      "prometheus-2.42-metadata.snappy"})
+  @ValueSource(
+      strings = {
+        "prometheus-2.42-samples-1.snappy",
+        "prometheus-2.42-samples-2.snappy",
+        "prometheus-2.42-metadata.snappy"
+      })
   void decodesExactlyWhatTheGeneratedParserReads(String file) throws Exception {
     byte[] compressed = resource(file);
     byte[] expected = Snappy.uncompress(compressed);
     ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer(compressed.length);
     in.writeBytes(compressed);
-    ByteBuf pb = SnappyBody.decompress(in, PooledByteBufAllocator.DEFAULT, DecodeLimits.defaults().maxDecompressedBytes());
+    ByteBuf pb =
+        SnappyBody.decompress(
+            in, PooledByteBufAllocator.DEFAULT, DecodeLimits.defaults().maxDecompressedBytes());
     in.release();
     byte[] decompressed;
     try {
@@ -44,7 +52,8 @@ class CaptureTest {
     }
     assertEquals(expected.length, decompressed.length);
     // The captures were taken in the past; "now" is the test's clock.
-    WriteBatch b = DecodeTestSupport.decode(decoder, decompressed, false, System.currentTimeMillis());
+    WriteBatch b =
+        DecodeTestSupport.decode(decoder, decompressed, false, System.currentTimeMillis());
     DecodeTestSupport.assertMatchesV1(decompressed, b);
     WriteRequest req = WriteRequest.parseFrom(expected);
     if (file.contains("metadata")) {

@@ -37,7 +37,8 @@ final class DecodeTestSupport {
     return decode(d, body, v2, NOW);
   }
 
-  static WriteBatch decode(RemoteWriteDecoder d, byte[] body, boolean v2, long now) throws DecodeException {
+  static WriteBatch decode(RemoteWriteDecoder d, byte[] body, boolean v2, long now)
+      throws DecodeException {
     WriteBatch batch = new WriteBatch();
     batch.reset();
     batch.tenant = "t";
@@ -90,24 +91,30 @@ final class DecodeTestSupport {
     for (int i = 0; i < req.getTimeseriesCount(); i++) {
       io.rwgateway.proto.prompb.TimeSeries ts = req.getTimeseries(i);
       List<String> nv = new ArrayList<>();
-      ts.getLabelsList().forEach(l -> {
-        nv.add(l.getName());
-        nv.add(l.getValue());
-      });
+      ts.getLabelsList()
+          .forEach(
+              l -> {
+                nv.add(l.getName());
+                nv.add(l.getValue());
+              });
       assertSeries(b, i, withoutEmpty(nv));
       assertEquals(ts.getSamplesCount(), b.seriesSampleCount[i], "samples of series " + i);
       assertEquals(s, b.seriesFirstSample[i]);
       for (io.rwgateway.proto.prompb.Sample smp : ts.getSamplesList()) {
         assertEquals(smp.getTimestamp(), b.sampleT[s], "t of sample " + s);
-        assertEquals(Double.doubleToRawLongBits(smp.getValue()), Double.doubleToRawLongBits(b.sampleV[s]),
+        assertEquals(
+            Double.doubleToRawLongBits(smp.getValue()),
+            Double.doubleToRawLongBits(b.sampleV[s]),
             "value bits of sample " + s);
         s++;
       }
       assertEquals(ts.getHistogramsCount(), b.seriesHistogramCount[i], "histograms of series " + i);
       for (io.rwgateway.proto.prompb.Histogram hist : ts.getHistogramsList()) {
         assertEquals(hist.getTimestamp(), b.histT[h]);
-        assertEquals(hist, io.rwgateway.proto.prompb.Histogram.parseFrom(
-            Arrays.copyOfRange(b.bytes, b.histOff[h], b.histOff[h] + b.histLen[h])));
+        assertEquals(
+            hist,
+            io.rwgateway.proto.prompb.Histogram.parseFrom(
+                Arrays.copyOfRange(b.bytes, b.histOff[h], b.histOff[h] + b.histLen[h])));
         h++;
       }
       assertEquals(ts.getExemplarsCount(), b.seriesExemplarCount[i], "exemplars of series " + i);
@@ -149,14 +156,17 @@ final class DecodeTestSupport {
       assertEquals(ts.getSamplesCount(), b.seriesSampleCount[i], "samples of series " + i);
       for (io.rwgateway.proto.writev2.Sample smp : ts.getSamplesList()) {
         assertEquals(smp.getTimestamp(), b.sampleT[s]);
-        assertEquals(Double.doubleToRawLongBits(smp.getValue()), Double.doubleToRawLongBits(b.sampleV[s]));
+        assertEquals(
+            Double.doubleToRawLongBits(smp.getValue()), Double.doubleToRawLongBits(b.sampleV[s]));
         s++;
       }
       assertEquals(ts.getHistogramsCount(), b.seriesHistogramCount[i]);
       for (io.rwgateway.proto.writev2.Histogram hist : ts.getHistogramsList()) {
         assertEquals(hist.getTimestamp(), b.histT[h]);
-        assertEquals(hist, io.rwgateway.proto.writev2.Histogram.parseFrom(
-            Arrays.copyOfRange(b.bytes, b.histOff[h], b.histOff[h] + b.histLen[h])));
+        assertEquals(
+            hist,
+            io.rwgateway.proto.writev2.Histogram.parseFrom(
+                Arrays.copyOfRange(b.bytes, b.histOff[h], b.histOff[h] + b.histLen[h])));
         h++;
       }
       assertEquals(ts.getExemplarsCount(), b.seriesExemplarCount[i]);
@@ -185,13 +195,18 @@ final class DecodeTestSupport {
 
   static void assertSeries(WriteBatch b, int i, Labels expected) {
     assertEquals(expected, seriesLabels(b, i), "labels of series " + i);
-    assertArrayEquals(expected.toBytes(), Arrays.copyOfRange(b.bytes, b.seriesLabelsOff[i],
-        b.seriesLabelsOff[i] + b.seriesLabelsLen[i]), "label bytes of series " + i);
-    assertEquals(XxHash64.hash(b.bytes, b.seriesLabelsOff[i], b.seriesLabelsLen[i], 0), b.seriesHash[i]);
+    assertArrayEquals(
+        expected.toBytes(),
+        Arrays.copyOfRange(
+            b.bytes, b.seriesLabelsOff[i], b.seriesLabelsOff[i] + b.seriesLabelsLen[i]),
+        "label bytes of series " + i);
+    assertEquals(
+        XxHash64.hash(b.bytes, b.seriesLabelsOff[i], b.seriesLabelsLen[i], 0), b.seriesHash[i]);
   }
 
   static void assertExemplar(WriteBatch b, int e, Labels labels, double v, long t) {
-    assertEquals(labels, LabelBytes.decode(b.bytes, b.exLabelsOff[e], b.exLabelsLen[e]), "exemplar " + e);
+    assertEquals(
+        labels, LabelBytes.decode(b.bytes, b.exLabelsOff[e], b.exLabelsLen[e]), "exemplar " + e);
     assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(b.exV[e]));
     assertEquals(t, b.exT[e]);
   }

@@ -34,29 +34,51 @@ class MalformedRequestTest {
   }
 
   private static byte[] v2() throws Exception {
-    return RoundTripTest.v2Request(List.of("", "__name__", "up", "job", "prom", "rpc_seconds", "help", "s",
-        "trace_id", "abc")).toByteArray();
+    return RoundTripTest.v2Request(
+            List.of(
+                "", "__name__", "up", "job", "prom", "rpc_seconds", "help", "s", "trace_id", "abc"))
+        .toByteArray();
   }
 
   @Test
   void knownFieldWithWrongWireType() throws Exception {
-    byte[] body = writeBytes(c -> c.writeByteArray(1, writeBytes(s -> {
-      s.writeMessage(1, label("__name__", "m"));
-      s.writeUInt64(2, 5);
-    })));
-    assertEquals("field 2 of TimeSeries has wire type 0, expected 2 (length-delimited)", fails(body, false).getMessage());
+    byte[] body =
+        writeBytes(
+            c ->
+                c.writeByteArray(
+                    1,
+                    writeBytes(
+                        s -> {
+                          s.writeMessage(1, label("__name__", "m"));
+                          s.writeUInt64(2, 5);
+                        })));
+    assertEquals(
+        "field 2 of TimeSeries has wire type 0, expected 2 (length-delimited)",
+        fails(body, false).getMessage());
 
-    byte[] sample = writeBytes(c -> c.writeByteArray(1, writeBytes(s -> {
-      s.writeMessage(1, label("__name__", "m"));
-      s.writeByteArray(2, writeBytes(x -> x.writeUInt64(1, 7)));
-    })));
-    assertEquals("field 1 of Sample has wire type 0, expected 1 (64-bit)", fails(sample, false).getMessage());
+    byte[] sample =
+        writeBytes(
+            c ->
+                c.writeByteArray(
+                    1,
+                    writeBytes(
+                        s -> {
+                          s.writeMessage(1, label("__name__", "m"));
+                          s.writeByteArray(2, writeBytes(x -> x.writeUInt64(1, 7)));
+                        })));
+    assertEquals(
+        "field 1 of Sample has wire type 0, expected 1 (64-bit)",
+        fails(sample, false).getMessage());
 
     byte[] top = writeBytes(c -> c.writeFixed64(1, 1));
-    assertEquals("field 1 of WriteRequest has wire type 1, expected 2 (length-delimited)", fails(top, false).getMessage());
+    assertEquals(
+        "field 1 of WriteRequest has wire type 1, expected 2 (length-delimited)",
+        fails(top, false).getMessage());
 
     byte[] v2Series = writeBytes(c -> c.writeFixed32(5, 1));
-    assertEquals("field 5 of Request has wire type 5, expected 2 (length-delimited)", fails(v2Series, true).getMessage());
+    assertEquals(
+        "field 5 of Request has wire type 5, expected 2 (length-delimited)",
+        fails(v2Series, true).getMessage());
   }
 
   @Test
@@ -74,37 +96,78 @@ class MalformedRequestTest {
     Arrays.fill(longVarint, (byte) 0x80);
     longVarint[0] = 0x28; // field 5 (unknown), varint
     assertTrue(fails(longVarint, false).getMessage().startsWith("malformed varint"));
-    assertTrue(fails(new byte[] {0x0A, 0x05, 1, 2}, false).getMessage()
-        .startsWith("truncated message: length 5 at offset 1 runs past the end of WriteRequest"));
-    assertTrue(fails(new byte[] {0x0A, (byte) 0x80}, false).getMessage().startsWith("truncated message: varint"));
+    assertTrue(
+        fails(new byte[] {0x0A, 0x05, 1, 2}, false)
+            .getMessage()
+            .startsWith(
+                "truncated message: length 5 at offset 1 runs past the end of WriteRequest"));
+    assertTrue(
+        fails(new byte[] {0x0A, (byte) 0x80}, false)
+            .getMessage()
+            .startsWith("truncated message: varint"));
   }
 
   @Test
   void v2SymbolRefOutOfRange() throws Exception {
-    byte[] body = Request.newBuilder().addSymbols("").addSymbols("__name__").addSymbols("m")
-        .addTimeseries(io.rwgateway.proto.writev2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(2)
-            .addSamples(io.rwgateway.proto.writev2.Sample.newBuilder().setTimestamp(NOW)))
-        .addTimeseries(io.rwgateway.proto.writev2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(3))
-        .build().toByteArray();
-    assertEquals("symbol reference 3 in labels_refs of TimeSeries #2 is out of range: the request has 3 symbols",
+    byte[] body =
+        Request.newBuilder()
+            .addSymbols("")
+            .addSymbols("__name__")
+            .addSymbols("m")
+            .addTimeseries(
+                io.rwgateway.proto.writev2.TimeSeries.newBuilder()
+                    .addLabelsRefs(1)
+                    .addLabelsRefs(2)
+                    .addSamples(io.rwgateway.proto.writev2.Sample.newBuilder().setTimestamp(NOW)))
+            .addTimeseries(
+                io.rwgateway.proto.writev2.TimeSeries.newBuilder()
+                    .addLabelsRefs(1)
+                    .addLabelsRefs(3))
+            .build()
+            .toByteArray();
+    assertEquals(
+        "symbol reference 3 in labels_refs of TimeSeries #2 is out of range: the request has 3 symbols",
         fails(body, true).getMessage());
-    byte[] help = Request.newBuilder().addSymbols("").addSymbols("__name__").addSymbols("m")
-        .addTimeseries(io.rwgateway.proto.writev2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(2)
-            .setMetadata(io.rwgateway.proto.writev2.Metadata.newBuilder().setHelpRef(99)))
-        .build().toByteArray();
+    byte[] help =
+        Request.newBuilder()
+            .addSymbols("")
+            .addSymbols("__name__")
+            .addSymbols("m")
+            .addTimeseries(
+                io.rwgateway.proto.writev2.TimeSeries.newBuilder()
+                    .addLabelsRefs(1)
+                    .addLabelsRefs(2)
+                    .setMetadata(io.rwgateway.proto.writev2.Metadata.newBuilder().setHelpRef(99)))
+            .build()
+            .toByteArray();
     assertTrue(fails(help, true).getMessage().contains("symbol reference 99 in metadata.help_ref"));
-    byte[] noSymbols = Request.newBuilder().addTimeseries(io.rwgateway.proto.writev2.TimeSeries.newBuilder()
-        .addLabelsRefs(0).addLabelsRefs(0)).build().toByteArray();
+    byte[] noSymbols =
+        Request.newBuilder()
+            .addTimeseries(
+                io.rwgateway.proto.writev2.TimeSeries.newBuilder()
+                    .addLabelsRefs(0)
+                    .addLabelsRefs(0))
+            .build()
+            .toByteArray();
     assertTrue(fails(noSymbols, true).getMessage().contains("the request has 0 symbols"));
   }
 
-  /** Cut a valid body everywhere: we fail exactly when the generated parser fails, and only with a 400. */
+  /**
+   * Cut a valid body everywhere: we fail exactly when the generated parser fails, and only with a
+   * 400.
+   */
   @Test
   void truncatedAtEveryCutPoint() throws Exception {
     checkCuts(v1(), false);
     checkCuts(v2(), true);
-    byte[] many = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder().addLabels(label("__name__", "a"))
-        .addSamples(Sample.newBuilder().setValue(1).setTimestamp(NOW))).build().toByteArray();
+    byte[] many =
+        WriteRequest.newBuilder()
+            .addTimeseries(
+                TimeSeries.newBuilder()
+                    .addLabels(label("__name__", "a"))
+                    .addSamples(Sample.newBuilder().setValue(1).setTimestamp(NOW)))
+            .build()
+            .toByteArray();
     checkCuts(many, false);
   }
 
@@ -118,7 +181,9 @@ class MalformedRequestTest {
         assertTrue(parserOk, "cut at " + cut + ": decoded although the generated parser fails");
       } catch (DecodeException e) {
         assertEquals(400, e.status());
-        assertTrue(!parserOk, "cut at " + cut + ": failed although the generated parser reads it: " + e.getMessage());
+        assertTrue(
+            !parserOk,
+            "cut at " + cut + ": failed although the generated parser reads it: " + e.getMessage());
         failures++;
       }
     }
@@ -138,7 +203,10 @@ class MalformedRequestTest {
     }
   }
 
-  /** Random bytes and random corruptions of valid bodies: success or a DecodeException, nothing else. */
+  /**
+   * Random bytes and random corruptions of valid bodies: success or a DecodeException, nothing
+   * else.
+   */
   @Test
   void fuzzOnlyDecodeExceptionOrSuccess() throws Exception {
     Random rnd = new Random(42);

@@ -19,11 +19,13 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property-style: many random valid requests (fixed seed), each decoded with one reused decoder
- * and compared field by field with what the generated parser reads.
+ * Property-style: many random valid requests (fixed seed), each decoded with one reused decoder and
+ * compared field by field with what the generated parser reads.
  */
 class RandomRequestTest {
-  private static final String[] ALPHABET = {"a", "b", "z", "_", "0", "é", "✓", "🚀", "A", " ", "\"", "=", "{"};
+  private static final String[] ALPHABET = {
+    "a", "b", "z", "_", "0", "é", "✓", "🚀", "A", " ", "\"", "=", "{"
+  };
 
   private final RemoteWriteDecoder decoder = new RemoteWriteDecoder(DecodeLimits.defaults());
 
@@ -59,13 +61,17 @@ class RandomRequestTest {
   }
 
   private static Histogram histogram(Random rnd, long t) {
-    Histogram.Builder h = Histogram.newBuilder().setSchema(rnd.nextInt(13) - 4).setSum(value(rnd)).setTimestamp(t);
+    Histogram.Builder h =
+        Histogram.newBuilder().setSchema(rnd.nextInt(13) - 4).setSum(value(rnd)).setTimestamp(t);
     boolean floats = rnd.nextBoolean();
     int spans = rnd.nextInt(3);
     int buckets = 0;
     for (int i = 0; i < spans; i++) {
       int len = rnd.nextInt(4);
-      h.addPositiveSpans(BucketSpan.newBuilder().setOffset(i == 0 ? rnd.nextInt(10) - 5 : rnd.nextInt(3)).setLength(len));
+      h.addPositiveSpans(
+          BucketSpan.newBuilder()
+              .setOffset(i == 0 ? rnd.nextInt(10) - 5 : rnd.nextInt(3))
+              .setLength(len));
       buckets += len;
     }
     for (int i = 0; i < buckets; i++) {
@@ -91,13 +97,17 @@ class RandomRequestTest {
       labels(rnd).forEach((k, v) -> ts.addLabels(Label.newBuilder().setName(k).setValue(v)));
       int samples = rnd.nextInt(5);
       for (int i = 0; i < samples; i++) {
-        ts.addSamples(Sample.newBuilder().setValue(value(rnd)).setTimestamp(NOW - rnd.nextInt(1_000_000_000)));
+        ts.addSamples(
+            Sample.newBuilder()
+                .setValue(value(rnd))
+                .setTimestamp(NOW - rnd.nextInt(1_000_000_000)));
       }
       if (rnd.nextInt(4) == 0) {
         ts.addHistograms(histogram(rnd, NOW - rnd.nextInt(1000)));
       }
       if (rnd.nextInt(4) == 0) {
-        Exemplar.Builder ex = Exemplar.newBuilder().setValue(value(rnd)).setTimestamp(NOW - rnd.nextInt(1000));
+        Exemplar.Builder ex =
+            Exemplar.newBuilder().setValue(value(rnd)).setTimestamp(NOW - rnd.nextInt(1000));
         new TreeMap<>(Map.of("trace_id", text(rnd, 20), "span", text(rnd, 8)))
             .forEach((k, v) -> ex.addLabels(Label.newBuilder().setName(k).setValue(v)));
         ts.addExemplars(ex);
@@ -105,8 +115,12 @@ class RandomRequestTest {
       req.addTimeseries(ts);
     }
     if (rnd.nextInt(3) == 0) {
-      req.addMetadata(io.rwgateway.proto.prompb.MetricMetadata.newBuilder().setTypeValue(rnd.nextInt(8))
-          .setMetricFamilyName("f" + text(rnd, 5)).setHelp(text(rnd, 40)).setUnit(text(rnd, 3)));
+      req.addMetadata(
+          io.rwgateway.proto.prompb.MetricMetadata.newBuilder()
+              .setTypeValue(rnd.nextInt(8))
+              .setMetricFamilyName("f" + text(rnd, 5))
+              .setHelp(text(rnd, 40))
+              .setUnit(text(rnd, 3)));
     }
     return req.build();
   }
@@ -116,18 +130,26 @@ class RandomRequestTest {
     Request.Builder req = Request.newBuilder();
     Map<String, Integer> symbols = new HashMap<>();
     List<String> table = new ArrayList<>();
-    java.util.function.ToIntFunction<String> sym = s -> symbols.computeIfAbsent(s, k -> {
-      table.add(k);
-      return table.size() - 1;
-    });
+    java.util.function.ToIntFunction<String> sym =
+        s ->
+            symbols.computeIfAbsent(
+                s,
+                k -> {
+                  table.add(k);
+                  return table.size() - 1;
+                });
     sym.applyAsInt("");
     for (TimeSeries ts : v1.getTimeseriesList()) {
-      io.rwgateway.proto.writev2.TimeSeries.Builder out = io.rwgateway.proto.writev2.TimeSeries.newBuilder();
+      io.rwgateway.proto.writev2.TimeSeries.Builder out =
+          io.rwgateway.proto.writev2.TimeSeries.newBuilder();
       for (Label l : ts.getLabelsList()) {
         out.addLabelsRefs(sym.applyAsInt(l.getName())).addLabelsRefs(sym.applyAsInt(l.getValue()));
       }
       for (Sample s : ts.getSamplesList()) {
-        out.addSamples(io.rwgateway.proto.writev2.Sample.newBuilder().setValue(s.getValue()).setTimestamp(s.getTimestamp()));
+        out.addSamples(
+            io.rwgateway.proto.writev2.Sample.newBuilder()
+                .setValue(s.getValue())
+                .setTimestamp(s.getTimestamp()));
       }
       for (Histogram h : ts.getHistogramsList()) {
         try {
@@ -137,16 +159,21 @@ class RandomRequestTest {
         }
       }
       for (Exemplar e : ts.getExemplarsList()) {
-        io.rwgateway.proto.writev2.Exemplar.Builder ex = io.rwgateway.proto.writev2.Exemplar.newBuilder()
-            .setValue(e.getValue()).setTimestamp(e.getTimestamp());
+        io.rwgateway.proto.writev2.Exemplar.Builder ex =
+            io.rwgateway.proto.writev2.Exemplar.newBuilder()
+                .setValue(e.getValue())
+                .setTimestamp(e.getTimestamp());
         for (Label l : e.getLabelsList()) {
           ex.addLabelsRefs(sym.applyAsInt(l.getName())).addLabelsRefs(sym.applyAsInt(l.getValue()));
         }
         out.addExemplars(ex);
       }
       if (rnd.nextInt(3) == 0) {
-        out.setMetadata(io.rwgateway.proto.writev2.Metadata.newBuilder().setTypeValue(rnd.nextInt(8))
-            .setHelpRef(sym.applyAsInt(text(rnd, 20))).setUnitRef(sym.applyAsInt(text(rnd, 2))));
+        out.setMetadata(
+            io.rwgateway.proto.writev2.Metadata.newBuilder()
+                .setTypeValue(rnd.nextInt(8))
+                .setHelpRef(sym.applyAsInt(text(rnd, 20)))
+                .setUnitRef(sym.applyAsInt(text(rnd, 2))));
       }
       if (rnd.nextBoolean()) {
         out.setCreatedTimestamp(NOW - 5000);

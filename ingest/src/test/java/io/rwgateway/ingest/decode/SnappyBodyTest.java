@@ -18,7 +18,8 @@ import org.xerial.snappy.Snappy;
 class SnappyBodyTest {
   // A private allocator without thread caches, so that its arena metrics count exactly this
   // test's live buffers.
-  private final PooledByteBufAllocator alloc = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
+  private final PooledByteBufAllocator alloc =
+      new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
 
   private long live() {
     long n = 0;
@@ -64,7 +65,8 @@ class SnappyBodyTest {
     assertDecompresses(Unpooled.wrappedBuffer(compressed), raw);
     CompositeByteBuf composite = alloc.compositeDirectBuffer();
     composite.addComponent(true, direct(java.util.Arrays.copyOfRange(compressed, 0, 10)));
-    composite.addComponent(true, direct(java.util.Arrays.copyOfRange(compressed, 10, compressed.length)));
+    composite.addComponent(
+        true, direct(java.util.Arrays.copyOfRange(compressed, 10, compressed.length)));
     assertDecompresses(composite, raw);
   }
 
@@ -76,7 +78,8 @@ class SnappyBodyTest {
   @Test
   void emptyBodyIs400() {
     ByteBuf in = direct(new byte[0]);
-    DecodeException e = assertThrows(DecodeException.class, () -> SnappyBody.decompress(in, alloc, 100));
+    DecodeException e =
+        assertThrows(DecodeException.class, () -> SnappyBody.decompress(in, alloc, 100));
     in.release();
     assertEquals(400, e.status());
     assertEquals("request body is empty", e.getMessage());
@@ -84,18 +87,26 @@ class SnappyBodyTest {
 
   @Test
   void notSnappyIs400AndLeaksNothing() {
-    byte[] text = "this is plain protobuf or text, not snappy at all............".getBytes(StandardCharsets.US_ASCII);
+    byte[] text =
+        "this is plain protobuf or text, not snappy at all............"
+            .getBytes(StandardCharsets.US_ASCII);
     // Also: a valid header followed by garbage, and a body cut short.
     byte[] compressed = compressedOf(5000);
-    byte[][] bad = {text, {(byte) 0x80, (byte) 0x80}, java.util.Arrays.copyOf(compressed, compressed.length / 2),
-        {10, 0x7f, 0x7f, 0x7f}};
+    byte[][] bad = {
+      text,
+      {(byte) 0x80, (byte) 0x80},
+      java.util.Arrays.copyOf(compressed, compressed.length / 2),
+      {10, 0x7f, 0x7f, 0x7f}
+    };
     long before = live();
     for (byte[] b : bad) {
       ByteBuf in = direct(b);
-      DecodeException e = assertThrows(DecodeException.class, () -> SnappyBody.decompress(in, alloc, 1 << 20));
+      DecodeException e =
+          assertThrows(DecodeException.class, () -> SnappyBody.decompress(in, alloc, 1 << 20));
       in.release();
       assertEquals(400, e.status(), e.getMessage());
-      assertTrue(e.getMessage().startsWith("body is not valid snappy-compressed data: "), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith("body is not valid snappy-compressed data: "), e.getMessage());
       assertTrue(!e.getMessage().contains("\n"));
     }
     assertEquals(before, live(), "every buffer released on the error paths");
@@ -113,7 +124,8 @@ class SnappyBodyTest {
   void framedSnappyIsNamed() {
     byte[] framed = {(byte) 0xff, 6, 0, 0, 's', 'N', 'a', 'P', 'p', 'Y', 1, 2, 3};
     ByteBuf in = direct(framed);
-    DecodeException e = assertThrows(DecodeException.class, () -> SnappyBody.decompress(in, alloc, 100));
+    DecodeException e =
+        assertThrows(DecodeException.class, () -> SnappyBody.decompress(in, alloc, 100));
     in.release();
     assertEquals(400, e.status());
     assertTrue(e.getMessage().contains("framed"), e.getMessage());
@@ -126,18 +138,23 @@ class SnappyBodyTest {
     long before = live();
     ByteBuf in = direct(liar);
     long memWithInput = alloc.metric().usedDirectMemory();
-    DecodeException e = assertThrows(DecodeException.class, () -> SnappyBody.decompress(in, alloc, 32 << 20));
-    assertEquals(memWithInput, alloc.metric().usedDirectMemory(), "nothing allocated for the output");
+    DecodeException e =
+        assertThrows(DecodeException.class, () -> SnappyBody.decompress(in, alloc, 32 << 20));
+    assertEquals(
+        memWithInput, alloc.metric().usedDirectMemory(), "nothing allocated for the output");
     assertEquals(before + 1, live(), "only the input buffer is live");
     in.release();
     assertEquals(before, live());
     assertEquals(413, e.status());
-    assertEquals("decompressed body would be 2147483647 bytes, over the limit of 33554432 bytes "
-        + "(--remote-write.max-decompressed-bytes)", e.getMessage());
+    assertEquals(
+        "decompressed body would be 2147483647 bytes, over the limit of 33554432 bytes "
+            + "(--remote-write.max-decompressed-bytes)",
+        e.getMessage());
 
     // A real body just over a small limit.
     ByteBuf real = direct(compressedOf(1001));
-    DecodeException e2 = assertThrows(DecodeException.class, () -> SnappyBody.decompress(real, alloc, 1000));
+    DecodeException e2 =
+        assertThrows(DecodeException.class, () -> SnappyBody.decompress(real, alloc, 1000));
     real.release();
     assertEquals(413, e2.status());
   }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class Utf8Test {
   private static boolean jdkValid(byte[] b, int off, int len) {
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(b, off, len));
@@ -60,7 +61,9 @@ class Utf8Test {
       }
       int off = b.length == 0 ? 0 : rnd.nextInt(b.length);
       int len = b.length - off - (b.length - off == 0 ? 0 : rnd.nextInt(b.length - off + 1));
-      assertEquals(jdkValid(b, off, len), Utf8.isValid(b, off, len),
+      assertEquals(
+          jdkValid(b, off, len),
+          Utf8.isValid(b, off, len),
           () -> "bytes " + java.util.HexFormat.of().formatHex(b, off, off + len));
     }
   }

@@ -42,38 +42,50 @@ final class Batches {
     return b;
   }
 
-  /** Every column of {@code got} equals {@code want}'s, byte for byte and bit for bit; tenant aside. */
+  /**
+   * Every column of {@code got} equals {@code want}'s, byte for byte and bit for bit; tenant aside.
+   */
   static void assertSame(WriteBatch want, WriteBatch got) {
     assertEquals(want.seriesCount, got.seriesCount, "series");
     for (int i = 0; i < want.seriesCount; i++) {
       assertEquals(want.seriesHash[i], got.seriesHash[i], "hash of series " + i);
-      assertArrayEquals(range(want.bytes, want.seriesLabelsOff[i], want.seriesLabelsLen[i]),
-          range(got.bytes, got.seriesLabelsOff[i], got.seriesLabelsLen[i]), "labels of series " + i);
+      assertArrayEquals(
+          range(want.bytes, want.seriesLabelsOff[i], want.seriesLabelsLen[i]),
+          range(got.bytes, got.seriesLabelsOff[i], got.seriesLabelsLen[i]),
+          "labels of series " + i);
       assertEquals(want.seriesFirstSample[i], got.seriesFirstSample[i]);
       assertEquals(want.seriesSampleCount[i], got.seriesSampleCount[i], "samples of series " + i);
       assertEquals(want.seriesFirstHistogram[i], got.seriesFirstHistogram[i]);
-      assertEquals(want.seriesHistogramCount[i], got.seriesHistogramCount[i], "histograms of series " + i);
+      assertEquals(
+          want.seriesHistogramCount[i], got.seriesHistogramCount[i], "histograms of series " + i);
       assertEquals(want.seriesFirstExemplar[i], got.seriesFirstExemplar[i]);
-      assertEquals(want.seriesExemplarCount[i], got.seriesExemplarCount[i], "exemplars of series " + i);
+      assertEquals(
+          want.seriesExemplarCount[i], got.seriesExemplarCount[i], "exemplars of series " + i);
     }
     assertEquals(want.sampleCount, got.sampleCount, "samples");
     for (int s = 0; s < want.sampleCount; s++) {
       assertEquals(want.sampleT[s], got.sampleT[s], "t of sample " + s);
-      assertEquals(Double.doubleToRawLongBits(want.sampleV[s]), Double.doubleToRawLongBits(got.sampleV[s]),
+      assertEquals(
+          Double.doubleToRawLongBits(want.sampleV[s]),
+          Double.doubleToRawLongBits(got.sampleV[s]),
           "value bits of sample " + s);
     }
     assertEquals(want.histCount, got.histCount, "histograms");
     for (int h = 0; h < want.histCount; h++) {
       assertEquals(want.histT[h], got.histT[h]);
-      assertArrayEquals(range(want.bytes, want.histOff[h], want.histLen[h]), range(got.bytes, got.histOff[h],
-          got.histLen[h]), "bytes of histogram " + h);
+      assertArrayEquals(
+          range(want.bytes, want.histOff[h], want.histLen[h]),
+          range(got.bytes, got.histOff[h], got.histLen[h]),
+          "bytes of histogram " + h);
     }
     assertEquals(want.exCount, got.exCount, "exemplars");
     for (int e = 0; e < want.exCount; e++) {
       assertEquals(want.exT[e], got.exT[e]);
       assertEquals(Double.doubleToRawLongBits(want.exV[e]), Double.doubleToRawLongBits(got.exV[e]));
-      assertArrayEquals(range(want.bytes, want.exLabelsOff[e], want.exLabelsLen[e]),
-          range(got.bytes, got.exLabelsOff[e], got.exLabelsLen[e]), "labels of exemplar " + e);
+      assertArrayEquals(
+          range(want.bytes, want.exLabelsOff[e], want.exLabelsLen[e]),
+          range(got.bytes, got.exLabelsOff[e], got.exLabelsLen[e]),
+          "labels of exemplar " + e);
     }
     assertEquals(want.metaCount, got.metaCount, "metadata");
     assertArrayEquals(want.rejected, got.rejected, "rejected counts by reason");

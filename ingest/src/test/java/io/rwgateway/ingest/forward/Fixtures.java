@@ -21,8 +21,17 @@ import java.util.TreeMap;
 final class Fixtures {
   static final long NOW = 1_700_000_000_000L;
   static final long STALE_NAN_BITS = 0x7ff0000000000002L;
-  static final double[] SPECIAL = {1.5, 0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-      Double.longBitsToDouble(STALE_NAN_BITS), Double.MIN_VALUE, -Double.MAX_VALUE};
+  static final double[] SPECIAL = {
+    1.5,
+    0.0,
+    -0.0,
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    Double.longBitsToDouble(STALE_NAN_BITS),
+    Double.MIN_VALUE,
+    -Double.MAX_VALUE
+  };
 
   private Fixtures() {}
 
@@ -30,7 +39,8 @@ final class Fixtures {
 
   record Ex(List<L> labels, double value, long t) {}
 
-  record S(List<L> labels, double[] values, long[] ts, List<Ex> exemplars, List<Histogram> histograms) {}
+  record S(
+      List<L> labels, double[] values, long[] ts, List<Ex> exemplars, List<Histogram> histograms) {}
 
   static List<L> labels(String... nv) {
     List<L> l = new ArrayList<>();
@@ -41,53 +51,124 @@ final class Fixtures {
   }
 
   static Histogram intHistogram(long t) {
-    return Histogram.newBuilder().setCountInt(6).setSum(12.5).setSchema(3).setZeroThreshold(1e-128).setZeroCountInt(1)
-        .addNegativeSpans(BucketSpan.newBuilder().setOffset(-2).setLength(1)).addNegativeDeltas(1)
+    return Histogram.newBuilder()
+        .setCountInt(6)
+        .setSum(12.5)
+        .setSchema(3)
+        .setZeroThreshold(1e-128)
+        .setZeroCountInt(1)
+        .addNegativeSpans(BucketSpan.newBuilder().setOffset(-2).setLength(1))
+        .addNegativeDeltas(1)
         .addPositiveSpans(BucketSpan.newBuilder().setOffset(0).setLength(2))
         .addPositiveSpans(BucketSpan.newBuilder().setOffset(3).setLength(1))
-        .addPositiveDeltas(2).addPositiveDeltas(-1).addPositiveDeltas(0)
-        .setResetHint(Histogram.ResetHint.NO).setTimestamp(t).build();
+        .addPositiveDeltas(2)
+        .addPositiveDeltas(-1)
+        .addPositiveDeltas(0)
+        .setResetHint(Histogram.ResetHint.NO)
+        .setTimestamp(t)
+        .build();
   }
 
   static Histogram floatHistogram(long t) {
-    return Histogram.newBuilder().setCountFloat(4.5).setSum(-3).setSchema(-4).setZeroCountFloat(0.5)
+    return Histogram.newBuilder()
+        .setCountFloat(4.5)
+        .setSum(-3)
+        .setSchema(-4)
+        .setZeroCountFloat(0.5)
         .addPositiveSpans(BucketSpan.newBuilder().setOffset(-1).setLength(2))
-        .addPositiveCounts(1.5).addPositiveCounts(Double.POSITIVE_INFINITY)
-        .setResetHint(Histogram.ResetHint.GAUGE).setTimestamp(t).build();
+        .addPositiveCounts(1.5)
+        .addPositiveCounts(Double.POSITIVE_INFINITY)
+        .setResetHint(Histogram.ResetHint.GAUGE)
+        .setTimestamp(t)
+        .build();
   }
 
   static Histogram customBuckets(long t) {
-    return Histogram.newBuilder().setCountInt(3).setSum(Double.NaN).setSchema(-53)
-        .addPositiveSpans(BucketSpan.newBuilder().setLength(3)).addPositiveDeltas(1).addPositiveDeltas(0)
-        .addPositiveDeltas(0).addCustomValues(0.1).addCustomValues(0.5).addCustomValues(1).setTimestamp(t).build();
+    return Histogram.newBuilder()
+        .setCountInt(3)
+        .setSum(Double.NaN)
+        .setSchema(-53)
+        .addPositiveSpans(BucketSpan.newBuilder().setLength(3))
+        .addPositiveDeltas(1)
+        .addPositiveDeltas(0)
+        .addPositiveDeltas(0)
+        .addCustomValues(0.1)
+        .addCustomValues(0.5)
+        .addCustomValues(1)
+        .setTimestamp(t)
+        .build();
   }
 
-  /** Floats with special values, exemplars (unsorted labels, none), histograms, proto3 defaults, negative times. */
+  /**
+   * Floats with special values, exemplars (unsorted labels, none), histograms, proto3 defaults,
+   * negative times.
+   */
   static List<S> series() {
     long[] ts = new long[SPECIAL.length];
     for (int i = 0; i < ts.length; i++) {
       ts[i] = NOW - 1000 + i;
     }
     List<S> s = new ArrayList<>();
-    s.add(new S(labels("__name__", "up", "instance", "host:9090", "job", "prom"), SPECIAL, ts,
-        List.of(new Ex(labels("trace_id", "abc123", "span_id", "7"), 0.25, NOW - 5), new Ex(List.of(), 1, NOW - 4)),
-        List.of()));
-    s.add(new S(labels("__name__", "rpc_seconds", "le", "", "svc", "ünïcødé ✓ 🚀"), new double[0], new long[0],
-        List.of(), List.of(intHistogram(NOW - 2000), floatHistogram(NOW - 1000), customBuckets(NOW))));
-    s.add(new S(labels("__name__", "only_exemplars"), new double[0], new long[0],
-        List.of(new Ex(labels("a", "b"), 2, 1)), List.of()));
-    // Value +0.0 and timestamp 0 are proto3 defaults (left out on the wire); negative times are 10-byte varints.
-    s.add(new S(labels("__name__", "defaults", "x", "y"), new double[] {0.0, 7, -1}, new long[] {0, -1, Long.MIN_VALUE + 1},
-        List.of(new Ex(labels("t", "u"), 0.0, 0)), List.of()));
+    s.add(
+        new S(
+            labels("__name__", "up", "instance", "host:9090", "job", "prom"),
+            SPECIAL,
+            ts,
+            List.of(
+                new Ex(labels("trace_id", "abc123", "span_id", "7"), 0.25, NOW - 5),
+                new Ex(List.of(), 1, NOW - 4)),
+            List.of()));
+    s.add(
+        new S(
+            labels("__name__", "rpc_seconds", "le", "", "svc", "ünïcødé ✓ 🚀"),
+            new double[0],
+            new long[0],
+            List.of(),
+            List.of(intHistogram(NOW - 2000), floatHistogram(NOW - 1000), customBuckets(NOW))));
+    s.add(
+        new S(
+            labels("__name__", "only_exemplars"),
+            new double[0],
+            new long[0],
+            List.of(new Ex(labels("a", "b"), 2, 1)),
+            List.of()));
+    // Value +0.0 and timestamp 0 are proto3 defaults (left out on the wire); negative times are
+    // 10-byte varints.
+    s.add(
+        new S(
+            labels("__name__", "defaults", "x", "y"),
+            new double[] {0.0, 7, -1},
+            new long[] {0, -1, Long.MIN_VALUE + 1},
+            List.of(new Ex(labels("t", "u"), 0.0, 0)),
+            List.of()));
     return s;
   }
 
   /** Series whose labels break rules, mixed with valid ones. */
   static List<S> withInvalid() {
     List<S> s = new ArrayList<>(series());
-    s.add(1, new S(labels("job", "x", "__name__", "unsorted"), new double[] {1}, new long[] {NOW}, List.of(), List.of()));
-    s.add(new S(labels("instance", "i"), new double[] {1, 2}, new long[] {NOW, NOW + 1}, List.of(), List.of()));
-    s.add(new S(labels("__name__", "future"), new double[] {1, 2}, new long[] {NOW, NOW + 3_600_000}, List.of(), List.of()));
+    s.add(
+        1,
+        new S(
+            labels("job", "x", "__name__", "unsorted"),
+            new double[] {1},
+            new long[] {NOW},
+            List.of(),
+            List.of()));
+    s.add(
+        new S(
+            labels("instance", "i"),
+            new double[] {1, 2},
+            new long[] {NOW, NOW + 1},
+            List.of(),
+            List.of()));
+    s.add(
+        new S(
+            labels("__name__", "future"),
+            new double[] {1, 2},
+            new long[] {NOW, NOW + 3_600_000},
+            List.of(),
+            List.of()));
     return s;
   }
 
@@ -95,13 +176,15 @@ final class Fixtures {
     WriteRequest.Builder r = WriteRequest.newBuilder().setTenant(tenant).setReplica(replica);
     for (S s : series) {
       TimeSeries.Builder ts = TimeSeries.newBuilder();
-      s.labels().forEach(l -> ts.addLabels(Label.newBuilder().setName(l.name()).setValue(l.value())));
+      s.labels()
+          .forEach(l -> ts.addLabels(Label.newBuilder().setName(l.name()).setValue(l.value())));
       for (int i = 0; i < s.values().length; i++) {
         ts.addSamples(Sample.newBuilder().setValue(s.values()[i]).setTimestamp(s.ts()[i]));
       }
       for (Ex e : s.exemplars()) {
         Exemplar.Builder ex = Exemplar.newBuilder().setValue(e.value()).setTimestamp(e.t());
-        e.labels().forEach(l -> ex.addLabels(Label.newBuilder().setName(l.name()).setValue(l.value())));
+        e.labels()
+            .forEach(l -> ex.addLabels(Label.newBuilder().setName(l.name()).setValue(l.value())));
         ts.addExemplars(ex);
       }
       ts.addAllHistograms(s.histograms());
@@ -111,19 +194,34 @@ final class Fixtures {
   }
 
   static io.rwgateway.proto.prompb.WriteRequest prometheus(List<S> series) throws Exception {
-    io.rwgateway.proto.prompb.WriteRequest.Builder r = io.rwgateway.proto.prompb.WriteRequest.newBuilder();
+    io.rwgateway.proto.prompb.WriteRequest.Builder r =
+        io.rwgateway.proto.prompb.WriteRequest.newBuilder();
     for (S s : series) {
-      io.rwgateway.proto.prompb.TimeSeries.Builder ts = io.rwgateway.proto.prompb.TimeSeries.newBuilder();
-      s.labels().forEach(l -> ts.addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName(l.name())
-          .setValue(l.value())));
+      io.rwgateway.proto.prompb.TimeSeries.Builder ts =
+          io.rwgateway.proto.prompb.TimeSeries.newBuilder();
+      s.labels()
+          .forEach(
+              l ->
+                  ts.addLabels(
+                      io.rwgateway.proto.prompb.Label.newBuilder()
+                          .setName(l.name())
+                          .setValue(l.value())));
       for (int i = 0; i < s.values().length; i++) {
-        ts.addSamples(io.rwgateway.proto.prompb.Sample.newBuilder().setValue(s.values()[i]).setTimestamp(s.ts()[i]));
+        ts.addSamples(
+            io.rwgateway.proto.prompb.Sample.newBuilder()
+                .setValue(s.values()[i])
+                .setTimestamp(s.ts()[i]));
       }
       for (Ex e : s.exemplars()) {
-        io.rwgateway.proto.prompb.Exemplar.Builder ex = io.rwgateway.proto.prompb.Exemplar.newBuilder()
-            .setValue(e.value()).setTimestamp(e.t());
-        e.labels().forEach(l -> ex.addLabels(io.rwgateway.proto.prompb.Label.newBuilder().setName(l.name())
-            .setValue(l.value())));
+        io.rwgateway.proto.prompb.Exemplar.Builder ex =
+            io.rwgateway.proto.prompb.Exemplar.newBuilder().setValue(e.value()).setTimestamp(e.t());
+        e.labels()
+            .forEach(
+                l ->
+                    ex.addLabels(
+                        io.rwgateway.proto.prompb.Label.newBuilder()
+                            .setName(l.name())
+                            .setValue(l.value())));
         ts.addExemplars(ex);
       }
       for (Histogram h : s.histograms()) {
@@ -134,7 +232,9 @@ final class Fixtures {
     return r.build();
   }
 
-  private static final String[] ALPHABET = {"a", "b", "z", "_", "0", "é", "✓", "🚀", "A", " ", "\"", "=", "{"};
+  private static final String[] ALPHABET = {
+    "a", "b", "z", "_", "0", "é", "✓", "🚀", "A", " ", "\"", "=", "{"
+  };
 
   private static String text(Random rnd, int max) {
     int n = rnd.nextInt(max + 1);
@@ -178,11 +278,18 @@ final class Fixtures {
       }
       List<Ex> ex = new ArrayList<>();
       if (rnd.nextInt(4) == 0) {
-        ex.add(new Ex(labels("span", text(rnd, 6), "trace_id", text(rnd, 16)), value(rnd), NOW - rnd.nextInt(1000)));
+        ex.add(
+            new Ex(
+                labels("span", text(rnd, 6), "trace_id", text(rnd, 16)),
+                value(rnd),
+                NOW - rnd.nextInt(1000)));
       }
       List<Histogram> hs = new ArrayList<>();
       if (rnd.nextInt(5) == 0) {
-        hs.add(rnd.nextBoolean() ? intHistogram(NOW - rnd.nextInt(1000)) : floatHistogram(NOW - rnd.nextInt(1000)));
+        hs.add(
+            rnd.nextBoolean()
+                ? intHistogram(NOW - rnd.nextInt(1000))
+                : floatHistogram(NOW - rnd.nextInt(1000)));
       }
       out.add(new S(ls, v, t, ex, hs));
     }

@@ -18,14 +18,18 @@ import org.junit.jupiter.api.Test;
 
 /** The encoder writes, from a batch, exactly the bytes the generated serializer writes. */
 class ForwardEncoderTest {
-  private final ForwardDecoder decoder = new ForwardDecoder(DecodeLimits.defaults(), "default-tenant");
+  private final ForwardDecoder decoder =
+      new ForwardDecoder(DecodeLimits.defaults(), "default-tenant");
 
-  /** What a batch keeps of a series: labels without empty values, exemplar labels sorted by name. */
+  /**
+   * What a batch keeps of a series: labels without empty values, exemplar labels sorted by name.
+   */
   private static TimeSeries canonical(TimeSeries ts) {
     TimeSeries.Builder b = ts.toBuilder().clearLabels().clearExemplars();
     ts.getLabelsList().stream().filter(l -> !l.getValue().isEmpty()).forEach(b::addLabels);
     for (Exemplar e : ts.getExemplarsList()) {
-      List<Label> sorted = e.getLabelsList().stream().sorted(Comparator.comparing(Label::getName)).toList();
+      List<Label> sorted =
+          e.getLabelsList().stream().sorted(Comparator.comparing(Label::getName)).toList();
       b.addExemplars(e.toBuilder().clearLabels().addAllLabels(sorted));
     }
     return b.build();
@@ -48,9 +52,12 @@ class ForwardEncoderTest {
     WriteRequest req = Fixtures.thanos(Fixtures.series(), "team-a", 2);
     WriteBatch b = Batches.forward(decoder, req.toByteArray());
     int[] series = all(b);
-    assertArrayEquals(expected(req, series, "team-a", 2), ForwardEncoder.encode(b, series, series.length, "team-a", 2));
+    assertArrayEquals(
+        expected(req, series, "team-a", 2),
+        ForwardEncoder.encode(b, series, series.length, "team-a", 2));
     // Defaults are left out: no tenant and replica 0 write nothing.
-    assertArrayEquals(expected(req, series, "", 0), ForwardEncoder.encode(b, series, series.length, "", 0));
+    assertArrayEquals(
+        expected(req, series, "", 0), ForwardEncoder.encode(b, series, series.length, "", 0));
   }
 
   @Test
@@ -100,7 +107,10 @@ class ForwardEncoderTest {
     assertEquals(3, decoder.replica());
     WriteBatch direct = Batches.forward(decoder, expected(req, new int[] {3, 0, 2}, "other", 3));
     Batches.assertSame(direct, again);
-    assertEquals(0, ForwardEncoder.encode(b, subset, 0, "", 0).length, "no series, no tenant, no replica: empty");
+    assertEquals(
+        0,
+        ForwardEncoder.encode(b, subset, 0, "", 0).length,
+        "no series, no tenant, no replica: empty");
   }
 
   @Test
@@ -110,7 +120,9 @@ class ForwardEncoderTest {
       WriteRequest req = Fixtures.thanos(Fixtures.random(rnd), "x", 1);
       WriteBatch b = Batches.forward(decoder, req.toByteArray());
       int[] series = all(b);
-      assertArrayEquals(expected(req, series, "x", 1 + i % 3), ForwardEncoder.encode(b, series, series.length, "x", 1 + i % 3),
+      assertArrayEquals(
+          expected(req, series, "x", 1 + i % 3),
+          ForwardEncoder.encode(b, series, series.length, "x", 1 + i % 3),
           "request " + i);
     }
   }

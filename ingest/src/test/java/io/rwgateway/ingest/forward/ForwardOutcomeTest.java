@@ -38,6 +38,9 @@ class ForwardOutcomeTest {
     assertEquals(ForwardOutcome.BAD_DATA, ForwardOutcome.of(Status.Code.ALREADY_EXISTS, bad));
     assertEquals(ForwardOutcome.CONFLICT, ForwardOutcome.of(Status.Code.ALREADY_EXISTS, conflict));
     assertEquals(ForwardOutcome.CONFLICT, ForwardOutcome.of(Status.Code.ALREADY_EXISTS, other));
-    assertEquals(ForwardOutcome.RETRYABLE, ForwardOutcome.of(Status.Code.UNAVAILABLE, bad), "the trailer only qualifies a conflict");
+    assertEquals(
+        ForwardOutcome.RETRYABLE,
+        ForwardOutcome.of(Status.Code.UNAVAILABLE, bad),
+        "the trailer only qualifies a conflict");
   }
 }

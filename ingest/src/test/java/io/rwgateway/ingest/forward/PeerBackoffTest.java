@@ -47,7 +47,9 @@ class PeerBackoffTest {
     b.succeeded();
     assertEquals(0, b.remainingNanos());
     assertEquals(0, b.failures());
-    assertEquals(100 * MS, new PeerBackoff(100 * MS, 5_000 * MS, now::get, () -> 0.9).failed(),
+    assertEquals(
+        100 * MS,
+        new PeerBackoff(100 * MS, 5_000 * MS, now::get, () -> 0.9).failed(),
         "the count starts again from min after a success");
   }
 

@@ -14,11 +14,18 @@ import java.util.function.Function;
 /** A sink that records what it was given and answers as the test tells it to. */
 final class RecordingSink implements ForwardSink {
   /** What one write carried, copied out of the batch (which the server reuses). */
-  record Write(String tenant, long replica, List<Labels> series, List<Long> sampleT, List<Long> sampleBits,
-      int histograms, int exemplars) {}
+  record Write(
+      String tenant,
+      long replica,
+      List<Labels> series,
+      List<Long> sampleT,
+      List<Long> sampleBits,
+      int histograms,
+      int exemplars) {}
 
   final LinkedBlockingQueue<Write> writes = new LinkedBlockingQueue<>();
-  volatile Function<WriteBatch, CompletableFuture<Status>> behavior = b -> CompletableFuture.completedFuture(Status.OK);
+  volatile Function<WriteBatch, CompletableFuture<Status>> behavior =
+      b -> CompletableFuture.completedFuture(Status.OK);
 
   @Override
   public CompletableFuture<Status> write(WriteBatch batch, String tenant) {

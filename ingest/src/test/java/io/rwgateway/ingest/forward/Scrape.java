@@ -5,7 +5,10 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
-/** Reads one data point from a registry: the metric name without _total, then label name/value pairs. */
+/**
+ * Reads one data point from a registry: the metric name without _total, then label name/value
+ * pairs.
+ */
 final class Scrape {
   private Scrape() {}
 

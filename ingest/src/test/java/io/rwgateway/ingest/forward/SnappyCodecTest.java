@@ -29,7 +29,10 @@ class SnappyCodecTest {
     int masked = ((c >>> 15) | (c << 17)) + 0xa282ead8;
     int len = data.length + 4;
     out.writeBytes(new byte[] {1, (byte) len, (byte) (len >>> 8), (byte) (len >>> 16)});
-    out.writeBytes(new byte[] {(byte) masked, (byte) (masked >>> 8), (byte) (masked >>> 16), (byte) (masked >>> 24)});
+    out.writeBytes(
+        new byte[] {
+          (byte) masked, (byte) (masked >>> 8), (byte) (masked >>> 16), (byte) (masked >>> 24)
+        });
     out.writeBytes(data);
     return out.toByteArray();
   }
@@ -42,11 +45,15 @@ class SnappyCodecTest {
     }
     byte[] corrupt = framed(msg);
     corrupt[corrupt.length - 1] ^= 1;
-    assertThrows(IOException.class, () -> {
-      try (InputStream in = SnappyCodec.INSTANCE.decompress(new ByteArrayInputStream(corrupt))) {
-        in.readAllBytes();
-      }
-    }, "the checksum is verified");
+    assertThrows(
+        IOException.class,
+        () -> {
+          try (InputStream in =
+              SnappyCodec.INSTANCE.decompress(new ByteArrayInputStream(corrupt))) {
+            in.readAllBytes();
+          }
+        },
+        "the checksum is verified");
   }
 
   @Test
@@ -61,7 +68,9 @@ class SnappyCodecTest {
       out.write(msg);
     }
     byte[] wire = sink.toByteArray();
-    assertArrayEquals(new byte[] {(byte) 0xff, 6, 0, 0, 's', 'N', 'a', 'P', 'p', 'Y'}, java.util.Arrays.copyOf(wire, 10),
+    assertArrayEquals(
+        new byte[] {(byte) 0xff, 6, 0, 0, 's', 'N', 'a', 'P', 'p', 'Y'},
+        java.util.Arrays.copyOf(wire, 10),
         "starts with the stream identifier");
     try (InputStream in = SnappyCodec.INSTANCE.decompress(new ByteArrayInputStream(wire))) {
       assertArrayEquals(msg, in.readAllBytes());

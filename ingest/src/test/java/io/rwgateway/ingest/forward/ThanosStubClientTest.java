@@ -40,14 +40,21 @@ class ThanosStubClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = ForwardServer.start(ForwardServerOptions.defaults().withAddress("127.0.0.1", 0), sink,
-        new ForwardMetrics(new PrometheusRegistry()), Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+    server =
+        ForwardServer.start(
+            ForwardServerOptions.defaults().withAddress("127.0.0.1", 0),
+            sink,
+            new ForwardMetrics(new PrometheusRegistry()),
+            Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
     CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
     compressors.register(SnappyCodec.INSTANCE);
     compressors.register(new Codec.Gzip());
     compressors.register(Codec.Identity.NONE);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-        .compressorRegistry(compressors).build();
+    channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+            .usePlaintext()
+            .compressorRegistry(compressors)
+            .build();
     stub = WriteableStoreGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
@@ -76,31 +83,51 @@ class ThanosStubClientTest {
 
   @Test
   void aThanosRouterSeesThanosStatusCodes() {
-    sink.behavior = b -> {
-      b.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, () -> "duplicate sample for timestamp");
-      return CompletableFuture.completedFuture(Status.OK);
-    };
-    StatusRuntimeException conflict = assertThrows(StatusRuntimeException.class,
-        () -> stub.remoteWrite(Fixtures.thanos(Fixtures.series(), "t", 1)));
-    assertEquals(Status.Code.ALREADY_EXISTS, conflict.getStatus().getCode(), "Thanos' conflict code: the router answers 409");
+    sink.behavior =
+        b -> {
+          b.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, () -> "duplicate sample for timestamp");
+          return CompletableFuture.completedFuture(Status.OK);
+        };
+    StatusRuntimeException conflict =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> stub.remoteWrite(Fixtures.thanos(Fixtures.series(), "t", 1)));
+    assertEquals(
+        Status.Code.ALREADY_EXISTS,
+        conflict.getStatus().getCode(),
+        "Thanos' conflict code: the router answers 409");
     assertEquals(ForwardStatus.CONFLICT, conflict.getTrailers().get(ForwardStatus.REJECT_KIND));
 
-    // Our bad-data rejections are ALREADY_EXISTS too, so a Thanos router drops them instead of retrying forever.
+    // Our bad-data rejections are ALREADY_EXISTS too, so a Thanos router drops them instead of
+    // retrying forever.
     sink.behavior = b -> CompletableFuture.completedFuture(Status.OK);
-    StatusRuntimeException bad = assertThrows(StatusRuntimeException.class,
-        () -> stub.remoteWrite(Fixtures.thanos(Fixtures.withInvalid(), "t", 1)));
+    StatusRuntimeException bad =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> stub.remoteWrite(Fixtures.thanos(Fixtures.withInvalid(), "t", 1)));
     assertEquals(Status.Code.ALREADY_EXISTS, bad.getStatus().getCode());
     assertEquals(ForwardStatus.BAD_DATA, bad.getTrailers().get(ForwardStatus.REJECT_KIND));
 
-    sink.behavior = b -> CompletableFuture.completedFuture(ForwardStatus.notReady("replaying the WAL"));
-    StatusRuntimeException unavailable = assertThrows(StatusRuntimeException.class,
-        () -> stub.remoteWrite(Fixtures.thanos(Fixtures.series(), "t", 1)));
-    assertEquals(Status.Code.UNAVAILABLE, unavailable.getStatus().getCode(), "the router backs off this peer");
+    sink.behavior =
+        b -> CompletableFuture.completedFuture(ForwardStatus.notReady("replaying the WAL"));
+    StatusRuntimeException unavailable =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> stub.remoteWrite(Fixtures.thanos(Fixtures.series(), "t", 1)));
+    assertEquals(
+        Status.Code.UNAVAILABLE,
+        unavailable.getStatus().getCode(),
+        "the router backs off this peer");
     assertNull(unavailable.getTrailers().get(ForwardStatus.REJECT_KIND));
 
-    StatusRuntimeException tenant = assertThrows(StatusRuntimeException.class,
-        () -> stub.remoteWrite(Fixtures.thanos(Fixtures.series(), "../etc", 1)));
-    assertEquals(Status.Code.INVALID_ARGUMENT, tenant.getStatus().getCode(), "as Thanos answers an invalid tenant");
+    StatusRuntimeException tenant =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> stub.remoteWrite(Fixtures.thanos(Fixtures.series(), "../etc", 1)));
+    assertEquals(
+        Status.Code.INVALID_ARGUMENT,
+        tenant.getStatus().getCode(),
+        "as Thanos answers an invalid tenant");
     assertTrue(tenant.getStatus().getDescription().startsWith("invalid tenant id"));
   }
 }

@@ -3,6 +3,7 @@ package io.rwgateway.ingest.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.hashring.HashringWatcher;
 import io.rwgateway.ingest.RoutingFailure;
 import io.rwgateway.ingest.forward.ForwardClientOptions;
@@ -10,7 +11,6 @@ import io.rwgateway.ingest.forward.ForwardMetrics;
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.WriteBatch;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +20,12 @@ import org.junit.jupiter.api.Test;
 class HashringRouterClientsTest {
   private static HashringWatcher ring(String... endpoints) throws Exception {
     String json = "[{\"endpoints\": [\"" + String.join("\", \"", endpoints) + "\"]}]";
-    HashringWatcher w = HashringWatcher.builder().inline(json).replicationFactor(endpoints.length)
-        .registry(new PrometheusRegistry()).build();
+    HashringWatcher w =
+        HashringWatcher.builder()
+            .inline(json)
+            .replicationFactor(endpoints.length)
+            .registry(new PrometheusRegistry())
+            .build();
     w.start();
     return w;
   }
@@ -30,8 +34,13 @@ class HashringRouterClientsTest {
   void clientsOfPeersThatLeaveTheRingAreDropped() throws Exception {
     // Router only, three peers on loopback ports nothing listens on: every forward fails fast.
     HashringWatcher three = ring("127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3");
-    HashringRouter router = new HashringRouter(three::current, null, null,
-        ForwardClientOptions.defaults().withTimeout(Duration.ofSeconds(2)), new ForwardMetrics(new PrometheusRegistry()));
+    HashringRouter router =
+        new HashringRouter(
+            three::current,
+            null,
+            null,
+            ForwardClientOptions.defaults().withTimeout(Duration.ofSeconds(2)),
+            new ForwardMetrics(new PrometheusRegistry()));
     try {
       WriteBatch b = new WriteBatch();
       b.tenant = "t";

@@ -40,7 +40,9 @@ class OutcomesTest {
   void anythingRetryableMakesIt503NeverAConflict() {
     WriteBatch b = fold(ForwardOutcome.OK, ForwardOutcome.CONFLICT, ForwardOutcome.RETRYABLE);
     assertTrue(b.failure instanceof RoutingFailure, String.valueOf(b.failure));
-    assertTrue(b.failure.getMessage().contains("2 of 2 series did not reach the write quorum of 2"), b.failure.getMessage());
+    assertTrue(
+        b.failure.getMessage().contains("2 of 2 series did not reach the write quorum of 2"),
+        b.failure.getMessage());
     assertNull(b.firstConflict);
   }
 
@@ -53,8 +55,11 @@ class OutcomesTest {
 
   @Test
   void badDataWinsOverConflictsButNotOverRetryable() {
-    assertTrue(fold(ForwardOutcome.BAD_DATA, ForwardOutcome.CONFLICT, ForwardOutcome.OK).firstBadData != null);
-    assertTrue(fold(ForwardOutcome.BAD_DATA, ForwardOutcome.RETRYABLE, ForwardOutcome.OK).failure != null);
+    assertTrue(
+        fold(ForwardOutcome.BAD_DATA, ForwardOutcome.CONFLICT, ForwardOutcome.OK).firstBadData
+            != null);
+    assertTrue(
+        fold(ForwardOutcome.BAD_DATA, ForwardOutcome.RETRYABLE, ForwardOutcome.OK).failure != null);
   }
 
   @Test
@@ -83,10 +88,13 @@ class OutcomesTest {
     o.setLocal(0, local);
     o.set(1, ForwardOutcome.OK, null);
     o.foldInto(batch, 1); // RF 2, quorum 1
-    assertEquals("1 of 2 series did not reach the write quorum of 1: series 1 out of order", batch.firstConflict);
+    assertEquals(
+        "1 of 2 series did not reach the write quorum of 1: series 1 out of order",
+        batch.firstConflict);
     assertEquals(3, batch.samplesWritten, "series 0 only");
     assertEquals(2, batch.histogramsWritten);
     assertEquals(1, batch.exemplarsWritten);
-    assertEquals(5, batch.rejectedTotal(), "the local rejection is counted in the answer and the metrics");
+    assertEquals(
+        5, batch.rejectedTotal(), "the local rejection is counted in the answer and the metrics");
   }
 }

@@ -17,7 +17,11 @@ final class Churner implements Runnable {
   volatile long churned;
   volatile long rebuildNanos;
 
-  Churner(LoadConfig cfg, SeriesModel model, TemplateBuilder builder, AtomicReferenceArray<RequestTemplate> templates,
+  Churner(
+      LoadConfig cfg,
+      SeriesModel model,
+      TemplateBuilder builder,
+      AtomicReferenceArray<RequestTemplate> templates,
       long endNanos) {
     this.cfg = cfg;
     this.model = model;

@@ -11,13 +11,13 @@ import java.util.Locale;
 
 /**
  * A minimal blocking HTTP/1.1 client over one keep-alive connection, used by one sender thread.
- * <p>
- * NOTE: blocking I/O on a thread per connection is the cheapest client there is for a handful of
+ *
+ * <p>NOTE: blocking I/O on a thread per connection is the cheapest client there is for a handful of
  * connections: one gathering write per request (head and body), one or two reads per response, no
- * event loop hand-offs, no per-request objects beyond the head buffer. java.net.http spends more CPU
- * per request (its selector thread, publishers, header maps) on a machine where the receiver needs
- * every cycle. It reads status, headers, and a body framed by Content-Length or chunked encoding,
- * and reconnects after {@code Connection: close} or an I/O error.
+ * event loop hand-offs, no per-request objects beyond the head buffer. java.net.http spends more
+ * CPU per request (its selector thread, publishers, header maps) on a machine where the receiver
+ * needs every cycle. It reads status, headers, and a body framed by Content-Length or chunked
+ * encoding, and reconnects after {@code Connection: close} or an I/O error.
  */
 final class HttpConnection implements AutoCloseable {
   private final InetSocketAddress address;
@@ -27,6 +27,7 @@ final class HttpConnection implements AutoCloseable {
   private final StringBuilder line = new StringBuilder();
   private SocketChannel channel;
   private String lastBody = "";
+
   /** GET keeps the whole body; POST keeps only error bodies (cut at 4 KiB). */
   private boolean wantBody;
 
@@ -37,8 +38,16 @@ final class HttpConnection implements AutoCloseable {
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();
     }
-    this.headPrefix = "POST " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + port + "\r\n"
-        + "User-Agent: rwgateway-loadgen\r\n" + fixedHeaders;
+    this.headPrefix =
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + url.getHost()
+            + ":"
+            + port
+            + "\r\n"
+            + "User-Agent: rwgateway-loadgen\r\n"
+            + fixedHeaders;
   }
 
   /** Sends a POST and returns the status code; the response body is read and kept for errors. */
@@ -69,8 +78,16 @@ final class HttpConnection implements AutoCloseable {
       channel = SocketChannel.open(address);
       in.clear().flip();
     }
-    String head = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
-        + "\r\n" + extraHeaders + "\r\n";
+    String head =
+        "GET "
+            + pathAndQuery
+            + " HTTP/1.1\r\nHost: "
+            + address.getHostString()
+            + ":"
+            + address.getPort()
+            + "\r\n"
+            + extraHeaders
+            + "\r\n";
     ByteBuffer b = ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
     wantBody = true;
     try {
@@ -110,13 +127,14 @@ final class HttpConnection implements AutoCloseable {
         case "content-length" -> length = Long.parseLong(value);
         case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
         case "connection" -> close = value.equalsIgnoreCase("close");
-        default -> { }
+        default -> {}
       }
     }
     StringBuilder body = new StringBuilder();
     boolean keep = code / 100 != 2 || wantBody;
     if (chunked) {
-      for (long n = Long.parseLong(readLine().split(";")[0].trim(), 16); n > 0;
+      for (long n = Long.parseLong(readLine().split(";")[0].trim(), 16);
+          n > 0;
           n = Long.parseLong(readLine().split(";")[0].trim(), 16)) {
         readBody(n, body, keep);
         readLine();

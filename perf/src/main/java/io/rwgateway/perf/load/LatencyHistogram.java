@@ -30,7 +30,9 @@ final class LatencyHistogram {
       return (int) micros;
     }
     int e = 63 - Long.numberOfLeadingZeros(micros);
-    return LINEAR + (e - 7) * (1 << SUB_BITS) + (int) ((micros >>> (e - SUB_BITS)) & ((1 << SUB_BITS) - 1));
+    return LINEAR
+        + (e - 7) * (1 << SUB_BITS)
+        + (int) ((micros >>> (e - SUB_BITS)) & ((1 << SUB_BITS) - 1));
   }
 
   /** The upper bound of a bucket in milliseconds. */
@@ -44,7 +46,10 @@ final class LatencyHistogram {
     return (lo + (1L << (e - SUB_BITS))) / 1000.0;
   }
 
-  /** Percentile p (0..1) of {@code now - before} (before may be null), in milliseconds; 0 when empty. */
+  /**
+   * Percentile p (0..1) of {@code now - before} (before may be null), in milliseconds; 0 when
+   * empty.
+   */
   static double percentile(long[] now, long[] before, double p) {
     long total = 0;
     for (int i = 0; i < now.length; i++) {

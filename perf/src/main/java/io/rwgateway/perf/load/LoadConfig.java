@@ -7,28 +7,30 @@ import java.util.Map;
 
 /** The load generator's flags, parsed once; every field is final and validated. */
 public final class LoadConfig {
-  static final String USAGE = String.join("\n",
-      "Usage: java -cp perf/target/benchmarks.jar io.rwgateway.perf.LoadGen [flags]",
-      "  --url URL                 remote-write endpoint (default http://127.0.0.1:19291/api/v1/receive)",
-      "  --protocol 1|2            remote-write 1.0 (prompb.WriteRequest) or 2.0 (io.prometheus.write.v2.Request); default 1",
-      "  --metrics N               metric names avalanche_metric_0..N-1 (default 100)",
-      "  --series N                total active series (default 100000)",
-      "  --labels N                label_key_* labels per series besides __name__, series_id, cycle_id (default 10)",
-      "  --label-cardinality N     distinct values of each label_key_* (default 10)",
-      "  --churn-interval SECONDS  every so often replace --churn-percent of the series (default 0: no churn)",
-      "  --churn-percent P         share of series replaced at each churn tick (default 10)",
-      "  --samples-per-series N    samples of each series in one request (default 1)",
-      "  --batch N                 series per request, like max_samples_per_send (default 2000)",
-      "  --concurrency N           concurrent senders, one keep-alive connection each (default 8)",
-      "  --rate N                  target samples/s over all senders (default 0: as fast as possible)",
-      "  --duration SECONDS        length of the timed run (default 60)",
-      "  --tenants N               THANOS-TENANT tenant-0..tenant-(N-1), by batch round robin (default 0: no header)",
-      "  --tenant-header NAME      header naming the tenant (default THANOS-TENANT)",
-      "  --verify URL              after the run, count series per metric via URL/api/v1/series (e.g. http://127.0.0.1:10902)",
-      "  --verify-timeout SECONDS  keep re-reading until the counts match or this passes (default 30)",
-      "  --receiver-pid PID        report that local process' CPU seconds (/proc utime+stime) over the timed run and its peak RSS",
-      "  --quiet                   no progress line",
-      "  --rounds N                ignored (the first draft pre-built N rounds; templates are patched now)");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: java -cp perf/target/benchmarks.jar io.rwgateway.perf.LoadGen [flags]",
+          "  --url URL                 remote-write endpoint (default http://127.0.0.1:19291/api/v1/receive)",
+          "  --protocol 1|2            remote-write 1.0 (prompb.WriteRequest) or 2.0 (io.prometheus.write.v2.Request); default 1",
+          "  --metrics N               metric names avalanche_metric_0..N-1 (default 100)",
+          "  --series N                total active series (default 100000)",
+          "  --labels N                label_key_* labels per series besides __name__, series_id, cycle_id (default 10)",
+          "  --label-cardinality N     distinct values of each label_key_* (default 10)",
+          "  --churn-interval SECONDS  every so often replace --churn-percent of the series (default 0: no churn)",
+          "  --churn-percent P         share of series replaced at each churn tick (default 10)",
+          "  --samples-per-series N    samples of each series in one request (default 1)",
+          "  --batch N                 series per request, like max_samples_per_send (default 2000)",
+          "  --concurrency N           concurrent senders, one keep-alive connection each (default 8)",
+          "  --rate N                  target samples/s over all senders (default 0: as fast as possible)",
+          "  --duration SECONDS        length of the timed run (default 60)",
+          "  --tenants N               THANOS-TENANT tenant-0..tenant-(N-1), by batch round robin (default 0: no header)",
+          "  --tenant-header NAME      header naming the tenant (default THANOS-TENANT)",
+          "  --verify URL              after the run, count series per metric via URL/api/v1/series (e.g. http://127.0.0.1:10902)",
+          "  --verify-timeout SECONDS  keep re-reading until the counts match or this passes (default 30)",
+          "  --receiver-pid PID        report that local process' CPU seconds (/proc utime+stime) over the timed run and its peak RSS",
+          "  --quiet                   no progress line",
+          "  --rounds N                ignored (the first draft pre-built N rounds; templates are patched now)");
 
   final URI url;
   final int protocol;
@@ -111,7 +113,8 @@ public final class LoadConfig {
   private static int intFlag(Map<String, String> a, String name, int def, int min, int max) {
     int v = a.containsKey(name) ? Integer.parseInt(a.get(name)) : def;
     if (v < min || v > max) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "--%s %d out of range [%d,%d]", name, v, min, max));
+      throw new IllegalArgumentException(
+          String.format(Locale.ROOT, "--%s %d out of range [%d,%d]", name, v, min, max));
     }
     return v;
   }
@@ -124,7 +127,9 @@ public final class LoadConfig {
     return (series + metrics - 1) / metrics;
   }
 
-  /** Tenant of a batch: batches are dealt to tenants round robin, so each tenant has fixed series. */
+  /**
+   * Tenant of a batch: batches are dealt to tenants round robin, so each tenant has fixed series.
+   */
   String tenantOf(int batchIndex) {
     return tenants == 0 ? null : "tenant-" + (batchIndex % tenants);
   }

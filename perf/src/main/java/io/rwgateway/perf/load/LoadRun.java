@@ -35,14 +35,23 @@ public final class LoadRun {
       templates.set(q, builder.build(q));
     }
     double setupCpu = (cpuNanos() - cpu0) / 1e9;
-    err.printf(Locale.ROOT, "prepared %d templates (remote write %s, %d series x %d samples each at most) in %.1f s CPU: "
+    err.printf(
+        Locale.ROOT,
+        "prepared %d templates (remote write %s, %d series x %d samples each at most) in %.1f s CPU: "
             + "%.1f MB protobuf, %.1f MB compressed (snappy-java would give %.1f MB)%n",
-        batches, cfg.protocol == 1 ? "1.0" : "2.0", cfg.batch, cfg.samplesPerSeries, setupCpu, builder.rawBytes / 1e6,
-        builder.compressedBytes / 1e6, builder.snappyJavaBytes / 1e6);
+        batches,
+        cfg.protocol == 1 ? "1.0" : "2.0",
+        cfg.batch,
+        cfg.samplesPerSeries,
+        setupCpu,
+        builder.rawBytes / 1e6,
+        builder.compressedBytes / 1e6,
+        builder.snappyJavaBytes / 1e6);
     int senders = Math.min(cfg.concurrency, batches);
     if (senders < cfg.concurrency) {
-      err.printf("only %d batches: running %d senders, not %d (a series must stay on one sender)%n", batches, senders,
-          cfg.concurrency);
+      err.printf(
+          "only %d batches: running %d senders, not %d (a series must stay on one sender)%n",
+          batches, senders, cfg.concurrency);
     }
 
     ReceiverProbe probe = cfg.receiverPid > 0 ? new ReceiverProbe(cfg.receiverPid) : null;
@@ -65,7 +74,9 @@ public final class LoadRun {
     }
     Thread[] threads = new Thread[senders];
     for (int c = 0; c < senders; c++) {
-      threads[c] = new Thread(new Sender(cfg, c, templates, stats, model, delivered, start, end), "sender-" + c);
+      threads[c] =
+          new Thread(
+              new Sender(cfg, c, templates, stats, model, delivered, start, end), "sender-" + c);
       threads[c].start();
     }
     for (Thread t : threads) {
@@ -80,7 +91,16 @@ public final class LoadRun {
     double runCpu = (cpuNanos() - runCpu0) / 1e9;
     long endMillis = System.currentTimeMillis();
 
-    Report report = new Report(cfg, stats, secs, runCpu, setupCpu, builder, churner.churned, churner.rebuildNanos / 1e9);
+    Report report =
+        new Report(
+            cfg,
+            stats,
+            secs,
+            runCpu,
+            setupCpu,
+            builder,
+            churner.churned,
+            churner.rebuildNanos / 1e9);
     if (probe != null) {
       report.receiver(receiverCpu, rssBefore, peakRss);
     }
@@ -100,6 +120,7 @@ public final class LoadRun {
 
   /** CPU time of this whole process (all threads, JIT and GC included). */
   private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }

@@ -6,8 +6,8 @@ package io.rwgateway.perf.load;
  * overwritten in the compressed body itself: the body stays a valid snappy block of the patched
  * input. That takes compression out of the send loop entirely: one compression per request
  * template, then a few bytes patched per send.
- * <p>
- * Format (github.com/google/snappy format_description.txt): varint uncompressed length, then
+ *
+ * <p>Format (github.com/google/snappy format_description.txt): varint uncompressed length, then
  * elements; tag low 2 bits 00 literal (length-1 in the upper 6 bits, or 60..63 = 1..4 little-endian
  * length bytes follow), 01 copy with 1-byte offset (length 4..11, offset < 2048), 10 copy with
  * 2-byte offset (length 1..64). Matches are greedy over a 4-byte hash, within 64 KiB, like the
@@ -82,7 +82,8 @@ final class PatchableSnappy {
     return new Result(out.toArray(), patchOffsets);
   }
 
-  private static int literal(Out out, byte[] in, int from, int to, int[] patchStart, int nextPatch, int[] patchOffsets) {
+  private static int literal(
+      Out out, byte[] in, int from, int to, int[] patchStart, int nextPatch, int[] patchOffsets) {
     int len = to - from;
     if (len == 0) {
       return nextPatch;
@@ -138,7 +139,10 @@ final class PatchableSnappy {
   }
 
   private static int load32(byte[] b, int p) {
-    return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
+    return (b[p] & 0xff)
+        | (b[p + 1] & 0xff) << 8
+        | (b[p + 2] & 0xff) << 16
+        | (b[p + 3] & 0xff) << 24;
   }
 
   /** A growable byte buffer; ByteArrayOutputStream synchronizes every write. */

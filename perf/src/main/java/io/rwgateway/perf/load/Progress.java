@@ -3,7 +3,9 @@ package io.rwgateway.perf.load;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Prints one line a second on stderr: rates over the last second, errors so far, p99 of the second. */
+/**
+ * Prints one line a second on stderr: rates over the last second, errors so far, p99 of the second.
+ */
 final class Progress implements Runnable {
   private final RunStats stats;
   private final long startNanos;
@@ -37,9 +39,14 @@ final class Progress implements Runnable {
       long requests = stats.requests.sum();
       long[] hist = stats.latency.snapshot();
       double dt = (now - prevNanos) / 1e9;
-      out.printf(Locale.ROOT, "%5.0fs  %,10.0f samples/s  %7.1f req/s  errors %d  p99 %.1f ms%n",
-          (now - startNanos) / 1e9, (samples - prevSamples) / dt, (requests - prevRequests) / dt,
-          stats.errors.sum(), LatencyHistogram.percentile(hist, prevHist, 0.99));
+      out.printf(
+          Locale.ROOT,
+          "%5.0fs  %,10.0f samples/s  %7.1f req/s  errors %d  p99 %.1f ms%n",
+          (now - startNanos) / 1e9,
+          (samples - prevSamples) / dt,
+          (requests - prevRequests) / dt,
+          stats.errors.sum(),
+          LatencyHistogram.percentile(hist, prevHist, 0.99));
       prevSamples = samples;
       prevRequests = requests;
       prevNanos = now;

@@ -9,8 +9,11 @@ import java.nio.file.Path;
  * run ({@code --receiver-pid}), so warm-up before and verification after do not count.
  */
 final class ReceiverProbe {
-  /** USER_HZ, the unit of utime/stime in /proc/PID/stat: 100 on every Linux/x86-64 and arm64 kernel. */
+  /**
+   * USER_HZ, the unit of utime/stime in /proc/PID/stat: 100 on every Linux/x86-64 and arm64 kernel.
+   */
   private static final double TICKS_PER_SECOND = 100;
+
   private final int pid;
 
   ReceiverProbe(int pid) {

@@ -8,8 +8,10 @@ package io.rwgateway.perf.load;
 final class RequestTemplate {
   /** Bytes patched per sample: double value (8), timestamp tag (1), timestamp varint (6). */
   static final int PATCH_LENGTH = 15;
+
   /** Epoch milliseconds between 2^35 (1971) and 2^42 (2109) encode as exactly 6 varint bytes. */
   static final long MIN_TS = 1L << 35;
+
   static final long MAX_TS = (1L << 42) - 1;
 
   final int batch;
@@ -20,11 +22,19 @@ final class RequestTemplate {
   final byte[] body;
   final int uncompressedLength;
   private final int[] patchOffsets;
+
   /** Set by the sender after its first 2xx, for the expected series counts of --verify. */
   boolean delivered;
 
-  RequestTemplate(int batch, String tenant, int firstSlot, int[] generations, int samplesPerSeries,
-      byte[] body, int uncompressedLength, int[] patchOffsets) {
+  RequestTemplate(
+      int batch,
+      String tenant,
+      int firstSlot,
+      int[] generations,
+      int samplesPerSeries,
+      byte[] body,
+      int uncompressedLength,
+      int[] patchOffsets) {
     this.batch = batch;
     this.tenant = tenant;
     this.firstSlot = firstSlot;

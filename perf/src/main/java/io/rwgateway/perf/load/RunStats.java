@@ -16,8 +16,10 @@ final class RunStats {
   final LongAdder patchNanos = new LongAdder();
   final AtomicLong maxLatencyNanos = new AtomicLong();
   final LatencyHistogram latency = new LatencyHistogram();
+
   /** By HTTP status; index 0 counts connection errors. */
   private final AtomicLongArray codes = new AtomicLongArray(600);
+
   volatile String lastError = "";
 
   void record(int code, long nanos, int samples, int bytes) {

@@ -21,8 +21,15 @@ final class Sender implements Runnable {
   private final long startNanos;
   private final long endNanos;
 
-  Sender(LoadConfig cfg, int index, AtomicReferenceArray<RequestTemplate> templates, RunStats stats, SeriesModel model,
-      DeliveredSeries delivered, long startNanos, long endNanos) {
+  Sender(
+      LoadConfig cfg,
+      int index,
+      AtomicReferenceArray<RequestTemplate> templates,
+      RunStats stats,
+      SeriesModel model,
+      DeliveredSeries delivered,
+      long startNanos,
+      long endNanos) {
     this.cfg = cfg;
     this.index = index;
     this.templates = templates;

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 /**
- * Avalanche-like series: slot {@code s} is series {@code s % seriesPerMetric} of metric
- * {@code avalanche_metric_<s / seriesPerMetric>}, with labels {@code cycle_id} (its generation: churn
+ * Avalanche-like series: slot {@code s} is series {@code s % seriesPerMetric} of metric {@code
+ * avalanche_metric_<s / seriesPerMetric>}, with labels {@code cycle_id} (its generation: churn
  * bumps it, which makes a new series), {@code label_key_k} and {@code series_id}. Generations are
  * owned by the one thread that builds templates.
  */
@@ -41,8 +41,8 @@ final class SeriesModel {
   }
 
   /**
-   * The labels of a slot, sorted by name, as alternating name/value strings in {@code out}
-   * (length {@link #labelCount()} * 2).
+   * The labels of a slot, sorted by name, as alternating name/value strings in {@code out} (length
+   * {@link #labelCount()} * 2).
    */
   void labels(int slot, String[] out) {
     int i = 0;

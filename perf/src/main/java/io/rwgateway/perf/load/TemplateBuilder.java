@@ -16,8 +16,8 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Builds a batch's request with the generated protobuf classes (remote write 1.0 or 2.0), finds
- * every sample's value and timestamp in the encoded bytes, and compresses it with
- * {@link PatchableSnappy}. Runs before the clock starts, and on the churn thread.
+ * every sample's value and timestamp in the encoded bytes, and compresses it with {@link
+ * PatchableSnappy}. Runs before the clock starts, and on the churn thread.
  */
 final class TemplateBuilder {
   private final LoadConfig cfg;
@@ -46,7 +46,8 @@ final class TemplateBuilder {
     byte[] raw = cfg.protocol == 1 ? v1(first, last, gens, ts) : v2(first, last, gens, ts);
     int[] starts = sampleOffsets(raw, cfg.protocol == 1 ? 1 : 5);
     if (starts.length != gens.length * cfg.samplesPerSeries) {
-      throw new IllegalStateException("found " + starts.length + " samples, built " + gens.length * cfg.samplesPerSeries);
+      throw new IllegalStateException(
+          "found " + starts.length + " samples, built " + gens.length * cfg.samplesPerSeries);
     }
     PatchableSnappy.Result c = PatchableSnappy.compress(raw, starts, RequestTemplate.PATCH_LENGTH);
     try {
@@ -62,7 +63,14 @@ final class TemplateBuilder {
     compressedBytes += c.bytes().length;
     built++;
     buildNanos += System.nanoTime() - t0;
-    return new RequestTemplate(batch, cfg.tenantOf(batch), first, gens, cfg.samplesPerSeries, c.bytes(), raw.length,
+    return new RequestTemplate(
+        batch,
+        cfg.tenantOf(batch),
+        first,
+        gens,
+        cfg.samplesPerSeries,
+        c.bytes(),
+        raw.length,
         c.patchOffsets());
   }
 
@@ -91,7 +99,8 @@ final class TemplateBuilder {
     for (int s = first; s < last; s++) {
       gens[s - first] = model.generation(s);
       model.labels(s, labels);
-      io.rwgateway.proto.writev2.TimeSeries.Builder series = io.rwgateway.proto.writev2.TimeSeries.newBuilder();
+      io.rwgateway.proto.writev2.TimeSeries.Builder series =
+          io.rwgateway.proto.writev2.TimeSeries.newBuilder();
       for (String l : labels) {
         Integer ref = symbols.get(l);
         if (ref == null) {
@@ -102,7 +111,8 @@ final class TemplateBuilder {
         series.addLabelsRefs(ref);
       }
       for (int i = 0; i < cfg.samplesPerSeries; i++) {
-        series.addSamples(io.rwgateway.proto.writev2.Sample.newBuilder().setValue(1).setTimestamp(ts + i));
+        series.addSamples(
+            io.rwgateway.proto.writev2.Sample.newBuilder().setValue(1).setTimestamp(ts + i));
       }
       series.setMetadata(Metadata.newBuilder().setType(Metadata.MetricType.METRIC_TYPE_COUNTER));
       req.addTimeseries(series);
@@ -111,10 +121,10 @@ final class TemplateBuilder {
   }
 
   /**
-   * Offsets of every sample's value bytes in an encoded request whose series are field
-   * {@code seriesField} (1.0: 1, 2.0: 5); in both versions a series' samples are field 2, and a
-   * sample is value (1, fixed64) then timestamp (2, varint). Checks the layout that
-   * {@link RequestTemplate#patch} relies on.
+   * Offsets of every sample's value bytes in an encoded request whose series are field {@code
+   * seriesField} (1.0: 1, 2.0: 5); in both versions a series' samples are field 2, and a sample is
+   * value (1, fixed64) then timestamp (2, varint). Checks the layout that {@link
+   * RequestTemplate#patch} relies on.
    */
   static int[] sampleOffsets(byte[] raw, int seriesField) {
     int[] out = new int[16];
@@ -136,7 +146,10 @@ final class TemplateBuilder {
           }
           int len = top.readRawVarint32();
           int start = top.getTotalBytesRead();
-          if (len != 16 || raw[start] != 0x09 || raw[start + 9] != 0x10 || (raw[start + 15] & 0x80) != 0
+          if (len != 16
+              || raw[start] != 0x09
+              || raw[start + 9] != 0x10
+              || (raw[start + 15] & 0x80) != 0
               || (raw[start + 14] & 0x80) == 0) {
             throw new IllegalStateException("unexpected sample layout at byte " + start);
           }

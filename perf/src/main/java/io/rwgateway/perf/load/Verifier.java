@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * Reads back, per tenant and metric, the number of series through {@code /api/v1/series} (the
  * gateway, Prometheus and VictoriaMetrics all answer it) and compares it with the series that were
- * acknowledged. Receivers that make data visible with a delay (VictoriaMetrics flushes about once
- * a second) are re-read until the counts match or {@code --verify-timeout} passes.
+ * acknowledged. Receivers that make data visible with a delay (VictoriaMetrics flushes about once a
+ * second) are re-read until the counts match or {@code --verify-timeout} passes.
  */
 final class Verifier {
   record Outcome(boolean ok, long expected, long found, List<String> mismatches) {}
@@ -24,12 +24,15 @@ final class Verifier {
     this.log = log;
   }
 
-  Outcome verify(Sender.DeliveredSeries delivered, long startMillis, long endMillis) throws IOException, InterruptedException {
+  Outcome verify(Sender.DeliveredSeries delivered, long startMillis, long endMillis)
+      throws IOException, InterruptedException {
     URI base = cfg.verify;
     long deadline = System.nanoTime() + cfg.verifyTimeoutSeconds * 1_000_000_000L;
     int tenants = Math.max(1, cfg.tenants);
     // Query a range a little wider than the run, so clock rounding loses nothing.
-    String range = String.format(Locale.ROOT, "&start=%d&end=%d", startMillis / 1000 - 60, endMillis / 1000 + 60);
+    String range =
+        String.format(
+            Locale.ROOT, "&start=%d&end=%d", startMillis / 1000 - 60, endMillis / 1000 + 60);
     try (HttpConnection conn = new HttpConnection(base, "")) {
       while (true) {
         long expected = 0;
@@ -42,16 +45,26 @@ final class Verifier {
             if (want == 0) {
               continue;
             }
-            String body = conn.get(basePath(base) + "/api/v1/series?match%5B%5D=avalanche_metric_" + m + range, header);
+            String body =
+                conn.get(
+                    basePath(base) + "/api/v1/series?match%5B%5D=avalanche_metric_" + m + range,
+                    header);
             if (!body.contains("\"status\":\"success\"")) {
-              throw new IOException("unexpected answer: " + body.substring(0, Math.min(200, body.length())));
+              throw new IOException(
+                  "unexpected answer: " + body.substring(0, Math.min(200, body.length())));
             }
             long got = count(body, "\"__name__\"");
             expected += want;
             found += got;
             if (got != want && mismatches.size() < 5) {
-              mismatches.add(String.format(Locale.ROOT, "tenant %d metric avalanche_metric_%d: expected %d, found %d",
-                  t, m, want, got));
+              mismatches.add(
+                  String.format(
+                      Locale.ROOT,
+                      "tenant %d metric avalanche_metric_%d: expected %d, found %d",
+                      t,
+                      m,
+                      want,
+                      got));
             }
           }
         }

@@ -1,6 +1,8 @@
 package io.rwgateway.tsdb.block;
 
 import io.rwgateway.tsdb.Querier;
+import io.rwgateway.tsdb.layout.BlockLayout;
+import io.rwgateway.tsdb.layout.BlockMeta;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,20 +11,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.rwgateway.tsdb.layout.BlockMeta;
-import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
- * One block directory opened for reading: its {@code meta.json}, its index and its chunk
- * segments, all checked on {@link #open} (index CRCs, segment headers). Thread-safe after open;
- * {@link #querier()} may be used from any number of threads.
- * <p>
- * Limits: native histogram chunks are skipped by the querier and counted
- * ({@link #skippedChunks()}); a block with deletions (a non-empty {@code tombstones} file) is
- * refused, since answering without applying them would return deleted samples.
+ * One block directory opened for reading: its {@code meta.json}, its index and its chunk segments,
+ * all checked on {@link #open} (index CRCs, segment headers). Thread-safe after open; {@link
+ * #querier()} may be used from any number of threads.
+ *
+ * <p>Limits: native histogram chunks are skipped by the querier and counted ({@link
+ * #skippedChunks()}); a block with deletions (a non-empty {@code tombstones} file) is refused,
+ * since answering without applying them would return deleted samples.
  */
 public final class Block implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Block.class);
+
   /** Magic, version and the CRC of no stones: the only tombstones file we can honour. */
   private static final long EMPTY_TOMBSTONES_BYTES = Tombstones.empty().length;
 
@@ -47,7 +48,8 @@ public final class Block implements Closeable {
     BlockMeta meta = BlockMeta.read(dir);
     Path tombstones = dir.resolve(BlockLayout.TOMBSTONES_FILE);
     if (Files.exists(tombstones) && Files.size(tombstones) != EMPTY_TOMBSTONES_BYTES) {
-      throw new IOException(tombstones + ": block has deletions (tombstones), which this reader does not apply");
+      throw new IOException(
+          tombstones + ": block has deletions (tombstones), which this reader does not apply");
     }
     IndexReader index = IndexReader.open(dir.resolve(BlockLayout.INDEX_FILE));
     ChunkReader chunks = ChunkReader.open(dir.resolve(BlockLayout.CHUNKS_DIR));
@@ -99,8 +101,12 @@ public final class Block implements Closeable {
   void skippedChunk(long ref, int encoding) {
     skipped.increment();
     if (warnedSkip.compareAndSet(false, true)) {
-      LOG.warn("skipping chunks this reader cannot decode: block={} first_ref={} encoding={} ({})", ulid(), ref,
-          encoding, ChunkReader.encodingName(encoding));
+      LOG.warn(
+          "skipping chunks this reader cannot decode: block={} first_ref={} encoding={} ({})",
+          ulid(),
+          ref,
+          encoding,
+          ChunkReader.encodingName(encoding));
     }
   }
 

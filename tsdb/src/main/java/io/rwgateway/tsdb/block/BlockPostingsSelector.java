@@ -6,11 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Resolves matchers to the ascending series references of a block index, with the same rules as
- * the head's {@code PostingsSelector} (Prometheus' semantics): matchers that cannot match the
- * empty string select through their postings, intersected; matchers that match "" also select
- * series lacking the label, so they only remove series whose value does not match. No positive
- * matcher means "start from every series".
+ * Resolves matchers to the ascending series references of a block index, with the same rules as the
+ * head's {@code PostingsSelector} (Prometheus' semantics): matchers that cannot match the empty
+ * string select through their postings, intersected; matchers that match "" also select series
+ * lacking the label, so they only remove series whose value does not match. No positive matcher
+ * means "start from every series".
  */
 final class BlockPostingsSelector {
   private BlockPostingsSelector() {}
@@ -76,8 +76,8 @@ final class BlockPostingsSelector {
   }
 
   /**
-   * Union of many ascending lists. NOTE: one sort of the concatenation rather than pairwise
-   * merges, which would be quadratic for a regex accepting thousands of values.
+   * Union of many ascending lists. NOTE: one sort of the concatenation rather than pairwise merges,
+   * which would be quadratic for a regex accepting thousands of values.
    */
   static long[] unionAll(List<long[]> lists) {
     if (lists.size() == 1) {

@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.block;
 
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.Querier;
@@ -12,22 +13,21 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.TreeSet;
-import io.rwgateway.model.LabelOrder;
 
 /**
- * {@link Querier} over one {@link Block}, with the head querier's semantics: the same matcher
- * rules (see {@link BlockPostingsSelector}), results sorted in UTF-8 byte order
- * ({@link LabelOrder}), inclusive [mint, maxt] bounds, an inverted range selects nothing.
- * <p>
- * Time: label names, label values and series count a series when one of its chunks (by the
- * chunk metas' first and last sample times) overlaps [mint, maxt]; {@link #select} decodes those
- * chunks and returns only the samples inside the range, and only series that have one. A query
- * that misses the block's own [minTime, maxTime) returns at once.
- * <p>
- * Chunks that are not XOR (native histograms) are skipped and counted on the block
- * ({@link Block#skippedChunks}); float samples of such a series are still returned. Stateless
- * and thread-safe; I/O or format errors surface as {@link UncheckedIOException}, since the
- * interface has no checked exceptions.
+ * {@link Querier} over one {@link Block}, with the head querier's semantics: the same matcher rules
+ * (see {@link BlockPostingsSelector}), results sorted in UTF-8 byte order ({@link LabelOrder}),
+ * inclusive [mint, maxt] bounds, an inverted range selects nothing.
+ *
+ * <p>Time: label names, label values and series count a series when one of its chunks (by the chunk
+ * metas' first and last sample times) overlaps [mint, maxt]; {@link #select} decodes those chunks
+ * and returns only the samples inside the range, and only series that have one. A query that misses
+ * the block's own [minTime, maxTime) returns at once.
+ *
+ * <p>Chunks that are not XOR (native histograms) are skipped and counted on the block ({@link
+ * Block#skippedChunks}); float samples of such a series are still returned. Stateless and
+ * thread-safe; I/O or format errors surface as {@link UncheckedIOException}, since the interface
+ * has no checked exceptions.
  */
 public final class BlockQuerier implements Querier {
   private static final long[] NO_TIMES = new long[0];
@@ -149,7 +149,8 @@ public final class BlockQuerier implements Querier {
 
   /**
    * The value of {@code name}, or "" when absent. NOTE: a linear scan on purpose: labels from the
-   * index are in UTF-8 name order, which {@link Labels#get}'s early exit (Java order) may not expect.
+   * index are in UTF-8 name order, which {@link Labels#get}'s early exit (Java order) may not
+   * expect.
    */
   private static String valueOf(Labels labels, String name) {
     for (int i = 0; i < labels.size(); i++) {
@@ -161,8 +162,8 @@ public final class BlockQuerier implements Querier {
   }
 
   /**
-   * Which series have a chunk in the query range, worked out at most once per series and query
-   * (a series appears in the postings of each of its labels).
+   * Which series have a chunk in the query range, worked out at most once per series and query (a
+   * series appears in the postings of each of its labels).
    */
   private final class Liveness {
     private final long mint;

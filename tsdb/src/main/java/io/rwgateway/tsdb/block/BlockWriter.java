@@ -1,7 +1,14 @@
 package io.rwgateway.tsdb.block;
 
 import io.rwgateway.model.CrashPoints;
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.layout.BlockFiles;
+import io.rwgateway.tsdb.layout.BlockLayout;
+import io.rwgateway.tsdb.layout.BlockMeta;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.tsdb.layout.BlockSeriesSource;
+import io.rwgateway.tsdb.layout.Ulid;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -10,19 +17,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.rwgateway.tsdb.layout.Ulid;
-import io.rwgateway.tsdb.layout.BlockSeriesSource;
-import io.rwgateway.tsdb.layout.BlockSeries;
-import io.rwgateway.tsdb.layout.BlockMeta;
-import io.rwgateway.tsdb.layout.BlockFiles;
-import io.rwgateway.model.LabelOrder;
-import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * Writes one Prometheus block from series that are already cut to its time range, atomically:
@@ -37,51 +35,88 @@ public final class BlockWriter {
   /**
    * Writes a level-1 block and returns its final directory.
    *
-   * @param tenantDir        directory that holds the tenant's blocks (created if missing)
-   * @param minTime          start of the block range, inclusive (ms)
+   * @param tenantDir directory that holds the tenant's blocks (created if missing)
+   * @param minTime start of the block range, inclusive (ms)
    * @param maxTimeExclusive end of the block range, exclusive (ms)
-   * @param series           at least one series, sorted by {@link LabelOrder#LABELS} without
-   *                         duplicates, each with at least one chunk; chunks in time order, not
-   *                         overlapping, all samples inside [minTime, maxTimeExclusive)
-   * @param externalLabels   the gateway's external labels for the thanos section
-   * @param tenantId         the tenant, written as the {@value BlockLayout#TENANT_LABEL} label
+   * @param series at least one series, sorted by {@link LabelOrder#LABELS} without duplicates, each
+   *     with at least one chunk; chunks in time order, not overlapping, all samples inside
+   *     [minTime, maxTimeExclusive)
+   * @param externalLabels the gateway's external labels for the thanos section
+   * @param tenantId the tenant, written as the {@value BlockLayout#TENANT_LABEL} label
    * @throws IllegalArgumentException when the series break the rules above (nothing is written)
    */
-  public static Path write(Path tenantDir, long minTime, long maxTimeExclusive, List<BlockSeries> series,
-      Labels externalLabels, String tenantId) throws IOException {
-    return write(tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
+  public static Path write(
+      Path tenantDir,
+      long minTime,
+      long maxTimeExclusive,
+      List<BlockSeries> series,
+      Labels externalLabels,
+      String tenantId)
+      throws IOException {
+    return write(
+        tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
   }
 
   /**
    * The same from a {@link BlockSeriesSource}, streaming: one series' chunks in memory at a time.
    * Returns null, leaving nothing behind, when the source has no series.
    */
-  public static Path write(Path tenantDir, long minTime, long maxTimeExclusive, BlockSeriesSource series,
-      Labels externalLabels, String tenantId) throws IOException {
-    return write(tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
+  public static Path write(
+      Path tenantDir,
+      long minTime,
+      long maxTimeExclusive,
+      BlockSeriesSource series,
+      Labels externalLabels,
+      String tenantId)
+      throws IOException {
+    return write(
+        tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
   }
 
-  static Path write(Path tenantDir, long minTime, long maxTimeExclusive, List<BlockSeries> series,
-      Labels externalLabels, String tenantId, String ulid) throws IOException {
+  static Path write(
+      Path tenantDir,
+      long minTime,
+      long maxTimeExclusive,
+      List<BlockSeries> series,
+      Labels externalLabels,
+      String tenantId,
+      String ulid)
+      throws IOException {
     // A list can be checked whole before anything touches the disk.
     if (series.isEmpty()) {
       throw new IllegalArgumentException("no series: an empty range gets no block");
     }
     if (minTime >= maxTimeExclusive) {
-      throw new IllegalArgumentException("empty block range [" + minTime + ", " + maxTimeExclusive + ")");
+      throw new IllegalArgumentException(
+          "empty block range [" + minTime + ", " + maxTimeExclusive + ")");
     }
     Labels prev = null;
     for (BlockSeries s : series) {
       validate(minTime, maxTimeExclusive, prev, s);
       prev = s.labels();
     }
-    return write(tenantDir, minTime, maxTimeExclusive, new ListSource(series), externalLabels, tenantId, ulid);
+    return write(
+        tenantDir,
+        minTime,
+        maxTimeExclusive,
+        new ListSource(series),
+        externalLabels,
+        tenantId,
+        ulid);
   }
 
-  static Path write(Path tenantDir, long minTime, long maxTimeExclusive, BlockSeriesSource series,
-      Labels externalLabels, String tenantId, String ulid) throws IOException {
+  static Path write(
+      Path tenantDir,
+      long minTime,
+      long maxTimeExclusive,
+      BlockSeriesSource series,
+      Labels externalLabels,
+      String tenantId,
+      String ulid)
+      throws IOException {
     if (minTime >= maxTimeExclusive) {
-      throw new IllegalArgumentException("empty block range [" + minTime + ", " + maxTimeExclusive + ")");
+      throw new IllegalArgumentException(
+          "empty block range [" + minTime + ", " + maxTimeExclusive + ")");
     }
     long start = System.nanoTime();
     Files.createDirectories(tenantDir);
@@ -89,7 +124,8 @@ public final class BlockWriter {
     Path dst = tenantDir.resolve(ulid);
     try {
       Files.createDirectory(tmp);
-      BlockMeta meta = writeFiles(tmp, ulid, minTime, maxTimeExclusive, series, externalLabels, tenantId);
+      BlockMeta meta =
+          writeFiles(tmp, ulid, minTime, maxTimeExclusive, series, externalLabels, tenantId);
       if (meta == null) {
         BlockFiles.deleteRecursively(tmp);
         return null;
@@ -98,8 +134,15 @@ public final class BlockWriter {
       CrashPoints.reached("block-before-rename");
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
       BlockFiles.syncDir(tenantDir);
-      LOG.info("wrote block: ulid={} dir={} min_time={} max_time={} series={} samples={} chunks={} duration_ms={}",
-          ulid, dst, minTime, maxTimeExclusive, meta.numSeries(), meta.numSamples(), meta.numChunks(),
+      LOG.info(
+          "wrote block: ulid={} dir={} min_time={} max_time={} series={} samples={} chunks={} duration_ms={}",
+          ulid,
+          dst,
+          minTime,
+          maxTimeExclusive,
+          meta.numSeries(),
+          meta.numSamples(),
+          meta.numChunks(),
           (System.nanoTime() - start) / 1_000_000);
       return dst;
     } catch (IOException | RuntimeException e) {
@@ -112,9 +155,18 @@ public final class BlockWriter {
     }
   }
 
-  /** Writes chunks, index, tombstones and meta.json into {@code dir}; null when there was no series. */
-  private static BlockMeta writeFiles(Path dir, String ulid, long minTime, long maxTime, BlockSeriesSource source,
-      Labels externalLabels, String tenantId) throws IOException {
+  /**
+   * Writes chunks, index, tombstones and meta.json into {@code dir}; null when there was no series.
+   */
+  private static BlockMeta writeFiles(
+      Path dir,
+      String ulid,
+      long minTime,
+      long maxTime,
+      BlockSeriesSource source,
+      Labels externalLabels,
+      String tenantId)
+      throws IOException {
     long samples = 0;
     long chunkCount = 0;
     long seriesCount = 0;
@@ -122,7 +174,8 @@ public final class BlockWriter {
     Path index = dir.resolve(BlockLayout.INDEX_FILE);
     // NOTE: chunks and index are written side by side: each series' chunks first (the index entry
     // needs their references), then its index entry, so only one series is held at a time.
-    try (ChunkWriter chunks = new ChunkWriter(dir.resolve(BlockLayout.CHUNKS_DIR)); IndexWriter w = new IndexWriter(index)) {
+    try (ChunkWriter chunks = new ChunkWriter(dir.resolve(BlockLayout.CHUNKS_DIR));
+        IndexWriter w = new IndexWriter(index)) {
       w.addSymbols(source.symbols());
       Labels prev = null;
       for (BlockSeries s = source.next(); s != null; s = source.next()) {
@@ -130,7 +183,11 @@ public final class BlockWriter {
         prev = s.labels();
         List<ChunkMeta> m = new ArrayList<>(s.xorChunks().size());
         for (int i = 0; i < s.xorChunks().size(); i++) {
-          m.add(new ChunkMeta(chunks.writeXor(s.xorChunks().get(i)), s.chunkMinTimes()[i], s.chunkMaxTimes()[i]));
+          m.add(
+              new ChunkMeta(
+                  chunks.writeXor(s.xorChunks().get(i)),
+                  s.chunkMinTimes()[i],
+                  s.chunkMaxTimes()[i]));
         }
         w.addSeries(s.labels(), m);
         samples += s.sampleCount();
@@ -150,14 +207,30 @@ public final class BlockWriter {
     List<BlockMeta.FileEntry> files = new ArrayList<>();
     for (Path seg : segments) {
       segmentNames.add(seg.getFileName().toString());
-      files.add(new BlockMeta.FileEntry(BlockLayout.CHUNKS_DIR + "/" + seg.getFileName(), Files.size(seg)));
+      files.add(
+          new BlockMeta.FileEntry(
+              BlockLayout.CHUNKS_DIR + "/" + seg.getFileName(), Files.size(seg)));
     }
     files.add(new BlockMeta.FileEntry(BlockLayout.INDEX_FILE, Files.size(index)));
     files.add(new BlockMeta.FileEntry(BlockMeta.FILENAME, -1));
-    BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, samples, seriesCount, chunkCount, 1, List.of(ulid),
-        BlockLayout.thanosLabels(externalLabels, tenantId), BlockMeta.SOURCE_RECEIVE, 0, segmentNames, files);
+    BlockMeta meta =
+        new BlockMeta(
+            ulid,
+            minTime,
+            maxTime,
+            samples,
+            seriesCount,
+            chunkCount,
+            1,
+            List.of(ulid),
+            BlockLayout.thanosLabels(externalLabels, tenantId),
+            BlockMeta.SOURCE_RECEIVE,
+            0,
+            segmentNames,
+            files);
     // meta.json last: a reader that finds it may assume the rest is there.
-    BlockFiles.writeSynced(dir.resolve(BlockMeta.FILENAME), meta.toJson().getBytes(StandardCharsets.UTF_8));
+    BlockFiles.writeSynced(
+        dir.resolve(BlockMeta.FILENAME), meta.toJson().getBytes(StandardCharsets.UTF_8));
     return meta;
   }
 
@@ -174,10 +247,12 @@ public final class BlockWriter {
     public SortedSet<String> symbols() {
       TreeSet<String> symbols = new TreeSet<>(LabelOrder.UTF8);
       for (BlockSeries s : series) {
-        s.labels().forEach((n, v) -> {
-          symbols.add(n);
-          symbols.add(v);
-        });
+        s.labels()
+            .forEach(
+                (n, v) -> {
+                  symbols.add(n);
+                  symbols.add(v);
+                });
       }
       return symbols;
     }
@@ -191,7 +266,8 @@ public final class BlockWriter {
   /** External labels plus the tenant label, which wins over an external label of that name. */
   private static void validate(long minTime, long maxTime, Labels prev, BlockSeries s) {
     if (prev != null && LabelOrder.compareLabels(prev, s.labels()) >= 0) {
-      throw new IllegalArgumentException("series not sorted or duplicated: " + s.labels() + " after " + prev);
+      throw new IllegalArgumentException(
+          "series not sorted or duplicated: " + s.labels() + " after " + prev);
     }
     if (s.labels().size() == 0) {
       throw new IllegalArgumentException("series without labels");
@@ -204,8 +280,20 @@ public final class BlockWriter {
       long lo = s.chunkMinTimes()[i];
       long hi = s.chunkMaxTimes()[i];
       if (lo > hi || lo < minTime || hi >= maxTime || (i > 0 && lo <= last)) {
-        throw new IllegalArgumentException("chunk " + i + " of " + s.labels() + " covers [" + lo + ", " + hi
-            + "], outside the block [" + minTime + ", " + maxTime + ") or overlapping the previous chunk");
+        throw new IllegalArgumentException(
+            "chunk "
+                + i
+                + " of "
+                + s.labels()
+                + " covers ["
+                + lo
+                + ", "
+                + hi
+                + "], outside the block ["
+                + minTime
+                + ", "
+                + maxTime
+                + ") or overlapping the previous chunk");
       }
       last = hi;
     }
@@ -220,7 +308,8 @@ public final class BlockWriter {
       return 0;
     }
     int removed = 0;
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tenantDir, "*" + BlockLayout.TMP_SUFFIX)) {
+    try (DirectoryStream<Path> dirs =
+        Files.newDirectoryStream(tenantDir, "*" + BlockLayout.TMP_SUFFIX)) {
       for (Path d : dirs) {
         LOG.warn("removing unfinished block directory left by a crash: dir={}", d);
         BlockFiles.deleteRecursively(d);

@@ -19,17 +19,22 @@ import java.util.zip.CRC32C;
  * {@link ChunkWriter} and Prometheus write them. Every segment is memory-mapped read-only and its
  * header (magic, version) checked on {@link #open}; each record's length and CRC32C are checked
  * when it is read. Thread-safe after open: only absolute reads touch the shared mappings.
- * <p>
- * Errors: a damaged file gives a {@link ChunkFormatException} (file and offset); a reference
+ *
+ * <p>Errors: a damaged file gives a {@link ChunkFormatException} (file and offset); a reference
  * that points at no segment or outside a segment's records is the caller's mistake and gives an
  * {@link IllegalArgumentException} naming the reference, the file and the offset. A chunk in
- * another encoding than XOR gives an {@link UnsupportedChunkEncodingException} from
- * {@link #xorChunk}; {@link #encoding} lets callers see and skip such chunks first.
+ * another encoding than XOR gives an {@link UnsupportedChunkEncodingException} from {@link
+ * #xorChunk}; {@link #encoding} lets callers see and skip such chunks first.
  */
 public final class ChunkReader implements Closeable {
-  /** Encoding bytes Prometheus defines besides XOR ({@code chunkenc.EncHistogram}, {@code EncFloatHistogram}). */
+  /**
+   * Encoding bytes Prometheus defines besides XOR ({@code chunkenc.EncHistogram}, {@code
+   * EncFloatHistogram}).
+   */
   public static final int ENCODING_HISTOGRAM = 2;
+
   public static final int ENCODING_FLOAT_HISTOGRAM = 3;
+
   /** A record's {@code len} is a uvarint of a 32-bit length: 5 bytes at most. */
   private static final int MAX_LEN_BYTES = 5;
 
@@ -86,19 +91,24 @@ public final class ChunkReader implements Closeable {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size > Integer.MAX_VALUE) {
-        throw new ChunkFormatException(file, 0, "segment of " + size + " bytes: over 2 GiB is not supported");
+        throw new ChunkFormatException(
+            file, 0, "segment of " + size + " bytes: over 2 GiB is not supported");
       }
       if (size < ChunkWriter.HEADER_BYTES) {
-        throw new ChunkFormatException(file, 0, "file of " + size + " bytes is too short for a segment header");
+        throw new ChunkFormatException(
+            file, 0, "file of " + size + " bytes is too short for a segment header");
       }
       b = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
     }
     if (b.getInt(0) != ChunkWriter.MAGIC) {
-      throw new ChunkFormatException(file, 0, String.format("bad magic 0x%08x, expected 0x%08x", b.getInt(0),
-          ChunkWriter.MAGIC));
+      throw new ChunkFormatException(
+          file,
+          0,
+          String.format("bad magic 0x%08x, expected 0x%08x", b.getInt(0), ChunkWriter.MAGIC));
     }
     if (b.get(4) != ChunkWriter.FORMAT_V1) {
-      throw new ChunkFormatException(file, 4, "unsupported segment version " + (b.get(4) & 0xFF) + " (only 1 is read)");
+      throw new ChunkFormatException(
+          file, 4, "unsupported segment version " + (b.get(4) & 0xFF) + " (only 1 is read)");
     }
     return b;
   }
@@ -133,8 +143,12 @@ public final class ChunkReader implements Closeable {
     crc.update(b.slice(r.encodingAt, 1 + r.length));
     int stored = b.getInt(r.encodingAt + 1 + r.length);
     if ((int) crc.getValue() != stored) {
-      throw new ChunkFormatException(files[r.segment], r.offset, String.format(
-          "chunk CRC32C mismatch: stored 0x%08x, computed 0x%08x", stored, (int) crc.getValue()));
+      throw new ChunkFormatException(
+          files[r.segment],
+          r.offset,
+          String.format(
+              "chunk CRC32C mismatch: stored 0x%08x, computed 0x%08x",
+              stored, (int) crc.getValue()));
     }
     if (r.encoding() != ChunkWriter.ENCODING_XOR) {
       throw new UnsupportedChunkEncodingException(files[r.segment], r.offset, r.encoding());
@@ -151,17 +165,19 @@ public final class ChunkReader implements Closeable {
     long seg = ref >>> 32;
     long off = ref & 0xFFFF_FFFFL;
     if (seg >= segments.length) {
-      throw new IllegalArgumentException(String.format(
-          "chunk reference 0x%016x: segment index %d (file %06d), but %s holds %d segment file(s); offset %d",
-          ref, seg, seg + 1, dir, segments.length, off));
+      throw new IllegalArgumentException(
+          String.format(
+              "chunk reference 0x%016x: segment index %d (file %06d), but %s holds %d segment file(s); offset %d",
+              ref, seg, seg + 1, dir, segments.length, off));
     }
     int s = (int) seg;
     ByteBuffer b = segments[s];
     int size = b.limit();
     if (off < ChunkWriter.HEADER_BYTES || off >= size) {
-      throw new IllegalArgumentException(String.format(
-          "chunk reference 0x%016x: offset %d is outside the records of %s (%d bytes, records from offset %d)",
-          ref, off, files[s], size, ChunkWriter.HEADER_BYTES));
+      throw new IllegalArgumentException(
+          String.format(
+              "chunk reference 0x%016x: offset %d is outside the records of %s (%d bytes, records from offset %d)",
+              ref, off, files[s], size, ChunkWriter.HEADER_BYTES));
     }
     int at = (int) off;
     long len = 0;
@@ -171,7 +187,8 @@ public final class ChunkReader implements Closeable {
         throw new ChunkFormatException(files[s], at, "chunk length runs past the end of the file");
       }
       if (p - at == MAX_LEN_BYTES) {
-        throw new ChunkFormatException(files[s], at, "chunk length varint longer than " + MAX_LEN_BYTES + " bytes");
+        throw new ChunkFormatException(
+            files[s], at, "chunk length varint longer than " + MAX_LEN_BYTES + " bytes");
       }
       byte x = b.get(p++);
       len |= (long) (x & 0x7F) << shift;
@@ -181,8 +198,10 @@ public final class ChunkReader implements Closeable {
     }
     // encoding byte + data + CRC must fit in what is left of the file.
     if (len > size - p - 1L - 4L) {
-      throw new ChunkFormatException(files[s], at, "chunk of " + len + " data bytes runs past the end of the file ("
-          + size + " bytes)");
+      throw new ChunkFormatException(
+          files[s],
+          at,
+          "chunk of " + len + " data bytes runs past the end of the file (" + size + " bytes)");
     }
     return new Record(s, at, p, (int) len, b.get(p) & 0xFF);
   }
@@ -190,10 +209,14 @@ public final class ChunkReader implements Closeable {
   /** A readable name for an encoding byte, for messages. */
   static String encodingName(int encoding) {
     switch (encoding) {
-      case ChunkWriter.ENCODING_XOR: return "XOR";
-      case ENCODING_HISTOGRAM: return "native histogram";
-      case ENCODING_FLOAT_HISTOGRAM: return "float native histogram";
-      default: return "unknown";
+      case ChunkWriter.ENCODING_XOR:
+        return "XOR";
+      case ENCODING_HISTOGRAM:
+        return "native histogram";
+      case ENCODING_FLOAT_HISTOGRAM:
+        return "float native histogram";
+      default:
+        return "unknown";
     }
   }
 

@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb.block;
 
 import io.rwgateway.model.Varint;
+import io.rwgateway.tsdb.layout.BlockFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,21 +13,23 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32C;
-import io.rwgateway.tsdb.layout.BlockFiles;
 
 /**
  * Writes a block's chunk segment files {@code chunks/000001, 000002, ...} (layout:
  * docs/format/chunks.md) and hands back each chunk's reference for the index. Not thread-safe.
- * <p>
- * Every segment is fsynced when it is cut and on {@link #close}, which also fsyncs the
- * {@code chunks/} directory. If a call throws, the directory is incomplete: close and delete it.
+ *
+ * <p>Every segment is fsynced when it is cut and on {@link #close}, which also fsyncs the {@code
+ * chunks/} directory. If a call throws, the directory is incomplete: close and delete it.
  */
 public final class ChunkWriter implements Closeable {
   public static final int MAGIC = 0x85BD40DD;
   public static final byte FORMAT_V1 = 1;
+
   /** Encoding byte of an XOR (float) chunk, Prometheus' {@code chunkenc.EncXOR}. */
   public static final byte ENCODING_XOR = 1;
+
   public static final int HEADER_BYTES = 8;
+
   /** Largest segment file, as Prometheus' {@code DefaultChunkSegmentSize}. */
   public static final long MAX_SEGMENT_BYTES = 512L * 1024 * 1024;
 
@@ -38,8 +41,10 @@ public final class ChunkWriter implements Closeable {
   private final CRC32C crc = new CRC32C();
   private final ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES);
   private FileChannel current;
+
   /** Bytes of the current segment, header included (written or buffered). */
   private long size;
+
   private boolean closed;
 
   /** Creates {@code chunksDir} if needed; the first segment is created by the first chunk. */

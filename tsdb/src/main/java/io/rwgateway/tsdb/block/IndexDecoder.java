@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A cursor over the mapped index bytes that reads the format's integers and strings. Reads past
- * {@link #limit} or malformed varints throw {@link IllegalArgumentException}; the reader turns
- * that into an {@link IndexFormatException} with the offset.
+ * {@link #limit} or malformed varints throw {@link IllegalArgumentException}; the reader turns that
+ * into an {@link IndexFormatException} with the offset.
  */
 final class IndexDecoder {
   private final ByteBuffer b;
@@ -72,7 +72,8 @@ final class IndexDecoder {
   int uvarintInt() {
     long v = uvarint();
     if (v < 0 || v > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("value " + Long.toUnsignedString(v) + " too large at " + pos);
+      throw new IllegalArgumentException(
+          "value " + Long.toUnsignedString(v) + " too large at " + pos);
     }
     return (int) v;
   }

@@ -11,8 +11,8 @@ import java.util.zip.CRC32C;
 /**
  * Append-only, buffered writer for the index file that knows its file position, can checksum the
  * bytes of a section as they go by, and can back-patch a length written earlier.
- * <p>
- * NOTE: the CRC is fed from the buffer when it is flushed (or when asked for), so each byte is
+ *
+ * <p>NOTE: the CRC is fed from the buffer when it is flushed (or when asked for), so each byte is
  * copied once and checksummed once, and no section has to be held in memory whole.
  */
 final class IndexOutput implements Closeable {
@@ -28,8 +28,12 @@ final class IndexOutput implements Closeable {
 
   IndexOutput(Path file) throws IOException {
     this.file = file;
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
+    this.channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   Path file() {

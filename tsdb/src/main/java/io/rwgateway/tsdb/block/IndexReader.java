@@ -14,22 +14,28 @@ import java.util.Map;
 
 /**
  * Reads an index in format v2, as written by {@link IndexWriter} or by Prometheus 2.x. The file is
- * memory-mapped; {@link #open} checks magic, version and the CRC32C of every section and entry,
- * and keeps symbols, the postings offset table and the list of series references on the heap.
- * Series and postings are decoded from the mapping on each call. Thread-safe after open.
- * <p>
- * Limit: files up to 2 GiB (one mapping); larger ones are refused with a clear error.
+ * memory-mapped; {@link #open} checks magic, version and the CRC32C of every section and entry, and
+ * keeps symbols, the postings offset table and the list of series references on the heap. Series
+ * and postings are decoded from the mapping on each call. Thread-safe after open.
+ *
+ * <p>Limit: files up to 2 GiB (one mapping); larger ones are refused with a clear error.
  */
 public final class IndexReader implements Closeable {
   private final Path file;
   private final ByteBuffer b;
   private final List<String> symbols;
+
   /** name -> value -> offset of its postings list, both in file (byte) order; "" is all series. */
   private final Map<String, Map<String, Long>> postingsTable;
+
   private final long[] seriesRefs; // ascending
 
-  private IndexReader(Path file, ByteBuffer b, List<String> symbols,
-      Map<String, Map<String, Long>> postingsTable, long[] seriesRefs) {
+  private IndexReader(
+      Path file,
+      ByteBuffer b,
+      List<String> symbols,
+      Map<String, Map<String, Long>> postingsTable,
+      long[] seriesRefs) {
     this.file = file;
     this.b = b;
     this.symbols = symbols;
@@ -42,7 +48,8 @@ public final class IndexReader implements Closeable {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size > Integer.MAX_VALUE) {
-        throw new IndexFormatException(file, 0, "index of " + size + " bytes: over 2 GiB is not supported");
+        throw new IndexFormatException(
+            file, 0, "index of " + size + " bytes: over 2 GiB is not supported");
       }
       b = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
     }
@@ -78,8 +85,8 @@ public final class IndexReader implements Closeable {
   }
 
   /**
-   * Series references carrying the pair, ascending; {@code postings("", "")} is every series.
-   * Empty when the pair does not occur.
+   * Series references carrying the pair, ascending; {@code postings("", "")} is every series. Empty
+   * when the pair does not occur.
    */
   public long[] postings(String name, String value) {
     Map<String, Long> values = postingsTable.get(name);
@@ -123,8 +130,8 @@ public final class IndexReader implements Closeable {
   }
 
   /**
-   * Whether the series has a chunk whose [minTime, maxTime] overlaps [mint, maxt] (both
-   * inclusive). Decodes only the chunk metas, not the label strings.
+   * Whether the series has a chunk whose [minTime, maxTime] overlaps [mint, maxt] (both inclusive).
+   * Decodes only the chunk metas, not the label strings.
    */
   public boolean hasChunkIn(long ref, long mint, long maxt) {
     IndexDecoder d = entry(ref);

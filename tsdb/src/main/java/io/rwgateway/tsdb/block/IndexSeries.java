@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One series entry of an index, fully decoded.
  *
- * @param ref    the series reference (its entry's offset / 16)
+ * @param ref the series reference (its entry's offset / 16)
  * @param labels the series' labels, in the index's (UTF-8 byte) name order
  * @param chunks its chunk metas, in time order
  */

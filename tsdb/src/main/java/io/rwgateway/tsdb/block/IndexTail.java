@@ -66,8 +66,10 @@ final class IndexTail {
     start = beginTable(keys.length + 1);
     writePostingsKey("", "", allOffset);
     for (int i = 0; i < keys.length; i++) {
-      writePostingsKey(symbols.get(PostingsBuilder.nameRef(keys[i])),
-          symbols.get(PostingsBuilder.valueRef(keys[i])), postingOffsets[i]);
+      writePostingsKey(
+          symbols.get(PostingsBuilder.nameRef(keys[i])),
+          symbols.get(PostingsBuilder.valueRef(keys[i])),
+          postingOffsets[i]);
     }
     endTable(start);
 

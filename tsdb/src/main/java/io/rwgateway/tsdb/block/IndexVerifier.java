@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.block;
 
+import io.rwgateway.model.LabelOrder;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,11 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import io.rwgateway.model.LabelOrder;
 
 /**
- * Checks a whole mapped index once, when it is opened: header, TOC, and the CRC32C and structure
- * of every section and entry. What it parses on the way (symbols, postings offset table, series
+ * Checks a whole mapped index once, when it is opened: header, TOC, and the CRC32C and structure of
+ * every section and entry. What it parses on the way (symbols, postings offset table, series
  * references) becomes the reader's in-memory state, so nothing is parsed twice.
  */
 final class IndexVerifier {
@@ -74,7 +74,10 @@ final class IndexVerifier {
     }
   }
 
-  /** Checks the CRC of the section at {@code off} (len, payload, CRC); returns a decoder on the payload. */
+  /**
+   * Checks the CRC of the section at {@code off} (len, payload, CRC); returns a decoder on the
+   * payload.
+   */
   private IndexDecoder section(long off) throws IndexFormatException {
     at = off;
     if (off < HEADER || off + 8 > size) {
@@ -182,7 +185,8 @@ final class IndexVerifier {
       int names = li.be32();
       int entries = li.be32();
       if (li.remaining() != 4L * entries || names < 1 || entries % names != 0) {
-        throw fail("label index of " + names + " names and " + entries + " entries has a bad length");
+        throw fail(
+            "label index of " + names + " names and " + entries + " entries has a bad length");
       }
       at = off;
     }

@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.block;
 
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,14 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import io.rwgateway.model.LabelOrder;
 
 /**
- * Writes a block's {@code index} file in Prometheus' format v2 (layout: docs/format/index.md).
- * Call {@link #addSymbols} once, then {@link #addSeries} for each series in ascending
- * {@link LabelOrder#LABELS} order, then {@link #close}. Not thread-safe.
- * <p>
- * If any call throws, the file is incomplete: close the writer and delete the file.
+ * Writes a block's {@code index} file in Prometheus' format v2 (layout: docs/format/index.md). Call
+ * {@link #addSymbols} once, then {@link #addSeries} for each series in ascending {@link
+ * LabelOrder#LABELS} order, then {@link #close}. Not thread-safe.
+ *
+ * <p>If any call throws, the file is incomplete: close the writer and delete the file.
  */
 public final class IndexWriter implements Closeable {
   static final int MAGIC = 0xBAAAD700;
@@ -75,9 +75,9 @@ public final class IndexWriter implements Closeable {
   }
 
   /**
-   * One series, strictly after the previous one in {@link LabelOrder#LABELS} order, with its
-   * chunks sorted by time, not overlapping ({@code minTime > previous maxTime}) and with
-   * ascending refs. Every name and value must have been passed to {@link #addSymbols}.
+   * One series, strictly after the previous one in {@link LabelOrder#LABELS} order, with its chunks
+   * sorted by time, not overlapping ({@code minTime > previous maxTime}) and with ascending refs.
+   * Every name and value must have been passed to {@link #addSymbols}.
    */
   public void addSeries(Labels labels, List<ChunkMeta> chunks) throws IOException {
     if (!symbolsWritten) {
@@ -136,8 +136,8 @@ public final class IndexWriter implements Closeable {
         throw new IllegalArgumentException("chunk maxTime < minTime in " + labels + ": " + c);
       }
       if (prev != null && (c.minTime() <= prev.maxTime() || c.ref() < prev.ref())) {
-        throw new IllegalArgumentException("chunks overlap or unsorted in " + labels + ": "
-            + prev + " then " + c);
+        throw new IllegalArgumentException(
+            "chunks overlap or unsorted in " + labels + ": " + prev + " then " + c);
       }
       prev = c;
     }

@@ -7,10 +7,10 @@ import java.util.Map;
 /**
  * The postings of an index under construction: for every label pair (as symbol references), the
  * series references that carry it, in the order they were added (which is ascending).
- * <p>
- * NOTE: keys are {@code nameRef << 32 | valueRef}. Symbols are numbered in byte order, so sorting
- * the keys as unsigned numbers sorts the pairs by name, then value, exactly the order the postings
- * offset table needs, without comparing a single string.
+ *
+ * <p>NOTE: keys are {@code nameRef << 32 | valueRef}. Symbols are numbered in byte order, so
+ * sorting the keys as unsigned numbers sorts the pairs by name, then value, exactly the order the
+ * postings offset table needs, without comparing a single string.
  */
 final class PostingsBuilder {
   private final Map<Long, int[]> lists = new HashMap<>();

@@ -1,13 +1,13 @@
 package io.rwgateway.tsdb.block;
 
 import io.rwgateway.model.Varint;
+import io.rwgateway.tsdb.layout.BlockFiles;
+import io.rwgateway.tsdb.layout.BlockLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.CRC32C;
-import io.rwgateway.tsdb.layout.BlockFiles;
-import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * A block's {@code tombstones} file (layout: docs/format/tombstones.md). Our blocks never have

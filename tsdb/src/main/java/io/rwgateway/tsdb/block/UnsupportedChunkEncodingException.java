@@ -17,8 +17,17 @@ public final class UnsupportedChunkEncodingException extends IOException {
   private final int encoding;
 
   public UnsupportedChunkEncodingException(Path file, long offset, int encoding) {
-    super(file + ": offset " + offset + ": chunk encoding " + encoding + " (" + ChunkReader.encodingName(encoding)
-        + ") is not supported, only " + ChunkWriter.ENCODING_XOR + " (XOR)");
+    super(
+        file
+            + ": offset "
+            + offset
+            + ": chunk encoding "
+            + encoding
+            + " ("
+            + ChunkReader.encodingName(encoding)
+            + ") is not supported, only "
+            + ChunkWriter.ENCODING_XOR
+            + " (XOR)");
     this.file = file;
     this.offset = offset;
     this.encoding = encoding;

@@ -7,20 +7,23 @@ import java.util.Arrays;
 
 /**
  * An XOR chunk in one byte array: the encoder for chunks built whole (block export, tests,
- * benchmarks). The head's open chunks use the same encoder over pieces of an arena instead
- * ({@code head.ChunkPieces}).
- * <p>
- * Not thread-safe.
+ * benchmarks). The head's open chunks use the same encoder over pieces of an arena instead ({@code
+ * head.ChunkPieces}).
+ *
+ * <p>Not thread-safe.
  */
 public class XorChunk extends XorEncoder {
   /**
-   * Bytes of slack a finished chunk may keep before it is trimmed (Prometheus' Compact uses 32);
-   * we also allow an eighth of the chunk on top, which saves a copy for most chunks.
+   * Bytes of slack a finished chunk may keep before it is trimmed (Prometheus' Compact uses 32); we
+   * also allow an eighth of the chunk on top, which saves a copy for most chunks.
    */
   private static final int TRIM_THRESHOLD = 32;
+
   /** Room kept past the last written byte for {@link #writeBits}' 8-byte (+1) writes. */
   private static final int WORD_SLACK = 9;
-  private static final VarHandle BE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private static final VarHandle BE_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private byte[] buf;
 
@@ -44,8 +47,8 @@ public class XorChunk extends XorEncoder {
   }
 
   /**
-   * Returns the finished chunk's bytes and resets this object to
-   * an empty chunk whose buffer starts at {@code nextCapacity} bytes.
+   * Returns the finished chunk's bytes and resets this object to an empty chunk whose buffer starts
+   * at {@code nextCapacity} bytes.
    */
   // NOTE: a finished chunk may keep some zero bytes of slack instead of being copied: readers go
   // by the count in the header, never the array length.
@@ -66,9 +69,9 @@ public class XorChunk extends XorEncoder {
 
   /**
    * NOTE: one 8-byte read-modify-write (plus one byte when the bits straddle a word) instead of a
-   * loop per byte: this ran on the single WAL writer thread at a tenth of all CPU samples.
-   * The buffer is zero past the written bits, and this grows it first unless it has the 9 bytes
-   * from the current byte that the write may touch.
+   * loop per byte: this ran on the single WAL writer thread at a tenth of all CPU samples. The
+   * buffer is zero past the written bits, and this grows it first unless it has the 9 bytes from
+   * the current byte that the write may touch.
    */
   @Override
   protected final void writeBits(long v, int n) {
@@ -83,8 +86,8 @@ public class XorChunk extends XorEncoder {
 
   /**
    * ORs the low {@code n} bits of {@code v} (1 <= n <= 64) into {@code b}, most significant first,
-   * starting {@code shift} (0-7) bits into byte {@code idx}. Touches bytes idx to idx + 7, and
-   * idx + 8 when the bits reach into it; bytes the bits do not cover are written back unchanged.
+   * starting {@code shift} (0-7) bits into byte {@code idx}. Touches bytes idx to idx + 7, and idx
+   * + 8 when the bits reach into it; bytes the bits do not cover are written back unchanged.
    */
   public static void orBits(byte[] b, int idx, int shift, long v, int n) {
     int room = 64 - shift;

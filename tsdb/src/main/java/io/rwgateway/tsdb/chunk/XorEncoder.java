@@ -6,17 +6,19 @@ import io.rwgateway.model.Varint;
  * The state and bit layout of Prometheus' {@code EncXOR} appender, bit for bit (see
  * docs/format/xor-chunk.md), over a storage that subclasses supply: {@link XorChunk} keeps the
  * bytes in one array; the head keeps open chunks in fixed-size pieces of a shared arena.
- * <p>
- * The two header bytes (the sample count) are not written here: {@link #count()} holds it, and
+ *
+ * <p>The two header bytes (the sample count) are not written here: {@link #count()} holds it, and
  * storages write it when they hand bytes out, so an append touches only the bit stream.
- * <p>
- * Not thread-safe: the owner guards it.
+ *
+ * <p>Not thread-safe: the owner guards it.
  */
 public abstract class XorEncoder {
   /** Samples per chunk before the head cuts a new one, as Prometheus' head targets. */
   public static final int MAX_SAMPLES = 120;
+
   /** The sample count, a 2-byte big-endian header before the bit stream. */
   protected static final int HEADER_BITS = 16;
+
   private static final int NO_WINDOW = 0xff;
 
   /**
@@ -29,6 +31,7 @@ public abstract class XorEncoder {
   // narrower fields keep its series object at 80 bytes.
   /** Bits written so far, the header included; the next bit goes here. */
   protected char bitPos = HEADER_BITS;
+
   private char count;
   private long t;
   private long vBits;
@@ -54,8 +57,8 @@ public abstract class XorEncoder {
   }
 
   /**
-   * Timestamp of the last sample appended, kept across a cut; what the constructor was given
-   * before the first sample.
+   * Timestamp of the last sample appended, kept across a cut; what the constructor was given before
+   * the first sample.
    */
   public final long lastTime() {
     return t;
@@ -72,7 +75,8 @@ public abstract class XorEncoder {
    */
   public final void append(long ts, double v) {
     if (bitPos > MAX_BITS) {
-      throw new IllegalStateException("chunk full: " + count + " samples in " + length() + " bytes");
+      throw new IllegalStateException(
+          "chunk full: " + count + " samples in " + length() + " bytes");
     }
     long bits = Double.doubleToRawLongBits(v);
     if (count == 0) {
@@ -128,8 +132,8 @@ public abstract class XorEncoder {
   }
 
   /**
-   * Writes the low {@code n} bits of {@code v} (1 <= n <= 64), most significant first, at
-   * {@link #bitPos}, and advances it by {@code n}. Bits past {@code bitPos} are zero.
+   * Writes the low {@code n} bits of {@code v} (1 <= n <= 64), most significant first, at {@link
+   * #bitPos}, and advances it by {@code n}. Bits past {@code bitPos} are zero.
    */
   protected abstract void writeBits(long v, int n);
 

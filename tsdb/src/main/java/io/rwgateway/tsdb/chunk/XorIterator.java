@@ -75,11 +75,21 @@ public final class XorIterator {
       }
       long dod;
       switch (prefix) {
-        case 0b0: dod = 0; break;
-        case 0b10: dod = signed(readBits(14), 14); break;
-        case 0b110: dod = signed(readBits(17), 17); break;
-        case 0b1110: dod = signed(readBits(20), 20); break;
-        default: dod = readBits(64); break;
+        case 0b0:
+          dod = 0;
+          break;
+        case 0b10:
+          dod = signed(readBits(14), 14);
+          break;
+        case 0b110:
+          dod = signed(readBits(17), 17);
+          break;
+        case 0b1110:
+          dod = signed(readBits(20), 20);
+          break;
+        default:
+          dod = readBits(64);
+          break;
       }
       tDelta += dod;
       t += tDelta;

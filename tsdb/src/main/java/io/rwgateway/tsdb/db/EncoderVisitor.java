@@ -4,17 +4,19 @@ import io.rwgateway.wal.RecordEncoder;
 import io.rwgateway.wal.RecordVisitor;
 
 /**
- * Lets the head appender write accepted entries straight into the WAL's record encoder through
- * the same interface replay reads them back with.
- * <p>
- * NOTE: a request can hold more than one WAL record can (a remote-write 2.0 body interns its
- * strings, the WAL spells every new series out), so when the record grows past
- * {@link #FLUSH_BYTES} it is handed to {@code flush} and a new one begins. Every record of a
- * request is appended before the request is answered, and series definitions always land in the
- * same or an earlier record than the entries that use them.
+ * Lets the head appender write accepted entries straight into the WAL's record encoder through the
+ * same interface replay reads them back with.
+ *
+ * <p>NOTE: a request can hold more than one WAL record can (a remote-write 2.0 body interns its
+ * strings, the WAL spells every new series out), so when the record grows past {@link #FLUSH_BYTES}
+ * it is handed to {@code flush} and a new one begins. Every record of a request is appended before
+ * the request is answered, and series definitions always land in the same or an earlier record than
+ * the entries that use them.
  */
 public final class EncoderVisitor implements RecordVisitor {
-  /** Records are cut at about this size, well under {@link io.rwgateway.wal.Wal#MAX_PAYLOAD_BYTES}. */
+  /**
+   * Records are cut at about this size, well under {@link io.rwgateway.wal.Wal#MAX_PAYLOAD_BYTES}.
+   */
   public static final int FLUSH_BYTES = 512 << 10;
 
   /** Takes a full record; may throw {@link java.io.UncheckedIOException}. */
@@ -66,7 +68,15 @@ public final class EncoderVisitor implements RecordVisitor {
   }
 
   @Override
-  public void metadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
+  public void metadata(
+      int type,
+      byte[] b,
+      int nameOff,
+      int nameLen,
+      int helpOff,
+      int helpLen,
+      int unitOff,
+      int unitLen) {
     encoder.addMetadata(type, b, nameOff, nameLen, helpOff, helpLen, unitOff, unitLen);
     maybeFlush();
   }

@@ -1,9 +1,9 @@
 package io.rwgateway.tsdb.db;
 
 import io.rwgateway.tsdb.block.Block;
+import io.rwgateway.tsdb.block.BlockWriter;
 import io.rwgateway.tsdb.layout.BlockFiles;
 import io.rwgateway.tsdb.layout.BlockMeta;
-import io.rwgateway.tsdb.block.BlockWriter;
 import io.rwgateway.tsdb.layout.Ulid;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -17,18 +17,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One tenant's local blocks: opened at start, added as the head is cut, deleted by retention.
- * The list is copy-on-write, so queriers take a consistent set without locking.
- * <p>
- * NOTE: a deleted block stays readable by queries already using it: its files are memory-mapped
+ * One tenant's local blocks: opened at start, added as the head is cut, deleted by retention. The
+ * list is copy-on-write, so queriers take a consistent set without locking.
+ *
+ * <p>NOTE: a deleted block stays readable by queries already using it: its files are memory-mapped
  * and Linux keeps unlinked mapped files until they are unmapped.
  */
 final class TenantBlocks {
   private static final Logger LOG = LoggerFactory.getLogger(TenantBlocks.class);
-  /** Suffix of a block directory being deleted (renamed first, so a crash never leaves half a block). */
+
+  /**
+   * Suffix of a block directory being deleted (renamed first, so a crash never leaves half a
+   * block).
+   */
   static final String DELETING_SUFFIX = ".tmp-for-deletion";
 
   private final Path dir;
+
   /** Sorted by min time; replaced whole on every change. */
   private volatile List<Block> blocks;
 
@@ -46,18 +51,23 @@ final class TenantBlocks {
     List<Block> found = new ArrayList<>();
     if (Files.isDirectory(tenantDir)) {
       BlockWriter.removeLeftovers(tenantDir);
-      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tenantDir, "*" + DELETING_SUFFIX)) {
+      try (DirectoryStream<Path> dirs =
+          Files.newDirectoryStream(tenantDir, "*" + DELETING_SUFFIX)) {
         for (Path d : dirs) {
           LOG.info("finishing the deletion of a block a crash interrupted: dir={}", d);
           BlockFiles.deleteRecursively(d);
         }
       }
-      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tenantDir, TenantBlocks::isBlockDir)) {
+      try (DirectoryStream<Path> dirs =
+          Files.newDirectoryStream(tenantDir, TenantBlocks::isBlockDir)) {
         for (Path d : dirs) {
           try {
             found.add(Block.open(d));
           } catch (IOException | RuntimeException e) {
-            LOG.error("cannot open block, leaving it out of queries (not deleted): dir={} err=\"{}\"", d, e.toString());
+            LOG.error(
+                "cannot open block, leaving it out of queries (not deleted): dir={} err=\"{}\"",
+                d,
+                e.toString());
           }
         }
       }
@@ -67,7 +77,8 @@ final class TenantBlocks {
   }
 
   private static boolean isBlockDir(Path p) {
-    return Files.isDirectory(p) && Ulid.isValid(p.getFileName().toString())
+    return Files.isDirectory(p)
+        && Ulid.isValid(p.getFileName().toString())
         && Files.isRegularFile(p.resolve(BlockMeta.FILENAME));
   }
 
@@ -96,8 +107,8 @@ final class TenantBlocks {
    * Prometheus' time retention does, among those {@code mayDelete} allows (an uploader keeps the
    * blocks it has not shipped yet). Returns the deleted blocks.
    */
-  synchronized List<Block> applyRetention(long retentionMs, java.util.function.Predicate<Block> mayDelete)
-      throws IOException {
+  synchronized List<Block> applyRetention(
+      long retentionMs, java.util.function.Predicate<Block> mayDelete) throws IOException {
     if (retentionMs <= 0 || blocks.isEmpty()) {
       return List.of();
     }
@@ -117,7 +128,11 @@ final class TenantBlocks {
       BlockFiles.syncDir(dir);
       b.close();
       BlockFiles.deleteRecursively(doomed);
-      LOG.info("deleted block beyond retention: ulid={} min_time={} max_time={}", b.ulid(), b.minTime(), b.maxTime());
+      LOG.info(
+          "deleted block beyond retention: ulid={} min_time={} max_time={}",
+          b.ulid(),
+          b.minTime(),
+          b.maxTime());
     }
     return drop;
   }

@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb.db;
 
 import io.rwgateway.model.CrashPoints;
+import io.rwgateway.tsdb.BlockListener;
 import io.rwgateway.tsdb.block.Block;
 import io.rwgateway.tsdb.block.BlockWriter;
 import io.rwgateway.tsdb.head.Head;
@@ -16,23 +17,24 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.rwgateway.tsdb.BlockListener;
 
 /**
  * Cuts one tenant's head into blocks and shrinks the head and the WAL behind them. Runs on the
  * Tsdb's compaction thread (or a test's), never on the writer thread; one call at a time.
- * <p>
- * Cutting a range [mint, maxt), in an order that a crash at any point survives without losing or
+ *
+ * <p>Cutting a range [mint, maxt), in an order that a crash at any point survives without losing or
  * duplicating a sample:
+ *
  * <ol>
  *   <li>with the writer excluded, raise the head's min valid time to maxt: from then on samples
- *       before maxt are refused, so the export cannot miss one that arrives late;</li>
+ *       before maxt are refused, so the export cannot miss one that arrives late;
  *   <li>write the block (temporary directory, fsync, rename) and add it to the queried blocks;
- *       until the head is truncated, queries see those samples twice and return them once;</li>
- *   <li>with the writer excluded, truncate the head before maxt;</li>
+ *       until the head is truncated, queries see those samples twice and return them once;
+ *   <li>with the writer excluded, truncate the head before maxt;
  *   <li>write a WAL checkpoint (live series, metadata, recent exemplars) and delete the WAL cycles
- *       that held only samples before maxt.</li>
+ *       that held only samples before maxt.
  * </ol>
+ *
  * A crash before the rename leaves a temporary directory, removed at the next start, and the WAL
  * replays everything. A crash after it: the next start sees the block, sets the head's min valid
  * time to its end and skips the WAL samples the block holds.
@@ -45,7 +47,8 @@ public final class TenantCompactor {
   private final TsdbMetrics.Tenant metrics;
   private final BlockListener listener;
 
-  TenantCompactor(TenantDb db, TsdbOptions options, TsdbMetrics.Tenant metrics, BlockListener listener) {
+  TenantCompactor(
+      TenantDb db, TsdbOptions options, TsdbMetrics.Tenant metrics, BlockListener listener) {
     this.db = db;
     this.options = options;
     this.metrics = metrics;
@@ -54,8 +57,8 @@ public final class TenantCompactor {
 
   /**
    * Cuts every block that is due: while the head spans more than 1.5 block ranges (as Prometheus
-   * decides) and the out-of-order window has passed the end of the oldest aligned range, that
-   * range is written. Returns the blocks written.
+   * decides) and the out-of-order window has passed the end of the oldest aligned range, that range
+   * is written. Returns the blocks written.
    */
   public synchronized List<Path> compact() throws IOException {
     List<Path> written = new ArrayList<>();
@@ -101,8 +104,9 @@ public final class TenantCompactor {
 
   /** Deletes local blocks beyond the retention; returns how many. */
   public synchronized int applyRetention() throws IOException {
-    List<Block> dropped = db.tenantBlocks().applyRetention(options.retentionMs(),
-        b -> listener.mayDelete(db.tenant(), b.dir()));
+    List<Block> dropped =
+        db.tenantBlocks()
+            .applyRetention(options.retentionMs(), b -> listener.mayDelete(db.tenant(), b.dir()));
     if (!dropped.isEmpty()) {
       metrics.blocksDeleted.inc(dropped.size());
       metrics.blocks.set(db.tenantBlocks().list().size());
@@ -121,11 +125,17 @@ public final class TenantCompactor {
     }
     long start = System.nanoTime();
     HeadBlockSource source = new HeadBlockSource(head, mint, maxt);
-    Path dir = BlockWriter.write(db.dir(), mint, maxt, source, options.externalLabels(), db.tenant());
+    Path dir =
+        BlockWriter.write(db.dir(), mint, maxt, source, options.externalLabels(), db.tenant());
     if (source.histogramsSkipped() > 0) {
       metrics.histogramsNotInBlocks.inc(source.histogramsSkipped());
-      LOG.warn("native histograms are not written to blocks yet; dropped from the head with its range: "
-          + "tenant={} min_time={} max_time={} histograms={}", db.tenant(), mint, maxt, source.histogramsSkipped());
+      LOG.warn(
+          "native histograms are not written to blocks yet; dropped from the head with its range: "
+              + "tenant={} min_time={} max_time={} histograms={}",
+          db.tenant(),
+          mint,
+          maxt,
+          source.histogramsSkipped());
     }
     if (dir != null) {
       db.tenantBlocks().add(Block.open(dir));
@@ -135,7 +145,12 @@ public final class TenantCompactor {
       try {
         listener.blockWritten(db.tenant(), db.dir(), dir);
       } catch (RuntimeException e) {
-        LOG.error("block listener failed: tenant={} block={} err=\"{}\"", db.tenant(), dir, e.toString(), e);
+        LOG.error(
+            "block listener failed: tenant={} block={} err=\"{}\"",
+            db.tenant(),
+            dir,
+            e.toString(),
+            e);
       }
     }
     CrashPoints.reached("compact-before-head-truncation");
@@ -148,8 +163,13 @@ public final class TenantCompactor {
     }
     metrics.series.set(head.seriesCount());
     db.reportHeadChunks();
-    LOG.info("truncated head: tenant={} before={} series_removed={} series_left={} duration_ms={}",
-        db.tenant(), maxt, t.seriesRemoved(), t.seriesLeft(), t.nanos() / 1_000_000);
+    LOG.info(
+        "truncated head: tenant={} before={} series_removed={} series_left={} duration_ms={}",
+        db.tenant(),
+        maxt,
+        t.seriesRemoved(),
+        t.seriesLeft(),
+        t.nanos() / 1_000_000);
     truncateWal(maxt);
     return dir;
   }
@@ -169,29 +189,40 @@ public final class TenantCompactor {
     if (cycles.length == 0 || cycles[0] >= firstKept) {
       return;
     }
-    CheckpointResult cp = wal.writeCheckpoint(firstKept, out -> {
-      RecordEncoder enc = new RecordEncoder();
-      EncoderVisitor visitor = new EncoderVisitor(enc, full -> {
-        try {
-          out.add(full.finish());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      try {
-        db.head().writeCheckpoint(visitor, before);
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
-      if (!enc.isEmpty()) {
-        out.add(enc.finish());
-      }
-    });
+    CheckpointResult cp =
+        wal.writeCheckpoint(
+            firstKept,
+            out -> {
+              RecordEncoder enc = new RecordEncoder();
+              EncoderVisitor visitor =
+                  new EncoderVisitor(
+                      enc,
+                      full -> {
+                        try {
+                          out.add(full.finish());
+                        } catch (IOException e) {
+                          throw new UncheckedIOException(e);
+                        }
+                      });
+              try {
+                db.head().writeCheckpoint(visitor, before);
+              } catch (UncheckedIOException e) {
+                throw e.getCause();
+              }
+              if (!enc.isEmpty()) {
+                out.add(enc.finish());
+              }
+            });
     CrashPoints.reached("wal-checkpoint-written");
     TruncationResult del = wal.deleteCyclesBefore(firstKept);
     db.walCycles.forget(del.keptFromCycle());
     metrics.walCyclesDeleted.inc(del.cyclesDeleted());
-    LOG.info("truncated WAL: tenant={} checkpoint_records={} checkpoint_bytes={} cycles_deleted={} bytes_freed={}",
-        db.tenant(), cp.records(), cp.bytes(), del.cyclesDeleted(), del.bytesFreed());
+    LOG.info(
+        "truncated WAL: tenant={} checkpoint_records={} checkpoint_bytes={} cycles_deleted={} bytes_freed={}",
+        db.tenant(),
+        cp.records(),
+        cp.bytes(),
+        del.cyclesDeleted(),
+        del.bytesFreed());
   }
 }

@@ -1,5 +1,10 @@
 package io.rwgateway.tsdb.db;
 
+import io.rwgateway.tsdb.BlockListener;
+import io.rwgateway.tsdb.MergeQuerier;
+import io.rwgateway.tsdb.MetricMetadata;
+import io.rwgateway.tsdb.Querier;
+import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.block.Block;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadAppender;
@@ -13,16 +18,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import io.rwgateway.tsdb.WriteBatch;
-import io.rwgateway.tsdb.Querier;
-import io.rwgateway.tsdb.MetricMetadata;
-import io.rwgateway.tsdb.MergeQuerier;
-import io.rwgateway.tsdb.BlockListener;
 
 /**
  * One tenant's WAL, head and local blocks.
- * <p>
- * NOTE: {@link #appendLock} is held by the writer thread for each {@link #append} and by the
+ *
+ * <p>NOTE: {@link #appendLock} is held by the writer thread for each {@link #append} and by the
  * compactor while it changes the head's structure (raising the min valid time, truncating). The
  * writer is the only other thread that changes the head, so holding the lock makes those steps
  * atomic with respect to appends; uncontended, it costs one CAS per batch, not per sample.
@@ -43,8 +43,16 @@ public final class TenantDb implements Closeable {
   final WalCycles walCycles;
   private final TenantCompactor compactor;
 
-  TenantDb(String tenant, Path dir, Wal wal, Head head, TenantBlocks blocks, WalCycles walCycles,
-      TsdbOptions options, TsdbMetrics.Tenant metrics, BlockListener listener) {
+  TenantDb(
+      String tenant,
+      Path dir,
+      Wal wal,
+      Head head,
+      TenantBlocks blocks,
+      WalCycles walCycles,
+      TsdbOptions options,
+      TsdbMetrics.Tenant metrics,
+      BlockListener listener) {
     this.tenant = tenant;
     this.dir = dir;
     this.wal = wal;
@@ -67,8 +75,8 @@ public final class TenantDb implements Closeable {
 
   /**
    * Validates the batch against the head, appends what is accepted to the WAL (not yet synced) and
-   * to the head, and records the outcome in the batch. Called only by the tenant's writer thread.
-   * A WAL failure sets {@link WriteBatch#failure}.
+   * to the head, and records the outcome in the batch. Called only by the tenant's writer thread. A
+   * WAL failure sets {@link WriteBatch#failure}.
    */
   public void append(WriteBatch batch) {
     appendLock.lock();

@@ -1,10 +1,11 @@
 package io.rwgateway.tsdb.db;
 
-import io.rwgateway.tsdb.layout.TenantLayout;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.model.TenantId;
+import io.rwgateway.tsdb.BlockListener;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadReplayer;
+import io.rwgateway.tsdb.layout.TenantLayout;
 import io.rwgateway.wal.RecordDecoder;
 import io.rwgateway.wal.ReplayResult;
 import io.rwgateway.wal.Wal;
@@ -23,11 +24,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.rwgateway.tsdb.BlockListener;
 
 /**
- * All tenants' WALs and heads under one directory. {@link #open} replays every tenant found on
- * disk before it returns.
+ * All tenants' WALs and heads under one directory. {@link #open} replays every tenant found on disk
+ * before it returns.
  */
 public final class Tsdb implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Tsdb.class);
@@ -45,14 +45,19 @@ public final class Tsdb implements Closeable {
     this.options = options;
     this.metrics = metrics;
     this.listener = listener;
-    this.compaction = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "tsdb-compactor");
-      t.setDaemon(true);
-      return t;
-    });
+    this.compaction =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "tsdb-compactor");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  /** Opens the TSDB, replaying every tenant's WAL. {@code registry} may be null (metrics unexported). */
+  /**
+   * Opens the TSDB, replaying every tenant's WAL. {@code registry} may be null (metrics
+   * unexported).
+   */
   public static Tsdb open(TsdbOptions options, PrometheusRegistry registry) throws IOException {
     return open(options, registry, BlockListener.NONE);
   }
@@ -61,7 +66,11 @@ public final class Tsdb implements Closeable {
   public static Tsdb open(TsdbOptions options, PrometheusRegistry registry, BlockListener listener)
       throws IOException {
     Files.createDirectories(options.path());
-    Tsdb db = new Tsdb(options, new TsdbMetrics(registry == null ? new PrometheusRegistry() : registry), listener);
+    Tsdb db =
+        new Tsdb(
+            options,
+            new TsdbMetrics(registry == null ? new PrometheusRegistry() : registry),
+            listener);
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(options.path())) {
       for (Path dir : dirs) {
         String id = dir.getFileName().toString();
@@ -91,20 +100,23 @@ public final class Tsdb implements Closeable {
     Wal wal = Wal.open(walDir, options.wal());
     Head head = null;
     try {
-      head = new Head(Head.DEFAULT_EXEMPLAR_CAPACITY, tenantDir.resolve(TenantLayout.HEAD_CHUNKS_DIR));
+      head =
+          new Head(Head.DEFAULT_EXEMPLAR_CAPACITY, tenantDir.resolve(TenantLayout.HEAD_CHUNKS_DIR));
       // Samples the blocks already hold are skipped by replay and refused from now on.
       long blocksEnd = blocks.maxTime();
       head.raiseMinValidTime(blocksEnd);
       HeadReplayer replayer = new HeadReplayer(head, options.outOfOrderWindowMs());
       WalCycles cycles = new WalCycles();
       long start = System.nanoTime();
-      ReplayResult result = wal.replay((payload, cycle) -> {
-        RecordDecoder.decode(payload, replayer);
-        long t = replayer.takeRecordMaxTime();
-        if (cycle >= 0 && t != Long.MIN_VALUE) {
-          cycles.replayed(cycle, t);
-        }
-      });
+      ReplayResult result =
+          wal.replay(
+              (payload, cycle) -> {
+                RecordDecoder.decode(payload, replayer);
+                long t = replayer.takeRecordMaxTime();
+                if (cycle >= 0 && t != Long.MIN_VALUE) {
+                  cycles.replayed(cycle, t);
+                }
+              });
       replayer.finish();
       if (blocksEnd != Long.MIN_VALUE) {
         head.truncate(blocksEnd); // series whose every sample was in a block
@@ -115,11 +127,21 @@ public final class Tsdb implements Closeable {
       if (result.corruptRecords() > 0) {
         m.corruptRecords.inc(result.corruptRecords());
       }
-      LOG.info("replayed tenant WAL: tenant={} blocks={} series={} samples={} histograms={} exemplars={} records={} "
+      LOG.info(
+          "replayed tenant WAL: tenant={} blocks={} series={} samples={} histograms={} exemplars={} records={} "
               + "corrupt_records={} skipped={} in_blocks={} unknown_refs={} duration_ms={}",
-          id, blocks.list().size(), head.seriesCount(), replayer.samples(), replayer.histograms(),
-          replayer.exemplars(), result.records(), result.corruptRecords(), replayer.skipped(), replayer.inBlocks(),
-          replayer.unknownRefs(), nanos / 1_000_000);
+          id,
+          blocks.list().size(),
+          head.seriesCount(),
+          replayer.samples(),
+          replayer.histograms(),
+          replayer.exemplars(),
+          result.records(),
+          result.corruptRecords(),
+          replayer.skipped(),
+          replayer.inBlocks(),
+          replayer.unknownRefs(),
+          nanos / 1_000_000);
       return new TenantDb(id, tenantDir, wal, head, blocks, cycles, options, m, listener);
     } catch (IOException | RuntimeException e) {
       wal.close();
@@ -142,7 +164,11 @@ public final class Tsdb implements Closeable {
         db.compactor().applyRetention();
       } catch (IOException | RuntimeException e) {
         metrics.tenant(db.tenant()).compactionFailures.inc();
-        LOG.error("compaction failed, retrying at the next check: tenant={} err=\"{}\"", db.tenant(), e.toString(), e);
+        LOG.error(
+            "compaction failed, retrying at the next check: tenant={} err=\"{}\"",
+            db.tenant(),
+            e.toString(),
+            e);
       }
     }
   }
@@ -182,9 +208,9 @@ public final class Tsdb implements Closeable {
   /**
    * Stops the compaction thread (letting a running pass finish), flushes every head to blocks when
    * configured (the writer must already be stopped), and closes the WALs and the heads (whose
-   * chunks directories are removed: a cache the WAL rebuilds). A tenant whose head was
-   * flushed gets an empty WAL directory, so the next start has nothing to replay; if the flush
-   * fails, the WAL is kept and replayed instead.
+   * chunks directories are removed: a cache the WAL rebuilds). A tenant whose head was flushed gets
+   * an empty WAL directory, so the next start has nothing to replay; if the flush fails, the WAL is
+   * kept and replayed instead.
    */
   @Override
   public synchronized void close() throws IOException {
@@ -209,11 +235,17 @@ public final class Tsdb implements Closeable {
           long start = System.nanoTime();
           List<Path> blocks = db.compactor().flush();
           flushed = true;
-          LOG.info("flushed head to blocks on shutdown: tenant={} blocks={} duration_ms={}",
-              db.tenant(), blocks.size(), (System.nanoTime() - start) / 1_000_000);
+          LOG.info(
+              "flushed head to blocks on shutdown: tenant={} blocks={} duration_ms={}",
+              db.tenant(),
+              blocks.size(),
+              (System.nanoTime() - start) / 1_000_000);
         } catch (IOException | RuntimeException e) {
-          LOG.error("flushing the head on shutdown failed, the WAL is kept and will be replayed: tenant={} err=\"{}\"",
-              db.tenant(), e.toString(), e);
+          LOG.error(
+              "flushing the head on shutdown failed, the WAL is kept and will be replayed: tenant={} err=\"{}\"",
+              db.tenant(),
+              e.toString(),
+              e);
         }
       }
       try {

@@ -28,44 +28,98 @@ final class TsdbMetrics {
   private final Counter walCyclesDeleted;
 
   TsdbMetrics(PrometheusRegistry registry) {
-    headSeries = Gauge.builder().name("rwgateway_head_series")
-        .help("Series in the tenant's head").labelNames("tenant").register(registry);
-    headChunksDiskBytes = Gauge.builder().name("rwgateway_tsdb_head_chunks_disk_bytes")
-        .help("Bytes of the head's finished chunks in the tenant's chunks_head files")
-        .labelNames("tenant").register(registry);
-    headChunksWriteFailing = Gauge.builder().name("rwgateway_tsdb_head_chunks_write_failing")
-        .help("1 while writing finished head chunks to chunks_head fails (they stay in memory and are "
-            + "retried with every batch; queries of them fail meanwhile), else 0")
-        .labelNames("tenant").register(registry);
-    appended = Counter.builder().name("rwgateway_head_samples_appended_total")
-        .help("Samples, histograms and exemplars appended to the head (idempotent resends included)")
-        .labelNames("tenant", "type").register(registry);
-    walAppendSeconds = Histogram.builder().name("rwgateway_wal_append_duration_seconds")
-        .help("Time to append one record to a tenant's WAL (not including sync)")
-        .classicOnly()
-        .classicUpperBounds(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-            0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
-        .register(registry);
-    replaySeconds = Gauge.builder().name("rwgateway_wal_replay_duration_seconds")
-        .help("Time the last WAL replay of the tenant took").labelNames("tenant").register(registry);
-    corruptRecords = Counter.builder().name("rwgateway_wal_corrupt_records_total")
-        .help("WAL records skipped as corrupt during replay").labelNames("tenant").register(registry);
-    blocks = Gauge.builder().name("rwgateway_tsdb_blocks_loaded")
-        .help("Local blocks of the tenant that queries read").labelNames("tenant").register(registry);
-    blocksWritten = Counter.builder().name("rwgateway_tsdb_blocks_written_total")
-        .help("Blocks cut from the tenant's head").labelNames("tenant").register(registry);
-    blocksDeleted = Counter.builder().name("rwgateway_tsdb_blocks_deleted_total")
-        .help("Local blocks deleted by retention").labelNames("tenant").register(registry);
-    blockWriteSeconds = Gauge.builder().name("rwgateway_tsdb_last_block_write_duration_seconds")
-        .help("Time the tenant's last block took to write").labelNames("tenant").register(registry);
-    compactionFailures = Counter.builder().name("rwgateway_tsdb_compaction_failures_total")
-        .help("Failed attempts to cut a block or truncate head and WAL (retried on the next check)")
-        .labelNames("tenant").register(registry);
-    histogramsNotInBlocks = Counter.builder().name("rwgateway_tsdb_histograms_not_in_blocks_total")
-        .help("Native histogram samples dropped when their range was cut: blocks do not carry histograms yet")
-        .labelNames("tenant").register(registry);
-    walCyclesDeleted = Counter.builder().name("rwgateway_wal_cycles_deleted_total")
-        .help("WAL cycle files deleted after a checkpoint").labelNames("tenant").register(registry);
+    headSeries =
+        Gauge.builder()
+            .name("rwgateway_head_series")
+            .help("Series in the tenant's head")
+            .labelNames("tenant")
+            .register(registry);
+    headChunksDiskBytes =
+        Gauge.builder()
+            .name("rwgateway_tsdb_head_chunks_disk_bytes")
+            .help("Bytes of the head's finished chunks in the tenant's chunks_head files")
+            .labelNames("tenant")
+            .register(registry);
+    headChunksWriteFailing =
+        Gauge.builder()
+            .name("rwgateway_tsdb_head_chunks_write_failing")
+            .help(
+                "1 while writing finished head chunks to chunks_head fails (they stay in memory and are "
+                    + "retried with every batch; queries of them fail meanwhile), else 0")
+            .labelNames("tenant")
+            .register(registry);
+    appended =
+        Counter.builder()
+            .name("rwgateway_head_samples_appended_total")
+            .help(
+                "Samples, histograms and exemplars appended to the head (idempotent resends included)")
+            .labelNames("tenant", "type")
+            .register(registry);
+    walAppendSeconds =
+        Histogram.builder()
+            .name("rwgateway_wal_append_duration_seconds")
+            .help("Time to append one record to a tenant's WAL (not including sync)")
+            .classicOnly()
+            .classicUpperBounds(
+                0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                0.025, 0.05, 0.1, 0.25, 0.5, 1)
+            .register(registry);
+    replaySeconds =
+        Gauge.builder()
+            .name("rwgateway_wal_replay_duration_seconds")
+            .help("Time the last WAL replay of the tenant took")
+            .labelNames("tenant")
+            .register(registry);
+    corruptRecords =
+        Counter.builder()
+            .name("rwgateway_wal_corrupt_records_total")
+            .help("WAL records skipped as corrupt during replay")
+            .labelNames("tenant")
+            .register(registry);
+    blocks =
+        Gauge.builder()
+            .name("rwgateway_tsdb_blocks_loaded")
+            .help("Local blocks of the tenant that queries read")
+            .labelNames("tenant")
+            .register(registry);
+    blocksWritten =
+        Counter.builder()
+            .name("rwgateway_tsdb_blocks_written_total")
+            .help("Blocks cut from the tenant's head")
+            .labelNames("tenant")
+            .register(registry);
+    blocksDeleted =
+        Counter.builder()
+            .name("rwgateway_tsdb_blocks_deleted_total")
+            .help("Local blocks deleted by retention")
+            .labelNames("tenant")
+            .register(registry);
+    blockWriteSeconds =
+        Gauge.builder()
+            .name("rwgateway_tsdb_last_block_write_duration_seconds")
+            .help("Time the tenant's last block took to write")
+            .labelNames("tenant")
+            .register(registry);
+    compactionFailures =
+        Counter.builder()
+            .name("rwgateway_tsdb_compaction_failures_total")
+            .help(
+                "Failed attempts to cut a block or truncate head and WAL (retried on the next check)")
+            .labelNames("tenant")
+            .register(registry);
+    histogramsNotInBlocks =
+        Counter.builder()
+            .name("rwgateway_tsdb_histograms_not_in_blocks_total")
+            .help(
+                "Native histogram samples dropped when their range was cut: blocks do not carry histograms yet")
+            .labelNames("tenant")
+            .register(registry);
+    walCyclesDeleted =
+        Counter.builder()
+            .name("rwgateway_wal_cycles_deleted_total")
+            .help("WAL cycle files deleted after a checkpoint")
+            .labelNames("tenant")
+            .register(registry);
   }
 
   Tenant tenant(String tenant) {

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * For each WAL roll cycle, an upper bound of the sample times written into it, so WAL truncation
  * can tell which whole cycles hold only samples that a block already has.
- * <p>
- * The writer records the cycles each append touched and, once the batch is settled, raises their
+ *
+ * <p>The writer records the cycles each append touched and, once the batch is settled, raises their
  * bound to the head's newest sample time: an over-estimate (it may keep a cycle one truncation
  * longer than needed), never an under-estimate, at one map update per batch instead of a look at
  * every sample. Replay records exact record times. The compactor reads concurrently.
@@ -59,8 +59,8 @@ final class WalCycles {
 
   /**
    * The first cycle that must be kept when everything before {@code before} is in blocks: cycles
-   * are dropped oldest first while each holds only older samples (or none we know of), never
-   * {@code currentCycle} or later.
+   * are dropped oldest first while each holds only older samples (or none we know of), never {@code
+   * currentCycle} or later.
    */
   int firstNeeded(int[] cyclesOnDisk, int currentCycle, long before) {
     for (int c : cyclesOnDisk) {

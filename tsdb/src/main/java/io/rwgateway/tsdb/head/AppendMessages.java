@@ -18,8 +18,15 @@ final class AppendMessages {
       return NONE;
     }
     String labels = labels(batch, series);
-    return () -> "too old " + what + " for " + labels + ": timestamp " + t
-        + " is before the tenant's append window, which starts at " + minValid;
+    return () ->
+        "too old "
+            + what
+            + " for "
+            + labels
+            + ": timestamp "
+            + t
+            + " is before the tenant's append window, which starts at "
+            + minValid;
   }
 
   Supplier<String> outOfOrder(WriteBatch batch, int series, String what, long t, long latest) {
@@ -27,8 +34,15 @@ final class AppendMessages {
       return NONE;
     }
     String labels = labels(batch, series);
-    return () -> "out of order " + what + " for " + labels + ": timestamp " + t
-        + " is before the series' latest " + latest;
+    return () ->
+        "out of order "
+            + what
+            + " for "
+            + labels
+            + ": timestamp "
+            + t
+            + " is before the series' latest "
+            + latest;
   }
 
   Supplier<String> duplicate(WriteBatch batch, int series, String what, long t) {
@@ -36,12 +50,18 @@ final class AppendMessages {
       return NONE;
     }
     String labels = labels(batch, series);
-    return () -> "duplicate " + what + " for " + labels + ": timestamp " + t
-        + " already has a different value";
+    return () ->
+        "duplicate "
+            + what
+            + " for "
+            + labels
+            + ": timestamp "
+            + t
+            + " already has a different value";
   }
 
   private static String labels(WriteBatch batch, int i) {
-    return LabelBytes.decode(batch.bytes, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i]).toString();
+    return LabelBytes.decode(batch.bytes, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i])
+        .toString();
   }
-
 }

@@ -55,8 +55,15 @@ final class BatchApplier {
     Arrays.fill(batchSeries, 0, batch.seriesCount, null);
     for (int m = 0; m < batch.metaCount; m++) {
       if (a.metaStatus[m] == HeadAppender.ACCEPTED) {
-        head.metadata.put(batch.metaType[m], batch.bytes, batch.metaNameOff[m], batch.metaNameLen[m],
-            batch.metaHelpOff[m], batch.metaHelpLen[m], batch.metaUnitOff[m], batch.metaUnitLen[m]);
+        head.metadata.put(
+            batch.metaType[m],
+            batch.bytes,
+            batch.metaNameOff[m],
+            batch.metaNameLen[m],
+            batch.metaHelpOff[m],
+            batch.metaHelpLen[m],
+            batch.metaUnitOff[m],
+            batch.metaUnitLen[m]);
       }
     }
     if (batchMax != Long.MIN_VALUE) {
@@ -71,7 +78,8 @@ final class BatchApplier {
   private boolean hasAccepted(WriteBatch batch, int i) {
     int fs = batch.seriesFirstSample[i];
     for (int j = fs, end = fs + batch.seriesSampleCount[i]; j < end; j++) {
-      if (a.sampleStatus[j] == HeadAppender.ACCEPTED || a.sampleStatus[j] == HeadAppender.ACCEPTED_OUT_OF_ORDER) {
+      if (a.sampleStatus[j] == HeadAppender.ACCEPTED
+          || a.sampleStatus[j] == HeadAppender.ACCEPTED_OUT_OF_ORDER) {
         return true;
       }
     }
@@ -118,8 +126,13 @@ final class BatchApplier {
     int fe = batch.seriesFirstExemplar[i];
     for (int j = fe, end = fe + batch.seriesExemplarCount[i]; j < end; j++) {
       if (a.exStatus[j] == HeadAppender.ACCEPTED) {
-        s.extras().setLastExemplar(batch.exT[j], Double.doubleToRawLongBits(batch.exV[j]), batch.bytes,
-            batch.exLabelsOff[j], batch.exLabelsLen[j]);
+        s.extras()
+            .setLastExemplar(
+                batch.exT[j],
+                Double.doubleToRawLongBits(batch.exV[j]),
+                batch.bytes,
+                batch.exLabelsOff[j],
+                batch.exLabelsLen[j]);
       }
     }
   }
@@ -144,8 +157,13 @@ final class BatchApplier {
         int fe = batch.seriesFirstExemplar[i];
         for (int j = fe, end = fe + batch.seriesExemplarCount[i]; j < end; j++) {
           if (a.exStatus[j] == HeadAppender.ACCEPTED) {
-            ring.addLocked(s.ref, batch.exT[j], Double.doubleToRawLongBits(batch.exV[j]), batch.bytes,
-                batch.exLabelsOff[j], batch.exLabelsLen[j]);
+            ring.addLocked(
+                s.ref,
+                batch.exT[j],
+                Double.doubleToRawLongBits(batch.exV[j]),
+                batch.bytes,
+                batch.exLabelsOff[j],
+                batch.exLabelsLen[j]);
           }
         }
       }

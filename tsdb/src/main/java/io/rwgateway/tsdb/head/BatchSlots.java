@@ -3,19 +3,22 @@ package io.rwgateway.tsdb.head;
 import java.util.Arrays;
 
 /**
- * The writer's map, for one batch, from a series (by ref) to its slot: the batch index of its
- * first occurrence, where the appender keeps the series' pending state.
- * <p>
- * NOTE: a small open-addressing table cleared per batch instead of two ints in every series (the
+ * The writer's map, for one batch, from a series (by ref) to its slot: the batch index of its first
+ * occurrence, where the appender keeps the series' pending state.
+ *
+ * <p>NOTE: a small open-addressing table cleared per batch instead of two ints in every series (the
  * slot and the batch it is valid for): 8 bytes less per series, 8 MB at 1M series, for one probe
  * into a table that stays in cache.
  */
 final class BatchSlots {
   private static final int MIN_CAPACITY = 128;
+
   /** Refs (never 0: refs start at 1); 0 is an empty cell. */
   private int[] refs = new int[MIN_CAPACITY];
+
   private int[] slots = new int[MIN_CAPACITY];
   private int mask = MIN_CAPACITY - 1;
+
   /** Cells the previous batch may have filled (the ones {@link #clear} zeroes). */
   private int dirty;
 
@@ -32,7 +35,10 @@ final class BatchSlots {
     dirty = cap;
   }
 
-  /** The slot of {@code ref} in this batch; if it has none yet, {@code slot} becomes it and -1 is returned. */
+  /**
+   * The slot of {@code ref} in this batch; if it has none yet, {@code slot} becomes it and -1 is
+   * returned.
+   */
   int putIfAbsent(int ref, int slot) {
     int i = (ref * 0x9E3779B9) >>> 7 & mask;
     while (true) {

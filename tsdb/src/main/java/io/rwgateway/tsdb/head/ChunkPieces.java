@@ -4,23 +4,23 @@ import io.rwgateway.tsdb.chunk.XorChunk;
 import java.util.Arrays;
 
 /**
- * The bytes of one head's open chunks, in pieces of {@value #PIECE_BYTES} bytes carved from
- * 256 KiB slabs. A series holds the index of the piece it writes in; each piece links to the one
- * before it, so an open chunk is a chain read backwards from its newest piece.
- * <p>
- * NOTE: why not one growing array per open chunk (as before). At 1M series each open chunk grew
+ * The bytes of one head's open chunks, in pieces of {@value #PIECE_BYTES} bytes carved from 256 KiB
+ * slabs. A series holds the index of the piece it writes in; each piece links to the one before it,
+ * so an open chunk is a chain read backwards from its newest piece.
+ *
+ * <p>NOTE: why not one growing array per open chunk (as before). At 1M series each open chunk grew
  * by copying every ~40 bytes; a series gets about one sample a second, so every old copy had
- * outlived several young collections and died in the old generation, about 10 MB/s of old
- * garbage spread over every region. G1 then needed ~150 MB of headroom over the live set at 1M
- * and still ran full collections. Pieces never move and are never garbage; the cost is a 4-byte
- * link per piece and half a piece of slack per series, about what array headers and growth slack
- * cost before.
- * <p>
- * NOTE: the slabs are ordinary arrays (not humongous in G1 with regions of 1 MB or more), so
+ * outlived several young collections and died in the old generation, about 10 MB/s of old garbage
+ * spread over every region. G1 then needed ~150 MB of headroom over the live set at 1M and still
+ * ran full collections. Pieces never move and are never garbage; the cost is a 4-byte link per
+ * piece and half a piece of slack per series, about what array headers and growth slack cost
+ * before.
+ *
+ * <p>NOTE: the slabs are ordinary arrays (not humongous in G1 with regions of 1 MB or more), so
  * {@code -Xmx} still bounds everything. The memory is not given back when series go away: freed
  * pieces wait for the next series, like the pools of other TSDBs.
- * <p>
- * Concurrency: one head's writer (or replay, or truncation with the writer excluded) allocates,
+ *
+ * <p>Concurrency: one head's writer (or replay, or truncation with the writer excluded) allocates,
  * writes and frees under the head's write lock; readers copy chains under the read lock.
  */
 final class ChunkPieces {
@@ -30,21 +30,28 @@ final class ChunkPieces {
   private static final int SLAB_SHIFT = 13;
   private static final int SLAB_PIECES = 1 << SLAB_SHIFT;
   private static final int SLAB_MASK = SLAB_PIECES - 1;
+
   /**
    * A slab's bytes past its last piece: an 8-byte write that starts in the last piece may reach
    * past it (writing back zeros; see {@link XorChunk#orBits}).
    */
   private static final int SLAB_PAD = 8;
+
   static final int NONE = -1;
 
   private byte[][] slabs = new byte[4][];
+
   /** Per piece: the piece before it in its chain, or, for a free piece, the next free one. */
   private int[][] links = new int[4][];
+
   private int slabCount;
+
   /** Pieces below this were handed out at least once; those above are untouched (zero). */
   private int fresh;
+
   private int freeHead = NONE;
   private int inUse;
+
   /** The writer's buffer for a finished chunk on its way to {@link HeadChunks}. */
   private byte[] scratch = new byte[4096];
 
@@ -53,7 +60,10 @@ final class ChunkPieces {
     int p = freeHead;
     if (p != NONE) {
       freeHead = links[p >>> SLAB_SHIFT][p & SLAB_MASK];
-      Arrays.fill(slabs[p >>> SLAB_SHIFT], (p & SLAB_MASK) << PIECE_SHIFT, ((p & SLAB_MASK) + 1) << PIECE_SHIFT,
+      Arrays.fill(
+          slabs[p >>> SLAB_SHIFT],
+          (p & SLAB_MASK) << PIECE_SHIFT,
+          ((p & SLAB_MASK) + 1) << PIECE_SHIFT,
           (byte) 0);
     } else {
       if (fresh == slabCount << SLAB_SHIFT) {
@@ -85,7 +95,10 @@ final class ChunkPieces {
   void restartAt(int p) {
     freeBefore(p);
     links[p >>> SLAB_SHIFT][p & SLAB_MASK] = NONE;
-    Arrays.fill(slabs[p >>> SLAB_SHIFT], (p & SLAB_MASK) << PIECE_SHIFT, ((p & SLAB_MASK) + 1) << PIECE_SHIFT,
+    Arrays.fill(
+        slabs[p >>> SLAB_SHIFT],
+        (p & SLAB_MASK) << PIECE_SHIFT,
+        ((p & SLAB_MASK) + 1) << PIECE_SHIFT,
         (byte) 0);
   }
 

@@ -3,11 +3,10 @@ package io.rwgateway.tsdb.head;
 import java.util.Arrays;
 
 /**
- * A tenant's exemplars: a bounded ring, oldest overwritten first, as Prometheus' circular
- * exemplar storage. Ordering per series is decided before an exemplar gets here
- * (see {@link HeadAppender}).
- * <p>
- * NOTE: slots keep their label buffers and reuse them when the new labels fit, so after warm-up
+ * A tenant's exemplars: a bounded ring, oldest overwritten first, as Prometheus' circular exemplar
+ * storage. Ordering per series is decided before an exemplar gets here (see {@link HeadAppender}).
+ *
+ * <p>NOTE: slots keep their label buffers and reuse them when the new labels fit, so after warm-up
  * adding an exemplar allocates nothing. One monitor guards the ring; the writer takes it once per
  * batch, readers to copy matches out.
  */
@@ -65,7 +64,11 @@ final class ExemplarRing {
     for (int k = 0; k < size; k++) {
       int i = (start + k) % cap;
       if (t[i] >= mint) {
-        sink.accept(ref[i], t[i], Double.longBitsToDouble(vBits[i]), Arrays.copyOf(labels[i], labelsLen[i]));
+        sink.accept(
+            ref[i],
+            t[i],
+            Double.longBitsToDouble(vBits[i]),
+            Arrays.copyOf(labels[i], labelsLen[i]));
       }
     }
   }
@@ -79,7 +82,8 @@ final class ExemplarRing {
       if (t[i] < mint || t[i] > maxt || Arrays.binarySearch(sortedRefs, ref[i]) < 0) {
         continue;
       }
-      sink.accept(ref[i], t[i], Double.longBitsToDouble(vBits[i]), Arrays.copyOf(labels[i], labelsLen[i]));
+      sink.accept(
+          ref[i], t[i], Double.longBitsToDouble(vBits[i]), Arrays.copyOf(labels[i], labelsLen[i]));
     }
   }
 }

@@ -1,8 +1,7 @@
 package io.rwgateway.tsdb.head;
 
-import io.rwgateway.tsdb.WriteBatch;
-
 import io.rwgateway.tsdb.MetricMetadata;
+import io.rwgateway.tsdb.WriteBatch;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,51 +10,62 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * One tenant's in-memory head: series by ref and by label hash, postings, exemplars and metadata.
- * Mutated only by the tenant's writer thread ({@link HeadAppender}) or by replay before the head
- * is published; read concurrently through {@link HeadQuerier}.
- * <p>
- * Series lookups use the hash the ingest decoder computed, {@code WriteBatch.seriesHash}, which
+ * Mutated only by the tenant's writer thread ({@link HeadAppender}) or by replay before the head is
+ * published; read concurrently through {@link HeadQuerier}.
+ *
+ * <p>Series lookups use the hash the ingest decoder computed, {@code WriteBatch.seriesHash}, which
  * must be {@link #hashLabels} of the label bytes; replay recomputes it the same way.
- * <p>
- * Finished float chunks live in a {@link HeadChunks} directory, not on the heap; {@link #close}
+ *
+ * <p>Finished float chunks live in a {@link HeadChunks} directory, not on the heap; {@link #close}
  * closes and removes it.
  */
 public final class Head implements Closeable {
   public static final int DEFAULT_EXEMPLAR_CAPACITY = 100_000;
 
   final LabelIndex index = new LabelIndex();
+
   /** Label pairs of every series, once each; series keep their ids. */
   final SymbolTable symbols = new SymbolTable();
+
   /** Write-locked by the writer once per applied batch; see the NOTE on {@link MemSeries}. */
   final StampedLock lock = new StampedLock();
+
   final ExemplarRing exemplars;
   final MetadataStore metadata = new MetadataStore();
+
   /** Where series put their finished chunks. */
   final HeadChunks chunks;
+
   /** The bytes of the series' open chunks (writer and readers under {@link #lock}). */
   final ChunkPieces pieces = new ChunkPieces();
+
   private final SeriesMap map = new SeriesMap(1024, symbols);
 
   /** Index = ref. Grown by copy and republished; entries below {@link #maxRef} never change. */
   private volatile MemSeries[] byRef = new MemSeries[1024];
+
   private volatile int maxRef;
   private volatile int seriesCount;
   private int nextRef = 1;
 
   /** Newest and oldest sample times applied (floats and histograms). */
   private volatile long maxTime = Long.MIN_VALUE;
+
   private volatile long minTime = Long.MAX_VALUE;
+
   /**
    * Samples before this are refused (as too old) and ignored by replay: their range is, or is
    * being, written to a block. Raised before a block's range is exported, never lowered.
    */
   private volatile long minValidTime = Long.MIN_VALUE;
+
   /**
-   * Truncations started so far. A reader that combines the head with the block list (see
-   * {@code TenantQuerier}) reads it before and after: a change means data may have moved from the
-   * head into a block it did not list, and it reads again.
+   * Truncations started so far. A reader that combines the head with the block list (see {@code
+   * TenantQuerier}) reads it before and after: a change means data may have moved from the head
+   * into a block it did not list, and it reads again.
    */
-  private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong truncations =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** A head whose finished chunks go to a temporary directory (tests, benchmarks). */
   public Head() {
@@ -68,8 +78,8 @@ public final class Head implements Closeable {
   }
 
   /**
-   * A head whose finished chunks go to {@code chunksDir} (a tenant's {@code chunks_head}), which
-   * is emptied first: it is a cache that WAL replay fills again.
+   * A head whose finished chunks go to {@code chunksDir} (a tenant's {@code chunks_head}), which is
+   * emptied first: it is a cache that WAL replay fills again.
    */
   public Head(int exemplarCapacity, Path chunksDir) throws IOException {
     this(exemplarCapacity, HeadChunks.open(chunksDir));
@@ -119,11 +129,11 @@ public final class Head implements Closeable {
    * Drops what lies before {@code before} (already written to a block): finished chunks wholly
    * before it, histograms before it, and series left with nothing at or after it (removed from the
    * ref table, the lookup map and the postings). Raises {@link #minValidTime} to {@code before}.
-   * <p>
-   * The caller must exclude the writer thread (TenantDb's append lock): series are removed here,
-   * and only the writer otherwise changes the head's structure. Readers may run: chunks are
-   * dropped under the write lock in slices of series, so a reader waits for a slice at most.
-   * Chunk segment files left without a live chunk are deleted (see {@link HeadChunks#deleteUnused}).
+   *
+   * <p>The caller must exclude the writer thread (TenantDb's append lock): series are removed here,
+   * and only the writer otherwise changes the head's structure. Readers may run: chunks are dropped
+   * under the write lock in slices of series, so a reader waits for a slice at most. Chunk segment
+   * files left without a live chunk are deleted (see {@link HeadChunks#deleteUnused}).
    */
   public Truncation truncate(long before) {
     long start = System.nanoTime();
@@ -188,8 +198,8 @@ public final class Head implements Closeable {
    * Writes what a WAL checkpoint must carry for this head: the definition of every series still in
    * it (whose WAL definition may be in a cycle about to be deleted), the latest metadata of each
    * metric family, and the exemplars at or after {@code exemplarsFrom} of live series. Samples are
-   * not included: the cycles a checkpoint replaces hold only samples a block already has.
-   * Any thread; series created meanwhile are defined in the WAL cycles that are kept.
+   * not included: the cycles a checkpoint replaces hold only samples a block already has. Any
+   * thread; series created meanwhile are defined in the WAL cycles that are kept.
    */
   public void writeCheckpoint(io.rwgateway.wal.RecordVisitor out, long exemplarsFrom) {
     int max = maxRef;
@@ -201,11 +211,13 @@ public final class Head implements Closeable {
       }
     }
     metadata.forEach(out);
-    exemplars.forEachFrom(exemplarsFrom, (ref, t, v, labels) -> {
-      if (series(ref) != null) {
-        out.exemplar(ref, t, v, labels, 0, labels.length);
-      }
-    });
+    exemplars.forEachFrom(
+        exemplarsFrom,
+        (ref, t, v, labels) -> {
+          if (series(ref) != null) {
+            out.exemplar(ref, t, v, labels, 0, labels.length);
+          }
+        });
   }
 
   /** Series whose chunks are trimmed per write-lock hold in {@link #truncate}. */
@@ -233,11 +245,16 @@ public final class Head implements Closeable {
   }
 
   /**
-   * Any thread: looks up every series of the batch and leaves what it found in
-   * {@link WriteBatch#seriesHint}, so the single writer thread skips those lookups.
+   * Any thread: looks up every series of the batch and leaves what it found in {@link
+   * WriteBatch#seriesHint}, so the single writer thread skips those lookups.
    */
   public void resolve(WriteBatch batch) {
-    map.getAll(batch.seriesHash, batch.bytes, batch.seriesLabelsOff, batch.seriesLabelsLen, batch.seriesCount,
+    map.getAll(
+        batch.seriesHash,
+        batch.bytes,
+        batch.seriesLabelsOff,
+        batch.seriesLabelsLen,
+        batch.seriesCount,
         batch.seriesHint);
   }
 
@@ -257,7 +274,8 @@ public final class Head implements Closeable {
    * with the blocks supplies). Any thread.
    */
   io.rwgateway.model.Labels labels(MemSeries s) {
-    io.rwgateway.model.Labels l = io.rwgateway.model.LabelBytes.decode(symbols.canonical(s.labelRefs));
+    io.rwgateway.model.Labels l =
+        io.rwgateway.model.LabelBytes.decode(symbols.canonical(s.labelRefs));
     return s.isRemovedVolatile() ? null : l;
   }
 

@@ -8,14 +8,16 @@ import java.util.Arrays;
 /**
  * Appends {@link WriteBatch}es to a {@link Head} in three phases, so that nothing becomes visible
  * or acknowledged before it is in the WAL, and a failed WAL append leaves samples unapplied:
+ *
  * <ol>
  *   <li>{@link #prepare}: validate every sample against the head (reading, not changing, sample
- *       state), create new series, and write series definitions and accepted entries to the log
- *       (a {@link RecordVisitor}: in production an adapter over the WAL's RecordEncoder);</li>
- *   <li>the caller appends the encoded record to the WAL;</li>
+ *       state), create new series, and write series definitions and accepted entries to the log (a
+ *       {@link RecordVisitor}: in production an adapter over the WAL's RecordEncoder);
+ *   <li>the caller appends the encoded record to the WAL;
  *   <li>{@link #commit} applies the accepted entries and fills the batch's written counts, or
- *       {@link #abort} records the failure and applies nothing.</li>
+ *       {@link #abort} records the failure and applies nothing.
  * </ol>
+ *
  * One instance per tenant, used by the tenant's writer thread only. Nothing is allocated per
  * sample: decisions go into reused status arrays, and the pending state of a series within the
  * batch lives in reused arrays indexed by the slot of its first occurrence.
@@ -23,21 +25,27 @@ import java.util.Arrays;
 public final class HeadAppender {
   static final byte REJECTED = 0;
   static final byte ACCEPTED = 1;
+
   /** Already stored exactly (an idempotent resend): counted as written, not logged again. */
   static final byte RESENT = 2;
+
   /** Accepted into the series' out-of-order samples (older than its newest, inside the window). */
   static final byte ACCEPTED_OUT_OF_ORDER = 3;
 
   private final Head head;
   private final long appendWindowMs;
   private final long outOfOrderWindowMs;
+
   /** This batch's oldest time an out-of-order sample may have; Long.MAX_VALUE when disabled. */
   private long oooMin;
+
   private final AppendMessages messages = new AppendMessages();
 
   private final BatchSlots slots = new BatchSlots();
+
   /** The slot of the series {@link #resolve} returned last. */
   private int resolvedSlot;
+
   MemSeries[] batchSeries = new MemSeries[64];
   // Pending state per slot (the batch index of a series' first occurrence in the batch).
   private long[] pMaxT = new long[64];
@@ -79,8 +87,8 @@ public final class HeadAppender {
 
   /**
    * Phase 1: validates the batch, records rejections in it, creates new series, and writes series
-   * definitions (for series not yet in a successful WAL record) and accepted entries to {@code log}.
-   * Returns the number of entries written to the log besides series definitions.
+   * definitions (for series not yet in a successful WAL record) and accepted entries to {@code
+   * log}. Returns the number of entries written to the log besides series definitions.
    */
   public int prepare(WriteBatch batch, RecordVisitor log) {
     ensureCapacity(batch);
@@ -88,12 +96,16 @@ public final class HeadAppender {
     written = histWritten = exWritten = exAccepted = metaWritten = 0;
     long headMax = head.maxTime();
     // NOTE: a window <= 0 disables the check (tests and backfill tools).
-    long minValid = appendWindowMs <= 0 || headMax < Long.MIN_VALUE + appendWindowMs
-        ? Long.MIN_VALUE : headMax - appendWindowMs;
+    long minValid =
+        appendWindowMs <= 0 || headMax < Long.MIN_VALUE + appendWindowMs
+            ? Long.MIN_VALUE
+            : headMax - appendWindowMs;
     // Never below the end of the newest block cut from this head: those samples would be lost.
     minValid = Math.max(minValid, head.minValidTime());
-    oooMin = outOfOrderWindowMs <= 0 || headMax == Long.MIN_VALUE ? Long.MAX_VALUE
-        : Math.max(headMax - outOfOrderWindowMs, head.minValidTime());
+    oooMin =
+        outOfOrderWindowMs <= 0 || headMax == Long.MIN_VALUE
+            ? Long.MAX_VALUE
+            : Math.max(headMax - outOfOrderWindowMs, head.minValidTime());
     // Out-of-order samples may reach further back than the append window.
     minValid = Math.min(minValid, oooMin);
     int logged = 0;
@@ -105,9 +117,11 @@ public final class HeadAppender {
     for (int i = 0; i < batch.seriesCount; i++) {
       Object hint = batch.seriesHint[i];
       MemSeries found = (MemSeries) hint; // found ahead on an event loop (TenantDb.resolveSeries)
-      batchSeries[i] = found != null && !found.removed
-          ? found
-          : head.lookup(batch.seriesHash[i], b, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i]);
+      batchSeries[i] =
+          found != null && !found.removed
+              ? found
+              : head.lookup(
+                  batch.seriesHash[i], b, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i]);
     }
     for (int i = 0; i < batch.seriesCount; i++) {
       MemSeries s = resolve(batch, i, batchSeries[i], minValid, log);
@@ -129,7 +143,8 @@ public final class HeadAppender {
    * entry carries nothing or when it is new and every sample in it is too old (Prometheus checks
    * the append window before it creates a series).
    */
-  private MemSeries resolve(WriteBatch batch, int i, MemSeries found, long minValid, RecordVisitor log) {
+  private MemSeries resolve(
+      WriteBatch batch, int i, MemSeries found, long minValid, RecordVisitor log) {
     int off = batch.seriesLabelsOff[i];
     int len = batch.seriesLabelsLen[i];
     MemSeries s = found;
@@ -197,7 +212,8 @@ public final class HeadAppender {
     batch.reject(RejectReason.TOO_OLD, n, messages.tooOld(batch, i, "sample", t, minValid));
   }
 
-  private int checkSamples(WriteBatch batch, int i, MemSeries s, int slot, long minValid, RecordVisitor log) {
+  private int checkSamples(
+      WriteBatch batch, int i, MemSeries s, int slot, long minValid, RecordVisitor log) {
     int fs = batch.seriesFirstSample[i];
     int end = fs + batch.seriesSampleCount[i];
     long maxT = pMaxT[slot];
@@ -216,7 +232,8 @@ public final class HeadAppender {
           logged += outOfOrder(batch, i, s, j, t, bits, log);
         } else {
           sampleStatus[j] = REJECTED;
-          batch.reject(RejectReason.OUT_OF_ORDER, 1, messages.outOfOrder(batch, i, "sample", t, maxT));
+          batch.reject(
+              RejectReason.OUT_OF_ORDER, 1, messages.outOfOrder(batch, i, "sample", t, maxT));
         }
       } else if (t == maxT) {
         if (bits == lastBits) {
@@ -224,7 +241,8 @@ public final class HeadAppender {
           written++;
         } else {
           sampleStatus[j] = REJECTED;
-          batch.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, messages.duplicate(batch, i, "sample", t));
+          batch.reject(
+              RejectReason.DUPLICATE_TIMESTAMP, 1, messages.duplicate(batch, i, "sample", t));
         }
       } else {
         sampleStatus[j] = ACCEPTED;
@@ -241,7 +259,8 @@ public final class HeadAppender {
   }
 
   /** An older sample inside the out-of-order window: stored aside, or a resend, or a conflict. */
-  private int outOfOrder(WriteBatch batch, int i, MemSeries s, int j, long t, long bits, RecordVisitor log) {
+  private int outOfOrder(
+      WriteBatch batch, int i, MemSeries s, int j, long t, long bits, RecordVisitor log) {
     SeriesExtras x = s.extras;
     int at = x == null ? -1 : x.oooFind(t);
     if (at >= 0) {
@@ -250,7 +269,8 @@ public final class HeadAppender {
         written++;
       } else {
         sampleStatus[j] = REJECTED;
-        batch.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, messages.duplicate(batch, i, "sample", t));
+        batch.reject(
+            RejectReason.DUPLICATE_TIMESTAMP, 1, messages.duplicate(batch, i, "sample", t));
       }
       return 0;
     }
@@ -262,7 +282,8 @@ public final class HeadAppender {
     return 1;
   }
 
-  private int checkHistograms(WriteBatch batch, int i, MemSeries s, int slot, long minValid, RecordVisitor log) {
+  private int checkHistograms(
+      WriteBatch batch, int i, MemSeries s, int slot, long minValid, RecordVisitor log) {
     int fh = batch.seriesFirstHistogram[i];
     int end = fh + batch.seriesHistogramCount[i];
     long maxT = pHistMaxT[slot];
@@ -274,14 +295,16 @@ public final class HeadAppender {
         batch.reject(RejectReason.TOO_OLD, 1, messages.tooOld(batch, i, "histogram", t, minValid));
       } else if (t < maxT) {
         histStatus[j] = REJECTED;
-        batch.reject(RejectReason.OUT_OF_ORDER, 1, messages.outOfOrder(batch, i, "histogram", t, maxT));
+        batch.reject(
+            RejectReason.OUT_OF_ORDER, 1, messages.outOfOrder(batch, i, "histogram", t, maxT));
       } else if (t == maxT) {
         if (sameAsLastHistogram(batch, s, slot, j)) {
           histStatus[j] = RESENT;
           histWritten++;
         } else {
           histStatus[j] = REJECTED;
-          batch.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, messages.duplicate(batch, i, "histogram", t));
+          batch.reject(
+              RejectReason.DUPLICATE_TIMESTAMP, 1, messages.duplicate(batch, i, "histogram", t));
         }
       } else {
         histStatus[j] = ACCEPTED;
@@ -339,29 +362,48 @@ public final class HeadAppender {
     return logged;
   }
 
-  private boolean sameAsLastExemplar(WriteBatch batch, MemSeries s, int slot, long t, long bits, int off, int len) {
+  private boolean sameAsLastExemplar(
+      WriteBatch batch, MemSeries s, int slot, long t, long bits, int off, int len) {
     int k = pExIdx[slot];
     if (k >= 0) {
       int o = batch.exLabelsOff[k];
-      return batch.exT[k] == t && Double.doubleToRawLongBits(batch.exV[k]) == bits
+      return batch.exT[k] == t
+          && Double.doubleToRawLongBits(batch.exV[k]) == bits
           && Arrays.equals(batch.bytes, o, o + batch.exLabelsLen[k], batch.bytes, off, off + len);
     }
     return s.extras != null && s.extras.lastExemplarEquals(t, bits, batch.bytes, off, len);
   }
 
-  /** Metadata is never rejected; only a change (against the head or the previous entry) is logged. */
+  /**
+   * Metadata is never rejected; only a change (against the head or the previous entry) is logged.
+   */
   private int checkMetadata(WriteBatch batch, byte[] b, RecordVisitor log) {
     int logged = 0;
     for (int m = 0; m < batch.metaCount; m++) {
       metaWritten++;
       int type = batch.metaType[m];
-      boolean changed = !sameAsPreviousMeta(batch, m)
-          && head.metadata.differs(type, b, batch.metaNameOff[m], batch.metaNameLen[m],
-              batch.metaHelpOff[m], batch.metaHelpLen[m], batch.metaUnitOff[m], batch.metaUnitLen[m]);
+      boolean changed =
+          !sameAsPreviousMeta(batch, m)
+              && head.metadata.differs(
+                  type,
+                  b,
+                  batch.metaNameOff[m],
+                  batch.metaNameLen[m],
+                  batch.metaHelpOff[m],
+                  batch.metaHelpLen[m],
+                  batch.metaUnitOff[m],
+                  batch.metaUnitLen[m]);
       if (changed) {
         metaStatus[m] = ACCEPTED;
-        log.metadata(type, b, batch.metaNameOff[m], batch.metaNameLen[m], batch.metaHelpOff[m],
-            batch.metaHelpLen[m], batch.metaUnitOff[m], batch.metaUnitLen[m]);
+        log.metadata(
+            type,
+            b,
+            batch.metaNameOff[m],
+            batch.metaNameLen[m],
+            batch.metaHelpOff[m],
+            batch.metaHelpLen[m],
+            batch.metaUnitOff[m],
+            batch.metaUnitLen[m]);
         logged++;
       } else {
         metaStatus[m] = RESENT;
@@ -377,12 +419,27 @@ public final class HeadAppender {
     int p = m - 1;
     byte[] b = batch.bytes;
     return batch.metaType[p] == batch.metaType[m]
-        && Arrays.equals(b, batch.metaNameOff[p], batch.metaNameOff[p] + batch.metaNameLen[p],
-            b, batch.metaNameOff[m], batch.metaNameOff[m] + batch.metaNameLen[m])
-        && Arrays.equals(b, batch.metaHelpOff[p], batch.metaHelpOff[p] + batch.metaHelpLen[p],
-            b, batch.metaHelpOff[m], batch.metaHelpOff[m] + batch.metaHelpLen[m])
-        && Arrays.equals(b, batch.metaUnitOff[p], batch.metaUnitOff[p] + batch.metaUnitLen[p],
-            b, batch.metaUnitOff[m], batch.metaUnitOff[m] + batch.metaUnitLen[m]);
+        && Arrays.equals(
+            b,
+            batch.metaNameOff[p],
+            batch.metaNameOff[p] + batch.metaNameLen[p],
+            b,
+            batch.metaNameOff[m],
+            batch.metaNameOff[m] + batch.metaNameLen[m])
+        && Arrays.equals(
+            b,
+            batch.metaHelpOff[p],
+            batch.metaHelpOff[p] + batch.metaHelpLen[p],
+            b,
+            batch.metaHelpOff[m],
+            batch.metaHelpOff[m] + batch.metaHelpLen[m])
+        && Arrays.equals(
+            b,
+            batch.metaUnitOff[p],
+            batch.metaUnitOff[p] + batch.metaUnitLen[p],
+            b,
+            batch.metaUnitOff[m],
+            batch.metaUnitOff[m] + batch.metaUnitLen[m]);
   }
 
   /** Phase 3, after the WAL append succeeded: applies accepted entries and fills the counts. */

@@ -1,9 +1,9 @@
 package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.LabelBytes;
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.tsdb.layout.BlockSeries;
 import io.rwgateway.tsdb.layout.BlockSeriesSource;
-import io.rwgateway.model.LabelOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -17,17 +17,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * The float samples a head holds in a block range [mint, maxt), as a {@link BlockSeriesSource}:
  * series in index order, each re-encoded into chunks of at most 120 samples that stay inside the
  * range. Only one series' samples are decoded at a time.
- * <p>
- * NOTE: re-encoding instead of copying head chunks that lie wholly inside the range keeps one
- * code path and yields chunks that start at the block boundary; it costs one decode and encode
- * per sample, small next to writing the index.
- * <p>
- * Safe while the writer appends, as long as no sample inside the range can still be appended
- * (the caller raised the head's min valid time to {@code maxt} first): each series is
- * snapshotted under the head's read lock, like a query.
- * <p>
- * Native histograms are not written to blocks yet; those in the range are counted in
- * {@link #histogramsSkipped()}.
+ *
+ * <p>NOTE: re-encoding instead of copying head chunks that lie wholly inside the range keeps one
+ * code path and yields chunks that start at the block boundary; it costs one decode and encode per
+ * sample, small next to writing the index.
+ *
+ * <p>Safe while the writer appends, as long as no sample inside the range can still be appended
+ * (the caller raised the head's min valid time to {@code maxt} first): each series is snapshotted
+ * under the head's read lock, like a query.
+ *
+ * <p>Native histograms are not written to blocks yet; those in the range are counted in {@link
+ * #histogramsSkipped()}.
  */
 public final class HeadBlockSource implements BlockSeriesSource {
   private final Head head;
@@ -75,7 +75,8 @@ public final class HeadBlockSource implements BlockSeriesSource {
       refs.set(s.ref);
     }
     TreeSet<String> symbols = new TreeSet<>(LabelOrder.UTF8);
-    for (Map.Entry<String, ConcurrentHashMap<String, Postings>> byName : head.index.all().entrySet()) {
+    for (Map.Entry<String, ConcurrentHashMap<String, Postings>> byName :
+        head.index.all().entrySet()) {
       boolean nameUsed = false;
       for (Map.Entry<String, Postings> e : byName.getValue().entrySet()) {
         if (e.getValue().any(refs::get)) {
@@ -104,7 +105,8 @@ public final class HeadBlockSource implements BlockSeriesSource {
         }
       }
       if (samples.n > 0) {
-        return BlockSeries.encode(LabelBytes.decode(head.labelBytes(s)), samples.ts, samples.bits, samples.n);
+        return BlockSeries.encode(
+            LabelBytes.decode(head.labelBytes(s)), samples.ts, samples.bits, samples.n);
       }
     }
     return null;

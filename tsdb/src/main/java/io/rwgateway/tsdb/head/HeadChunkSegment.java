@@ -11,21 +11,24 @@ import java.nio.file.StandardOpenOption;
 /**
  * One segment file of {@link HeadChunks}: its name, how much of it is written and still used, and
  * the channel readers share. The writer's channel is kept by {@link HeadChunks}, not here.
- * <p>
- * NOTE: a {@link FileChannel} is closed for every user when a thread is interrupted in one of its
- * operations. So that one cancelled query cannot break reads of the head for everyone, a reader
- * that finds the channel closed (and was not interrupted itself) opens it again, unless the
- * segment was closed on purpose. A file that was already deleted cannot be reopened; that is why
- * {@link HeadChunks} opens the channel before it deletes a segment.
+ *
+ * <p>NOTE: a {@link FileChannel} is closed for every user when a thread is interrupted in one of
+ * its operations. So that one cancelled query cannot break reads of the head for everyone, a reader
+ * that finds the channel closed (and was not interrupted itself) opens it again, unless the segment
+ * was closed on purpose. A file that was already deleted cannot be reopened; that is why {@link
+ * HeadChunks} opens the channel before it deletes a segment.
  */
 final class HeadChunkSegment implements Closeable {
   final int seq;
   final Path path;
+
   // ---- changed by the head's single mutator at a time (see HeadChunks) ----
   /** Bytes written to the file. */
   long size;
+
   /** Chunks appended to this segment and not released yet. */
   int live;
+
   /** The file is deleted; the channel stays open for readers until {@link #close}. */
   boolean deleted;
 
@@ -43,8 +46,8 @@ final class HeadChunkSegment implements Closeable {
   }
 
   /**
-   * Reads at {@code pos} into {@code dst} (from its position to its limit) until at least
-   * {@code min} bytes are there or the file ends; returns the bytes read. Any thread.
+   * Reads at {@code pos} into {@code dst} (from its position to its limit) until at least {@code
+   * min} bytes are there or the file ends; returns the bytes read. Any thread.
    */
   int readAtLeast(ByteBuffer dst, int min, long pos) throws IOException {
     int got = 0;
@@ -93,7 +96,9 @@ final class HeadChunkSegment implements Closeable {
     }
   }
 
-  /** Drops a channel found closed so that the next read opens a new one; false if closed on purpose. */
+  /**
+   * Drops a channel found closed so that the next read opens a new one; false if closed on purpose.
+   */
   private synchronized boolean forget(FileChannel ch) {
     if (closed) {
       return false;

@@ -17,67 +17,85 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The finished float chunks of one head, kept in append-only segment files
- * {@code <dir>/000001}, {@code 000002}, ... instead of the Java heap, which keeps only each
- * series' open chunk (Prometheus' {@code chunks_head}). Layout: docs/format/head-chunks.md. A
- * chunk is named by a ref, {@code segment seq << 32 | offset of its record}.
- * <p>
- * NOTE: a cache, not durable state. WAL replay rebuilds every chunk, so the directory is wiped
+ * The finished float chunks of one head, kept in append-only segment files {@code <dir>/000001},
+ * {@code 000002}, ... instead of the Java heap, which keeps only each series' open chunk
+ * (Prometheus' {@code chunks_head}). Layout: docs/format/head-chunks.md. A chunk is named by a ref,
+ * {@code segment seq << 32 | offset of its record}.
+ *
+ * <p>NOTE: a cache, not durable state. WAL replay rebuilds every chunk, so the directory is wiped
  * when the head is created and removed when it is closed, nothing is fsynced, and there is no
  * recovery.
- * <p>
- * NOTE: written and read with positional {@link FileChannel} calls, which go through the page
+ *
+ * <p>NOTE: written and read with positional {@link FileChannel} calls, which go through the page
  * cache, not through a memory mapping: mapped pages would count in the process' RSS, and keeping
  * these bytes out of the process is the point. Appends are buffered and written about a MiB at a
  * time; a read is one {@code pread} for a chunk of usual length.
- * <p>
- * Concurrency: {@link #append}, {@link #flush}, {@link #release} and {@link #deleteUnused} are
- * called by one thread at a time, ordered by the head's write lock or by excluding the writer:
- * the writer thread while it applies a batch, replay before the head is published, truncation
- * with the writer excluded. The writer flushes before it releases the write lock, so every ref a
- * reader can have snapshotted under the read lock is in the file. {@link #read} is for any thread.
- * <p>
- * Segments are deleted once none of their chunks is used (see {@link #deleteUnused}).
+ *
+ * <p>Concurrency: {@link #append}, {@link #flush}, {@link #release} and {@link #deleteUnused} are
+ * called by one thread at a time, ordered by the head's write lock or by excluding the writer: the
+ * writer thread while it applies a batch, replay before the head is published, truncation with the
+ * writer excluded. The writer flushes before it releases the write lock, so every ref a reader can
+ * have snapshotted under the read lock is in the file. {@link #read} is for any thread.
+ *
+ * <p>Segments are deleted once none of their chunks is used (see {@link #deleteUnused}).
  */
 final class HeadChunks implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(HeadChunks.class);
 
   static final long DEFAULT_SEGMENT_BYTES = 128L << 20;
-  /** Before each chunk: its length and a CRC32C of the length and the chunk, 4-byte big-endian ints. */
+
+  /**
+   * Before each chunk: its length and a CRC32C of the length and the chunk, 4-byte big-endian ints.
+   */
   static final int RECORD_HEADER = 8;
+
   /** Longer than any 120-sample XOR chunk (at most ~2.3 KB); a longer length means corruption. */
   static final int MAX_CHUNK = 1 << 16;
+
   /** The write buffer starts this small (most tenants cut a few KB per batch) ... */
   private static final int BUFFER_MIN = 64 << 10;
+
   /** ... and grows up to this before it is written out whole (replay, bursts of cuts). */
   static final int BUFFER_MAX = 1 << 20;
+
   /** Bytes read at once: the record header and, in the same read, a chunk of up to 248 bytes. */
   private static final int READ_AHEAD = 256;
+
   /** Offsets are the low 32 bits of a ref. */
   private static final long MAX_OFFSET = 0xFFFF_FFFFL;
+
   private static final HeadChunkSegment[] NO_SEGMENTS = new HeadChunkSegment[0];
 
   private final Path dir;
   private final long segmentBytes;
+
   /** Deletes its files at JVM exit too (a temporary directory of a head nobody closes). */
   private final boolean temporary;
+
   /** Segments that may still be read, oldest first; replaced whole on every change. */
   private volatile HeadChunkSegment[] segments = NO_SEGMENTS;
+
   /** Deleted by the last {@link #deleteUnused}; their channels are closed by the next one. */
   private final List<HeadChunkSegment> retired = new ArrayList<>();
+
   private volatile long diskBytes;
   private volatile boolean closed;
 
   // ---- writer state ----
   private HeadChunkSegment current;
+
   /** The current segment's channel for writing; opened by the first write to it. */
   private FileChannel out;
+
   /** Records not yet written to the current segment; direct, so a write does not copy it first. */
   private ByteBuffer buf = ByteBuffer.allocateDirect(0);
+
   /** Offset in the current segment of the buffer's first byte. */
   private long bufStart;
+
   private final CRC32C crc = new CRC32C();
   private final byte[] lenBytes = new byte[4];
+
   /** The last write failed (logged once until a write succeeds again; see {@link #failing()}). */
   private volatile boolean failing;
 
@@ -101,7 +119,9 @@ final class HeadChunks implements Closeable {
     return new HeadChunks(dir, segmentBytes, false);
   }
 
-  /** Chunks in a new temporary directory, removed at close or else at JVM exit (tests, benchmarks). */
+  /**
+   * Chunks in a new temporary directory, removed at close or else at JVM exit (tests, benchmarks).
+   */
   static HeadChunks temporary() {
     try {
       Path dir = Files.createTempDirectory("rwgateway-head-chunks-");
@@ -182,13 +202,20 @@ final class HeadChunks implements Closeable {
       buf.compact(); // what was not written moves to the front, which is now at bufStart
       if (!failing) {
         failing = true;
-        LOG.error("cannot write head chunks, keeping them in memory and retrying at the next batch: "
-            + "file={} offset={} err=\"{}\"", current.path, bufStart, e.toString());
+        LOG.error(
+            "cannot write head chunks, keeping them in memory and retrying at the next batch: "
+                + "file={} offset={} err=\"{}\"",
+            current.path,
+            bufStart,
+            e.toString());
       }
     }
   }
 
-  /** Starts the next segment, unless a failed write left bytes for this one (it then grows past its size). */
+  /**
+   * Starts the next segment, unless a failed write left bytes for this one (it then grows past its
+   * size).
+   */
   private void roll() {
     flush();
     if (buf.position() != 0) {
@@ -215,7 +242,9 @@ final class HeadChunks implements Closeable {
     buf = b;
   }
 
-  /** After replay (which fills the buffer to its maximum): back to the small buffer of steady state. */
+  /**
+   * After replay (which fills the buffer to its maximum): back to the small buffer of steady state.
+   */
   void shrinkBuffer() {
     if (buf.position() == 0 && buf.capacity() > BUFFER_MIN) {
       buf = ByteBuffer.allocateDirect(BUFFER_MIN);
@@ -234,8 +263,8 @@ final class HeadChunks implements Closeable {
   }
 
   /**
-   * Reads the chunk {@code ref} names into {@code into} (any thread): {@code into.bytes[0, length)}.
-   * Allocates nothing unless the chunk is longer than any before it in that buffer.
+   * Reads the chunk {@code ref} names into {@code into} (any thread): {@code into.bytes[0,
+   * length)}. Allocates nothing unless the chunk is longer than any before it in that buffer.
    *
    * @throws UncheckedIOException naming the file and offset, when it cannot be read or is corrupt
    */
@@ -249,8 +278,14 @@ final class HeadChunks implements Closeable {
       }
       readRecord(s, off, into);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read head chunk: file=" + dir.resolve(HeadChunkSegment.fileName(seq))
-          + " offset=" + off + ": " + e, e);
+      throw new UncheckedIOException(
+          "cannot read head chunk: file="
+              + dir.resolve(HeadChunkSegment.fileName(seq))
+              + " offset="
+              + off
+              + ": "
+              + e,
+          e);
     }
   }
 
@@ -289,6 +324,7 @@ final class HeadChunks implements Closeable {
   static final class ReadBuffer {
     /** The last chunk read is {@code bytes[0, length)}; the rest is scratch. */
     byte[] bytes = new byte[READ_AHEAD];
+
     int length;
     private ByteBuffer bb = ByteBuffer.wrap(bytes);
     private final CRC32C crc = new CRC32C();
@@ -301,7 +337,10 @@ final class HeadChunks implements Closeable {
     }
   }
 
-  /** A record that is not what was written (the cause of the UncheckedIOException {@link #read} throws). */
+  /**
+   * A record that is not what was written (the cause of the UncheckedIOException {@link #read}
+   * throws).
+   */
   static final class CorruptChunkException extends IOException {
     CorruptChunkException(String message) {
       super(message);
@@ -316,7 +355,10 @@ final class HeadChunks implements Closeable {
   }
 
   private static int getInt(byte[] b, int i) {
-    return (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
+    return (b[i] & 0xff) << 24
+        | (b[i + 1] & 0xff) << 16
+        | (b[i + 2] & 0xff) << 8
+        | (b[i + 3] & 0xff);
   }
 
   private HeadChunkSegment segment(int seq) {
@@ -338,14 +380,14 @@ final class HeadChunks implements Closeable {
   }
 
   /**
-   * After head truncation: deletes the segments that are not being written and hold no live
-   * chunk, and closes the channels of those deleted by the previous call.
-   * <p>
-   * NOTE: deferred close. A reader may have snapshotted a series just before its chunks were
+   * After head truncation: deletes the segments that are not being written and hold no live chunk,
+   * and closes the channels of those deleted by the previous call.
+   *
+   * <p>NOTE: deferred close. A reader may have snapshotted a series just before its chunks were
    * released, and may still read them. On Linux a deleted file stays readable through a channel
-   * that is open, so a deleted segment keeps its channel (opened here if no read had opened it)
-   * and stays findable until the next truncation, one block range later; only a read that spans
-   * two truncations fails (with an error, never wrong data).
+   * that is open, so a deleted segment keeps its channel (opened here if no read had opened it) and
+   * stays findable until the next truncation, one block range later; only a read that spans two
+   * truncations fails (with an error, never wrong data).
    */
   void deleteUnused() {
     List<HeadChunkSegment> keep = new ArrayList<>(Arrays.asList(segments));
@@ -367,8 +409,10 @@ final class HeadChunks implements Closeable {
         diskBytes -= s.size;
         retired.add(s);
       } catch (IOException e) {
-        LOG.warn("cannot delete a head chunk segment, retrying at the next truncation: file={} err=\"{}\"",
-            s.path, e.toString());
+        LOG.warn(
+            "cannot delete a head chunk segment, retrying at the next truncation: file={} err=\"{}\"",
+            s.path,
+            e.toString());
       }
     }
     segments = keep.toArray(NO_SEGMENTS);
@@ -407,8 +451,10 @@ final class HeadChunks implements Closeable {
         BlockFiles.deleteRecursively(dir);
       }
     } catch (IOException e) {
-      LOG.warn("cannot remove the head chunks directory (it is emptied at the next start): dir={} err=\"{}\"",
-          dir, e.toString());
+      LOG.warn(
+          "cannot remove the head chunks directory (it is emptied at the next start): dir={} err=\"{}\"",
+          dir,
+          e.toString());
     }
     diskBytes = 0;
   }

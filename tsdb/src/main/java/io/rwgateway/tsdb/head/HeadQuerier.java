@@ -1,12 +1,12 @@
 package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.LabelBytes;
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.ExemplarData;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
-import io.rwgateway.model.LabelOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -18,23 +18,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link Querier} over one head. Safe from any thread while the writer appends: postings and the
- * series table are published lock-free, and each series is copied under
- * ({@link MemSeries#snapshot}) and decoded outside it (finished chunks are read from the head's
- * {@link HeadChunks} file only when their time range is needed).
- * <p>
- * A series takes part in a query over [mint, maxt] when its samples' min/max time overlap it;
+ * series table are published lock-free, and each series is copied under ({@link
+ * MemSeries#snapshot}) and decoded outside it (finished chunks are read from the head's {@link
+ * HeadChunks} file only when their time range is needed).
+ *
+ * <p>A series takes part in a query over [mint, maxt] when its samples' min/max time overlap it;
  * {@link #select} additionally drops series with no sample inside the range. Names, values and
- * series come back in UTF-8 byte order ({@link #LABELS_ORDER}, {@link LabelOrder#UTF8}), the
- * order of block queriers too.
+ * series come back in UTF-8 byte order ({@link #LABELS_ORDER}, {@link LabelOrder#UTF8}), the order
+ * of block queriers too.
  */
 public final class HeadQuerier implements Querier {
   // NOTE: head truncation may remove a series between reading postings and looking up its ref,
   // so every lookup here allows null.
   /**
-   * Prometheus' label set order: pairwise by name, then value, in UTF-8 byte order; a prefix
-   * sorts first. The one order of every querier's results (head, blocks, merge), so that merged
-   * lists line up. NOTE: not Java's String order, which differs above U+FFFF; see
-   * {@link LabelOrder}.
+   * Prometheus' label set order: pairwise by name, then value, in UTF-8 byte order; a prefix sorts
+   * first. The one order of every querier's results (head, blocks, merge), so that merged lists
+   * line up. NOTE: not Java's String order, which differs above U+FFFF; see {@link LabelOrder}.
    */
   public static final Comparator<Labels> LABELS_ORDER = LabelOrder.LABELS;
 
@@ -148,13 +147,18 @@ public final class HeadQuerier implements Querier {
   public List<ExemplarData> exemplars(Matcher[] matchers, long mint, long maxt) {
     int[] refs = PostingsSelector.select(head, matchers);
     List<ExemplarData> out = new ArrayList<>();
-    head.exemplars.forEach(refs, mint, maxt, (ref, t, v, labels) -> {
-      MemSeries s = head.series(ref);
-      Labels l = s == null ? null : head.labels(s); // null: removed by head truncation meanwhile
-      if (l != null) {
-        out.add(new ExemplarData(l, LabelBytes.decode(labels), t, v));
-      }
-    });
+    head.exemplars.forEach(
+        refs,
+        mint,
+        maxt,
+        (ref, t, v, labels) -> {
+          MemSeries s = head.series(ref);
+          Labels l =
+              s == null ? null : head.labels(s); // null: removed by head truncation meanwhile
+          if (l != null) {
+            out.add(new ExemplarData(l, LabelBytes.decode(labels), t, v));
+          }
+        });
     return out;
   }
 
@@ -172,10 +176,11 @@ public final class HeadQuerier implements Querier {
   }
 
   private boolean anyOverlaps(Postings p, long mint, long maxt) {
-    return p.any(r -> {
-      MemSeries s = head.series(r);
-      return s != null && s.overlaps(head.lock, mint, maxt);
-    });
+    return p.any(
+        r -> {
+          MemSeries s = head.series(r);
+          return s != null && s.overlaps(head.lock, mint, maxt);
+        });
   }
 
   /** Turns a series snapshot's samples within a time range into right-sized arrays. */

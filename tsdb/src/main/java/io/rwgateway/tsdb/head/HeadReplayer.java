@@ -6,18 +6,20 @@ import java.util.Map;
 
 /**
  * Rebuilds a head from WAL records: series keep their original refs (new refs continue after the
- * highest), samples are appended in log order. Entries that cannot apply (duplicate or out of
- * order timestamps, unknown refs) are counted and skipped, never fatal.
- * <p>
- * NOTE: no series locks here: replay runs before the head is handed to any reader, and the head
+ * highest), samples are appended in log order. Entries that cannot apply (duplicate or out of order
+ * timestamps, unknown refs) are counted and skipped, never fatal.
+ *
+ * <p>NOTE: no series locks here: replay runs before the head is handed to any reader, and the head
  * is published through a concurrent map afterwards, which orders these writes before any read.
  * Finished chunks are written to the head's {@link HeadChunks} about a MiB at a time, and what is
  * left buffered by {@link #finish}.
  */
 public final class HeadReplayer implements RecordVisitor {
   private final Head head;
+
   /** Refs whose label set was already defined under another ref (should not happen; be lenient). */
   private final Map<Long, MemSeries> aliases = new HashMap<>();
+
   private long seriesRecords;
   private long samples;
   private long histograms;
@@ -26,8 +28,10 @@ public final class HeadReplayer implements RecordVisitor {
   private long skipped;
   private long unknownRefs;
   private long recordMaxT = Long.MIN_VALUE;
+
   /** Samples older than the head's min valid time: already in a block. */
   private long inBlocks;
+
   private long minT = Long.MAX_VALUE;
   private long maxT = Long.MIN_VALUE;
 
@@ -81,7 +85,10 @@ public final class HeadReplayer implements RecordVisitor {
     if (t <= s.floatMaxT()) {
       // Accepted out of order when written: the window is measured from the newest sample seen so
       // far, as it was then (records replay in append order).
-      if (outOfOrderWindowMs > 0 && t < s.floatMaxT() && maxT != Long.MIN_VALUE && t >= maxT - outOfOrderWindowMs) {
+      if (outOfOrderWindowMs > 0
+          && t < s.floatMaxT()
+          && maxT != Long.MIN_VALUE
+          && t >= maxT - outOfOrderWindowMs) {
         s.insertOutOfOrder(t, Double.doubleToRawLongBits(v));
         observe(t);
         samples++;
@@ -134,7 +141,15 @@ public final class HeadReplayer implements RecordVisitor {
   }
 
   @Override
-  public void metadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
+  public void metadata(
+      int type,
+      byte[] b,
+      int nameOff,
+      int nameLen,
+      int helpOff,
+      int helpLen,
+      int unitOff,
+      int unitLen) {
     head.metadata.put(type, b, nameOff, nameLen, helpOff, helpLen, unitOff, unitLen);
     metadata++;
   }

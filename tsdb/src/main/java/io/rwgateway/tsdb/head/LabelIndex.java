@@ -9,12 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Label name -> value -> postings. Written by the writer thread when a series is created (and by
  * head truncation, which excludes the writer), read by queriers concurrently (concurrent maps,
  * {@link Postings} safe for lock-free readers).
- * <p>
- * NOTE: each distinct name and value exists as one String, the map key; series keep only their
+ *
+ * <p>NOTE: each distinct name and value exists as one String, the map key; series keep only their
  * label bytes. Strings are built when a series is created, never per sample.
  */
 final class LabelIndex {
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Postings>> byName = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Postings>> byName =
+      new ConcurrentHashMap<>();
 
   /** Adds {@code ref} to the postings of each label pair in canonical label bytes. */
   void add(int ref, byte[] b, int off, int len) {
@@ -29,7 +30,8 @@ final class LabelIndex {
       p += Varint.size(valueLen);
       String value = new String(b, p, valueLen, StandardCharsets.UTF_8);
       p += valueLen;
-      byName.computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+      byName
+          .computeIfAbsent(name, k -> new ConcurrentHashMap<>())
           .computeIfAbsent(value, k -> new Postings())
           .add(ref);
     }

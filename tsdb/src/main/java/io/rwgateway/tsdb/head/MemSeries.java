@@ -6,21 +6,21 @@ import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * One series in the head: its ref, label bytes, float chunks, and (rarely) histograms and the
- * last exemplar.
- * <p>
- * NOTE: concurrency. The tenant's single writer thread is the only mutator. It reads this state
- * without locking during validation, and applies a whole batch under the head's
- * {@link java.util.concurrent.locks.StampedLock} write lock, taken once per batch. Readers hold the
- * read lock only while they snapshot one series (copy the open chunk's few bytes and the refs of
- * the finished chunks) and read and decode outside it; time-range checks use an optimistic read.
+ * One series in the head: its ref, label bytes, float chunks, and (rarely) histograms and the last
+ * exemplar.
+ *
+ * <p>NOTE: concurrency. The tenant's single writer thread is the only mutator. It reads this state
+ * without locking during validation, and applies a whole batch under the head's {@link
+ * java.util.concurrent.locks.StampedLock} write lock, taken once per batch. Readers hold the read
+ * lock only while they snapshot one series (copy the open chunk's few bytes and the refs of the
+ * finished chunks) and read and decode outside it; time-range checks use an optimistic read.
  * Rejected alternatives: a monitor per series costs a locked instruction per series per batch,
  * which on x86 is a full fence that stops the CPU from overlapping the cache misses of successive
  * series (measured: the apply phase took about twice as long); a StampedLock per series adds an
  * object per series; a seqlock over a chunk buffer that is rewritten in place is easy to get wrong.
  * A reader waits at most for one batch to be applied (well under a millisecond).
- * <p>
- * NOTE: memory. Fields are primitives and a few references; label strings exist once per head
+ *
+ * <p>NOTE: memory. Fields are primitives and a few references; label strings exist once per head
  * (the {@link SymbolTable} and the label index), a series keeps only their ids, and
  * histogram/exemplar state lives in a lazily created {@link SeriesExtras}, so a float-only series
  * is this object (80 bytes), a few dozen bytes of symbol ids and the pieces of its open chunk in
@@ -30,13 +30,16 @@ import java.util.concurrent.locks.StampedLock;
  */
 final class MemSeries extends XorEncoder {
   final int ref;
+
   /** The head's arena of open-chunk pieces. */
   private final ChunkPieces pieces;
+
   /**
    * The newest piece of the open chunk, which holds the next bit to write ({@link #bitPos}), or
    * {@link ChunkPieces#NONE} before the first sample (and after removal).
    */
   private int lastPiece = ChunkPieces.NONE;
+
   /** The symbol ids of the label set (see {@link SymbolTable}); decode with the head's table. */
   final byte[] labelRefs;
 
@@ -48,14 +51,18 @@ final class MemSeries extends XorEncoder {
    * without reading them. One array, not two: a reference less per series.
    */
   long[] closed;
+
   int closedCount;
+
   /** Over floats and histograms. */
   long minTime = Long.MAX_VALUE;
+
   SeriesExtras extras;
 
   // ---- writer-only bookkeeping ----
   /** False until a WAL record holding this series' definition was appended successfully. */
   boolean logged;
+
   /**
    * Set by head truncation (writer excluded) when the series is dropped; lookups skip it, and the
    * writer re-resolves a series an event loop found if it has been removed since. Lookups read it
@@ -69,13 +76,17 @@ final class MemSeries extends XorEncoder {
 
   static {
     try {
-      REMOVED = java.lang.invoke.MethodHandles.lookup().findVarHandle(MemSeries.class, "removed", boolean.class);
+      REMOVED =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(MemSeries.class, "removed", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /** Head truncation: marks the series dropped, visible to readers before its pairs are released. */
+  /**
+   * Head truncation: marks the series dropped, visible to readers before its pairs are released.
+   */
   void markRemoved() {
     REMOVED.setVolatile(this, true);
   }
@@ -313,7 +324,8 @@ final class MemSeries extends XorEncoder {
     long[] oooT = x.oooCount == 0 ? null : Arrays.copyOf(x.oooT, x.oooCount);
     long[] oooBits = x.oooCount == 0 ? null : Arrays.copyOf(x.oooBits, x.oooCount);
     // Histogram arrays are append-only: entries below the count never change, so references do.
-    return new Snapshot(refs, minT, open, x.histT, x.histEnd, x.histBytes, x.histCount, oooT, oooBits);
+    return new Snapshot(
+        refs, minT, open, x.histT, x.histEnd, x.histBytes, x.histCount, oooT, oooBits);
   }
 
   /**
@@ -321,6 +333,14 @@ final class MemSeries extends XorEncoder {
    * chunk's copy, histogram arrays valid up to histCount, and copies of the out-of-order floats
    * (null when none).
    */
-  record Snapshot(long[] closedRefs, long[] closedMinT, byte[] open, long[] histT, int[] histEnd, byte[] histBytes, int histCount,
-      long[] oooT, long[] oooBits) {}
+  record Snapshot(
+      long[] closedRefs,
+      long[] closedMinT,
+      byte[] open,
+      long[] histT,
+      int[] histEnd,
+      byte[] histBytes,
+      int histCount,
+      long[] oooT,
+      long[] oooBits) {}
 }

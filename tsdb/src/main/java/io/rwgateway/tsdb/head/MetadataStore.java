@@ -9,8 +9,8 @@ import java.util.Arrays;
  * Metric family name -> (type, help, unit); the latest write wins. The writer compares incoming
  * metadata against the stored bytes without allocating, so unchanged metadata (sent again with
  * every request by RW 2.0 senders) costs a hash and a compare and is not logged to the WAL again.
- * <p>
- * Writes and reader lookups are synchronized; the writer's unlocked reads are safe because it is
+ *
+ * <p>Writes and reader lookups are synchronized; the writer's unlocked reads are safe because it is
  * the only mutator.
  */
 final class MetadataStore {
@@ -46,7 +46,15 @@ final class MetadataStore {
   }
 
   /** True when the stored metadata of this family differs from (or is absent for) the given one. */
-  boolean differs(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
+  boolean differs(
+      int type,
+      byte[] b,
+      int nameOff,
+      int nameLen,
+      int helpOff,
+      int helpLen,
+      int unitOff,
+      int unitLen) {
     int i = find(XxHash64.hash(b, nameOff, nameLen, 0), b, nameOff, nameLen);
     if (i < 0) {
       return true;
@@ -57,10 +65,22 @@ final class MetadataStore {
         || !Arrays.equals(e.unit, 0, e.unit.length, b, unitOff, unitOff + unitLen);
   }
 
-  synchronized void put(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
+  synchronized void put(
+      int type,
+      byte[] b,
+      int nameOff,
+      int nameLen,
+      int helpOff,
+      int helpLen,
+      int unitOff,
+      int unitLen) {
     long hash = XxHash64.hash(b, nameOff, nameLen, 0);
-    Entry e = new Entry(Arrays.copyOfRange(b, nameOff, nameOff + nameLen), type,
-        Arrays.copyOfRange(b, helpOff, helpOff + helpLen), Arrays.copyOfRange(b, unitOff, unitOff + unitLen));
+    Entry e =
+        new Entry(
+            Arrays.copyOfRange(b, nameOff, nameOff + nameLen),
+            type,
+            Arrays.copyOfRange(b, helpOff, helpOff + helpLen),
+            Arrays.copyOfRange(b, unitOff, unitOff + unitLen));
     int i = find(hash, b, nameOff, nameLen);
     if (i >= 0) {
       entries[i] = e;
@@ -101,7 +121,10 @@ final class MetadataStore {
       return null;
     }
     Entry e = entries[i];
-    return new MetricMetadata(e.type, new String(e.help, StandardCharsets.UTF_8), new String(e.unit, StandardCharsets.UTF_8));
+    return new MetricMetadata(
+        e.type,
+        new String(e.help, StandardCharsets.UTF_8),
+        new String(e.unit, StandardCharsets.UTF_8));
   }
 
   /** Hands every entry to {@code out} as a WAL metadata entry (for a WAL checkpoint). */
@@ -115,8 +138,15 @@ final class MetadataStore {
       System.arraycopy(e.name, 0, b, 0, e.name.length);
       System.arraycopy(e.help, 0, b, e.name.length, e.help.length);
       System.arraycopy(e.unit, 0, b, e.name.length + e.help.length, e.unit.length);
-      out.metadata(e.type, b, 0, e.name.length, e.name.length, e.help.length,
-          e.name.length + e.help.length, e.unit.length);
+      out.metadata(
+          e.type,
+          b,
+          0,
+          e.name.length,
+          e.name.length,
+          e.help.length,
+          e.name.length + e.help.length,
+          e.unit.length);
     }
   }
 

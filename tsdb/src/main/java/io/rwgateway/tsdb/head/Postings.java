@@ -5,19 +5,19 @@ import java.util.Arrays;
 
 /**
  * The sorted refs of the series that carry one label pair, stored as uvarint gaps (the first ref,
- * then each ref minus the previous one). Changed by the writer thread (or by head truncation,
- * which excludes the writer), read by any thread.
- * <p>
- * NOTE: memory. A plain {@code int[]} took 4 bytes per series per label plus growth slack (~70 MB
- * at 1M series of 13 labels); series of one pair are mostly created close together, so their gaps
- * take one or two bytes.
- * <p>
- * NOTE: lock-free for readers. Appending writes the new bytes past the published length (into a
+ * then each ref minus the previous one). Changed by the writer thread (or by head truncation, which
+ * excludes the writer), read by any thread.
+ *
+ * <p>NOTE: memory. A plain {@code int[]} took 4 bytes per series per label plus growth slack (~70
+ * MB at 1M series of 13 labels); series of one pair are mostly created close together, so their
+ * gaps take one or two bytes.
+ *
+ * <p>NOTE: lock-free for readers. Appending writes the new bytes past the published length (into a
  * new array when growing), publishes the array, then the length, both volatile. {@link #removeAll}
- * and the rare out-of-order insert publish a new array of exactly the new length, then the
- * length. A reader reads the array, the length, and the array again, and retries if the array
- * changed in between; with one array seen twice, its first {@code min(length, array length)} bytes
- * are a valid list (an exact-length array is only ever a complete list, so clamping to it is right).
+ * and the rare out-of-order insert publish a new array of exactly the new length, then the length.
+ * A reader reads the array, the length, and the array again, and retries if the array changed in
+ * between; with one array seen twice, its first {@code min(length, array length)} bytes are a valid
+ * list (an exact-length array is only ever a complete list, so clamping to it is right).
  */
 final class Postings {
   private volatile byte[] bytes = new byte[4];
@@ -47,7 +47,9 @@ final class Postings {
     count++;
   }
 
-  /** Only replay reaches this (a series re-logged after a failed batch); copy, never shift in place. */
+  /**
+   * Only replay reaches this (a series re-logged after a failed batch); copy, never shift in place.
+   */
   private void insertOutOfOrder(int ref) {
     int[] refs = snapshot();
     int at = Arrays.binarySearch(refs, ref);

@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * Resolves matchers to the sorted refs of the series they select, with Prometheus' semantics:
- * matchers that cannot match the empty string select through postings (intersected, smallest
- * first in effect); matchers that match "" also select series lacking the label, so they only
- * remove series whose value for the label does not match.
+ * matchers that cannot match the empty string select through postings (intersected, smallest first
+ * in effect); matchers that match "" also select series lacking the label, so they only remove
+ * series whose value for the label does not match.
  */
 final class PostingsSelector {
   private PostingsSelector() {}

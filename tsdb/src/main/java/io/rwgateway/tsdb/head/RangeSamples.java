@@ -4,10 +4,10 @@ import io.rwgateway.tsdb.chunk.XorIterator;
 import java.util.Arrays;
 
 /**
- * Decodes the float samples of one series snapshot that fall in [mint, maxt] into reused arrays
- * of timestamps and raw value bits (raw, so NaN payloads such as the staleness marker survive).
- * Finished chunks wholly before mint or after maxt are skipped by their first times, without
- * being read from the {@link HeadChunks} file; decoding stops at the first sample after maxt.
+ * Decodes the float samples of one series snapshot that fall in [mint, maxt] into reused arrays of
+ * timestamps and raw value bits (raw, so NaN payloads such as the staleness marker survive).
+ * Finished chunks wholly before mint or after maxt are skipped by their first times, without being
+ * read from the {@link HeadChunks} file; decoding stops at the first sample after maxt.
  * Out-of-order samples are merged in by time. Shared by the querier and the block export.
  */
 final class RangeSamples {
@@ -39,7 +39,10 @@ final class RangeSamples {
         return; // this chunk and every later one start after the range
       }
       boolean hasNext = c + 1 < refs.length || open != null;
-      long nextMin = c + 1 < refs.length ? minT[c + 1] : open != null ? XorIterator.firstTime(open) : Long.MAX_VALUE;
+      long nextMin =
+          c + 1 < refs.length
+              ? minT[c + 1]
+              : open != null ? XorIterator.firstTime(open) : Long.MAX_VALUE;
       if (hasNext && nextMin <= mint) {
         continue; // every sample of chunk c is older than the next chunk's first, so before mint
       }

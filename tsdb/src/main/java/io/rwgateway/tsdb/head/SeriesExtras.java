@@ -3,10 +3,10 @@ package io.rwgateway.tsdb.head;
 import java.util.Arrays;
 
 /**
- * State most float-only series never need: native histograms (raw protobuf bytes, time ordered)
- * and the last accepted exemplar, which decides exemplar ordering.
- * <p>
- * NOTE: histograms are packed into one growing byte arena per series with end offsets, not one
+ * State most float-only series never need: native histograms (raw protobuf bytes, time ordered) and
+ * the last accepted exemplar, which decides exemplar ordering.
+ *
+ * <p>NOTE: histograms are packed into one growing byte arena per series with end offsets, not one
  * {@code byte[]} each: no object per histogram, and readers can share the arrays because entries
  * below {@link #histCount} are never rewritten.
  */
@@ -23,6 +23,7 @@ final class SeriesExtras {
    * under the read lock (they are few: bounded by the window).
    */
   long[] oooT;
+
   long[] oooBits;
   int oooCount;
 
@@ -56,8 +57,8 @@ final class SeriesExtras {
   }
 
   /**
-   * Head truncation, under the head's write lock: drops histograms before {@code t} into new
-   * arrays (readers may still hold the old ones) and returns how many were dropped.
+   * Head truncation, under the head's write lock: drops histograms before {@code t} into new arrays
+   * (readers may still hold the old ones) and returns how many were dropped.
    */
   int dropHistogramsBefore(long t) {
     int n = histCount;
@@ -76,7 +77,9 @@ final class SeriesExtras {
     for (int i = 0; i < keep; i++) {
       ends[i] = histEnd[k + i] - from;
     }
-    histBytes = Arrays.copyOfRange(histBytes, from, Math.max(from + 256, keep == 0 ? from : histEnd[n - 1]));
+    histBytes =
+        Arrays.copyOfRange(
+            histBytes, from, Math.max(from + 256, keep == 0 ? from : histEnd[n - 1]));
     histT = ts;
     histEnd = ends;
     histCount = keep;
@@ -163,7 +166,9 @@ final class SeriesExtras {
   }
 
   boolean lastExemplarEquals(long t, long vBits, byte[] b, int off, int len) {
-    return exLabels != null && exT == t && exVBits == vBits
+    return exLabels != null
+        && exT == t
+        && exVBits == vBits
         && Arrays.equals(exLabels, 0, exLabelsLen, b, off, off + len);
   }
 }

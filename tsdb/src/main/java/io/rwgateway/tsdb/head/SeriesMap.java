@@ -6,26 +6,27 @@ import java.lang.invoke.VarHandle;
 /**
  * Label-set hash to series, open addressing with linear probing over two parallel arrays: no
  * boxing, no entry objects. Hash collisions are resolved by comparing the label bytes with the
- * series' symbols ({@link SymbolTable#matches}). Only the
- * writer thread (and replay, before readers exist) adds; {@link #get} may run on any thread.
- * <p>
- * NOTE: slots hold the series itself rather than its ref: at 100k+ series every hop is a likely
+ * series' symbols ({@link SymbolTable#matches}). Only the writer thread (and replay, before readers
+ * exist) adds; {@link #get} may run on any thread.
+ *
+ * <p>NOTE: slots hold the series itself rather than its ref: at 100k+ series every hop is a likely
  * cache miss, and going slot -> series -> labels instead of slot -> ref -> series table -> series
  * -> labels measurably shortens a lookup.
- * <p>
- * NOTE: lookups from other threads (the ingest event loops resolve series before the WAL writer
+ *
+ * <p>NOTE: lookups from other threads (the ingest event loops resolve series before the WAL writer
  * sees a batch, which takes the lookups' cache misses off the single writer) are safe without
- * locks: a table is published whole through a volatile field when it grows or drops removed
- * series; a reader that races an insert at worst misses the new series (the writer then finds or
- * creates it itself); a reader may still return a series truncation just removed, so the writer
- * checks {@link MemSeries#removed} on what event loops found. A slot is written with release and
- * read with acquire semantics (plain moves on x86), so a reader that sees a series also sees
- * what was written before it was inserted, such as its symbols in the {@link SymbolTable}.
+ * locks: a table is published whole through a volatile field when it grows or drops removed series;
+ * a reader that races an insert at worst misses the new series (the writer then finds or creates it
+ * itself); a reader may still return a series truncation just removed, so the writer checks {@link
+ * MemSeries#removed} on what event loops found. A slot is written with release and read with
+ * acquire semantics (plain moves on x86), so a reader that sees a series also sees what was written
+ * before it was inserted, such as its symbols in the {@link SymbolTable}.
  */
 final class SeriesMap {
   private static final class Table {
     /** Per slot the 32-bit {@link #fold} of the series' label hash. */
     final int[] hashes;
+
     final MemSeries[] series;
     final int mask;
 
@@ -56,10 +57,10 @@ final class SeriesMap {
 
   /**
    * The label hash folded to 32 bits: the slot is its low bits, and the table keeps it whole to
-   * skip most non-matching slots without comparing labels.
-   * NOTE: 32 bits instead of the 64-bit hash: 8 MB less at 1M series. Within one probe sequence
-   * the stored values share their low bits, so a mismatch still gets past the hash test about
-   * once in 2^(32 - log2 capacity) (once in ~2000 at 1M series) and is caught by the label compare.
+   * skip most non-matching slots without comparing labels. NOTE: 32 bits instead of the 64-bit
+   * hash: 8 MB less at 1M series. Within one probe sequence the stored values share their low bits,
+   * so a mismatch still gets past the hash test about once in 2^(32 - log2 capacity) (once in ~2000
+   * at 1M series) and is caught by the label compare.
    */
   private static int fold(long hash) {
     return (int) (hash ^ (hash >>> 32));
@@ -72,12 +73,12 @@ final class SeriesMap {
 
   /**
    * {@link #get} for {@code n} label sets at once, into {@code out}. Any thread.
-   * <p>
-   * NOTE: in three passes. A lookup is a chain of dependent cache misses (slot, series, its pair
+   *
+   * <p>NOTE: in three passes. A lookup is a chain of dependent cache misses (slot, series, its pair
    * ids), so one lookup after another leaves the CPU waiting on one miss at a time. The first two
    * passes only load the first slot of every label set and the series found there; those loads do
-   * not depend on each other, so many misses are in flight at once, and the lookups proper then
-   * run on cached lines. A batch (2000 series, ~130 KB of these lines) fits in the L2 cache.
+   * not depend on each other, so many misses are in flight at once, and the lookups proper then run
+   * on cached lines. A batch (2000 series, ~130 KB of these lines) fits in the L2 cache.
    */
   void getAll(long[] hashes, byte[] b, int[] offs, int[] lens, int n, Object[] out) {
     Table t = table;

@@ -8,36 +8,35 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The head's label pairs, each stored once; a series keeps only the ids of its pairs
- * ({@link #intern}), as uvarints in a small {@code byte[]}.
- * <p>
- * NOTE: why. Label sets repeat the same few pairs across series (job, instance, method, ...); at
+ * The head's label pairs, each stored once; a series keeps only the ids of its pairs ({@link
+ * #intern}), as uvarints in a small {@code byte[]}.
+ *
+ * <p>NOTE: why. Label sets repeat the same few pairs across series (job, instance, method, ...); at
  * 1M series the per-series label bytes (about 300 bytes for a typical 13-label set) were the
  * largest part of the head. Ids cut that to a few dozen bytes per series.
- * <p>
- * A symbol is one pair in canonical form: the name's uvarint length and UTF-8 bytes, then the
+ *
+ * <p>A symbol is one pair in canonical form: the name's uvarint length and UTF-8 bytes, then the
  * value's (the form of docs/format/wal.md), so the concatenation of a series' pairs is exactly its
  * canonical label bytes. Comparing a series with incoming label bytes ({@link #matches}) therefore
- * needs no decoding, only a walk over its pairs. Pairs rather than single strings halve the
- * symbols a lookup visits, which is most of its cost.
- * <p>
- * NOTE: pairs of a label whose values are mostly new (a pod name or request id unique to each
+ * needs no decoding, only a walk over its pairs. Pairs rather than single strings halve the symbols
+ * a lookup visits, which is most of its cost.
+ *
+ * <p>NOTE: pairs of a label whose values are mostly new (a pod name or request id unique to each
  * series) are kept inline in the series' bytes instead: as symbols they would cost an object and
- * table slots each (~70 bytes more than the text) and a cache miss on every lookup. Per label
- * name the table counts how often a pair was new; after {@link #LEARN_PAIRS} pairs of a name, a
- * name whose pairs were new more than half of the time is inlined from then on. Each entry of a
- * series' bytes is a uvarint {@code id << 1} for a symbol, or {@code length << 1 | 1} followed by
- * that many bytes of the pair itself.
- * <p>
- * NOTE: concurrency. Only the head's writer (or replay, or truncation with the writer excluded)
- * adds and releases symbols; readers ({@link #get}, {@link #matches}, {@link #canonical},
- * {@link #compare}) run on any thread without locks. A symbol's bytes are written before the
- * series that uses it is published (the series map publishes with release semantics, the ref
- * table through a volatile field), so a reader that sees a series sees its symbols. Ids of
- * symbols no series uses any more are reused only after the following head truncation, and a
- * released symbol's bytes stay readable until then: a reader still holding a series that
- * truncation removed (a lookup racing it) reads the old strings, and queriers re-check
- * {@link MemSeries#removed} after decoding.
+ * table slots each (~70 bytes more than the text) and a cache miss on every lookup. Per label name
+ * the table counts how often a pair was new; after {@link #LEARN_PAIRS} pairs of a name, a name
+ * whose pairs were new more than half of the time is inlined from then on. Each entry of a series'
+ * bytes is a uvarint {@code id << 1} for a symbol, or {@code length << 1 | 1} followed by that many
+ * bytes of the pair itself.
+ *
+ * <p>NOTE: concurrency. Only the head's writer (or replay, or truncation with the writer excluded)
+ * adds and releases symbols; readers ({@link #get}, {@link #matches}, {@link #canonical}, {@link
+ * #compare}) run on any thread without locks. A symbol's bytes are written before the series that
+ * uses it is published (the series map publishes with release semantics, the ref table through a
+ * volatile field), so a reader that sees a series sees its symbols. Ids of symbols no series uses
+ * any more are reused only after the following head truncation, and a released symbol's bytes stay
+ * readable until then: a reader still holding a series that truncation removed (a lookup racing it)
+ * reads the old strings, and queriers re-check {@link MemSeries#removed} after decoding.
  */
 final class SymbolTable {
   /**
@@ -50,13 +49,17 @@ final class SymbolTable {
   // ---- writer-only state ----
   private int[] refCounts = new int[1024];
   private int nextId;
+
   /** Ids freed by the last truncation, reusable after the next one. */
   private int[] pending = new int[16];
+
   private int pendingCount;
   private int[] free = new int[16];
   private int freeCount;
+
   /** Open addressing: id + 1 per slot (0 = empty), plus the low 32 bits of the symbol's hash. */
   private int[] slots;
+
   private int[] slotHash;
   private int size;
   private int resizeAt;
@@ -72,8 +75,8 @@ final class SymbolTable {
 
   /**
    * Writer: the entries (symbol ids or inline pairs, see the class note) of the pairs of canonical
-   * label bytes, taking one reference on each symbol. The bytes must be valid canonical label
-   * bytes (the ingest decoder and the WAL reader check them).
+   * label bytes, taking one reference on each symbol. The bytes must be valid canonical label bytes
+   * (the ingest decoder and the WAL reader check them).
    */
   byte[] intern(byte[] b, int off, int len) {
     long[] entries = new long[32]; // id << 1, or (pair offset << 32 | pair length) << 1 | 1
@@ -274,8 +277,8 @@ final class SymbolTable {
 
   /**
    * Truncation (writer excluded), after every {@link #release}: ids freed by the previous
-   * truncation become reusable, ids without references now wait for the next one, and the
-   * lookup table is rebuilt without them. Their bytes stay readable until the id is reused.
+   * truncation become reusable, ids without references now wait for the next one, and the lookup
+   * table is rebuilt without them. Their bytes stay readable until the id is reused.
    */
   void endTruncation() {
     for (int i = 0; i < pendingCount; i++) {
@@ -392,7 +395,8 @@ final class SymbolTable {
     for (int k = 0; k < 2; k++) {
       int ea = skipString(a, pa);
       int eb = skipString(b, pb);
-      int c = Arrays.compareUnsigned(a, ea - stringLength(a, pa), ea, b, eb - stringLength(b, pb), eb);
+      int c =
+          Arrays.compareUnsigned(a, ea - stringLength(a, pa), ea, b, eb - stringLength(b, pb), eb);
       if (c != 0) {
         return c;
       }
@@ -438,7 +442,6 @@ final class SymbolTable {
     return (long) LONG.get(s, so + last) == (long) LONG.get(b, p + last);
   }
 
-
-
-  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 }

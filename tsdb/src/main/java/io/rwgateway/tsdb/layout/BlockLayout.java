@@ -6,8 +6,8 @@ import java.util.TreeMap;
 
 /**
  * Names inside a block directory ({@code <tenantDir>/<ULID>/}), as Prometheus lays a block out
- * (docs/format/meta-json.md): the writer, the block reader and the shipper all take them from
- * here, so a reader of blocks never needs the writer.
+ * (docs/format/meta-json.md): the writer, the block reader and the shipper all take them from here,
+ * so a reader of blocks never needs the writer.
  */
 public final class BlockLayout {
   private BlockLayout() {}
@@ -24,12 +24,14 @@ public final class BlockLayout {
   /** Suffix of a block directory being written; the same one Prometheus uses and cleans up. */
   public static final String TMP_SUFFIX = ".tmp-for-creation";
 
-  /** Label Thanos Receive adds to every block of a tenant (its {@code --receive.tenant-label-name}). */
+  /**
+   * Label Thanos Receive adds to every block of a tenant (its {@code --receive.tenant-label-name}).
+   */
   public static final String TENANT_LABEL = "tenant_id";
 
   /**
-   * The labels of a block's {@code thanos.labels}: the external labels plus the tenant label,
-   * which wins over an external label of the same name.
+   * The labels of a block's {@code thanos.labels}: the external labels plus the tenant label, which
+   * wins over an external label of the same name.
    */
   public static Map<String, String> thanosLabels(Labels externalLabels, String tenantId) {
     Map<String, String> m = new TreeMap<>(externalLabels.toMap());

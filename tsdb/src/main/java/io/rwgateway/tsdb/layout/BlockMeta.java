@@ -1,35 +1,46 @@
 package io.rwgateway.tsdb.layout;
 
+import io.rwgateway.model.LabelOrder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import io.rwgateway.model.LabelOrder;
 
 /**
- * A block's {@code meta.json}: Prometheus' block metadata plus the {@code thanos} section
- * (layout and field meanings: docs/format/meta-json.md). {@link #toJson} writes it by hand, in
- * the key order and escaping of Go's {@code encoding/json} with tab indentation, so the file is
- * what Thanos itself would write for the same content.
+ * A block's {@code meta.json}: Prometheus' block metadata plus the {@code thanos} section (layout
+ * and field meanings: docs/format/meta-json.md). {@link #toJson} writes it by hand, in the key
+ * order and escaping of Go's {@code encoding/json} with tab indentation, so the file is what Thanos
+ * itself would write for the same content.
  *
- * @param ulid         the block's ULID (also its directory name)
- * @param minTime      first millisecond of the block's range, inclusive
- * @param maxTime      end of the block's range, exclusive
- * @param numSamples   samples in all chunks
- * @param numSeries    series in the index
- * @param numChunks    chunks in all segment files
- * @param level        compaction level, 1 for a block cut from the head
- * @param sources      ULIDs of the level-1 blocks the data came from
- * @param labels       Thanos external labels (with {@code tenant_id}); written sorted by key
- * @param source       Thanos source type, {@code "receive"} for us
- * @param resolution   Thanos downsample resolution in ms, 0 for raw data
+ * @param ulid the block's ULID (also its directory name)
+ * @param minTime first millisecond of the block's range, inclusive
+ * @param maxTime end of the block's range, exclusive
+ * @param numSamples samples in all chunks
+ * @param numSeries series in the index
+ * @param numChunks chunks in all segment files
+ * @param level compaction level, 1 for a block cut from the head
+ * @param sources ULIDs of the level-1 blocks the data came from
+ * @param labels Thanos external labels (with {@code tenant_id}); written sorted by key
+ * @param source Thanos source type, {@code "receive"} for us
+ * @param resolution Thanos downsample resolution in ms, 0 for raw data
  * @param segmentFiles names of the files in {@code chunks/}, sorted
- * @param files        block files sorted by relative path; see {@link FileEntry}
+ * @param files block files sorted by relative path; see {@link FileEntry}
  */
-public record BlockMeta(String ulid, long minTime, long maxTime, long numSamples, long numSeries, long numChunks,
-    int level, List<String> sources, Map<String, String> labels, String source, long resolution,
-    List<String> segmentFiles, List<FileEntry> files) {
+public record BlockMeta(
+    String ulid,
+    long minTime,
+    long maxTime,
+    long numSamples,
+    long numSeries,
+    long numChunks,
+    int level,
+    List<String> sources,
+    Map<String, String> labels,
+    String source,
+    long resolution,
+    List<String> segmentFiles,
+    List<FileEntry> files) {
   public static final String FILENAME = "meta.json";
   public static final int VERSION = 1;
   public static final int THANOS_VERSION = 1;
@@ -48,12 +59,12 @@ public record BlockMeta(String ulid, long minTime, long maxTime, long numSamples
   /**
    * Reads {@code <blockDir>/meta.json}: ours, Prometheus' (no {@code thanos} section) or Thanos'
    * (extra keys are ignored). Missing optional parts become empty: no stats = 0 counts, no
-   * compaction = level 0 and no sources, no thanos section = no labels, source "", resolution 0,
-   * no segment files and no files; a file entry without {@code size_bytes} gets -1.
+   * compaction = level 0 and no sources, no thanos section = no labels, source "", resolution 0, no
+   * segment files and no files; a file entry without {@code size_bytes} gets -1.
    *
    * @throws IOException naming the file when it cannot be read or parsed, lacks {@code ulid},
-   *     {@code minTime} or {@code maxTime}, has a {@code version} other than {@value #VERSION},
-   *     or has a known key of the wrong type
+   *     {@code minTime} or {@code maxTime}, has a {@code version} other than {@value #VERSION}, or
+   *     has a known key of the wrong type
    */
   public static BlockMeta read(Path blockDir) throws IOException {
     return MetaJsonReader.read(blockDir.resolve(FILENAME));
@@ -121,12 +132,13 @@ public record BlockMeta(String ulid, long minTime, long maxTime, long numSamples
   }
 
   /**
-   * A tiny pretty-printer with Go's {@code MarshalIndent(v, "", "\t")} layout: one member per
-   * line, a tab per level, empty objects and arrays as {@code {}} and {@code []}.
+   * A tiny pretty-printer with Go's {@code MarshalIndent(v, "", "\t")} layout: one member per line,
+   * a tab per level, empty objects and arrays as {@code {}} and {@code []}.
    */
   private static final class Json {
     private final StringBuilder sb = new StringBuilder(1024);
     private int depth;
+
     /** Whether the innermost open object/array already has a member. */
     private long nonEmpty;
 

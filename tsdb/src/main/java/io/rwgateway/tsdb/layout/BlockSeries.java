@@ -10,12 +10,13 @@ import java.util.List;
 /**
  * One series as a block stores it: its labels and its XOR chunks in time order.
  *
- * @param labels        the series' labels
- * @param xorChunks     each chunk's exact encoded bytes (docs/format/xor-chunk.md), no slack bytes
+ * @param labels the series' labels
+ * @param xorChunks each chunk's exact encoded bytes (docs/format/xor-chunk.md), no slack bytes
  * @param chunkMinTimes time of each chunk's first sample (ms)
  * @param chunkMaxTimes time of each chunk's last sample (ms, inclusive)
  */
-public record BlockSeries(Labels labels, List<byte[]> xorChunks, long[] chunkMinTimes, long[] chunkMaxTimes) {
+public record BlockSeries(
+    Labels labels, List<byte[]> xorChunks, long[] chunkMinTimes, long[] chunkMaxTimes) {
   public BlockSeries {
     xorChunks = List.copyOf(xorChunks);
     if (chunkMinTimes.length != xorChunks.size() || chunkMaxTimes.length != xorChunks.size()) {

@@ -1,8 +1,8 @@
 package io.rwgateway.tsdb.layout;
 
+import io.rwgateway.model.LabelOrder;
 import java.io.IOException;
 import java.util.SortedSet;
-import io.rwgateway.model.LabelOrder;
 
 /**
  * Series handed to {@link BlockWriter} one at a time, so a block of a million series is written

@@ -14,18 +14,35 @@ final class JsonStrings {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"': sb.append("\\\""); continue;
-        case '\\': sb.append("\\\\"); continue;
-        case '\n': sb.append("\\n"); continue;
-        case '\r': sb.append("\\r"); continue;
-        case '\t': sb.append("\\t"); continue;
-        case '\b': sb.append("\\b"); continue; // Go 1.22+ uses the short forms for \b and \f
-        case '\f': sb.append("\\f"); continue;
-        default: break;
+        case '"':
+          sb.append("\\\"");
+          continue;
+        case '\\':
+          sb.append("\\\\");
+          continue;
+        case '\n':
+          sb.append("\\n");
+          continue;
+        case '\r':
+          sb.append("\\r");
+          continue;
+        case '\t':
+          sb.append("\\t");
+          continue;
+        case '\b':
+          sb.append("\\b");
+          continue; // Go 1.22+ uses the short forms for \b and \f
+        case '\f':
+          sb.append("\\f");
+          continue;
+        default:
+          break;
       }
       if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
         unicodeEscape(sb, c);
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         sb.append(c).append(s.charAt(++i));
       } else if (Character.isSurrogate(c)) {
         unicodeEscape(sb, '\ufffd'); // unpaired: Go writes invalid UTF-8 as this escape
@@ -37,6 +54,10 @@ final class JsonStrings {
   }
 
   private static void unicodeEscape(StringBuilder sb, char c) {
-    sb.append("\\u").append(HEX[(c >> 12) & 15]).append(HEX[(c >> 8) & 15]).append(HEX[(c >> 4) & 15]).append(HEX[c & 15]);
+    sb.append("\\u")
+        .append(HEX[(c >> 12) & 15])
+        .append(HEX[(c >> 8) & 15])
+        .append(HEX[(c >> 4) & 15])
+        .append(HEX[c & 15]);
   }
 }

@@ -3,6 +3,7 @@ package io.rwgateway.tsdb.layout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rwgateway.model.LabelOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import io.rwgateway.model.LabelOrder;
 
 /**
- * Parses a {@code meta.json} into a {@link BlockMeta} (fields: docs/format/meta-json.md). Works
- * on Jackson's tree rather than data binding, so unknown keys (Thanos' {@code rewrites},
- * {@code hints}, Prometheus' {@code parents}, ...) are simply not looked at, and every error can
- * name the key and the file.
+ * Parses a {@code meta.json} into a {@link BlockMeta} (fields: docs/format/meta-json.md). Works on
+ * Jackson's tree rather than data binding, so unknown keys (Thanos' {@code rewrites}, {@code
+ * hints}, Prometheus' {@code parents}, ...) are simply not looked at, and every error can name the
+ * key and the file.
  */
 final class MetaJsonReader {
   /** Thread-safe once configured; reading trees needs no configuration. */
@@ -44,7 +44,8 @@ final class MetaJsonReader {
     }
     JsonNode version = root.get("version");
     if (version == null || !version.isIntegralNumber() || version.asLong() != BlockMeta.VERSION) {
-      throw fail("unsupported meta.json version " + version + " (only " + BlockMeta.VERSION + " is read)");
+      throw fail(
+          "unsupported meta.json version " + version + " (only " + BlockMeta.VERSION + " is read)");
     }
     String ulid = requiredText(root, "ulid");
     if (!Ulid.isValid(ulid)) {
@@ -60,11 +61,20 @@ final class MetaJsonReader {
     JsonNode compaction = object(root, "compaction");
     JsonNode thanos = object(root, "thanos");
     JsonNode downsample = object(thanos, "downsample");
-    return new BlockMeta(ulid, minTime, maxTime,
-        optionalLong(stats, "numSamples", 0), optionalLong(stats, "numSeries", 0), optionalLong(stats, "numChunks", 0),
-        (int) optionalLong(compaction, "level", 0), strings(compaction, "sources"),
-        labels(thanos), optionalText(thanos, "source"), optionalLong(downsample, "resolution", 0),
-        strings(thanos, "segment_files"), files(thanos));
+    return new BlockMeta(
+        ulid,
+        minTime,
+        maxTime,
+        optionalLong(stats, "numSamples", 0),
+        optionalLong(stats, "numSeries", 0),
+        optionalLong(stats, "numChunks", 0),
+        (int) optionalLong(compaction, "level", 0),
+        strings(compaction, "sources"),
+        labels(thanos),
+        optionalText(thanos, "source"),
+        optionalLong(downsample, "resolution", 0),
+        strings(thanos, "segment_files"),
+        files(thanos));
   }
 
   /** The object under {@code key}; null when absent or JSON null (all its members then default). */
@@ -167,7 +177,8 @@ final class MetaJsonReader {
       if (!e.isObject()) {
         throw fail("\"files\" holds a non-object element: " + e);
       }
-      out.add(new BlockMeta.FileEntry(requiredText(e, "rel_path"), optionalLong(e, "size_bytes", -1)));
+      out.add(
+          new BlockMeta.FileEntry(requiredText(e, "rel_path"), optionalLong(e, "size_bytes", -1)));
     }
     return out;
   }

@@ -23,6 +23,7 @@ public final class TenantLayout {
    * and its name is a valid tenant id.
    */
   public static boolean isTenantDir(Path dir) {
-    return Files.isDirectory(dir.resolve(WAL_DIR)) && TenantId.isValid(dir.getFileName().toString());
+    return Files.isDirectory(dir.resolve(WAL_DIR))
+        && TenantId.isValid(dir.getFileName().toString());
   }
 }

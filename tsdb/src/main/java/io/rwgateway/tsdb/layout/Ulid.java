@@ -5,12 +5,12 @@ import java.util.Random;
 import java.util.function.LongSupplier;
 
 /**
- * ULIDs as block names: 26 characters of Crockford base32 encoding 128 bits, a 48-bit Unix time
- * in milliseconds followed by 80 random bits, so names sort by creation time (the spec at
+ * ULIDs as block names: 26 characters of Crockford base32 encoding 128 bits, a 48-bit Unix time in
+ * milliseconds followed by 80 random bits, so names sort by creation time (the spec at
  * github.com/ulid/spec; Prometheus uses oklog/ulid).
- * <p>
- * A generator is monotonic: within one millisecond (or if the clock steps back) it increments the
- * previous random part instead of drawing a new one, so two blocks cut in the same millisecond
+ *
+ * <p>A generator is monotonic: within one millisecond (or if the clock steps back) it increments
+ * the previous random part instead of drawing a new one, so two blocks cut in the same millisecond
  * still sort in creation order. Thread-safe.
  */
 public final class Ulid {
@@ -22,8 +22,10 @@ public final class Ulid {
   private final LongSupplier clockMs;
   private final Random random;
   private long lastTime = -1;
+
   /** The 80 random bits of the last ULID: high 16 bits and low 64 bits. */
   private int lastHi;
+
   private long lastLo;
 
   /** A generator over an injected clock and randomness (tests pin both). */

@@ -29,17 +29,19 @@ class BlockGoldenTest {
   private static final Labels ROOM_A = Labels.of("__name__", "temp", "room", "a");
   private static final Labels ROOM_B = Labels.of("__name__", "temp", "room", "b");
   private static final Labels ROOM_ETE = Labels.of("__name__", "temp", "room", "\u00e9t\u00e9");
-  private static final Labels UP = Labels.of("__name__", "up", "instance", "localhost:9090", "job", "prometheus");
+  private static final Labels UP =
+      Labels.of("__name__", "up", "instance", "localhost:9090", "job", "prometheus");
   private static final Matcher ROOM_A_MATCHER = Matcher.eq("room", "a");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Path goldenBlock() throws Exception {
     return IndexGoldenTest.goldenIndex().getParent();
   }
 
-  /** The README's gen.py: temp rooms a (150), b (20), été (20) at 20 + (i % 7) * 0.5; up = 1 (20). */
+  /**
+   * The README's gen.py: temp rooms a (150), b (20), été (20) at 20 + (i % 7) * 0.5; up = 1 (20).
+   */
   private static List<String> generated() {
     List<String> out = new ArrayList<>();
     for (Labels room : List.of(ROOM_A, ROOM_B, ROOM_ETE)) {
@@ -81,7 +83,8 @@ class BlockGoldenTest {
       assertEquals(210, all.size());
       BlockTestData.assertSameSamples(generated(), all, "golden block");
       assertEquals(List.of(ROOM_A, ROOM_B, ROOM_ETE, UP), q.series(List.of(), MIN, MAX));
-      assertEquals(List.of("__name__", "instance", "job", "room"), q.labelNames(List.of(), MIN, MAX));
+      assertEquals(
+          List.of("__name__", "instance", "job", "room"), q.labelNames(List.of(), MIN, MAX));
       assertEquals(List.of("a", "b", "\u00e9t\u00e9"), q.labelValues("room", List.of(), MIN, MAX));
       assertEquals(0, block.skippedChunks());
     }
@@ -91,16 +94,28 @@ class BlockGoldenTest {
   void matchersAndTimeRangesOnThePrometheusBlock() throws Exception {
     try (Block block = Block.open(goldenBlock())) {
       Querier q = block.querier();
-      assertEquals(List.of(ROOM_ETE), q.series(sel(new Matcher(Matcher.Type.RE, "room", "\u00e9.*")), MIN, MAX));
-      assertEquals(List.of(UP), q.series(sel(new Matcher(Matcher.Type.NEQ, "__name__", "temp")), MIN, MAX));
-      assertEquals(List.of(UP), q.series(sel(Matcher.eq("room", "")), MIN, MAX), "no room label matches room=\"\"");
-      assertEquals(List.of(ROOM_B, ROOM_ETE, UP), q.series(sel(new Matcher(Matcher.Type.NRE, "room", "a")), MIN, MAX));
-      assertEquals(List.of("__name__", "instance", "job"), q.labelNames(sel(Matcher.eq("job", "prometheus")), MIN, MAX));
+      assertEquals(
+          List.of(ROOM_ETE),
+          q.series(sel(new Matcher(Matcher.Type.RE, "room", "\u00e9.*")), MIN, MAX));
+      assertEquals(
+          List.of(UP), q.series(sel(new Matcher(Matcher.Type.NEQ, "__name__", "temp")), MIN, MAX));
+      assertEquals(
+          List.of(UP),
+          q.series(sel(Matcher.eq("room", "")), MIN, MAX),
+          "no room label matches room=\"\"");
+      assertEquals(
+          List.of(ROOM_B, ROOM_ETE, UP),
+          q.series(sel(new Matcher(Matcher.Type.NRE, "room", "a")), MIN, MAX));
+      assertEquals(
+          List.of("__name__", "instance", "job"),
+          q.labelNames(sel(Matcher.eq("job", "prometheus")), MIN, MAX));
 
       // room="a": chunk 1 holds samples 0..142, chunk 2 holds 143..149; a range across the cut.
-      List<SeriesData> d = q.select(new Matcher[] {ROOM_A_MATCHER}, T0 + 141 * STEP, T0 + 144 * STEP);
+      List<SeriesData> d =
+          q.select(new Matcher[] {ROOM_A_MATCHER}, T0 + 141 * STEP, T0 + 144 * STEP);
       assertEquals(1, d.size());
-      assertEquals(List.of(T0 + 141 * STEP, T0 + 142 * STEP, T0 + 143 * STEP, T0 + 144 * STEP),
+      assertEquals(
+          List.of(T0 + 141 * STEP, T0 + 142 * STEP, T0 + 143 * STEP, T0 + 144 * STEP),
           Arrays.stream(d.get(0).sampleT()).boxed().toList());
       // After the other series end (sample 19), only room="a" is left.
       assertEquals(List.of(ROOM_A), q.series(List.of(), T0 + 20 * STEP, MAX));
@@ -111,7 +126,8 @@ class BlockGoldenTest {
       assertEquals(List.of(), q.labelNames(List.of(), block.maxTime(), MAX));
       assertEquals(1, q.select(new Matcher[0], block.maxTime() - 1, MAX).get(0).sampleCount());
       assertEquals(4, q.select(new Matcher[0], T0, T0).size());
-      assertEquals(List.of(), q.select(new Matcher[0], T0 + 1, T0 + STEP - 1), "between two samples");
+      assertEquals(
+          List.of(), q.select(new Matcher[0], T0 + 1, T0 + STEP - 1), "between two samples");
     }
   }
 
@@ -131,16 +147,22 @@ class BlockGoldenTest {
         }
       }
     }
-    Files.createDirectories(db.resolve("wal")); // promtool 2.42 insists on a WAL directory, even empty
-    ExternalTools.Result dump = ExternalTools.run(dir, 120, promtool.toString(), "tsdb", "dump", db.toString());
+    Files.createDirectories(
+        db.resolve("wal")); // promtool 2.42 insists on a WAL directory, even empty
+    ExternalTools.Result dump =
+        ExternalTools.run(dir, 120, promtool.toString(), "tsdb", "dump", db.toString());
     assertEquals(0, dump.exit(), dump.out());
     List<String> expected = new ArrayList<>();
     for (String line : dump.out().split("\n")) {
       if (line.startsWith("{")) {
         int ts = line.lastIndexOf(' ');
         int val = line.lastIndexOf(' ', ts - 1);
-        expected.add(line.substring(0, val) + " " + Double.parseDouble(line.substring(val + 1, ts)) + " "
-            + line.substring(ts + 1));
+        expected.add(
+            line.substring(0, val)
+                + " "
+                + Double.parseDouble(line.substring(val + 1, ts))
+                + " "
+                + line.substring(ts + 1));
       }
     }
     assertEquals(210, expected.size(), dump.out());

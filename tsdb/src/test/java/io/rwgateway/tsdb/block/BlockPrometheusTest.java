@@ -30,15 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockPrometheusTest {
   private static final Pattern POINT = Pattern.compile("\\[(-?[0-9.]+),\"([^\"]*)\"\\]");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void prometheusQueryRangeReturnsExactlyTheWrittenSamples() throws Exception {
     Path prometheus = ExternalTools.find("prometheus");
     long twoHours = 2 * BlockTestData.HOUR;
     // Six hours back, aligned: far enough that Prometheus' own (empty) head range cannot overlap.
-    long blockMin = Math.floorDiv(System.currentTimeMillis() - 6 * BlockTestData.HOUR, twoHours) * twoHours;
+    long blockMin =
+        Math.floorDiv(System.currentTimeMillis() - 6 * BlockTestData.HOUR, twoHours) * twoHours;
     long blockMax = blockMin + twoHours;
     Path storage = dir.resolve("prometheus-data");
     BlockTestData data;
@@ -54,10 +54,17 @@ class BlockPrometheusTest {
       port = s.getLocalPort();
     }
     Path log = dir.resolve("prometheus.log");
-    Process p = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-        "--storage.tsdb.path=" + storage, "--web.listen-address=127.0.0.1:" + port,
-        "--storage.tsdb.retention.time=100y").directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                prometheus.toString(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + storage,
+                "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.retention.time=100y")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       String base = "http://127.0.0.1:" + port;
@@ -65,11 +72,20 @@ class BlockPrometheusTest {
       for (Map.Entry<Labels, List<BlockTestData.Sample>> e : data.expected.entrySet()) {
         List<BlockTestData.Sample> want = e.getValue();
         String query = "rw_block_test{instance=\"" + e.getKey().get("instance") + "\"}";
-        String url = base + "/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-            + "&start=" + blockMin / 1000 + "&end=" + (blockMax - BlockTestData.STEP) / 1000
-            + "&step=" + BlockTestData.STEP / 1000;
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        String url =
+            base
+                + "/api/v1/query_range?query="
+                + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&start="
+                + blockMin / 1000
+                + "&end="
+                + (blockMax - BlockTestData.STEP) / 1000
+                + "&step="
+                + BlockTestData.STEP / 1000;
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"resultType\":\"matrix\""), r.body());
         assertEquals(1, r.body().split("\"metric\"", -1).length - 1, "one series: " + r.body());
@@ -91,15 +107,20 @@ class BlockPrometheusTest {
     }
   }
 
-  private static void awaitReady(HttpClient http, String base, Process p, Path log) throws Exception {
+  private static void awaitReady(HttpClient http, String base, Process p, Path log)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
         fail("prometheus exited with " + p.exitValue() + ":\n" + ExternalTools.read(log));
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/-/ready"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/-/ready"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
         }

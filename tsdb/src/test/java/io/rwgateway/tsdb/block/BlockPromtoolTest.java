@@ -21,8 +21,7 @@ class BlockPromtoolTest {
   private static final long BLOCK_MIN = 1_732_456_800_000L; // 2024-11-24T14:00Z, 2h aligned
   private static final long BLOCK_MAX = BLOCK_MIN + 2 * BlockTestData.HOUR;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void promtoolAnalyzesTheBlockAndDumpsExactlyTheWrittenSamples() throws Exception {
@@ -30,8 +29,11 @@ class BlockPromtoolTest {
     Path blocks = dir.resolve("blocks");
     Path block;
     BlockTestData data;
-    try (Tsdb db = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")).withExternalLabels(Labels.of("cluster", "eu1")),
-        null)) {
+    try (Tsdb db =
+        Tsdb.open(
+            TsdbOptions.defaults(dir.resolve("data"))
+                .withExternalLabels(Labels.of("cluster", "eu1")),
+            null)) {
       TenantDb tenant = db.tenant("team-a");
       data = BlockTestData.mixed(tenant, BLOCK_MIN, BLOCK_MAX);
       block = BlockTestData.cutAndCopy(tenant, BLOCK_MIN, BLOCK_MAX, blocks);
@@ -39,12 +41,15 @@ class BlockPromtoolTest {
     String ulid = block.getFileName().toString();
     assertTrue(data.expected.size() >= 7, "test data covers regular, special and sparse series");
 
-    ExternalTools.Result analyze = ExternalTools.run(dir, 120, promtool.toString(), "tsdb", "analyze",
-        blocks.toString(), ulid);
+    ExternalTools.Result analyze =
+        ExternalTools.run(
+            dir, 120, promtool.toString(), "tsdb", "analyze", blocks.toString(), ulid);
     assertEquals(0, analyze.exit(), analyze.out());
     assertTrue(analyze.out().contains("Block ID: " + ulid), analyze.out());
     // Newer promtool versions say "Total Series"; 2.42 says "Series" (from meta.json).
-    assertTrue(analyze.out().matches("(?s).*\n(Total )?Series: " + data.expected.size() + "\n.*"), analyze.out());
+    assertTrue(
+        analyze.out().matches("(?s).*\n(Total )?Series: " + data.expected.size() + "\n.*"),
+        analyze.out());
     assertTrue(analyze.out().contains("Duration: 2h0m0s"), analyze.out());
     // These come from the index: label names and the postings of __name__.
     TreeSet<String> names = new TreeSet<>();
@@ -52,8 +57,16 @@ class BlockPromtoolTest {
     assertTrue(analyze.out().contains("\nLabel names: " + names.size() + "\n"), analyze.out());
     assertTrue(analyze.out().contains("\n5 rw_block_test\n"), analyze.out());
 
-    ExternalTools.Result dump = ExternalTools.run(dir, 120, promtool.toString(), "tsdb", "dump",
-        "--min-time=" + BLOCK_MIN, "--max-time=" + (BLOCK_MAX - 1), blocks.toString());
+    ExternalTools.Result dump =
+        ExternalTools.run(
+            dir,
+            120,
+            promtool.toString(),
+            "tsdb",
+            "dump",
+            "--min-time=" + BLOCK_MIN,
+            "--max-time=" + (BLOCK_MAX - 1),
+            blocks.toString());
     assertEquals(0, dump.exit(), dump.out());
     List<String> actual = new ArrayList<>();
     for (String line : dump.out().split("\n")) {
@@ -72,8 +85,12 @@ class BlockPromtoolTest {
 
     // The block directory is complete and nothing temporary is left beside it.
     try (var entries = Files.list(blocks)) {
-      assertEquals(List.of(ulid), entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals("wal")
-          && !n.equals("chunks_head") && !n.equals("lock")).toList());
+      assertEquals(
+          List.of(ulid),
+          entries
+              .map(p -> p.getFileName().toString())
+              .filter(n -> !n.equals("wal") && !n.equals("chunks_head") && !n.equals("lock"))
+              .toList());
     }
   }
 
@@ -84,10 +101,17 @@ class BlockPromtoolTest {
     String v = line.substring(val + 1, ts);
     double d;
     switch (v) {
-      case "NaN": d = Double.NaN; break;
-      case "+Inf": d = Double.POSITIVE_INFINITY; break;
-      case "-Inf": d = Double.NEGATIVE_INFINITY; break;
-      default: d = Double.parseDouble(v);
+      case "NaN":
+        d = Double.NaN;
+        break;
+      case "+Inf":
+        d = Double.POSITIVE_INFINITY;
+        break;
+      case "-Inf":
+        d = Double.NEGATIVE_INFINITY;
+        break;
+      default:
+        d = Double.parseDouble(v);
     }
     return line.substring(0, val) + " " + canonical(d) + " " + line.substring(ts + 1);
   }

@@ -3,19 +3,19 @@ package io.rwgateway.tsdb.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.db.TenantDb;
-import io.rwgateway.tsdb.WriteBatch;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import io.rwgateway.model.LabelOrder;
+import java.util.stream.Stream;
 
 /**
  * Samples for block tests, appended to a real tenant the way ingest does (one batch per scrape
@@ -26,9 +26,15 @@ final class BlockTestData {
   static final long HOUR = 3_600_000;
   static final long STALE_NAN = 0x7ff0000000000002L;
   static final long[] SPECIALS = {
-      Double.doubleToRawLongBits(Double.NaN), Double.doubleToRawLongBits(Double.POSITIVE_INFINITY),
-      Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY), STALE_NAN, Double.doubleToRawLongBits(-0.0),
-      Double.doubleToRawLongBits(1e-300), Double.doubleToRawLongBits(Double.MAX_VALUE), Double.doubleToRawLongBits(0.1)};
+    Double.doubleToRawLongBits(Double.NaN),
+    Double.doubleToRawLongBits(Double.POSITIVE_INFINITY),
+    Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY),
+    STALE_NAN,
+    Double.doubleToRawLongBits(-0.0),
+    Double.doubleToRawLongBits(1e-300),
+    Double.doubleToRawLongBits(Double.MAX_VALUE),
+    Double.doubleToRawLongBits(0.1)
+  };
 
   record Sample(long t, long bits) {
     double v() {
@@ -38,8 +44,10 @@ final class BlockTestData {
 
   final long blockMin;
   final long blockMax;
+
   /** What the block must hold, by series, in time order. */
   final Map<Labels, List<Sample>> expected = new TreeMap<>(LabelOrder.LABELS);
+
   long appended;
 
   private BlockTestData(long blockMin, long blockMax) {
@@ -54,7 +62,9 @@ final class BlockTestData {
     return d;
   }
 
-  /** Regular series, special values (NaN, infinities, stale markers, -0), sparse and outside series. */
+  /**
+   * Regular series, special values (NaN, infinities, stale markers, -0), sparse and outside series.
+   */
   static BlockTestData mixed(TenantDb db, long blockMin, long blockMax) {
     BlockTestData d = new BlockTestData(blockMin, blockMax);
     d.fill(db, true);
@@ -70,13 +80,35 @@ final class BlockTestData {
       b.tenant = db.tenant();
       for (int k = 0; k < 5; k++) {
         // Counter-like values with a fractional part, and a reset now and then.
-        add(b, t, Double.doubleToRawLongBits((step % 400) * 0.25 + k * 1000 - 3.5),
-            "__name__", "rw_block_test", "instance", "i" + k, "job", "block-test");
+        add(
+            b,
+            t,
+            Double.doubleToRawLongBits((step % 400) * 0.25 + k * 1000 - 3.5),
+            "__name__",
+            "rw_block_test",
+            "instance",
+            "i" + k,
+            "job",
+            "block-test");
       }
       if (specials) {
-        add(b, t, SPECIALS[step % SPECIALS.length], "__name__", "rw_block_special", "kind", "specials");
+        add(
+            b,
+            t,
+            SPECIALS[step % SPECIALS.length],
+            "__name__",
+            "rw_block_special",
+            "kind",
+            "specials");
         if (step % 97 == 5) {
-          add(b, t, Double.doubleToRawLongBits(step), "__name__", "rw_block_sparse", "note", "caf\u00e9 <&>");
+          add(
+              b,
+              t,
+              Double.doubleToRawLongBits(step),
+              "__name__",
+              "rw_block_sparse",
+              "note",
+              "caf\u00e9 <&>");
         }
         if (t < blockMin - 5 * 60_000) {
           add(b, t, Double.doubleToRawLongBits(1), "__name__", "rw_block_outside");
@@ -98,11 +130,12 @@ final class BlockTestData {
   }
 
   /**
-   * Cuts [blockMin, blockMax) the way production does (the tenant's compactor; a filler sample
-   * 90 minutes after blockMax makes the range due) and copies that block into {@code toolDir}
-   * (beside an empty {@code wal/}, which promtool and Prometheus expect). Returns the copy.
+   * Cuts [blockMin, blockMax) the way production does (the tenant's compactor; a filler sample 90
+   * minutes after blockMax makes the range due) and copies that block into {@code toolDir} (beside
+   * an empty {@code wal/}, which promtool and Prometheus expect). Returns the copy.
    */
-  static Path cutAndCopy(TenantDb db, long blockMin, long blockMax, Path toolDir) throws IOException {
+  static Path cutAndCopy(TenantDb db, long blockMin, long blockMax, Path toolDir)
+      throws IOException {
     WriteBatch b = new WriteBatch();
     b.tenant = db.tenant();
     Batches.series(b, "__name__", "rw_block_filler");
@@ -110,8 +143,14 @@ final class BlockTestData {
     db.append(b);
     assertEquals(1, b.samplesWritten);
     db.compactor().compact();
-    Block block = db.blocks().stream().filter(x -> x.minTime() == blockMin).findFirst()
-        .orElseThrow(() -> new AssertionError("no block for [" + blockMin + ", " + blockMax + "): " + db.blocks()));
+    Block block =
+        db.blocks().stream()
+            .filter(x -> x.minTime() == blockMin)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no block for [" + blockMin + ", " + blockMax + "): " + db.blocks()));
     assertEquals(blockMax, block.maxTime());
     Path dst = toolDir.resolve(block.ulid());
     Files.createDirectories(toolDir.resolve("wal"));

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BlockTombstonesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void emptyFileIsMagicVersionAndZeroCrc() throws IOException {
@@ -26,8 +25,21 @@ class BlockTombstonesTest {
   void oneStone() {
     // ref 5 (uvarint 05), mint -1 (zig-zag 1), maxt 100 (zig-zag 200 = c8 01); CRC-32C of those
     // four bytes from an independent bitwise implementation: 0x20ea3eb4.
-    byte[] expected = {0x01, 0x30, (byte) 0xba, 0x30, 0x01, 0x05, 0x01, (byte) 0xc8, 0x01,
-        0x20, (byte) 0xea, 0x3e, (byte) 0xb4};
+    byte[] expected = {
+      0x01,
+      0x30,
+      (byte) 0xba,
+      0x30,
+      0x01,
+      0x05,
+      0x01,
+      (byte) 0xc8,
+      0x01,
+      0x20,
+      (byte) 0xea,
+      0x3e,
+      (byte) 0xb4
+    };
     assertArrayEquals(expected, Tombstones.encode(List.of(new Tombstones.Stone(5, -1, 100))));
   }
 }

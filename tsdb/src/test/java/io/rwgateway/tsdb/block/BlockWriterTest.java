@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.layout.BlockLayout;
+import io.rwgateway.tsdb.layout.BlockMeta;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.tsdb.layout.Ulid;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,17 +18,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.rwgateway.tsdb.layout.Ulid;
-import io.rwgateway.tsdb.layout.BlockSeries;
-import io.rwgateway.tsdb.layout.BlockMeta;
-import io.rwgateway.tsdb.layout.BlockLayout;
 
 class BlockWriterTest {
   private static final long MIN = 7_200_000L * 100;
   private static final long MAX = MIN + 7_200_000L;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static BlockSeries series(String name, long... times) {
     long[] t = times.clone();
@@ -51,32 +50,62 @@ class BlockWriterTest {
     }
     long chunks = Files.size(block.resolve("chunks/000001"));
     long index = Files.size(block.resolve("index"));
-    BlockMeta expected = new BlockMeta(ulid, MIN, MAX, 3, 2, 2, 1, List.of(ulid),
-        Map.of("cluster", "eu1", "tenant_id", "team-a"), "receive", 0, List.of("000001"),
-        List.of(new BlockMeta.FileEntry("chunks/000001", chunks), new BlockMeta.FileEntry("index", index),
-            new BlockMeta.FileEntry("meta.json", -1)));
-    assertEquals(expected.toJson(), Files.readString(block.resolve("meta.json"), StandardCharsets.UTF_8));
+    BlockMeta expected =
+        new BlockMeta(
+            ulid,
+            MIN,
+            MAX,
+            3,
+            2,
+            2,
+            1,
+            List.of(ulid),
+            Map.of("cluster", "eu1", "tenant_id", "team-a"),
+            "receive",
+            0,
+            List.of("000001"),
+            List.of(
+                new BlockMeta.FileEntry("chunks/000001", chunks),
+                new BlockMeta.FileEntry("index", index),
+                new BlockMeta.FileEntry("meta.json", -1)));
+    assertEquals(
+        expected.toJson(), Files.readString(block.resolve("meta.json"), StandardCharsets.UTF_8));
   }
 
   @Test
   void rejectsBadInputBeforeTouchingTheDisk() {
     Path tenant = dir.resolve("tenant");
     Labels none = Labels.EMPTY;
-    assertThrows(IllegalArgumentException.class,
-        () -> BlockWriter.write(tenant, MIN, MAX, List.of(series("b", MIN), series("a", MIN)), none, "t"));
-    assertThrows(IllegalArgumentException.class,
-        () -> BlockWriter.write(tenant, MIN, MAX, List.of(series("a", MIN), series("a", MIN + 1)), none, "t"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            BlockWriter.write(
+                tenant, MIN, MAX, List.of(series("b", MIN), series("a", MIN)), none, "t"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            BlockWriter.write(
+                tenant, MIN, MAX, List.of(series("a", MIN), series("a", MIN + 1)), none, "t"));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BlockWriter.write(tenant, MIN, MAX, List.of(series("a", MAX)), none, "t"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BlockWriter.write(tenant, MIN, MAX, List.of(series("a", MIN - 1)), none, "t"));
-    assertThrows(IllegalArgumentException.class, () -> BlockWriter.write(tenant, MIN, MAX, List.of(), none, "t"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BlockWriter.write(tenant, MIN, MAX, List.of(), none, "t"));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BlockWriter.write(tenant, MAX, MIN, List.of(series("a", MIN)), none, "t"));
-    BlockSeries overlapping = new BlockSeries(Labels.of("__name__", "a"),
-        List.of(series("a", MIN).xorChunks().get(0), series("a", MIN).xorChunks().get(0)),
-        new long[] {MIN, MIN}, new long[] {MIN, MIN});
-    assertThrows(IllegalArgumentException.class,
+    BlockSeries overlapping =
+        new BlockSeries(
+            Labels.of("__name__", "a"),
+            List.of(series("a", MIN).xorChunks().get(0), series("a", MIN).xorChunks().get(0)),
+            new long[] {MIN, MIN},
+            new long[] {MIN, MIN});
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BlockWriter.write(tenant, MIN, MAX, List.of(overlapping), none, "t"));
     assertFalse(Files.exists(tenant), "nothing was created");
   }
@@ -86,7 +115,8 @@ class BlockWriterTest {
     String ulid = Ulid.next();
     // A non-empty directory already holding the block's name makes the final rename fail.
     Files.createDirectories(dir.resolve(ulid).resolve("occupied"));
-    assertThrows(IOException.class,
+    assertThrows(
+        IOException.class,
         () -> BlockWriter.write(dir, MIN, MAX, List.of(series("a", MIN)), Labels.EMPTY, "t", ulid));
     assertFalse(Files.exists(dir.resolve(ulid + BlockLayout.TMP_SUFFIX)));
   }

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChunkReaderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static byte[] xor(long t0, int n) {
     XorChunk c = new XorChunk(64);
@@ -47,7 +46,9 @@ class ChunkReaderTest {
     // A file that is not a segment (its name is not a number) is ignored.
     Files.write(chunks().resolve("notes.txt"), new byte[] {1, 2, 3});
     try (ChunkReader r = ChunkReader.open(chunks())) {
-      assertEquals(List.of(chunks().resolve("000001"), chunks().resolve("000002")), r.segmentFiles().subList(0, 2));
+      assertEquals(
+          List.of(chunks().resolve("000001"), chunks().resolve("000002")),
+          r.segmentFiles().subList(0, 2));
       for (int k = 0; k < written.size(); k++) {
         assertEquals(ChunkWriter.ENCODING_XOR, r.encoding(refs.get(k)));
         byte[] data = r.xorChunk(refs.get(k));
@@ -80,7 +81,9 @@ class ChunkReaderTest {
       ChunkFormatException e = assertThrows(ChunkFormatException.class, () -> r.xorChunk(ref));
       assertEquals(seg, e.file());
       assertEquals(off, e.offset());
-      assertTrue(e.getMessage().contains("CRC32C mismatch") && e.getMessage().contains(seg.toString()), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("CRC32C mismatch") && e.getMessage().contains(seg.toString()),
+          e.getMessage());
     }
   }
 
@@ -117,7 +120,8 @@ class ChunkReaderTest {
     byte[] magic = good.clone();
     magic[0] = 0x00;
     Files.write(seg, magic);
-    ChunkFormatException e = assertThrows(ChunkFormatException.class, () -> ChunkReader.open(chunks()));
+    ChunkFormatException e =
+        assertThrows(ChunkFormatException.class, () -> ChunkReader.open(chunks()));
     assertEquals(seg, e.file());
     assertEquals(0, e.offset());
     assertTrue(e.getMessage().contains("bad magic 0x00bd40dd"), e.getMessage());
@@ -143,16 +147,21 @@ class ChunkReaderTest {
     Path seg = chunks().resolve("000001");
     long size = Files.size(seg);
     try (ChunkReader r = ChunkReader.open(chunks())) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> r.xorChunk(ChunkWriter.ref(1, 8)));
-      assertTrue(e.getMessage().contains("segment index 1") && e.getMessage().contains("000002"), e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> r.xorChunk(ChunkWriter.ref(1, 8)));
+      assertTrue(
+          e.getMessage().contains("segment index 1") && e.getMessage().contains("000002"),
+          e.getMessage());
       e = assertThrows(IllegalArgumentException.class, () -> r.xorChunk(ChunkWriter.ref(0, size)));
-      assertTrue(e.getMessage().contains("offset " + size) && e.getMessage().contains(seg.toString()), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("offset " + size) && e.getMessage().contains(seg.toString()),
+          e.getMessage());
       e = assertThrows(IllegalArgumentException.class, () -> r.xorChunk(ChunkWriter.ref(0, 3)));
       assertTrue(e.getMessage().contains("offset 3"), e.getMessage());
       assertThrows(IllegalArgumentException.class, () -> r.encoding(-1L));
       // A ref into the middle of a record reads garbage as a length: it must not run past the file.
-      ChunkFormatException f = assertThrows(ChunkFormatException.class, () -> r.xorChunk(ChunkWriter.ref(0, size - 2)));
+      ChunkFormatException f =
+          assertThrows(ChunkFormatException.class, () -> r.xorChunk(ChunkWriter.ref(0, size - 2)));
       assertEquals(size - 2, f.offset());
       r.xorChunk(ref);
     }
@@ -187,12 +196,15 @@ class ChunkReaderTest {
       assertEquals(1, r.encoding(xor));
       assertEquals(2, r.encoding(hist));
       assertEquals(3, r.encoding(floatHist));
-      UnsupportedChunkEncodingException e = assertThrows(UnsupportedChunkEncodingException.class,
-          () -> r.xorChunk(hist));
+      UnsupportedChunkEncodingException e =
+          assertThrows(UnsupportedChunkEncodingException.class, () -> r.xorChunk(hist));
       assertEquals(2, e.encoding());
       assertEquals(hist, e.offset());
       assertTrue(e.getMessage().contains("encoding 2 (native histogram)"), e.getMessage());
-      assertEquals(3, assertThrows(UnsupportedChunkEncodingException.class, () -> r.xorChunk(floatHist)).encoding());
+      assertEquals(
+          3,
+          assertThrows(UnsupportedChunkEncodingException.class, () -> r.xorChunk(floatHist))
+              .encoding());
       r.xorChunk(xor);
     }
   }

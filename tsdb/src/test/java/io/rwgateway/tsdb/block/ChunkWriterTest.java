@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChunkWriterTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static byte[] xor(long... tv) {
     XorChunk c = new XorChunk(64);
@@ -38,10 +37,33 @@ class ChunkWriterTest {
     // Expected bytes worked out by hand in docs/format/chunks.md; the CRC-32C was computed with
     // an independent bitwise implementation (polynomial 0x82F63B78), not java.util.zip.
     byte[] expected = {
-        (byte) 0x85, (byte) 0xbd, 0x40, (byte) 0xdd, 0x01, 0x00, 0x00, 0x00,
-        0x0c, 0x01,
-        0x00, 0x01, (byte) 0xd0, 0x0f, 0x3f, (byte) 0xf0, 0, 0, 0, 0, 0, 0,
-        (byte) 0xb1, (byte) 0x83, 0x43, 0x01};
+      (byte) 0x85,
+      (byte) 0xbd,
+      0x40,
+      (byte) 0xdd,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
+      0x0c,
+      0x01,
+      0x00,
+      0x01,
+      (byte) 0xd0,
+      0x0f,
+      0x3f,
+      (byte) 0xf0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      (byte) 0xb1,
+      (byte) 0x83,
+      0x43,
+      0x01
+    };
     assertArrayEquals(expected, Files.readAllBytes(chunks.resolve("000001")));
     assertEquals(8L, ref);
     try (var files = Files.list(chunks)) {
@@ -78,7 +100,9 @@ class ChunkWriterTest {
     }
     for (byte[] f : files) {
       assertTrue(f.length <= limit, "segment over the limit: " + f.length);
-      assertEquals(0x85BD40DD, ((f[0] & 0xff) << 24) | ((f[1] & 0xff) << 16) | ((f[2] & 0xff) << 8) | (f[3] & 0xff));
+      assertEquals(
+          0x85BD40DD,
+          ((f[0] & 0xff) << 24) | ((f[1] & 0xff) << 16) | ((f[2] & 0xff) << 8) | (f[3] & 0xff));
       assertEquals(1, f[4]);
     }
     long lastRef = -1;
@@ -102,8 +126,11 @@ class ChunkWriterTest {
     assertEquals(ChunkWriter.ENCODING_XOR, seg[p]);
     CRC32C crc = new CRC32C();
     crc.update(seg, p, 1 + len);
-    int sum = ((seg[p + 1 + len] & 0xff) << 24) | ((seg[p + 2 + len] & 0xff) << 16)
-        | ((seg[p + 3 + len] & 0xff) << 8) | (seg[p + 4 + len] & 0xff);
+    int sum =
+        ((seg[p + 1 + len] & 0xff) << 24)
+            | ((seg[p + 2 + len] & 0xff) << 16)
+            | ((seg[p + 3 + len] & 0xff) << 8)
+            | (seg[p + 4 + len] & 0xff);
     assertEquals((int) crc.getValue(), sum, "checksum of the record at " + off);
     return Arrays.copyOfRange(seg, p + 1, p + 1 + len);
   }

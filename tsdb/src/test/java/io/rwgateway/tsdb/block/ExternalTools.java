@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * they are missing: a skipped check would let a format regression through unnoticed.
  */
 final class ExternalTools {
-  private static final String HINT = " not found on PATH; install Debian's prometheus package "
-      + "(apt-get install -y prometheus), which provides promtool and prometheus 2.42";
+  private static final String HINT =
+      " not found on PATH; install Debian's prometheus package "
+          + "(apt-get install -y prometheus), which provides promtool and prometheus 2.42";
 
   private ExternalTools() {}
 
@@ -41,10 +42,15 @@ final class ExternalTools {
   record Result(int exit, String out) {}
 
   /** Runs a command to completion (stdout and stderr merged), killing it after {@code seconds}. */
-  static Result run(Path workDir, long seconds, String... cmd) throws IOException, InterruptedException {
+  static Result run(Path workDir, long seconds, String... cmd)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile(workDir, "cmd", ".out");
-    Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
         fail("timed out after " + seconds + " s: " + String.join(" ", cmd) + "\n" + read(log));

@@ -48,11 +48,13 @@ class IndexGoldenTest {
       for (long ref : all) {
         labels.add(r.seriesLabels(ref));
       }
-      assertEquals(List.of(
-          Labels.of("__name__", "temp", "room", "a"),
-          Labels.of("__name__", "temp", "room", "b"),
-          Labels.of("__name__", "temp", "room", "\u00e9t\u00e9"),
-          Labels.of("__name__", "up", "instance", "localhost:9090", "job", "prometheus")), labels);
+      assertEquals(
+          List.of(
+              Labels.of("__name__", "temp", "room", "a"),
+              Labels.of("__name__", "temp", "room", "b"),
+              Labels.of("__name__", "temp", "room", "\u00e9t\u00e9"),
+              Labels.of("__name__", "up", "instance", "localhost:9090", "job", "prometheus")),
+          labels);
       long[] temp = r.postings("__name__", "temp");
       assertArrayEquals(new long[] {all[0], all[1], all[2]}, temp);
       assertArrayEquals(new long[] {all[2]}, r.postings("room", "\u00e9t\u00e9"));
@@ -60,11 +62,15 @@ class IndexGoldenTest {
 
       // room="a" has 150 samples. Prometheus 2.42 does not cut at exactly 120: it spreads a
       // series' samples evenly over the chunks it expects before the range ends (143 + 7 here).
-      assertEquals(List.of(new ChunkMeta(8, T0, T0 + 142 * STEP), new ChunkMeta(143, T0 + 143 * STEP, T0 + 149 * STEP)),
+      assertEquals(
+          List.of(
+              new ChunkMeta(8, T0, T0 + 142 * STEP),
+              new ChunkMeta(143, T0 + 143 * STEP, T0 + 149 * STEP)),
           r.seriesChunks(all[0]));
       long[] refs = {173, 215, 257};
       for (int i = 1; i < 4; i++) {
-        assertEquals(List.of(new ChunkMeta(refs[i - 1], T0, T0 + 19 * STEP)), r.seriesChunks(all[i]));
+        assertEquals(
+            List.of(new ChunkMeta(refs[i - 1], T0, T0 + 19 * STEP)), r.seriesChunks(all[i]));
       }
       // The empty string is a symbol in Prometheus-written indexes (from the all-postings key).
       assertEquals("", r.symbols().get(0));
@@ -75,7 +81,8 @@ class IndexGoldenTest {
   void ourWriterReproducesThePrometheusIndexByteForByte() throws Exception {
     Path golden = goldenIndex();
     Path ours = dir.resolve("index");
-    try (IndexReader r = IndexReader.open(golden); IndexWriter w = new IndexWriter(ours)) {
+    try (IndexReader r = IndexReader.open(golden);
+        IndexWriter w = new IndexWriter(ours)) {
       w.addSymbols(new TreeSet<>(r.symbols()));
       for (long ref : r.postings("", "")) {
         w.addSeries(r.seriesLabels(ref), r.seriesChunks(ref));

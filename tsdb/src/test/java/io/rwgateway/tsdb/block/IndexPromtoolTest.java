@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.layout.BlockLayout;
+import io.rwgateway.tsdb.layout.BlockSeries;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.rwgateway.tsdb.layout.BlockSeries;
-import io.rwgateway.model.LabelOrder;
-import io.rwgateway.tsdb.layout.BlockLayout;
 
 /**
  * The real checker: promtool 2.42 must read a block whose index we wrote, with label values whose
@@ -38,7 +38,8 @@ class IndexPromtoolTest {
         return candidate.toString();
       }
     }
-    fail("promtool not found on PATH: install Debian's prometheus package (apt-get install -y prometheus)");
+    fail(
+        "promtool not found on PATH: install Debian's prometheus package (apt-get install -y prometheus)");
     return null;
   }
 
@@ -86,7 +87,8 @@ class IndexPromtoolTest {
     }
     series.sort((x, y) -> LabelOrder.compareLabels(x.labels(), y.labels()));
     long blockMin = T0 - T0 % 7_200_000L;
-    Path block = BlockWriter.write(dir, blockMin, blockMin + 7_200_000L, series, Labels.EMPTY, "t1");
+    Path block =
+        BlockWriter.write(dir, blockMin, blockMin + 7_200_000L, series, Labels.EMPTY, "t1");
     String ulid = block.getFileName().toString();
 
     String analyze = run(promtool, "tsdb", "analyze", dir.toString(), ulid);
@@ -102,8 +104,14 @@ class IndexPromtoolTest {
 
     // promtool 2.42's dump opens the directory as a read-only DB, which insists on a wal/ dir.
     Files.createDirectories(dir.resolve("wal"));
-    String dump = run(promtool, "tsdb", "dump", "--min-time=" + (T0 - 1), "--max-time=" + (T0 + 86_400_000L),
-        dir.toString());
+    String dump =
+        run(
+            promtool,
+            "tsdb",
+            "dump",
+            "--min-time=" + (T0 - 1),
+            "--max-time=" + (T0 + 86_400_000L),
+            dir.toString());
     TreeSet<String> got = new TreeSet<>();
     for (String line : dump.split("\n")) {
       if (line.startsWith("{")) {
@@ -114,15 +122,25 @@ class IndexPromtoolTest {
     missing.removeAll(got);
     TreeSet<String> extra = new TreeSet<>(got);
     extra.removeAll(expected);
-    assertTrue(missing.isEmpty() && extra.isEmpty(), missing.size() + " samples missing from promtool dump, "
-        + extra.size() + " unexpected; first missing: " + first(missing) + "; first unexpected: " + first(extra)
-        + "\ndump output starts:\n" + dump.substring(0, Math.min(dump.length(), 2000)));
+    assertTrue(
+        missing.isEmpty() && extra.isEmpty(),
+        missing.size()
+            + " samples missing from promtool dump, "
+            + extra.size()
+            + " unexpected; first missing: "
+            + first(missing)
+            + "; first unexpected: "
+            + first(extra)
+            + "\ndump output starts:\n"
+            + dump.substring(0, Math.min(dump.length(), 2000)));
 
     try (IndexReader r = IndexReader.open(block.resolve(BlockLayout.INDEX_FILE))) {
       assertEquals(List.of("__name__", "job", "room"), r.labelNames());
       List<String> roomsInFile = r.labelValues("room");
       for (int i = 1; i < roomsInFile.size(); i++) {
-        assertTrue(LabelOrder.compareUtf8(roomsInFile.get(i - 1), roomsInFile.get(i)) < 0, roomsInFile.toString());
+        assertTrue(
+            LabelOrder.compareUtf8(roomsInFile.get(i - 1), roomsInFile.get(i)) < 0,
+            roomsInFile.toString());
       }
       long[] smile = r.postings("room", "\uD83D\uDE00");
       assertEquals(4, smile.length);

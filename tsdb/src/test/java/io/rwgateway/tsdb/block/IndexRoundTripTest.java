@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,7 +20,6 @@ import java.util.TreeSet;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.rwgateway.model.LabelOrder;
 
 class IndexRoundTripTest {
   @TempDir Path dir;
@@ -27,10 +27,15 @@ class IndexRoundTripTest {
   /** Writes the series (sorted here) with symbols in Java's natural order, as callers may. */
   static void write(Path file, Map<Labels, List<ChunkMeta>> series) throws IOException {
     TreeSet<String> symbols = new TreeSet<>();
-    series.keySet().forEach(l -> l.forEach((n, v) -> {
-      symbols.add(n);
-      symbols.add(v);
-    }));
+    series
+        .keySet()
+        .forEach(
+            l ->
+                l.forEach(
+                    (n, v) -> {
+                      symbols.add(n);
+                      symbols.add(v);
+                    }));
     List<Labels> sorted = new ArrayList<>(series.keySet());
     sorted.sort(LabelOrder.LABELS);
     try (IndexWriter w = new IndexWriter(file)) {
@@ -51,7 +56,8 @@ class IndexRoundTripTest {
     // Symbol table at 5: len=8, #symbols=2, "a", "b", CRC over the 8 bytes.
     assertEquals("00000008" + "00000002" + "0161" + "0162", hex.formatHex(b, 5, 17));
     assertEquals(crc(b, 9, 8), ByteBuffer.wrap(b).getInt(17));
-    // Padding to 32, then the series: len=9, 1 label (0,1), 1 chunk: zigzag(1000)=d00f, 1000=e807, ref 8.
+    // Padding to 32, then the series: len=9, 1 label (0,1), 1 chunk: zigzag(1000)=d00f, 1000=e807,
+    // ref 8.
     assertEquals("00".repeat(11), hex.formatHex(b, 21, 32));
     assertEquals("09" + "01" + "0001" + "01" + "d00f" + "e807" + "08", hex.formatHex(b, 32, 42));
     assertEquals(crc(b, 33, 9), ByteBuffer.wrap(b).getInt(42));
@@ -82,8 +88,16 @@ class IndexRoundTripTest {
     String[] odd = {"\uFFFD", "\uD83D\uDE00", "é", "", "x y", "\u0000z"};
     long chunkRef = 0;
     for (int i = 0; i < 3000; i++) {
-      Labels l = Labels.of("__name__", "metric_" + (i % 17), "instance", "host-" + (i % 101),
-          "job", i % 3 == 0 ? "api" : "db", "v", "v" + odd[i % odd.length] + i / 7);
+      Labels l =
+          Labels.of(
+              "__name__",
+              "metric_" + (i % 17),
+              "instance",
+              "host-" + (i % 101),
+              "job",
+              i % 3 == 0 ? "api" : "db",
+              "v",
+              "v" + odd[i % odd.length] + i / 7);
       if (series.containsKey(l)) {
         continue;
       }
@@ -115,15 +129,20 @@ class IndexRoundTripTest {
         assertEquals(expected.get(i), l, "series come back in index order");
         assertEquals(series.get(l), r.seriesChunks(all[i]));
         long ref = all[i];
-        l.forEach((n, v) -> pairs.computeIfAbsent(n, k -> new TreeMap<>(LabelOrder.UTF8))
-            .computeIfAbsent(v, k -> new ArrayList<>()).add(ref));
+        l.forEach(
+            (n, v) ->
+                pairs
+                    .computeIfAbsent(n, k -> new TreeMap<>(LabelOrder.UTF8))
+                    .computeIfAbsent(v, k -> new ArrayList<>())
+                    .add(ref));
       }
       assertEquals(new ArrayList<>(pairs.keySet()), r.labelNames());
       for (var e : pairs.entrySet()) {
         assertEquals(new ArrayList<>(e.getValue().keySet()), r.labelValues(e.getKey()), e.getKey());
         for (var v : e.getValue().entrySet()) {
           long[] want = v.getValue().stream().mapToLong(Long::longValue).toArray();
-          assertArrayEquals(want, r.postings(e.getKey(), v.getKey()), e.getKey() + "=" + v.getKey());
+          assertArrayEquals(
+              want, r.postings(e.getKey(), v.getKey()), e.getKey() + "=" + v.getKey());
         }
       }
       List<String> symbols = r.symbols();
@@ -141,7 +160,8 @@ class IndexRoundTripTest {
     // ~2.4 MB of symbols: the symbol table's length field is flushed before it is known.
     Map<Labels, List<ChunkMeta>> series = new TreeMap<>(LabelOrder.LABELS);
     for (int i = 0; i < 60_000; i++) {
-      series.put(Labels.of("__name__", "m", "id", String.format("%036d", i)),
+      series.put(
+          Labels.of("__name__", "m", "id", String.format("%036d", i)),
           List.of(new ChunkMeta(8L + 100L * i, i, i + 10)));
     }
     Path f = dir.resolve("index");
@@ -150,8 +170,11 @@ class IndexRoundTripTest {
       assertEquals(60_003, r.symbols().size()); // __name__, id, m and 60000 ids
       long[] m = r.postings("__name__", "m");
       assertEquals(60_000, m.length);
-      assertEquals(Labels.of("__name__", "m", "id", String.format("%036d", 59_999)), r.seriesLabels(m[59_999]));
-      assertEquals(List.of(new ChunkMeta(8L + 100L * 59_999, 59_999, 60_009)), r.seriesChunks(m[59_999]));
+      assertEquals(
+          Labels.of("__name__", "m", "id", String.format("%036d", 59_999)),
+          r.seriesLabels(m[59_999]));
+      assertEquals(
+          List.of(new ChunkMeta(8L + 100L * 59_999, 59_999, 60_009)), r.seriesChunks(m[59_999]));
     }
   }
 

@@ -46,12 +46,21 @@ class IndexValidationTest {
   @Test
   void overlappingOrInvertedChunksAreRejected() throws IOException {
     try (IndexWriter w = writer()) {
-      assertThrows(IllegalArgumentException.class, () -> w.addSeries(Labels.of("a", "b"),
-          List.of(new ChunkMeta(8, 0, 10), new ChunkMeta(20, 10, 20))));
-      assertThrows(IllegalArgumentException.class, () -> w.addSeries(Labels.of("a", "b"),
-          List.of(new ChunkMeta(8, 10, 5))));
-      assertThrows(IllegalArgumentException.class, () -> w.addSeries(Labels.of("a", "b"),
-          List.of(new ChunkMeta(20, 0, 10), new ChunkMeta(8, 11, 20))));
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              w.addSeries(
+                  Labels.of("a", "b"),
+                  List.of(new ChunkMeta(8, 0, 10), new ChunkMeta(20, 10, 20))));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> w.addSeries(Labels.of("a", "b"), List.of(new ChunkMeta(8, 10, 5))));
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              w.addSeries(
+                  Labels.of("a", "b"),
+                  List.of(new ChunkMeta(20, 0, 10), new ChunkMeta(8, 11, 20))));
     }
   }
 
@@ -64,8 +73,13 @@ class IndexValidationTest {
 
   private Path validIndex() throws IOException {
     Path f = dir.resolve("good");
-    IndexRoundTripTest.write(f, Map.of(Labels.of("__name__", "up", "job", "x"), ONE,
-        Labels.of("__name__", "up", "job", "y"), List.of(new ChunkMeta(40, 0, 10))));
+    IndexRoundTripTest.write(
+        f,
+        Map.of(
+            Labels.of("__name__", "up", "job", "x"),
+            ONE,
+            Labels.of("__name__", "up", "job", "y"),
+            List.of(new ChunkMeta(40, 0, 10))));
     return f;
   }
 

@@ -28,35 +28,43 @@ class XorChunkTest {
 
   @Test
   void handComputedBytesFromTheFormatPage() {
-    assertArrayEquals(hex("0001 d00f 3ff0000000000000"), encode(new long[] {1000}, new double[] {1.0}));
-    assertArrayEquals(hex("0002 d00f 3ff0000000000000 e807 00"),
+    assertArrayEquals(
+        hex("0001 d00f 3ff0000000000000"), encode(new long[] {1000}, new double[] {1.0}));
+    assertArrayEquals(
+        hex("0002 d00f 3ff0000000000000 e807 00"),
         encode(new long[] {1000, 2000}, new double[] {1.0, 1.0}));
-    assertArrayEquals(hex("0003 d00f 3ff0000000000000 e807 3097ffc0"),
+    assertArrayEquals(
+        hex("0003 d00f 3ff0000000000000 e807 3097ffc0"),
         encode(new long[] {1000, 2000, 3000}, new double[] {1.0, 1.0, 2.0}));
-    // 2.0 -> 4.0 xor = 0x0010000000000000 (leading 11, trailing 52) fits the window (1, 52): '10' + 11 bits.
-    assertArrayEquals(hex("0004 d00f 3ff0000000000000 e807 3097ffd001"),
+    // 2.0 -> 4.0 xor = 0x0010000000000000 (leading 11, trailing 52) fits the window (1, 52): '10' +
+    // 11 bits.
+    assertArrayEquals(
+        hex("0004 d00f 3ff0000000000000 e807 3097ffd001"),
         encode(new long[] {1000, 2000, 3000, 4000}, new double[] {1.0, 1.0, 2.0, 4.0}));
   }
 
   @Test
   void handComputedDeltaOfDeltaBuckets() {
     // dod +1: '10' + 14-bit 1.
-    assertArrayEquals(hex("0003 00 0000000000000000 01 400080"),
+    assertArrayEquals(
+        hex("0003 00 0000000000000000 01 400080"),
         encode(new long[] {0, 1, 3}, new double[] {0, 0, 0}));
     // dod -1: '10' + 14 one bits.
-    assertArrayEquals(hex("0003 00 0000000000000000 02 5fff80"),
+    assertArrayEquals(
+        hex("0003 00 0000000000000000 02 5fff80"),
         encode(new long[] {0, 2, 3}, new double[] {0, 0, 0}));
     // first timestamp negative: zig-zag(-1) = 1.
-    assertArrayEquals(hex("0001 01 bff0000000000000"), encode(new long[] {-1}, new double[] {-1.0}));
+    assertArrayEquals(
+        hex("0001 01 bff0000000000000"), encode(new long[] {-1}, new double[] {-1.0}));
   }
 
   @Test
   void bucketBoundariesRoundTripAndUseTheExpectedWidth() {
     long[][] cases = {
-        {8192, 16}, {-8191, 16}, {-8192, 20}, {8193, 20},
-        {65536, 20}, {-65535, 20}, {-65536, 24}, {65537, 24},
-        {524288, 24}, {-524287, 24}, {-524288, 68}, {524289, 68},
-        {Long.MAX_VALUE / 4, 68}, {-(Long.MAX_VALUE / 4), 68},
+      {8192, 16}, {-8191, 16}, {-8192, 20}, {8193, 20},
+      {65536, 20}, {-65535, 20}, {-65536, 24}, {65537, 24},
+      {524288, 24}, {-524287, 24}, {-524288, 68}, {524289, 68},
+      {Long.MAX_VALUE / 4, 68}, {-(Long.MAX_VALUE / 4), 68},
     };
     for (long[] c : cases) {
       long base = 1_000_000_000_000L;
@@ -76,9 +84,23 @@ class XorChunkTest {
 
   @Test
   void edgeValuesRoundTripBitExact() {
-    double[] v = {0.0, -0.0, Double.NaN, Double.longBitsToDouble(STALE_NAN), Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -Double.MAX_VALUE, Double.MAX_VALUE, 1.0,
-        Double.longBitsToDouble(0xfff8000000000001L), -0.0, 0.0, 42.5, 42.5};
+    double[] v = {
+      0.0,
+      -0.0,
+      Double.NaN,
+      Double.longBitsToDouble(STALE_NAN),
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      Double.MIN_VALUE,
+      -Double.MAX_VALUE,
+      Double.MAX_VALUE,
+      1.0,
+      Double.longBitsToDouble(0xfff8000000000001L),
+      -0.0,
+      0.0,
+      42.5,
+      42.5
+    };
     long[] t = new long[v.length];
     for (int i = 0; i < t.length; i++) {
       t[i] = 1_700_000_000_000L + i * 15_000L + (i % 3) * 7;
@@ -102,19 +124,21 @@ class XorChunkTest {
       long ts = r.nextLong() >> 20;
       double val = r.nextDouble() * 1000;
       for (int i = 0; i < n; i++) {
-        ts += switch (r.nextInt(4)) {
-          case 0 -> 15_000;
-          case 1 -> 1 + r.nextInt(100_000);
-          case 2 -> 1 + (r.nextLong() >>> 30);
-          default -> 15_000 + r.nextInt(3) - 1;
-        };
-        val = switch (r.nextInt(5)) {
-          case 0 -> val;
-          case 1 -> val + 1;
-          case 2 -> Double.longBitsToDouble(r.nextLong());
-          case 3 -> (double) r.nextInt(10);
-          default -> val * 1.5;
-        };
+        ts +=
+            switch (r.nextInt(4)) {
+              case 0 -> 15_000;
+              case 1 -> 1 + r.nextInt(100_000);
+              case 2 -> 1 + (r.nextLong() >>> 30);
+              default -> 15_000 + r.nextInt(3) - 1;
+            };
+        val =
+            switch (r.nextInt(5)) {
+              case 0 -> val;
+              case 1 -> val + 1;
+              case 2 -> Double.longBitsToDouble(r.nextLong());
+              case 3 -> (double) r.nextInt(10);
+              default -> val * 1.5;
+            };
         t[i] = ts;
         v[i] = val;
       }
@@ -158,7 +182,9 @@ class XorChunkTest {
         reused.append(t, v);
         fresh.append(t, v);
       }
-      assertArrayEquals(Arrays.copyOf(fresh.buffer(), fresh.length()), Arrays.copyOf(reused.buffer(), reused.length()),
+      assertArrayEquals(
+          Arrays.copyOf(fresh.buffer(), fresh.length()),
+          Arrays.copyOf(reused.buffer(), reused.length()),
           "round " + round);
       long last = reused.lastTime();
       long lastBits = reused.lastValueBits();
@@ -188,7 +214,8 @@ class XorChunkTest {
       assertTrue(it.next(), "sample " + i);
       assertEquals(t[i], it.t(), "t of sample " + i);
       assertEquals(Double.doubleToRawLongBits(v[i]), it.valueBits(), "bits of sample " + i);
-      assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(it.v()), "v of sample " + i);
+      assertEquals(
+          Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(it.v()), "v of sample " + i);
     }
     assertFalse(it.next());
   }

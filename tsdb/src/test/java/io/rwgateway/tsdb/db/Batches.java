@@ -3,8 +3,8 @@ package io.rwgateway.tsdb.db;
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.XxHash64;
-import java.nio.charset.StandardCharsets;
 import io.rwgateway.tsdb.WriteBatch;
+import java.nio.charset.StandardCharsets;
 
 /** Builds {@link WriteBatch}es the way the ingest decoder fills them. */
 public final class Batches {

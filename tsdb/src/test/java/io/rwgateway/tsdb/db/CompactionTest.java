@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.model.RejectReason;
+import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.block.Block;
 import io.rwgateway.wal.WalOptions;
 import java.io.IOException;
@@ -26,25 +28,28 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.rwgateway.tsdb.WriteBatch;
-import io.rwgateway.tsdb.SeriesData;
 
 /** The head is cut into blocks, truncated behind them, and queries see every sample once. */
 class CompactionTest {
   private static final long H = 3_600_000L;
+
   /** Aligned to 2h, so the first block is [T0, T0 + 2h). */
   private static final long T0 = 1_700_000_000_000L / (2 * H) * (2 * H);
+
   private static final Matcher[] ALL = new Matcher[0];
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private TsdbOptions options() {
     // No append window (the test writes hours at once); no background compaction.
-    return new TsdbOptions(dir, WalOptions.defaults(), 0).withFlushOnShutdown(false).withCompactionInterval(3_600_000L);
+    return new TsdbOptions(dir, WalOptions.defaults(), 0)
+        .withFlushOnShutdown(false)
+        .withCompactionInterval(3_600_000L);
   }
 
-  /** 20 series sampled every minute over [from, to), and one "old" series only in its first hour. */
+  /**
+   * 20 series sampled every minute over [from, to), and one "old" series only in its first hour.
+   */
   private static void fill(TenantDb db, long from, long to) {
     for (long t = from; t < to; t += 60_000L * 30) {
       WriteBatch b = new WriteBatch();
@@ -131,14 +136,21 @@ class CompactionTest {
     try (Tsdb tsdb = Tsdb.open(options(), null)) {
       TenantDb db = tsdb.existingTenant("a");
       assertEquals(1, db.blocks().size());
-      assertEquals(20, db.headSeries(), "series whose samples are all in the block are not brought back");
+      assertEquals(
+          20, db.headSeries(), "series whose samples are all in the block are not brought back");
       TreeMap<String, long[]> after = read(db);
       assertEquals(before.keySet(), after.keySet());
       for (String k : before.keySet()) {
         assertArrayEquals(before.get(k), after.get(k), k);
       }
-      assertEquals(T0 + 2 * H, db.headQuerier().select(ALL, Long.MIN_VALUE, Long.MAX_VALUE).stream()
-          .mapToLong(d -> d.sampleT()[0]).min().orElseThrow() / (2 * H) * (2 * H),
+      assertEquals(
+          T0 + 2 * H,
+          db.headQuerier().select(ALL, Long.MIN_VALUE, Long.MAX_VALUE).stream()
+                  .mapToLong(d -> d.sampleT()[0])
+                  .min()
+                  .orElseThrow()
+              / (2 * H)
+              * (2 * H),
           "the head holds nothing from the block's range but a straddling chunk's head");
     }
   }
@@ -162,7 +174,10 @@ class CompactionTest {
       assertEquals(2, blocks.size());
       assertEquals(T0, blocks.get(0).minTime());
       assertEquals(T0 + 2 * H, blocks.get(1).minTime());
-      assertEquals(T0 + 3 * H + 1, blocks.get(1).maxTime(), "the last block ends just after the newest sample");
+      assertEquals(
+          T0 + 3 * H + 1,
+          blocks.get(1).maxTime(),
+          "the last block ends just after the newest sample");
       TreeMap<String, long[]> after = read(db);
       assertEquals(before.keySet(), after.keySet());
       for (String k : before.keySet()) {
@@ -211,8 +226,10 @@ class CompactionTest {
   @Test
   void walCyclesHoldingOnlyBlockSamplesGiveWayToACheckpoint() throws IOException {
     MovableClock clock = new MovableClock(T0);
-    TsdbOptions opts = new TsdbOptions(dir, WalOptions.defaults().withClock(clock), 0)
-        .withFlushOnShutdown(false).withCompactionInterval(3_600_000L);
+    TsdbOptions opts =
+        new TsdbOptions(dir, WalOptions.defaults().withClock(clock), 0)
+            .withFlushOnShutdown(false)
+            .withCompactionInterval(3_600_000L);
     TreeMap<String, long[]> before;
     int[] cyclesBefore;
     try (Tsdb tsdb = Tsdb.open(opts, null)) {
@@ -229,14 +246,19 @@ class CompactionTest {
       assertEquals(5, cyclesBefore.length, "one WAL cycle per hour of writes");
       db.compactor().compact();
       int[] left = db.wal().cycles();
-      assertArrayEquals(java.util.Arrays.copyOfRange(cyclesBefore, 2, 5), left,
+      assertArrayEquals(
+          java.util.Arrays.copyOfRange(cyclesBefore, 2, 5),
+          left,
           "the two cycles holding only samples before the block's end are deleted");
       before = read(db);
     }
     try (Tsdb tsdb = Tsdb.open(opts, null)) {
       TenantDb db = tsdb.existingTenant("a");
       assertEquals(20, db.headSeries());
-      assertEquals("1 if the target is up", db.metadata("up").help(), "metadata is carried by the checkpoint");
+      assertEquals(
+          "1 if the target is up",
+          db.metadata("up").help(),
+          "metadata is carried by the checkpoint");
       TreeMap<String, long[]> after = read(db);
       assertEquals(before.keySet(), after.keySet());
       for (String k : before.keySet()) {
@@ -263,7 +285,8 @@ class CompactionTest {
       assertEquals(1, b.samplesWritten);
       long start = System.nanoTime();
       List<Path> blocks = db.compactor().compact();
-      assertEquals(2, blocks.size(), "[T0, +2h) and [T0+2h, +4h); nothing for the 500 empty ranges after");
+      assertEquals(
+          2, blocks.size(), "[T0, +2h) and [T0+2h, +4h); nothing for the 500 empty ranges after");
       assertTrue(System.nanoTime() - start < 10_000_000_000L);
       assertEquals(T0 + 1000 * H, db.headMinTime());
       assertEquals(1, db.headSeries());
@@ -273,8 +296,10 @@ class CompactionTest {
   @Test
   void aFlushRightAfterARestartWithoutWritesWorks() throws IOException {
     MovableClock clock = new MovableClock(T0);
-    TsdbOptions opts = new TsdbOptions(dir, WalOptions.defaults().withClock(clock), 0)
-        .withFlushOnShutdown(false).withCompactionInterval(3_600_000L);
+    TsdbOptions opts =
+        new TsdbOptions(dir, WalOptions.defaults().withClock(clock), 0)
+            .withFlushOnShutdown(false)
+            .withCompactionInterval(3_600_000L);
     TreeMap<String, long[]> before;
     try (Tsdb tsdb = Tsdb.open(opts, null)) {
       TenantDb db = tsdb.tenant("a");
@@ -324,24 +349,27 @@ class CompactionTest {
       TenantDb db = tsdb.tenant("a");
       AtomicReference<Throwable> failed = new AtomicReference<>();
       int rounds = 3000;
-      Thread writer = new Thread(() -> {
-        try {
-          for (int k = 0; k < rounds; k++) {
-            WriteBatch b = new WriteBatch();
-            b.tenant = "a";
-            for (int s = 0; s < 50; s++) {
-              series(b, "__name__", "w", "s", Integer.toString(s));
-              samples(b, T0 + k * 10L, k);
-            }
-            db.append(b);
-            if (b.failure != null || b.samplesWritten != 50) {
-              throw new AssertionError("round " + k + ": written " + b.samplesWritten + " failure " + b.failure);
-            }
-          }
-        } catch (Throwable e) {
-          failed.set(e);
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  for (int k = 0; k < rounds; k++) {
+                    WriteBatch b = new WriteBatch();
+                    b.tenant = "a";
+                    for (int s = 0; s < 50; s++) {
+                      series(b, "__name__", "w", "s", Integer.toString(s));
+                      samples(b, T0 + k * 10L, k);
+                    }
+                    db.append(b);
+                    if (b.failure != null || b.samplesWritten != 50) {
+                      throw new AssertionError(
+                          "round " + k + ": written " + b.samplesWritten + " failure " + b.failure);
+                    }
+                  }
+                } catch (Throwable e) {
+                  failed.set(e);
+                }
+              });
       writer.start();
       int blocks = 0;
       while (writer.isAlive()) {

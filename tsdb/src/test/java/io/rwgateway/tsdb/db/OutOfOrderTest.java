@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rwgateway.model.Matcher;
 import io.rwgateway.model.RejectReason;
+import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.block.Block;
 import io.rwgateway.wal.WalOptions;
 import java.io.IOException;
@@ -14,20 +16,22 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.rwgateway.tsdb.WriteBatch;
-import io.rwgateway.tsdb.SeriesData;
 
-/** --tsdb.out-of-order.time-window: older samples inside it are kept, in order, and cut into the right block. */
+/**
+ * --tsdb.out-of-order.time-window: older samples inside it are kept, in order, and cut into the
+ * right block.
+ */
 class OutOfOrderTest {
   private static final long H = 3_600_000L;
   private static final long T0 = 1_700_000_000_000L / (2 * H) * (2 * H);
   private static final Matcher[] ALL = new Matcher[0];
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private TsdbOptions options(long window) {
-    return new TsdbOptions(dir, WalOptions.defaults(), H).withOutOfOrderWindow(window).withFlushOnShutdown(false)
+    return new TsdbOptions(dir, WalOptions.defaults(), H)
+        .withOutOfOrderWindow(window)
+        .withFlushOnShutdown(false)
         .withCompactionInterval(3_600_000L);
   }
 
@@ -82,16 +86,20 @@ class OutOfOrderTest {
       assertEquals(1, rejected(conflict, RejectReason.DUPLICATE_TIMESTAMP));
       WriteBatch tooOld = one("m", T0 + 3 * 60_000 - window - 1, 9);
       db.append(tooOld);
-      assertEquals(1, rejected(tooOld, RejectReason.TOO_OLD) + rejected(tooOld, RejectReason.OUT_OF_ORDER));
+      assertEquals(
+          1, rejected(tooOld, RejectReason.TOO_OLD) + rejected(tooOld, RejectReason.OUT_OF_ORDER));
 
       long[] want = {T0 + 30_000, T0 + 60_000, T0 + 2 * 60_000, T0 + 3 * 60_000};
       assertArrayEquals(want, times(db, Long.MIN_VALUE, Long.MAX_VALUE));
-      assertArrayEquals(new long[] {T0 + 60_000, T0 + 2 * 60_000}, times(db, T0 + 31_000, T0 + 2 * 60_000));
-      assertEquals(2.0, db.querier().select(ALL, T0 + 2 * 60_000, T0 + 2 * 60_000).get(0).sampleV()[0]);
+      assertArrayEquals(
+          new long[] {T0 + 60_000, T0 + 2 * 60_000}, times(db, T0 + 31_000, T0 + 2 * 60_000));
+      assertEquals(
+          2.0, db.querier().select(ALL, T0 + 2 * 60_000, T0 + 2 * 60_000).get(0).sampleV()[0]);
     }
     try (Tsdb tsdb = Tsdb.open(options(window), null)) {
       TenantDb db = tsdb.existingTenant("a");
-      assertArrayEquals(new long[] {T0 + 30_000, T0 + 60_000, T0 + 2 * 60_000, T0 + 3 * 60_000},
+      assertArrayEquals(
+          new long[] {T0 + 30_000, T0 + 60_000, T0 + 2 * 60_000, T0 + 3 * 60_000},
           times(db, Long.MIN_VALUE, Long.MAX_VALUE));
     }
   }
@@ -111,7 +119,10 @@ class OutOfOrderTest {
       for (long t = T0 + 3 * H; t < T0 + 6 * H; t += 60_000) {
         db.append(one("m", t, t));
       }
-      assertEquals(List.of(), db.compactor().compact(), "the window has not passed the first range's end yet");
+      assertEquals(
+          List.of(),
+          db.compactor().compact(),
+          "the window has not passed the first range's end yet");
       db.append(one("m", T0 + 6 * H, 0));
       assertEquals(1, db.compactor().compact().size());
       Block block = db.blocks().get(0);

@@ -3,13 +3,14 @@ package io.rwgateway.tsdb.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.layout.BlockSeries;
-import io.rwgateway.tsdb.block.BlockWriter;
 import io.rwgateway.model.LabelOrder;
+import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.block.BlockWriter;
 import io.rwgateway.tsdb.chunk.XorChunk;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadAppender;
+import io.rwgateway.tsdb.layout.BlockSeries;
 import io.rwgateway.wal.RecordVisitor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,12 +18,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import io.rwgateway.tsdb.WriteBatch;
 
 /**
- * Float series for querier tests, and the two ways to store them: appended to a {@link Head}
- * (as the ingest path does, minus the WAL) and written as a block by {@link BlockWriter}, with
- * chunks cut where the test says.
+ * Float series for querier tests, and the two ways to store them: appended to a {@link Head} (as
+ * the ingest path does, minus the WAL) and written as a block by {@link BlockWriter}, with chunks
+ * cut where the test says.
  */
 public final class QueryData {
   private QueryData() {}
@@ -45,23 +45,31 @@ public final class QueryData {
   }
 
   /** A log that drops everything: these tests query the head, they do not replay it. */
-  public static final RecordVisitor NO_LOG = new RecordVisitor() {
-    @Override
-    public void series(long ref, byte[] labels, int off, int len) {}
+  public static final RecordVisitor NO_LOG =
+      new RecordVisitor() {
+        @Override
+        public void series(long ref, byte[] labels, int off, int len) {}
 
-    @Override
-    public void sample(long ref, long t, double v) {}
+        @Override
+        public void sample(long ref, long t, double v) {}
 
-    @Override
-    public void histogram(long ref, long t, byte[] proto, int off, int len) {}
+        @Override
+        public void histogram(long ref, long t, byte[] proto, int off, int len) {}
 
-    @Override
-    public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {}
+        @Override
+        public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {}
 
-    @Override
-    public void metadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff,
-        int unitLen) {}
-  };
+        @Override
+        public void metadata(
+            int type,
+            byte[] b,
+            int nameOff,
+            int nameLen,
+            int helpOff,
+            int helpLen,
+            int unitOff,
+            int unitLen) {}
+      };
 
   /**
    * Appends every sample of every series to {@code head}, one batch per series; all must be
@@ -106,7 +114,10 @@ public final class QueryData {
       maxs.add(s.t()[to - 1]);
       from = to;
     }
-    return new BlockSeries(s.labels(), data, mins.stream().mapToLong(Long::longValue).toArray(),
+    return new BlockSeries(
+        s.labels(),
+        data,
+        mins.stream().mapToLong(Long::longValue).toArray(),
         maxs.stream().mapToLong(Long::longValue).toArray());
   }
 
@@ -115,7 +126,8 @@ public final class QueryData {
    * chunks of random sizes between 1 and 150 samples; returns the encoded series (sorted, as
    * written) so tests know the chunk bounds, and the block directory.
    */
-  public static Written writeBlock(Path tenantDir, long minTime, long maxTime, List<Series> series, Random rnd)
+  public static Written writeBlock(
+      Path tenantDir, long minTime, long maxTime, List<Series> series, Random rnd)
       throws IOException {
     List<BlockSeries> encoded = new ArrayList<>();
     for (Series s : series) {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.Querier;
+import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.head.Head;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import io.rwgateway.tsdb.SeriesData;
-import io.rwgateway.tsdb.Querier;
 
 /**
  * A call that overlaps a head truncation (the second half of a block cut) is answered from a fresh
@@ -22,28 +22,43 @@ class TenantQuerierTest {
 
   /** A querier that answers {@code answer}, after truncating the head if {@code truncateFirst}. */
   private static Querier attempt(Head head, boolean truncateFirst, List<SeriesData> answer) {
-    return new Scripted(() -> {
-      if (truncateFirst) {
-        head.truncate(1000); // as a block cut would, between taking the block list and reading the head
-      }
-      return answer;
-    });
+    return new Scripted(
+        () -> {
+          if (truncateFirst) {
+            head.truncate(
+                1000); // as a block cut would, between taking the block list and reading the head
+          }
+          return answer;
+        });
   }
 
   @Test
   void callThatRacesATruncationIsAnsweredAgainFromTheNewView() {
     try (Head head = new Head(10)) {
       List<SeriesData> partial = List.of();
-      List<SeriesData> complete = List.of(new SeriesData(Labels.of("__name__", "up"), new long[] {1500},
-          new double[] {1}, new long[0], new byte[0][]));
+      List<SeriesData> complete =
+          List.of(
+              new SeriesData(
+                  Labels.of("__name__", "up"),
+                  new long[] {1500},
+                  new double[] {1},
+                  new long[0],
+                  new byte[0][]));
       AtomicInteger views = new AtomicInteger();
-      TenantQuerier q = new TenantQuerier(head,
-          () -> views.getAndIncrement() == 0 ? attempt(head, true, partial) : attempt(head, false, complete));
+      TenantQuerier q =
+          new TenantQuerier(
+              head,
+              () ->
+                  views.getAndIncrement() == 0
+                      ? attempt(head, true, partial)
+                      : attempt(head, false, complete));
       assertSame(complete, q.select(ALL, Long.MIN_VALUE, Long.MAX_VALUE));
       assertEquals(2, views.get(), "one view raced the truncation, the second did not");
 
       views.set(0);
-      assertEquals(List.of(Labels.of("__name__", "up")), q.series(List.of(), Long.MIN_VALUE, Long.MAX_VALUE));
+      assertEquals(
+          List.of(Labels.of("__name__", "up")),
+          q.series(List.of(), Long.MIN_VALUE, Long.MAX_VALUE));
       assertEquals(2, views.get());
     }
   }
@@ -53,10 +68,13 @@ class TenantQuerierTest {
     try (Head head = new Head(10)) {
       AtomicInteger views = new AtomicInteger();
       List<SeriesData> answer = List.of();
-      TenantQuerier q = new TenantQuerier(head, () -> {
-        views.incrementAndGet();
-        return attempt(head, false, answer);
-      });
+      TenantQuerier q =
+          new TenantQuerier(
+              head,
+              () -> {
+                views.incrementAndGet();
+                return attempt(head, false, answer);
+              });
       assertSame(answer, q.select(ALL, 0, 10));
       assertEquals(1, views.get());
     }
@@ -67,22 +85,33 @@ class TenantQuerierTest {
     try (Head head = new Head(10)) {
       List<SeriesData> answer = List.of();
       AtomicInteger views = new AtomicInteger();
-      TenantQuerier q = new TenantQuerier(head, () -> {
-        if (views.getAndIncrement() > 0) {
-          return attempt(head, false, answer);
-        }
-        return new Scripted(() -> {
-          head.truncate(1000);
-          throw new java.io.UncheckedIOException(new java.io.IOException("no such segment (deleted)"));
-        });
-      });
+      TenantQuerier q =
+          new TenantQuerier(
+              head,
+              () -> {
+                if (views.getAndIncrement() > 0) {
+                  return attempt(head, false, answer);
+                }
+                return new Scripted(
+                    () -> {
+                      head.truncate(1000);
+                      throw new java.io.UncheckedIOException(
+                          new java.io.IOException("no such segment (deleted)"));
+                    });
+              });
       assertSame(answer, q.select(ALL, 0, 10));
       assertEquals(2, views.get());
 
-      TenantQuerier broken = new TenantQuerier(head, () -> new Scripted(() -> {
-        throw new IllegalStateException("bug");
-      }));
-      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> broken.select(ALL, 0, 10));
+      TenantQuerier broken =
+          new TenantQuerier(
+              head,
+              () ->
+                  new Scripted(
+                      () -> {
+                        throw new IllegalStateException("bug");
+                      }));
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalStateException.class, () -> broken.select(ALL, 0, 10));
     }
   }
 

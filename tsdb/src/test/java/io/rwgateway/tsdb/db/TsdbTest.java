@@ -21,6 +21,10 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.model.RejectReason;
+import io.rwgateway.tsdb.ExemplarData;
+import io.rwgateway.tsdb.MetricMetadata;
+import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.head.HeadQuerier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,18 +34,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.rwgateway.tsdb.WriteBatch;
-import io.rwgateway.tsdb.SeriesData;
-import io.rwgateway.tsdb.MetricMetadata;
-import io.rwgateway.tsdb.ExemplarData;
 
 /** TenantDb and Tsdb over the real WAL: append, close, reopen, replay. */
 class TsdbTest {
   private static final long T0 = 1_700_000_000_000L;
   private static final Matcher[] ALL = new Matcher[0];
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** These tests are about the WAL: no flush into blocks on close, so reopening replays. */
   private TsdbOptions walOnly() {
@@ -64,12 +63,21 @@ class TsdbTest {
     return b;
   }
 
-  private record View(List<SeriesData> data, List<ExemplarData> exemplars, long series, long maxTime, MetricMetadata meta) {}
+  private record View(
+      List<SeriesData> data,
+      List<ExemplarData> exemplars,
+      long series,
+      long maxTime,
+      MetricMetadata meta) {}
 
   private static View view(TenantDb db) {
     HeadQuerier q = db.headQuerier();
-    return new View(q.select(ALL, Long.MIN_VALUE, Long.MAX_VALUE), q.exemplars(ALL, Long.MIN_VALUE, Long.MAX_VALUE),
-        db.headSeries(), db.headMaxTime(), db.metadata("m0"));
+    return new View(
+        q.select(ALL, Long.MIN_VALUE, Long.MAX_VALUE),
+        q.exemplars(ALL, Long.MIN_VALUE, Long.MAX_VALUE),
+        db.headSeries(),
+        db.headMaxTime(),
+        db.metadata("m0"));
   }
 
   private static void assertSameView(View a, View b) {
@@ -140,9 +148,14 @@ class TsdbTest {
     }
     try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
       assertSameView(before, view(db.existingTenant("a")));
-      assertEquals(List.of(Labels.of("__name__", "fresh")),
-          db.existingTenant("a").querier().series(List.<Matcher[]>of(new Matcher[] {Matcher.eq("__name__", "fresh")}),
-              Long.MIN_VALUE, Long.MAX_VALUE));
+      assertEquals(
+          List.of(Labels.of("__name__", "fresh")),
+          db.existingTenant("a")
+              .querier()
+              .series(
+                  List.<Matcher[]>of(new Matcher[] {Matcher.eq("__name__", "fresh")}),
+                  Long.MIN_VALUE,
+                  Long.MAX_VALUE));
     }
   }
 
@@ -162,7 +175,14 @@ class TsdbTest {
       assertEquals(0, b.samplesWritten);
       assertEquals(0, b.histogramsWritten);
       View after = view(t);
-      assertSameView(new View(before.data(), before.exemplars(), before.series() + 1, before.maxTime(), before.meta()), after);
+      assertSameView(
+          new View(
+              before.data(),
+              before.exemplars(),
+              before.series() + 1,
+              before.maxTime(),
+              before.meta()),
+          after);
     }
     // Replay sees only what was logged; the unlogged series is gone.
     try (Tsdb db = Tsdb.open(walOnly(), new PrometheusRegistry())) {
@@ -217,9 +237,15 @@ class TsdbTest {
           assertEquals(50.0, floats);
         }
       }
-      assertTrue(names.containsAll(Set.of("rwgateway_head_series", "rwgateway_head_samples_appended",
-          "rwgateway_wal_append_duration_seconds", "rwgateway_wal_replay_duration_seconds",
-          "rwgateway_wal_corrupt_records")), names.toString());
+      assertTrue(
+          names.containsAll(
+              Set.of(
+                  "rwgateway_head_series",
+                  "rwgateway_head_samples_appended",
+                  "rwgateway_wal_append_duration_seconds",
+                  "rwgateway_wal_replay_duration_seconds",
+                  "rwgateway_wal_corrupt_records")),
+          names.toString());
     }
   }
 

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The writer's per-batch map from series ref to slot, against a HashMap, over batches of changing size. */
+/**
+ * The writer's per-batch map from series ref to slot, against a HashMap, over batches of changing
+ * size.
+ */
 class BatchSlotsTest {
   @Test
   void matchesAHashMapAcrossBatchesOfChangingSize() {
@@ -18,10 +21,15 @@ class BatchSlotsTest {
       slots.clear(size);
       Map<Integer, Integer> want = new HashMap<>();
       for (int i = 0; i < size; i++) {
-        // Refs from a small range repeat (the same series twice); multiples of a power of two collide.
-        int ref = r.nextBoolean() ? 1 + r.nextInt(Math.max(1, size / 2)) : 1 + (r.nextInt(1 << 10) << 12);
+        // Refs from a small range repeat (the same series twice); multiples of a power of two
+        // collide.
+        int ref =
+            r.nextBoolean() ? 1 + r.nextInt(Math.max(1, size / 2)) : 1 + (r.nextInt(1 << 10) << 12);
         Integer before = want.putIfAbsent(ref, i);
-        assertEquals(before == null ? -1 : before, slots.putIfAbsent(ref, i), "batch of " + size + ", entry " + i);
+        assertEquals(
+            before == null ? -1 : before,
+            slots.putIfAbsent(ref, i),
+            "batch of " + size + ", entry " + i);
       }
     }
   }

@@ -84,13 +84,19 @@ class ChunkPiecesTest {
     for (int c = 0; c < e.closed.size(); c++) {
       byte[] want = e.closed.get(c);
       byte[] got = chunks.read(snap.closedRefs()[c]);
-      assertArrayEquals(want, Arrays.copyOf(got, want.length), "finished chunk " + c + " of series " + e.series.ref);
+      assertArrayEquals(
+          want,
+          Arrays.copyOf(got, want.length),
+          "finished chunk " + c + " of series " + e.series.ref);
       assertEquals(io.rwgateway.tsdb.chunk.XorIterator.firstTime(want), snap.closedMinT()[c]);
     }
     if (e.open.count() == 0) {
       assertNull(snap.open());
     } else {
-      assertArrayEquals(Arrays.copyOf(e.open.buffer(), e.open.length()), snap.open(), "open chunk of " + e.series.ref);
+      assertArrayEquals(
+          Arrays.copyOf(e.open.buffer(), e.open.length()),
+          snap.open(),
+          "open chunk of " + e.series.ref);
       assertEquals(e.open.firstTime(), e.series.firstTime());
     }
   }
@@ -149,9 +155,13 @@ class ChunkPiecesTest {
         check(e);
       }
     }
-    assertTrue(pieces.piecesInUse() < 3 * held, "freed pieces are counted out: " + pieces.piecesInUse() + " vs " + held);
+    assertTrue(
+        pieces.piecesInUse() < 3 * held,
+        "freed pieces are counted out: " + pieces.piecesInUse() + " vs " + held);
     long slabBytes = pieces.bytesHeld();
-    assertTrue(slabBytes <= 2 * (256 * 1024 + 8 + 4 * 8192), "freed pieces are reused, not new slabs: " + slabBytes);
+    assertTrue(
+        slabBytes <= 2 * (256 * 1024 + 8 + 4 * 8192),
+        "freed pieces are reused, not new slabs: " + slabBytes);
   }
 
   @Test

@@ -61,7 +61,9 @@ class HeadAppenderTest {
   }
 
   private SeriesData only(String name) {
-    List<SeriesData> r = querier.select(new Matcher[] {Matcher.eq("__name__", name)}, Long.MIN_VALUE, Long.MAX_VALUE);
+    List<SeriesData> r =
+        querier.select(
+            new Matcher[] {Matcher.eq("__name__", name)}, Long.MIN_VALUE, Long.MAX_VALUE);
     assertEquals(1, r.size(), "series named " + name);
     return r.get(0);
   }
@@ -91,8 +93,10 @@ class HeadAppenderTest {
     WriteBatch b = append(up(T0, 5));
     assertEquals(1, b.rejected[RejectReason.OUT_OF_ORDER.ordinal()]);
     assertEquals(0, b.samplesWritten);
-    assertEquals("out of order sample for {__name__=\"up\", job=\"x\"}: timestamp 1700000000000 is before "
-        + "the series' latest 1700000001000", b.firstConflict);
+    assertEquals(
+        "out of order sample for {__name__=\"up\", job=\"x\"}: timestamp 1700000000000 is before "
+            + "the series' latest 1700000001000",
+        b.firstConflict);
     assertEquals(1, only("up").sampleCount());
   }
 
@@ -101,7 +105,9 @@ class HeadAppenderTest {
     append(up(T0, 1));
     WriteBatch b = append(up(T0, 2));
     assertEquals(1, b.rejected[RejectReason.DUPLICATE_TIMESTAMP.ordinal()]);
-    assertTrue(b.firstConflict.startsWith("duplicate sample for {__name__=\"up\", job=\"x\"}: timestamp 1700000000000"),
+    assertTrue(
+        b.firstConflict.startsWith(
+            "duplicate sample for {__name__=\"up\", job=\"x\"}: timestamp 1700000000000"),
         b.firstConflict);
     assertEquals(1.0, only("up").sampleV()[0]);
   }
@@ -125,7 +131,8 @@ class HeadAppenderTest {
     samples(b, T0 - WINDOW - 1, 1);
     append(b);
     assertEquals(1, b.rejected[RejectReason.TOO_OLD.ordinal()]);
-    assertTrue(b.firstConflict.startsWith("too old sample for {__name__=\"other\"}"), b.firstConflict);
+    assertTrue(
+        b.firstConflict.startsWith("too old sample for {__name__=\"other\"}"), b.firstConflict);
     assertEquals(1, head.seriesCount(), "no series is created when all its samples are too old");
 
     WriteBatch edge = batch();
@@ -156,8 +163,15 @@ class HeadAppenderTest {
 
   @Test
   void specialValuesRoundTripBitExactThroughTheHead() {
-    long[] bits = {Double.doubleToRawLongBits(Double.NaN), STALE, Double.doubleToRawLongBits(Double.POSITIVE_INFINITY),
-        Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY), Double.doubleToRawLongBits(-0.0), 0L, 0x7ff8000000000123L};
+    long[] bits = {
+      Double.doubleToRawLongBits(Double.NaN),
+      STALE,
+      Double.doubleToRawLongBits(Double.POSITIVE_INFINITY),
+      Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY),
+      Double.doubleToRawLongBits(-0.0),
+      0L,
+      0x7ff8000000000123L
+    };
     WriteBatch b = batch();
     series(b, "__name__", "special");
     for (int i = 0; i < bits.length; i++) {
@@ -176,7 +190,10 @@ class HeadAppenderTest {
     assertNotNull(failed.failure);
     assertEquals(0, failed.samplesWritten);
     assertEquals(1, head.seriesCount(), "the series stays, unlogged");
-    assertTrue(querier.select(new Matcher[] {Matcher.eq("job", "x")}, Long.MIN_VALUE, Long.MAX_VALUE).isEmpty());
+    assertTrue(
+        querier
+            .select(new Matcher[] {Matcher.eq("job", "x")}, Long.MIN_VALUE, Long.MAX_VALUE)
+            .isEmpty());
     assertTrue(querier.series(List.of(), Long.MIN_VALUE, Long.MAX_VALUE).isEmpty());
     assertEquals(Long.MIN_VALUE, head.maxTime());
 
@@ -210,8 +227,9 @@ class HeadAppenderTest {
       assertEquals(T0 + i * 15_000L, d.sampleT()[i]);
       assertEquals(i % 7 == 0 ? i : i * 0.5, d.sampleV()[i]);
     }
-    List<SeriesData> range = querier.select(new Matcher[] {Matcher.eq("__name__", "long")}, T0 + 130 * 15_000L,
-        T0 + 250 * 15_000L);
+    List<SeriesData> range =
+        querier.select(
+            new Matcher[] {Matcher.eq("__name__", "long")}, T0 + 130 * 15_000L, T0 + 250 * 15_000L);
     assertEquals(121, range.get(0).sampleCount());
     assertEquals(T0 + 130 * 15_000L, range.get(0).sampleT()[0]);
   }
@@ -243,7 +261,8 @@ class HeadAppenderTest {
     assertEquals(0, d.sampleCount());
     assertArrayEquals(new long[] {T0, T0 + 10, T0 + 20}, d.histT());
     assertArrayEquals(h2, d.histograms()[1]);
-    List<SeriesData> r = querier.select(new Matcher[] {Matcher.eq("__name__", "h")}, T0 + 1, T0 + 15);
+    List<SeriesData> r =
+        querier.select(new Matcher[] {Matcher.eq("__name__", "h")}, T0 + 1, T0 + 15);
     assertArrayEquals(new long[] {T0 + 10}, r.get(0).histT());
   }
 
@@ -267,7 +286,8 @@ class HeadAppenderTest {
     assertEquals(1, again.exemplarsWritten);
     assertEquals(2, wal.count("exemplar"));
 
-    List<ExemplarData> ex = querier.exemplars(new Matcher[] {Matcher.eq("job", "x")}, Long.MIN_VALUE, Long.MAX_VALUE);
+    List<ExemplarData> ex =
+        querier.exemplars(new Matcher[] {Matcher.eq("job", "x")}, Long.MIN_VALUE, Long.MAX_VALUE);
     assertEquals(2, ex.size());
     assertEquals(Labels.of("trace_id", "a"), ex.get(0).labels());
     assertEquals(Labels.of("__name__", "up", "job", "x"), ex.get(1).series());
@@ -284,8 +304,9 @@ class HeadAppenderTest {
       a.prepare(b, wal);
       a.commit(b);
     }
-    List<ExemplarData> ex = new HeadQuerier(small).exemplars(new Matcher[] {Matcher.eq("job", "x")}, Long.MIN_VALUE,
-        Long.MAX_VALUE);
+    List<ExemplarData> ex =
+        new HeadQuerier(small)
+            .exemplars(new Matcher[] {Matcher.eq("job", "x")}, Long.MIN_VALUE, Long.MAX_VALUE);
     assertEquals(3, ex.size());
     assertEquals(T0 + 2, ex.get(0).t());
     assertEquals(T0 + 4, ex.get(2).t());
@@ -310,7 +331,8 @@ class HeadAppenderTest {
     metadata(changed, 2, "http_requests", "Requests in flight", "requests");
     append(changed);
     assertEquals(2, wal.count("metadata"));
-    assertEquals(new MetricMetadata(2, "Requests in flight", "requests"), head.metadata("http_requests"));
+    assertEquals(
+        new MetricMetadata(2, "Requests in flight", "requests"), head.metadata("http_requests"));
   }
 
   @Test
@@ -339,7 +361,10 @@ class HeadAppenderTest {
     assertEquals(head.metadata("m0"), replayed.metadata("m0"));
     assertSameData(querier, new HeadQuerier(replayed));
     for (int ref = 1; ref <= head.maxRef(); ref++) {
-      assertArrayEquals(head.labelBytes(head.series(ref)), replayed.labelBytes(replayed.series(ref)), "ref " + ref);
+      assertArrayEquals(
+          head.labelBytes(head.series(ref)),
+          replayed.labelBytes(replayed.series(ref)),
+          "ref " + ref);
     }
     // Appends continue with fresh refs after the replayed ones.
     HeadAppender next = new HeadAppender(replayed, WINDOW);
@@ -349,7 +374,8 @@ class HeadAppenderTest {
     next.prepare(b, new Recorder());
     next.commit(b);
     assertEquals(head.maxRef() + 1, replayed.maxRef());
-    assertSame(replayed.lookup(b.seriesHash[0], b.bytes, b.seriesLabelsOff[0], b.seriesLabelsLen[0]),
+    assertSame(
+        replayed.lookup(b.seriesHash[0], b.bytes, b.seriesLabelsOff[0], b.seriesLabelsLen[0]),
         replayed.series(replayed.maxRef()));
   }
 
@@ -368,6 +394,8 @@ class HeadAppenderTest {
       }
     }
     Matcher[] all = new Matcher[0];
-    assertEquals(a.exemplars(all, Long.MIN_VALUE, Long.MAX_VALUE), b.exemplars(all, Long.MIN_VALUE, Long.MAX_VALUE));
+    assertEquals(
+        a.exemplars(all, Long.MIN_VALUE, Long.MAX_VALUE),
+        b.exemplars(all, Long.MIN_VALUE, Long.MAX_VALUE));
   }
 }

@@ -4,19 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.db.Batches;
-import io.rwgateway.tsdb.WriteBatch;
-import io.rwgateway.tsdb.chunk.XorIterator;
-import io.rwgateway.wal.RecordVisitor;
 import io.rwgateway.model.LabelOrder;
+import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.chunk.XorIterator;
+import io.rwgateway.tsdb.db.Batches;
+import io.rwgateway.tsdb.layout.BlockSeries;
+import io.rwgateway.wal.RecordVisitor;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.rwgateway.tsdb.layout.BlockSeries;
 
 /** Head to block series: range cut, re-chunking, order, special values, both entry points. */
 class HeadBlockSourceTest {
@@ -24,13 +24,23 @@ class HeadBlockSourceTest {
   private static final long MAX = MIN + 7_200_000L;
   private static final long STALE = 0x7ff0000000000002L;
 
-  private static final RecordVisitor NO_WAL = new RecordVisitor() {
-    @Override public void series(long ref, byte[] labels, int off, int len) {}
-    @Override public void sample(long ref, long t, double v) {}
-    @Override public void histogram(long ref, long t, byte[] proto, int off, int len) {}
-    @Override public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {}
-    @Override public void metadata(int type, byte[] b, int no, int nl, int ho, int hl, int uo, int ul) {}
-  };
+  private static final RecordVisitor NO_WAL =
+      new RecordVisitor() {
+        @Override
+        public void series(long ref, byte[] labels, int off, int len) {}
+
+        @Override
+        public void sample(long ref, long t, double v) {}
+
+        @Override
+        public void histogram(long ref, long t, byte[] proto, int off, int len) {}
+
+        @Override
+        public void exemplar(long ref, long t, double v, byte[] labels, int off, int len) {}
+
+        @Override
+        public void metadata(int type, byte[] b, int no, int nl, int ho, int hl, int uo, int ul) {}
+      };
 
   /** Every series the source yields, collected. */
   private static List<BlockSeries> export(Head head, long mint, long maxtExclusive) {
@@ -93,8 +103,13 @@ class HeadBlockSourceTest {
     List<Labels> names = new ArrayList<>();
     out.forEach(s -> names.add(s.labels()));
     // Sorted by UTF-8 bytes: U+FF5E before U+1F600, unlike String.compareTo. "before" is absent.
-    assertEquals(List.of(Labels.of("__name__", "alpha", "i", "2"), Labels.of("__name__", "once", "x", "\uFF5E"),
-        Labels.of("__name__", "once", "x", "\uD83D\uDE00"), Labels.of("__name__", "zeta", "i", "1")), names);
+    assertEquals(
+        List.of(
+            Labels.of("__name__", "alpha", "i", "2"),
+            Labels.of("__name__", "once", "x", "\uFF5E"),
+            Labels.of("__name__", "once", "x", "\uD83D\uDE00"),
+            Labels.of("__name__", "zeta", "i", "1")),
+        names);
 
     for (BlockSeries s : out) {
       long expectedT = s.labels().get("__name__").equals("once") ? MIN + 60_000 : MIN;
@@ -114,7 +129,8 @@ class HeadBlockSourceTest {
           last = it.t();
           long bits = it.valueBits();
           if (s.labels().get("__name__").equals("zeta")) {
-            long want = (it.t() / 15_000) % 50 == 0 ? STALE : Double.doubleToRawLongBits(it.t() / 1000.0);
+            long want =
+                (it.t() / 15_000) % 50 == 0 ? STALE : Double.doubleToRawLongBits(it.t() / 1000.0);
             assertEquals(want, bits, "value bits at " + it.t());
           }
           expectedT += 15_000;

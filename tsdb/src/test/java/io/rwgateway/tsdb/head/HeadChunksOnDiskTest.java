@@ -1,17 +1,16 @@
 package io.rwgateway.tsdb.head;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
-import io.rwgateway.tsdb.layout.BlockSeries;
 import io.rwgateway.tsdb.chunk.XorIterator;
+import io.rwgateway.tsdb.db.Batches;
+import io.rwgateway.tsdb.layout.BlockSeries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The head with its finished chunks in segment files: queries, block export, replay and
- * truncation read and drop them exactly, and concurrent readers see every acknowledged sample once.
+ * The head with its finished chunks in segment files: queries, block export, replay and truncation
+ * read and drop them exactly, and concurrent readers see every acknowledged sample once.
  */
 class HeadChunksOnDiskTest {
   private static final long T0 = 1_700_000_000_000L;
@@ -39,8 +38,7 @@ class HeadChunksOnDiskTest {
   private static final long STALE = 0x7ff0000000000002L;
   private static final Matcher[] ALL = new Matcher[0];
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Head head;
 
@@ -61,12 +59,16 @@ class HeadChunksOnDiskTest {
     }
   }
 
-  /** Sample i of series s: a stale marker now and then, otherwise values that do not compress well. */
+  /**
+   * Sample i of series s: a stale marker now and then, otherwise values that do not compress well.
+   */
   private static long bits(int s, int i) {
     return i % 97 == 0 ? STALE : Double.doubleToRawLongBits(s * 1000 + i * 1.37 + Math.sin(i));
   }
 
-  /** Appends samples [from, to) of series 0..n-1, {@code perBatch} samples per series in a batch. */
+  /**
+   * Appends samples [from, to) of series 0..n-1, {@code perBatch} samples per series in a batch.
+   */
   private static void fill(HeadAppender app, Recorder log, int n, int from, int to, int perBatch) {
     for (int i = from; i < to; i += perBatch) {
       WriteBatch b = new WriteBatch();
@@ -180,14 +182,18 @@ class HeadChunksOnDiskTest {
     List<String> after = files(chunksDir());
     assertTrue(after.size() < before.size() && !after.contains("000001"), before + " -> " + after);
     assertTrue(h.chunkDiskBytes() < bytesBefore);
-    assertEquals(before.get(before.size() - 1), after.get(after.size() - 1), "the segment being written stays");
+    assertEquals(
+        before.get(before.size() - 1),
+        after.get(after.size() - 1),
+        "the segment being written stays");
     HeadQuerier q = new HeadQuerier(h);
     for (int s = 0; s < 20; s++) {
       SeriesData d = one(q, s, T0 + 600 * STEP, Long.MAX_VALUE);
       assertSamples(d, s, 600, 1200);
     }
     MemSeries s0 = h.series(1);
-    assertEquals(4, s0.closedCount, "chunks 5..8 are kept (chunk 4 ends at 599; chunk 9 is the open one)");
+    assertEquals(
+        4, s0.closedCount, "chunks 5..8 are kept (chunk 4 ends at 599; chunk 9 is the open one)");
 
     // A snapshot taken before the truncation still reads its dropped chunks, until the next one.
     RangeSamples rs = new RangeSamples(h.chunks);
@@ -219,21 +225,24 @@ class HeadChunksOnDiskTest {
     List<Thread> readers = new ArrayList<>();
     for (int r = 0; r < 2; r++) {
       boolean export = r == 1;
-      Thread t = new Thread(() -> {
-        try {
-          while (!done.get()) {
-            int n = acked.get();
-            if (export && n > 0) {
-              checkExport(h, series, n);
-            } else {
-              checkQuery(q, series, n);
-            }
-            checks.incrementAndGet();
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }, "reader-" + r);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (!done.get()) {
+                    int n = acked.get();
+                    if (export && n > 0) {
+                      checkExport(h, series, n);
+                    } else {
+                      checkQuery(q, series, n);
+                    }
+                    checks.incrementAndGet();
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "reader-" + r);
       t.start();
       readers.add(t);
     }
@@ -264,12 +273,16 @@ class HeadChunksOnDiskTest {
     }
     for (SeriesData d : all) {
       int s = Integer.parseInt(d.labels().get("s"));
-      assertTrue(d.sampleCount() >= acked, "acknowledged samples seen: " + d.sampleCount() + " < " + acked);
+      assertTrue(
+          d.sampleCount() >= acked,
+          "acknowledged samples seen: " + d.sampleCount() + " < " + acked);
       assertSamples(d, s, 0, d.sampleCount());
     }
   }
 
-  /** The export of [0, acked) holds exactly the acknowledged samples, while later ones are appended. */
+  /**
+   * The export of [0, acked) holds exactly the acknowledged samples, while later ones are appended.
+   */
   private static void checkExport(Head h, int series, int acked) {
     HeadBlockSource src = new HeadBlockSource(h, T0, T0 + acked * STEP);
     int seen = 0;

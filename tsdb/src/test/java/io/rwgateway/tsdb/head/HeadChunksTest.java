@@ -26,8 +26,7 @@ class HeadChunksTest {
   /** Small segments so a few dozen chunks span several files. */
   private static final long SEGMENT = 4096;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path dir() {
     return tmp.resolve("chunks_head");
@@ -76,7 +75,8 @@ class HeadChunksTest {
       assertEquals("000001", names.get(0));
       for (int i = 0; i < names.size(); i++) {
         assertEquals(String.format("%06d", i + 1), names.get(i));
-        assertTrue(Files.size(dir().resolve(names.get(i))) <= SEGMENT, "segments stay under their size");
+        assertTrue(
+            Files.size(dir().resolve(names.get(i))) <= SEGMENT, "segments stay under their size");
       }
       long onDisk = 0;
       for (String n : names) {
@@ -97,7 +97,9 @@ class HeadChunksTest {
       for (int i = 0; i < 3 * HeadChunks.BUFFER_MAX / c.length; i++) {
         chunks.append(c, 0, c.length);
       }
-      assertTrue(chunks.diskBytes() >= 2 * HeadChunks.BUFFER_MAX, "written a buffer at a time: " + chunks.diskBytes());
+      assertTrue(
+          chunks.diskBytes() >= 2 * HeadChunks.BUFFER_MAX,
+          "written a buffer at a time: " + chunks.diskBytes());
       assertArrayEquals(c, chunks.read(first));
       assertEquals(List.of("000001"), files(dir()));
     }
@@ -113,13 +115,15 @@ class HeadChunksTest {
       }
       chunks.flush();
       assertEquals(List.of("000001", "000002", "000003"), files(dir()));
-      assertEquals(List.of(1, 1, 1, 1, 2, 2, 2, 2, 3, 3), refs.stream().map(HeadChunksTest::seq).toList());
+      assertEquals(
+          List.of(1, 1, 1, 1, 2, 2, 2, 2, 3, 3), refs.stream().map(HeadChunksTest::seq).toList());
 
       for (int i = 0; i < 3; i++) {
         chunks.release(refs.get(i));
       }
       chunks.deleteUnused();
-      assertEquals(List.of("000001", "000002", "000003"), files(dir()), "one chunk of 000001 is still live");
+      assertEquals(
+          List.of("000001", "000002", "000003"), files(dir()), "one chunk of 000001 is still live");
 
       chunks.release(refs.get(3));
       for (int i = 8; i < 10; i++) {
@@ -127,15 +131,18 @@ class HeadChunksTest {
       }
       long before = chunks.diskBytes();
       chunks.deleteUnused();
-      assertEquals(List.of("000002", "000003"), files(dir()), "000003 is empty but still being written");
+      assertEquals(
+          List.of("000002", "000003"), files(dir()), "000003 is empty but still being written");
       assertEquals(before - 4 * (1000 + HeadChunks.RECORD_HEADER), chunks.diskBytes());
 
       // Released refs of the deleted segment still read until the deferred close.
       assertArrayEquals(c, chunks.read(refs.get(0)));
       assertArrayEquals(c, chunks.read(refs.get(3)));
       chunks.deleteUnused();
-      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> chunks.read(refs.get(0)));
-      assertTrue(e.getMessage().contains("000001") && e.getMessage().contains("offset=0"), e.getMessage());
+      UncheckedIOException e =
+          assertThrows(UncheckedIOException.class, () -> chunks.read(refs.get(0)));
+      assertTrue(
+          e.getMessage().contains("000001") && e.getMessage().contains("offset=0"), e.getMessage());
       assertArrayEquals(c, chunks.read(refs.get(4)), "other segments are untouched");
       assertEquals(2, chunks.segmentCount());
     }
@@ -169,8 +176,11 @@ class HeadChunksTest {
       }
       UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> chunks.read(ref));
       assertInstanceOf(HeadChunks.CorruptChunkException.class, e.getCause());
-      assertTrue(e.getMessage().contains("000001") && e.getMessage().contains("offset=" + off)
-          && e.getMessage().contains("checksum"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("000001")
+              && e.getMessage().contains("offset=" + off)
+              && e.getMessage().contains("checksum"),
+          e.getMessage());
 
       long unwritten = ref + 1000;
       e = assertThrows(UncheckedIOException.class, () -> chunks.read(unwritten));

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.db.Batches;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,32 +25,41 @@ class HeadConcurrencyTest {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long[] reads = new long[1];
 
-    Thread reader = new Thread(() -> {
-      long lastSamples = 0;
-      int lastSeries = 0;
-      try {
-        while (!done.get()) {
-          List<SeriesData> all = querier.select(new Matcher[] {new Matcher(Matcher.Type.RE, "__name__", "m.*")},
-              Long.MIN_VALUE, Long.MAX_VALUE);
-          long samples = 0;
-          for (SeriesData d : all) {
-            for (int i = 1; i < d.sampleCount(); i++) {
-              assertTrue(d.sampleT()[i] > d.sampleT()[i - 1], "samples sorted");
-              assertEquals((double) (d.sampleT()[i] - T0), d.sampleV()[i], "value matches its timestamp");
-            }
-            samples += d.sampleCount();
-          }
-          assertTrue(samples >= lastSamples, "sample count never shrinks");
-          assertTrue(all.size() >= lastSeries, "series count never shrinks");
-          lastSamples = samples;
-          lastSeries = all.size();
-          querier.labelValues("instance", List.of(), Long.MIN_VALUE, Long.MAX_VALUE);
-          reads[0]++;
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    }, "reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              long lastSamples = 0;
+              int lastSeries = 0;
+              try {
+                while (!done.get()) {
+                  List<SeriesData> all =
+                      querier.select(
+                          new Matcher[] {new Matcher(Matcher.Type.RE, "__name__", "m.*")},
+                          Long.MIN_VALUE,
+                          Long.MAX_VALUE);
+                  long samples = 0;
+                  for (SeriesData d : all) {
+                    for (int i = 1; i < d.sampleCount(); i++) {
+                      assertTrue(d.sampleT()[i] > d.sampleT()[i - 1], "samples sorted");
+                      assertEquals(
+                          (double) (d.sampleT()[i] - T0),
+                          d.sampleV()[i],
+                          "value matches its timestamp");
+                    }
+                    samples += d.sampleCount();
+                  }
+                  assertTrue(samples >= lastSamples, "sample count never shrinks");
+                  assertTrue(all.size() >= lastSeries, "series count never shrinks");
+                  lastSamples = samples;
+                  lastSeries = all.size();
+                  querier.labelValues("instance", List.of(), Long.MIN_VALUE, Long.MAX_VALUE);
+                  reads[0]++;
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            },
+            "reader");
     reader.start();
 
     WriteBatch b = new WriteBatch();

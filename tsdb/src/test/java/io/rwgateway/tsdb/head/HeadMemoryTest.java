@@ -40,9 +40,18 @@ class HeadMemoryTest {
       b.reset();
       for (int s = 0; s < PER_BATCH; s++) {
         int id = k * PER_BATCH + s;
-        byte[] l = LabelBytes.encode("__name__", "http_requests_total", "instance",
-            "10." + (id >> 16 & 255) + "." + (id >> 8 & 255) + "." + (id & 255) + ":9100", "job", "node",
-            "method", id % 2 == 0 ? "GET" : "POST", "pod", "api-" + id);
+        byte[] l =
+            LabelBytes.encode(
+                "__name__",
+                "http_requests_total",
+                "instance",
+                "10." + (id >> 16 & 255) + "." + (id >> 8 & 255) + "." + (id & 255) + ":9100",
+                "job",
+                "node",
+                "method",
+                id % 2 == 0 ? "GET" : "POST",
+                "pod",
+                "api-" + id);
         labelBytes += l.length;
         int off = b.reserveBytes(l.length);
         System.arraycopy(l, 0, b.bytes, off, l.length);
@@ -57,7 +66,8 @@ class HeadMemoryTest {
     long after = usedHeapAfterGc();
     assertEquals(SERIES, head.seriesCount());
     long perSeries = (after - before) / SERIES;
-    System.out.printf("head heap: %d bytes/series for %d series (label bytes alone: %d bytes/series)%n",
+    System.out.printf(
+        "head heap: %d bytes/series for %d series (label bytes alone: %d bytes/series)%n",
         perSeries, SERIES, labelBytes / SERIES);
     assertTrue(perSeries < 1200, "bytes per series: " + perSeries);
     assertEquals(1, head.series(SERIES).closedCount + 1); // keep the head reachable until here

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.db.Batches;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,8 +16,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Label pairs freed by head truncation and reused by later series: across several truncations,
- * with series removed, kept and created (some with the old labels again, many with new ones), every
+ * Label pairs freed by head truncation and reused by later series: across several truncations, with
+ * series removed, kept and created (some with the old labels again, many with new ones), every
  * lookup, query and block export sees exactly the labels each series was created with.
  */
 class HeadSymbolReuseTest {
@@ -30,8 +30,16 @@ class HeadSymbolReuseTest {
     for (int i = 0; i < n; i++) {
       // pod values are new every generation (mostly unique: kept inline once learnt); zone
       // values repeat (symbols that are freed and created again); "old" reuses gen 0's labels.
-      Batches.series(b, "__name__", "m", "gen", Integer.toString(gen), "pod", "p-" + gen + "-" + i,
-          "zone", "z" + (i % 7) + "-" + gen % 3);
+      Batches.series(
+          b,
+          "__name__",
+          "m",
+          "gen",
+          Integer.toString(gen),
+          "pod",
+          "p-" + gen + "-" + i,
+          "zone",
+          "z" + (i % 7) + "-" + gen % 3);
       b.addSample(t, i);
     }
     Batches.series(b, "__name__", "keep", "job", "k");
@@ -53,7 +61,8 @@ class HeadSymbolReuseTest {
           head.truncate(t);
         }
         HeadQuerier q = new HeadQuerier(head);
-        List<SeriesData> all = q.select(new Matcher[] {Matcher.eq("__name__", "m")}, Long.MIN_VALUE, Long.MAX_VALUE);
+        List<SeriesData> all =
+            q.select(new Matcher[] {Matcher.eq("__name__", "m")}, Long.MIN_VALUE, Long.MAX_VALUE);
         assertEquals(n, all.size(), "generation " + gen + ": only its own series are left");
         Set<Labels> seen = new HashSet<>();
         for (SeriesData d : all) {
@@ -67,7 +76,9 @@ class HeadSymbolReuseTest {
           assertEquals(i, d.sampleV()[0], 0.0, "series " + l);
           assertTrue(seen.add(l), "duplicate " + l);
         }
-        List<SeriesData> keep = q.select(new Matcher[] {Matcher.eq("__name__", "keep")}, Long.MIN_VALUE, Long.MAX_VALUE);
+        List<SeriesData> keep =
+            q.select(
+                new Matcher[] {Matcher.eq("__name__", "keep")}, Long.MIN_VALUE, Long.MAX_VALUE);
         assertEquals(1, keep.size());
         assertEquals(Labels.of("__name__", "keep", "job", "k"), keep.get(0).labels());
       }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rwgateway.model.Matcher;
-import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.db.Batches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +50,9 @@ class HeadTruncateFuzzTest {
             double v = rnd.nextInt(4) == 0 ? rnd.nextDouble() : step + j;
             b.addSample(t, v);
             last[s] = t;
-            expected.computeIfAbsent(s, x -> new ArrayList<>()).add(new long[] {t, Double.doubleToRawLongBits(v)});
+            expected
+                .computeIfAbsent(s, x -> new ArrayList<>())
+                .add(new long[] {t, Double.doubleToRawLongBits(v)});
           }
         }
         if (b.seriesCount > 0) {
@@ -75,7 +77,8 @@ class HeadTruncateFuzzTest {
   private static void check(Head head, Map<Integer, List<long[]>> expected, long bound, int step) {
     HeadQuerier q = new HeadQuerier(head);
     Map<Integer, SeriesData> got = new HashMap<>();
-    for (SeriesData d : q.select(new Matcher[] {Matcher.eq("__name__", "fuzz")}, bound, Long.MAX_VALUE)) {
+    for (SeriesData d :
+        q.select(new Matcher[] {Matcher.eq("__name__", "fuzz")}, bound, Long.MAX_VALUE)) {
       got.put(Integer.parseInt(d.labels().get("id")), d);
     }
     for (Map.Entry<Integer, List<long[]>> e : expected.entrySet()) {

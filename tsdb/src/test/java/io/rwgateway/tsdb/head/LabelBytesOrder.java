@@ -4,10 +4,10 @@ import io.rwgateway.model.Varint;
 import java.util.Arrays;
 
 /**
- * Orders canonical label bytes (docs/format/wal.md) the way the block index orders label sets:
- * pair by pair, name then value, each by unsigned bytes (UTF-8 byte order is code point order, as
- * {@code LabelOrder.compareLabels} compares strings), a prefix first. The reference that
- * {@link SymbolTable#compare} is checked against.
+ * Orders canonical label bytes (docs/format/wal.md) the way the block index orders label sets: pair
+ * by pair, name then value, each by unsigned bytes (UTF-8 byte order is code point order, as {@code
+ * LabelOrder.compareLabels} compares strings), a prefix first. The reference that {@link
+ * SymbolTable#compare} is checked against.
  */
 final class LabelBytesOrder {
   private LabelBytesOrder() {}

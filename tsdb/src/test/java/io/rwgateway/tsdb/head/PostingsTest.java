@@ -85,25 +85,29 @@ class PostingsTest {
     Postings p = new Postings();
     AtomicBoolean done = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread reader = new Thread(() -> {
-      try {
-        while (!done.get()) {
-          int[] s = p.snapshot();
-          for (int i = 1; i < s.length; i++) {
-            if (s[i] <= s[i - 1]) {
-              throw new AssertionError("not sorted at " + i + ": " + s[i - 1] + ", " + s[i]);
-            }
-          }
-          for (int r : s) {
-            if (r <= 0 || r % 97 != 0) { // a torn read would decode gaps that are not multiples
-              throw new AssertionError("a ref that was never added: " + r);
-            }
-          }
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                while (!done.get()) {
+                  int[] s = p.snapshot();
+                  for (int i = 1; i < s.length; i++) {
+                    if (s[i] <= s[i - 1]) {
+                      throw new AssertionError(
+                          "not sorted at " + i + ": " + s[i - 1] + ", " + s[i]);
+                    }
+                  }
+                  for (int r : s) {
+                    if (r <= 0
+                        || r % 97 != 0) { // a torn read would decode gaps that are not multiples
+                      throw new AssertionError("a ref that was never added: " + r);
+                    }
+                  }
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
     reader.start();
     BitSet sevens = new BitSet();
     for (int r = 1; r <= 200_000; r++) {

@@ -13,6 +13,7 @@ final class Recorder implements RecordVisitor {
   record Entry(String kind, long ref, long t, double v, byte[] bytes, int type) {}
 
   final List<Entry> entries = new ArrayList<>();
+
   /** Entries of the batch in progress; moved to {@link #entries} by {@link #commit}. */
   final List<Entry> pending = new ArrayList<>();
 
@@ -37,11 +38,24 @@ final class Recorder implements RecordVisitor {
   }
 
   @Override
-  public void metadata(int type, byte[] b, int nameOff, int nameLen, int helpOff, int helpLen, int unitOff, int unitLen) {
-    String joined = new String(b, nameOff, nameLen, java.nio.charset.StandardCharsets.UTF_8) + "\0"
-        + new String(b, helpOff, helpLen, java.nio.charset.StandardCharsets.UTF_8) + "\0"
-        + new String(b, unitOff, unitLen, java.nio.charset.StandardCharsets.UTF_8);
-    pending.add(new Entry("metadata", 0, 0, 0, joined.getBytes(java.nio.charset.StandardCharsets.UTF_8), type));
+  public void metadata(
+      int type,
+      byte[] b,
+      int nameOff,
+      int nameLen,
+      int helpOff,
+      int helpLen,
+      int unitOff,
+      int unitLen) {
+    String joined =
+        new String(b, nameOff, nameLen, java.nio.charset.StandardCharsets.UTF_8)
+            + "\0"
+            + new String(b, helpOff, helpLen, java.nio.charset.StandardCharsets.UTF_8)
+            + "\0"
+            + new String(b, unitOff, unitLen, java.nio.charset.StandardCharsets.UTF_8);
+    pending.add(
+        new Entry(
+            "metadata", 0, 0, 0, joined.getBytes(java.nio.charset.StandardCharsets.UTF_8), type));
   }
 
   /** The "WAL append" succeeded. */
@@ -67,7 +81,8 @@ final class Recorder implements RecordVisitor {
         case "histogram" -> v.histogram(e.ref(), e.t(), e.bytes(), 0, e.bytes().length);
         case "exemplar" -> v.exemplar(e.ref(), e.t(), e.v(), e.bytes(), 0, e.bytes().length);
         default -> {
-          String[] p = new String(e.bytes(), java.nio.charset.StandardCharsets.UTF_8).split("\0", -1);
+          String[] p =
+              new String(e.bytes(), java.nio.charset.StandardCharsets.UTF_8).split("\0", -1);
           byte[] n = p[0].getBytes(java.nio.charset.StandardCharsets.UTF_8);
           byte[] h = p[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
           byte[] u = p[2].getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -18,7 +18,9 @@ class SeriesMapTest {
     return LabelBytes.encode("__name__", "m", "id", Integer.toString(i));
   }
 
-  /** Hashes for 3 groups: all equal; equal after folding (x and x ^ (x << 32) fold alike); spread. */
+  /**
+   * Hashes for 3 groups: all equal; equal after folding (x and x ^ (x << 32) fold alike); spread.
+   */
   private static long hash(int i) {
     return switch (i % 3) {
       case 0 -> 42L;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.WriteBatch;
-import io.rwgateway.wal.RecordEncoder;
+import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.db.EncoderVisitor;
+import io.rwgateway.wal.RecordEncoder;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,7 +45,8 @@ class SeriesResolveTest {
     head.resolve(next);
     for (int i = 0; i < 50; i++) {
       MemSeries s = (MemSeries) next.seriesHint[i];
-      assertArrayEquals(LabelBytes.encode("__name__", "m", "s", Integer.toString(50 + i)), head.labelBytes(s));
+      assertArrayEquals(
+          LabelBytes.encode("__name__", "m", "s", Integer.toString(50 + i)), head.labelBytes(s));
     }
     for (int i = 50; i < 100; i++) {
       assertNull(next.seriesHint[i], "series 100..149 are new");
@@ -66,27 +67,35 @@ class SeriesResolveTest {
     AtomicBoolean done = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     int total = 200_000;
-    Thread resolver = new Thread(() -> {
-      try {
-        int round = 0;
-        while (!done.get()) {
-          int from = (round * 997) % total;
-          WriteBatch b = batch(from, Math.min(total, from + 500), T0);
-          head.resolve(b);
-          for (int i = 0; i < b.seriesCount; i++) {
-            MemSeries s = (MemSeries) b.seriesHint[i];
-            byte[] l = s == null ? null : head.labelBytes(s);
-            if (s != null && !Arrays.equals(l, 0, l.length, b.bytes, b.seriesLabelsOff[i],
-                b.seriesLabelsOff[i] + b.seriesLabelsLen[i])) {
-              throw new AssertionError("hint for entry " + i + " has other labels");
-            }
-          }
-          round++;
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    });
+    Thread resolver =
+        new Thread(
+            () -> {
+              try {
+                int round = 0;
+                while (!done.get()) {
+                  int from = (round * 997) % total;
+                  WriteBatch b = batch(from, Math.min(total, from + 500), T0);
+                  head.resolve(b);
+                  for (int i = 0; i < b.seriesCount; i++) {
+                    MemSeries s = (MemSeries) b.seriesHint[i];
+                    byte[] l = s == null ? null : head.labelBytes(s);
+                    if (s != null
+                        && !Arrays.equals(
+                            l,
+                            0,
+                            l.length,
+                            b.bytes,
+                            b.seriesLabelsOff[i],
+                            b.seriesLabelsOff[i] + b.seriesLabelsLen[i])) {
+                      throw new AssertionError("hint for entry " + i + " has other labels");
+                    }
+                  }
+                  round++;
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
     resolver.start();
     for (int from = 0; from < total; from += 1000) {
       append(appender, batch(from, from + 1000, T0));
@@ -99,7 +108,9 @@ class SeriesResolveTest {
     WriteBatch all = batch(0, total, T0 + 1);
     head.resolve(all);
     for (int i = 0; i < total; i++) {
-      assertSame(head.lookup(all.seriesHash[i], all.bytes, all.seriesLabelsOff[i], all.seriesLabelsLen[i]), all.seriesHint[i]);
+      assertSame(
+          head.lookup(all.seriesHash[i], all.bytes, all.seriesLabelsOff[i], all.seriesLabelsLen[i]),
+          all.seriesHint[i]);
     }
   }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 class SymbolTableTest {
   private static final String[] ALPHABET = {"a", "b", "z", "é", "\uFFFF", "\uD83D\uDE00", "_", "0"};
 
-  /** Random label sets with shared and unique strings, some longer than 127 bytes (2-byte lengths). */
+  /**
+   * Random label sets with shared and unique strings, some longer than 127 bytes (2-byte lengths).
+   */
   private static List<byte[]> randomSets(Random rnd, int n) {
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -58,7 +60,9 @@ class SymbolTableTest {
       int j = rnd.nextInt(sets.size());
       byte[] a = sets.get(i);
       byte[] b = sets.get(j);
-      assertEquals(Integer.signum(LabelBytesOrder.compare(a, b)), Integer.signum(t.compare(refs.get(i), refs.get(j))),
+      assertEquals(
+          Integer.signum(LabelBytesOrder.compare(a, b)),
+          Integer.signum(t.compare(refs.get(i), refs.get(j))),
           () -> LabelBytes.decode(a) + " vs " + LabelBytes.decode(b));
       assertEquals(Arrays.equals(a, b), t.matches(refs.get(i), b, 0, b.length));
     }
@@ -100,7 +104,8 @@ class SymbolTableTest {
     int goneId = lastId(goneRefs);
     byte[] fresh1 = LabelBytes.encode("__name__", "m", "i", "fresh1");
     byte[] fresh1Refs = t.intern(fresh1, 0, fresh1.length);
-    assertNotEquals(goneId, lastId(fresh1Refs), "the freed id is not reused before the next truncation");
+    assertNotEquals(
+        goneId, lastId(fresh1Refs), "the freed id is not reused before the next truncation");
     assertArrayEquals(gone, t.canonical(goneRefs));
     assertArrayEquals(fresh1, t.canonical(fresh1Refs));
 
@@ -184,7 +189,9 @@ class SymbolTableTest {
       assertArrayEquals(a, t.canonical(refs.get(i)));
       assertTrue(t.matches(refs.get(i), a, 0, a.length));
       assertEquals(i == j, t.matches(refs.get(i), b, 0, b.length));
-      assertEquals(Integer.signum(LabelBytesOrder.compare(a, b)), Integer.signum(t.compare(refs.get(i), refs.get(j))));
+      assertEquals(
+          Integer.signum(LabelBytesOrder.compare(a, b)),
+          Integer.signum(t.compare(refs.get(i), refs.get(j))));
     }
     // A pod that is a symbol in one series and inline in another compares equal.
     byte[] early = LabelBytes.encode("__name__", "up", "job", "j0", "pod", "api-0");

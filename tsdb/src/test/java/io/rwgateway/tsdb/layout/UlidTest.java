@@ -74,19 +74,20 @@ class UlidTest {
 
   @Test
   void carriesIntoTheHighRandomBits() {
-    Random allOnesLow = new Random() {
-      private static final long serialVersionUID = 1L;
+    Random allOnesLow =
+        new Random() {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      public long nextLong() {
-        return -1L;
-      }
+          @Override
+          public long nextLong() {
+            return -1L;
+          }
 
-      @Override
-      public int nextInt() {
-        return 7;
-      }
-    };
+          @Override
+          public int nextInt() {
+            return 7;
+          }
+        };
     Ulid gen = new Ulid(() -> 5L, allOnesLow);
     String a = gen.generate();
     String b = gen.generate();
