@@ -2,6 +2,7 @@ package io.rwgateway.gateway;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Applies --log.level to logback's root logger. */
@@ -15,7 +16,7 @@ final class Logging {
           "--log.level must be debug, info, warn or error, not \"" + level + "\"");
     }
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-      ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(l);
+      ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(l);
     }
   }
 }

@@ -11,6 +11,7 @@ import io.rwgateway.uploader.ObjstoreConfigException;
 import io.rwgateway.wal.WalOptions;
 import io.rwgateway.wal.WalSyncMode;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -368,9 +369,9 @@ final class ReceiveCommand implements Callable<Integer> {
     return 0;
   }
 
-  private java.time.Clock walClock() {
+  private Clock walClock() {
     if (walTestClock == null) {
-      return java.time.Clock.systemUTC();
+      return Clock.systemUTC();
     }
     String[] parts = walTestClock.split("@");
     try {

@@ -17,6 +17,7 @@ import io.rwgateway.ingest.forward.ForwardServer;
 import io.rwgateway.ingest.forward.ForwardServerOptions;
 import io.rwgateway.ingest.route.HashringRouter;
 import io.rwgateway.queryapi.PrometheusApi;
+import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
 import io.rwgateway.uploader.Bucket;
@@ -25,6 +26,7 @@ import io.rwgateway.wal.WalSyncMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -183,9 +185,9 @@ public final class ReceiveServer implements AutoCloseable {
         remoteWriteAddress(),
         httpAddress(),
         config.tsdb().path().toAbsolutePath(),
-        config.tsdb().wal().syncMode().name().toLowerCase(java.util.Locale.ROOT),
+        config.tsdb().wal().syncMode().name().toLowerCase(Locale.ROOT),
         config.externalLabels(),
-        String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9));
+        String.format(Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9));
   }
 
   /** Last: a final upload attempt (bounded), then the bucket. */
@@ -202,7 +204,7 @@ public final class ReceiveServer implements AutoCloseable {
     }
   }
 
-  private io.rwgateway.tsdb.Querier querier(String tenant) {
+  private Querier querier(String tenant) {
     TenantDb db = tsdb.existingTenant(tenant);
     return db == null ? null : db.querier();
   }

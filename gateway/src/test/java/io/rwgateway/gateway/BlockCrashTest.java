@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -200,7 +202,7 @@ class BlockCrashTest {
 
   /** The acknowledged samples (by index) that {@code ts} lacks, as ranges: "1-119, 300". */
   private static String missing(TimeSeries ts, long[] times, int last) {
-    java.util.Set<Long> have = new java.util.HashSet<>();
+    Set<Long> have = new HashSet<>();
     for (int j = 0; j < ts.getSamplesCount(); j++) {
       have.add(ts.getSamples(j).getTimestamp());
     }

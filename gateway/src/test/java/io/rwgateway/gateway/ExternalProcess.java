@@ -3,11 +3,16 @@ package io.rwgateway.gateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 /** Starting real processes for tests: a gateway in its own JVM, Prometheus, free ports. */
 final class ExternalProcess {
@@ -27,7 +32,7 @@ final class ExternalProcess {
       if (!HANDED_OUT.add(port)) {
         continue;
       }
-      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
         return s.getLocalPort();
       } catch (IOException busy) {
         // taken by something else; try another
@@ -37,8 +42,8 @@ final class ExternalProcess {
         new IOException("no free loopback port in [" + from + ", " + low + ")"));
   }
 
-  private static final java.util.Random RANDOM = new java.util.Random();
-  private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+  private static final Random RANDOM = new Random();
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   /** Start of the kernel's ephemeral port range (32768 when it cannot be read). */
   private static int ephemeralLow() {
@@ -104,7 +109,7 @@ final class ExternalProcess {
             "gateway exited with " + p.exitValue() + ":\n" + Files.readString(log));
       }
       try {
-        if (client.get("/-/ready", java.util.Map.of()).statusCode() == 200) {
+        if (client.get("/-/ready", Map.of()).statusCode() == 200) {
           return;
         }
       } catch (IOException e) {

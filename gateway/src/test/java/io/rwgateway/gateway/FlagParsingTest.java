@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rwgateway.hashring.HashringConfig;
 import io.rwgateway.model.Labels;
 import io.rwgateway.uploader.ObjstoreConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,14 +56,14 @@ class FlagParsingTest {
     assertEquals("0.0.0.0:10902", c.httpAddress());
     assertEquals("THANOS-TENANT", c.remoteWrite().tenantHeader());
     assertEquals("default-tenant", c.remoteWrite().defaultTenant());
-    assertEquals(java.nio.file.Path.of("./data"), c.tsdb().path());
+    assertEquals(Path.of("./data"), c.tsdb().path());
     assertEquals(2 * 3_600_000L, c.tsdb().blockDurationMs());
     assertEquals(15 * 24 * 3_600_000L, c.tsdb().retentionMs());
     assertEquals(0, c.tsdb().outOfOrderWindowMs());
     assertEquals(true, c.tsdb().flushOnShutdown());
     assertEquals(ObjstoreConfig.Type.FILESYSTEM, c.objstore().type());
     assertEquals(
-        java.nio.file.Path.of("./data/bucket").toAbsolutePath().normalize(),
+        Path.of("./data/bucket").toAbsolutePath().normalize(),
         c.objstore().directory().toAbsolutePath().normalize());
   }
 
@@ -141,7 +143,7 @@ class FlagParsingTest {
     RoutingConfig r = cmd.config().routing();
     assertEquals("a:10901", r.localEndpoint());
     assertEquals(2, r.replicationFactor());
-    assertEquals(io.rwgateway.hashring.HashringConfig.Algorithm.HASHMOD, r.defaultAlgorithm());
+    assertEquals(HashringConfig.Algorithm.HASHMOD, r.defaultAlgorithm());
     assertEquals("identity", r.compression());
     assertEquals(Duration.ofSeconds(2), r.forwardTimeout());
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.rwgateway.proto.prompb.QueryResult;
@@ -72,7 +73,7 @@ class ForwardIngestTest {
                     WriteableStoreGrpc.newBlockingStub(ch)
                         .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .remoteWrite(request("team-f", t + 500, 3)));
-        assertEquals(io.grpc.Status.Code.ALREADY_EXISTS, conflict.getStatus().getCode());
+        assertEquals(Status.Code.ALREADY_EXISTS, conflict.getStatus().getCode());
         assertTrue(
             conflict.getStatus().getDescription().contains("out of order"),
             conflict.getStatus().toString());

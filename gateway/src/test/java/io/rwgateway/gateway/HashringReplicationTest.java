@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.proto.prompb.QueryResult;
 import io.rwgateway.proto.prompb.TimeSeries;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +83,7 @@ class HashringReplicationTest {
         code = r.statusCode();
         assertTrue(
             code == 204 || code == 503, "only 204 or 503 expected, got " + code + ": " + r.body());
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         code = -1;
       }
       codes.add(code);
@@ -152,7 +155,7 @@ class HashringReplicationTest {
       assertEquals(List.of(503), codes, "no quorum with two of three down");
       long tt = t;
       int jj = j;
-      List<List<Integer>> retried = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<List<Integer>> retried = new CopyOnWriteArrayList<>();
       Thread retry =
           new Thread(
               () -> {
@@ -190,7 +193,7 @@ class HashringReplicationTest {
             if (ts.contains(at)) {
               on++;
             }
-            assertEquals(ts.size(), new java.util.TreeSet<>(ts).size(), "no duplicates");
+            assertEquals(ts.size(), new TreeSet<>(ts).size(), "no duplicates");
           }
           assertTrue(on >= 2, "sample " + at + " of series " + key + " is on " + on + " nodes");
         }

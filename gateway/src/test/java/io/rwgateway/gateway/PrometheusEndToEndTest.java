@@ -3,7 +3,10 @@ package io.rwgateway.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rwgateway.tsdb.layout.BlockMeta;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -113,19 +116,16 @@ class PrometheusEndToEndTest {
                     promtool, "tsdb", "analyze", tenantDir.toString(), b.getFileName().toString())
                 .redirectErrorStream(true)
                 .start();
-        String out =
-            new String(
-                analyze.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(analyze.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, analyze.waitFor(), out);
         assertTrue(out.contains("Block ID: " + b.getFileName()), out);
-        samples += io.rwgateway.tsdb.layout.BlockMeta.read(b).numSamples();
+        samples += BlockMeta.read(b).numSamples();
       }
       Process dump =
           new ProcessBuilder(promtool, "tsdb", "dump", tenantDir.toString())
               .redirectErrorStream(true)
               .start();
-      String out =
-          new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, dump.waitFor(), out);
       long lines = out.lines().filter(l -> l.startsWith("{")).count();
       assertEquals(samples, lines, "promtool dump prints every sample of the blocks");
@@ -136,6 +136,6 @@ class PrometheusEndToEndTest {
   }
 
   static String enc(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

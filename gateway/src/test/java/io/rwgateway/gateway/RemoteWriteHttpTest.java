@@ -3,6 +3,7 @@ package io.rwgateway.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rwgateway.proto.prompb.Label;
 import io.rwgateway.proto.prompb.ReadResponse;
 import io.rwgateway.proto.prompb.TimeSeries;
 import io.rwgateway.proto.prompb.WriteRequest;
@@ -10,6 +11,7 @@ import io.rwgateway.proto.writev2.Request;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,7 +192,7 @@ class RemoteWriteHttpTest {
   void bodyOverLimitIs413() throws Exception {
     // Several times, and with bodies of several sizes: the answer must arrive even though the
     // server refuses the body while the client is still sending it (no reset before the 413).
-    java.util.Random rnd = new java.util.Random(1);
+    Random rnd = new Random(1);
     for (int size : new int[] {200_000, 2_000_000, 200_000, 8_000_000, 200_000}) {
       byte[] big = new byte[size];
       rnd.nextBytes(big);
@@ -295,8 +297,7 @@ class RemoteWriteHttpTest {
         WriteRequest.newBuilder()
             .addTimeseries(
                 TimeSeries.newBuilder()
-                    .addLabels(
-                        io.rwgateway.proto.prompb.Label.newBuilder().setName("job").setValue("x"))
+                    .addLabels(Label.newBuilder().setName("job").setValue("x"))
                     .addSamples(
                         io.rwgateway.proto.prompb.Sample.newBuilder()
                             .setTimestamp(now)
@@ -308,14 +309,8 @@ class RemoteWriteHttpTest {
         WriteRequest.newBuilder()
             .addTimeseries(
                 TimeSeries.newBuilder()
-                    .addLabels(
-                        io.rwgateway.proto.prompb.Label.newBuilder()
-                            .setName("__name__")
-                            .setValue("huge"))
-                    .addLabels(
-                        io.rwgateway.proto.prompb.Label.newBuilder()
-                            .setName("v")
-                            .setValue("x".repeat(1 << 20)))
+                    .addLabels(Label.newBuilder().setName("__name__").setValue("huge"))
+                    .addLabels(Label.newBuilder().setName("v").setValue("x".repeat(1 << 20)))
                     .addSamples(
                         io.rwgateway.proto.prompb.Sample.newBuilder()
                             .setTimestamp(now)
@@ -324,14 +319,9 @@ class RemoteWriteHttpTest {
     assertAnswer(client.write(hugeValue), 400, "--receive.limits.max-label-value-length");
 
     TimeSeries.Builder many =
-        TimeSeries.newBuilder()
-            .addLabels(
-                io.rwgateway.proto.prompb.Label.newBuilder().setName("__name__").setValue("many"));
+        TimeSeries.newBuilder().addLabels(Label.newBuilder().setName("__name__").setValue("many"));
     for (int i = 0; i < 100; i++) {
-      many.addLabels(
-          io.rwgateway.proto.prompb.Label.newBuilder()
-              .setName(String.format("l%03d", i))
-              .setValue("v"));
+      many.addLabels(Label.newBuilder().setName(String.format("l%03d", i)).setValue("v"));
     }
     many.addSamples(io.rwgateway.proto.prompb.Sample.newBuilder().setTimestamp(now).setValue(1));
     assertAnswer(

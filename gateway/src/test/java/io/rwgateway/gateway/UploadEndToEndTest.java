@@ -7,6 +7,7 @@ import io.rwgateway.tsdb.layout.BlockMeta;
 import io.rwgateway.uploader.S3Bucket;
 import io.rwgateway.uploader.S3ProxyServer;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xerial.snappy.Snappy;
 
 /**
  * Remote write in, blocks out in a real S3-compatible server (S3Proxy on loopback): each block
@@ -53,8 +55,7 @@ class UploadEndToEndTest {
       long t = Math.max(last + 1, System.currentTimeMillis());
       last = t;
       byte[] body =
-          org.xerial.snappy.Snappy.compress(
-              RemoteWriteClient.request("upload_e2e", 0, 20, t, j).toByteArray());
+          Snappy.compress(RemoteWriteClient.request("upload_e2e", 0, 20, t, j).toByteArray());
       HttpResponse<String> r =
           gw.client.post(body, RemoteWriteClient.V1_TYPE, Map.of("THANOS-TENANT", tenant));
       assertEquals(204, r.statusCode(), r.body());
@@ -140,9 +141,7 @@ class UploadEndToEndTest {
                   ulid)
               .redirectErrorStream(true)
               .start();
-      String out =
-          new String(
-              analyze.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String out = new String(analyze.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, analyze.waitFor(), out);
       assertTrue(out.contains("Block ID: " + ulid), out);
       assertTrue(out.contains("Series: 20"), out);

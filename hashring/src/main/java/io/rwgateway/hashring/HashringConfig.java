@@ -1,9 +1,11 @@
 package io.rwgateway.hashring;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A parsed Thanos hashring file: a list of hashrings, in file order, each naming the tenants it
@@ -103,8 +105,7 @@ public final class HashringConfig {
       tenants = List.copyOf(tenants);
       Objects.requireNonNull(tenantMatcherType, "tenantMatcherType");
       endpoints = List.copyOf(endpoints);
-      externalLabels =
-          java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(externalLabels));
+      externalLabels = Collections.unmodifiableMap(new TreeMap<>(externalLabels));
     }
 
     /** Whether this hashring serves every tenant (it lists none). */

@@ -1,5 +1,7 @@
 package io.rwgateway.hashring;
 
+import java.util.Locale;
+
 /**
  * A hashring file (or inline content) that cannot become a ring. The message says what is wrong and
  * where ({@code [1].endpoints[0]: ...}); {@link #reason()} is a short fixed word for the {@code
@@ -18,7 +20,7 @@ public final class HashringConfigException extends Exception {
     RING;
 
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -333,7 +334,7 @@ final class HashringConfigParser {
     if (n.isBoolean()) {
       return "a boolean";
     }
-    return n.isNull() ? "null" : n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    return n.isNull() ? "null" : n.getNodeType().toString().toLowerCase(Locale.ROOT);
   }
 
   private static HashringConfigException parseError(String at, String message) {

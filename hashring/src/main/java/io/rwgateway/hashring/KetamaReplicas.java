@@ -1,6 +1,7 @@
 package io.rwgateway.hashring;
 
 import io.rwgateway.hashring.HashringConfigException.Reason;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ final class KetamaReplicas {
     int[] replicas = new int[sections * rf];
 
     for (int s = 0; s < sections; s++) {
-      java.util.Arrays.fill(zoneCount, 0);
+      Arrays.fill(zoneCount, 0);
       int got = 0;
       int j = s;
       int sinceTake = 0;

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -62,7 +63,7 @@ class PlacementPropertiesTest {
   private static void assertDistinct(SingleHashring ring, long salt) {
     int rf = ring.replicationFactor();
     int[] out = new int[rf];
-    java.util.Random random = new java.util.Random(salt);
+    Random random = new Random(salt);
     for (int i = 0; i < 2_000; i++) {
       ring.ownersOfHash(random.nextLong(), out);
       Set<Integer> seen = new HashSet<>();
@@ -94,7 +95,7 @@ class PlacementPropertiesTest {
   private static void assertPrefix(SingleHashring small, SingleHashring big, long salt) {
     int[] a = new int[small.replicationFactor()];
     int[] b = new int[big.replicationFactor()];
-    java.util.Random random = new java.util.Random(salt);
+    Random random = new Random(salt);
     for (int i = 0; i < 1_000; i++) {
       long h = random.nextLong();
       small.ownersOfHash(h, a);

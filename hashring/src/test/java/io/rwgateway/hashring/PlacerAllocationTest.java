@@ -2,6 +2,7 @@ package io.rwgateway.hashring;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import io.rwgateway.hashring.HashringConfig.Algorithm;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
@@ -33,8 +34,7 @@ class PlacerAllocationTest {
     for (int i = 0; i < 200_000; i++) { // warm up, and let the placer's buffer reach its size
       sink += place(ring, placer, series, out, i);
     }
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long before = threads.getCurrentThreadAllocatedBytes();
     for (int i = 0; i < 200_000; i++) {
       sink += place(ring, placer, series, out, i);

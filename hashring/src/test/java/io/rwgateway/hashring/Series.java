@@ -1,6 +1,7 @@
 package io.rwgateway.hashring;
 
 import io.rwgateway.model.LabelBytes;
+import java.util.List;
 
 /**
  * Synthetic series for placement tests: node-exporter-like label sets, distinct per index and salt.
@@ -26,9 +27,7 @@ final class Series {
   static long[] hashes(String tenant, int count, long salt) {
     TenantPlacer p;
     try {
-      p =
-          new TenantPlacer()
-              .bind(new HashmodHashring("h", java.util.List.of(Endpoint.of("x")), 1), tenant);
+      p = new TenantPlacer().bind(new HashmodHashring("h", List.of(Endpoint.of("x")), 1), tenant);
     } catch (HashringConfigException e) {
       throw new AssertionError(e);
     }

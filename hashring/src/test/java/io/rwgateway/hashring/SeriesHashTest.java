@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.rwgateway.model.LabelBytes;
+import io.rwgateway.model.XxHash64;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,9 +81,8 @@ class SeriesHashTest {
         ThanosReference.hash("tenant", List.<String[]>of(new String[] {"pod", "nginx"})),
         p.hash(b, 0, b.length));
     // Same bytes, spelled out: "tenant" FF "pod" FF "nginx" FF.
-    byte[] raw =
-        "tenant\u00ffpod\u00ffnginx\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    assertEquals(io.rwgateway.model.XxHash64.hash(raw, 0, raw.length, 0), p.hash(b, 0, b.length));
+    byte[] raw = "tenant\u00ffpod\u00ffnginx\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+    assertEquals(XxHash64.hash(raw, 0, raw.length, 0), p.hash(b, 0, b.length));
   }
 
   @Test

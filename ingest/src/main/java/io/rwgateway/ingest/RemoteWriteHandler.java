@@ -17,6 +17,7 @@ import io.rwgateway.ingest.decode.RemoteWriteDecoder;
 import io.rwgateway.ingest.decode.SnappyBody;
 import io.rwgateway.model.TenantId;
 import io.rwgateway.tsdb.WriteBatch;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
@@ -290,12 +291,12 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       log.warn(
           "remote write answered code={} msg=\"{}\"",
           code,
-          r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+          r.content().toString(StandardCharsets.UTF_8).trim());
     } else if (code >= 400 && log.isDebugEnabled()) {
       log.debug(
           "remote write answered code={} msg=\"{}\"",
           code,
-          r.content().toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+          r.content().toString(StandardCharsets.UTF_8).trim());
     }
     metrics.answered(protocol, code);
     metrics.duration(System.nanoTime() - start);

@@ -3,6 +3,7 @@ package io.rwgateway.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Reference values of XXH64 (seed 0), as printed by `xxhsum -H1` (Debian package xxhash). */
@@ -28,7 +29,7 @@ class XxHash64Test {
     byte[] b =
         "xxNobody inspects the spammish repetition and more text past 32 bytes"
             .getBytes(StandardCharsets.UTF_8);
-    byte[] copy = java.util.Arrays.copyOfRange(b, 2, b.length);
+    byte[] copy = Arrays.copyOfRange(b, 2, b.length);
     assertEquals(XxHash64.hash(copy, 0, copy.length, 7), XxHash64.hash(b, 2, b.length - 2, 7));
   }
 }

@@ -7,15 +7,18 @@ import io.rwgateway.tsdb.block.Block;
 import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
 import io.rwgateway.tsdb.db.TsdbOptions;
+import io.rwgateway.wal.WalOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 
 /**
  * Head memory per active series, block write time and chunk bytes per sample, on data shaped like
@@ -61,13 +64,13 @@ public final class BlockCutBench {
     deleteTree(dir);
     // The block writer's and the truncations' own log lines split the flush time into its steps.
     for (String logger : new String[] {"io.rwgateway.tsdb", "io.rwgateway.wal"}) {
-      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger))
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(logger))
           .setLevel(ch.qos.logback.classic.Level.INFO);
     }
     long range = TsdbOptions.TWO_HOURS;
     long t0 = System.currentTimeMillis() / range * range - 4 * range;
     TsdbOptions opts =
-        new TsdbOptions(dir, io.rwgateway.wal.WalOptions.defaults(), 0)
+        new TsdbOptions(dir, WalOptions.defaults(), 0)
             .withFlushOnShutdown(false)
             .withCompactionInterval(24 * 3_600_000L);
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
@@ -220,7 +223,7 @@ public final class BlockCutBench {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }

@@ -7,6 +7,7 @@ import io.rwgateway.tsdb.db.EncoderVisitor;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadAppender;
 import io.rwgateway.wal.RecordEncoder;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -89,7 +90,7 @@ public class SeriesLookupBenchmark extends BenchmarkBase {
     for (int i = 0; i < pairs; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> nv[2 * a].compareTo(nv[2 * b]));
+    Arrays.sort(order, (a, b) -> nv[2 * a].compareTo(nv[2 * b]));
     String[] out = new String[nv.length];
     for (int i = 0; i < pairs; i++) {
       out[2 * i] = nv[2 * order[i]];

@@ -1,5 +1,7 @@
 package io.rwgateway.queryapi;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
+
 /**
  * The label name in {@code /api/v1/label/<name>/values}. Clients that cannot put arbitrary UTF-8 in
  * a path use Prometheus' "U__" value escaping: after the prefix, {@code __} is an underscore and
@@ -48,6 +50,6 @@ final class LabelNamePath {
 
   /** Decodes %XX escapes in one path segment; unlike form decoding, '+' stays a plus. */
   static String decodeSegment(String raw) {
-    return io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"));
+    return QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"));
   }
 }

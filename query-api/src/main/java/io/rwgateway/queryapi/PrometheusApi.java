@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
+import io.rwgateway.model.TenantId;
 import io.rwgateway.tsdb.Querier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -115,12 +116,12 @@ public final class PrometheusApi {
     if (tenant == null || tenant.isEmpty()) {
       tenant = defaultTenant;
     }
-    if (!io.rwgateway.model.TenantId.isValid(tenant)) {
+    if (!TenantId.isValid(tenant)) {
       String msg =
           "invalid tenant id in header "
               + tenantHeader
               + ": must be 1-"
-              + io.rwgateway.model.TenantId.MAX_LENGTH
+              + TenantId.MAX_LENGTH
               + " of [A-Za-z0-9._-] and not \".\" or \"..\"";
       return endpoint == Endpoint.READ
           ? RemoteRead.text(HttpResponseStatus.BAD_REQUEST, msg)

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.proto.prompb.Histogram;
 import io.rwgateway.proto.prompb.Label;
@@ -179,7 +180,7 @@ final class RemoteRead {
 
   static TimeSeries toTimeSeries(SeriesData sd) throws InvalidProtocolBufferException {
     TimeSeries.Builder ts = TimeSeries.newBuilder();
-    io.rwgateway.model.Labels labels = sd.labels();
+    Labels labels = sd.labels();
     for (int i = 0; i < labels.size(); i++) {
       ts.addLabels(Label.newBuilder().setName(labels.name(i)).setValue(labels.value(i)));
     }

@@ -2,6 +2,7 @@ package io.rwgateway.tsdb;
 
 import io.rwgateway.model.RejectReason;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * One decoded remote-write request, in columns of primitive arrays that are reused from request to
@@ -228,7 +229,7 @@ public final class WriteBatch {
    * Counts {@code count} rejected items. {@code message} is called only for the first rejection of
    * its kind in this request, so the hot path builds no strings.
    */
-  public void reject(RejectReason reason, int count, java.util.function.Supplier<String> message) {
+  public void reject(RejectReason reason, int count, Supplier<String> message) {
     rejected[reason.ordinal()] += count;
     if (reason.kind() == RejectReason.Kind.BAD_DATA) {
       if (firstBadData == null) {

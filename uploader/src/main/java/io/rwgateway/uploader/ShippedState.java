@@ -3,6 +3,7 @@ package io.rwgateway.uploader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rwgateway.tsdb.layout.BlockFiles;
 import io.rwgateway.tsdb.layout.Ulid;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -196,6 +197,6 @@ public final class ShippedState {
         // truncated by the next write.
       }
     }
-    io.rwgateway.tsdb.layout.BlockFiles.syncDir(tenantDir);
+    BlockFiles.syncDir(tenantDir);
   }
 }

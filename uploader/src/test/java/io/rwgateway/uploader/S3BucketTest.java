@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -320,8 +321,7 @@ class S3BucketTest {
     assertEquals(ServerSideEncryption.AWS_KMS, put.serverSideEncryption());
     assertEquals("arn:aws:kms:us-east-1:1:key/k", put.ssekmsKeyId());
     assertEquals(
-        Base64.getEncoder()
-            .encodeToString("{\"team\":\"obs\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        Base64.getEncoder().encodeToString("{\"team\":\"obs\"}".getBytes(StandardCharsets.UTF_8)),
         put.ssekmsEncryptionContext());
     CreateMultipartUploadRequest create =
         client.requests(CreateMultipartUploadRequest.class).get(0);

@@ -10,12 +10,15 @@ import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.block.BlockWriter;
 import io.rwgateway.tsdb.layout.BlockSeries;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,11 +65,10 @@ class ShipperS3Test {
           Files.size(block.resolve("chunks").resolve("000001")) > (5L << 20),
           "a multipart-sized chunk file");
       // The server goes down once the chunks are up, as the index upload starts.
-      java.util.concurrent.atomic.AtomicBoolean once =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean once = new AtomicBoolean();
       Bucket dying =
           (Bucket)
-              java.lang.reflect.Proxy.newProxyInstance(
+              Proxy.newProxyInstance(
                   Bucket.class.getClassLoader(),
                   new Class<?>[] {Bucket.class},
                   (proxy, method, args) -> {
@@ -77,7 +79,7 @@ class ShipperS3Test {
                     }
                     try {
                       return method.invoke(bucket, args);
-                    } catch (java.lang.reflect.InvocationTargetException ex) {
+                    } catch (InvocationTargetException ex) {
                       throw ex.getCause();
                     }
                   });

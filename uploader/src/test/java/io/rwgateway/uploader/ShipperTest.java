@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.tsdb.layout.BlockFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,7 +191,7 @@ class ShipperTest {
   @Test
   void aWrongSizeIsAnErrorToo() throws IOException {
     Path b = ShipTestBlocks.write(tenantDir, 0);
-    Files.write(b.resolve("index"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(b.resolve("index"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
     assertEquals(0, shipper.sync());
     assertFalse(shipper.isShipped(ShipTestBlocks.ulid(b)));
     assertEquals(List.of(), bucket.uploads());
@@ -223,7 +225,7 @@ class ShipperTest {
     shipper.sync();
     assertTrue(shipper.isShipped(ShipTestBlocks.ulid(a)));
     // Retention deletes the block: Thanos keeps only local blocks in the file, so do we.
-    io.rwgateway.tsdb.layout.BlockFiles.deleteRecursively(a);
+    BlockFiles.deleteRecursively(a);
     shipper.sync();
     assertEquals(List.of(ShipTestBlocks.ulid(b)), ShippedState.read(tenantDir).uploaded());
     assertFalse(shipper.isShipped(ShipTestBlocks.ulid(a)));

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,7 +190,7 @@ class UploaderTest {
           }
 
           @Override
-          public java.util.List<String> list(String dir) throws IOException {
+          public List<String> list(String dir) throws IOException {
             return fs.list(dir);
           }
 

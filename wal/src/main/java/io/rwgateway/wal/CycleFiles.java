@@ -1,5 +1,6 @@
 package io.rwgateway.wal;
 
+import io.rwgateway.model.CrashPoints;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -77,7 +78,7 @@ final class CycleFiles {
       }
       if (WalDirs.delete(f.path(), freed)) {
         count++;
-        io.rwgateway.model.CrashPoints.reached("wal-cycle-deleted");
+        CrashPoints.reached("wal-cycle-deleted");
       }
     }
     return new long[] {count, freed[0]};

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.rwgateway.model.LabelBytes;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class RecordDecoderFuzzTest {
     enc.reset();
     byte[] labels = LabelBytes.encode("__name__", "m", "instance", "host:9100");
     byte[] hist = {0x08, 0x02, 0x10, 0x03};
-    byte[] meta = "mhelpunit".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] meta = "mhelpunit".getBytes(StandardCharsets.UTF_8);
     enc.addSeries(1, labels, 0, labels.length);
     enc.addSeries(2, labels, 0, labels.length);
     for (int i = 0; i < 20; i++) {

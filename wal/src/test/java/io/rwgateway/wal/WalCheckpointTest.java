@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -170,7 +173,7 @@ class WalCheckpointTest {
       file = wal.writeCheckpoint(c0, markers(900, 901, 902)).file();
     }
     // The length field of record 901: its framing sits right before its payload.
-    java.nio.ByteBuffer r901 = WalTest.record(new RecordEncoder(), 901);
+    ByteBuffer r901 = WalTest.record(new RecordEncoder(), 901);
     byte[] p901 = new byte[r901.remaining()];
     r901.get(p901);
     long payloadAt = WalFiles.find(file, p901);
@@ -297,10 +300,9 @@ class WalCheckpointTest {
 
   @Test
   void optionsStayCompatible() {
-    WalOptions o = new WalOptions(WalSyncMode.INTERVAL, java.time.Duration.ofMillis(5));
-    assertEquals(java.time.Clock.systemUTC(), o.clock());
-    assertEquals(
-        WalOptions.defaults(), WalOptions.defaults().withClock(java.time.Clock.systemUTC()));
+    WalOptions o = new WalOptions(WalSyncMode.INTERVAL, Duration.ofMillis(5));
+    assertEquals(Clock.systemUTC(), o.clock());
+    assertEquals(WalOptions.defaults(), WalOptions.defaults().withClock(Clock.systemUTC()));
     List<String> names = new ArrayList<>();
     for (int c : new int[] {0, 7, 492_000, 123_456_789}) {
       names.add(CheckpointFiles.name(c));

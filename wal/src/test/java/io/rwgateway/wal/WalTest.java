@@ -9,11 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import io.rwgateway.model.LabelBytes;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.zip.CRC32C;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,7 +129,7 @@ class WalTest {
   void aCorruptedPayloadByteIsLoggedSkippedAndLaterRecordsSurvive() throws Exception {
     write(0, 5, WalOptions.defaults());
     Path file = WalFiles.onlyCycleFile(dir);
-    long at = WalFiles.find(file, marker(2).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    long at = WalFiles.find(file, marker(2).getBytes(StandardCharsets.US_ASCII));
     WalFiles.flipByte(file, at + 4);
 
     ReplayResult[] r = new ReplayResult[1];
@@ -211,7 +220,7 @@ class WalTest {
     long headerAt = WalFiles.find(file, payload) - RecordFraming.HEADER_BYTES - 4;
     // Set Chronicle's "not complete" bit on the last excerpt, as a writer killed mid-write leaves
     // it.
-    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(headerAt + 3);
       int top = f.read();
       f.seek(headerAt + 3);
@@ -241,7 +250,7 @@ class WalTest {
       wal.sync();
       assertFalse(wal.syncPending());
 
-      List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
       Thread[] syncers = new Thread[4];
       final boolean[] stop = {false};
       for (int t = 0; t < syncers.length; t++) {
@@ -362,13 +371,13 @@ class WalTest {
     // Wal.MAX_PAYLOAD_BYTES) between two small ones.
     RecordEncoder enc = new RecordEncoder();
     byte[] header = new byte[RecordFraming.HEADER_BYTES];
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue q =
-        net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir)
-            .rollCycle(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY)
+    CRC32C crc = new CRC32C();
+    try (SingleChronicleQueue q =
+        SingleChronicleQueueBuilder.binary(dir)
+            .rollCycle(RollCycles.FAST_HOURLY)
             .blockSize(16L << 20)
             .build()) {
-      net.openhft.chronicle.queue.ExcerptAppender a = q.createAppender();
+      ExcerptAppender a = q.createAppender();
       for (int i = 0; i < 3; i++) {
         ByteBuffer payload;
         if (i == 1) {
@@ -385,7 +394,7 @@ class WalTest {
         int checksum = RecordFraming.checksum(header, payload, crc);
         byte[] body = new byte[payload.remaining()];
         payload.get(body);
-        try (net.openhft.chronicle.wire.DocumentContext dc = a.writingDocument()) {
+        try (DocumentContext dc = a.writingDocument()) {
           dc.wire().bytes().write(header, 0, header.length);
           dc.wire().bytes().write(body);
           dc.wire().bytes().writeInt(checksum);

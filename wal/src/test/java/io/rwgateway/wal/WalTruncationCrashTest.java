@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,10 +131,10 @@ class WalTruncationCrashTest {
       wal.deleteCyclesBefore(c0 + 1);
       // The in-memory form: a list of payloads.
       RecordEncoder e = new RecordEncoder();
-      List<java.nio.ByteBuffer> records = new java.util.ArrayList<>();
+      List<ByteBuffer> records = new ArrayList<>();
       for (int m = 900; m < 903; m++) {
-        java.nio.ByteBuffer r = WalTest.record(e, m);
-        records.add(java.nio.ByteBuffer.allocate(r.remaining()).put(r).flip());
+        ByteBuffer r = WalTest.record(e, m);
+        records.add(ByteBuffer.allocate(r.remaining()).put(r).flip());
       }
       assertEquals(3, wal.writeCheckpoint(c0 + 4, records).records());
     }
@@ -167,7 +170,7 @@ class WalTruncationCrashTest {
     try (Wal wal = withCycles(2)) {
       IOException boom = new IOException("head went away");
       IOException thrown =
-          org.junit.jupiter.api.Assertions.assertThrows(
+          Assertions.assertThrows(
               IOException.class,
               () ->
                   wal.writeCheckpoint(

@@ -1,6 +1,7 @@
 package io.rwgateway.ingest.decode;
 
 import io.rwgateway.model.Varint;
+import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.WriteBatch;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -165,7 +166,7 @@ final class LabelStage {
     labelsLen = p - off;
     metricNameOff = metricOff;
     metricNameLen = metricLen;
-    hash = io.rwgateway.model.XxHash64.hash(b, off, labelsLen, 0);
+    hash = XxHash64.hash(b, off, labelsLen, 0);
     return RejectNote.OK;
   }
 

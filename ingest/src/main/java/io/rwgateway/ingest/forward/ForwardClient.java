@@ -14,6 +14,9 @@ import io.rwgateway.tsdb.WriteBatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Forwards series to one peer receiver (an endpoint {@code host:port} of the hashring) with Thanos'
@@ -26,15 +29,13 @@ import java.util.concurrent.TimeUnit;
  * which forwards fail at once as retryable.
  */
 public final class ForwardClient implements AutoCloseable {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(ForwardClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ForwardClient.class);
   private static final CompressorRegistry COMPRESSORS = compressors();
 
   private final String endpoint;
 
   /** A WARN said the peer is failing and no INFO has said it recovered yet. */
-  private final java.util.concurrent.atomic.AtomicBoolean reportedDown =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean reportedDown = new AtomicBoolean();
 
   private final ForwardClientOptions options;
   private final ManagedChannel channel;

@@ -3,6 +3,7 @@ package io.rwgateway.ingest.route;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.rwgateway.hashring.Endpoint;
 import io.rwgateway.hashring.Hashring;
+import io.rwgateway.hashring.HashringWatcher;
 import io.rwgateway.hashring.SingleHashring;
 import io.rwgateway.hashring.TenantPlacer;
 import io.rwgateway.ingest.RoutingFailure;
@@ -13,7 +14,11 @@ import io.rwgateway.ingest.forward.ForwardClientOptions;
 import io.rwgateway.ingest.forward.ForwardMetrics;
 import io.rwgateway.ingest.forward.ForwardOutcome;
 import io.rwgateway.tsdb.WriteBatch;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -32,8 +37,7 @@ import java.util.function.Supplier;
  *
  * <p>Runs on the event loops; the local part goes through the same WAL ring as unrouted writes.
  */
-public final class HashringRouter
-    implements WriteRouter, io.rwgateway.hashring.HashringWatcher.Listener {
+public final class HashringRouter implements WriteRouter, HashringWatcher.Listener {
   private final Supplier<Hashring> hashring;
   private final String localEndpoint;
   private final WriteRing ring;
@@ -88,7 +92,7 @@ public final class HashringRouter
     if (writeLocal) {
       local = st.takeLocal();
       BatchSlice.copy(batch, plan.localSeries, plan.localCount, local);
-      outcomes.requestSeries[k] = java.util.Arrays.copyOf(plan.localSeries, plan.localCount);
+      outcomes.requestSeries[k] = Arrays.copyOf(plan.localSeries, plan.localCount);
       futures[k] = writeLocal(local, outcomes, k);
       k++;
     }
@@ -97,7 +101,7 @@ public final class HashringRouter
       int replica = plan.groupReplica(g);
       int[] series = plan.groupSeries(g);
       int count = plan.groupSize(g);
-      outcomes.requestSeries[k] = java.util.Arrays.copyOf(series, count);
+      outcomes.requestSeries[k] = Arrays.copyOf(series, count);
       ForwardClient c =
           clients.computeIfAbsent(
               nodes.get(node).address(), a -> new ForwardClient(a, clientOptions, forwardMetrics));
@@ -146,7 +150,7 @@ public final class HashringRouter
    */
   @Override
   public void hashringChanged(Hashring ring, long version) {
-    java.util.Set<String> addresses = new java.util.HashSet<>();
+    Set<String> addresses = new HashSet<>();
     for (Endpoint e : ring.nodes()) {
       addresses.add(e.address());
     }
@@ -184,7 +188,7 @@ public final class HashringRouter
     final Plan plan = new Plan();
 
     /** Batches for the local share, reused: a routed request allocates no batch once warm. */
-    private final java.util.ArrayDeque<WriteBatch> localPool = new java.util.ArrayDeque<>();
+    private final ArrayDeque<WriteBatch> localPool = new ArrayDeque<>();
 
     WriteBatch takeLocal() {
       WriteBatch b = localPool.poll();

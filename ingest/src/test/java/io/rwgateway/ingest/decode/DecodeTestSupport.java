@@ -10,7 +10,9 @@ import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.RejectReason;
 import io.rwgateway.model.XxHash64;
+import io.rwgateway.proto.prompb.MetricMetadata;
 import io.rwgateway.proto.prompb.WriteRequest;
+import io.rwgateway.proto.writev2.Metadata;
 import io.rwgateway.proto.writev2.Request;
 import io.rwgateway.tsdb.WriteBatch;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +134,7 @@ final class DecodeTestSupport {
     assertEquals(e, b.exCount);
     assertEquals(req.getMetadataCount(), b.metaCount, "metadata");
     for (int i = 0; i < req.getMetadataCount(); i++) {
-      io.rwgateway.proto.prompb.MetricMetadata m = req.getMetadata(i);
+      MetricMetadata m = req.getMetadata(i);
       assertMetadata(b, i, m.getTypeValue(), m.getMetricFamilyName(), m.getHelp(), m.getUnit());
     }
     assertEquals(0, b.rejectedTotal(), () -> "unexpected rejections: " + b.firstBadData);
@@ -178,7 +180,7 @@ final class DecodeTestSupport {
         assertExemplar(b, e++, Labels.of(nvs), ex.getValue(), ex.getTimestamp());
       }
       if (ts.hasMetadata()) {
-        io.rwgateway.proto.writev2.Metadata md = ts.getMetadata();
+        Metadata md = ts.getMetadata();
         String help = req.getSymbols(md.getHelpRef());
         String unit = req.getSymbols(md.getUnitRef());
         if (md.getTypeValue() != 0 || !help.isEmpty() || !unit.isEmpty()) {

@@ -12,6 +12,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.rwgateway.proto.prompb.Sample;
 import io.rwgateway.proto.prompb.TimeSeries;
 import io.rwgateway.proto.prompb.WriteRequest;
+import io.rwgateway.proto.writev2.Metadata;
 import io.rwgateway.proto.writev2.Request;
 import java.util.Arrays;
 import java.util.List;
@@ -137,7 +138,7 @@ class MalformedRequestTest {
                 io.rwgateway.proto.writev2.TimeSeries.newBuilder()
                     .addLabelsRefs(1)
                     .addLabelsRefs(2)
-                    .setMetadata(io.rwgateway.proto.writev2.Metadata.newBuilder().setHelpRef(99)))
+                    .setMetadata(Metadata.newBuilder().setHelpRef(99)))
             .build()
             .toByteArray();
     assertTrue(fails(help, true).getMessage().contains("symbol reference 99 in metadata.help_ref"));

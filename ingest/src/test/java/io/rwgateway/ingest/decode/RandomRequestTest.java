@@ -2,13 +2,16 @@ package io.rwgateway.ingest.decode;
 
 import static io.rwgateway.ingest.decode.DecodeTestSupport.NOW;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.rwgateway.proto.prompb.BucketSpan;
 import io.rwgateway.proto.prompb.Exemplar;
 import io.rwgateway.proto.prompb.Histogram;
 import io.rwgateway.proto.prompb.Label;
+import io.rwgateway.proto.prompb.MetricMetadata;
 import io.rwgateway.proto.prompb.Sample;
 import io.rwgateway.proto.prompb.TimeSeries;
 import io.rwgateway.proto.prompb.WriteRequest;
+import io.rwgateway.proto.writev2.Metadata;
 import io.rwgateway.proto.writev2.Request;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -116,7 +120,7 @@ class RandomRequestTest {
     }
     if (rnd.nextInt(3) == 0) {
       req.addMetadata(
-          io.rwgateway.proto.prompb.MetricMetadata.newBuilder()
+          MetricMetadata.newBuilder()
               .setTypeValue(rnd.nextInt(8))
               .setMetricFamilyName("f" + text(rnd, 5))
               .setHelp(text(rnd, 40))
@@ -130,7 +134,7 @@ class RandomRequestTest {
     Request.Builder req = Request.newBuilder();
     Map<String, Integer> symbols = new HashMap<>();
     List<String> table = new ArrayList<>();
-    java.util.function.ToIntFunction<String> sym =
+    ToIntFunction<String> sym =
         s ->
             symbols.computeIfAbsent(
                 s,
@@ -154,7 +158,7 @@ class RandomRequestTest {
       for (Histogram h : ts.getHistogramsList()) {
         try {
           out.addHistograms(io.rwgateway.proto.writev2.Histogram.parseFrom(h.toByteArray()));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
           throw new AssertionError(e);
         }
       }
@@ -170,7 +174,7 @@ class RandomRequestTest {
       }
       if (rnd.nextInt(3) == 0) {
         out.setMetadata(
-            io.rwgateway.proto.writev2.Metadata.newBuilder()
+            Metadata.newBuilder()
                 .setTypeValue(rnd.nextInt(8))
                 .setHelpRef(sym.applyAsInt(text(rnd, 20)))
                 .setUnitRef(sym.applyAsInt(text(rnd, 2))));

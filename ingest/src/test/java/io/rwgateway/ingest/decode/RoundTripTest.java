@@ -8,6 +8,7 @@ import static io.rwgateway.ingest.decode.DecodeTestSupport.decodeV2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.CodedOutputStream;
+import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.Labels;
 import io.rwgateway.proto.prompb.BucketSpan;
 import io.rwgateway.proto.prompb.Exemplar;
@@ -155,7 +156,7 @@ class RoundTripTest {
     // Exemplar labels come out sorted even though span_id was sent after trace_id.
     assertEquals(
         Labels.of("span_id", "7", "trace_id", "abc123"),
-        io.rwgateway.model.LabelBytes.decode(b.bytes, b.exLabelsOff[0], b.exLabelsLen[0]));
+        LabelBytes.decode(b.bytes, b.exLabelsOff[0], b.exLabelsLen[0]));
   }
 
   static Request v2Request(List<String> symbols) throws IOException {

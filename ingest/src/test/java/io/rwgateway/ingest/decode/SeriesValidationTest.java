@@ -14,10 +14,15 @@ import io.rwgateway.model.RejectReason;
 import io.rwgateway.proto.prompb.BucketSpan;
 import io.rwgateway.proto.prompb.Exemplar;
 import io.rwgateway.proto.prompb.Histogram;
+import io.rwgateway.proto.prompb.MetricMetadata;
 import io.rwgateway.proto.prompb.Sample;
 import io.rwgateway.proto.prompb.TimeSeries;
 import io.rwgateway.proto.prompb.WriteRequest;
+import io.rwgateway.proto.writev2.Metadata;
+import io.rwgateway.proto.writev2.Request;
 import io.rwgateway.tsdb.WriteBatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +79,7 @@ class SeriesValidationTest {
   /**
    * TimeSeries bytes with __name__="m" and one label given as raw (possibly invalid UTF-8) bytes.
    */
-  private static byte[] rawLabel(byte[] name, byte[] value) throws java.io.IOException {
+  private static byte[] rawLabel(byte[] name, byte[] value) throws IOException {
     byte[] l =
         RoundTripTest.writeBytes(
             c -> {
@@ -183,7 +188,7 @@ class SeriesValidationTest {
             .toByteArray();
     assertEquals(
         Labels.of("__name__", "m", "k", longAscii), seriesLabels(decodeV1(decoder, body), 0));
-    byte[] longBad = (longAscii + "\u00e9").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] longBad = (longAscii + "\u00e9").getBytes(StandardCharsets.UTF_8);
     longBad[longBad.length - 1] = 'z'; // the two-byte sequence loses its second byte
     rejectOne(
         rawLabel("k".getBytes(), longBad),
@@ -385,13 +390,10 @@ class SeriesValidationTest {
         WriteRequest.newBuilder()
             .addTimeseries(good())
             .addMetadata(
-                io.rwgateway.proto.prompb.MetricMetadata.newBuilder()
+                MetricMetadata.newBuilder()
                     .setMetricFamilyName("good")
                     .setHelp("h".repeat(DecodeLimits.MAX_METADATA_TEXT_BYTES + 1)))
-            .addMetadata(
-                io.rwgateway.proto.prompb.MetricMetadata.newBuilder()
-                    .setMetricFamilyName("good")
-                    .setHelp("ok"))
+            .addMetadata(MetricMetadata.newBuilder().setMetricFamilyName("good").setHelp("ok"))
             .build()
             .toByteArray();
     long before = decoder.metadataDropped();
@@ -405,7 +407,7 @@ class SeriesValidationTest {
     io.rwgateway.proto.writev2.Sample s =
         io.rwgateway.proto.writev2.Sample.newBuilder().setValue(1).setTimestamp(NOW).build();
     byte[] v2 =
-        io.rwgateway.proto.writev2.Request.newBuilder()
+        Request.newBuilder()
             .addSymbols("")
             .addSymbols("__name__")
             .addSymbols("m")
@@ -415,7 +417,7 @@ class SeriesValidationTest {
                     .addLabelsRefs(1)
                     .addLabelsRefs(2)
                     .addSamples(s)
-                    .setMetadata(io.rwgateway.proto.writev2.Metadata.newBuilder().setHelpRef(3)))
+                    .setMetadata(Metadata.newBuilder().setHelpRef(3)))
             .build()
             .toByteArray();
     before = decoder.metadataDropped();

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
@@ -23,7 +26,7 @@ class SnappyBodyTest {
 
   private long live() {
     long n = 0;
-    for (io.netty.buffer.PoolArenaMetric a : alloc.metric().directArenas()) {
+    for (PoolArenaMetric a : alloc.metric().directArenas()) {
       n += a.numActiveAllocations();
     }
     return n;
@@ -64,9 +67,8 @@ class SnappyBodyTest {
     assertDecompresses(direct(compressed), raw);
     assertDecompresses(Unpooled.wrappedBuffer(compressed), raw);
     CompositeByteBuf composite = alloc.compositeDirectBuffer();
-    composite.addComponent(true, direct(java.util.Arrays.copyOfRange(compressed, 0, 10)));
-    composite.addComponent(
-        true, direct(java.util.Arrays.copyOfRange(compressed, 10, compressed.length)));
+    composite.addComponent(true, direct(Arrays.copyOfRange(compressed, 0, 10)));
+    composite.addComponent(true, direct(Arrays.copyOfRange(compressed, 10, compressed.length)));
     assertDecompresses(composite, raw);
   }
 
@@ -95,7 +97,7 @@ class SnappyBodyTest {
     byte[][] bad = {
       text,
       {(byte) 0x80, (byte) 0x80},
-      java.util.Arrays.copyOf(compressed, compressed.length / 2),
+      Arrays.copyOf(compressed, compressed.length / 2),
       {10, 0x7f, 0x7f, 0x7f}
     };
     long before = live();
@@ -115,7 +117,7 @@ class SnappyBodyTest {
   private static byte[] compressedOf(int n) {
     try {
       return Snappy.compress(payload(n));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }

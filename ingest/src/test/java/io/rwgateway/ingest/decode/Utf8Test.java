@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +66,7 @@ class Utf8Test {
       assertEquals(
           jdkValid(b, off, len),
           Utf8.isValid(b, off, len),
-          () -> "bytes " + java.util.HexFormat.of().formatHex(b, off, off + len));
+          () -> "bytes " + HexFormat.of().formatHex(b, off, off + len));
     }
   }
 
@@ -72,7 +74,7 @@ class Utf8Test {
   void isAsciiFindsOneHighByteAnywhereAndIgnoresBytesOutsideTheRange() {
     for (int len = 0; len <= 40; len++) {
       byte[] b = new byte[len + 6];
-      java.util.Arrays.fill(b, (byte) 0x7F);
+      Arrays.fill(b, (byte) 0x7F);
       b[2] = (byte) 0x80;
       b[3 + len] = (byte) 0xFF;
       assertEquals(true, Utf8.isAscii(b, 3, len), "len " + len);

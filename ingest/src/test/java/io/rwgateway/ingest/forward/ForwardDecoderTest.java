@@ -16,6 +16,7 @@ import io.rwgateway.ingest.decode.RemoteWriteDecoder;
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.RejectReason;
+import io.rwgateway.proto.prompb.MetricMetadata;
 import io.rwgateway.proto.thanos.storepb.WriteRequest;
 import io.rwgateway.tsdb.WriteBatch;
 import java.io.ByteArrayOutputStream;
@@ -112,8 +113,7 @@ class ForwardDecoderTest {
   void field3IsReplicaNotMetadata() throws Exception {
     io.rwgateway.proto.prompb.WriteRequest withMetadata =
         io.rwgateway.proto.prompb.WriteRequest.newBuilder()
-            .addMetadata(
-                io.rwgateway.proto.prompb.MetricMetadata.newBuilder().setMetricFamilyName("m"))
+            .addMetadata(MetricMetadata.newBuilder().setMetricFamilyName("m"))
             .build();
     DecodeException e =
         assertThrows(

@@ -10,6 +10,8 @@ import io.rwgateway.proto.thanos.prompb.Exemplar;
 import io.rwgateway.proto.thanos.prompb.TimeSeries;
 import io.rwgateway.proto.thanos.storepb.WriteRequest;
 import io.rwgateway.tsdb.WriteBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -74,14 +76,14 @@ class ForwardEncoderTest {
     }
     assertTrue(series.length >= 4, "the fixture has series to cut");
     long max = Math.max(largest, total / 3); // about three requests
-    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    List<Integer> seen = new ArrayList<>();
     int requests = 0;
     for (int from = 0, to; from < series.length; from = to) {
       to = ForwardEncoder.cut(sizes, from, series.length, max);
       assertTrue(to > from, "at least one series per request");
       byte[] part = ForwardEncoder.encode(b, series, sizes, from, to, "t", 2);
       assertTrue(part.length <= max + 16 || to == from + 1, "request of " + part.length + " bytes");
-      int[] expectedPart = java.util.Arrays.copyOfRange(series, from, to);
+      int[] expectedPart = Arrays.copyOfRange(series, from, to);
       assertArrayEquals(expected(req, expectedPart, "t", 2), part);
       for (int i = from; i < to; i++) {
         seen.add(series[i]);

@@ -3,6 +3,7 @@ package io.rwgateway.ingest.forward;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 /**
@@ -38,7 +39,7 @@ final class Scrape {
     return 0;
   }
 
-  private static boolean matches(io.prometheus.metrics.model.snapshots.Labels got, String... want) {
+  private static boolean matches(Labels got, String... want) {
     for (int i = 0; i < want.length; i += 2) {
       if (!want[i + 1].equals(got.get(want[i]))) {
         return false;

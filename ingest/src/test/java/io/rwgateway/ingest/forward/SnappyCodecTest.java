@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class SnappyCodecTest {
     byte[] wire = sink.toByteArray();
     assertArrayEquals(
         new byte[] {(byte) 0xff, 6, 0, 0, 's', 'N', 'a', 'P', 'p', 'Y'},
-        java.util.Arrays.copyOf(wire, 10),
+        Arrays.copyOf(wire, 10),
         "starts with the stream identifier");
     try (InputStream in = SnappyCodec.INSTANCE.decompress(new ByteArrayInputStream(wire))) {
       assertArrayEquals(msg, in.readAllBytes());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.ingest.RoutingFailure;
 import io.rwgateway.ingest.forward.ForwardOutcome;
+import io.rwgateway.model.RejectReason;
 import io.rwgateway.tsdb.WriteBatch;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +85,7 @@ class OutcomesTest {
     o.requestSeries[0] = new int[] {0, 1}; // the local write: series 1 conflicted there
     o.requestSeries[1] = new int[] {0};
     WriteBatch local = new WriteBatch();
-    local.reject(io.rwgateway.model.RejectReason.OUT_OF_ORDER, 5, () -> "series 1 out of order");
+    local.reject(RejectReason.OUT_OF_ORDER, 5, () -> "series 1 out of order");
     o.setLocal(0, local);
     o.set(1, ForwardOutcome.OK, null);
     o.foldInto(batch, 1); // RF 2, quorum 1

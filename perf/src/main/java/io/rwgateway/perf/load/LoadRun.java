@@ -1,5 +1,6 @@
 package io.rwgateway.perf.load;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -120,7 +121,7 @@ public final class LoadRun {
 
   /** CPU time of this whole process (all threads, JIT and GC included). */
   private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 }

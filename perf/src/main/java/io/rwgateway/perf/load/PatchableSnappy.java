@@ -1,5 +1,7 @@
 package io.rwgateway.perf.load;
 
+import java.util.Arrays;
+
 /**
  * A snappy (raw block format) compressor that keeps chosen byte ranges of its input as literal
  * bytes in its output and never copies from or into them, so that those bytes can later be
@@ -44,7 +46,7 @@ final class PatchableSnappy {
     Out out = new Out(n + n / 6 + 32);
     out.varint(n);
     int[] table = new int[1 << HASH_BITS];
-    java.util.Arrays.fill(table, -1);
+    Arrays.fill(table, -1);
     int[] patchOffsets = new int[patchStart.length];
     int nextPatch = 0;
     int lit = 0;
@@ -156,7 +158,7 @@ final class PatchableSnappy {
 
     void ensure(int extra) {
       if (size + extra > buf.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
       }
     }
 
@@ -180,7 +182,7 @@ final class PatchableSnappy {
     }
 
     byte[] toArray() {
-      return java.util.Arrays.copyOf(buf, size);
+      return Arrays.copyOf(buf, size);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.rwgateway.perf.load;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -122,7 +123,7 @@ final class Sender implements Runnable {
     DeliveredSeries(LoadConfig cfg) {
       this.metrics = cfg.metrics;
       this.generation = new int[cfg.series];
-      java.util.Arrays.fill(generation, -1);
+      Arrays.fill(generation, -1);
       this.counts = new AtomicLongArray(Math.max(1, cfg.tenants) * cfg.metrics);
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,8 +108,8 @@ final class TenantBlocks {
    * Prometheus' time retention does, among those {@code mayDelete} allows (an uploader keeps the
    * blocks it has not shipped yet). Returns the deleted blocks.
    */
-  synchronized List<Block> applyRetention(
-      long retentionMs, java.util.function.Predicate<Block> mayDelete) throws IOException {
+  synchronized List<Block> applyRetention(long retentionMs, Predicate<Block> mayDelete)
+      throws IOException {
     if (retentionMs <= 0 || blocks.isEmpty()) {
       return List.of();
     }

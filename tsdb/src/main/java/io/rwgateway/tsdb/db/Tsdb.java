@@ -5,6 +5,7 @@ import io.rwgateway.model.TenantId;
 import io.rwgateway.tsdb.BlockListener;
 import io.rwgateway.tsdb.head.Head;
 import io.rwgateway.tsdb.head.HeadReplayer;
+import io.rwgateway.tsdb.layout.BlockFiles;
 import io.rwgateway.tsdb.layout.TenantLayout;
 import io.rwgateway.wal.RecordDecoder;
 import io.rwgateway.wal.ReplayResult;
@@ -270,9 +271,9 @@ public final class Tsdb implements Closeable {
   private static void emptyDirectory(Path dir) throws IOException {
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path c : children) {
-        io.rwgateway.tsdb.layout.BlockFiles.deleteRecursively(c);
+        BlockFiles.deleteRecursively(c);
       }
     }
-    io.rwgateway.tsdb.layout.BlockFiles.syncDir(dir);
+    BlockFiles.syncDir(dir);
   }
 }

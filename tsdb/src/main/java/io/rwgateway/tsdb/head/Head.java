@@ -1,11 +1,17 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.model.LabelBytes;
+import io.rwgateway.model.Labels;
+import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.MetricMetadata;
 import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.wal.RecordVisitor;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -64,8 +70,7 @@ public final class Head implements Closeable {
    * TenantQuerier}) reads it before and after: a change means data may have moved from the head
    * into a block it did not list, and it reads again.
    */
-  private final java.util.concurrent.atomic.AtomicLong truncations =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong truncations = new AtomicLong();
 
   /** A head whose finished chunks go to a temporary directory (tests, benchmarks). */
   public Head() {
@@ -92,7 +97,7 @@ public final class Head implements Closeable {
 
   /** The label-set hash the head indexes series by. */
   public static long hashLabels(byte[] b, int off, int len) {
-    return io.rwgateway.model.XxHash64.hash(b, off, len, 0);
+    return XxHash64.hash(b, off, len, 0);
   }
 
   public int seriesCount() {
@@ -142,7 +147,7 @@ public final class Head implements Closeable {
     truncations.incrementAndGet();
     raiseMinValidTime(before);
     int max = maxRef;
-    java.util.BitSet removed = new java.util.BitSet(max + 1);
+    BitSet removed = new BitSet(max + 1);
     byte[][] removedSeries = null; // label refs by ref - 1, released once the series is unreachable
     long histDropped = 0;
     long minLeft = Long.MAX_VALUE;
@@ -201,7 +206,7 @@ public final class Head implements Closeable {
    * not included: the cycles a checkpoint replaces hold only samples a block already has. Any
    * thread; series created meanwhile are defined in the WAL cycles that are kept.
    */
-  public void writeCheckpoint(io.rwgateway.wal.RecordVisitor out, long exemplarsFrom) {
+  public void writeCheckpoint(RecordVisitor out, long exemplarsFrom) {
     int max = maxRef;
     for (int r = 1; r <= max; r++) {
       MemSeries s = series(r);
@@ -273,9 +278,8 @@ public final class Head implements Closeable {
    * symbol ids may then be reused later, and its samples are in a block (which the caller's merge
    * with the blocks supplies). Any thread.
    */
-  io.rwgateway.model.Labels labels(MemSeries s) {
-    io.rwgateway.model.Labels l =
-        io.rwgateway.model.LabelBytes.decode(symbols.canonical(s.labelRefs));
+  Labels labels(MemSeries s) {
+    Labels l = LabelBytes.decode(symbols.canonical(s.labelRefs));
     return s.isRemovedVolatile() ? null : l;
   }
 

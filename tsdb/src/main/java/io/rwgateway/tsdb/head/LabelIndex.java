@@ -2,6 +2,7 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.Varint;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,7 +42,7 @@ final class LabelIndex {
    * Drops the refs in {@code removed} from every postings list, and the pairs and names left
    * without series. Only while the writer is excluded (head truncation).
    */
-  void removeAll(java.util.BitSet removed) {
+  void removeAll(BitSet removed) {
     for (Map.Entry<String, ConcurrentHashMap<String, Postings>> byValue : byName.entrySet()) {
       ConcurrentHashMap<String, Postings> values = byValue.getValue();
       values.entrySet().removeIf(e -> e.getValue().removeAll(removed) == 0);

@@ -2,6 +2,8 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.tsdb.chunk.XorEncoder;
 import io.rwgateway.tsdb.chunk.XorIterator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
@@ -72,13 +74,11 @@ final class MemSeries extends XorEncoder {
    */
   boolean removed;
 
-  private static final java.lang.invoke.VarHandle REMOVED;
+  private static final VarHandle REMOVED;
 
   static {
     try {
-      REMOVED =
-          java.lang.invoke.MethodHandles.lookup()
-              .findVarHandle(MemSeries.class, "removed", boolean.class);
+      REMOVED = MethodHandles.lookup().findVarHandle(MemSeries.class, "removed", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

@@ -2,6 +2,7 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.MetricMetadata;
+import io.rwgateway.wal.RecordVisitor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -128,7 +129,7 @@ final class MetadataStore {
   }
 
   /** Hands every entry to {@code out} as a WAL metadata entry (for a WAL checkpoint). */
-  synchronized void forEach(io.rwgateway.wal.RecordVisitor out) {
+  synchronized void forEach(RecordVisitor out) {
     for (Entry e : entries) {
       if (e == null) {
         continue;

@@ -2,6 +2,8 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.Varint;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.function.IntPredicate;
 
 /**
  * The sorted refs of the series that carry one label pair, stored as uvarint gaps (the first ref,
@@ -73,7 +75,7 @@ final class Postings {
    * Removes the refs set in {@code removed}; returns how many remain. Only while the writer is
    * excluded (head truncation). The old array is left untouched for readers still using it.
    */
-  int removeAll(java.util.BitSet removed) {
+  int removeAll(BitSet removed) {
     int[] refs = snapshot();
     int keep = 0;
     for (int r : refs) {
@@ -135,7 +137,7 @@ final class Postings {
   }
 
   /** Whether any current ref satisfies {@code p} (stops at the first). Any thread. */
-  boolean any(java.util.function.IntPredicate p) {
+  boolean any(IntPredicate p) {
     byte[] a;
     int n;
     do {

@@ -5,7 +5,9 @@ import io.rwgateway.model.XxHash64;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 
 /**
  * The head's label pairs, each stored once; a series keeps only the ids of its pairs ({@link
@@ -144,11 +146,11 @@ final class SymbolTable {
     }
   }
 
-  private final java.util.HashMap<String, NameStats> names = new java.util.HashMap<>();
+  private final HashMap<String, NameStats> names = new HashMap<>();
 
   private NameStats nameStats(byte[] b, int nameStart, int nameEnd) {
     int l = stringLength(b, nameStart);
-    String name = new String(b, nameEnd - l, l, java.nio.charset.StandardCharsets.UTF_8);
+    String name = new String(b, nameEnd - l, l, StandardCharsets.UTF_8);
     return names.computeIfAbsent(name, k -> new NameStats());
   }
 

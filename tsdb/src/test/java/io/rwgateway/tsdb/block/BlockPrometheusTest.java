@@ -8,6 +8,7 @@ import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
 import io.rwgateway.tsdb.db.TsdbOptions;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -124,7 +125,7 @@ class BlockPrometheusTest {
         if (r.statusCode() == 200) {
           return;
         }
-      } catch (java.io.IOException notYet) {
+      } catch (IOException notYet) {
         // not listening yet
       }
       Thread.sleep(200);

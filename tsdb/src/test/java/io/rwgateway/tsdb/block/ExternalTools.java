@@ -2,6 +2,7 @@ package io.rwgateway.tsdb.block;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ final class ExternalTools {
   static Path find(String name) {
     String path = System.getenv("PATH");
     if (path != null) {
-      for (String dir : path.split(java.io.File.pathSeparator)) {
+      for (String dir : path.split(File.pathSeparator)) {
         Path p = Path.of(dir, name);
         if (Files.isExecutable(p)) {
           return p;

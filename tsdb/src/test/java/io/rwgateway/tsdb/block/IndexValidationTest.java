@@ -8,6 +8,7 @@ import io.rwgateway.model.Labels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -111,7 +112,7 @@ class IndexValidationTest {
   void truncatedAndForeignFilesAreRefused() throws IOException {
     byte[] b = Files.readAllBytes(validIndex());
     Path f = dir.resolve("bad");
-    Files.write(f, java.util.Arrays.copyOf(b, b.length - 1));
+    Files.write(f, Arrays.copyOf(b, b.length - 1));
     assertThrows(IndexFormatException.class, () -> IndexReader.open(f));
     Files.write(f, new byte[] {1, 2, 3});
     assertThrows(IndexFormatException.class, () -> IndexReader.open(f));

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -247,7 +248,7 @@ class CompactionTest {
       db.compactor().compact();
       int[] left = db.wal().cycles();
       assertArrayEquals(
-          java.util.Arrays.copyOfRange(cyclesBefore, 2, 5),
+          Arrays.copyOfRange(cyclesBefore, 2, 5),
           left,
           "the two cycles holding only samples before the block's end are deleted");
       before = read(db);

@@ -8,9 +8,12 @@ import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.head.Head;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,8 +98,7 @@ class TenantQuerierTest {
                 return new Scripted(
                     () -> {
                       head.truncate(1000);
-                      throw new java.io.UncheckedIOException(
-                          new java.io.IOException("no such segment (deleted)"));
+                      throw new UncheckedIOException(new IOException("no such segment (deleted)"));
                     });
               });
       assertSame(answer, q.select(ALL, 0, 10));
@@ -110,8 +112,7 @@ class TenantQuerierTest {
                       () -> {
                         throw new IllegalStateException("bug");
                       }));
-      org.junit.jupiter.api.Assertions.assertThrows(
-          IllegalStateException.class, () -> broken.select(ALL, 0, 10));
+      Assertions.assertThrows(IllegalStateException.class, () -> broken.select(ALL, 0, 10));
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.tsdb.chunk.XorChunk;
+import io.rwgateway.tsdb.chunk.XorIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,7 +89,7 @@ class ChunkPiecesTest {
           want,
           Arrays.copyOf(got, want.length),
           "finished chunk " + c + " of series " + e.series.ref);
-      assertEquals(io.rwgateway.tsdb.chunk.XorIterator.firstTime(want), snap.closedMinT()[c]);
+      assertEquals(XorIterator.firstTime(want), snap.closedMinT()[c]);
     }
     if (e.open.count() == 0) {
       assertNull(snap.open());

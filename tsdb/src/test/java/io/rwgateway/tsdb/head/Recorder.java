@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb.head;
 
 import io.rwgateway.wal.RecordVisitor;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,14 +49,12 @@ final class Recorder implements RecordVisitor {
       int unitOff,
       int unitLen) {
     String joined =
-        new String(b, nameOff, nameLen, java.nio.charset.StandardCharsets.UTF_8)
+        new String(b, nameOff, nameLen, StandardCharsets.UTF_8)
             + "\0"
-            + new String(b, helpOff, helpLen, java.nio.charset.StandardCharsets.UTF_8)
+            + new String(b, helpOff, helpLen, StandardCharsets.UTF_8)
             + "\0"
-            + new String(b, unitOff, unitLen, java.nio.charset.StandardCharsets.UTF_8);
-    pending.add(
-        new Entry(
-            "metadata", 0, 0, 0, joined.getBytes(java.nio.charset.StandardCharsets.UTF_8), type));
+            + new String(b, unitOff, unitLen, StandardCharsets.UTF_8);
+    pending.add(new Entry("metadata", 0, 0, 0, joined.getBytes(StandardCharsets.UTF_8), type));
   }
 
   /** The "WAL append" succeeded. */
@@ -81,11 +80,10 @@ final class Recorder implements RecordVisitor {
         case "histogram" -> v.histogram(e.ref(), e.t(), e.bytes(), 0, e.bytes().length);
         case "exemplar" -> v.exemplar(e.ref(), e.t(), e.v(), e.bytes(), 0, e.bytes().length);
         default -> {
-          String[] p =
-              new String(e.bytes(), java.nio.charset.StandardCharsets.UTF_8).split("\0", -1);
-          byte[] n = p[0].getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          byte[] h = p[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          byte[] u = p[2].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          String[] p = new String(e.bytes(), StandardCharsets.UTF_8).split("\0", -1);
+          byte[] n = p[0].getBytes(StandardCharsets.UTF_8);
+          byte[] h = p[1].getBytes(StandardCharsets.UTF_8);
+          byte[] u = p[2].getBytes(StandardCharsets.UTF_8);
           byte[] all = new byte[n.length + h.length + u.length];
           System.arraycopy(n, 0, all, 0, n.length);
           System.arraycopy(h, 0, all, n.length, h.length);

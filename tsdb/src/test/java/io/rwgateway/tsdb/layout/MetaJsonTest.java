@@ -2,6 +2,7 @@ package io.rwgateway.tsdb.layout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rwgateway.model.Labels;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -127,8 +128,7 @@ class MetaJsonTest {
   @Test
   void thanosLabelsAddTheTenantAndItWins() {
     Map<String, String> l =
-        BlockLayout.thanosLabels(
-            io.rwgateway.model.Labels.of("cluster", "eu1", "tenant_id", "x"), "team-a");
+        BlockLayout.thanosLabels(Labels.of("cluster", "eu1", "tenant_id", "x"), "team-a");
     assertEquals(Map.of("cluster", "eu1", "tenant_id", "team-a"), l);
   }
 }
