@@ -42,13 +42,13 @@ public final class RingForwardSink implements ForwardSink {
     return done;
   }
 
-  /** On the WAL writer thread; the server moves the answer off it. */
   /** Decode and WAL rejections of a forwarded batch, counted by this node, which made them. */
   @Override
   public void answered(WriteBatch batch) {
     metrics.rejected(batch);
   }
 
+  /** On the WAL writer thread; the server moves the answer off it. */
   private static void completed(WriteBatch batch) {
     CompletableFuture<?> done = (CompletableFuture<?>) batch.attachment;
     batch.attachment = null;

@@ -85,6 +85,11 @@ public final class Shipper {
     return sync(() -> true);
   }
 
+  /** Counts a failed sync that did not come out of {@link #sync} as a ShipperSyncException. */
+  void countFailure(String reason) {
+    metrics.failure(reason);
+  }
+
   /**
    * Ships every pending block, oldest first, and records each in the state file as it completes. A
    * broken local block ({@link ShipperBlockException}) is logged and counted once, and skipped: it
@@ -95,11 +100,6 @@ public final class Shipper {
    * @throws ShipperSyncException when the bucket (or the tenant directory) failed; the blocks from
    *     the failing one on stay pending, for a retry that keeps the order
    */
-  /** Counts a failed sync that did not come out of {@link #sync} as a ShipperSyncException. */
-  void countFailure(String reason) {
-    metrics.failure(reason);
-  }
-
   public int sync(BooleanSupplier keepGoing) throws ShipperSyncException {
     ShipperLocalBlocks.Scan scan;
     try {

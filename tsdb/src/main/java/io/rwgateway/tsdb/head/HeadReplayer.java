@@ -213,12 +213,12 @@ public final class HeadReplayer implements RecordVisitor {
     return skipped;
   }
 
-  /** Entries for a ref no series record defined. */
   /** Samples and histograms left out because a block already holds them. */
   public long inBlocks() {
     return inBlocks;
   }
 
+  /** Entries for a ref no series record defined. */
   public long unknownRefs() {
     return unknownRefs;
   }
