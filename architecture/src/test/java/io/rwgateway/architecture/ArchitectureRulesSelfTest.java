@@ -59,4 +59,10 @@ class ArchitectureRulesSelfTest {
     assertMentions(
         violations(RULES.protoUsesOnlyProtobufAndGrpc()), ROOT + ".proto.Types", "org.slf4j");
   }
+
+  @Test
+  void regexRuleRejectsJavaUtilRegex() {
+    assertMentions(
+        violations(RULES.noBacktrackingRegex()), ROOT + ".ingest.Selector", "java.util.regex");
+  }
 }

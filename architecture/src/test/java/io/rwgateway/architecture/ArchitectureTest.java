@@ -63,4 +63,9 @@ class ArchitectureTest {
   void protoUsesOnlyProtobufAndGrpc() {
     RULES.protoUsesOnlyProtobufAndGrpc().check(classes);
   }
+
+  @Test
+  void noClassUsesTheBacktrackingRegexEngine() {
+    RULES.noBacktrackingRegex().check(classes);
+  }
 }

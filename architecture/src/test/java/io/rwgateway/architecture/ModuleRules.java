@@ -1,11 +1,11 @@
 package io.rwgateway.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.lang.ArchRule;
-import java.util.List;
 
 /**
  * The module and package arrows of docs/architecture.md as ArchUnit rules, over the packages under
@@ -186,11 +186,18 @@ final class ModuleRules {
         .allowEmptyShould(true);
   }
 
-  List<ArchRule> all() {
-    return List.of(
-        moduleArrows(),
-        noPackageCycles(),
-        modelUsesOnlyTheJdkAndRe2(),
-        protoUsesOnlyProtobufAndGrpc());
+  /**
+   * {@code java.util.regex} backtracks: one user-supplied expression can hold a core for minutes.
+   * Matchers go through {@code model.FastRegex} (RE2), and our own fixed patterns use re2j too, so
+   * that no code path can hand a user's expression to the backtracking engine.
+   */
+  ArchRule noBacktrackingRegex() {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("java.util.regex..")
+        .allowEmptyShould(true);
   }
 }

@@ -1,10 +1,12 @@
 package io.rwgateway.model;
 
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * A label matcher with Prometheus semantics: regular expressions are fully anchored, and a missing
- * label matches as the empty string.
+ * A label matcher with Prometheus semantics: regular expressions are RE2 (Go's syntax, linear
+ * time), fully anchored, with {@code .} matching newlines ({@link FastRegex}); a missing label
+ * matches as the empty string. The one matcher implementation: head, blocks, the HTTP API, remote
+ * read and the StoreAPI all select through it.
  */
 public final class Matcher {
   public enum Type {
@@ -23,16 +25,17 @@ public final class Matcher {
   private final Type type;
   private final String name;
   private final String value;
-  private final Pattern pattern;
+  private final FastRegex regex;
 
+  /**
+   * @throws InvalidMatcherException when a regex matcher's expression does not parse or is too
+   *     large to compile
+   */
   public Matcher(Type type, String name, String value) {
     this.type = type;
     this.name = name;
     this.value = value;
-    this.pattern =
-        (type == Type.RE || type == Type.NRE)
-            ? Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL)
-            : null;
+    this.regex = (type == Type.RE || type == Type.NRE) ? FastRegex.compile(value) : null;
   }
 
   public static Matcher eq(String name, String value) {
@@ -58,9 +61,25 @@ public final class Matcher {
       case NEQ:
         return !value.equals(v);
       case RE:
-        return pattern.matcher(v).matches();
+        return regex.matches(v);
       default:
-        return !pattern.matcher(v).matches();
+        return !regex.matches(v);
+    }
+  }
+
+  /**
+   * For {@code =} and {@code =~} matchers that match only a finite set of values ({@code a}, {@code
+   * a|b|c}): those values, so postings can be looked up instead of testing every value. Null
+   * otherwise.
+   */
+  public Set<String> matchedValues() {
+    switch (type) {
+      case EQ:
+        return Set.of(value);
+      case RE:
+        return regex.literals();
+      default:
+        return null;
     }
   }
 

@@ -1,8 +1,8 @@
 package io.rwgateway.model;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Parses durations as Prometheus and Thanos write them in YAML ({@code model.Duration}): units

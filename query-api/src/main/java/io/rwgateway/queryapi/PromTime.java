@@ -1,9 +1,9 @@
 package io.rwgateway.queryapi;
 
+import com.google.re2j.Pattern;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
 
 /**
  * Timestamps in HTTP API parameters, read as Prometheus reads them: a Unix time in seconds with an

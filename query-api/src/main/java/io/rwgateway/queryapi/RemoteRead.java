@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.rwgateway.model.InvalidMatcherException;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.proto.prompb.Histogram;
@@ -25,7 +26,6 @@ import io.rwgateway.tsdb.SeriesData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.PatternSyntaxException;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -167,12 +167,12 @@ final class RemoteRead {
       }
       try {
         out[i] = new Matcher(type, m.getName(), m.getValue());
-      } catch (PatternSyntaxException e) {
+      } catch (InvalidMatcherException e) {
         throw ApiException.badData(
             "remote read: invalid regular expression in matcher for \""
                 + m.getName()
                 + "\": "
-                + e.getDescription());
+                + e.getMessage());
       }
     }
     return out;

@@ -1,10 +1,10 @@
 package io.rwgateway.queryapi;
 
+import io.rwgateway.model.InvalidMatcherException;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Parses the series-selector subset of PromQL, as used by {@code match[]}: {@code metric}, {@code
@@ -123,8 +123,8 @@ public final class SeriesSelectorParser {
     }
     try {
       matchers.add(new Matcher(type, label, value));
-    } catch (PatternSyntaxException e) {
-      throw new SelectorParseException(valueAt, "error parsing regexp: " + e.getDescription());
+    } catch (InvalidMatcherException e) {
+      throw new SelectorParseException(valueAt, e.getMessage());
     }
   }
 

@@ -1,12 +1,12 @@
 package io.rwgateway.uploader;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Everything {@link S3Bucket} needs, validated: the typed form of Thanos' S3 objstore {@code
