@@ -6,6 +6,7 @@ import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.chunk.XorIterator;
+import io.rwgateway.tsdb.postings.PostingsSelection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class BlockQuerier implements Querier {
       return out;
     }
     TreeSet<String> names = new TreeSet<>(LabelOrder.UTF8);
-    for (long ref : BlockPostingsSelector.selectUnion(index, selectors)) {
+    for (long ref : PostingsSelection.selectUnion(index, selectors)) {
       if (live.test(ref)) {
         index.seriesLabels(ref).forEach((n, v) -> names.add(n));
       }
@@ -86,7 +87,7 @@ public final class BlockQuerier implements Querier {
       return out;
     }
     TreeSet<String> values = new TreeSet<>(LabelOrder.UTF8);
-    for (long ref : BlockPostingsSelector.selectUnion(index, selectors)) {
+    for (long ref : PostingsSelection.selectUnion(index, selectors)) {
       if (live.test(ref)) {
         String v = valueOf(index.seriesLabels(ref), name);
         if (!v.isEmpty()) {
@@ -104,7 +105,7 @@ public final class BlockQuerier implements Querier {
     }
     Liveness live = new Liveness(mint, maxt);
     List<Labels> out = new ArrayList<>();
-    for (long ref : BlockPostingsSelector.selectUnion(index, selectors)) {
+    for (long ref : PostingsSelection.selectUnion(index, selectors)) {
       if (live.test(ref)) {
         out.add(index.seriesLabels(ref));
       }
@@ -122,7 +123,7 @@ public final class BlockQuerier implements Querier {
     }
     List<SeriesData> out = new ArrayList<>();
     SampleBuffer buf = new SampleBuffer();
-    for (long ref : BlockPostingsSelector.select(index, matchers)) {
+    for (long ref : PostingsSelection.select(index, matchers)) {
       IndexSeries s = index.series(ref);
       buf.n = 0;
       for (ChunkMeta c : s.chunks()) {

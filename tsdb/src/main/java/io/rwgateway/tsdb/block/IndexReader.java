@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb.block;
 
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.postings.PostingsIndex;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +21,7 @@ import java.util.Map;
  *
  * <p>Limit: files up to 2 GiB (one mapping); larger ones are refused with a clear error.
  */
-public final class IndexReader implements Closeable {
+public final class IndexReader implements Closeable, PostingsIndex {
   private final Path file;
   private final ByteBuffer b;
   private final List<String> symbols;
@@ -79,6 +80,7 @@ public final class IndexReader implements Closeable {
   }
 
   /** Values of {@code name} in byte order; empty when the name does not occur. */
+  @Override
   public List<String> labelValues(String name) {
     Map<String, Long> values = postingsTable.get(name);
     return values == null ? List.of() : List.copyOf(values.keySet());
@@ -88,6 +90,7 @@ public final class IndexReader implements Closeable {
    * Series references carrying the pair, ascending; {@code postings("", "")} is every series. Empty
    * when the pair does not occur.
    */
+  @Override
   public long[] postings(String name, String value) {
     Map<String, Long> values = postingsTable.get(name);
     Long off = values == null ? null : values.get(value);
@@ -104,6 +107,7 @@ public final class IndexReader implements Closeable {
   }
 
   /** Every series reference, ascending (the same as {@code postings("", "")}). */
+  @Override
   public long[] seriesRefs() {
     return seriesRefs.clone();
   }

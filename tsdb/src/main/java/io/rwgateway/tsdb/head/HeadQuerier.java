@@ -9,7 +9,6 @@ import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +59,7 @@ public final class HeadQuerier implements Querier {
       }
       return new ArrayList<>(names);
     }
-    for (int r : selectUnion(selectors)) {
+    for (int r : PostingsSelector.selectUnion(head, selectors)) {
       MemSeries s = head.series(r);
       Labels l = s != null && s.overlaps(head.lock, mint, maxt) ? head.labels(s) : null;
       if (l != null) {
@@ -89,7 +88,7 @@ public final class HeadQuerier implements Querier {
       }
       return new ArrayList<>(values);
     }
-    for (int r : selectUnion(selectors)) {
+    for (int r : PostingsSelector.selectUnion(head, selectors)) {
       MemSeries s = head.series(r);
       Labels l = s != null && s.overlaps(head.lock, mint, maxt) ? head.labels(s) : null;
       if (l != null) {
@@ -107,7 +106,7 @@ public final class HeadQuerier implements Querier {
     if (mint > maxt) {
       return List.of(); // an inverted range holds no samples (min/max overlap alone would say yes)
     }
-    int[] refs = selectors.isEmpty() ? PostingsSelector.allRefs(head) : selectUnion(selectors);
+    int[] refs = PostingsSelector.selectUnion(head, selectors);
     List<Labels> out = new ArrayList<>();
     for (int r : refs) {
       MemSeries s = head.series(r);
@@ -160,19 +159,6 @@ public final class HeadQuerier implements Querier {
           }
         });
     return out;
-  }
-
-  private int[] selectUnion(List<Matcher[]> selectors) {
-    if (selectors.size() == 1) {
-      return PostingsSelector.select(head, selectors.get(0));
-    }
-    BitSet union = new BitSet();
-    for (Matcher[] sel : selectors) {
-      for (int r : PostingsSelector.select(head, sel)) {
-        union.set(r);
-      }
-    }
-    return union.stream().toArray();
   }
 
   private boolean anyOverlaps(Postings p, long mint, long maxt) {

@@ -1,84 +1,49 @@
 package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.postings.PostingsIndex;
+import io.rwgateway.tsdb.postings.PostingsSelection;
 import java.util.Arrays;
-import java.util.BitSet;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Resolves matchers to the sorted refs of the series they select, with Prometheus' semantics:
- * matchers that cannot match the empty string select through postings (intersected, smallest first
- * in effect); matchers that match "" also select series lacking the label, so they only remove
- * series whose value for the label does not match.
+ * The head's label index as a {@link PostingsIndex}, so that the head selects series with the same
+ * {@link PostingsSelection} rules as blocks. Series references are the head's int refs.
  */
-final class PostingsSelector {
-  private PostingsSelector() {}
+final class PostingsSelector implements PostingsIndex {
+  private final Head head;
 
-  static int[] select(Head head, Matcher[] matchers) {
-    int[] result = null;
-    boolean hasNegative = false;
-    for (Matcher m : matchers) {
-      if (m.matchesEmpty()) {
-        hasNegative = true;
-        continue;
-      }
-      int[] p = positive(head, m);
-      result = result == null ? p : intersect(result, p);
-      if (result.length == 0) {
-        return result;
-      }
-    }
-    if (result == null) {
-      result = allRefs(head);
-    }
-    if (!hasNegative) {
-      return result;
-    }
-    BitSet excluded = new BitSet();
-    for (Matcher m : matchers) {
-      if (!m.matchesEmpty()) {
-        continue;
-      }
-      Map<String, Postings> values = head.index.values(m.name());
-      if (values == null) {
-        continue;
-      }
-      for (Map.Entry<String, Postings> e : values.entrySet()) {
-        if (!m.matches(e.getKey())) {
-          for (int r : e.getValue().snapshot()) {
-            excluded.set(r);
-          }
-        }
-      }
-    }
-    int n = 0;
-    for (int r : result) {
-      if (!excluded.get(r)) {
-        result[n++] = r;
-      }
-    }
-    return Arrays.copyOf(result, n);
+  private PostingsSelector(Head head) {
+    this.head = head;
   }
 
-  /** Union of the postings of every value of the label that the matcher accepts. */
-  private static int[] positive(Head head, Matcher m) {
-    if (m.type() == Matcher.Type.EQ) {
-      Postings p = head.index.get(m.name(), m.value());
-      return p == null ? new int[0] : p.snapshot();
-    }
-    Map<String, Postings> values = head.index.values(m.name());
-    if (values == null) {
-      return new int[0];
-    }
-    BitSet union = new BitSet();
-    for (Map.Entry<String, Postings> e : values.entrySet()) {
-      if (m.matches(e.getKey())) {
-        for (int r : e.getValue().snapshot()) {
-          union.set(r);
-        }
-      }
-    }
-    return union.stream().toArray();
+  /** Refs of the series every matcher accepts, ascending. */
+  static int[] select(Head head, Matcher[] matchers) {
+    return toInts(PostingsSelection.select(new PostingsSelector(head), matchers));
+  }
+
+  /** Refs of the series any selector selects, ascending (none: every series). */
+  static int[] selectUnion(Head head, List<Matcher[]> selectors) {
+    return toInts(PostingsSelection.selectUnion(new PostingsSelector(head), selectors));
+  }
+
+  @Override
+  public long[] postings(String name, String value) {
+    Postings p = head.index.get(name, value);
+    return p == null ? new long[0] : toLongs(p.snapshot());
+  }
+
+  @Override
+  public Collection<String> labelValues(String name) {
+    Map<String, Postings> values = head.index.values(name);
+    return values == null ? List.of() : values.keySet();
+  }
+
+  @Override
+  public long[] seriesRefs() {
+    return toLongs(allRefs(head));
   }
 
   static int[] allRefs(Head head) {
@@ -93,22 +58,19 @@ final class PostingsSelector {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
-  static int[] intersect(int[] a, int[] b) {
-    int[] out = new int[Math.min(a.length, b.length)];
-    int i = 0;
-    int j = 0;
-    int n = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] < b[j]) {
-        i++;
-      } else if (a[i] > b[j]) {
-        j++;
-      } else {
-        out[n++] = a[i];
-        i++;
-        j++;
-      }
+  private static long[] toLongs(int[] refs) {
+    long[] out = new long[refs.length];
+    for (int i = 0; i < refs.length; i++) {
+      out[i] = refs[i];
     }
-    return Arrays.copyOf(out, n);
+    return out;
+  }
+
+  private static int[] toInts(long[] refs) {
+    int[] out = new int[refs.length];
+    for (int i = 0; i < refs.length; i++) {
+      out[i] = (int) refs[i];
+    }
+    return out;
   }
 }

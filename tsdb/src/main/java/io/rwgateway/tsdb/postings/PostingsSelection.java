@@ -1,21 +1,31 @@
-package io.rwgateway.tsdb.block;
+package io.rwgateway.tsdb.postings;
 
 import io.rwgateway.model.Matcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Resolves matchers to the ascending series references of a block index, with the same rules as the
- * head's {@code PostingsSelector} (Prometheus' semantics): matchers that cannot match the empty
- * string select through their postings, intersected; matchers that match "" also select series
- * lacking the label, so they only remove series whose value does not match. No positive matcher
- * means "start from every series".
+ * Resolves matchers to the ascending references of the series they select, with Prometheus'
+ * semantics, for any {@link PostingsIndex} (head or block, so the two never diverge):
+ *
+ * <ul>
+ *   <li>a matcher that cannot match the empty string selects through postings: the union of the
+ *       postings of the values it accepts; several such matchers intersect;
+ *   <li>a matcher that matches "" also selects series that lack the label, so it only removes the
+ *       series whose value it rejects;
+ *   <li>no matcher of the first kind means "start from every series".
+ * </ul>
+ *
+ * A matcher for a finite set of values ({@code =}, or {@code =~} over literals such as {@code
+ * a|b|c}) looks those values up directly instead of testing every value of the label.
  */
-final class BlockPostingsSelector {
-  private BlockPostingsSelector() {}
+public final class PostingsSelection {
+  private PostingsSelection() {}
 
-  static long[] select(IndexReader index, Matcher[] matchers) {
+  /** The series that every matcher accepts. */
+  public static long[] select(PostingsIndex index, Matcher[] matchers) {
     long[] result = null;
     boolean hasNegative = false;
     for (Matcher m : matchers) {
@@ -50,7 +60,7 @@ final class BlockPostingsSelector {
   }
 
   /** The union of what each selector selects (an empty list is every series). */
-  static long[] selectUnion(IndexReader index, List<Matcher[]> selectors) {
+  public static long[] selectUnion(PostingsIndex index, List<Matcher[]> selectors) {
     if (selectors.isEmpty()) {
       return index.seriesRefs();
     }
@@ -62,14 +72,18 @@ final class BlockPostingsSelector {
   }
 
   /** Union of the postings of every value of the label that the matcher accepts. */
-  private static long[] positive(IndexReader index, Matcher m) {
-    if (m.type() == Matcher.Type.EQ) {
-      return index.postings(m.name(), m.value());
-    }
+  private static long[] positive(PostingsIndex index, Matcher m) {
     List<long[]> lists = new ArrayList<>();
-    for (String v : index.labelValues(m.name())) {
-      if (m.matches(v)) {
+    Set<String> values = m.matchedValues();
+    if (values != null) {
+      for (String v : values) {
         lists.add(index.postings(m.name(), v));
+      }
+    } else {
+      for (String v : index.labelValues(m.name())) {
+        if (m.matches(v)) {
+          lists.add(index.postings(m.name(), v));
+        }
       }
     }
     return unionAll(lists);
@@ -80,6 +94,9 @@ final class BlockPostingsSelector {
    * which would be quadratic for a regex accepting thousands of values.
    */
   static long[] unionAll(List<long[]> lists) {
+    if (lists.isEmpty()) {
+      return new long[0];
+    }
     if (lists.size() == 1) {
       return lists.get(0);
     }
