@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.block;
 
+import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.layout.BlockLayout;
 import io.rwgateway.tsdb.layout.BlockMeta;
@@ -33,6 +34,12 @@ public final class Block implements Closeable {
   private final ChunkReader chunks;
   private final BlockQuerier querier;
   private final LongAdder skipped = new LongAdder();
+
+  // Leases (guarded by this): readers holding the block, and what to run once none does after
+  // retention or compaction marked it for deletion.
+  private int leases;
+  private boolean doomed;
+  private Runnable whenUnused;
   private final AtomicBoolean warnedSkip = new AtomicBoolean();
 
   private Block(Path dir, BlockMeta meta, IndexReader index, ChunkReader chunks) {
@@ -90,6 +97,71 @@ public final class Block implements Closeable {
   /** A {@link Querier} over this block; one shared, stateless instance. */
   public Querier querier() {
     return querier;
+  }
+
+  /**
+   * A streaming reader of this block's chunks in [mint, maxt] (inclusive), holding a lease on the
+   * block until it is closed.
+   *
+   * @throws IllegalStateException when the block is already marked for deletion
+   */
+  public ChunkQuerier chunkQuerier(long mint, long maxt) {
+    if (!acquire()) {
+      throw new IllegalStateException(this + " is being deleted");
+    }
+    return new BlockChunkQuerier(this, mint, maxt);
+  }
+
+  /**
+   * Takes a lease: the block's files stay on disk until it is {@link #release released}. False when
+   * the block is already marked for deletion, which no new reader may start on.
+   */
+  public synchronized boolean acquire() {
+    if (doomed) {
+      return false;
+    }
+    leases++;
+    return true;
+  }
+
+  /** Gives a lease back; the last one out of a block marked for deletion deletes it. */
+  public void release() {
+    Runnable run = null;
+    synchronized (this) {
+      if (leases <= 0) {
+        throw new IllegalStateException(this + ": release without a lease");
+      }
+      if (--leases == 0 && doomed) {
+        run = whenUnused;
+        whenUnused = null;
+      }
+    }
+    if (run != null) {
+      run.run();
+    }
+  }
+
+  /**
+   * Marks the block for deletion: no new lease is given, and {@code deleter} runs now if no reader
+   * holds the block, else on the thread that releases the last lease.
+   */
+  public void deleteWhenUnused(Runnable deleter) {
+    synchronized (this) {
+      if (doomed) {
+        throw new IllegalStateException(this + " is already marked for deletion");
+      }
+      doomed = true;
+      if (leases > 0) {
+        whenUnused = deleter;
+        return;
+      }
+    }
+    deleter.run();
+  }
+
+  /** Leases held now. */
+  public synchronized int leases() {
+    return leases;
   }
 
   /** Chunks queries skipped because they are not XOR (native histograms), since open. */

@@ -137,6 +137,28 @@ public final class ChunkReader implements Closeable {
    * @throws IllegalArgumentException when {@code ref} points at no record of this block
    */
   public byte[] xorChunk(long ref) throws IOException {
+    Record r = checked(ref);
+    if (r.encoding() != ChunkWriter.ENCODING_XOR) {
+      throw new UnsupportedChunkEncodingException(files[r.segment], r.offset, r.encoding());
+    }
+    byte[] data = new byte[r.length];
+    segments[r.segment].get(r.encodingAt + 1, data, 0, r.length);
+    return data;
+  }
+
+  /**
+   * The data of the chunk at {@code ref}, whatever its encoding, after checking its CRC32C: a
+   * read-only view of the mapped file, no copy (valid while this block is held by a reader).
+   *
+   * @throws ChunkFormatException when the record is truncated or its checksum does not match
+   * @throws IllegalArgumentException when {@code ref} points at no record of this block
+   */
+  public ByteBuffer chunkData(long ref) throws IOException {
+    Record r = checked(ref);
+    return segments[r.segment].slice(r.encodingAt + 1, r.length).asReadOnlyBuffer();
+  }
+
+  private Record checked(long ref) throws ChunkFormatException {
     Record r = locate(ref);
     ByteBuffer b = segments[r.segment];
     CRC32C crc = new CRC32C();
@@ -150,12 +172,7 @@ public final class ChunkReader implements Closeable {
               "chunk CRC32C mismatch: stored 0x%08x, computed 0x%08x",
               stored, (int) crc.getValue()));
     }
-    if (r.encoding() != ChunkWriter.ENCODING_XOR) {
-      throw new UnsupportedChunkEncodingException(files[r.segment], r.offset, r.encoding());
-    }
-    byte[] data = new byte[r.length];
-    b.get(r.encodingAt + 1, data, 0, r.length);
-    return data;
+    return r;
   }
 
   /** Where a record's parts are; {@code encodingAt} is the offset of its encoding byte. */

@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * One tenant's local blocks: opened at start, added as the head is cut, deleted by retention. The
  * list is copy-on-write, so queriers take a consistent set without locking.
  *
- * <p>NOTE: a deleted block stays readable by queries already using it: its files are memory-mapped
- * and Linux keeps unlinked mapped files until they are unmapped.
+ * <p>A streaming reader takes leases on the blocks it reads ({@link #lease}); retention takes a
+ * block out of the list at once but deletes its files only when the last lease is released. The
+ * list-returning queriers take no lease; they still read a deleted block safely, since its files
+ * are memory-mapped and Linux keeps unlinked mapped files until they are unmapped.
  */
 final class TenantBlocks {
   private static final Logger LOG = LoggerFactory.getLogger(TenantBlocks.class);
@@ -106,7 +108,8 @@ final class TenantBlocks {
   /**
    * Deletes the blocks that ended {@code retentionMs} or more before the newest block's end, as
    * Prometheus' time retention does, among those {@code mayDelete} allows (an uploader keeps the
-   * blocks it has not shipped yet). Returns the deleted blocks.
+   * blocks it has not shipped yet). Returns the blocks taken out of the list: deleted now, or when
+   * the last reader holding one releases its lease.
    */
   synchronized List<Block> applyRetention(long retentionMs, Predicate<Block> mayDelete)
       throws IOException {
@@ -127,15 +130,46 @@ final class TenantBlocks {
       Path doomed = dir.resolve(b.ulid() + DELETING_SUFFIX);
       Files.move(b.dir(), doomed, StandardCopyOption.ATOMIC_MOVE);
       BlockFiles.syncDir(dir);
-      b.close();
+      // Readers holding the block keep it: the files go when the last lease is released (a crash
+      // meanwhile leaves the renamed directory, which the next start removes).
+      b.deleteWhenUnused(() -> delete(b, doomed));
+    }
+    return drop;
+  }
+
+  private static void delete(Block b, Path doomed) {
+    b.close();
+    try {
       BlockFiles.deleteRecursively(doomed);
       LOG.info(
           "deleted block beyond retention: ulid={} min_time={} max_time={}",
           b.ulid(),
           b.minTime(),
           b.maxTime());
+    } catch (IOException e) {
+      // The renamed directory is removed at the next start.
+      LOG.warn("cannot delete block beyond retention: dir={} err=\"{}\"", doomed, e.toString());
     }
-    return drop;
+  }
+
+  /**
+   * Leases on the current blocks, taken together under the list's lock, so that retention cannot
+   * delete one between reading the list and taking its lease. Release them with {@link #release}.
+   */
+  synchronized List<Block> lease() {
+    for (Block b : blocks) {
+      if (!b.acquire()) {
+        throw new IllegalStateException(b + " in the block list is marked for deletion");
+      }
+    }
+    return blocks;
+  }
+
+  /** Gives back the leases {@link #lease} took. */
+  static void release(List<Block> leased) {
+    for (Block b : leased) {
+      b.release();
+    }
   }
 
   void close() {

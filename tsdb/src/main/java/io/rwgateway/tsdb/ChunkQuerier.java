@@ -1,0 +1,28 @@
+package io.rwgateway.tsdb;
+
+import io.rwgateway.model.Matcher;
+
+/**
+ * A streaming reader of the chunks in one time range [mint, maxt] (inclusive ms), holding leases on
+ * what it reads (blocks, head chunk files) until {@link #close}: block cuts, head truncation and
+ * retention wait for the leases before they delete anything, so a reader never sees data vanish
+ * under it and never needs to retry. Close it promptly: a lease held for long keeps deleted blocks
+ * on disk.
+ *
+ * <p>Matchers follow {@link Matcher}'s rules (RE2, a missing label matches as ""); a series is
+ * returned when all matchers accept it and it has a chunk overlapping the range.
+ */
+public interface ChunkQuerier extends AutoCloseable {
+  /** The series every matcher accepts, in label order, with their chunks in the range. */
+  ChunkSeriesSet select(Matcher... matchers);
+
+  /** First millisecond of the range, inclusive. */
+  long mint();
+
+  /** Last millisecond of the range, inclusive. */
+  long maxt();
+
+  /** Releases the leases; the sets this querier returned must not be used afterwards. */
+  @Override
+  void close();
+}
