@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb;
 
 import io.rwgateway.model.Matcher;
+import java.util.List;
 
 /**
  * A streaming reader of the chunks in one time range [mint, maxt] (inclusive ms), holding leases on
@@ -15,6 +16,18 @@ import io.rwgateway.model.Matcher;
 public interface ChunkQuerier extends AutoCloseable {
   /** The series every matcher accepts, in label order, with their chunks in the range. */
   ChunkSeriesSet select(Matcher... matchers);
+
+  /**
+   * Label names of the series every matcher accepts (no matcher: of every series) that have data in
+   * the range, sorted in UTF-8 byte order.
+   */
+  List<String> labelNames(Matcher... matchers);
+
+  /**
+   * Values of label {@code name} over the series every matcher accepts (no matcher: every series)
+   * that have data in the range, sorted in UTF-8 byte order; never the empty value.
+   */
+  List<String> labelValues(String name, Matcher... matchers);
 
   /** First millisecond of the range, inclusive. */
   long mint();

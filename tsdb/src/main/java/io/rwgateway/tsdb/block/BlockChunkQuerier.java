@@ -36,13 +36,34 @@ final class BlockChunkQuerier implements ChunkQuerier {
 
   @Override
   public ChunkSeriesSet select(Matcher... matchers) {
-    if (closed) {
-      throw new IllegalStateException("querier of " + block + " is closed");
-    }
+    checkOpen();
     if (mint > maxt || mint >= block.maxTime() || maxt < block.minTime()) {
       return ChunkSeriesSet.EMPTY;
     }
     return new Series(PostingsSelection.select(block.index(), matchers));
+  }
+
+  @Override
+  public List<String> labelNames(Matcher... matchers) {
+    checkOpen();
+    return block.querier().labelNames(selectors(matchers), mint, maxt);
+  }
+
+  @Override
+  public List<String> labelValues(String name, Matcher... matchers) {
+    checkOpen();
+    return block.querier().labelValues(name, selectors(matchers), mint, maxt);
+  }
+
+  /** The list querier's form: no matcher is no selector (every series). */
+  private static List<Matcher[]> selectors(Matcher[] matchers) {
+    return matchers.length == 0 ? List.of() : List.<Matcher[]>of(matchers);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("querier of " + block + " is closed");
+    }
   }
 
   @Override

@@ -45,9 +45,10 @@ final class HeadChunks implements Closeable {
   static final long DEFAULT_SEGMENT_BYTES = 128L << 20;
 
   /**
-   * Before each chunk: its length and a CRC32C of the length and the chunk, 4-byte big-endian ints.
+   * Before each chunk: its length (4 bytes), a CRC32C (4 bytes) of the length, the max time and the
+   * chunk, and the chunk's max time (8 bytes), big-endian.
    */
-  static final int RECORD_HEADER = 8;
+  static final int RECORD_HEADER = 16;
 
   /** Longer than any 120-sample XOR chunk (at most ~2.3 KB); a longer length means corruption. */
   static final int MAX_CHUNK = 1 << 16;
@@ -58,7 +59,7 @@ final class HeadChunks implements Closeable {
   /** ... and grows up to this before it is written out whole (replay, bursts of cuts). */
   static final int BUFFER_MAX = 1 << 20;
 
-  /** Bytes read at once: the record header and, in the same read, a chunk of up to 248 bytes. */
+  /** Bytes read at once: the record header and, in the same read, a chunk of up to 240 bytes. */
   private static final int READ_AHEAD = 256;
 
   /** Offsets are the low 32 bits of a ref. */
@@ -94,7 +95,7 @@ final class HeadChunks implements Closeable {
   private long bufStart;
 
   private final CRC32C crc = new CRC32C();
-  private final byte[] lenBytes = new byte[4];
+  private final byte[] headBytes = new byte[RECORD_HEADER];
 
   /** The last write failed (logged once until a write succeeds again; see {@link #failing()}). */
   private volatile boolean failing;
@@ -137,10 +138,11 @@ final class HeadChunks implements Closeable {
   }
 
   /**
-   * Buffers a finished chunk and returns its ref. Writes the buffer when it is full, but never
-   * fails: a failed write keeps the bytes buffered (see {@link #flush}).
+   * Buffers a finished chunk whose last sample is at {@code maxTime} and returns its ref. Writes
+   * the buffer when it is full, but never fails: a failed write keeps the bytes buffered (see
+   * {@link #flush}).
    */
-  long append(byte[] chunk, int off, int len) {
+  long append(byte[] chunk, int off, int len, long maxTime) {
     if (len < 2 || len > MAX_CHUNK) {
       throw new IllegalArgumentException("chunk length " + len);
     }
@@ -161,11 +163,13 @@ final class HeadChunks implements Closeable {
       // Only if writes kept failing for 4 GiB: the heap would have given out long before.
       throw new IllegalStateException("head chunk segment over 4 GiB: " + current.path);
     }
-    putInt(lenBytes, 0, len);
+    putInt(headBytes, 0, len);
+    putLong(headBytes, 8, maxTime);
     crc.reset();
-    crc.update(lenBytes, 0, 4);
+    crc.update(headBytes, 0, 4);
+    crc.update(headBytes, 8, 8);
     crc.update(chunk, off, len);
-    buf.putInt(len).putInt((int) crc.getValue()).put(chunk, off, len);
+    buf.putInt(len).putInt((int) crc.getValue()).putLong(maxTime).put(chunk, off, len);
     current.live++;
     return (long) current.seq << 32 | at;
   }
@@ -312,10 +316,11 @@ final class HeadChunks implements Closeable {
     byte[] b = rb.bytes;
     rb.crc.reset();
     rb.crc.update(b, 0, 4);
-    rb.crc.update(b, RECORD_HEADER, len);
+    rb.crc.update(b, 8, len + 8);
     if ((int) rb.crc.getValue() != getInt(b, 4)) {
       throw new CorruptChunkException("checksum mismatch");
     }
+    rb.maxTime = (long) getInt(b, 8) << 32 | (getInt(b, 12) & 0xFFFF_FFFFL);
     System.arraycopy(b, RECORD_HEADER, b, 0, len); // the chunk at 0, where XorIterator wants it
     rb.length = len;
   }
@@ -326,6 +331,10 @@ final class HeadChunks implements Closeable {
     byte[] bytes = new byte[READ_AHEAD];
 
     int length;
+
+    /** Time of the last chunk's last sample. */
+    long maxTime;
+
     private ByteBuffer bb = ByteBuffer.wrap(bytes);
     private final CRC32C crc = new CRC32C();
 
@@ -352,6 +361,11 @@ final class HeadChunks implements Closeable {
     b[i + 1] = (byte) (v >>> 16);
     b[i + 2] = (byte) (v >>> 8);
     b[i + 3] = (byte) v;
+  }
+
+  private static void putLong(byte[] b, int i, long v) {
+    putInt(b, i, (int) (v >>> 32));
+    putInt(b, i + 4, (int) v);
   }
 
   private static int getInt(byte[] b, int i) {

@@ -177,7 +177,7 @@ final class MemSeries extends XorEncoder {
     int len = length();
     byte[] done = pieces.scratch(len);
     copyOpen(done);
-    long ref = chunks.append(done, 0, len);
+    long ref = chunks.append(done, 0, len, lastTime());
     if (closed == null) {
       closed = new long[4];
     } else if (2 * closedCount == closed.length) {

@@ -170,6 +170,21 @@ class BlockChunkQuerierTest {
   }
 
   @Test
+  void labelNamesAndValuesInTheRange() throws Exception {
+    try (Block b = block(data());
+        ChunkQuerier q = b.chunkQuerier(MIN, MAX)) {
+      assertEquals(List.of("__name__", "job", "s"), q.labelNames());
+      assertEquals(List.of("api", "web"), q.labelValues("job"));
+      assertEquals(List.of("m1"), q.labelValues("__name__", Matcher.eq("s", "s4")));
+      assertEquals(List.of(), q.labelValues("nope"));
+    }
+    try (Block b = block(data());
+        ChunkQuerier q = b.chunkQuerier(MAX, MAX + 1)) {
+      assertEquals(List.of(), q.labelNames());
+    }
+  }
+
+  @Test
   void deletionWaitsForTheLastLease() throws Exception {
     Block b = block(data());
     AtomicInteger deleted = new AtomicInteger();

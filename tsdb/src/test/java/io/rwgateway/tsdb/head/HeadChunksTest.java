@@ -61,7 +61,7 @@ class HeadChunksTest {
         byte[] padded = new byte[c.length + 7];
         System.arraycopy(c, 0, padded, 3, c.length);
         written.add(c);
-        refs.add(chunks.append(padded, 3, c.length));
+        refs.add(chunks.append(padded, 3, c.length, 0L));
         if (i % 50 == 49) {
           chunks.flush();
         }
@@ -93,9 +93,9 @@ class HeadChunksTest {
   void aFullBufferIsWrittenWithoutAFlush() throws IOException {
     try (HeadChunks chunks = HeadChunks.open(dir())) {
       byte[] c = new byte[1000];
-      long first = chunks.append(c, 0, c.length);
+      long first = chunks.append(c, 0, c.length, 0L);
       for (int i = 0; i < 3 * HeadChunks.BUFFER_MAX / c.length; i++) {
-        chunks.append(c, 0, c.length);
+        chunks.append(c, 0, c.length, 0L);
       }
       assertTrue(
           chunks.diskBytes() >= 2 * HeadChunks.BUFFER_MAX,
@@ -111,7 +111,7 @@ class HeadChunksTest {
       byte[] c = new byte[1000];
       List<Long> refs = new ArrayList<>();
       for (int i = 0; i < 10; i++) { // 4 per segment: 000001..000003, the last one written to
-        refs.add(chunks.append(c, 0, c.length));
+        refs.add(chunks.append(c, 0, c.length, 0L));
       }
       chunks.flush();
       assertEquals(List.of("000001", "000002", "000003"), files(dir()));
@@ -152,8 +152,8 @@ class HeadChunksTest {
   void aDeletedSegmentNobodyReadYetStaysReadableUntilTheDeferredClose() throws IOException {
     try (HeadChunks chunks = HeadChunks.open(dir(), SEGMENT)) {
       byte[] c = {0, 1, 2, 3};
-      long ref = chunks.append(c, 0, c.length);
-      chunks.append(new byte[4085], 0, 4085); // does not fit: starts 000002
+      long ref = chunks.append(c, 0, c.length, 0L);
+      chunks.append(new byte[4085], 0, 4085, 0L); // does not fit: starts 000002
       chunks.flush();
       chunks.release(ref);
       chunks.deleteUnused(); // opens 000001 for readers before deleting it
@@ -167,8 +167,8 @@ class HeadChunksTest {
     try (HeadChunks chunks = HeadChunks.open(dir())) {
       byte[] c = new byte[100];
       new Random(2).nextBytes(c);
-      chunks.append(c, 0, c.length);
-      long ref = chunks.append(c, 0, c.length);
+      chunks.append(c, 0, c.length, 0L);
+      long ref = chunks.append(c, 0, c.length, 0L);
       chunks.flush();
       long off = ref & 0xFFFF_FFFFL;
       try (FileChannel ch = FileChannel.open(dir().resolve("000001"), StandardOpenOption.WRITE)) {
@@ -193,7 +193,7 @@ class HeadChunksTest {
   void anInterruptedReaderDoesNotBreakReadsForOthers() throws IOException {
     try (HeadChunks chunks = HeadChunks.open(dir())) {
       byte[] c = {9, 8, 7};
-      long ref = chunks.append(c, 0, c.length);
+      long ref = chunks.append(c, 0, c.length, 0L);
       chunks.flush();
       assertArrayEquals(c, chunks.read(ref));
       Thread.currentThread().interrupt(); // the channel is closed for everyone by this read
@@ -204,7 +204,7 @@ class HeadChunksTest {
       }
       assertArrayEquals(c, chunks.read(ref), "reopened");
       // The writer is not affected either.
-      long next = chunks.append(c, 0, c.length);
+      long next = chunks.append(c, 0, c.length, 0L);
       chunks.flush();
       assertArrayEquals(c, chunks.read(next));
     }
@@ -219,7 +219,7 @@ class HeadChunksTest {
       assertEquals(List.of(), files(dir()));
       assertEquals(0, chunks.diskBytes());
       byte[] c = {1, 1};
-      long ref = chunks.append(c, 0, 2);
+      long ref = chunks.append(c, 0, 2, 0L);
       chunks.flush();
       assertArrayEquals(c, chunks.read(ref));
       assertEquals(List.of("000001"), files(dir()));
@@ -231,7 +231,7 @@ class HeadChunksTest {
     HeadChunks chunks = HeadChunks.temporary();
     Path d = chunks.dir();
     byte[] c = {4, 5, 6};
-    long ref = chunks.append(c, 0, c.length);
+    long ref = chunks.append(c, 0, c.length, 0L);
     chunks.flush();
     assertArrayEquals(c, chunks.read(ref));
     assertTrue(Files.exists(d.resolve("000001")));
@@ -250,10 +250,10 @@ class HeadChunksTest {
       Files.createDirectory(blocker);
       byte[] a = chunk(r, 1);
       byte[] b = chunk(r, 2);
-      long refA = chunks.append(a, 0, a.length);
+      long refA = chunks.append(a, 0, a.length, 0L);
       chunks.flush();
       assertTrue(chunks.failing());
-      long refB = chunks.append(b, 0, b.length); // appending goes on while writes fail
+      long refB = chunks.append(b, 0, b.length, 0L); // appending goes on while writes fail
       chunks.flush();
       assertTrue(chunks.failing());
 

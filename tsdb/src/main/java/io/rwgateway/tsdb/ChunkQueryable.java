@@ -1,0 +1,28 @@
+package io.rwgateway.tsdb;
+
+import java.util.List;
+
+/**
+ * Where readers that serve many tenants (the StoreAPI, the query API) get their queriers: the
+ * tenants held and, per tenant, a {@link ChunkQuerier} over a time range. The receive role's TSDB
+ * implements it over head and local blocks; other roles (sidecar, query) over their sources.
+ */
+public interface ChunkQueryable {
+  /** The tenants that hold data now, sorted. */
+  List<String> tenants();
+
+  /**
+   * Time (ms) of the oldest sample {@code tenant} holds, or {@link Long#MAX_VALUE} when it holds
+   * none (or is unknown).
+   */
+  long minTime(String tenant);
+
+  /**
+   * A querier over {@code tenant}'s data in [mint, maxt] (inclusive ms), holding leases until it is
+   * closed. An unknown tenant gives a querier that selects nothing.
+   *
+   * @throws IllegalStateException when the data cannot be read yet (WAL replay not finished), an
+   *     error a caller may retry
+   */
+  ChunkQuerier chunkQuerier(String tenant, long mint, long maxt);
+}
