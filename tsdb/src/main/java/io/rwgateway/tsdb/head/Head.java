@@ -3,6 +3,7 @@ package io.rwgateway.tsdb.head;
 import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.XxHash64;
+import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.MetricMetadata;
 import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.wal.RecordVisitor;
@@ -125,6 +126,19 @@ public final class Head implements Closeable {
     if (t > minValidTime) {
       minValidTime = t;
     }
+  }
+
+  /**
+   * A streaming reader of the head's float chunks in [mint, maxt] (inclusive), holding a lease on
+   * the head's chunk files until it is closed.
+   */
+  public ChunkQuerier chunkQuerier(long mint, long maxt) {
+    return new HeadChunkQuerier(this, mint, maxt);
+  }
+
+  /** Streaming readers holding a lease now. */
+  public int chunkReaders() {
+    return chunks.readers().count();
   }
 
   /** What one {@link #truncate} did. */

@@ -32,6 +32,9 @@ final class HeadChunkSegment implements Closeable {
   /** The file is deleted; the channel stays open for readers until {@link #close}. */
   boolean deleted;
 
+  /** The {@link HeadReaders} epoch in which the file was deleted. */
+  long retiredInEpoch;
+
   private volatile FileChannel reader;
   private volatile boolean closed;
 

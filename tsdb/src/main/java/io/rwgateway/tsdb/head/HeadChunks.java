@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -76,8 +77,15 @@ final class HeadChunks implements Closeable {
   /** Segments that may still be read, oldest first; replaced whole on every change. */
   private volatile HeadChunkSegment[] segments = NO_SEGMENTS;
 
-  /** Deleted by the last {@link #deleteUnused}; their channels are closed by the next one. */
+  /**
+   * Deleted segments whose channels stay open for readers that may still hold refs into them:
+   * closed by a later {@link #deleteUnused} once {@link #readers} has no lease from before their
+   * retirement.
+   */
   private final List<HeadChunkSegment> retired = new ArrayList<>();
+
+  /** Leases of streaming readers (see {@link HeadReaders}). */
+  private final HeadReaders readers = new HeadReaders();
 
   private volatile long diskBytes;
   private volatile boolean closed;
@@ -395,21 +403,27 @@ final class HeadChunks implements Closeable {
 
   /**
    * After head truncation: deletes the segments that are not being written and hold no live chunk,
-   * and closes the channels of those deleted by the previous call.
+   * and closes the channels of segments deleted earlier that no reader can still be reading.
    *
    * <p>NOTE: deferred close. A reader may have snapshotted a series just before its chunks were
    * released, and may still read them. On Linux a deleted file stays readable through a channel
    * that is open, so a deleted segment keeps its channel (opened here if no read had opened it) and
-   * stays findable until the next truncation, one block range later; only a read that spans two
-   * truncations fails (with an error, never wrong data).
+   * stays findable until every streaming reader that started before its deletion has closed (its
+   * lease, {@link #readers}). The list-returning querier takes no lease; for it the channel stays
+   * open until the next truncation at least, one block range later, and a read that spans more
+   * fails with an error, never wrong data.
    */
   void deleteUnused() {
     List<HeadChunkSegment> keep = new ArrayList<>(Arrays.asList(segments));
-    for (HeadChunkSegment s : retired) {
-      keep.remove(s);
-      closeQuietly(s);
+    for (Iterator<HeadChunkSegment> it = retired.iterator(); it.hasNext(); ) {
+      HeadChunkSegment s = it.next();
+      if (!readers.anyFrom(s.retiredInEpoch)) {
+        keep.remove(s);
+        closeQuietly(s);
+        it.remove();
+      }
     }
-    retired.clear();
+    long epoch = readers.endEpoch();
     for (HeadChunkSegment s : keep) {
       if (s == current || s.live > 0 || s.deleted) {
         continue;
@@ -420,6 +434,7 @@ final class HeadChunks implements Closeable {
         }
         Files.deleteIfExists(s.path);
         s.deleted = true;
+        s.retiredInEpoch = epoch;
         diskBytes -= s.size;
         retired.add(s);
       } catch (IOException e) {
@@ -430,6 +445,11 @@ final class HeadChunks implements Closeable {
       }
     }
     segments = keep.toArray(NO_SEGMENTS);
+  }
+
+  /** The leases of streaming readers of these chunks. */
+  HeadReaders readers() {
+    return readers;
   }
 
   /** Whether the last write failed; its chunks stay buffered and are retried by every flush. */

@@ -319,24 +319,25 @@ final class MemSeries extends XorEncoder {
     }
     SeriesExtras x = extras;
     if (x == null) {
-      return new Snapshot(refs, minT, open, null, null, null, 0, null, null);
+      return new Snapshot(refs, minT, open, lastTime(), null, null, null, 0, null, null);
     }
     long[] oooT = x.oooCount == 0 ? null : Arrays.copyOf(x.oooT, x.oooCount);
     long[] oooBits = x.oooCount == 0 ? null : Arrays.copyOf(x.oooBits, x.oooCount);
     // Histogram arrays are append-only: entries below the count never change, so references do.
     return new Snapshot(
-        refs, minT, open, x.histT, x.histEnd, x.histBytes, x.histCount, oooT, oooBits);
+        refs, minT, open, lastTime(), x.histT, x.histEnd, x.histBytes, x.histCount, oooT, oooBits);
   }
 
   /**
    * Refs (in the head's {@link HeadChunks}) and first times of the finished chunks, the open
-   * chunk's copy, histogram arrays valid up to histCount, and copies of the out-of-order floats
-   * (null when none).
+   * chunk's copy and the time of its last sample (the series' newest float), histogram arrays valid
+   * up to histCount, and copies of the out-of-order floats (null when none).
    */
   record Snapshot(
       long[] closedRefs,
       long[] closedMinT,
       byte[] open,
+      long openMaxT,
       long[] histT,
       int[] histEnd,
       byte[] histBytes,
