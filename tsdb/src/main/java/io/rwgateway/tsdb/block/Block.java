@@ -113,6 +113,14 @@ public final class Block implements Closeable {
   }
 
   /**
+   * The same on a lease the caller already holds (from {@link #acquire}); the querier gives it back
+   * when it is closed.
+   */
+  public ChunkQuerier chunkQuerierOnLease(long mint, long maxt) {
+    return new BlockChunkQuerier(this, mint, maxt);
+  }
+
+  /**
    * Takes a lease: the block's files stay on disk until it is {@link #release released}. False when
    * the block is already marked for deletion, which no new reader may start on.
    */

@@ -11,10 +11,12 @@ import io.rwgateway.wal.RecordEncoder;
 import io.rwgateway.wal.TruncationResult;
 import io.rwgateway.wal.Wal;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,8 +139,13 @@ public final class TenantCompactor {
           maxt,
           source.histogramsSkipped());
     }
+    long epoch = -1;
     if (dir != null) {
-      db.tenantBlocks().add(Block.open(dir));
+      Block block = Block.open(dir);
+      synchronized (db.readers) {
+        db.tenantBlocks().add(block);
+        epoch = db.readers.endEpoch();
+      }
       metrics.blocksWritten.inc();
       metrics.blocks.set(db.tenantBlocks().list().size());
       metrics.blockWriteSeconds.set((System.nanoTime() - start) / 1e9);
@@ -154,6 +161,16 @@ public final class TenantCompactor {
       }
     }
     CrashPoints.reached("compact-before-head-truncation");
+    if (epoch >= 0) {
+      // Readers that took the block list before the new block must still find its samples in
+      // the head: truncation waits for them (they hold leases, and queries are bounded in time).
+      try {
+        db.readers.awaitNoneFrom(epoch, 30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted waiting for readers before head truncation");
+      }
+    }
     Head.Truncation t;
     db.appendLock.lock();
     try {

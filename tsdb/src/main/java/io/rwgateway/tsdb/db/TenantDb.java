@@ -1,6 +1,9 @@
 package io.rwgateway.tsdb.db;
 
 import io.rwgateway.tsdb.BlockListener;
+import io.rwgateway.tsdb.ChunkQuerier;
+import io.rwgateway.tsdb.EpochLeases;
+import io.rwgateway.tsdb.MergeChunkQuerier;
 import io.rwgateway.tsdb.MergeQuerier;
 import io.rwgateway.tsdb.MetricMetadata;
 import io.rwgateway.tsdb.Querier;
@@ -43,6 +46,12 @@ public final class TenantDb implements Closeable {
   final WalCycles walCycles;
   private final TenantCompactor compactor;
 
+  /**
+   * Streaming readers, by the block-list epoch they started in: a block cut ends the epoch when it
+   * publishes its block, and truncates the head only once the readers of the old list are done.
+   */
+  final EpochLeases readers;
+
   TenantDb(
       String tenant,
       Path dir,
@@ -63,6 +72,7 @@ public final class TenantDb implements Closeable {
     this.querier = new HeadQuerier(head);
     this.tenantQuerier = new TenantQuerier(head, this::currentQueriers);
     this.metrics = metrics;
+    this.readers = new EpochLeases("readers of tenant " + tenant);
     this.compactor = new TenantCompactor(this, options, metrics, listener);
     metrics.series.set(head.seriesCount());
     reportHeadChunks();
@@ -149,6 +159,55 @@ public final class TenantDb implements Closeable {
    */
   public Querier querier() {
     return tenantQuerier;
+  }
+
+  /**
+   * A streaming reader of the tenant's data in [mint, maxt] (inclusive): its local blocks that meet
+   * the range, oldest first, then its head, merged into one sorted stream. It holds leases until
+   * closed: on the blocks (retention waits to delete them), on the head's chunk files, and on the
+   * block list it started with (a block cut truncates the head behind a new block only once every
+   * reader that did not see the new block is done), so it sees every sample exactly once, however
+   * long it runs, with no retry.
+   */
+  public ChunkQuerier chunkQuerier(long mint, long maxt) {
+    long token;
+    List<Block> leased;
+    synchronized (readers) {
+      token = readers.acquire();
+      leased = blocks.lease();
+    }
+    List<ChunkQuerier> parts = new ArrayList<>(leased.size() + 1);
+    int taken = 0;
+    try {
+      for (; taken < leased.size(); taken++) {
+        Block b = leased.get(taken);
+        if (mint <= maxt && mint < b.maxTime() && maxt >= b.minTime()) {
+          parts.add(b.chunkQuerierOnLease(mint, maxt));
+        } else {
+          b.release();
+        }
+      }
+      parts.add(head.chunkQuerier(mint, maxt));
+    } catch (RuntimeException e) {
+      for (ChunkQuerier p : parts) {
+        p.close();
+      }
+      for (int i = taken; i < leased.size(); i++) {
+        leased.get(i).release();
+      }
+      readers.release(token);
+      throw e;
+    }
+    return new MergeChunkQuerier(parts, mint, maxt, () -> readers.release(token));
+  }
+
+  /** Oldest sample time in the blocks or the head; Long.MAX_VALUE when the tenant holds none. */
+  public long minTime() {
+    long min = head.seriesCount() > 0 ? head.minTime() : Long.MAX_VALUE;
+    for (Block b : blocks.list()) {
+      min = Math.min(min, b.minTime());
+    }
+    return min;
   }
 
   /** The blocks as they are now, then the head: for one attempt of a {@link TenantQuerier} call. */

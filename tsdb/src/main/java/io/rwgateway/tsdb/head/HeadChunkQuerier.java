@@ -6,6 +6,7 @@ import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.ChunkIterator;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkSeriesSet;
+import io.rwgateway.tsdb.EpochLeases;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.layout.BlockSeries;
 import java.nio.ByteBuffer;
@@ -17,7 +18,7 @@ import java.util.List;
  * Streams the head's float chunks in [mint, maxt]: series in label order, one series snapshotted at
  * a time (under the head's read lock, like every head read), its finished chunks read from {@code
  * chunks_head/} as they were written and its open chunk as a consistent copy. Holds a lease on the
- * head's chunk files ({@link HeadReaders}) from creation to {@link #close}, so truncation never
+ * head's chunk files ({@link EpochLeases}) from creation to {@link #close}, so truncation never
  * closes a file this reader may still read.
  *
  * <p>A series with out-of-order samples in the range is the exception: its in-range samples are

@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.tsdb.EpochLeases;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +33,7 @@ final class HeadChunkSegment implements Closeable {
   /** The file is deleted; the channel stays open for readers until {@link #close}. */
   boolean deleted;
 
-  /** The {@link HeadReaders} epoch in which the file was deleted. */
+  /** The {@link EpochLeases} epoch in which the file was deleted. */
   long retiredInEpoch;
 
   private volatile FileChannel reader;

@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.tsdb.EpochLeases;
 import io.rwgateway.tsdb.layout.BlockFiles;
 import java.io.Closeable;
 import java.io.IOException;
@@ -84,8 +85,8 @@ final class HeadChunks implements Closeable {
    */
   private final List<HeadChunkSegment> retired = new ArrayList<>();
 
-  /** Leases of streaming readers (see {@link HeadReaders}). */
-  private final HeadReaders readers = new HeadReaders();
+  /** Leases of streaming readers (see {@link EpochLeases}). */
+  private final EpochLeases readers = new EpochLeases("head chunk readers");
 
   private volatile long diskBytes;
   private volatile boolean closed;
@@ -448,7 +449,7 @@ final class HeadChunks implements Closeable {
   }
 
   /** The leases of streaming readers of these chunks. */
-  HeadReaders readers() {
+  EpochLeases readers() {
     return readers;
   }
 

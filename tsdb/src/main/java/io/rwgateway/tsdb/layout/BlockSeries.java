@@ -2,9 +2,8 @@ package io.rwgateway.tsdb.layout;
 
 import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.chunk.XorChunk;
+import io.rwgateway.tsdb.chunk.XorChunks;
 import io.rwgateway.tsdb.chunk.XorIterator;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,25 +37,12 @@ public record BlockSeries(
    * XorChunk#MAX_SAMPLES} samples each.
    */
   public static BlockSeries encode(Labels labels, long[] t, long[] valueBits, int n) {
-    if (n <= 0) {
-      throw new IllegalArgumentException("a block series needs at least one sample");
-    }
-    int chunks = (n + XorChunk.MAX_SAMPLES - 1) / XorChunk.MAX_SAMPLES;
-    List<byte[]> data = new ArrayList<>(chunks);
-    long[] mins = new long[chunks];
-    long[] maxs = new long[chunks];
-    XorChunk c = new XorChunk(256);
-    for (int k = 0; k < chunks; k++) {
-      int from = k * XorChunk.MAX_SAMPLES;
-      int to = Math.min(n, from + XorChunk.MAX_SAMPLES);
-      for (int i = from; i < to; i++) {
-        c.append(t[i], Double.longBitsToDouble(valueBits[i]));
-      }
-      // Exact length: the chunk file's length field and checksum cover every byte we hand over.
-      data.add(Arrays.copyOf(c.buffer(), c.length()));
-      mins[k] = t[from];
-      maxs[k] = t[to - 1];
-      c.cut(256);
+    List<byte[]> data = XorChunks.encode(t, valueBits, n);
+    long[] mins = new long[data.size()];
+    long[] maxs = new long[data.size()];
+    for (int k = 0; k < mins.length; k++) {
+      mins[k] = t[k * XorChunk.MAX_SAMPLES];
+      maxs[k] = t[Math.min(n, (k + 1) * XorChunk.MAX_SAMPLES) - 1];
     }
     return new BlockSeries(labels, data, mins, maxs);
   }

@@ -1,0 +1,60 @@
+package io.rwgateway.tsdb.db;
+
+import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.ChunkQuerier;
+import io.rwgateway.tsdb.ChunkQueryable;
+import io.rwgateway.tsdb.ChunkSeriesSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The TSDB's tenants as a {@link ChunkQueryable}: what the StoreAPI and the query API read. */
+public final class TsdbReader implements ChunkQueryable {
+  private final Tsdb tsdb;
+
+  public TsdbReader(Tsdb tsdb) {
+    this.tsdb = tsdb;
+  }
+
+  @Override
+  public List<String> tenants() {
+    List<String> out = new ArrayList<>();
+    for (TenantDb db : tsdb.tenants()) {
+      out.add(db.tenant());
+    }
+    out.sort(null);
+    return out;
+  }
+
+  @Override
+  public long minTime(String tenant) {
+    TenantDb db = tsdb.existingTenant(tenant);
+    return db == null ? Long.MAX_VALUE : db.minTime();
+  }
+
+  @Override
+  public ChunkQuerier chunkQuerier(String tenant, long mint, long maxt) {
+    TenantDb db = tsdb.existingTenant(tenant);
+    return db == null ? new Empty(mint, maxt) : db.chunkQuerier(mint, maxt);
+  }
+
+  /** A tenant that does not exist (yet): nothing to select, nothing to lease. */
+  private record Empty(long mint, long maxt) implements ChunkQuerier {
+    @Override
+    public ChunkSeriesSet select(Matcher... matchers) {
+      return ChunkSeriesSet.EMPTY;
+    }
+
+    @Override
+    public List<String> labelNames(Matcher... matchers) {
+      return List.of();
+    }
+
+    @Override
+    public List<String> labelValues(String name, Matcher... matchers) {
+      return List.of();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
