@@ -106,13 +106,21 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       boolean keepAlive,
       String path) {
     FullHttpResponse r;
+    NettyHttpStream stream = new NettyHttpStream(ctx, keepAlive);
     try {
-      r = a.handle(req);
+      r = a.handle(req, stream, ctx.alloc());
+      if (r == null && stream.started()) {
+        return; // streamed, and ended (or aborted) by the API
+      }
       if (r == null) {
         r = Responses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path);
       }
     } catch (RuntimeException e) {
       log.error("API request failed path={}", path, e);
+      if (stream.started()) {
+        stream.abort(e.toString());
+        return;
+      }
       r = Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
     } finally {
       req.release();

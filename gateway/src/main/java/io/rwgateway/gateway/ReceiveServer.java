@@ -20,6 +20,7 @@ import io.rwgateway.queryapi.PrometheusApi;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
+import io.rwgateway.tsdb.db.TsdbReader;
 import io.rwgateway.uploader.Bucket;
 import io.rwgateway.uploader.Uploader;
 import io.rwgateway.wal.WalSyncMode;
@@ -115,6 +116,7 @@ public final class ReceiveServer implements AutoCloseable {
     api.set(
         new PrometheusApi(
             this::querier,
+            new TsdbReader(tsdb),
             config.remoteWrite().tenantHeader(),
             config.remoteWrite().defaultTenant(),
             Clock.systemUTC(),

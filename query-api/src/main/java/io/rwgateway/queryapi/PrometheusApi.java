@@ -1,5 +1,6 @@
 package io.rwgateway.queryapi;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.model.TenantId;
+import io.rwgateway.tsdb.ChunkQueryable;
 import io.rwgateway.tsdb.Querier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,6 +49,7 @@ public final class PrometheusApi {
   private final String defaultTenant;
   private final Clock clock;
   private final RemoteRead remoteRead;
+  private final ChunkQueryable chunks;
 
   /**
    * @param querierForTenant the tenant's querier, or null when the tenant has no data
@@ -62,6 +65,21 @@ public final class PrometheusApi {
       String defaultTenant,
       Clock clock,
       int maxRemoteReadSamples) {
+    this(querierForTenant, null, tenantHeader, defaultTenant, clock, maxRemoteReadSamples);
+  }
+
+  /**
+   * The same, with the streaming source remote read's STREAMED_XOR_CHUNKS answers come from (null:
+   * SAMPLES answers only).
+   */
+  public PrometheusApi(
+      Function<String, Querier> querierForTenant,
+      ChunkQueryable chunks,
+      String tenantHeader,
+      String defaultTenant,
+      Clock clock,
+      int maxRemoteReadSamples) {
+    this.chunks = chunks;
     this.querierForTenant = Objects.requireNonNull(querierForTenant, "querierForTenant");
     this.tenantHeader = Objects.requireNonNull(tenantHeader, "tenantHeader");
     this.defaultTenant = Objects.requireNonNull(defaultTenant, "defaultTenant");
@@ -74,6 +92,15 @@ public final class PrometheusApi {
    * keeps ownership of {@code req}; the response is new and the caller sends (and so releases) it.
    */
   public FullHttpResponse handle(FullHttpRequest req) {
+    return handle(req, null, ByteBufAllocator.DEFAULT);
+  }
+
+  /**
+   * The same, where an answer too large to build whole (a streamed remote read) may be sent through
+   * {@code stream} instead: then null is returned, and the stream was started and ended (or
+   * aborted). {@code stream} may be null (no streaming).
+   */
+  public FullHttpResponse handle(FullHttpRequest req, HttpStream stream, ByteBufAllocator alloc) {
     QueryStringDecoder uri =
         new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, MAX_QUERY_PARAMS, true);
     String path = uri.rawPath();
@@ -101,7 +128,11 @@ public final class PrometheusApi {
     }
     long began = clock.millis();
     try {
-      return dispatch(endpoint, req, uri, labelName);
+      FullHttpResponse r = dispatch(endpoint, req, uri, labelName, stream, alloc);
+      if (r == null && stream == null) {
+        throw new IllegalStateException("an answer was streamed without a stream");
+      }
+      return r;
     } finally {
       long took = clock.millis() - began;
       if (took >= SLOW_MILLIS) {
@@ -111,7 +142,12 @@ public final class PrometheusApi {
   }
 
   private FullHttpResponse dispatch(
-      Endpoint endpoint, FullHttpRequest req, QueryStringDecoder uri, String rawLabelName) {
+      Endpoint endpoint,
+      FullHttpRequest req,
+      QueryStringDecoder uri,
+      String rawLabelName,
+      HttpStream stream,
+      ByteBufAllocator alloc) {
     String tenant = req.headers().get(tenantHeader);
     if (tenant == null || tenant.isEmpty()) {
       tenant = defaultTenant;
@@ -129,7 +165,8 @@ public final class PrometheusApi {
     }
     try {
       if (endpoint == Endpoint.READ) {
-        return remoteRead.handle(req, querierForTenant.apply(tenant));
+        return remoteRead.handle(
+            req, querierForTenant.apply(tenant), chunks, tenant, stream, alloc);
       }
       FormParams params = FormParams.of(req, uri);
       switch (endpoint) {

@@ -1,6 +1,7 @@
 package io.rwgateway.queryapi;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -21,6 +22,7 @@ import io.rwgateway.proto.prompb.ReadRequest;
 import io.rwgateway.proto.prompb.ReadResponse;
 import io.rwgateway.proto.prompb.Sample;
 import io.rwgateway.proto.prompb.TimeSeries;
+import io.rwgateway.tsdb.ChunkQueryable;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import java.io.IOException;
@@ -47,22 +49,43 @@ final class RemoteRead {
     this.maxSamples = maxSamples;
   }
 
-  /** Answers one request; {@code querier} is null for a tenant without data. */
-  FullHttpResponse handle(FullHttpRequest req, Querier querier) {
+  /**
+   * Answers one request; {@code querier} is null for a tenant without data. With a {@code chunks}
+   * source and a {@code stream}, a request that asks for STREAMED_XOR_CHUNKS first is streamed
+   * through {@code stream} and null is returned.
+   */
+  FullHttpResponse handle(
+      FullHttpRequest req,
+      Querier querier,
+      ChunkQueryable chunks,
+      String tenant,
+      HttpStream stream,
+      ByteBufAllocator alloc) {
     ReadRequest request;
     try {
       request = decode(ByteBufUtil.getBytes(req.content()));
     } catch (ApiException e) {
       return text(e.status(), e.getMessage());
     }
-    if (request.getAcceptedResponseTypesCount() > 0
-        && !request
-            .getAcceptedResponseTypesValueList()
-            .contains(ReadRequest.ResponseType.SAMPLES_VALUE)) {
+    boolean canStream = chunks != null && stream != null;
+    ReadRequest.ResponseType type = negotiate(request, canStream);
+    if (type == null) {
       return text(
           HttpResponseStatus.BAD_REQUEST,
-          "remote read: only the SAMPLES response type is supported, the request accepts "
-              + request.getAcceptedResponseTypesList());
+          "remote read: none of the accepted response types "
+              + request.getAcceptedResponseTypesList()
+              + " is supported; supported: "
+              + (canStream ? "[SAMPLES STREAMED_XOR_CHUNKS]" : "[SAMPLES]"));
+    }
+    if (type == ReadRequest.ResponseType.STREAMED_XOR_CHUNKS) {
+      try {
+        new StreamedRead(chunks, tenant, maxSamples, stream, alloc).run(request);
+        return null;
+      } catch (ApiException e) {
+        return text(e.status(), e.getMessage());
+      } catch (StreamedRead.LimitBeforeStart e) {
+        return text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+      }
     }
     ReadResponse.Builder response = ReadResponse.newBuilder();
     long total = 0;
@@ -117,6 +140,23 @@ final class RemoteRead {
           HttpResponseStatus.INTERNAL_SERVER_ERROR,
           "remote read: compressing the response failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * The first accepted response type we serve (none listed: SAMPLES), as Prometheus' server
+   * negotiates; null when none is served.
+   */
+  static ReadRequest.ResponseType negotiate(ReadRequest request, boolean canStream) {
+    if (request.getAcceptedResponseTypesCount() == 0) {
+      return ReadRequest.ResponseType.SAMPLES;
+    }
+    for (ReadRequest.ResponseType t : request.getAcceptedResponseTypesList()) {
+      if (t == ReadRequest.ResponseType.SAMPLES
+          || (canStream && t == ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   static ReadRequest decode(byte[] body) {
