@@ -70,9 +70,9 @@ public final class TenantDb implements Closeable {
     this.walCycles = walCycles;
     this.appender = new HeadAppender(head, options.appendWindowMs(), options.outOfOrderWindowMs());
     this.querier = new HeadQuerier(head);
-    this.tenantQuerier = new TenantQuerier(head, this::currentQueriers);
     this.metrics = metrics;
     this.readers = new EpochLeases("readers of tenant " + tenant);
+    this.tenantQuerier = new TenantQuerier(this, head, this::queriers);
     this.compactor = new TenantCompactor(this, options, metrics, listener);
     metrics.series.set(head.seriesCount());
     reportHeadChunks();
@@ -155,7 +155,7 @@ public final class TenantDb implements Closeable {
 
   /**
    * Head and local blocks; a sample both hold (while a block is being cut) is returned once, and a
-   * query that races a block cut still sees every sample (see {@link TenantQuerier}).
+   * query that races a block cut still sees every sample, under leases (see {@link TenantQuerier}).
    */
   public Querier querier() {
     return tenantQuerier;
@@ -210,9 +210,8 @@ public final class TenantDb implements Closeable {
     return min;
   }
 
-  /** The blocks as they are now, then the head: for one attempt of a {@link TenantQuerier} call. */
-  Querier currentQueriers() {
-    List<Block> bs = blocks.list();
+  /** The given blocks (leased by the caller), then the head, as one list querier. */
+  private Querier queriers(List<Block> bs) {
     if (bs.isEmpty()) {
       return querier;
     }

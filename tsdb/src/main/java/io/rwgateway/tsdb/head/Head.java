@@ -136,6 +136,19 @@ public final class Head implements Closeable {
     return new HeadChunkQuerier(this, mint, maxt);
   }
 
+  /**
+   * A lease on the head's chunk files for a reader outside this package (the tenant's list
+   * querier): a file that truncation deletes stays open until the lease is released.
+   */
+  public long leaseChunkFiles() {
+    return chunks.readers().acquire();
+  }
+
+  /** Gives back a {@link #leaseChunkFiles} lease. */
+  public void releaseChunkFiles(long token) {
+    chunks.readers().release(token);
+  }
+
   /** Streaming readers holding a lease now. */
   public int chunkReaders() {
     return chunks.readers().count();

@@ -1,141 +1,101 @@
 package io.rwgateway.tsdb.db;
 
+import static io.rwgateway.tsdb.db.Batches.samples;
+import static io.rwgateway.tsdb.db.Batches.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.MergeQuerier;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
-import io.rwgateway.tsdb.head.Head;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.block.Block;
+import io.rwgateway.wal.WalOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.Assertions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A call that overlaps a head truncation (the second half of a block cut) is answered from a fresh
- * view of blocks and head, never from the view it started with.
+ * A list query that overlaps a block cut reads one consistent view: the cut publishes its block,
+ * then waits for the query (which took the old block list) before it truncates the head, so the
+ * query sees every sample once, without a retry.
  */
 class TenantQuerierTest {
-  private static final Matcher[] ALL = new Matcher[0];
+  private static final long H = 3_600_000L;
+  private static final long T0 = 1_700_000_000_000L / (2 * H) * (2 * H);
+  private static final Matcher[] ALL = {new Matcher(Matcher.Type.RE, "__name__", ".+")};
 
-  /** A querier that answers {@code answer}, after truncating the head if {@code truncateFirst}. */
-  private static Querier attempt(Head head, boolean truncateFirst, List<SeriesData> answer) {
-    return new Scripted(
-        () -> {
-          if (truncateFirst) {
-            head.truncate(
-                1000); // as a block cut would, between taking the block list and reading the head
-          }
-          return answer;
-        });
-  }
+  @TempDir Path dir;
 
   @Test
-  void callThatRacesATruncationIsAnsweredAgainFromTheNewView() {
-    try (Head head = new Head(10)) {
-      List<SeriesData> partial = List.of();
-      List<SeriesData> complete =
-          List.of(
-              new SeriesData(
-                  Labels.of("__name__", "up"),
-                  new long[] {1500},
-                  new double[] {1},
-                  new long[0],
-                  new byte[0][]));
-      AtomicInteger views = new AtomicInteger();
-      TenantQuerier q =
-          new TenantQuerier(
-              head,
-              () ->
-                  views.getAndIncrement() == 0
-                      ? attempt(head, true, partial)
-                      : attempt(head, false, complete));
-      assertSame(complete, q.select(ALL, Long.MIN_VALUE, Long.MAX_VALUE));
-      assertEquals(2, views.get(), "one view raced the truncation, the second did not");
-
-      views.set(0);
+  void aQueryThatOverlapsACutSeesEverySampleOnce() throws Exception {
+    TsdbOptions options =
+        new TsdbOptions(dir, WalOptions.defaults(), 0)
+            .withFlushOnShutdown(false)
+            .withCompactionInterval(3_600_000L);
+    try (Tsdb tsdb = Tsdb.open(options, null)) {
+      TenantDb db = tsdb.tenant("a");
+      for (long t = T0; t < T0 + 4 * H; t += 60_000) {
+        WriteBatch b = new WriteBatch();
+        b.tenant = "a";
+        series(b, "__name__", "up", "i", "1");
+        samples(b, t, t / 1000.0);
+        db.append(b);
+        assertNull(b.failure);
+      }
+      int all = (int) (4 * H / 60_000);
       assertEquals(
-          List.of(Labels.of("__name__", "up")),
-          q.series(List.of(), Long.MIN_VALUE, Long.MAX_VALUE));
-      assertEquals(2, views.get());
-    }
-  }
+          all, db.querier().select(ALL, Long.MIN_VALUE, Long.MAX_VALUE).get(0).sampleCount());
 
-  @Test
-  void callWithoutATruncationUsesOneView() {
-    try (Head head = new Head(10)) {
-      AtomicInteger views = new AtomicInteger();
-      List<SeriesData> answer = List.of();
-      TenantQuerier q =
-          new TenantQuerier(
-              head,
+      // A view that stops inside the call, after the leases were taken, until released.
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      Function<List<Block>, Querier> slow =
+          blocks -> {
+            inside.countDown();
+            try {
+              assertTrue(release.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+            List<Querier> parts = new ArrayList<>();
+            blocks.forEach(b -> parts.add(b.querier()));
+            parts.add(db.headQuerier());
+            return new MergeQuerier(parts);
+          };
+      TenantQuerier q = new TenantQuerier(db, db.head(), slow);
+      CompletableFuture<List<SeriesData>> query =
+          CompletableFuture.supplyAsync(() -> q.select(ALL, Long.MIN_VALUE, Long.MAX_VALUE));
+      assertTrue(inside.await(30, TimeUnit.SECONDS));
+      CompletableFuture<Integer> cut =
+          CompletableFuture.supplyAsync(
               () -> {
-                views.incrementAndGet();
-                return attempt(head, false, answer);
-              });
-      assertSame(answer, q.select(ALL, 0, 10));
-      assertEquals(1, views.get());
-    }
-  }
-
-  @Test
-  void callThatFailsWhileATruncationStartsIsRunAgain_otherFailuresPropagate() {
-    try (Head head = new Head(10)) {
-      List<SeriesData> answer = List.of();
-      AtomicInteger views = new AtomicInteger();
-      TenantQuerier q =
-          new TenantQuerier(
-              head,
-              () -> {
-                if (views.getAndIncrement() > 0) {
-                  return attempt(head, false, answer);
+                try {
+                  return db.compactor().compact().size();
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
                 }
-                return new Scripted(
-                    () -> {
-                      head.truncate(1000);
-                      throw new UncheckedIOException(new IOException("no such segment (deleted)"));
-                    });
               });
-      assertSame(answer, q.select(ALL, 0, 10));
-      assertEquals(2, views.get());
-
-      TenantQuerier broken =
-          new TenantQuerier(
-              head,
-              () ->
-                  new Scripted(
-                      () -> {
-                        throw new IllegalStateException("bug");
-                      }));
-      Assertions.assertThrows(IllegalStateException.class, () -> broken.select(ALL, 0, 10));
-    }
-  }
-
-  /** A querier whose series and select answer what {@code answer} returns (or throws). */
-  private record Scripted(Supplier<List<SeriesData>> answer) implements Querier {
-    @Override
-    public List<String> labelNames(List<Matcher[]> selectors, long mint, long maxt) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<String> labelValues(String name, List<Matcher[]> selectors, long mint, long maxt) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<Labels> series(List<Matcher[]> selectors, long mint, long maxt) {
-      return answer.get().stream().map(SeriesData::labels).toList();
-    }
-
-    @Override
-    public List<SeriesData> select(Matcher[] matchers, long mint, long maxt) {
-      return answer.get();
+      Thread.sleep(500);
+      assertFalse(cut.isDone(), "the cut waits for the query that took the old block list");
+      release.countDown();
+      List<SeriesData> got = query.get(30, TimeUnit.SECONDS);
+      assertEquals(1, got.size());
+      assertEquals(all, got.get(0).sampleCount(), "every sample, once");
+      assertEquals(1, cut.get(30, TimeUnit.SECONDS));
+      assertEquals(
+          all,
+          db.querier().select(ALL, Long.MIN_VALUE, Long.MAX_VALUE).get(0).sampleCount(),
+          "and after the cut, from block and head");
     }
   }
 }
