@@ -209,7 +209,7 @@ class RemoteReadTest {
   }
 
   @Test
-  void onlySamplesIsSupported() throws Exception {
+  void withoutAChunkSourceOnlySamplesIsServed() throws Exception {
     ApiCalls.Answer a =
         read(
             api(1000),
@@ -218,7 +218,9 @@ class RemoteReadTest {
                 .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
                 .build());
     assertEquals(400, a.status());
-    assertTrue(a.text().contains("only the SAMPLES response type is supported"), a.text());
+    assertTrue(
+        a.text().contains("none of the accepted response types [STREAMED_XOR_CHUNKS]"), a.text());
+    assertTrue(a.text().contains("supported: [SAMPLES]"), a.text());
     assertEquals(0, main.calls);
   }
 
