@@ -1,5 +1,7 @@
 package io.rwgateway.ingest.forward;
 
+import io.grpc.Codec;
+import io.grpc.CompressorRegistry;
 import io.grpc.DecompressorRegistry;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -29,6 +31,22 @@ public final class ForwardServer implements AutoCloseable {
   /** grpc's defaults (gzip, identity) plus Thanos' snappy; advertised in grpc-accept-encoding. */
   static final DecompressorRegistry DECOMPRESSORS =
       DecompressorRegistry.getDefaultInstance().with(SnappyCodec.INSTANCE, true);
+
+  /** grpc's default compressors plus Thanos' snappy, for answers to callers that accept it. */
+  static final CompressorRegistry COMPRESSORS = compressors();
+
+  private static CompressorRegistry compressors() {
+    CompressorRegistry r = CompressorRegistry.newEmptyInstance();
+    r.register(new Codec.Gzip());
+    r.register(SnappyCodec.INSTANCE);
+    return r;
+  }
+
+  /**
+   * Thanos' gRPC clients (Query, receivers forwarding) ping every 10 s; grpc-java's server default
+   * would answer pings more frequent than every 5 minutes with GOAWAY ("too_many_pings").
+   */
+  static final long PERMIT_KEEPALIVE_SECONDS = 5;
 
   private final Server server;
   private final ExecutorService executor;
@@ -60,6 +78,9 @@ public final class ForwardServer implements AutoCloseable {
         NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
             .executor(executor)
             .decompressorRegistry(DECOMPRESSORS)
+            .compressorRegistry(COMPRESSORS)
+            .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
             .maxInboundMessageSize(options.maxMessageBytes())
             .addService(service.definition());
     for (ServerServiceDefinition d : alsoServe) {
