@@ -1,0 +1,78 @@
+package io.rwgateway.queryapi.store;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Settings of the StoreAPI and Info services.
+ *
+ * @param tenantLabel name of the label that carries the tenant on every series served (Thanos:
+ *     {@code --receive.tenant-label-name}, default {@code tenant_id}); it overrides an external
+ *     label of the same name
+ * @param externalLabels labels added to every series served (Thanos: {@code --label}); they
+ *     override stored labels of the same name. Names and values must not be empty.
+ * @param maxSeriesPerRequest most series one Series call may send, 0 = no limit (Thanos: {@code
+ *     --store.limits.request-series}); exceeding it fails the call with RESOURCE_EXHAUSTED
+ * @param maxSamplesPerRequest most samples one Series call may send, counted from the chunk
+ *     headers, 0 = no limit (Thanos: {@code --store.limits.request-samples}, which estimates 120
+ *     per chunk); exceeding it fails the call with RESOURCE_EXHAUSTED
+ * @param maxFrameBytes about how many bytes one SeriesResponse frame may hold before a series is
+ *     continued in the next frame (Thanos: 1 MiB); a single larger chunk still goes in one frame
+ */
+public record StoreApiOptions(
+    String tenantLabel,
+    Map<String, String> externalLabels,
+    long maxSeriesPerRequest,
+    long maxSamplesPerRequest,
+    int maxFrameBytes) {
+  /** Thanos' frame size (RemoteReadFrameLimit in pkg/store/tsdb.go). */
+  public static final int DEFAULT_FRAME_BYTES = 1 << 20;
+
+  public StoreApiOptions {
+    if (tenantLabel == null || tenantLabel.isEmpty()) {
+      throw new IllegalArgumentException("the tenant label name must not be empty");
+    }
+    externalLabels = Map.copyOf(new TreeMap<>(externalLabels));
+    for (Map.Entry<String, String> e : externalLabels.entrySet()) {
+      if (e.getKey().isEmpty() || e.getValue().isEmpty()) {
+        throw new IllegalArgumentException(
+            "external labels need a name and a value: '" + e.getKey() + "'='" + e.getValue() + "'");
+      }
+    }
+    if (maxSeriesPerRequest < 0 || maxSamplesPerRequest < 0 || maxFrameBytes < 1024) {
+      throw new IllegalArgumentException(
+          "invalid StoreAPI limits: maxSeriesPerRequest="
+              + maxSeriesPerRequest
+              + " maxSamplesPerRequest="
+              + maxSamplesPerRequest
+              + " maxFrameBytes="
+              + maxFrameBytes
+              + " (limits >= 0, frames >= 1024 bytes)");
+    }
+  }
+
+  /** Tenant label {@code tenant_id}, no external labels, no limits, 1 MiB frames. */
+  public static StoreApiOptions defaults() {
+    return new StoreApiOptions("tenant_id", Map.of(), 0, 0, DEFAULT_FRAME_BYTES);
+  }
+
+  public StoreApiOptions withTenantLabel(String name) {
+    return new StoreApiOptions(
+        name, externalLabels, maxSeriesPerRequest, maxSamplesPerRequest, maxFrameBytes);
+  }
+
+  public StoreApiOptions withExternalLabels(Map<String, String> labels) {
+    return new StoreApiOptions(
+        tenantLabel, labels, maxSeriesPerRequest, maxSamplesPerRequest, maxFrameBytes);
+  }
+
+  /** Series and sample limits per Series call; 0 = none. */
+  public StoreApiOptions withLimits(long series, long samples) {
+    return new StoreApiOptions(tenantLabel, externalLabels, series, samples, maxFrameBytes);
+  }
+
+  public StoreApiOptions withMaxFrameBytes(int bytes) {
+    return new StoreApiOptions(
+        tenantLabel, externalLabels, maxSeriesPerRequest, maxSamplesPerRequest, bytes);
+  }
+}

@@ -1,0 +1,278 @@
+package io.rwgateway.queryapi.store;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.rwgateway.model.LabelOrder;
+import io.rwgateway.model.Matcher;
+import io.rwgateway.proto.thanos.storepb.LabelNamesRequest;
+import io.rwgateway.proto.thanos.storepb.LabelNamesResponse;
+import io.rwgateway.proto.thanos.storepb.LabelValuesRequest;
+import io.rwgateway.proto.thanos.storepb.LabelValuesResponse;
+import io.rwgateway.proto.thanos.storepb.SeriesRequest;
+import io.rwgateway.proto.thanos.storepb.SeriesResponse;
+import io.rwgateway.proto.thanos.storepb.StoreGrpc;
+import io.rwgateway.tsdb.ChunkQuerier;
+import io.rwgateway.tsdb.ChunkQueryable;
+import io.rwgateway.tsdb.ChunkSeriesSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code thanos.Store}: Series, LabelNames and LabelValues over every tenant's data, each tenant's
+ * series carrying the external labels and the tenant label, as Thanos Receive serves its tenants'
+ * TSDBs through one proxy. See docs/storeapi-server.md.
+ */
+final class StoreService extends StoreGrpc.StoreImplBase {
+  private static final Logger log = LoggerFactory.getLogger(StoreService.class);
+
+  private final ChunkQueryable data;
+  private final BooleanSupplier ready;
+  private final StoreApiOptions options;
+  private final StoreMetrics metrics;
+  private final Set<String> tenantLabelNames;
+
+  StoreService(
+      ChunkQueryable data, BooleanSupplier ready, StoreApiOptions options, StoreMetrics metrics) {
+    this.data = data;
+    this.ready = ready;
+    this.options = options;
+    this.metrics = metrics;
+    TreeSet<String> names = new TreeSet<>(options.externalLabels().keySet());
+    names.add(options.tenantLabel());
+    this.tenantLabelNames = Set.copyOf(names);
+  }
+
+  @Override
+  public void series(SeriesRequest req, StreamObserver<SeriesResponse> responseObserver) {
+    long start = System.nanoTime();
+    ServerCallStreamObserver<SeriesResponse> observer =
+        (ServerCallStreamObserver<SeriesResponse>) responseObserver;
+    List<ChunkQuerier> opened = new ArrayList<>();
+    try {
+      checkReady();
+      RequestScope scope =
+          new RequestScope(
+              req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames);
+      if (!scope.hadMatchers()) {
+        throw noMatchers();
+      }
+      List<TenantLabelSet> admitted = admitted(scope);
+      if (scope.remaining().length == 0 && !admitted.isEmpty()) {
+        throw noMatchers();
+      }
+      List<SeriesSource> sources = new ArrayList<>();
+      for (TenantLabelSet t : admitted) {
+        if (!overlaps(t.tenant(), req.getMinTime(), req.getMaxTime())) {
+          continue;
+        }
+        ChunkQuerier q = open(t.tenant(), req.getMinTime(), req.getMaxTime());
+        opened.add(q);
+        LabelTransform transform = new LabelTransform(t, scope.removed());
+        // Stored series that carry a label the request drops or overrides can change places
+        // arbitrarily or become equal: only then is the tenant read whole and sorted. A first
+        // pass over the same selection reads labels only (no chunk bytes), and stops at the
+        // first such series.
+        boolean reorders = anyDropped(q.select(scope.remaining()), transform);
+        TenantReader reader =
+            new TenantReader(
+                q.select(scope.remaining()),
+                transform,
+                req.getSkipChunks(),
+                reorders,
+                observer::isCancelled);
+        sources.add(reorders ? new BufferedTenantSource(reader) : new OrderedTenantSource(reader));
+      }
+      new SeriesCall(
+              observer, opened, new MergedSource(sources), req.getLimit(), options, metrics, start)
+          .start();
+    } catch (RuntimeException e) {
+      closeAll(opened);
+      fail(StoreMetrics.Method.SERIES, e, responseObserver, start);
+    }
+  }
+
+  @Override
+  public void labelNames(LabelNamesRequest req, StreamObserver<LabelNamesResponse> observer) {
+    long start = System.nanoTime();
+    try {
+      checkReady();
+      RequestScope scope =
+          new RequestScope(
+              req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames);
+      TreeSet<String> names = new TreeSet<>(LabelOrder.UTF8);
+      for (TenantLabelSet t : admitted(scope)) {
+        if (!overlaps(t.tenant(), req.getStart(), req.getEnd())) {
+          continue;
+        }
+        List<String> stored;
+        try (ChunkQuerier q = open(t.tenant(), req.getStart(), req.getEnd())) {
+          stored = q.labelNames(scope.remaining());
+        }
+        // As Thanos' TSDBStore: a tenant without matching series adds no names, not even its
+        // external ones.
+        if (!stored.isEmpty()) {
+          names.addAll(stored);
+          for (int i = 0; i < t.size(); i++) {
+            names.add(t.name(i));
+          }
+        }
+      }
+      names.removeAll(scope.removed());
+      names.remove("");
+      LabelNamesResponse resp =
+          LabelNamesResponse.newBuilder().addAllNames(limited(names, req.getLimit())).build();
+      metrics.done(StoreMetrics.Method.LABEL_NAMES, Status.Code.OK, start);
+      observer.onNext(resp);
+      observer.onCompleted();
+    } catch (RuntimeException e) {
+      fail(StoreMetrics.Method.LABEL_NAMES, e, observer, start);
+    }
+  }
+
+  @Override
+  public void labelValues(LabelValuesRequest req, StreamObserver<LabelValuesResponse> observer) {
+    long start = System.nanoTime();
+    try {
+      checkReady();
+      String name = req.getLabel();
+      if (name.isEmpty()) {
+        throw Status.INVALID_ARGUMENT
+            .withDescription("label name parameter cannot be empty")
+            .asRuntimeException();
+      }
+      TreeSet<String> values = new TreeSet<>(LabelOrder.UTF8);
+      // A removed replica label has no values (Thanos answers empty before parsing matchers).
+      if (!req.getWithoutReplicaLabelsList().contains(name)) {
+        RequestScope scope =
+            new RequestScope(
+                req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames);
+        Matcher[] remaining = scope.remaining();
+        for (TenantLabelSet t : admitted(scope)) {
+          if (!overlaps(t.tenant(), req.getStart(), req.getEnd())) {
+            continue;
+          }
+          String fixed = t.get(name);
+          if (fixed != null && remaining.length == 0) {
+            values.add(fixed);
+            continue;
+          }
+          try (ChunkQuerier q = open(t.tenant(), req.getStart(), req.getEnd())) {
+            if (fixed != null) {
+              // The tenant or external label's value, if any series matches.
+              if (q.select(remaining).next()) {
+                values.add(fixed);
+              }
+            } else {
+              values.addAll(q.labelValues(name, remaining));
+            }
+          }
+        }
+      }
+      values.remove("");
+      LabelValuesResponse resp =
+          LabelValuesResponse.newBuilder().addAllValues(limited(values, req.getLimit())).build();
+      metrics.done(StoreMetrics.Method.LABEL_VALUES, Status.Code.OK, start);
+      observer.onNext(resp);
+      observer.onCompleted();
+    } catch (RuntimeException e) {
+      fail(StoreMetrics.Method.LABEL_VALUES, e, observer, start);
+    }
+  }
+
+  private void checkReady() {
+    if (!ready.getAsBoolean()) {
+      throw Status.UNAVAILABLE
+          .withDescription("store not ready: data is not readable yet")
+          .asRuntimeException();
+    }
+  }
+
+  /** The tenants whose label set the request's matchers on those labels accept, in tenant order. */
+  private List<TenantLabelSet> admitted(RequestScope scope) {
+    List<TenantLabelSet> out = new ArrayList<>();
+    for (String tenant : data.tenants()) {
+      TenantLabelSet t = TenantLabelSet.of(tenant, options.tenantLabel(), options.externalLabels());
+      if (scope.admits(t)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * False when the tenant holds nothing at or before {@code maxt} (its time range, [oldest sample,
+   * +inf), as Info announces it, misses [mint, maxt]): Thanos' proxy skips such a store without
+   * asking it. No arithmetic on the bounds, so any long is fine.
+   */
+  private boolean overlaps(String tenant, long mint, long maxt) {
+    return mint <= maxt && data.minTime(tenant) <= maxt;
+  }
+
+  private ChunkQuerier open(String tenant, long mint, long maxt) {
+    try {
+      return data.chunkQuerier(tenant, mint, maxt);
+    } catch (IllegalStateException e) {
+      throw Status.UNAVAILABLE
+          .withDescription("tenant " + tenant + " not readable yet: " + e.getMessage())
+          .withCause(e)
+          .asRuntimeException();
+    }
+  }
+
+  private static StatusRuntimeException noMatchers() {
+    // Thanos' TSDBStore.Series, word for word.
+    return Status.INVALID_ARGUMENT
+        .withDescription("no matchers specified (excluding external labels)")
+        .asRuntimeException();
+  }
+
+  private static boolean anyDropped(ChunkSeriesSet set, LabelTransform transform) {
+    while (set.next()) {
+      if (transform.drops(set.labels())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The first {@code limit} of the sorted strings (all when limit <= 0), as Thanos truncates. */
+  private static List<String> limited(TreeSet<String> sorted, long limit) {
+    List<String> out = new ArrayList<>(sorted);
+    return limit > 0 && out.size() > limit ? out.subList(0, (int) limit) : out;
+  }
+
+  private <T> void fail(
+      StoreMetrics.Method method, RuntimeException e, StreamObserver<T> observer, long start) {
+    Status s = toStatus(e);
+    metrics.done(method, s.getCode(), start);
+    observer.onError(s.asRuntimeException());
+  }
+
+  /** The status an exception is answered with: its own, or INTERNAL with its message. */
+  static Status toStatus(RuntimeException e) {
+    if (e instanceof StatusRuntimeException) {
+      return ((StatusRuntimeException) e).getStatus();
+    }
+    log.warn("StoreAPI call failed", e);
+    return Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).withCause(e);
+  }
+
+  /** Closes every querier, each even when another's close throws; logs failures. */
+  static void closeAll(List<ChunkQuerier> queriers) {
+    for (ChunkQuerier q : queriers) {
+      try {
+        q.close();
+      } catch (RuntimeException e) {
+        log.warn("closing a chunk querier failed", e);
+      }
+    }
+    queriers.clear();
+  }
+}
