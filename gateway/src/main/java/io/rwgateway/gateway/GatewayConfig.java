@@ -2,6 +2,7 @@ package io.rwgateway.gateway;
 
 import io.rwgateway.ingest.RemoteWriteOptions;
 import io.rwgateway.model.Labels;
+import io.rwgateway.queryapi.store.StoreApiOptions;
 import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
 
@@ -18,4 +19,5 @@ record GatewayConfig(
     ObjstoreConfig objstore,
     String grpcAddress,
     int replicationFactor,
-    RoutingConfig routing) {}
+    RoutingConfig routing,
+    StoreApiOptions storeApi) {}

@@ -5,6 +5,7 @@ import io.rwgateway.ingest.RemoteWriteOptions;
 import io.rwgateway.ingest.decode.DecodeLimits;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.TenantId;
+import io.rwgateway.queryapi.store.StoreApiOptions;
 import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
 import io.rwgateway.uploader.ObjstoreConfigException;
@@ -143,6 +144,30 @@ final class ReceiveCommand implements Callable<Integer> {
       paramLabel = "<id>",
       description = "Tenant of requests without the tenant header. Default: ${DEFAULT-VALUE}.")
   String defaultTenant;
+
+  @Option(
+      names = "--receive.tenant-label-name",
+      defaultValue = "tenant_id",
+      paramLabel = "<name>",
+      description =
+          "Label that names the tenant: added to every series the StoreAPI serves and to each block's thanos.labels. Default: ${DEFAULT-VALUE}.")
+  String tenantLabelName;
+
+  @Option(
+      names = "--store.limits.request-series",
+      defaultValue = "0",
+      paramLabel = "<n>",
+      description =
+          "Most series one StoreAPI Series call may return (RESOURCE_EXHAUSTED above); 0 = no limit. Default: ${DEFAULT-VALUE}.")
+  long storeSeriesLimit;
+
+  @Option(
+      names = "--store.limits.request-samples",
+      defaultValue = "0",
+      paramLabel = "<n>",
+      description =
+          "Most samples (counted from chunk headers) one StoreAPI Series call may return (RESOURCE_EXHAUSTED above); 0 = no limit. Default: ${DEFAULT-VALUE}.")
+  long storeSamplesLimit;
 
   @Option(
       names = "--label",
@@ -499,7 +524,8 @@ final class ReceiveCommand implements Callable<Integer> {
             flushOnShutdown && !noFlushOnShutdown,
             external,
             compactionInterval.toMillis(),
-            outOfOrderWindow.toMillis()),
+            outOfOrderWindow.toMillis(),
+            tenantLabelName),
         new RemoteWriteOptions(tenantHeader, defaultTenant, limits, maxRequestBytes),
         external,
         ringSize,
@@ -508,6 +534,10 @@ final class ReceiveCommand implements Callable<Integer> {
         objstore(),
         grpcAddress,
         replicationFactor,
-        routing());
+        routing(),
+        StoreApiOptions.defaults()
+            .withTenantLabel(tenantLabelName)
+            .withExternalLabels(external.toMap())
+            .withLimits(storeSeriesLimit, storeSamplesLimit));
   }
 }

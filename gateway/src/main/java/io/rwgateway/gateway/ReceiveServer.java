@@ -17,6 +17,7 @@ import io.rwgateway.ingest.forward.ForwardServer;
 import io.rwgateway.ingest.forward.ForwardServerOptions;
 import io.rwgateway.ingest.route.HashringRouter;
 import io.rwgateway.queryapi.PrometheusApi;
+import io.rwgateway.queryapi.store.StoreApi;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
@@ -137,7 +138,10 @@ public final class ReceiveServer implements AutoCloseable {
                 .withReplicationFactor(config.replicationFactor()),
             new RingForwardSink(ring, ready::get, ingestMetrics),
             forwardMetrics,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            // Thanos' StoreAPI and Info API on the same port, as Thanos Receive serves them.
+            new StoreApi(new TsdbReader(tsdb), ready::get, config.storeApi(), registry)
+                .definitions());
     RoutingConfig routing = config.routing();
     if (routing != null) {
       HashringWatcher.Builder b =

@@ -82,9 +82,9 @@ public final class ForwardServer implements AutoCloseable {
             .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .maxInboundMessageSize(options.maxMessageBytes())
-            .addService(service.definition());
+            .addService(StrictRequests.wrap(service.definition()));
     for (ServerServiceDefinition d : alsoServe) {
-      b.addService(d);
+      b.addService(StrictRequests.wrap(d));
     }
     Server server = b.build();
     try {

@@ -54,7 +54,14 @@ public final class BlockWriter {
       String tenantId)
       throws IOException {
     return write(
-        tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
+        tenantDir,
+        minTime,
+        maxTimeExclusive,
+        series,
+        externalLabels,
+        BlockLayout.TENANT_LABEL,
+        tenantId,
+        Ulid.next());
   }
 
   /**
@@ -70,7 +77,38 @@ public final class BlockWriter {
       String tenantId)
       throws IOException {
     return write(
-        tenantDir, minTime, maxTimeExclusive, series, externalLabels, tenantId, Ulid.next());
+        tenantDir,
+        minTime,
+        maxTimeExclusive,
+        series,
+        externalLabels,
+        BlockLayout.TENANT_LABEL,
+        tenantId,
+        Ulid.next());
+  }
+
+  /**
+   * The same, naming the tenant with {@code tenantLabel} in {@code thanos.labels} (Thanos' {@code
+   * --receive.tenant-label-name}).
+   */
+  public static Path write(
+      Path tenantDir,
+      long minTime,
+      long maxTimeExclusive,
+      BlockSeriesSource series,
+      Labels externalLabels,
+      String tenantLabel,
+      String tenantId)
+      throws IOException {
+    return write(
+        tenantDir,
+        minTime,
+        maxTimeExclusive,
+        series,
+        externalLabels,
+        tenantLabel,
+        tenantId,
+        Ulid.next());
   }
 
   static Path write(
@@ -79,6 +117,7 @@ public final class BlockWriter {
       long maxTimeExclusive,
       List<BlockSeries> series,
       Labels externalLabels,
+      String tenantLabel,
       String tenantId,
       String ulid)
       throws IOException {
@@ -101,6 +140,7 @@ public final class BlockWriter {
         maxTimeExclusive,
         new ListSource(series),
         externalLabels,
+        tenantLabel,
         tenantId,
         ulid);
   }
@@ -111,6 +151,7 @@ public final class BlockWriter {
       long maxTimeExclusive,
       BlockSeriesSource series,
       Labels externalLabels,
+      String tenantLabel,
       String tenantId,
       String ulid)
       throws IOException {
@@ -125,7 +166,8 @@ public final class BlockWriter {
     try {
       Files.createDirectory(tmp);
       BlockMeta meta =
-          writeFiles(tmp, ulid, minTime, maxTimeExclusive, series, externalLabels, tenantId);
+          writeFiles(
+              tmp, ulid, minTime, maxTimeExclusive, series, externalLabels, tenantLabel, tenantId);
       if (meta == null) {
         BlockFiles.deleteRecursively(tmp);
         return null;
@@ -165,6 +207,7 @@ public final class BlockWriter {
       long maxTime,
       BlockSeriesSource source,
       Labels externalLabels,
+      String tenantLabel,
       String tenantId)
       throws IOException {
     long samples = 0;
@@ -223,7 +266,7 @@ public final class BlockWriter {
             chunkCount,
             1,
             List.of(ulid),
-            BlockLayout.thanosLabels(externalLabels, tenantId),
+            BlockLayout.thanosLabels(externalLabels, tenantLabel, tenantId),
             BlockMeta.SOURCE_RECEIVE,
             0,
             segmentNames,

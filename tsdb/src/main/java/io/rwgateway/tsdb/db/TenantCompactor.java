@@ -128,7 +128,14 @@ public final class TenantCompactor {
     long start = System.nanoTime();
     HeadBlockSource source = new HeadBlockSource(head, mint, maxt);
     Path dir =
-        BlockWriter.write(db.dir(), mint, maxt, source, options.externalLabels(), db.tenant());
+        BlockWriter.write(
+            db.dir(),
+            mint,
+            maxt,
+            source,
+            options.externalLabels(),
+            options.tenantLabel(),
+            db.tenant());
     if (source.histogramsSkipped() > 0) {
       metrics.histogramsNotInBlocks.inc(source.histogramsSkipped());
       LOG.warn(

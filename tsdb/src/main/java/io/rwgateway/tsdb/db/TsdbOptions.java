@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb.db;
 
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.layout.BlockLayout;
 import io.rwgateway.wal.WalOptions;
 import java.nio.file.Path;
 
@@ -36,7 +37,8 @@ public record TsdbOptions(
     boolean flushOnShutdown,
     Labels externalLabels,
     long compactionIntervalMs,
-    long outOfOrderWindowMs) {
+    long outOfOrderWindowMs,
+    String tenantLabel) {
   public static final long TWO_HOURS = 2 * 3_600_000L;
   public static final long DEFAULT_RETENTION_MS = 15 * 24 * 3_600_000L;
 
@@ -62,6 +64,9 @@ public record TsdbOptions(
     if (outOfOrderWindowMs < 0) {
       throw new IllegalArgumentException("out-of-order window must not be negative");
     }
+    if (tenantLabel == null || tenantLabel.isEmpty()) {
+      throw new IllegalArgumentException("tenant label name must not be empty");
+    }
   }
 
   /** Defaults with the given WAL settings and append window (2h blocks, 15d retention, flush). */
@@ -76,7 +81,8 @@ public record TsdbOptions(
         true,
         Labels.EMPTY,
         60_000L,
-        0);
+        0,
+        BlockLayout.TENANT_LABEL);
   }
 
   public static TsdbOptions defaults(Path path) {
@@ -94,7 +100,8 @@ public record TsdbOptions(
         flushOnShutdown,
         externalLabels,
         compactionIntervalMs,
-        outOfOrderWindowMs);
+        outOfOrderWindowMs,
+        tenantLabel);
   }
 
   public TsdbOptions withRetention(long ms) {
@@ -108,7 +115,8 @@ public record TsdbOptions(
         flushOnShutdown,
         externalLabels,
         compactionIntervalMs,
-        outOfOrderWindowMs);
+        outOfOrderWindowMs,
+        tenantLabel);
   }
 
   public TsdbOptions withFlushOnShutdown(boolean flush) {
@@ -122,7 +130,8 @@ public record TsdbOptions(
         flush,
         externalLabels,
         compactionIntervalMs,
-        outOfOrderWindowMs);
+        outOfOrderWindowMs,
+        tenantLabel);
   }
 
   public TsdbOptions withExternalLabels(Labels labels) {
@@ -136,7 +145,8 @@ public record TsdbOptions(
         flushOnShutdown,
         labels,
         compactionIntervalMs,
-        outOfOrderWindowMs);
+        outOfOrderWindowMs,
+        tenantLabel);
   }
 
   public TsdbOptions withCompactionInterval(long ms) {
@@ -150,7 +160,8 @@ public record TsdbOptions(
         flushOnShutdown,
         externalLabels,
         ms,
-        outOfOrderWindowMs);
+        outOfOrderWindowMs,
+        tenantLabel);
   }
 
   public TsdbOptions withOutOfOrderWindow(long ms) {
@@ -164,6 +175,26 @@ public record TsdbOptions(
         flushOnShutdown,
         externalLabels,
         compactionIntervalMs,
-        ms);
+        ms,
+        tenantLabel);
+  }
+
+  /**
+   * The label that names the tenant in blocks' {@code thanos.labels} and on every series the
+   * StoreAPI serves (Thanos' {@code --receive.tenant-label-name}).
+   */
+  public TsdbOptions withTenantLabel(String name) {
+    return new TsdbOptions(
+        path,
+        wal,
+        appendWindowMs,
+        blockDurationMs,
+        maxBlockDurationMs,
+        retentionMs,
+        flushOnShutdown,
+        externalLabels,
+        compactionIntervalMs,
+        outOfOrderWindowMs,
+        name);
   }
 }

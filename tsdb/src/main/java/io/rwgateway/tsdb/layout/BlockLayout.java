@@ -34,8 +34,14 @@ public final class BlockLayout {
    * wins over an external label of the same name.
    */
   public static Map<String, String> thanosLabels(Labels externalLabels, String tenantId) {
+    return thanosLabels(externalLabels, TENANT_LABEL, tenantId);
+  }
+
+  /** The same with the tenant under {@code tenantLabel} (Thanos' --receive.tenant-label-name). */
+  public static Map<String, String> thanosLabels(
+      Labels externalLabels, String tenantLabel, String tenantId) {
     Map<String, String> m = new TreeMap<>(externalLabels.toMap());
-    m.put(TENANT_LABEL, tenantId);
+    m.put(tenantLabel, tenantId);
     return m;
   }
 }
