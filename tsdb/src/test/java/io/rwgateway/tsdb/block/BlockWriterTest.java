@@ -117,7 +117,16 @@ class BlockWriterTest {
     Files.createDirectories(dir.resolve(ulid).resolve("occupied"));
     assertThrows(
         IOException.class,
-        () -> BlockWriter.write(dir, MIN, MAX, List.of(series("a", MIN)), Labels.EMPTY, "t", ulid));
+        () ->
+            BlockWriter.write(
+                dir,
+                MIN,
+                MAX,
+                List.of(series("a", MIN)),
+                Labels.EMPTY,
+                BlockLayout.TENANT_LABEL,
+                "t",
+                ulid));
     assertFalse(Files.exists(dir.resolve(ulid + BlockLayout.TMP_SUFFIX)));
   }
 
