@@ -18,6 +18,16 @@ public interface ChunkQuerier extends AutoCloseable {
   ChunkSeriesSet select(Matcher... matchers);
 
   /**
+   * The same series as {@link #select}, for a caller that needs their labels only (the StoreAPI's
+   * {@code skip_chunks}, the series endpoint): {@link ChunkSeriesSet#chunks} must not be called,
+   * and a querier may skip reading chunks. A series is still returned only if it has data that
+   * meets the range by its chunks' or its own time bounds.
+   */
+  default ChunkSeriesSet selectSeries(Matcher... matchers) {
+    return select(matchers);
+  }
+
+  /**
    * Label names of the series every matcher accepts (no matcher: of every series) that have data in
    * the range, sorted in UTF-8 byte order.
    */

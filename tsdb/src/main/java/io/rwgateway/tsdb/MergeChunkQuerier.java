@@ -43,7 +43,20 @@ public final class MergeChunkQuerier implements ChunkQuerier {
     for (ChunkQuerier p : parts) {
       sets.add(p.select(matchers));
     }
-    return new Merged(sets);
+    return new Merged(sets, true);
+  }
+
+  @Override
+  public ChunkSeriesSet selectSeries(Matcher... matchers) {
+    checkOpen();
+    if (parts.size() == 1) {
+      return parts.get(0).selectSeries(matchers);
+    }
+    List<ChunkSeriesSet> sets = new ArrayList<>(parts.size());
+    for (ChunkQuerier p : parts) {
+      sets.add(p.selectSeries(matchers));
+    }
+    return new Merged(sets, false);
   }
 
   @Override
@@ -121,12 +134,14 @@ public final class MergeChunkQuerier implements ChunkQuerier {
               return c != 0 ? c : Integer.compare(a.precedence(), b.precedence());
             });
     private final List<ChunkSeriesSet> sets;
+    private final boolean withChunks;
     private boolean started;
     private Labels labels;
     private ChunkIterator chunks;
 
-    Merged(List<ChunkSeriesSet> sets) {
+    Merged(List<ChunkSeriesSet> sets, boolean withChunks) {
       this.sets = sets;
+      this.withChunks = withChunks;
     }
 
     @Override
@@ -156,7 +171,10 @@ public final class MergeChunkQuerier implements ChunkQuerier {
         }
         same.add(queue.poll());
       }
-      if (same == null) {
+      if (!withChunks) {
+        chunks = null;
+        advanceLater = same == null ? new Head[] {first} : same.toArray(new Head[0]);
+      } else if (same == null) {
         chunks = first.set().chunks();
         advanceLater = new Head[] {first};
       } else {
@@ -193,6 +211,9 @@ public final class MergeChunkQuerier implements ChunkQuerier {
     @Override
     public ChunkIterator chunks() {
       labels();
+      if (!withChunks) {
+        throw new IllegalStateException("series selected for their labels only");
+      }
       return chunks;
     }
   }

@@ -76,13 +76,17 @@ final class StoreService extends StoreGrpc.StoreImplBase {
         opened.add(q);
         LabelTransform transform = new LabelTransform(t, scope.removed());
         // Stored series that carry a label the request drops or overrides can change places
-        // arbitrarily or become equal: only then is the tenant read whole and sorted. A first
-        // pass over the same selection reads labels only (no chunk bytes), and stops at the
-        // first such series.
-        boolean reorders = anyDropped(q.select(scope.remaining()), transform);
+        // arbitrarily or become equal: only then is the tenant read whole and sorted. The
+        // tenant's label names (from its indexes) rule that out at once in the usual case;
+        // otherwise a first pass over the same selection reads labels only (no chunk bytes) and
+        // stops at the first such series.
+        boolean reorders =
+            mayDrop(q, transform) && anyDropped(q.selectSeries(scope.remaining()), transform);
         TenantReader reader =
             new TenantReader(
-                q.select(scope.remaining()),
+                req.getSkipChunks()
+                    ? q.selectSeries(scope.remaining())
+                    : q.select(scope.remaining()),
                 transform,
                 req.getSkipChunks(),
                 reorders,
@@ -166,7 +170,7 @@ final class StoreService extends StoreGrpc.StoreImplBase {
           try (ChunkQuerier q = open(t.tenant(), req.getStart(), req.getEnd())) {
             if (fixed != null) {
               // The tenant or external label's value, if any series matches.
-              if (q.select(remaining).next()) {
+              if (q.selectSeries(remaining).next()) {
                 values.add(fixed);
               }
             } else {
@@ -231,6 +235,16 @@ final class StoreService extends StoreGrpc.StoreImplBase {
     return Status.INVALID_ARGUMENT
         .withDescription("no matchers specified (excluding external labels)")
         .asRuntimeException();
+  }
+
+  /** Whether any stored label name of the tenant (in the range) is one the transform drops. */
+  private static boolean mayDrop(ChunkQuerier q, LabelTransform transform) {
+    for (String name : q.labelNames()) {
+      if (transform.dropsName(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean anyDropped(ChunkSeriesSet set, LabelTransform transform) {

@@ -48,6 +48,54 @@ final class HeadChunkQuerier implements ChunkQuerier {
     if (mint > maxt) {
       return ChunkSeriesSet.EMPTY;
     }
+    return new Series(selected(matchers));
+  }
+
+  /** Labels only: a series is returned when its time bounds meet the range; no chunk is read. */
+  @Override
+  public ChunkSeriesSet selectSeries(Matcher... matchers) {
+    checkOpen();
+    if (mint > maxt) {
+      return ChunkSeriesSet.EMPTY;
+    }
+    MemSeries[] series = selected(matchers);
+    return new ChunkSeriesSet() {
+      private int next;
+      private Labels labels;
+
+      @Override
+      public boolean next() {
+        checkOpen();
+        while (next < series.length) {
+          MemSeries s = series[next];
+          series[next++] = null;
+          Labels l = head.labels(s);
+          if (l != null) {
+            labels = l;
+            return true;
+          }
+        }
+        labels = null;
+        return false;
+      }
+
+      @Override
+      public Labels labels() {
+        if (labels == null) {
+          throw new IllegalStateException("no current series");
+        }
+        return labels;
+      }
+
+      @Override
+      public ChunkIterator chunks() {
+        throw new IllegalStateException("series selected for their labels only");
+      }
+    };
+  }
+
+  /** The series every matcher accepts whose time bounds meet the range, in label order. */
+  private MemSeries[] selected(Matcher[] matchers) {
     int[] refs = PostingsSelector.select(head, matchers);
     List<MemSeries> found = new ArrayList<>(refs.length);
     for (int r : refs) {
@@ -62,7 +110,7 @@ final class HeadChunkQuerier implements ChunkQuerier {
     // then skipped (Head.labels returns null) and its samples come from the block it went to.
     SymbolTable symbols = head.symbols;
     Arrays.sort(series, (a, b) -> symbols.compare(a.labelRefs, b.labelRefs));
-    return new Series(series);
+    return series;
   }
 
   @Override

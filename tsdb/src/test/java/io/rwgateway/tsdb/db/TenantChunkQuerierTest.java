@@ -139,6 +139,12 @@ class TenantChunkQuerierTest {
           assertEquals(
               db.querier().labelValues("instance", List.<Matcher[]>of(ms), mint, maxt),
               q.labelValues("instance", ms));
+          List<Labels> names = new ArrayList<>();
+          ChunkSeriesSet set = q.selectSeries(ms);
+          while (set.next()) {
+            names.add(set.labels());
+          }
+          assertEquals(db.querier().series(List.<Matcher[]>of(ms), mint, maxt), names);
         }
       }
       assertEquals(List.of("a"), reader.tenants());

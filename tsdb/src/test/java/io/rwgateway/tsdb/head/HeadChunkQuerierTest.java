@@ -142,6 +142,16 @@ class HeadChunkQuerierTest {
         assertArrayEquals(expected.get(i).sampleV(), got.get(i).sampleV(), "round " + round);
       }
       assertEquals(0, head.chunkReaders(), "lease released");
+      // Labels only: the series the list querier's series() lists, no chunk read.
+      List<Labels> names = new ArrayList<>();
+      try (ChunkQuerier q = head.chunkQuerier(mint, maxt)) {
+        ChunkSeriesSet set = q.selectSeries(ms);
+        while (set.next()) {
+          names.add(set.labels());
+          assertThrows(IllegalStateException.class, set::chunks);
+        }
+      }
+      assertEquals(list.series(List.<Matcher[]>of(ms), mint, maxt), names, "round " + round);
     }
   }
 
