@@ -198,6 +198,31 @@ class RemoteReadStreamTest {
   }
 
   @Test
+  void seriesEndpointStreamsWithALimit() throws Exception {
+    try (InProcessGateway gw = InProcessGateway.start(dir)) {
+      fill(gw.client);
+      String base = "/api/v1/series?match[]=noise&match[]=%7Bs%3D~%2200%5B0-4%5D%5B0-9%5D%22%7D";
+      HttpResponse<String> all = gw.client.get(base, Map.of());
+      assertEquals(200, all.statusCode(), all.body());
+      assertEquals(SERIES, countOf(all.body(), "\"__name__\""));
+      assertTrue(!all.body().contains("warnings"), all.body());
+      HttpResponse<String> some = gw.client.get(base + "&limit=7", Map.of());
+      assertEquals(7, countOf(some.body(), "\"__name__\""), some.body());
+      assertTrue(
+          some.body().contains("\"s\":\"0006\""), "the first 7 in label order: " + some.body());
+      assertTrue(some.body().contains("results truncated due to limit"), some.body());
+    }
+  }
+
+  private static int countOf(String body, String part) {
+    int n = 0;
+    for (int i = body.indexOf(part); i >= 0; i = body.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
   void anUnsupportedResponseTypeIsRefused() throws Exception {
     try (InProcessGateway gw = InProcessGateway.start(dir)) {
       byte[] req =

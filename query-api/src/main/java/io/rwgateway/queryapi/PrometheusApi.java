@@ -10,16 +10,20 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.model.TenantId;
+import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
+import io.rwgateway.tsdb.ChunkSeriesSet;
 import io.rwgateway.tsdb.Querier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,8 +202,13 @@ public final class PrometheusApi {
     long start = time(params, "start", Long.MIN_VALUE);
     long end = time(params, "end", Long.MAX_VALUE);
     List<Matcher[]> selectors = selectors(match);
-    Querier q = querierForTenant.apply(tenant);
-    List<Labels> result = q == null ? List.of() : q.series(selectors, start, end);
+    List<Labels> result;
+    if (chunks != null) {
+      result = streamedSeries(tenant, selectors, start, end, limit);
+    } else {
+      Querier q = querierForTenant.apply(tenant);
+      result = q == null ? List.of() : q.series(selectors, start, end);
+    }
     List<String> warnings = new ArrayList<>(1);
     List<Labels> out = truncate(result, limit, warnings);
     return JsonResponses.success(
@@ -291,6 +300,34 @@ public final class PrometheusApi {
       throw ApiException.invalidParam("limit", "limit must be non-negative");
     }
     return n;
+  }
+
+  /**
+   * The union of the selectors' series, read one series at a time, labels only, keeping at most
+   * {@code limit + 1} (the +1 tells that the answer was truncated): memory grows with the limit,
+   * not with the number of matching series.
+   */
+  private List<Labels> streamedSeries(
+      String tenant, List<Matcher[]> selectors, long start, long end, int limit) {
+    TreeSet<Labels> kept = new TreeSet<>(LabelOrder.LABELS);
+    try (ChunkQuerier q = chunks.chunkQuerier(tenant, start, end)) {
+      for (Matcher[] selector : selectors) {
+        ChunkSeriesSet set = q.selectSeries(selector);
+        while (set.next()) {
+          Labels l = set.labels();
+          if (limit > 0 && kept.size() > limit) {
+            // Full: only a series below the largest kept one may still get in; the rest of
+            // this selector's stream, in label order, is larger still.
+            if (LabelOrder.compareLabels(l, kept.last()) >= 0) {
+              break;
+            }
+            kept.pollLast();
+          }
+          kept.add(l);
+        }
+      }
+    }
+    return new ArrayList<>(kept);
   }
 
   private static <T> List<T> truncate(List<T> all, int limit, List<String> warnings) {
