@@ -223,6 +223,40 @@ class RemoteReadStreamTest {
   }
 
   @Test
+  void theSamplesAnswerCountsExactlyBeforeBuilding() throws Exception {
+    int all = SERIES * SAMPLES;
+    try (InProcessGateway gw =
+        InProcessGateway.start(dir, "--remote-read.max-samples", String.valueOf(all))) {
+      fill(gw.client);
+      assertEquals(
+          SERIES,
+          gw.client
+              .read("noise", T0, T0 + SAMPLES * 1000L, Map.of())
+              .getResults(0)
+              .getTimeseriesCount(),
+          "exactly at the limit: answered");
+    }
+    try (InProcessGateway gw =
+        InProcessGateway.start(
+            dir.resolve("2"), "--remote-read.max-samples", String.valueOf(all - 1))) {
+      fill(gw.client);
+      IOException e =
+          assertThrows(
+              IOException.class, () -> gw.client.read("noise", T0, T0 + SAMPLES * 1000L, Map.of()));
+      assertTrue(
+          e.getMessage().contains("400") && e.getMessage().contains("exceeds limit"),
+          e.getMessage());
+      // A range that cuts chunks: counted exactly too (half the samples of every series).
+      assertEquals(
+          SERIES,
+          gw.client
+              .read("noise", T0 + 150_000, T0 + 449_000, Map.of())
+              .getResults(0)
+              .getTimeseriesCount());
+    }
+  }
+
+  @Test
   void anUnsupportedResponseTypeIsRefused() throws Exception {
     try (InProcessGateway gw = InProcessGateway.start(dir)) {
       byte[] req =

@@ -22,10 +22,16 @@ import io.rwgateway.proto.prompb.ReadRequest;
 import io.rwgateway.proto.prompb.ReadResponse;
 import io.rwgateway.proto.prompb.Sample;
 import io.rwgateway.proto.prompb.TimeSeries;
+import io.rwgateway.tsdb.ChunkEncoding;
+import io.rwgateway.tsdb.ChunkIterator;
+import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
+import io.rwgateway.tsdb.ChunkSeriesSet;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.chunk.XorIterator;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.xerial.snappy.Snappy;
@@ -96,6 +102,25 @@ final class RemoteRead {
       } catch (ApiException e) {
         return text(e.status(), e.getMessage());
       }
+      if (maxSamples > 0 && chunks != null) {
+        // The float samples in range, counted from the chunks before anything is decoded into
+        // memory, so an over-limit read is refused without materializing it.
+        long floats =
+            countFloats(
+                chunks,
+                tenant,
+                query.getStartTimestampMs(),
+                query.getEndTimestampMs(),
+                matchers,
+                maxSamples - total);
+        if (total + floats > maxSamples) {
+          return text(
+              HttpResponseStatus.BAD_REQUEST,
+              "remote read: number of samples exceeds limit of "
+                  + maxSamples
+                  + " (set by the gateway's remote-read sample limit)");
+        }
+      }
       List<SeriesData> series =
           querier == null
               ? List.of()
@@ -140,6 +165,49 @@ final class RemoteRead {
           HttpResponseStatus.INTERNAL_SERVER_ERROR,
           "remote read: compressing the response failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * The float samples in [mint, maxt] the matchers select, counted without keeping any: chunk
+   * headers give each chunk's count, and only a chunk that reaches outside the range is decoded.
+   * Stops once the count passes {@code budget} (the answer is then refused anyway).
+   */
+  static long countFloats(
+      ChunkQueryable chunks, String tenant, long mint, long maxt, Matcher[] matchers, long budget) {
+    long n = 0;
+    XorIterator x = new XorIterator();
+    byte[] buf = new byte[256];
+    try (ChunkQuerier q = chunks.chunkQuerier(tenant, mint, maxt)) {
+      ChunkSeriesSet set = q.select(matchers);
+      while (set.next() && n <= budget) {
+        ChunkIterator it = set.chunks();
+        while (it.next()) {
+          if (it.encoding() != ChunkEncoding.XOR) {
+            continue;
+          }
+          ByteBuffer b = it.bytes();
+          if (it.minTime() >= mint && it.maxTime() <= maxt) {
+            n += ((b.get(b.position()) & 0xFF) << 8) | (b.get(b.position() + 1) & 0xFF);
+            continue;
+          }
+          int len = b.remaining();
+          if (buf.length < len) {
+            buf = new byte[len];
+          }
+          b.get(buf, 0, len);
+          x.reset(buf, len);
+          while (x.next()) {
+            if (x.t() > maxt) {
+              break;
+            }
+            if (x.t() >= mint) {
+              n++;
+            }
+          }
+        }
+      }
+    }
+    return n;
   }
 
   /**
