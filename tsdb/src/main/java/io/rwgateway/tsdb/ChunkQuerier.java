@@ -45,6 +45,14 @@ public interface ChunkQuerier extends AutoCloseable {
   /** Last millisecond of the range, inclusive. */
   long maxt();
 
+  /**
+   * {@code matchers} as the list-returning {@link Querier}'s selectors: none is no selector (every
+   * series), else one selector. For implementations that answer label calls through it.
+   */
+  static List<Matcher[]> asSelectors(Matcher... matchers) {
+    return matchers.length == 0 ? List.of() : List.<Matcher[]>of(matchers);
+  }
+
   /** Releases the leases; the sets this querier returned must not be used afterwards. */
   @Override
   void close();

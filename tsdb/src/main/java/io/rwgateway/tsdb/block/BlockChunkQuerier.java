@@ -46,18 +46,13 @@ final class BlockChunkQuerier implements ChunkQuerier {
   @Override
   public List<String> labelNames(Matcher... matchers) {
     checkOpen();
-    return block.querier().labelNames(selectors(matchers), mint, maxt);
+    return block.querier().labelNames(ChunkQuerier.asSelectors(matchers), mint, maxt);
   }
 
   @Override
   public List<String> labelValues(String name, Matcher... matchers) {
     checkOpen();
-    return block.querier().labelValues(name, selectors(matchers), mint, maxt);
-  }
-
-  /** The list querier's form: no matcher is no selector (every series). */
-  private static List<Matcher[]> selectors(Matcher[] matchers) {
-    return matchers.length == 0 ? List.of() : List.<Matcher[]>of(matchers);
+    return block.querier().labelValues(name, ChunkQuerier.asSelectors(matchers), mint, maxt);
   }
 
   private void checkOpen() {

@@ -83,8 +83,7 @@ public final class BlockWriter {
         series,
         externalLabels,
         BlockLayout.TENANT_LABEL,
-        tenantId,
-        Ulid.next());
+        tenantId);
   }
 
   /**

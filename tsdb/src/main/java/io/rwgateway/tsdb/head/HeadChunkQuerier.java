@@ -116,17 +116,13 @@ final class HeadChunkQuerier implements ChunkQuerier {
   @Override
   public List<String> labelNames(Matcher... matchers) {
     checkOpen();
-    return new HeadQuerier(head).labelNames(selectors(matchers), mint, maxt);
+    return new HeadQuerier(head).labelNames(ChunkQuerier.asSelectors(matchers), mint, maxt);
   }
 
   @Override
   public List<String> labelValues(String name, Matcher... matchers) {
     checkOpen();
-    return new HeadQuerier(head).labelValues(name, selectors(matchers), mint, maxt);
-  }
-
-  private static List<Matcher[]> selectors(Matcher[] matchers) {
-    return matchers.length == 0 ? List.of() : List.<Matcher[]>of(matchers);
+    return new HeadQuerier(head).labelValues(name, ChunkQuerier.asSelectors(matchers), mint, maxt);
   }
 
   @Override
