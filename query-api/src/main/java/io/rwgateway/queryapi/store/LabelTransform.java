@@ -41,15 +41,15 @@ final class LabelTransform {
     dropNames = Set.copyOf(drop);
   }
 
-  /**
-   * True when {@code stored} has a label this transformation drops or overrides: then series can
-   * change places in ways {@link OrderedTenantSource} does not repair, or become equal.
-   */
   /** Whether a stored label called {@code name} would be dropped or overridden. */
   boolean dropsName(String name) {
     return dropNames.contains(name);
   }
 
+  /**
+   * True when {@code stored} has a label this transformation drops or overrides: then series can
+   * change places in ways {@link OrderedTenantSource} does not repair, or become equal.
+   */
   boolean drops(Labels stored) {
     for (int i = 0; i < stored.size(); i++) {
       if (dropNames.contains(stored.name(i))) {
