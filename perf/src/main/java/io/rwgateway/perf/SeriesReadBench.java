@@ -648,7 +648,6 @@ public final class SeriesReadBench {
     private final AtomicInteger young = new AtomicInteger();
     private final AtomicInteger full = new AtomicInteger();
     private final AtomicLong pauseMs = new AtomicLong();
-    private final AtomicInteger notified = new AtomicInteger();
     private Thread sampler;
 
     HeapProbe(long sampleMs, long liveGcMs) {
@@ -669,7 +668,6 @@ public final class SeriesReadBench {
       if (!n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
         return;
       }
-      notified.incrementAndGet();
       if (!recording) {
         return;
       }
