@@ -15,14 +15,22 @@ final class MergedSource implements SeriesSource {
       new PriorityQueue<>((x, y) -> LabelOrder.compareLabels(x.series.labels, y.series.labels));
   private Labels previous;
 
+  private final SeriesSource single; // the one source, when there is one: nothing to merge
+
   MergedSource(List<SeriesSource> sources) {
-    for (SeriesSource s : sources) {
-      advance(new Head(s));
+    single = sources.size() == 1 ? sources.get(0) : null;
+    if (single == null) {
+      for (SeriesSource s : sources) {
+        advance(new Head(s));
+      }
     }
   }
 
   @Override
   public OutSeries next() {
+    if (single != null) {
+      return checked(single.next());
+    }
     Head h = heads.poll();
     if (h == null) {
       return null;
@@ -33,6 +41,13 @@ final class MergedSource implements SeriesSource {
       Head same = heads.poll();
       out = out.mergedWith(same.series);
       advance(same);
+    }
+    return checked(out);
+  }
+
+  private OutSeries checked(OutSeries out) {
+    if (out == null) {
+      return null;
     }
     if (previous != null && LabelOrder.compareLabels(previous, out.labels) >= 0) {
       // A broken promise of the sources; an unsorted stream would make Thanos Query merge and

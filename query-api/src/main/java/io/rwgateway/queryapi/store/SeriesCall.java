@@ -1,14 +1,8 @@
 package io.rwgateway.queryapi.store;
 
-import com.google.protobuf.CodedOutputStream;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.rwgateway.proto.thanos.labelpb.Label;
-import io.rwgateway.proto.thanos.storepb.AggrChunk;
-import io.rwgateway.proto.thanos.storepb.Series;
-import io.rwgateway.proto.thanos.storepb.SeriesResponse;
 import io.rwgateway.tsdb.ChunkQuerier;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,30 +15,34 @@ import java.util.List;
  * needs no lock.
  */
 final class SeriesCall {
-  private final ServerCallStreamObserver<SeriesResponse> observer;
+  private final ServerCallStreamObserver<SeriesFrame> observer;
   private final List<ChunkQuerier> queriers;
   private final SeriesSource source;
   private final long limit;
   private final long maxSeries;
   private final long maxSamples;
-  private final int frameBytes;
   private final StoreMetrics metrics;
   private final long startNanos;
 
-  private OutSeries current;
-  private List<Label> currentLabels;
-  private int labelBytes;
-  private int nextChunk;
+  private final SeriesFrames frames;
+  private boolean started;
   private long series;
   private long samples;
   private boolean done;
+
+  /** Sent counts go to the metrics every this many frames and at the end. */
+  private static final int REPORT_EVERY = 1024;
+
+  private long unreportedFrames;
+  private long unreportedSeries;
+  private long unreportedChunks;
 
   /**
    * @param limit the request's {@code limit}: at most this many series, the rest left out without
    *     an error (0 = all)
    */
   SeriesCall(
-      ServerCallStreamObserver<SeriesResponse> observer,
+      ServerCallStreamObserver<SeriesFrame> observer,
       List<ChunkQuerier> queriers,
       SeriesSource source,
       long limit,
@@ -57,7 +55,7 @@ final class SeriesCall {
     this.limit = limit;
     this.maxSeries = options.maxSeriesPerRequest();
     this.maxSamples = options.maxSamplesPerRequest();
-    this.frameBytes = options.maxFrameBytes();
+    this.frames = new SeriesFrames(options.maxFrameBytes());
     this.metrics = metrics;
     this.startNanos = startNanos;
   }
@@ -74,7 +72,7 @@ final class SeriesCall {
     }
     try {
       while (observer.isReady()) {
-        SeriesResponse frame = nextFrame();
+        SeriesFrame frame = nextFrame();
         if (frame == null) {
           finish(Status.Code.OK);
           observer.onCompleted();
@@ -97,46 +95,45 @@ final class SeriesCall {
 
   private void finish(Status.Code code) {
     done = true;
-    current = null;
     StoreService.closeAll(queriers);
+    report();
     metrics.done(StoreMetrics.Method.SERIES, code, startNanos);
   }
 
   /** The next frame, or null at the end of the answer. */
-  private SeriesResponse nextFrame() {
+  private SeriesFrame nextFrame() {
     boolean first = false;
-    if (current == null || nextChunk >= current.chunks.size()) {
+    if (!started || !frames.hasMoreChunks()) {
       if (limit > 0 && series >= limit) {
         return null;
       }
-      current = source.next();
-      if (current == null) {
+      OutSeries next = source.next();
+      if (next == null) {
         return null;
       }
-      startSeries();
+      startSeries(next);
+      started = true;
       first = true;
     }
-    Series.Builder b = Series.newBuilder().addAllLabels(currentLabels);
-    int budget = frameBytes - labelBytes;
-    int used = 0;
-    int n = 0;
-    List<AggrChunk> chunks = current.chunks;
-    while (nextChunk < chunks.size()) {
-      AggrChunk c = chunks.get(nextChunk);
-      int size = CodedOutputStream.computeMessageSize(Series.CHUNKS_FIELD_NUMBER, c);
-      if (n > 0 && used + size > budget) {
-        break;
-      }
-      b.addChunks(c);
-      used += size;
-      n++;
-      nextChunk++;
+    SeriesFrame f = frames.next();
+    if (first) {
+      unreportedSeries++;
     }
-    metrics.frame(first, n);
-    return SeriesResponse.newBuilder().setSeries(b).build();
+    unreportedChunks += frames.lastChunkCount();
+    if (++unreportedFrames == REPORT_EVERY) {
+      report();
+    }
+    return f;
   }
 
-  private void startSeries() {
+  private void report() {
+    metrics.sent(unreportedFrames, unreportedSeries, unreportedChunks);
+    unreportedFrames = 0;
+    unreportedSeries = 0;
+    unreportedChunks = 0;
+  }
+
+  private void startSeries(OutSeries next) {
     series++;
     if (maxSeries > 0 && series > maxSeries) {
       // Thanos' limitedServer: "failed to send series: limit %v violated (got %v)".
@@ -145,8 +142,8 @@ final class SeriesCall {
               "failed to send series: limit " + maxSeries + " violated (got " + series + ")")
           .asRuntimeException();
     }
-    for (AggrChunk c : current.chunks) {
-      samples += Chunks.samples(c);
+    for (int i = 0; i < next.chunkCount(); i++) {
+      samples += next.samples(i);
     }
     if (maxSamples > 0 && samples > maxSamples) {
       throw Status.RESOURCE_EXHAUSTED
@@ -154,19 +151,6 @@ final class SeriesCall {
               "failed to send samples: limit " + maxSamples + " violated (got " + samples + ")")
           .asRuntimeException();
     }
-    List<Label> labels = new ArrayList<>(current.labels.size());
-    int bytes = 0;
-    for (int i = 0; i < current.labels.size(); i++) {
-      Label l =
-          Label.newBuilder()
-              .setName(current.labels.name(i))
-              .setValue(current.labels.value(i))
-              .build();
-      labels.add(l);
-      bytes += CodedOutputStream.computeMessageSize(Series.LABELS_FIELD_NUMBER, l);
-    }
-    currentLabels = labels;
-    labelBytes = bytes;
-    nextChunk = 0;
+    frames.start(next);
   }
 }

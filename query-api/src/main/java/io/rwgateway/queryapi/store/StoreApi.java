@@ -1,10 +1,8 @@
 package io.rwgateway.queryapi.store;
 
-import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.tsdb.ChunkQueryable;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,23 +38,8 @@ public final class StoreApi {
     this.info = new InfoService(data, ready, options, metrics);
   }
 
-  /** {@code thanos.Store}. */
-  public BindableService storeService() {
-    return store;
-  }
-
-  /** {@code thanos.info.Info}. */
-  public BindableService infoService() {
-    return info;
-  }
-
-  /** Both services. */
-  public List<BindableService> services() {
-    return List.of(store, info);
-  }
-
   /** Both services' definitions, for a server builder's {@code addService}. */
   public ServerServiceDefinition[] definitions() {
-    return new ServerServiceDefinition[] {store.bindService(), info.bindService()};
+    return new ServerServiceDefinition[] {store.definition(), info.bindService()};
   }
 }

@@ -85,13 +85,10 @@ final class StoreMetrics {
     seconds[method.ordinal()].observe((System.nanoTime() - startNanos) / 1e9);
   }
 
-  void frame(boolean seriesStart, int chunks) {
-    framesSent.inc();
-    if (seriesStart) {
-      seriesSent.inc();
-    }
-    if (chunks > 0) {
-      chunksSent.inc(chunks);
-    }
+  /** Frames, series and chunks sent since the last call (counted per batch, not per frame). */
+  void sent(long frames, long series, long chunks) {
+    framesSent.inc(frames);
+    seriesSent.inc(series);
+    chunksSent.inc(chunks);
   }
 }

@@ -1,8 +1,12 @@
 package io.rwgateway.queryapi.store;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Matcher;
@@ -49,11 +53,34 @@ final class StoreService extends StoreGrpc.StoreImplBase {
     this.tenantLabelNames = Set.copyOf(names);
   }
 
-  @Override
-  public void series(SeriesRequest req, StreamObserver<SeriesResponse> responseObserver) {
+  /**
+   * The service as registered: the generated definition with {@code Series} answered by {@link
+   * #seriesFrames} through {@link SeriesFrame#MARSHALLER}. The method's name, type and request
+   * marshaller are Thanos' (from the generated descriptor); only how the server writes the response
+   * bytes differs, not the bytes.
+   */
+  ServerServiceDefinition definition() {
+    ServerServiceDefinition generated = bindService();
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(StoreGrpc.SERVICE_NAME);
+    for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+      if (!m.getMethodDescriptor().getFullMethodName().equals(SERIES.getFullMethodName())) {
+        b.addMethod(m);
+      }
+    }
+    MethodDescriptor<SeriesRequest, SeriesFrame> series =
+        SERIES.toBuilder(SERIES.getRequestMarshaller(), SeriesFrame.MARSHALLER).build();
+    b.addMethod(series, ServerCalls.asyncServerStreamingCall(this::seriesFrames));
+    return b.build();
+  }
+
+  private static final MethodDescriptor<SeriesRequest, SeriesResponse> SERIES =
+      StoreGrpc.getSeriesMethod();
+
+  /** {@code Series}: streams the frames while the client reads them (see {@link SeriesCall}). */
+  void seriesFrames(SeriesRequest req, StreamObserver<SeriesFrame> responseObserver) {
     long start = System.nanoTime();
-    ServerCallStreamObserver<SeriesResponse> observer =
-        (ServerCallStreamObserver<SeriesResponse>) responseObserver;
+    ServerCallStreamObserver<SeriesFrame> observer =
+        (ServerCallStreamObserver<SeriesFrame>) responseObserver;
     List<ChunkQuerier> opened = new ArrayList<>();
     try {
       checkReady();

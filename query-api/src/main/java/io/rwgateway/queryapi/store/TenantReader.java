@@ -2,11 +2,8 @@ package io.rwgateway.queryapi.store;
 
 import io.grpc.Status;
 import io.rwgateway.model.Labels;
-import io.rwgateway.proto.thanos.storepb.AggrChunk;
 import io.rwgateway.tsdb.ChunkIterator;
 import io.rwgateway.tsdb.ChunkSeriesSet;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** Reads one tenant's selected series as {@link OutSeries}, in the tsdb's (stored label) order. */
@@ -16,6 +13,7 @@ final class TenantReader {
   private final boolean skipChunks;
   private final boolean mayDrop;
   private final BooleanSupplier cancelled;
+  private final OutSeries.Builder chunks = new OutSeries.Builder();
 
   /**
    * @param mayDrop false when the tenant's label names said no stored series has a label the
@@ -59,16 +57,13 @@ final class TenantReader {
     }
     Labels labels = transform.apply(stored);
     if (skipChunks) {
-      return new OutSeries(labels, List.of());
+      return OutSeries.labelsOnly(labels);
     }
     ChunkIterator it = set.chunks();
-    List<AggrChunk> chunks = new ArrayList<>();
+    chunks.reset();
     while (it.next()) {
-      AggrChunk c = Chunks.current(it);
-      if (c != null) {
-        chunks.add(c);
-      }
+      Chunks.addCurrent(it, chunks);
     }
-    return new OutSeries(labels, chunks);
+    return chunks.build(labels);
   }
 }
