@@ -34,6 +34,9 @@ public final class Head implements Closeable {
   /** Label pairs of every series, once each; series keep their ids. */
   final SymbolTable symbols = new SymbolTable();
 
+  /** Label order of large selections, reused by later ones (readers). */
+  final LabelSortedRefs labelOrder = new LabelSortedRefs(this);
+
   /** Write-locked by the writer once per applied batch; see the NOTE on {@link MemSeries}. */
   final StampedLock lock = new StampedLock();
 

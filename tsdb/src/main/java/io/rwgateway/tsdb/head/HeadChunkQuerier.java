@@ -10,7 +10,6 @@ import io.rwgateway.tsdb.EpochLeases;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.layout.BlockSeries;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -96,21 +95,16 @@ final class HeadChunkQuerier implements ChunkQuerier {
 
   /** The series every matcher accepts whose time bounds meet the range, in label order. */
   private MemSeries[] selected(Matcher[] matchers) {
-    int[] refs = PostingsSelector.select(head, matchers);
-    List<MemSeries> found = new ArrayList<>(refs.length);
-    for (int r : refs) {
-      MemSeries s = head.series(r);
-      if (s != null && s.overlaps(head.lock, mint, maxt)) {
-        found.add(s);
+    // NOTE: a series that truncation removes meanwhile is skipped later (Head.labels returns
+    // null); its samples come from the block it went to.
+    MemSeries[] sorted = head.labelOrder.sort(PostingsSelector.select(head, matchers));
+    int n = 0;
+    for (MemSeries s : sorted) {
+      if (s.overlaps(head.lock, mint, maxt)) {
+        sorted[n++] = s;
       }
     }
-    MemSeries[] series = found.toArray(new MemSeries[0]);
-    // NOTE: symbol ids of a series that truncation removes meanwhile stay readable until the
-    // truncation after next, so the order stays consistent while this sorts; such a series is
-    // then skipped (Head.labels returns null) and its samples come from the block it went to.
-    SymbolTable symbols = head.symbols;
-    Arrays.sort(series, (a, b) -> symbols.compare(a.labelRefs, b.labelRefs));
-    return series;
+    return n == sorted.length ? sorted : Arrays.copyOf(sorted, n);
   }
 
   @Override

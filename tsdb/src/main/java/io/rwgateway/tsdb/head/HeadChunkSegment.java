@@ -36,6 +36,12 @@ final class HeadChunkSegment implements Closeable {
   /** The {@link EpochLeases} epoch in which the file was deleted. */
   long retiredInEpoch;
 
+  /**
+   * Bytes of the file that are completely written: readers may keep copies of bytes below it, since
+   * a record is written once and never changed. Set by the writer after each write.
+   */
+  volatile long written;
+
   private volatile FileChannel reader;
   private volatile boolean closed;
 

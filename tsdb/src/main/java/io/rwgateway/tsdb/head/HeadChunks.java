@@ -204,6 +204,7 @@ final class HeadChunks implements Closeable {
         int n = out.write(buf, bufStart);
         bufStart += n;
         current.size += n;
+        current.written = bufStart;
         diskBytes += n;
       }
       buf.clear();
@@ -289,7 +290,9 @@ final class HeadChunks implements Closeable {
       if (s == null) {
         throw new IOException("no such segment" + (closed ? " (head closed)" : " (deleted)"));
       }
-      readRecord(s, off, into);
+      if (!into.fromWindow(s, off)) {
+        readRecord(s, off, into);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read head chunk: file="
@@ -352,6 +355,97 @@ final class HeadChunks implements Closeable {
         bytes = Arrays.copyOf(bytes, capacity);
         bb = ByteBuffer.wrap(bytes);
       }
+    }
+
+    // ---- read windows: a reader going through many series reads their chunks from a few large
+    // reads instead of one pread each. Series that are close in label order were usually created
+    // close together and cut their chunks at about the same time, so their chunks lie close
+    // together in the file; a scan (a Series call, a block cut) then finds most chunks in a window
+    // it read for an earlier one. A reader that reads only a few chunks never loads a window.
+
+    /** Reads before a reader starts to use windows. */
+    static final int DIRECT_READS = 16;
+
+    static final int WINDOW_BYTES = 32 << 10;
+    static final int WINDOWS = 8;
+
+    private int reads;
+    private ByteBuffer[] windows; // heap: no native memory that only a GC would free
+    private int[] windowSeq;
+    private long[] windowStart;
+    private int[] windowLength;
+    private int victim;
+
+    /** Windows loaded so far (for tests). */
+    int windowLoads;
+
+    /**
+     * Reads the record at {@code off} of {@code s} from a window, loading one if none holds it.
+     * False when the record is not in any window and cannot be (too few reads yet, a record longer
+     * than a window, a checksum that fails in the copy): the caller then reads it directly, so a
+     * corrupt record is reported by the direct read.
+     */
+    boolean fromWindow(HeadChunkSegment s, long off) throws IOException {
+      if (++reads <= DIRECT_READS) {
+        return false;
+      }
+      if (windows == null) {
+        windows = new ByteBuffer[WINDOWS];
+        windowSeq = new int[WINDOWS];
+        windowStart = new long[WINDOWS];
+        windowLength = new int[WINDOWS];
+        Arrays.fill(windowSeq, -1);
+      }
+      for (int w = 0; w < WINDOWS; w++) {
+        if (windowSeq[w] == s.seq && off >= windowStart[w]) {
+          long rel = off - windowStart[w];
+          if (rel + RECORD_HEADER <= windowLength[w]) {
+            return copyRecord(w, (int) rel);
+          }
+        }
+      }
+      // Only what the writer has completely written is ever kept in a window.
+      long end = Math.min(s.written, off + WINDOW_BYTES);
+      if (end - off < RECORD_HEADER + 2) {
+        return false;
+      }
+      int w = victim;
+      victim = (victim + 1) % WINDOWS;
+      if (windows[w] == null) {
+        windows[w] = ByteBuffer.allocate(WINDOW_BYTES);
+      }
+      ByteBuffer win = windows[w];
+      win.clear().limit((int) (end - off));
+      windowSeq[w] = -1; // invalid until filled
+      int got = s.readAtLeast(win, (int) (end - off), off);
+      windowLoads++;
+      if (got < RECORD_HEADER + 2) {
+        return false;
+      }
+      windowSeq[w] = s.seq;
+      windowStart[w] = off;
+      windowLength[w] = got;
+      return copyRecord(w, 0);
+    }
+
+    private boolean copyRecord(int w, int rel) {
+      ByteBuffer win = windows[w];
+      int len = win.getInt(rel);
+      if (len < 2 || len > MAX_CHUNK || rel + RECORD_HEADER + len > windowLength[w]) {
+        return false; // past this window (or garbage): read directly
+      }
+      ensure(RECORD_HEADER + len);
+      win.get(rel, bytes, 0, RECORD_HEADER + len);
+      crc.reset();
+      crc.update(bytes, 0, 4);
+      crc.update(bytes, 8, len + 8);
+      if ((int) crc.getValue() != getInt(bytes, 4)) {
+        return false;
+      }
+      maxTime = (long) getInt(bytes, 8) << 32 | (getInt(bytes, 12) & 0xFFFF_FFFFL);
+      System.arraycopy(bytes, RECORD_HEADER, bytes, 0, len);
+      length = len;
+      return true;
     }
   }
 
