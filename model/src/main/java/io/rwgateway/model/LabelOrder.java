@@ -21,6 +21,12 @@ public final class LabelOrder {
   public static final Comparator<Labels> LABELS = LabelOrder::compareLabels;
 
   public static int compareUtf8(String a, String b) {
+    if (a == b || a.equals(b)) {
+      // Most pairs compared while label sets are ordered are equal (the names, most values);
+      // equals is one vectorized pass (readers that share symbol strings skip even that), where
+      // the loop below goes char by char.
+      return 0;
+    }
     int n = Math.min(a.length(), b.length());
     for (int i = 0; i < n; i++) {
       char x = a.charAt(i);
