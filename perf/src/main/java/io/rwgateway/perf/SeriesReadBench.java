@@ -1002,13 +1002,15 @@ public final class SeriesReadBench {
                 r.clientAlloc / 1e6));
   }
 
-  /** A JFR recording (profile settings) of one call, when --jfr is given. */
+  /** A JFR recording (profile settings, Java samples every ms) of one call, when --jfr is given. */
   private static Recording startJfr(Config c) throws IOException {
     if (c.jfr == null) {
       return null;
     }
     try {
       Recording r = new Recording(Configuration.getConfiguration("profile"));
+      // A call takes well under a second: sample often enough to see where it goes.
+      r.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
       r.start();
       return r;
     } catch (java.text.ParseException e) {
@@ -1030,10 +1032,15 @@ public final class SeriesReadBench {
     System.out.println("JFR recording of the call: " + out);
   }
 
+  /**
+   * Netty's kind of thread (as its own event loops and the gateway's gRPC executor use), whose
+   * thread locals netty's buffer pools look up without a hash map.
+   */
   private static ThreadFactory named(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      Thread t =
+          new io.netty.util.concurrent.FastThreadLocalThread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
