@@ -227,8 +227,13 @@ public final class PrometheusApi {
     long start = time(params, "start", Long.MIN_VALUE);
     long end = time(params, "end", Long.MAX_VALUE);
     List<Matcher[]> selectors = selectors(params.all("match[]"));
-    Querier q = querierForTenant.apply(tenant);
-    List<String> names = q == null ? List.of() : q.labelNames(selectors, start, end);
+    List<String> names;
+    if (chunks != null) {
+      names = streamedLabels(tenant, selectors, start, end, null);
+    } else {
+      Querier q = querierForTenant.apply(tenant);
+      names = q == null ? List.of() : q.labelNames(selectors, start, end);
+    }
     List<String> warnings = new ArrayList<>(1);
     List<String> out = truncate(names, limit, warnings);
     return JsonResponses.success(g -> JsonResponses.writeStrings(g, out), warnings);
@@ -244,8 +249,13 @@ public final class PrometheusApi {
     long start = time(params, "start", Long.MIN_VALUE);
     long end = time(params, "end", Long.MAX_VALUE);
     List<Matcher[]> selectors = selectors(params.all("match[]"));
-    Querier q = querierForTenant.apply(tenant);
-    List<String> values = q == null ? List.of() : q.labelValues(name, selectors, start, end);
+    List<String> values;
+    if (chunks != null) {
+      values = streamedLabels(tenant, selectors, start, end, name);
+    } else {
+      Querier q = querierForTenant.apply(tenant);
+      values = q == null ? List.of() : q.labelValues(name, selectors, start, end);
+    }
     List<String> warnings = new ArrayList<>(1);
     List<String> out = truncate(values, limit, warnings);
     return JsonResponses.success(g -> JsonResponses.writeStrings(g, out), warnings);
@@ -328,6 +338,26 @@ public final class PrometheusApi {
       }
     }
     return new ArrayList<>(kept);
+  }
+
+  /**
+   * Label names ({@code name} null) or the values of label {@code name}, over the series any
+   * selector selects (no selector: all series) with data in [start, end], sorted: read under one
+   * leased querier, as the series endpoint reads, so a block cut or truncation meanwhile neither
+   * hides nor doubles anything.
+   */
+  private List<String> streamedLabels(
+      String tenant, List<Matcher[]> selectors, long start, long end, String name) {
+    try (ChunkQuerier q = chunks.chunkQuerier(tenant, start, end)) {
+      if (selectors.isEmpty()) {
+        return name == null ? q.labelNames() : q.labelValues(name);
+      }
+      TreeSet<String> out = new TreeSet<>(LabelOrder.UTF8);
+      for (Matcher[] selector : selectors) {
+        out.addAll(name == null ? q.labelNames(selector) : q.labelValues(name, selector));
+      }
+      return new ArrayList<>(out);
+    }
   }
 
   private static <T> List<T> truncate(List<T> all, int limit, List<String> warnings) {
