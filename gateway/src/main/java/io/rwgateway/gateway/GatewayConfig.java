@@ -6,7 +6,10 @@ import io.rwgateway.queryapi.store.StoreApiOptions;
 import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
 
-/** Everything {@code gateway receive} was configured with, resolved and validated. */
+/**
+ * Everything {@code gateway receive} was configured with, resolved and validated. {@code
+ * testWalWriterErrorAfter} is a test hook (-1: off): see {@code --test.wal-writer-error-after}.
+ */
 record GatewayConfig(
     String remoteWriteAddress,
     String httpAddress,
@@ -20,4 +23,5 @@ record GatewayConfig(
     String grpcAddress,
     int replicationFactor,
     RoutingConfig routing,
-    StoreApiOptions storeApi) {}
+    StoreApiOptions storeApi,
+    long testWalWriterErrorAfter) {}

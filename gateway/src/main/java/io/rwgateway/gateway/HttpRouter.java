@@ -38,16 +38,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
   private final BooleanSupplier ready;
   private final Supplier<PrometheusApi> api;
+  private final Supplier<String> deathNotice;
   private final ExecutorService apiExecutor;
 
   HttpRouter(
       PrometheusRegistry registry,
       BooleanSupplier ready,
+      Supplier<String> deathNotice,
       Supplier<PrometheusApi> api,
       ExecutorService apiExecutor) {
     super(false);
     this.registry = registry;
     this.ready = ready;
+    this.deathNotice = deathNotice;
     this.api = api;
     this.apiExecutor = apiExecutor;
   }
@@ -59,7 +62,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     FullHttpResponse own = null;
     switch (path) {
       case "/-/healthy":
-        own = Responses.text(HttpResponseStatus.OK, "OK");
+        String dead = deathNotice.get();
+        own =
+            dead == null
+                ? Responses.text(HttpResponseStatus.OK, "OK")
+                : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "unhealthy: " + dead);
         break;
       case "/-/ready":
         own =

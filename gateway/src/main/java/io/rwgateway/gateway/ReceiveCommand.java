@@ -297,6 +297,16 @@ final class ReceiveCommand implements Callable<Integer> {
   String walTestClock;
 
   @Option(
+      names = "--test.wal-writer-error-after",
+      hidden = true,
+      defaultValue = "-1",
+      paramLabel = "<batches>",
+      description =
+          "Tests only: the WAL writer throws an Error on the batch after the first <batches>, so that"
+              + " a test can check that the process ends instead of living on without a writer.")
+  long testWalWriterErrorAfter;
+
+  @Option(
       names = "--remote-write.max-request-bytes",
       defaultValue = "16MiB",
       paramLabel = "<size>",
@@ -380,6 +390,8 @@ final class ReceiveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Before any thread starts: a thread the gateway needs that dies ends the process.
+    FatalErrors.install();
     GatewayConfig config;
     try {
       Logging.setLevel(logLevel);
@@ -538,6 +550,7 @@ final class ReceiveCommand implements Callable<Integer> {
         StoreApiOptions.defaults()
             .withTenantLabel(tenantLabelName)
             .withExternalLabels(external.toMap())
-            .withLimits(storeSeriesLimit, storeSamplesLimit));
+            .withLimits(storeSeriesLimit, storeSamplesLimit),
+        testWalWriterErrorAfter);
   }
 }

@@ -56,10 +56,10 @@ public final class ReceiveServer implements AutoCloseable {
   private final ThreadPoolExecutor apiExecutor;
   private Channel httpChannel;
   private Channel remoteWriteChannel;
-  private Tsdb tsdb;
-  private WriteRing ring;
+  private volatile Tsdb tsdb;
+  private volatile WriteRing ring;
   private Bucket bucket;
-  private Uploader uploader;
+  private volatile Uploader uploader;
   private ForwardServer forwardServer;
   private HashringWatcher hashrings;
   private HashringRouter writeRouter;
@@ -94,7 +94,8 @@ public final class ReceiveServer implements AutoCloseable {
   private void run(GatewayConfig config) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     JvmMetrics.builder().register(registry);
-    HttpRouter router = new HttpRouter(registry, ready::get, api::get, apiExecutor);
+    HttpRouter router =
+        new HttpRouter(registry, ready::get, this::deathNotice, api::get, apiExecutor);
     httpChannel =
         netty.bind(
             config.httpAddress(),
@@ -125,6 +126,11 @@ public final class ReceiveServer implements AutoCloseable {
 
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
+    if (config.testWalWriterErrorAfter() >= 0) {
+      log.warn(
+          "test hook: the WAL writer will fail after {} batches", config.testWalWriterErrorAfter());
+      ring.injectErrorAfter(config.testWalWriterErrorAfter());
+    }
     ForwardMetrics forwardMetrics = new ForwardMetrics(registry);
     IngestMetrics ingestMetrics = new IngestMetrics(registry);
     InetSocketAddress grpc = NettyServer.parse(config.grpcAddress());
@@ -213,6 +219,23 @@ public final class ReceiveServer implements AutoCloseable {
   private Querier querier(String tenant) {
     TenantDb db = tsdb.existingTenant(tenant);
     return db == null ? null : db.querier();
+  }
+
+  /**
+   * Why a thread the write or read path needs is dead (the WAL writer, the block cutter, a WAL
+   * syncer, the uploader), or null while all run: {@code /-/healthy} fails with it. Under the CLI
+   * the process ends at once anyway ({@link FatalErrors}); embedded, this is what shows it.
+   */
+  String deathNotice() {
+    WriteRing r = ring;
+    String d = r == null ? null : r.deathNotice();
+    if (d == null && tsdb != null) {
+      d = tsdb.deathNotice();
+    }
+    if (d == null && uploader != null) {
+      d = uploader.deathNotice();
+    }
+    return d;
   }
 
   public InetSocketAddress httpAddress() {

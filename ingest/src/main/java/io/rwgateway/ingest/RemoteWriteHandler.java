@@ -223,8 +223,16 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "write queue is full; retry with backoff");
+          unavailableReason(ring));
     }
+  }
+
+  /** Why a batch could not be queued: a full queue, or (the process is ending) a dead writer. */
+  static String unavailableReason(WriteRing ring) {
+    String dead = ring.deathNotice();
+    return dead == null
+        ? "write queue is full; retry with backoff"
+        : "cannot write: " + dead + "; the gateway is restarting, retry with backoff";
   }
 
   /** On the WAL writer thread: hand the answer back to the channel's event loop. */

@@ -3,6 +3,7 @@ package io.rwgateway.ingest;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorTwoArg;
+import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -44,6 +45,10 @@ public final class WriteRing implements AutoCloseable {
 
   private final Tsdb tsdb;
   private final Disruptor<Slot> disruptor;
+  private final Writer writer;
+  private volatile Thread writerThread;
+  private volatile Throwable writerFailure;
+  private volatile boolean closed;
   private final RingBuffer<Slot> ring;
 
   public WriteRing(Tsdb tsdb, int size, boolean syncEachGroup, PrometheusRegistry registry) {
@@ -67,11 +72,13 @@ public final class WriteRing implements AutoCloseable {
             r -> {
               Thread t = new Thread(r, "wal-writer");
               t.setDaemon(true);
+              writerThread = t;
               return t;
             },
             ProducerType.MULTI,
             new BlockingWaitStrategy());
-    disruptor.handleEventsWith(new Writer(tsdb, syncEachGroup, groupSize, syncSeconds));
+    disruptor.setDefaultExceptionHandler(new WriterDeath());
+    disruptor.handleEventsWith(writer = new Writer(tsdb, syncEachGroup, groupSize, syncSeconds));
     this.ring = disruptor.start();
   }
 
@@ -87,19 +94,92 @@ public final class WriteRing implements AutoCloseable {
     }
   }
 
-  /** Queues a batch for the WAL writer; false when the ring is full (answer 503). */
+  /**
+   * Queues a batch for the WAL writer; false when the ring is full or the writer is dead (answer
+   * 503: the process is ending, and its successor takes the retry).
+   */
   public boolean tryPublish(WriteBatch batch, WriteCompletion completion) {
-    return ring.tryPublishEvent(PUBLISH, batch, completion);
+    return writerFailure == null && ring.tryPublishEvent(PUBLISH, batch, completion);
+  }
+
+  /**
+   * Why the WAL writer thread is dead (an Error, or a throwable a batch's failure handling did not
+   * catch), or null while it runs. The process is then ending (the gateway's uncaught-exception
+   * handler); health checks report it until then.
+   */
+  public String deathNotice() {
+    Throwable f = writerFailure;
+    if (f != null) {
+      return "wal-writer died: " + f;
+    }
+    Thread t = writerThread;
+    if (!closed && t != null && !t.isAlive()) {
+      return "wal-writer died";
+    }
+    return null;
+  }
+
+  /**
+   * Tests only ({@code --test.wal-writer-error-after}): the writer throws an Error on the batch
+   * after the first {@code batches}, as if it ran out of memory there.
+   */
+  public void injectErrorAfter(long batches) {
+    writer.errorAfter = batches;
+  }
+
+  /**
+   * What the WAL writer could not handle itself: recorded and logged, then rethrown, so that the
+   * thread dies and its uncaught-exception handler ends the process. Continuing would leave a
+   * writer in an unknown state (an Error mid-append, say) behind every acknowledgement.
+   */
+  private final class WriterDeath implements ExceptionHandler<Slot> {
+    @Override
+    public void handleEventException(Throwable ex, long sequence, Slot event) {
+      writerFailure = ex;
+      log.error("the WAL writer failed and stops; no write can be acknowledged any more", ex);
+      if (ex instanceof RuntimeException) {
+        throw (RuntimeException) ex;
+      }
+      if (ex instanceof Error) {
+        throw (Error) ex;
+      }
+      throw new IllegalStateException(ex);
+    }
+
+    @Override
+    public void handleOnStartException(Throwable ex) {
+      handleEventException(ex, -1, null);
+    }
+
+    @Override
+    public void handleOnShutdownException(Throwable ex) {
+      log.warn("WAL writer shutdown failed", ex);
+    }
   }
 
   /** Waits until every published batch has been written and answered, then stops the writer. */
   @Override
   public void close() {
+    boolean dead = deathNotice() != null;
+    closed = true;
+    if (dead) {
+      disruptor.halt(); // nothing drains a dead writer's ring
+      return;
+    }
     try {
       disruptor.shutdown(30, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       log.warn("WAL writer did not drain within 30s; halting it");
       disruptor.halt();
+    }
+  }
+
+  /** The Error {@link #injectErrorAfter} makes the writer throw. */
+  static final class InjectedError extends Error {
+    private static final long serialVersionUID = 1L;
+
+    InjectedError(String message) {
+      super(message);
     }
   }
 
@@ -121,8 +201,16 @@ public final class WriteRing implements AutoCloseable {
       this.syncSeconds = syncSeconds;
     }
 
+    /** Tests only: batches to handle before an injected Error (-1: never). */
+    volatile long errorAfter = -1;
+
+    private long handled;
+
     @Override
     public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
+      if (errorAfter >= 0 && handled++ >= errorAfter) {
+        throw new InjectedError("injected by --test.wal-writer-error-after " + errorAfter);
+      }
       WriteBatch batch = slot.batch;
       WriteCompletion completion = slot.completion;
       slot.batch = null;

@@ -55,7 +55,7 @@ public final class Uploader implements BlockListener, Closeable {
   private volatile boolean abandoned;
 
   private long nextIntervalAt;
-  private Thread thread;
+  private volatile Thread thread;
 
   /** An uploader with {@link UploaderSettings#DEFAULT}; nothing happens until {@link #start()}. */
   public Uploader(Path tsdbPath, Bucket bucket, PrometheusRegistry registry) {
@@ -108,9 +108,10 @@ public final class Uploader implements BlockListener, Closeable {
       throw new IllegalStateException(closing ? "uploader closed" : "uploader already started");
     }
     discoverTenants();
-    thread = new Thread(this::run, "uploader");
-    thread.setDaemon(true);
-    thread.start();
+    Thread t = new Thread(this::run, "uploader");
+    t.setDaemon(true);
+    t.start();
+    thread = t; // published once running, so that a health check never sees it before start
     LOG.info(
         "uploader started: bucket={} tenants={} interval_seconds={}",
         bucket.describe(),
@@ -177,6 +178,21 @@ public final class Uploader implements BlockListener, Closeable {
     }
   }
 
+  private volatile Throwable failure;
+
+  /**
+   * Why the uploader thread is dead, or null while it runs (or after {@link #close}). The gateway's
+   * uncaught-exception handler then ends the process; health checks report it.
+   */
+  public String deathNotice() {
+    Throwable f = failure;
+    if (f != null) {
+      return "uploader died: " + f;
+    }
+    Thread t = thread;
+    return !closing && t != null && !t.isAlive() ? "uploader died" : null;
+  }
+
   private void run() {
     try {
       while (!closing) {
@@ -187,6 +203,7 @@ public final class Uploader implements BlockListener, Closeable {
       Thread.currentThread().interrupt();
       return;
     } catch (RuntimeException | Error e) {
+      failure = e;
       LOG.error("uploader thread died; blocks are no longer shipped until a restart", e);
       throw e;
     }

@@ -1,5 +1,6 @@
 package io.rwgateway.wal;
 
+import io.rwgateway.model.EscalatingTask;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -57,6 +58,7 @@ public final class Wal implements Closeable {
   private final SingleChronicleQueue queue;
   private final WalSyncer syncer;
   private final ScheduledExecutorService syncScheduler;
+  private final EscalatingTask syncTask;
   private final byte[] header = new byte[RecordFraming.HEADER_BYTES];
   private final CRC32C crc = new CRC32C();
   private final CycleFiles cycleFiles;
@@ -122,9 +124,11 @@ public final class Wal implements Closeable {
                 t.setDaemon(true);
                 return t;
               });
-      syncScheduler.scheduleWithFixedDelay(this::syncQuietly, every, every, TimeUnit.NANOSECONDS);
+      syncTask = new EscalatingTask("wal-sync-" + dir.getFileName(), this::syncQuietly);
+      syncScheduler.scheduleWithFixedDelay(syncTask, every, every, TimeUnit.NANOSECONDS);
     } else {
       syncScheduler = null;
+      syncTask = null;
     }
   }
 
@@ -448,6 +452,14 @@ public final class Wal implements Closeable {
    */
   SingleChronicleQueue chronicle() {
     return queue;
+  }
+
+  /**
+   * "wal-sync-... died: ..." once the interval syncer stopped on an error (the process is then
+   * ending; see {@link EscalatingTask}), else null.
+   */
+  public String deathNotice() {
+    return syncTask == null ? null : syncTask.deathNotice();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb.db;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.model.EscalatingTask;
 import io.rwgateway.model.TenantId;
 import io.rwgateway.tsdb.BlockListener;
 import io.rwgateway.tsdb.head.Head;
@@ -39,6 +40,9 @@ public final class Tsdb implements Closeable {
   private volatile boolean closed;
 
   private final ScheduledExecutorService compaction;
+
+  /** The block cutter: an Error in it ends the process instead of silently stopping the cuts. */
+  private final EscalatingTask compactTask = new EscalatingTask("tsdb-compactor", this::compactAll);
 
   private final BlockListener listener;
 
@@ -89,7 +93,7 @@ public final class Tsdb implements Closeable {
       throw e;
     }
     long every = options.compactionIntervalMs();
-    db.compaction.scheduleWithFixedDelay(db::compactAll, every, every, TimeUnit.MILLISECONDS);
+    db.compaction.scheduleWithFixedDelay(db.compactTask, every, every, TimeUnit.MILLISECONDS);
     return db;
   }
 
@@ -155,6 +159,24 @@ public final class Tsdb implements Closeable {
   }
 
   /** The compaction thread's periodic pass: cut due blocks, then apply retention, per tenant. */
+  /**
+   * Why a thread the TSDB needs is dead (the block cutter, a tenant's WAL syncer), or null while
+   * all run. The process is then ending (see {@link EscalatingTask}); health checks report it.
+   */
+  public String deathNotice() {
+    String d = compactTask.deathNotice();
+    if (d != null) {
+      return d;
+    }
+    for (TenantDb t : tenants.values()) {
+      d = t.wal().deathNotice();
+      if (d != null) {
+        return d;
+      }
+    }
+    return null;
+  }
+
   private void compactAll() {
     for (TenantDb db : tenants.values()) {
       if (closed) {
