@@ -150,13 +150,15 @@ public final class SeriesReadBench {
   private static final String SERVER_THREADS = "store-srv-";
   private static final String CLIENT_THREADS = "store-cli-";
   private static final String PROMETHEUS = "Prometheus remote read (streamed), block";
+  private static final String PROMETHEUS_HEAD = "Prometheus remote read (streamed), head";
 
   private static final class Config {
     int series = 100_000;
     int samples = 480;
     long interval = 15_000;
     int runs = 2;
-    Set<String> phases = new LinkedHashSet<>(List.of("head", "block", "prometheus"));
+    Set<String> phases =
+        new LinkedHashSet<>(List.of("head", "block", "prometheus", "prometheus-head"));
     String prometheus = "/usr/bin/prometheus";
     String metric;
     long sampleMs = 10;
@@ -220,7 +222,7 @@ public final class SeriesReadBench {
       }
     }
     for (String p : c.phases) {
-      if (!List.of("head", "block", "prometheus").contains(p)) {
+      if (!List.of("head", "block", "prometheus", "prometheus-head").contains(p)) {
         throw new IllegalArgumentException("unknown phase " + p);
       }
     }
@@ -316,6 +318,19 @@ public final class SeriesReadBench {
         }
       }
     }
+    if (c.phases.contains("prometheus-head")) {
+      // The same samples remote-written into an empty Prometheus: read from its head, as ours.
+      Path home = c.dir.resolve("prometheus-head");
+      Files.createDirectories(home.resolve("data"));
+      probe.usedAfterGc();
+      try (PrometheusProcess prom =
+          new PrometheusProcess(c.prometheus, home, "--web.enable-remote-write-receiver")) {
+        prom.remoteWrite(c, t0);
+        for (int r = 1; r <= c.runs; r++) {
+          results.add(prom.read(PROMETHEUS_HEAD, r, mint, maxt, c));
+        }
+      }
+    }
     report(c, results);
     if (!c.keep) {
       deleteTree(c.dir);
@@ -324,44 +339,70 @@ public final class SeriesReadBench {
 
   // ---- data -------------------------------------------------------------------------------
 
-  private static void fill(TenantDb db, Config c, long t0) throws IOException {
+  /** Receives the data set's samples, scrape by scrape (time-major), series in order. */
+  private interface SampleSink {
+    void sample(int series, long t, double v) throws IOException, InterruptedException;
+  }
+
+  /** The labels of series {@code s}, as name/value pairs. */
+  private static String[] seriesLabels(int s) {
+    return new String[] {
+      "__name__",
+      metricName(s),
+      "instance",
+      "host-" + (s / 1000) + ":9100",
+      "job",
+      "node",
+      "series",
+      Integer.toString(s)
+    };
+  }
+
+  /**
+   * Every sample of the data set, always the same ones in the same order (one seeded generator), so
+   * that the head and a Prometheus that ingests them hold the same data.
+   */
+  private static void generate(Config c, long t0, SampleSink out)
+      throws IOException, InterruptedException {
+    double[] value = new double[c.series];
+    SplittableRandom rnd = new SplittableRandom(42);
+    for (int k = 0; k < c.samples; k++) {
+      long scrape = t0 + k * c.interval;
+      for (int s = 0; s < c.series; s++) {
+        value[s] = next(s, value[s], rnd);
+        out.sample(s, scrape + (rnd.nextInt(10) == 0 ? 1 : 0), value[s]);
+      }
+    }
+  }
+
+  private static void fill(TenantDb db, Config c, long t0)
+      throws IOException, InterruptedException {
     int series = c.series;
     byte[][] labels = new byte[series][];
     for (int s = 0; s < series; s++) {
-      labels[s] =
-          LabelBytes.encode(
-              "__name__",
-              metricName(s),
-              "instance",
-              "host-" + (s / 1000) + ":9100",
-              "job",
-              "node",
-              "series",
-              Integer.toString(s));
+      labels[s] = LabelBytes.encode(seriesLabels(s));
     }
-    double[] value = new double[series];
-    SplittableRandom rnd = new SplittableRandom(42);
     WriteBatch batch = new WriteBatch();
+    batch.tenant = TENANT;
     long start = System.nanoTime();
-    for (int k = 0; k < c.samples; k++) {
-      long scrape = t0 + k * c.interval;
-      for (int from = 0; from < series; from += 2000) {
-        batch.reset();
-        batch.tenant = TENANT;
-        for (int s = from; s < Math.min(series, from + 2000); s++) {
+    generate(
+        c,
+        t0,
+        (s, t, v) -> {
           byte[] l = labels[s];
           int off = batch.reserveBytes(l.length);
           System.arraycopy(l, 0, batch.bytes, off, l.length);
           batch.beginSeries(XxHash64.hash(batch.bytes, off, l.length, 0), off, l.length);
-          value[s] = next(s, value[s], rnd);
-          batch.addSample(scrape + (rnd.nextInt(10) == 0 ? 1 : 0), value[s]);
-        }
-        db.append(batch);
-        if (batch.failure != null) {
-          throw new IOException("append failed", batch.failure);
-        }
-      }
-    }
+          batch.addSample(t, v);
+          if (s % 2000 == 1999 || s == series - 1) {
+            db.append(batch);
+            if (batch.failure != null) {
+              throw new IOException("append failed", batch.failure);
+            }
+            batch.reset();
+            batch.tenant = TENANT;
+          }
+        });
     double sec = (System.nanoTime() - start) / 1e9;
     long total = (long) series * c.samples;
     System.out.printf(
@@ -574,16 +615,21 @@ public final class SeriesReadBench {
     for (Result r : results) {
       best.merge(r.what, r, (a, b) -> a.seriesPerSec() >= b.seriesPerSec() ? a : b);
     }
-    Result prom = best.get("Prometheus remote read (streamed), block");
-    if (prom != null) {
-      System.out.println();
+    // Each of our readers against each Prometheus reader of the same data (its block, its head).
+    System.out.println();
+    for (String promName : List.of(PROMETHEUS, PROMETHEUS_HEAD)) {
+      Result prom = best.get(promName);
+      if (prom == null) {
+        continue;
+      }
       for (Result r : best.values()) {
-        if (r != prom) {
+        if (!r.what.startsWith("Prometheus")) {
           System.out.printf(
               Locale.ROOT,
-              "%s: %.2fx Prometheus' series/s (best runs); same chunk bytes as Prometheus: %s%n",
+              "%s: %.2fx %s series/s (best runs); same chunk bytes: %s%n",
               r.what,
               r.seriesPerSec() / prom.seriesPerSec(),
+              promName,
               r.digest == prom.digest && r.chunkBytes == prom.chunkBytes);
         }
       }
@@ -1060,7 +1106,8 @@ public final class SeriesReadBench {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    PrometheusProcess(String binary, Path home) throws IOException, InterruptedException {
+    PrometheusProcess(String binary, Path home, String... flags)
+        throws IOException, InterruptedException {
       Path config = home.resolve("prometheus.yml");
       Files.writeString(config, "global:\n  scrape_interval: 15s\n");
       log = home.resolve("prometheus.log");
@@ -1068,16 +1115,17 @@ public final class SeriesReadBench {
         port = s.getLocalPort();
       }
       base = "http://127.0.0.1:" + port;
-      process =
-          new ProcessBuilder(
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
                   binary,
                   "--config.file=" + config,
                   "--storage.tsdb.path=" + home.resolve("data"),
                   "--storage.tsdb.retention.time=100y",
-                  "--web.listen-address=127.0.0.1:" + port)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+                  "--web.listen-address=127.0.0.1:" + port));
+      cmd.addAll(Arrays.asList(flags));
+      process =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       long start = System.nanoTime();
       while (true) {
@@ -1112,6 +1160,106 @@ public final class SeriesReadBench {
         if (line.contains("block") || line.contains("level=warn") || line.contains("level=error")) {
           System.out.println("  prometheus: " + line);
         }
+      }
+    }
+
+    /**
+     * Remote-writes the data set ({@link #generate}) into this Prometheus: requests of 10,000
+     * samples, two senders, each owning half of the series so that every series' samples arrive in
+     * order.
+     */
+    void remoteWrite(Config c, long t0) throws IOException, InterruptedException {
+      int senders = 2;
+      int perRequest = 10_000;
+      List<java.util.concurrent.BlockingQueue<byte[]>> queues = new ArrayList<>();
+      List<Thread> threads = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicReference<Exception> failed =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      byte[] stop = new byte[0];
+      for (int i = 0; i < senders; i++) {
+        java.util.concurrent.BlockingQueue<byte[]> q =
+            new java.util.concurrent.ArrayBlockingQueue<>(8);
+        queues.add(q);
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    for (byte[] body = q.take(); body != stop; body = q.take()) {
+                      if (failed.get() == null) {
+                        post(body);
+                      }
+                    }
+                  } catch (Exception e) {
+                    failed.compareAndSet(null, e);
+                  }
+                },
+                "prom-rw-" + i);
+        t.start();
+        threads.add(t);
+      }
+      int half = (c.series + senders - 1) / senders;
+      io.rwgateway.proto.prompb.WriteRequest.Builder[] pending =
+          new io.rwgateway.proto.prompb.WriteRequest.Builder[senders];
+      int[] count = new int[senders];
+      long start = System.nanoTime();
+      generate(
+          c,
+          t0,
+          (s, t, v) -> {
+            int i = s / half;
+            if (pending[i] == null) {
+              pending[i] = io.rwgateway.proto.prompb.WriteRequest.newBuilder();
+            }
+            io.rwgateway.proto.prompb.TimeSeries.Builder ts = pending[i].addTimeseriesBuilder();
+            String[] nv = seriesLabels(s);
+            for (int j = 0; j < nv.length; j += 2) {
+              ts.addLabelsBuilder().setName(nv[j]).setValue(nv[j + 1]);
+            }
+            ts.addSamplesBuilder().setTimestamp(t).setValue(v);
+            if (++count[i] == perRequest || s == Math.min(c.series, (i + 1) * half) - 1) {
+              queues.get(i).put(Snappy.compress(pending[i].build().toByteArray()));
+              pending[i] = null;
+              count[i] = 0;
+            }
+            if (failed.get() != null) {
+              throw new IOException("remote write to Prometheus failed", failed.get());
+            }
+          });
+      for (int i = 0; i < senders; i++) {
+        queues.get(i).put(stop);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      if (failed.get() != null) {
+        throw new IOException("remote write to Prometheus failed", failed.get());
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "remote-wrote %d samples into Prometheus in %.1f s%n",
+          (long) c.series * c.samples,
+          (System.nanoTime() - start) / 1e9);
+    }
+
+    private void post(byte[] body) throws IOException, InterruptedException {
+      for (int attempt = 1; ; attempt++) {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
+                    .header("Content-Type", "application/x-protobuf")
+                    .header("Content-Encoding", "snappy")
+                    .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 == 2) {
+          return;
+        }
+        if (r.statusCode() / 100 != 5 || attempt == 5) {
+          throw new IOException("Prometheus answered " + r.statusCode() + ": " + r.body());
+        }
+        Thread.sleep(100L * attempt);
       }
     }
 
