@@ -1,11 +1,9 @@
 package io.rwgateway.queryapi.store;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The few pieces of the protobuf wire format that {@link SeriesFrames} writes by hand: varints,
- * tags, lengths and UTF-8 strings, into a byte array at a position. Each {@code put} returns the
- * position after what it wrote.
+ * tags and lengths, into a byte array at a position. Each {@code put} returns the position after
+ * what it wrote.
  */
 final class ProtoBytes {
   private ProtoBytes() {}
@@ -53,35 +51,5 @@ final class ProtoBytes {
 
   static int putLenHeader(byte[] b, int p, int field, int len) {
     return putVarint(b, putTag(b, p, field, LEN), len);
-  }
-
-  /** Bytes of {@code s} in UTF-8 (an unpaired surrogate counts as the one byte '?' it becomes). */
-  static int utf8Length(String s) {
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      if (s.charAt(i) >= 0x80) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-      }
-    }
-    return n;
-  }
-
-  /** Writes {@code s} as UTF-8 of {@code len} bytes, as {@link #utf8Length} measured it. */
-  static int putUtf8(byte[] b, int p, String s, int len) {
-    int n = s.length();
-    if (len == n) {
-      // Most likely ASCII, the usual label: one byte per char.
-      int i = 0;
-      while (i < n && s.charAt(i) < 0x80) {
-        b[p + i] = (byte) s.charAt(i);
-        i++;
-      }
-      if (i == n) {
-        return p + n;
-      }
-    }
-    byte[] u = s.getBytes(StandardCharsets.UTF_8);
-    System.arraycopy(u, 0, b, p, u.length);
-    return p + u.length;
   }
 }

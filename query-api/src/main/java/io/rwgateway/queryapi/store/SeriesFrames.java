@@ -2,12 +2,11 @@ package io.rwgateway.queryapi.store;
 
 import static io.rwgateway.queryapi.store.ProtoBytes.lenFieldSize;
 import static io.rwgateway.queryapi.store.ProtoBytes.putLenHeader;
-import static io.rwgateway.queryapi.store.ProtoBytes.putUtf8;
 import static io.rwgateway.queryapi.store.ProtoBytes.putVarintField;
-import static io.rwgateway.queryapi.store.ProtoBytes.utf8Length;
 import static io.rwgateway.queryapi.store.ProtoBytes.varintFieldSize;
 
 import io.rwgateway.model.Labels;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -139,24 +138,30 @@ final class SeriesFrames {
   private int encodeLabels(Labels labels) {
     int p = 0;
     for (int i = 0; i < labels.size(); i++) {
-      String name = labels.name(i);
-      String value = labels.value(i);
-      int nl = utf8Length(name);
-      int vl = utf8Length(value);
+      // String.getBytes is vectorized for the usual ASCII string (one check, one copy); an
+      // unpaired surrogate becomes '?', as protobuf writes it.
+      byte[] name = labels.name(i).getBytes(StandardCharsets.UTF_8);
+      byte[] value = labels.value(i).getBytes(StandardCharsets.UTF_8);
       // proto3 leaves an empty string out; a label never has an empty name, and an empty value
       // does not occur in a stored series, but both are handled.
-      int labelSize = (nl == 0 ? 0 : lenFieldSize(nl)) + (vl == 0 ? 0 : lenFieldSize(vl));
+      int labelSize =
+          (name.length == 0 ? 0 : lenFieldSize(name.length))
+              + (value.length == 0 ? 0 : lenFieldSize(value.length));
       int need = p + lenFieldSize(labelSize);
       if (need > labelSection.length) {
         labelSection = Arrays.copyOf(labelSection, Math.max(need, labelSection.length * 2));
       }
       byte[] b = labelSection;
       p = putLenHeader(b, p, SERIES_LABELS, labelSize);
-      if (nl != 0) {
-        p = putUtf8(b, putLenHeader(b, p, LABEL_NAME, nl), name, nl);
+      if (name.length != 0) {
+        p = putLenHeader(b, p, LABEL_NAME, name.length);
+        System.arraycopy(name, 0, b, p, name.length);
+        p += name.length;
       }
-      if (vl != 0) {
-        p = putUtf8(b, putLenHeader(b, p, LABEL_VALUE, vl), value, vl);
+      if (value.length != 0) {
+        p = putLenHeader(b, p, LABEL_VALUE, value.length);
+        System.arraycopy(value, 0, b, p, value.length);
+        p += value.length;
       }
     }
     return p;
