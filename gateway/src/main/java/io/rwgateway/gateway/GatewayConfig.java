@@ -7,8 +7,9 @@ import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
 
 /**
- * Everything {@code gateway receive} was configured with, resolved and validated. {@code
- * testWalWriterErrorAfter} is a test hook (-1: off): see {@code --test.wal-writer-error-after}.
+ * Everything {@code gateway receive} was configured with, resolved and validated. {@code limits}
+ * are Thanos' write limits ({@code --receive.limits-config-file}); {@code testWalWriterErrorAfter}
+ * is a test hook (-1: off): see {@code --test.wal-writer-error-after}.
  */
 record GatewayConfig(
     String remoteWriteAddress,
@@ -24,4 +25,14 @@ record GatewayConfig(
     int replicationFactor,
     RoutingConfig routing,
     StoreApiOptions storeApi,
-    long testWalWriterErrorAfter) {}
+    LimitsConfig limits,
+    long testWalWriterErrorAfter) {
+
+  /**
+   * Thanos' limits file: a path (re-read when it changes, checked every {@code reloadEvery}) or
+   * inline YAML, or neither (no limits).
+   */
+  record LimitsConfig(java.nio.file.Path file, String inline, java.time.Duration reloadEvery) {
+    static final LimitsConfig NONE = new LimitsConfig(null, null, java.time.Duration.ofSeconds(1));
+  }
+}

@@ -297,6 +297,39 @@ final class ReceiveCommand implements Callable<Integer> {
   String walTestClock;
 
   @Option(
+      names = "--receive.limits-config-file",
+      paramLabel = "<path>",
+      description =
+          "Thanos Receive's write limits YAML (global max_concurrency; per-request size_bytes_limit,"
+              + " series_limit, samples_limit and head_series_limit, by default and per tenant);"
+              + " re-read when it changes. See docs/limits.md.")
+  Path limitsConfigFile;
+
+  @Option(
+      names = "--receive.limits-config",
+      paramLabel = "<yaml>",
+      description = "The same YAML inline; an alternative to --receive.limits-config-file.")
+  String limitsConfigInline;
+
+  @Option(
+      names = "--receive.limits-config-reload-timer",
+      defaultValue = "1s",
+      converter = Durations.class,
+      description = "How often the limits file is checked for changes. Default: ${DEFAULT-VALUE}.")
+  Duration limitsReloadTimer;
+
+  private GatewayConfig.LimitsConfig limitsConfig() {
+    if (limitsConfigFile != null && limitsConfigInline != null) {
+      throw new IllegalArgumentException(
+          "--receive.limits-config-file and --receive.limits-config are alternatives; give one");
+    }
+    if (limitsConfigFile == null && limitsConfigInline == null) {
+      return GatewayConfig.LimitsConfig.NONE;
+    }
+    return new GatewayConfig.LimitsConfig(limitsConfigFile, limitsConfigInline, limitsReloadTimer);
+  }
+
+  @Option(
       names = "--test.wal-writer-error-after",
       hidden = true,
       defaultValue = "-1",
@@ -551,6 +584,7 @@ final class ReceiveCommand implements Callable<Integer> {
             .withTenantLabel(tenantLabelName)
             .withExternalLabels(external.toMap())
             .withLimits(storeSeriesLimit, storeSamplesLimit),
+        limitsConfig(),
         testWalWriterErrorAfter);
   }
 }

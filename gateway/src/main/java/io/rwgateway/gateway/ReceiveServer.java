@@ -15,6 +15,9 @@ import io.rwgateway.ingest.forward.ForwardClientOptions;
 import io.rwgateway.ingest.forward.ForwardMetrics;
 import io.rwgateway.ingest.forward.ForwardServer;
 import io.rwgateway.ingest.forward.ForwardServerOptions;
+import io.rwgateway.ingest.limits.LimitsConfigException;
+import io.rwgateway.ingest.limits.WriteLimiter;
+import io.rwgateway.ingest.limits.WriteLimitsSource;
 import io.rwgateway.ingest.route.HashringRouter;
 import io.rwgateway.queryapi.PrometheusApi;
 import io.rwgateway.queryapi.store.StoreApi;
@@ -60,6 +63,7 @@ public final class ReceiveServer implements AutoCloseable {
   private volatile WriteRing ring;
   private Bucket bucket;
   private volatile Uploader uploader;
+  private WriteLimitsSource limits;
   private ForwardServer forwardServer;
   private HashringWatcher hashrings;
   private HashringRouter writeRouter;
@@ -179,9 +183,33 @@ public final class ReceiveServer implements AutoCloseable {
           routing.replicationFactor(),
           routing.localEndpoint().isEmpty() ? "(router only)" : routing.localEndpoint());
     }
+    limits = openLimits(config.limits(), registry);
+    Tsdb heads = tsdb;
+    boolean routerOnly = routing != null && routing.localEndpoint().isEmpty();
+    if (routerOnly && limits.current().limitsHeadSeries()) {
+      log.warn(
+          "head_series_limit is not enforced on a router-only node: it holds no heads, and"
+              + " meta-monitoring queries are not implemented (docs/limits.md)");
+    }
     RemoteWriteHandler handler =
         new RemoteWriteHandler(
-            config.remoteWrite(), ring, writeRouter, ready::get, Clock.systemUTC(), ingestMetrics);
+                config.remoteWrite(),
+                ring,
+                writeRouter,
+                ready::get,
+                Clock.systemUTC(),
+                ingestMetrics)
+            .limitedBy(
+                new WriteLimiter(
+                    limits,
+                    tenant -> {
+                      if (routerOnly) {
+                        return -1;
+                      }
+                      TenantDb db = heads.existingTenant(tenant);
+                      return db == null ? 0 : db.headSeries();
+                    },
+                    registry));
     int maxBody = config.remoteWrite().maxRequestBytes();
     remoteWriteChannel =
         netty.bind(
@@ -238,6 +266,24 @@ public final class ReceiveServer implements AutoCloseable {
     return d;
   }
 
+  private static WriteLimitsSource openLimits(
+      GatewayConfig.LimitsConfig c, PrometheusRegistry registry) throws IOException {
+    try {
+      if (c.file() != null) {
+        WriteLimitsSource s = WriteLimitsSource.fromFile(c.file(), registry);
+        s.startReloading(c.reloadEvery());
+        log.info("write limits from {} (checked for changes every {})", c.file(), c.reloadEvery());
+        return s;
+      }
+      if (c.inline() != null) {
+        return WriteLimitsSource.inline(c.inline(), registry);
+      }
+      return WriteLimitsSource.none(registry);
+    } catch (LimitsConfigException e) {
+      throw new IOException("limits config: " + e.getMessage(), e);
+    }
+  }
+
   public InetSocketAddress httpAddress() {
     return (InetSocketAddress) httpChannel.localAddress();
   }
@@ -284,6 +330,9 @@ public final class ReceiveServer implements AutoCloseable {
       }
       if (hashrings != null) {
         hashrings.close();
+      }
+      if (limits != null) {
+        limits.close();
       }
       if (forwardServer != null) {
         forwardServer.close();

@@ -11,10 +11,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.rwgateway.ingest.decode.DecodeException;
 import io.rwgateway.ingest.decode.RemoteWriteDecoder;
 import io.rwgateway.ingest.decode.SnappyBody;
+import io.rwgateway.ingest.limits.WriteLimiter;
 import io.rwgateway.model.TenantId;
 import io.rwgateway.tsdb.WriteBatch;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private final BooleanSupplier ready;
   private final Clock clock;
   private final IngestMetrics metrics;
+  private volatile WriteLimiter limiter;
   private final FastThreadLocal<RemoteWriteDecoder> decoders;
   private final FastThreadLocal<ArrayDeque<WriteBatch>> pools =
       new FastThreadLocal<>() {
@@ -165,6 +168,75 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           "not ready: the WAL is being replayed; retry shortly");
       return;
     }
+    WriteLimiter lim = limiter;
+    if (lim != null) {
+      String t = tenant;
+      // The concurrency gate first, as in Thanos: a request over the limit waits its turn with
+      // its connection paused, and runs on its own event loop once a slot is free.
+      if (!lim.gate()
+          .enterOrWait(
+              lim.maxConcurrency(),
+              () ->
+                  ctx.executor()
+                      .execute(
+                          () -> {
+                            try {
+                              admitted(ctx, req, protocol, keepAlive, start, t);
+                            } finally {
+                              req.release();
+                            }
+                          }))) {
+        req.retain();
+        ctx.channel().config().setAutoRead(false);
+        return;
+      }
+    }
+    admitted(ctx, req, protocol, keepAlive, start, tenant);
+  }
+
+  /**
+   * The rest of a request once the gate let it in ({@code limiter} set: it holds a slot until its
+   * answer is sent). Any failure here frees the slot.
+   */
+  private void admitted(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      WriteProtocol protocol,
+      boolean keepAlive,
+      long start,
+      String tenant) {
+    if (limiter != null) {
+      ctx.channel().attr(GATED).set(Boolean.TRUE);
+    }
+    try {
+      write(ctx, req, protocol, keepAlive, start, tenant);
+    } catch (RuntimeException e) {
+      releaseGate(ctx);
+      throw e;
+    }
+  }
+
+  private void write(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      WriteProtocol protocol,
+      boolean keepAlive,
+      long start,
+      String tenant) {
+    WriteLimiter lim = limiter;
+    if (lim != null) {
+      String refused = lim.refuseHeadSeries(tenant);
+      if (refused != null) {
+        reply(ctx, protocol, keepAlive, start, HttpResponseStatus.TOO_MANY_REQUESTS, refused);
+        return;
+      }
+      refused = lim.refuseSize(tenant, req.content().readableBytes());
+      if (refused != null) {
+        reply(
+            ctx, protocol, keepAlive, start, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, refused);
+        return;
+      }
+    }
     ByteBuf body = req.content();
     int compressedBytes = body.readableBytes();
     if (compressedBytes == 0) {
@@ -180,6 +252,20 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     try {
       pb = SnappyBody.decompress(body, ctx.alloc(), options.limits().maxDecompressedBytes());
       metrics.bytes(compressedBytes, pb.readableBytes());
+      if (lim != null) {
+        String refused = lim.refuseSize(tenant, pb.readableBytes());
+        if (refused != null) {
+          recycle(pool, batch);
+          reply(
+              ctx,
+              protocol,
+              keepAlive,
+              start,
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              refused);
+          return;
+        }
+      }
       long createdBefore = decoder.createdTimestampsIgnored();
       long metadataBefore = decoder.metadataDropped();
       if (protocol == WriteProtocol.V1) {
@@ -198,6 +284,20 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     } finally {
       if (pb != null) {
         pb.release();
+      }
+    }
+    if (lim != null) {
+      // NOTE: counted after validation (series and samples rejected while decoding do not
+      // count); Thanos counts before. A request over a limit is refused as a whole either way.
+      String refused = lim.refuseSeries(tenant, batch.seriesCount);
+      if (refused == null) {
+        refused = lim.refuseSamples(tenant, batch.sampleCount);
+      }
+      if (refused != null) {
+        recycle(pool, batch);
+        reply(
+            ctx, protocol, keepAlive, start, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, refused);
+        return;
       }
     }
     Pending pending = new Pending(this, ctx, protocol, keepAlive, start, pool, batch);
@@ -308,7 +408,32 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     metrics.answered(protocol, code);
     metrics.duration(System.nanoTime() - start);
+    if (releaseGate(ctx)) {
+      ctx.channel().config().setAutoRead(true); // it may have waited at the gate, paused
+    }
     Responses.send(ctx, r, keepAlive);
+  }
+
+  /** Frees the gate slot the channel's request holds, if it holds one; true if it did. */
+  private boolean releaseGate(ChannelHandlerContext ctx) {
+    WriteLimiter lim = limiter;
+    if (lim != null && ctx.channel().attr(GATED).getAndSet(null) != null) {
+      lim.gate().exit(lim.maxConcurrency());
+      return true;
+    }
+    return false;
+  }
+
+  /** Set on a channel while its request holds a slot of the write gate. */
+  private static final AttributeKey<Boolean> GATED = AttributeKey.valueOf("rwgateway.gated");
+
+  /**
+   * Applies the limits file's limits (Thanos' {@code --receive.limits-config-file}); call before
+   * the handler serves requests.
+   */
+  public RemoteWriteHandler limitedBy(WriteLimiter limiter) {
+    this.limiter = limiter;
+    return this;
   }
 
   private static void recycle(ArrayDeque<WriteBatch> pool, WriteBatch b) {

@@ -158,7 +158,6 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  /** The compaction thread's periodic pass: cut due blocks, then apply retention, per tenant. */
   /**
    * Why a thread the TSDB needs is dead (the block cutter, a tenant's WAL syncer), or null while
    * all run. The process is then ending (see {@link EscalatingTask}); health checks report it.
@@ -177,6 +176,7 @@ public final class Tsdb implements Closeable {
     return null;
   }
 
+  /** The compaction thread's periodic pass: cut due blocks, then apply retention, per tenant. */
   private void compactAll() {
     for (TenantDb db : tenants.values()) {
       if (closed) {
