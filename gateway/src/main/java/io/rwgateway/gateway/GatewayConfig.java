@@ -26,6 +26,7 @@ record GatewayConfig(
     RoutingConfig routing,
     StoreApiOptions storeApi,
     LimitsConfig limits,
+    io.rwgateway.ingest.memory.MemoryGuard.Watermarks memoryWatermarks,
     long testWalWriterErrorAfter) {
 
   /**

@@ -3,6 +3,7 @@ package io.rwgateway.gateway;
 import io.rwgateway.hashring.HashringConfig;
 import io.rwgateway.ingest.RemoteWriteOptions;
 import io.rwgateway.ingest.decode.DecodeLimits;
+import io.rwgateway.ingest.memory.MemoryGuard;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.TenantId;
 import io.rwgateway.queryapi.store.StoreApiOptions;
@@ -330,6 +331,31 @@ final class ReceiveCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--receive.memory.high-watermark",
+      defaultValue = "0.85",
+      paramLabel = "<fraction>",
+      description =
+          "From this fraction of the maximum heap in use after a garbage collection on, requests"
+              + " that would create series get 503 (samples of existing series are still"
+              + " written). Default: ${DEFAULT-VALUE}.")
+  double memoryHigh;
+
+  @Option(
+      names = "--receive.memory.full-watermark",
+      defaultValue = "0.95",
+      paramLabel = "<fraction>",
+      description = "From this fraction on, every write gets 503. Default: ${DEFAULT-VALUE}.")
+  double memoryFull;
+
+  @Option(
+      names = "--receive.memory.low-watermark",
+      defaultValue = "0.75",
+      paramLabel = "<fraction>",
+      description =
+          "Below this fraction, all writes are accepted again. Default: ${DEFAULT-VALUE}.")
+  double memoryLow;
+
+  @Option(
       names = "--test.wal-writer-error-after",
       hidden = true,
       defaultValue = "-1",
@@ -585,6 +611,7 @@ final class ReceiveCommand implements Callable<Integer> {
             .withExternalLabels(external.toMap())
             .withLimits(storeSeriesLimit, storeSamplesLimit),
         limitsConfig(),
+        new MemoryGuard.Watermarks(memoryLow, memoryHigh, memoryFull),
         testWalWriterErrorAfter);
   }
 }

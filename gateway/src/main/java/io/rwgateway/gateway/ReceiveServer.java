@@ -18,6 +18,7 @@ import io.rwgateway.ingest.forward.ForwardServerOptions;
 import io.rwgateway.ingest.limits.LimitsConfigException;
 import io.rwgateway.ingest.limits.WriteLimiter;
 import io.rwgateway.ingest.limits.WriteLimitsSource;
+import io.rwgateway.ingest.memory.MemoryGuard;
 import io.rwgateway.ingest.route.HashringRouter;
 import io.rwgateway.queryapi.PrometheusApi;
 import io.rwgateway.queryapi.store.StoreApi;
@@ -64,6 +65,7 @@ public final class ReceiveServer implements AutoCloseable {
   private Bucket bucket;
   private volatile Uploader uploader;
   private WriteLimitsSource limits;
+  private MemoryGuard memoryGuard;
   private ForwardServer forwardServer;
   private HashringWatcher hashrings;
   private HashringRouter writeRouter;
@@ -130,6 +132,9 @@ public final class ReceiveServer implements AutoCloseable {
 
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
+    memoryGuard = new MemoryGuard(config.memoryWatermarks(), registry);
+    memoryGuard.start();
+    ring.admitBy(memoryGuard);
     if (config.testWalWriterErrorAfter() >= 0) {
       log.warn(
           "test hook: the WAL writer will fail after {} batches", config.testWalWriterErrorAfter());
@@ -333,6 +338,9 @@ public final class ReceiveServer implements AutoCloseable {
       }
       if (limits != null) {
         limits.close();
+      }
+      if (memoryGuard != null) {
+        memoryGuard.close();
       }
       if (forwardServer != null) {
         forwardServer.close();

@@ -312,6 +312,12 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       return;
     }
     ring.resolveSeries(batch);
+    String full = ring.admission(batch);
+    if (full != null) {
+      recycle(pool, batch);
+      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.SERVICE_UNAVAILABLE, full);
+      return;
+    }
     batch.attachment = pending;
     ctx.channel().config().setAutoRead(false);
     if (!ring.tryPublish(batch, RemoteWriteHandler::completed)) {

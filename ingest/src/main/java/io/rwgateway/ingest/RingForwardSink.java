@@ -34,6 +34,10 @@ public final class RingForwardSink implements ForwardSink {
     }
     CompletableFuture<Status> done = new CompletableFuture<>();
     ring.resolveSeries(batch);
+    String full = ring.admission(batch);
+    if (full != null) {
+      return CompletableFuture.completedFuture(Status.UNAVAILABLE.withDescription(full));
+    }
     batch.attachment = done;
     if (!ring.tryPublish(batch, RingForwardSink::completed)) {
       batch.attachment = null;

@@ -10,6 +10,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.ingest.memory.MemoryGuard;
 import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
@@ -49,6 +50,7 @@ public final class WriteRing implements AutoCloseable {
   private volatile Thread writerThread;
   private volatile Throwable writerFailure;
   private volatile boolean closed;
+  private volatile MemoryGuard guard;
   private final RingBuffer<Slot> ring;
 
   public WriteRing(Tsdb tsdb, int size, boolean syncEachGroup, PrometheusRegistry registry) {
@@ -117,6 +119,23 @@ public final class WriteRing implements AutoCloseable {
       return "wal-writer died";
     }
     return null;
+  }
+
+  /**
+   * Admits writes by memory ({@link MemoryGuard}); without one every write is admitted. Set before
+   * writes arrive.
+   */
+  public void admitBy(MemoryGuard guard) {
+    this.guard = guard;
+  }
+
+  /**
+   * Why {@code batch} must not be written now (memory nearly full), or null. Call after {@link
+   * #resolveSeries}: a series the head does not have yet counts as new.
+   */
+  public String admission(WriteBatch batch) {
+    MemoryGuard g = guard;
+    return g == null ? null : g.refusal(batch);
   }
 
   /**

@@ -131,6 +131,12 @@ public final class HashringRouter implements WriteRouter, HashringWatcher.Listen
   private CompletableFuture<Void> writeLocal(WriteBatch local, Outcomes outcomes, int slot) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     ring.resolveSeries(local);
+    String full = ring.admission(local);
+    if (full != null) {
+      outcomes.set(slot, ForwardOutcome.RETRYABLE, full);
+      f.complete(null);
+      return f;
+    }
     local.attachment =
         (Runnable)
             () -> {
