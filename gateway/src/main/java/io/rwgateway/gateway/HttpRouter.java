@@ -122,7 +122,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       if (r == null) {
         r = Responses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // NOTE: a StackOverflowError is one request's failure, not the process': without this it
+      // would reach the uncaught-exception handler, which ends the gateway (FatalErrors).
       log.error("API request failed path={}", path, e);
       if (stream.started()) {
         stream.abort(e.toString());

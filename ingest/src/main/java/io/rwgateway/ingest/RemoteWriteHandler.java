@@ -206,7 +206,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       long start,
       String tenant) {
     if (limiter != null) {
-      ctx.channel().attr(GATED).set(Boolean.TRUE);
+      // A count, not a flag: a client that pipelines may have a second request admitted before
+      // the first is answered; every answer frees one slot.
+      Integer held = ctx.channel().attr(GATED).get();
+      ctx.channel().attr(GATED).set(held == null ? 1 : held + 1);
     }
     try {
       write(ctx, req, protocol, keepAlive, start, tenant);
@@ -423,15 +426,21 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   /** Frees the gate slot the channel's request holds, if it holds one; true if it did. */
   private boolean releaseGate(ChannelHandlerContext ctx) {
     WriteLimiter lim = limiter;
-    if (lim != null && ctx.channel().attr(GATED).getAndSet(null) != null) {
-      lim.gate().exit(lim.maxConcurrency());
-      return true;
+    if (lim == null) {
+      return false;
     }
-    return false;
+    // On the channel's event loop, like every change of the count.
+    Integer held = ctx.channel().attr(GATED).get();
+    if (held == null || held == 0) {
+      return false;
+    }
+    ctx.channel().attr(GATED).set(held - 1);
+    lim.gate().exit(lim.maxConcurrency());
+    return true;
   }
 
-  /** Set on a channel while its request holds a slot of the write gate. */
-  private static final AttributeKey<Boolean> GATED = AttributeKey.valueOf("rwgateway.gated");
+  /** The write-gate slots a channel's requests hold (one unless the client pipelines). */
+  private static final AttributeKey<Integer> GATED = AttributeKey.valueOf("rwgateway.gated");
 
   /**
    * Applies the limits file's limits (Thanos' {@code --receive.limits-config-file}); call before
