@@ -22,7 +22,17 @@ final class FatalErrors {
   /** EX_SOFTWARE: an internal error. */
   static final int EXIT_STATUS = 70;
 
+  private static volatile boolean stopping;
+
   private FatalErrors() {}
+
+  /**
+   * The process is stopping on purpose: a thread that dies now (a pool refusing work while it
+   * closes, say) is logged, not turned into a failure exit that would cut the clean stop short.
+   */
+  static void stopping() {
+    stopping = true;
+  }
 
   /** Installs the rule as the default uncaught-exception handler (the CLI does, not tests). */
   static void install() {
@@ -30,6 +40,10 @@ final class FatalErrors {
   }
 
   private static void die(Thread thread, Throwable cause) {
+    if (stopping) {
+      log.warn("thread {} died while the gateway stops: {}", thread.getName(), cause.toString());
+      return;
+    }
     try {
       log.error(
           "thread {} died, exiting with status {}: {}",

@@ -459,10 +459,16 @@ final class ReceiveCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     try (ReceiveServer server = ReceiveServer.start(config)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
       server.awaitTermination();
     }
     return 0;
+  }
+
+  /** The shutdown hook: a deliberate stop, so threads that die meanwhile do not fail the exit. */
+  private static void stop(ReceiveServer server) {
+    FatalErrors.stopping();
+    server.close();
   }
 
   private Clock walClock() {
