@@ -133,6 +133,10 @@ public final class ReceiveServer implements AutoCloseable {
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
     memoryGuard = new MemoryGuard(config.memoryWatermarks(), registry);
+    Tsdb heads0 = tsdb;
+    memoryGuard.reusable(heads0::reusableHeadBytes);
+    WriteRing writes = ring;
+    memoryGuard.relieveBy(writes::requestEarlyCut);
     memoryGuard.start();
     ring.admitBy(memoryGuard);
     if (config.testWalWriterErrorAfter() >= 0) {

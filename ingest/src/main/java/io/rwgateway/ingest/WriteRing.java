@@ -2,6 +2,7 @@ package io.rwgateway.ingest;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
@@ -36,7 +37,19 @@ public final class WriteRing implements AutoCloseable {
   static final class Slot {
     WriteBatch batch;
     WriteCompletion completion;
+
+    /** Work for the writer thread instead of a batch (an early chunk cut), or null. */
+    Runnable control;
   }
+
+  private static final EventTranslatorOneArg<Slot, Runnable> CONTROL =
+      (slot, seq, task) -> slot.control = task;
+
+  /**
+   * Open chunks of at least this many bytes are cut early under memory pressure: two pieces; a
+   * smaller one gives nothing back to the pool.
+   */
+  static final int EARLY_CUT_MIN_BYTES = 64;
 
   private static final EventTranslatorTwoArg<Slot, WriteBatch, WriteCompletion> PUBLISH =
       (slot, seq, batch, completion) -> {
@@ -127,6 +140,25 @@ public final class WriteRing implements AutoCloseable {
    */
   public void admitBy(MemoryGuard guard) {
     this.guard = guard;
+  }
+
+  /**
+   * Memory pressure: asks the writer thread (the heads' one mutator) to cut every open chunk of
+   * some size to disk now, so that the heads reuse its memory instead of growing. Queued behind the
+   * batches already waiting; false when the ring is full (the next request tries again).
+   */
+  public boolean requestEarlyCut() {
+    return writerFailure == null
+        && ring.tryPublishEvent(
+            CONTROL,
+            () -> {
+              long start = System.nanoTime();
+              int cut = tsdb.cutOpenChunks(EARLY_CUT_MIN_BYTES);
+              log.warn(
+                  "memory pressure: cut {} open chunks early to chunks_head in {} ms",
+                  cut,
+                  (System.nanoTime() - start) / 1_000_000);
+            });
   }
 
   /**
@@ -227,6 +259,19 @@ public final class WriteRing implements AutoCloseable {
 
     @Override
     public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
+      if (slot.control != null) {
+        Runnable task = slot.control;
+        slot.control = null;
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.error("WAL writer task failed", e);
+        }
+        if (endOfBatch && !pendingBatches.isEmpty()) {
+          flush();
+        }
+        return;
+      }
       if (errorAfter >= 0 && handled++ >= errorAfter) {
         throw new InjectedError("injected by --test.wal-writer-error-after " + errorAfter);
       }

@@ -83,6 +83,9 @@ public final class MemoryGuard implements AutoCloseable {
   private final Set<String> heapPools = new HashSet<>();
   private final NotificationListener listener = (n, handback) -> onGc(n);
   private ScheduledExecutorService checker;
+  private volatile LongSupplier reusable = () -> 0;
+  private volatile java.util.function.BooleanSupplier relieve = () -> true;
+  private long lastRelief;
 
   /** A guard fed by this JVM's collections (see {@link #start}). */
   public MemoryGuard(Watermarks marks, PrometheusRegistry reg) {
@@ -108,7 +111,9 @@ public final class MemoryGuard implements AutoCloseable {
         .register(reg);
     GaugeWithCallback.builder()
         .name("rwgateway_memory_heap_after_gc_bytes")
-        .help("Heap in use right after the last garbage collection.")
+        .help(
+            "Heap in use right after the last garbage collection, less what the heads hold for"
+                + " reuse.")
         .callback(cb -> cb.call(usedAfterGc))
         .register(reg);
     GaugeWithCallback.builder()
@@ -116,6 +121,23 @@ public final class MemoryGuard implements AutoCloseable {
         .help("The maximum heap the watermarks are fractions of.")
         .callback(cb -> cb.call(maxHeap))
         .register(reg);
+  }
+
+  /**
+   * Heap the process holds but can reuse before it grows (the heads' free open-chunk pieces): it is
+   * subtracted from the heap after collection, since refusing writes would not free it and writing
+   * more does not need more of it.
+   */
+  public void reusable(LongSupplier bytes) {
+    this.reusable = bytes;
+  }
+
+  /**
+   * What to do while not NORMAL, at most every 10 s: give memory back to {@link #reusable} (cut
+   * open chunks early). Returns false when it could not be queued (tried again a second later).
+   */
+  public void relieveBy(java.util.function.BooleanSupplier action) {
+    this.relieve = action;
   }
 
   /** Listens to this JVM's collections and starts the idle check. */
@@ -163,8 +185,9 @@ public final class MemoryGuard implements AutoCloseable {
     afterGc(used);
   }
 
-  /** A collection left {@code used} bytes of heap in use. */
-  synchronized void afterGc(long used) {
+  /** A collection left {@code used} bytes of heap in use (reusable memory not counted). */
+  synchronized void afterGc(long heapUsed) {
+    long used = Math.max(0, heapUsed - reusable.getAsLong());
     usedAfterGc = used;
     lastGcNanos = nanos.getAsLong();
     double f = (double) used / maxHeap;
@@ -182,6 +205,9 @@ public final class MemoryGuard implements AutoCloseable {
     }
     if (next != before) {
       state = next;
+      if (next.ordinal() > before.ordinal()) {
+        relieveNow();
+      }
       String msg = "memory admission {} -> {}: heap after collection {} MB of {} MB ({}%)";
       Object[] args = {before, next, used >> 20, maxHeap >> 20, Math.round(f * 100)};
       if (next.ordinal() > before.ordinal()) {
@@ -192,10 +218,27 @@ public final class MemoryGuard implements AutoCloseable {
     }
   }
 
+  /** Runs the relief action, at most every 10 s. */
+  private void relieveNow() {
+    long now = nanos.getAsLong();
+    if (lastRelief != 0 && now - lastRelief < TimeUnit.SECONDS.toNanos(10)) {
+      return;
+    }
+    if (relieve.getAsBoolean()) {
+      lastRelief = now;
+    }
+  }
+
   /**
-   * While writes are limited and collections stopped, asks for one every 30 s to see freed memory.
+   * While writes are limited: relief every 10 s, and, when collections stopped, a collection every
+   * 30 s to see freed memory.
    */
   private void idleCheck() {
+    if (state != State.NORMAL) {
+      synchronized (this) {
+        relieveNow();
+      }
+    }
     long now = nanos.getAsLong();
     if (state != State.NORMAL
         && now - lastGcNanos > TimeUnit.SECONDS.toNanos(10)

@@ -260,6 +260,16 @@ public final class TenantDb implements Closeable {
     return head.metadata(metricFamily);
   }
 
+  /** See {@link Head#cutOpenChunks}; on the WAL writer thread. */
+  public int cutOpenChunks(int minBytes) {
+    return head.cutOpenChunks(minBytes);
+  }
+
+  /** See {@link Head#reusableBytes}; any thread. */
+  public long reusableHeadBytes() {
+    return head.reusableBytes();
+  }
+
   /** Active series in the head. */
   public long headSeries() {
     return head.seriesCount();

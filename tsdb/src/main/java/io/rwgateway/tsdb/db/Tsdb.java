@@ -159,6 +159,27 @@ public final class Tsdb implements Closeable {
   }
 
   /**
+   * Memory pressure, on the WAL writer thread: cuts every tenant's open chunks of at least {@code
+   * minBytes} to disk early (see {@link Head#cutOpenChunks}); returns the chunks cut.
+   */
+  public int cutOpenChunks(int minBytes) {
+    int n = 0;
+    for (TenantDb t : tenants.values()) {
+      n += t.cutOpenChunks(minBytes);
+    }
+    return n;
+  }
+
+  /** Open-chunk memory the heads hold for reuse, all tenants (an estimate; any thread). */
+  public long reusableHeadBytes() {
+    long n = 0;
+    for (TenantDb t : tenants.values()) {
+      n += t.reusableHeadBytes();
+    }
+    return n;
+  }
+
+  /**
    * Why a thread the TSDB needs is dead (the block cutter, a tenant's WAL syncer), or null while
    * all run. The process is then ending (see {@link EscalatingTask}); health checks report it.
    */

@@ -158,6 +158,14 @@ final class ChunkPieces {
     return scratch;
   }
 
+  /**
+   * Bytes of slabs not in an open chunk (free or never handed out): memory the head holds but can
+   * reuse before it needs a new slab. Any thread; a racy read is an estimate.
+   */
+  long reusableBytes() {
+    return ((long) slabCount * SLAB_PIECES - inUse) * PIECE_BYTES;
+  }
+
   /** Pieces in open chunks now. */
   int piecesInUse() {
     return inUse;

@@ -263,6 +263,33 @@ public final class Head implements Closeable {
     return truncations.get();
   }
 
+  /**
+   * Memory pressure: cuts every open float chunk of at least {@code minBytes} to {@link #chunks}
+   * now instead of at 120 samples, under the write lock (the WAL writer thread calls it, the head's
+   * one mutator), so that their pieces return to the pool. Returns the chunks cut.
+   */
+  public int cutOpenChunks(int minBytes) {
+    long stamp = lock.writeLock();
+    try {
+      MemSeries[] all = byRef;
+      int cut = 0;
+      for (MemSeries s : all) {
+        if (s != null && s.cutIfAtLeast(chunks, minBytes)) {
+          cut++;
+        }
+      }
+      chunks.flush();
+      return cut;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /** Open-chunk memory this head holds for reuse ({@link ChunkPieces#reusableBytes}). */
+  public long reusableBytes() {
+    return pieces.reusableBytes();
+  }
+
   /** Highest ref handed out so far; readers scan refs 1..maxRef. */
   public int maxRef() {
     return maxRef;

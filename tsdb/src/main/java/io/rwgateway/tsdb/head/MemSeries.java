@@ -173,6 +173,20 @@ final class MemSeries extends XorEncoder {
     restart();
   }
 
+  /**
+   * Memory pressure: moves the open chunk to {@code chunks} now if it holds at least {@code
+   * minBytes}, which gives all but one of its pieces back to the head's pool. The caller holds the
+   * write lock. The next sample starts a new chunk; order checks use the last time, which a cut
+   * keeps. Returns whether it cut.
+   */
+  boolean cutIfAtLeast(HeadChunks chunks, int minBytes) {
+    if (count() == 0 || length() < minBytes) {
+      return false;
+    }
+    cutChunk(chunks);
+    return true;
+  }
+
   private void cutChunk(HeadChunks chunks) {
     int len = length();
     byte[] done = pieces.scratch(len);
