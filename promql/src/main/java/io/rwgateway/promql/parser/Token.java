@@ -1,0 +1,46 @@
+package io.rwgateway.promql.parser;
+
+/** One lexed token: its kind, its start (a char index into the query) and its text. */
+record Token(TokenType type, int pos, String val) {
+  int end() {
+    return pos + val.length();
+  }
+
+  /** How Prometheus' "unexpected ..." messages name this token. */
+  String describe() {
+    switch (type) {
+      case EOF:
+        return "end of input";
+      case IDENTIFIER:
+        return "identifier " + GoFormat.quote(val);
+      case METRIC_IDENTIFIER:
+        return "metric identifier " + GoFormat.quote(val);
+      case STRING:
+        return "string " + shortQuoted();
+      case NUMBER:
+        return "number " + shortQuoted();
+      case DURATION:
+        return "duration " + shortQuoted();
+      case COMMENT:
+        return "comment " + shortQuoted();
+      case AT:
+        return "\"<Item " + type.yaccNumber() + ">\" <op:" + val + ">";
+      default:
+        break;
+    }
+    return switch (type.kind) {
+      case KEYWORD -> "<" + val + ">";
+      case OPERATOR -> "<op:" + val + ">";
+      case AGGREGATOR -> "<aggr:" + val + ">";
+      default -> shortQuoted();
+    };
+  }
+
+  /** Go's {@code %q}, or {@code %.10q...} for values longer than ten bytes. */
+  private String shortQuoted() {
+    if (val.length() > 10) {
+      return GoFormat.quote(val.substring(0, val.offsetByCodePoints(0, 10))) + "...";
+    }
+    return GoFormat.quote(val);
+  }
+}
