@@ -36,10 +36,11 @@ record Token(TokenType type, int pos, String val) {
     };
   }
 
-  /** Go's {@code %q}, or {@code %.10q...} for values longer than ten bytes. */
+  /** Go's {@code %q}, or {@code %.10q...} (ten runes) for values longer than ten UTF-8 bytes. */
   private String shortQuoted() {
-    if (val.length() > 10) {
-      return GoFormat.quote(val.substring(0, val.offsetByCodePoints(0, 10))) + "...";
+    if (val.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 10) {
+      int runes = Math.min(10, val.codePointCount(0, val.length()));
+      return GoFormat.quote(val.substring(0, val.offsetByCodePoints(0, runes))) + "...";
     }
     return GoFormat.quote(val);
   }
