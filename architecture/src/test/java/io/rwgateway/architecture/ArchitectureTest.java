@@ -34,6 +34,7 @@ class ArchitectureTest {
           "hashring",
           "ingest",
           "uploader",
+          "promql.parser",
           "queryapi",
           "gateway",
           "perf"
