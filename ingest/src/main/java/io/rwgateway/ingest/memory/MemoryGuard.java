@@ -94,7 +94,7 @@ public final class MemoryGuard implements AutoCloseable {
 
   /** For tests: a heap of {@code maxHeap} bytes, fed through {@link #afterGc}. */
   MemoryGuard(Watermarks marks, long maxHeap, LongSupplier nanos, PrometheusRegistry reg) {
-    this.marks = marks;
+    this.marks = effective(marks, maxHeap);
     this.maxHeap = maxHeap;
     this.nanos = nanos;
     this.lastGcNanos = nanos.getAsLong();
@@ -138,6 +138,27 @@ public final class MemoryGuard implements AutoCloseable {
    */
   public void relieveBy(java.util.function.BooleanSupplier action) {
     this.relieve = action;
+  }
+
+  /**
+   * The watermarks in force for a heap of {@code maxHeap} bytes: the configured fractions, lowered
+   * where they would leave less than an absolute reserve above them (a quarter of the heap at most)
+   * for what is allocated between two collections: 128 MiB above the high watermark, 64 MiB above
+   * the full one. A small heap's 5% is a few MB, less than one burst of requests.
+   */
+  static Watermarks effective(Watermarks m, long maxHeap) {
+    double heap = Math.max(1, maxHeap);
+    double highReserve = Math.min(128.0 * (1 << 20), heap / 4) / heap;
+    double fullReserve = Math.min(64.0 * (1 << 20), heap / 8) / heap;
+    double full = Math.min(m.full(), 1 - fullReserve);
+    double high = Math.min(Math.min(m.high(), 1 - highReserve), full);
+    double low = Math.min(m.low(), high - 0.05);
+    return new Watermarks(low, high, full);
+  }
+
+  /** The watermarks in force (see {@link #effective}). */
+  public Watermarks watermarks() {
+    return marks;
   }
 
   /** Listens to this JVM's collections and starts the idle check. */
@@ -203,11 +224,13 @@ public final class MemoryGuard implements AutoCloseable {
     } else {
       next = State.NORMAL;
     }
+    if (f >= marks.low()) {
+      // Relief starts at the low watermark, well before writes are refused: cutting chunks
+      // allocates too (their refs), and must not be what runs the heap out.
+      relieveNow();
+    }
     if (next != before) {
       state = next;
-      if (next.ordinal() > before.ordinal()) {
-        relieveNow();
-      }
       String msg = "memory admission {} -> {}: heap after collection {} MB of {} MB ({}%)";
       Object[] args = {before, next, used >> 20, maxHeap >> 20, Math.round(f * 100)};
       if (next.ordinal() > before.ordinal()) {

@@ -57,6 +57,20 @@ class MemoryGuardTest {
   }
 
   @Test
+  void smallHeapsKeepAnAbsoluteReserveAboveTheWatermarks() {
+    Watermarks d = Watermarks.DEFAULT;
+    assertEquals(d, MemoryGuard.effective(d, 2048 * MB), "a large heap keeps the fractions");
+    Watermarks w = MemoryGuard.effective(d, 646 * MB);
+    assertEquals(1 - 128.0 / 646, w.high(), 1e-9);
+    assertEquals(1 - 64.0 / 646, w.full(), 1e-9);
+    assertEquals(d.low(), w.low(), 1e-9);
+    w = MemoryGuard.effective(d, 160 * MB);
+    assertEquals(0.75, w.high(), 1e-9, "at most a quarter of the heap is reserved");
+    assertEquals(0.875, w.full(), 1e-9);
+    assertEquals(0.70, w.low(), 1e-9);
+  }
+
+  @Test
   void watermarksMustBeOrdered() {
     assertThrows(IllegalArgumentException.class, () -> new Watermarks(0.8, 0.7, 0.9));
     assertThrows(IllegalArgumentException.class, () -> new Watermarks(0.5, 0.95, 0.9));
