@@ -224,13 +224,13 @@ public final class MemoryGuard implements AutoCloseable {
     } else {
       next = State.NORMAL;
     }
-    if (f >= marks.low()) {
-      // Relief starts at the low watermark, well before writes are refused: cutting chunks
-      // allocates too (their refs), and must not be what runs the heap out.
-      relieveNow();
-    }
     if (next != before) {
       state = next;
+      if (next.ordinal() > before.ordinal()) {
+        // NOTE: not from the low watermark on: measured, cutting that often (every ~20 s at 1M
+        // series in 646 MB) piles up finished-chunk refs faster and ran out of heap sooner.
+        relieveNow();
+      }
       String msg = "memory admission {} -> {}: heap after collection {} MB of {} MB ({}%)";
       Object[] args = {before, next, used >> 20, maxHeap >> 20, Math.round(f * 100)};
       if (next.ordinal() > before.ordinal()) {
