@@ -22,7 +22,8 @@ import java.util.PriorityQueue;
  * after it; if {@code l} extends {@code m}, it did not swap (else it would be smaller than {@code
  * m}), so no later extension of {@code m} swaps either. Only the last series read and the prefixes
  * whose swapping extensions are still being read wait: a few series, never more than the labels a
- * series has plus one. (Each series' chunks are copied once anyway, into protobuf.)
+ * series has plus one. (Each series' chunks are copied out of the store anyway, see {@link
+ * OutSeries}.)
  */
 final class OrderedTenantSource implements SeriesSource {
   private final TenantReader reader;

@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  * One {@code thanos.SeriesResponse} message to send: the labels of its series already in wire
  * bytes, and a range of the series' chunks. {@link #MARSHALLER} hands it to gRPC as a stream of
  * known length that gRPC drains straight into its transport buffers ({@link SeriesFrames#write}):
- * no protobuf objects and no intermediate serialization buffer, the chunk bytes copied once.
+ * no protobuf objects and no intermediate serialization buffer.
  */
 final class SeriesFrame {
   final byte[] labels;

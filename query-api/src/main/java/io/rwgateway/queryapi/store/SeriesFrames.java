@@ -69,7 +69,7 @@ final class SeriesFrames {
   /**
    * The next frame of the current series: its labels and the chunks that follow the last frame's,
    * at least one (if any are left), more while the frame stays within the budget. The frame refers
-   * to the series' chunk bytes; they are copied once, when gRPC drains the frame into its buffers.
+   * to the series' chunk bytes; they are copied when gRPC drains the frame into its buffers.
    */
   SeriesFrame next() {
     OutSeries s = series;
