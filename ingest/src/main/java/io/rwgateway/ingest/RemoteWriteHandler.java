@@ -44,6 +44,9 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   static final String EXEMPLARS_WRITTEN = "X-Prometheus-Remote-Write-Exemplars-Written";
   private static final int POOL_MAX = 64;
 
+  /** Thanos Receive's answer to a request over a limit of the limits file. */
+  private static final HttpResponseStatus TOO_LARGE = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+
   private final RemoteWriteOptions options;
   private final WriteRing ring;
   private final WriteRouter router;
@@ -169,29 +172,48 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       return;
     }
     WriteLimiter lim = limiter;
-    if (lim != null) {
-      String t = tenant;
-      // The concurrency gate first, as in Thanos: a request over the limit waits its turn with
-      // its connection paused, and runs on its own event loop once a slot is free.
-      if (!lim.gate()
-          .enterOrWait(
-              lim.maxConcurrency(),
-              () ->
-                  ctx.executor()
-                      .execute(
-                          () -> {
-                            try {
-                              admitted(ctx, req, protocol, keepAlive, start, t);
-                            } finally {
-                              req.release();
-                            }
-                          }))) {
-        req.retain();
-        ctx.channel().config().setAutoRead(false);
-        return;
-      }
+    if (lim != null && !enterGate(lim, ctx, req, protocol, keepAlive, start, tenant)) {
+      return; // waits for a slot of the write gate
     }
     admitted(ctx, req, protocol, keepAlive, start, tenant);
+  }
+
+  /**
+   * The concurrency gate, first as in Thanos: true when the request may go on now; false when it
+   * waits its turn with its connection paused, to run on its own event loop once a slot is free.
+   */
+  private boolean enterGate(
+      WriteLimiter lim,
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      WriteProtocol protocol,
+      boolean keepAlive,
+      long start,
+      String tenant) {
+    Runnable resume =
+        () -> ctx.executor().execute(() -> resume(ctx, req, protocol, keepAlive, start, tenant));
+    if (lim.gate().enterOrWait(lim.maxConcurrency(), resume)) {
+      return true;
+    }
+    // NOTE: retained after queueing is safe: the resume runs on this channel's event loop, which
+    // is busy here until channelRead0 returns (and auto-releases once).
+    req.retain();
+    ctx.channel().config().setAutoRead(false);
+    return false;
+  }
+
+  private void resume(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      WriteProtocol protocol,
+      boolean keepAlive,
+      long start,
+      String tenant) {
+    try {
+      admitted(ctx, req, protocol, keepAlive, start, tenant);
+    } finally {
+      req.release();
+    }
   }
 
   /**
@@ -235,8 +257,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       }
       refused = lim.refuseSize(tenant, req.content().readableBytes());
       if (refused != null) {
-        reply(
-            ctx, protocol, keepAlive, start, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, refused);
+        reply(ctx, protocol, keepAlive, start, TOO_LARGE, refused);
         return;
       }
     }
@@ -255,19 +276,11 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     try {
       pb = SnappyBody.decompress(body, ctx.alloc(), options.limits().maxDecompressedBytes());
       metrics.bytes(compressedBytes, pb.readableBytes());
-      if (lim != null) {
-        String refused = lim.refuseSize(tenant, pb.readableBytes());
-        if (refused != null) {
-          recycle(pool, batch);
-          reply(
-              ctx,
-              protocol,
-              keepAlive,
-              start,
-              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-              refused);
-          return;
-        }
+      String refused = lim == null ? null : lim.refuseSize(tenant, pb.readableBytes());
+      if (refused != null) {
+        recycle(pool, batch);
+        reply(ctx, protocol, keepAlive, start, TOO_LARGE, refused);
+        return;
       }
       long createdBefore = decoder.createdTimestampsIgnored();
       long metadataBefore = decoder.metadataDropped();
@@ -289,19 +302,16 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
         pb.release();
       }
     }
-    if (lim != null) {
-      // NOTE: counted after validation (series and samples rejected while decoding do not
-      // count); Thanos counts before. A request over a limit is refused as a whole either way.
-      String refused = lim.refuseSeries(tenant, batch.seriesCount);
-      if (refused == null) {
-        refused = lim.refuseSamples(tenant, batch.sampleCount);
-      }
-      if (refused != null) {
-        recycle(pool, batch);
-        reply(
-            ctx, protocol, keepAlive, start, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, refused);
-        return;
-      }
+    // NOTE: counted after validation (series and samples rejected while decoding do not count);
+    // Thanos counts before. A request over a limit is refused as a whole either way.
+    String refused = lim == null ? null : lim.refuseSeries(tenant, batch.seriesCount);
+    if (refused == null && lim != null) {
+      refused = lim.refuseSamples(tenant, batch.sampleCount);
+    }
+    if (refused != null) {
+      recycle(pool, batch);
+      reply(ctx, protocol, keepAlive, start, TOO_LARGE, refused);
+      return;
     }
     Pending pending = new Pending(this, ctx, protocol, keepAlive, start, pool, batch);
     if (batch.seriesCount == 0 && batch.metaCount == 0) {

@@ -47,10 +47,6 @@ public final class WriteLimiter {
         .register(reg);
   }
 
-  public WriteLimits limits() {
-    return source.current();
-  }
-
   public WriteGate gate() {
     return gate;
   }
@@ -63,46 +59,53 @@ public final class WriteLimiter {
   /** A request body of {@code bytes} (compressed, then again decompressed). */
   public String refuseSize(String tenant, long bytes) {
     long limit = source.current().forTenant(tenant).sizeBytes();
-    if (limit > 0 && bytes > limit) {
-      hits.labelValues(tenant, "body_size").inc();
-      return "write request too large: "
-          + bytes
-          + " bytes, over tenant \""
-          + tenant
-          + "\"'s size_bytes_limit of "
-          + limit;
-    }
-    return null;
+    return over(
+        tenant,
+        bytes,
+        limit,
+        "body_size",
+        "write request too large: ",
+        " bytes",
+        "size_bytes_limit");
   }
 
   /** A request of {@code series} time series. */
   public String refuseSeries(String tenant, long series) {
     long limit = source.current().forTenant(tenant).series();
-    if (limit > 0 && series > limit) {
-      hits.labelValues(tenant, "series").inc();
-      return "too many timeseries: "
-          + series
-          + " in one request, over tenant \""
-          + tenant
-          + "\"'s series_limit of "
-          + limit;
-    }
-    return null;
+    return over(
+        tenant,
+        series,
+        limit,
+        "series",
+        "too many timeseries: ",
+        " in one request",
+        "series_limit");
   }
 
   /** A request of {@code samples} float samples. */
   public String refuseSamples(String tenant, long samples) {
     long limit = source.current().forTenant(tenant).samples();
-    if (limit > 0 && samples > limit) {
-      hits.labelValues(tenant, "samples").inc();
-      return "too many samples: "
-          + samples
-          + " in one request, over tenant \""
-          + tenant
-          + "\"'s samples_limit of "
-          + limit;
+    return over(
+        tenant,
+        samples,
+        limit,
+        "samples",
+        "too many samples: ",
+        " in one request",
+        "samples_limit");
+  }
+
+  /**
+   * Null when {@code value} is within {@code limit} (0 or less: none); else counts the hit and says
+   * which limit of which tenant it passed, starting with Thanos' own words ({@code what}).
+   */
+  private String over(
+      String tenant, long value, long limit, String metric, String what, String unit, String key) {
+    if (limit <= 0 || value <= limit) {
+      return null;
     }
-    return null;
+    hits.labelValues(tenant, metric).inc();
+    return what + value + unit + ", over tenant \"" + tenant + "\"'s " + key + " of " + limit;
   }
 
   /** Before reading the body: is the tenant at or above its head series limit? */
