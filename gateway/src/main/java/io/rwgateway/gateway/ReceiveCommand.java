@@ -315,6 +315,7 @@ final class ReceiveCommand implements Callable<Integer> {
   @Option(
       names = "--receive.limits-config-reload-timer",
       defaultValue = "1s",
+      paramLabel = "<duration>",
       converter = Durations.class,
       description = "How often the limits file is checked for changes. Default: ${DEFAULT-VALUE}.")
   Duration limitsReloadTimer;
