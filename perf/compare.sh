@@ -7,7 +7,7 @@
 #                        [--receivers "prometheus victoria-metrics gateway"] [--no-verify] [--keep-logs]
 #   default: 100k active series, 8 senders, 2000 samples per request, 60 s per receiver, each as
 #   fast as it answers;
-#   --large: 1M active series (the gateway's heap follows the series count, see below);
+#   --large: 1M active series;
 #   --rate N: N samples/s in total for every receiver (one that cannot keep up falls behind), so
 #   each holds the same samples per series at the end and memory compares like for like.
 # Needs perf/target/benchmarks.jar and gateway/target/gateway.jar (./mvnw -B -q package -DskipTests);
@@ -56,14 +56,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y "${missing[@]}" >&2
 fi
 
-# The gateway's heap, by the sizing rule in the README: 96 MB plus 0.55 KB per active series (the
-# head's live data under this load is ~0.5 KB per series at 1M after 60 s, ~0.9-1 KB at 100k where
-# each series has filled its 120-sample chunk; finished chunks are on disk, not in the heap).
-# NOTE: at 1M a series gets ~1 sample/s of ~3.5 bytes; the 646 MB this gives lets G1 run a few full
-# collections near the end of a 60 s run (docs/perf.md), and longer runs need the README's 0.9 KB
-# per series for such loads.
-heap_mb=$(( 96 + series * 55 / 100000 ))
-gateway_opts="${GATEWAY_JAVA_OPTS:--Xmx${heap_mb}m}"
+# The gateway runs as a user starts it: no JVM flags, so bin/gateway sizes the heap from the
+# machine (bin/heap-size) and keeps it near what is live (docs/memory.md). GATEWAY_JAVA_OPTS, when
+# set, is passed instead (e.g. GATEWAY_JAVA_OPTS=-Xmx646m for the old rule of 96 MB + 0.55 KB per
+# active series).
+gateway_opts="${GATEWAY_JAVA_OPTS:-}"
 loadgen_opts="${LOADGEN_JAVA_OPTS:--Xmx2g}"
 metrics=$(( series >= 1000000 ? 200 : 100 ))   # keeps each /api/v1/series answer under VictoriaMetrics' 30k limit
 
@@ -137,7 +134,7 @@ stop_receiver() {
 
 cmd_line="perf/compare.sh --series $series --duration $duration --concurrency $concurrency --batch $batch"
 [ "$rate" != 0 ] && cmd_line+=" --rate $rate"
-echo "compare.sh: $series series, $concurrency senders, $batch samples per request, ${duration}s each, rate ${rate} (0: as fast as answered); gateway: $gateway_opts" >&2
+echo "compare.sh: $series series, $concurrency senders, $batch samples per request, ${duration}s each, rate ${rate} (0: as fast as answered); gateway: ${gateway_opts:-no JVM flags}" >&2
 rows=()
 for r in $receivers; do
   echo "=== $r" >&2

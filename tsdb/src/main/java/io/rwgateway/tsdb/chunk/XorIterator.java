@@ -26,13 +26,18 @@ public final class XorIterator {
 
   /** Points the iterator at {@code length} bytes of {@code chunk} (header included). */
   public XorIterator reset(byte[] chunk, int length) {
+    return reset(chunk, 0, length);
+  }
+
+  /** Points the iterator at the chunk in {@code chunk[offset, offset + length)}. */
+  public XorIterator reset(byte[] chunk, int offset, int length) {
     if (length < 2) {
       throw new IllegalArgumentException("chunk shorter than its header");
     }
     b = chunk;
-    limitBits = length * 8;
-    pos = 16;
-    total = ((chunk[0] & 0xff) << 8) | (chunk[1] & 0xff);
+    limitBits = (offset + length) * 8;
+    pos = offset * 8 + 16;
+    total = ((chunk[offset] & 0xff) << 8) | (chunk[offset + 1] & 0xff);
     read = 0;
     t = 0;
     vBits = 0;

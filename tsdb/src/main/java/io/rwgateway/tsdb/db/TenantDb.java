@@ -270,6 +270,11 @@ public final class TenantDb implements Closeable {
     return head.reusableBytes();
   }
 
+  /** What the head holds on the heap, by part (an estimate; see {@link Head#memory}). */
+  public Head.Memory headMemory() {
+    return head.memory();
+  }
+
   /** Active series in the head. */
   public long headSeries() {
     return head.seriesCount();

@@ -71,11 +71,9 @@ public final class Tsdb implements Closeable {
   public static Tsdb open(TsdbOptions options, PrometheusRegistry registry, BlockListener listener)
       throws IOException {
     Files.createDirectories(options.path());
-    Tsdb db =
-        new Tsdb(
-            options,
-            new TsdbMetrics(registry == null ? new PrometheusRegistry() : registry),
-            listener);
+    PrometheusRegistry reg = registry == null ? new PrometheusRegistry() : registry;
+    Tsdb db = new Tsdb(options, new TsdbMetrics(reg), listener);
+    TsdbMetrics.registerHeadMemory(reg, db.tenants);
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(options.path())) {
       for (Path dir : dirs) {
         String id = dir.getFileName().toString();

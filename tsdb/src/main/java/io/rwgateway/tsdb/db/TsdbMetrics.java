@@ -4,8 +4,11 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.tsdb.head.Head;
+import java.util.Map;
 
 /**
  * The TSDB's metrics, registered once per {@link Tsdb}. Per-tenant data points are looked up once
@@ -26,6 +29,33 @@ final class TsdbMetrics {
   private final Counter compactionFailures;
   private final Counter histogramsNotInBlocks;
   private final Counter walCyclesDeleted;
+
+  /**
+   * {@code rwgateway_head_memory_bytes{tenant, part}}, computed when scraped from each tenant's
+   * {@link TenantDb#headMemory} (it walks the label index, so not on the write path).
+   */
+  static void registerHeadMemory(PrometheusRegistry registry, Map<String, TenantDb> tenants) {
+    GaugeWithCallback.builder()
+        .name("rwgateway_head_memory_bytes")
+        .help(
+            "Heap the tenant's head holds, by part (series: series objects and lookup tables;"
+                + " labels; postings; open_chunks; chunk_pool: free open-chunk pieces kept for"
+                + " reuse); an estimate from the structures' sizes")
+        .labelNames("tenant", "part")
+        .callback(
+            cb -> {
+              for (Map.Entry<String, TenantDb> e : tenants.entrySet()) {
+                Head.Memory m = e.getValue().headMemory();
+                String t = e.getKey();
+                cb.call(m.series(), t, "series");
+                cb.call(m.labels(), t, "labels");
+                cb.call(m.postings(), t, "postings");
+                cb.call(m.openChunks(), t, "open_chunks");
+                cb.call(m.chunkPool(), t, "chunk_pool");
+              }
+            })
+        .register(registry);
+  }
 
   TsdbMetrics(PrometheusRegistry registry) {
     headSeries =

@@ -27,6 +27,10 @@ final class ChunkPieces {
   static final int PIECE_SHIFT = 5;
   static final int PIECE_BYTES = 1 << PIECE_SHIFT;
   static final int PIECE_BITS = PIECE_BYTES * 8;
+
+  /** Heap per piece: its bytes and its link. */
+  static final int PIECE_HEAP_BYTES = PIECE_BYTES + 4;
+
   private static final int SLAB_SHIFT = 13;
   private static final int SLAB_PIECES = 1 << SLAB_SHIFT;
   private static final int SLAB_MASK = SLAB_PIECES - 1;

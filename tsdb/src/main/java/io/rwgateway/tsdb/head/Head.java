@@ -56,6 +56,10 @@ public final class Head implements Closeable {
 
   private volatile int maxRef;
   private volatile int seriesCount;
+
+  /** Heap bytes of the series' label-ref arrays (see {@link #memory}); writer and truncation. */
+  private volatile long labelRefBytes;
+
   private int nextRef = 1;
 
   /** Newest and oldest sample times applied (floats and histograms). */
@@ -176,6 +180,7 @@ public final class Head implements Closeable {
     // (through the read lock) also sees the count move.
     truncations.incrementAndGet();
     raiseMinValidTime(before);
+    chunks.dropBefore(before);
     int max = maxRef;
     BitSet removed = new BitSet(max + 1);
     byte[][] removedSeries = null; // label refs by ref - 1, released once the series is unreachable
@@ -190,7 +195,7 @@ public final class Head implements Closeable {
           if (s == null) {
             continue;
           }
-          histDropped += s.truncateBefore(before, chunks);
+          histDropped += s.truncateBefore(before);
           if (s.maxTime() < before) {
             s.markRemoved();
             s.releaseOpenChunk();
@@ -199,6 +204,7 @@ public final class Head implements Closeable {
               removedSeries = new byte[max][];
             }
             removedSeries[r - 1] = s.labelRefs;
+            labelRefBytes = labelRefBytes - HeapSizes.byteArray(s.labelRefs.length);
           } else if (s.minTime < minLeft) {
             minLeft = s.minTime;
           }
@@ -284,6 +290,28 @@ public final class Head implements Closeable {
       lock.unlockWrite(stamp);
     }
   }
+
+  /**
+   * What the head holds on the heap, by part, in bytes: an estimate from its structures' sizes
+   * (object headers and references as a 64-bit JVM with compressed references lays them out), not a
+   * measurement. Histograms, exemplars and out-of-order samples are not counted. Any thread.
+   */
+  public Memory memory() {
+    long open = (long) pieces.piecesInUse() * ChunkPieces.PIECE_HEAP_BYTES;
+    return new Memory(
+        (long) seriesCount * HeapSizes.SERIES + HeapSizes.refArray(byRef.length) + map.bytesHeld(),
+        labelRefBytes + symbols.bytesHeld(),
+        index.bytesHeld(),
+        open,
+        Math.max(0, pieces.bytesHeld() - open));
+  }
+
+  /**
+   * The parts of {@link #memory}: series objects and the lookup tables; label data (each series'
+   * label-ref array and the shared label pairs); postings (the label index); the open chunks; and
+   * the open-chunk pool's free pieces, which the head reuses before it allocates more.
+   */
+  public record Memory(long series, long labels, long postings, long openChunks, long chunkPool) {}
 
   /** Open-chunk memory this head holds for reuse ({@link ChunkPieces#reusableBytes}). */
   public long reusableBytes() {
@@ -374,6 +402,7 @@ public final class Head implements Closeable {
       maxRef = ref;
     }
     seriesCount = seriesCount + 1;
+    labelRefBytes = labelRefBytes + HeapSizes.byteArray(s.labelRefs.length);
     return s;
   }
 

@@ -96,7 +96,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
     while (next < candidates.length) {
       MemSeries s = candidates[next];
       candidates[next++] = null; // let a truncated series go as soon as it is written
-      MemSeries.Snapshot snap = s.snapshot(head.lock);
+      MemSeries.Snapshot snap = s.snapshot(head.lock, head.chunks);
       samples.read(snap, mint, maxtInclusive);
       for (int h = 0; h < snap.histCount(); h++) {
         long t = snap.histT()[h];

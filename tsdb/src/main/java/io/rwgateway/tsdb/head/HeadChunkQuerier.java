@@ -159,7 +159,7 @@ final class HeadChunkQuerier implements ChunkQuerier {
       while (next < series.length) {
         MemSeries s = series[next];
         series[next++] = null; // let a truncated series go as soon as it is passed
-        MemSeries.Snapshot snap = s.snapshot(head.lock);
+        MemSeries.Snapshot snap = s.snapshot(head.lock, head.chunks);
         Labels l = head.labels(s);
         if (l != null && chunks.start(snap)) {
           labels = l;
@@ -190,10 +190,11 @@ final class HeadChunkQuerier implements ChunkQuerier {
    * series without one is never returned; {@link #next} hands that one out first.
    */
   private final class Chunks implements ChunkIterator {
-    private final HeadChunks.ReadBuffer buf = new HeadChunks.ReadBuffer();
+    private final FinishedChunks finished = new FinishedChunks(head.chunks);
     private final RangeSamples samples = new RangeSamples(head.chunks);
     private MemSeries.Snapshot snap;
-    private int closedAt; // next finished chunk to look at
+    private int closedCount; // finished chunks loaded for this series
+    private int closedAt; // next finished chunk to hand out
     private boolean openDone;
     private List<byte[]> encoded; // out-of-order case: fresh chunks, with their times
     private long[] encodedMin;
@@ -208,6 +209,7 @@ final class HeadChunkQuerier implements ChunkQuerier {
     boolean start(MemSeries.Snapshot s) {
       snap = s;
       closedAt = 0;
+      closedCount = 0;
       openDone = s.open() == null;
       encoded = null;
       if (hasOutOfOrderInRange(s)) {
@@ -220,6 +222,8 @@ final class HeadChunkQuerier implements ChunkQuerier {
         encodedMin = b.chunkMinTimes();
         encodedMax = b.chunkMaxTimes();
         encodedAt = 0;
+      } else {
+        closedCount = finished.load(s, mint, maxt);
       }
       has = advance();
       primed = true;
@@ -262,34 +266,19 @@ final class HeadChunkQuerier implements ChunkQuerier {
         encodedAt++;
         return true;
       }
-      long[] refs = snap.closedRefs();
-      long[] firsts = snap.closedMinT();
-      byte[] open = snap.open();
-      while (closedAt < refs.length) {
+      if (closedAt < closedCount) {
         int c = closedAt++;
-        if (firsts[c] > maxt) {
-          closedAt = refs.length;
-          openDone = true; // later chunks start later still
-          return false;
-        }
-        long nextMin =
-            c + 1 < refs.length
-                ? firsts[c + 1]
-                : open != null ? XorIterator.firstTime(open) : Long.MAX_VALUE;
-        if (nextMin <= mint) {
-          continue; // all of chunk c is older than the next chunk's first sample: before mint
-        }
-        head.chunks.read(refs[c], buf);
-        if (buf.maxTime < mint) {
-          continue;
-        }
-        bytes = ByteBuffer.wrap(buf.bytes, 0, buf.length).asReadOnlyBuffer();
-        min = firsts[c];
-        max = buf.maxTime;
+        bytes =
+            ByteBuffer.wrap(finished.bytes(), finished.offset(c), finished.length(c))
+                .slice()
+                .asReadOnlyBuffer();
+        min = finished.minTime(c);
+        max = finished.maxTime(c);
         return true;
       }
       if (!openDone) {
         openDone = true;
+        byte[] open = snap.open();
         long first = XorIterator.firstTime(open);
         if (first <= maxt && snap.openMaxT() >= mint) {
           bytes = ByteBuffer.wrap(open).asReadOnlyBuffer();

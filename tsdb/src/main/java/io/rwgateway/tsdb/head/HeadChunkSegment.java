@@ -27,8 +27,11 @@ final class HeadChunkSegment implements Closeable {
   /** Bytes written to the file. */
   long size;
 
-  /** Chunks appended to this segment and not released yet. */
-  int live;
+  /**
+   * The latest last-sample time of the chunks in this segment: once the head has dropped everything
+   * before a later time, no chunk here is used.
+   */
+  long maxChunkTime = Long.MIN_VALUE;
 
   /** The file is deleted; the channel stays open for readers until {@link #close}. */
   boolean deleted;

@@ -47,10 +47,14 @@ final class HeadChunks implements Closeable {
   static final long DEFAULT_SEGMENT_BYTES = 128L << 20;
 
   /**
-   * Before each chunk: its length (4 bytes), a CRC32C (4 bytes) of the length, the max time and the
-   * chunk, and the chunk's max time (8 bytes), big-endian.
+   * Before each chunk, big-endian: its length (4 bytes), a CRC32C (4 bytes) of everything else in
+   * the record, the chunk's max time, its min time, and the ref and max time of the same series'
+   * previous finished chunk (8 bytes each): the link of the series' chain (see {@link #NO_CHUNK}).
    */
-  static final int RECORD_HEADER = 16;
+  static final int RECORD_HEADER = 40;
+
+  /** The ref of "no chunk": the end of a series' chain. Never a real ref (offsets start at 0). */
+  static final long NO_CHUNK = -1L;
 
   /** Longer than any 120-sample XOR chunk (at most ~2.3 KB); a longer length means corruption. */
   static final int MAX_CHUNK = 1 << 16;
@@ -61,8 +65,8 @@ final class HeadChunks implements Closeable {
   /** ... and grows up to this before it is written out whole (replay, bursts of cuts). */
   static final int BUFFER_MAX = 1 << 20;
 
-  /** Bytes read at once: the record header and, in the same read, a chunk of up to 240 bytes. */
-  private static final int READ_AHEAD = 256;
+  /** Bytes read at once: the record header and, in the same read, a chunk of up to 472 bytes. */
+  private static final int READ_AHEAD = 512;
 
   /** Offsets are the low 32 bits of a ref. */
   private static final long MAX_OFFSET = 0xFFFF_FFFFL;
@@ -90,6 +94,12 @@ final class HeadChunks implements Closeable {
 
   private volatile long diskBytes;
   private volatile boolean closed;
+
+  /**
+   * Chunks whose last sample is before this time are dropped (head truncation): chain walks stop
+   * before them, and a segment whose every chunk is before it is deleted. Raised by truncation.
+   */
+  private volatile long liveFrom = Long.MIN_VALUE;
 
   // ---- writer state ----
   private HeadChunkSegment current;
@@ -147,11 +157,14 @@ final class HeadChunks implements Closeable {
   }
 
   /**
-   * Buffers a finished chunk whose last sample is at {@code maxTime} and returns its ref. Writes
-   * the buffer when it is full, but never fails: a failed write keeps the bytes buffered (see
-   * {@link #flush}).
+   * Buffers a finished chunk with samples from {@code minTime} to {@code maxTime} and returns its
+   * ref. {@code prevRef} and {@code prevMaxTime} name the same series' previous finished chunk
+   * ({@link #NO_CHUNK} for none), whose samples are all before {@code minTime}: the series keeps
+   * only its newest ref, and readers walk back through these links. Writes the buffer when it is
+   * full, but never fails: a failed write keeps the bytes buffered (see {@link #flush}).
    */
-  long append(byte[] chunk, int off, int len, long maxTime) {
+  long append(
+      byte[] chunk, int off, int len, long minTime, long maxTime, long prevRef, long prevMaxTime) {
     if (len < 2 || len > MAX_CHUNK) {
       throw new IllegalArgumentException("chunk length " + len);
     }
@@ -174,12 +187,18 @@ final class HeadChunks implements Closeable {
     }
     putInt(headBytes, 0, len);
     putLong(headBytes, 8, maxTime);
+    putLong(headBytes, 16, minTime);
+    putLong(headBytes, 24, prevRef);
+    putLong(headBytes, 32, prevMaxTime);
     crc.reset();
     crc.update(headBytes, 0, 4);
-    crc.update(headBytes, 8, 8);
+    crc.update(headBytes, 8, RECORD_HEADER - 8);
     crc.update(chunk, off, len);
-    buf.putInt(len).putInt((int) crc.getValue()).putLong(maxTime).put(chunk, off, len);
-    current.live++;
+    putInt(headBytes, 4, (int) crc.getValue());
+    buf.put(headBytes).put(chunk, off, len);
+    if (maxTime > current.maxChunkTime) {
+      current.maxChunkTime = maxTime;
+    }
     return (long) current.seq << 32 | at;
   }
 
@@ -325,16 +344,9 @@ final class HeadChunks implements Closeable {
         throw new CorruptChunkException("chunk of " + len + " bytes past the end of the file");
       }
     }
-    byte[] b = rb.bytes;
-    rb.crc.reset();
-    rb.crc.update(b, 0, 4);
-    rb.crc.update(b, 8, len + 8);
-    if ((int) rb.crc.getValue() != getInt(b, 4)) {
+    if (!rb.accept(len)) {
       throw new CorruptChunkException("checksum mismatch");
     }
-    rb.maxTime = (long) getInt(b, 8) << 32 | (getInt(b, 12) & 0xFFFF_FFFFL);
-    System.arraycopy(b, RECORD_HEADER, b, 0, len); // the chunk at 0, where XorIterator wants it
-    rb.length = len;
   }
 
   /** One reader's reused buffer for {@link #read(long, ReadBuffer)}; not thread-safe. */
@@ -344,8 +356,18 @@ final class HeadChunks implements Closeable {
 
     int length;
 
-    /** Time of the last chunk's last sample. */
+    /** Times of the last chunk's last and first samples. */
     long maxTime;
+
+    long minTime;
+
+    /**
+     * The link in the last chunk's record: the ref and max time of its series' previous chunk
+     * ({@link #NO_CHUNK} when it was the series' first).
+     */
+    long prevRef;
+
+    long prevMaxTime;
 
     private ByteBuffer bb = ByteBuffer.wrap(bytes);
     private final CRC32C crc = new CRC32C();
@@ -362,12 +384,30 @@ final class HeadChunks implements Closeable {
     // close together and cut their chunks at about the same time, so their chunks lie close
     // together in the file; a scan (a Series call, a block cut) then finds most chunks in a window
     // it read for an earlier one. A reader that reads only a few chunks never loads a window.
+    // That locality holds when series cut chunks in step (at 120 samples, scraped together), not
+    // when chunks are cut by size and series fill them at different rates: then nearly every
+    // window is read for one record, a 32 KiB read where a 512-byte one would do (measured: 38k
+    // against 68k series/s in SeriesReadBench's head phase). So a reader checks how many records
+    // its windows served, and reads directly for a while when windows do not pay.
 
     /** Reads before a reader starts to use windows. */
     static final int DIRECT_READS = 16;
 
     static final int WINDOW_BYTES = 32 << 10;
-    static final int WINDOWS = 8;
+    static final int WINDOWS = 32;
+
+    /** Windows loaded between two checks of whether they pay. */
+    private static final int CHECK_LOADS = 32;
+
+    /** Records a window must serve on average to be worth its read. */
+    private static final int MIN_SERVED = 4;
+
+    /** Direct reads before a reader that gave up on windows tries them again. */
+    private static final int BACKOFF_READS = 8192;
+
+    private int served; // records served from windows since the last check
+    private int loadsSinceCheck;
+    private int directUntil; // read directly until `reads` passes this
 
     private int reads;
     private ByteBuffer[] windows; // heap: no native memory that only a GC would free
@@ -386,7 +426,7 @@ final class HeadChunks implements Closeable {
      * corrupt record is reported by the direct read.
      */
     boolean fromWindow(HeadChunkSegment s, long off) throws IOException {
-      if (++reads <= DIRECT_READS) {
+      if (++reads <= DIRECT_READS || reads < directUntil) {
         return false;
       }
       if (windows == null) {
@@ -400,6 +440,7 @@ final class HeadChunks implements Closeable {
         if (windowSeq[w] == s.seq && off >= windowStart[w]) {
           long rel = off - windowStart[w];
           if (rel + RECORD_HEADER <= windowLength[w]) {
+            served++;
             return copyRecord(w, (int) rel);
           }
         }
@@ -419,6 +460,13 @@ final class HeadChunks implements Closeable {
       windowSeq[w] = -1; // invalid until filled
       int got = s.readAtLeast(win, (int) (end - off), off);
       windowLoads++;
+      if (++loadsSinceCheck == CHECK_LOADS) {
+        if (served < CHECK_LOADS * (MIN_SERVED - 1)) {
+          directUntil = reads + BACKOFF_READS;
+        }
+        served = 0;
+        loadsSinceCheck = 0;
+      }
       if (got < RECORD_HEADER + 2) {
         return false;
       }
@@ -436,14 +484,27 @@ final class HeadChunks implements Closeable {
       }
       ensure(RECORD_HEADER + len);
       win.get(rel, bytes, 0, RECORD_HEADER + len);
+      return accept(len);
+    }
+
+    /**
+     * The record of a {@code len}-byte chunk is at {@code bytes[0, RECORD_HEADER + len)}: checks
+     * its CRC, takes its header fields and moves the chunk to {@code bytes[0, len)}, where
+     * XorIterator wants it. False (nothing taken) when the CRC does not match.
+     */
+    private boolean accept(int len) {
+      byte[] b = bytes;
       crc.reset();
-      crc.update(bytes, 0, 4);
-      crc.update(bytes, 8, len + 8);
-      if ((int) crc.getValue() != getInt(bytes, 4)) {
+      crc.update(b, 0, 4);
+      crc.update(b, 8, RECORD_HEADER - 8 + len);
+      if ((int) crc.getValue() != getInt(b, 4)) {
         return false;
       }
-      maxTime = (long) getInt(bytes, 8) << 32 | (getInt(bytes, 12) & 0xFFFF_FFFFL);
-      System.arraycopy(bytes, RECORD_HEADER, bytes, 0, len);
+      maxTime = getLong(b, 8);
+      minTime = getLong(b, 16);
+      prevRef = getLong(b, 24);
+      prevMaxTime = getLong(b, 32);
+      System.arraycopy(b, RECORD_HEADER, b, 0, len);
       length = len;
       return true;
     }
@@ -478,6 +539,10 @@ final class HeadChunks implements Closeable {
         | (b[i + 3] & 0xff);
   }
 
+  private static long getLong(byte[] b, int i) {
+    return (long) getInt(b, i) << 32 | (getInt(b, i + 4) & 0xFFFF_FFFFL);
+  }
+
   private HeadChunkSegment segment(int seq) {
     // A handful of segments at most (128 MiB each): a scan is as fast as any map.
     for (HeadChunkSegment s : segments) {
@@ -488,17 +553,26 @@ final class HeadChunks implements Closeable {
     return null;
   }
 
-  /** The head dropped the chunk {@code ref} (truncation): it no longer keeps its segment. */
-  void release(long ref) {
-    HeadChunkSegment s = segment((int) (ref >>> 32));
-    if (s != null) {
-      s.live--;
+  /**
+   * Head truncation, before it drops anything: chunks whose last sample is before {@code t} are
+   * dropped. Chain walks stop before them from now on, and {@link #deleteUnused} deletes the
+   * segments that hold only such chunks.
+   */
+  void dropBefore(long t) {
+    if (t > liveFrom) {
+      liveFrom = t;
     }
   }
 
+  /** Chunks whose last sample is before this are dropped (see {@link #dropBefore}). */
+  long liveFrom() {
+    return liveFrom;
+  }
+
   /**
-   * After head truncation: deletes the segments that are not being written and hold no live chunk,
-   * and closes the channels of segments deleted earlier that no reader can still be reading.
+   * After head truncation: deletes the segments that are not being written and hold no chunk with a
+   * sample at or after {@link #liveFrom}, and closes the channels of segments deleted earlier that
+   * no reader can still be reading.
    *
    * <p>NOTE: deferred close. A reader may have snapshotted a series just before its chunks were
    * released, and may still read them. On Linux a deleted file stays readable through a channel
@@ -520,7 +594,7 @@ final class HeadChunks implements Closeable {
     }
     long epoch = readers.endEpoch();
     for (HeadChunkSegment s : keep) {
-      if (s == current || s.live > 0 || s.deleted) {
+      if (s == current || s.maxChunkTime >= liveFrom || s.deleted) {
         continue;
       }
       try {

@@ -131,7 +131,7 @@ public final class HeadQuerier implements Querier {
       if (s == null || !s.overlaps(head.lock, mint, maxt)) {
         continue;
       }
-      MemSeries.Snapshot snap = s.snapshot(head.lock);
+      MemSeries.Snapshot snap = s.snapshot(head.lock, head.chunks);
       Labels l = head.labels(s);
       SeriesData d = l == null ? null : reader.read(l, snap, mint, maxt);
       if (d != null) {

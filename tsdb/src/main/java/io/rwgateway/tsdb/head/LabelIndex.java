@@ -52,6 +52,22 @@ final class LabelIndex {
     }
   }
 
+  /**
+   * Heap bytes of the index (see {@link Head#memory}): per distinct pair its map entry, value
+   * string and postings. Any thread; walks every pair, so for scrapes, not for the write path.
+   */
+  long bytesHeld() {
+    long sum = 0;
+    for (Map.Entry<String, ConcurrentHashMap<String, Postings>> byValue : byName.entrySet()) {
+      sum += HeapSizes.MAP + HeapSizes.string(byValue.getKey().length());
+      for (Map.Entry<String, Postings> e : byValue.getValue().entrySet()) {
+        sum +=
+            HeapSizes.MAP_ENTRY + HeapSizes.string(e.getKey().length()) + e.getValue().bytesHeld();
+      }
+    }
+    return sum;
+  }
+
   Postings get(String name, String value) {
     Map<String, Postings> values = byName.get(name);
     return values == null ? null : values.get(value);

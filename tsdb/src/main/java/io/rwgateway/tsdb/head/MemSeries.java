@@ -26,11 +26,25 @@ import java.util.concurrent.locks.StampedLock;
  * (the {@link SymbolTable} and the label index), a series keeps only their ids, and
  * histogram/exemplar state lives in a lazily created {@link SeriesExtras}, so a float-only series
  * is this object (80 bytes), a few dozen bytes of symbol ids and the pieces of its open chunk in
- * the head's {@link ChunkPieces}. Finished chunks live in the head's {@link HeadChunks} file, not
- * the heap: per finished chunk a series keeps 16 bytes (its ref and first time), no object. The
- * writer's per-batch state is in the appender's arrays, not here.
+ * the head's {@link ChunkPieces}. Finished chunks live in the head's {@link HeadChunks} files, not
+ * the heap: a series keeps the ref and last time of its newest one (16 bytes however many it has),
+ * and each chunk's record links to the one before it. So cutting chunks early or often costs no
+ * heap. The writer's per-batch state is in the appender's arrays, not here.
  */
 final class MemSeries extends XorEncoder {
+  /**
+   * An open chunk is cut once it holds this many bytes, even before 120 samples. Scraped series
+   * (~1-1.3 bytes per sample) still get chunks of about 100-120 samples; noisy values (random
+   * mantissas, jittered timestamps: 3-8 bytes per sample) would otherwise keep up to ~1 KB per
+   * series on the heap, and at 1M series in lockstep that is the head's largest peak. Finished
+   * chunks cost the heap nothing (see {@link FinishedChunks}), and blocks are re-chunked at 120
+   * samples on export, so a smaller head chunk only means more, shorter reads of the head. Measured
+   * at 1M series of 3.5-byte samples: 128 instead of 256 took the live heap from ~490 to ~350 MB
+   * (docs/memory.md). System property {@code rwgateway.head.chunkMaxBytes} (64..2048).
+   */
+  static final int CHUNK_MAX_BYTES =
+      Math.max(64, Math.min(2048, Integer.getInteger("rwgateway.head.chunkMaxBytes", 128)));
+
   final int ref;
 
   /** The head's arena of open-chunk pieces. */
@@ -47,14 +61,14 @@ final class MemSeries extends XorEncoder {
 
   // ---- float samples (the open chunk is the superclass); writer reads without lock ----
   /**
-   * The finished chunks, oldest first, two longs each: the ref into the head's {@link HeadChunks}
-   * (at {@code 2i}) and the first sample time (at {@code 2i + 1}). Every sample of chunk i is older
-   * than chunk i + 1's first (or the open chunk's), so truncation and reads skip chunks by time
-   * without reading them. One array, not two: a reference less per series.
+   * The newest finished chunk's ref in the head's {@link HeadChunks} ({@link HeadChunks#NO_CHUNK}
+   * for none); its record links to the one before, and so on (see {@link FinishedChunks}). Every
+   * sample of a chunk is older than the next chunk's first (or the open chunk's).
    */
-  long[] closed;
+  long lastChunkRef = HeadChunks.NO_CHUNK;
 
-  int closedCount;
+  /** The time of the newest finished chunk's last sample. */
+  long lastChunkMaxT = Long.MIN_VALUE;
 
   /** Over floats and histograms. */
   long minTime = Long.MAX_VALUE;
@@ -113,7 +127,7 @@ final class MemSeries extends XorEncoder {
    * full chunk goes to {@code chunks} (buffered; the caller flushes before it releases the lock).
    */
   void appendFloat(HeadChunks chunks, long t, long bits) {
-    if (isFull()) {
+    if (isFull() || length() >= CHUNK_MAX_BYTES) {
       cutChunk(chunks);
     }
     if (lastPiece == ChunkPieces.NONE) {
@@ -191,15 +205,10 @@ final class MemSeries extends XorEncoder {
     int len = length();
     byte[] done = pieces.scratch(len);
     copyOpen(done);
-    long ref = chunks.append(done, 0, len, lastTime());
-    if (closed == null) {
-      closed = new long[4];
-    } else if (2 * closedCount == closed.length) {
-      closed = Arrays.copyOf(closed, closed.length * 2);
-    }
-    closed[2 * closedCount] = ref;
-    closed[2 * closedCount + 1] = XorIterator.firstTime(done);
-    closedCount++;
+    long maxT = lastTime();
+    lastChunkRef =
+        chunks.append(done, 0, len, XorIterator.firstTime(done), maxT, lastChunkRef, lastChunkMaxT);
+    lastChunkMaxT = maxT;
     // NOTE: the bytes are in the chunks' buffer now, and readers copy the open chunk under the
     // read lock, which excludes this; the next chunk starts in the newest piece, zeroed.
     pieces.restartAt(lastPiece);
@@ -228,37 +237,23 @@ final class MemSeries extends XorEncoder {
 
   /**
    * Head truncation, under the head's write lock: drops finished chunks whose samples are all
-   * before {@code t} and histograms before {@code t}. A chunk that straddles {@code t} is kept
-   * whole (readers clamp to the head's range). Dropped chunks are released in {@code chunks}.
-   * Returns the number of histograms dropped.
+   * before {@code t} and histograms before {@code t}; the caller told the head's {@link HeadChunks}
+   * first ({@link HeadChunks#dropBefore}). Older links of the chain are not touched: walks stop at
+   * the first chunk before {@code t}. A chunk that straddles {@code t} is kept whole (readers clamp
+   * to the head's range). Returns the number of histograms dropped.
    */
-  int truncateBefore(long t, HeadChunks chunks) {
-    int drop = 0;
-    while (drop < closedCount) {
-      // Every sample of a chunk is older than the next chunk's first sample.
-      boolean allBefore;
-      if (drop + 1 < closedCount) {
-        allBefore = closed[2 * (drop + 1) + 1] <= t;
-      } else {
-        allBefore = count() > 0 ? firstTime() <= t : lastTime() < t;
-      }
-      if (!allBefore) {
-        break;
-      }
-      chunks.release(closed[2 * drop]);
-      drop++;
-    }
-    if (drop > 0) {
-      int keep = closedCount - drop;
-      if (keep == 0) {
-        closed = null;
-      } else {
-        System.arraycopy(closed, 2 * drop, closed, 0, 2 * keep);
-      }
-      closedCount = keep;
+  int truncateBefore(long t) {
+    if (lastChunkRef != HeadChunks.NO_CHUNK && lastChunkMaxT < t) {
+      lastChunkRef = HeadChunks.NO_CHUNK; // so that nothing points into a segment to be deleted
+      lastChunkMaxT = Long.MIN_VALUE;
     }
     int histDropped = 0;
-    long min = closedCount > 0 ? closed[1] : count() > 0 ? firstTime() : Long.MAX_VALUE;
+    // A lower bound: the oldest kept finished chunk may start before t, but the head shows nothing
+    // before t, and its first time would take reading the chain.
+    long min =
+        lastChunkRef != HeadChunks.NO_CHUNK
+            ? Math.max(minTime, t)
+            : count() > 0 ? firstTime() : Long.MAX_VALUE;
     if (extras != null) {
       histDropped = extras.dropHistogramsBefore(t);
       extras.oooDropBefore(t);
@@ -304,28 +299,16 @@ final class MemSeries extends XorEncoder {
   }
 
   /** A consistent copy of what a reader needs. Any thread. */
-  Snapshot snapshot(StampedLock lock) {
+  Snapshot snapshot(StampedLock lock, HeadChunks chunks) {
     long stamp = lock.readLock();
     try {
-      return snapshotLocked();
+      return snapshotLocked(chunks.liveFrom());
     } finally {
       lock.unlockRead(stamp);
     }
   }
 
-  private static final long[] NO_CHUNKS = new long[0];
-
-  private Snapshot snapshotLocked() {
-    long[] refs = NO_CHUNKS;
-    long[] minT = NO_CHUNKS;
-    if (closedCount > 0) {
-      refs = new long[closedCount];
-      minT = new long[closedCount];
-      for (int i = 0; i < closedCount; i++) {
-        refs[i] = closed[2 * i];
-        minT[i] = closed[2 * i + 1];
-      }
-    }
+  private Snapshot snapshotLocked(long liveFrom) {
     byte[] open = null;
     if (count() > 0) {
       open = new byte[length()];
@@ -333,23 +316,38 @@ final class MemSeries extends XorEncoder {
     }
     SeriesExtras x = extras;
     if (x == null) {
-      return new Snapshot(refs, minT, open, lastTime(), null, null, null, 0, null, null);
+      return new Snapshot(
+          lastChunkRef, lastChunkMaxT, liveFrom, open, lastTime(), null, null, null, 0, null, null);
     }
     long[] oooT = x.oooCount == 0 ? null : Arrays.copyOf(x.oooT, x.oooCount);
     long[] oooBits = x.oooCount == 0 ? null : Arrays.copyOf(x.oooBits, x.oooCount);
     // Histogram arrays are append-only: entries below the count never change, so references do.
     return new Snapshot(
-        refs, minT, open, lastTime(), x.histT, x.histEnd, x.histBytes, x.histCount, oooT, oooBits);
+        lastChunkRef,
+        lastChunkMaxT,
+        liveFrom,
+        open,
+        lastTime(),
+        x.histT,
+        x.histEnd,
+        x.histBytes,
+        x.histCount,
+        oooT,
+        oooBits);
   }
 
   /**
-   * Refs (in the head's {@link HeadChunks}) and first times of the finished chunks, the open
-   * chunk's copy and the time of its last sample (the series' newest float), histogram arrays valid
-   * up to histCount, and copies of the out-of-order floats (null when none).
+   * The newest finished chunk (its ref in the head's {@link HeadChunks} and last time; read the
+   * others with {@link FinishedChunks}) and the head's {@link HeadChunks#liveFrom} when the
+   * snapshot was taken (a snapshot taken before a truncation still reads what it dropped, as it
+   * would have before), the open chunk's copy and the time of its last sample (the series' newest
+   * float), histogram arrays valid up to histCount, and copies of the out-of-order floats (null
+   * when none).
    */
   record Snapshot(
-      long[] closedRefs,
-      long[] closedMinT,
+      long lastChunkRef,
+      long lastChunkMaxT,
+      long liveFrom,
       byte[] open,
       long openMaxT,
       long[] histT,

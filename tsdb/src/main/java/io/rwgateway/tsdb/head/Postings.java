@@ -110,6 +110,11 @@ final class Postings {
     last = n == 0 ? 0 : refs[n - 1];
   }
 
+  /** Heap bytes of this object and its encoded refs (see {@link Head#memory}). Any thread. */
+  long bytesHeld() {
+    return HeapSizes.POSTINGS + HeapSizes.byteArray(bytes.length);
+  }
+
   /** The current refs, sorted, as a new array. Any thread. */
   int[] snapshot() {
     byte[] a;

@@ -6,20 +6,19 @@ import java.util.Arrays;
 /**
  * Decodes the float samples of one series snapshot that fall in [mint, maxt] into reused arrays of
  * timestamps and raw value bits (raw, so NaN payloads such as the staleness marker survive).
- * Finished chunks wholly before mint or after maxt are skipped by their first times, without being
- * read from the {@link HeadChunks} file; decoding stops at the first sample after maxt.
- * Out-of-order samples are merged in by time. Shared by the querier and the block export.
+ * Finished chunks come from {@link FinishedChunks} (those wholly before mint are not read);
+ * decoding stops at the first sample after maxt. Out-of-order samples are merged in by time. Shared
+ * by the querier and the block export.
  */
 final class RangeSamples {
-  private final HeadChunks chunks;
-  private final HeadChunks.ReadBuffer chunk = new HeadChunks.ReadBuffer();
+  private final FinishedChunks finished;
   private final XorIterator it = new XorIterator();
   long[] ts = new long[128];
   long[] bits = new long[128];
   int n;
 
   RangeSamples(HeadChunks chunks) {
-    this.chunks = chunks;
+    this.finished = new FinishedChunks(chunks);
   }
 
   void read(MemSeries.Snapshot snap, long mint, long maxt) {
@@ -31,28 +30,16 @@ final class RangeSamples {
 
   private void readInOrder(MemSeries.Snapshot snap, long mint, long maxt) {
     n = 0;
-    long[] refs = snap.closedRefs();
-    long[] minT = snap.closedMinT();
-    byte[] open = snap.open();
-    for (int c = 0; c < refs.length; c++) {
-      if (minT[c] > maxt) {
-        return; // this chunk and every later one start after the range
-      }
-      boolean hasNext = c + 1 < refs.length || open != null;
-      long nextMin =
-          c + 1 < refs.length
-              ? minT[c + 1]
-              : open != null ? XorIterator.firstTime(open) : Long.MAX_VALUE;
-      if (hasNext && nextMin <= mint) {
-        continue; // every sample of chunk c is older than the next chunk's first, so before mint
-      }
-      chunks.read(refs[c], chunk);
-      if (decode(chunk.bytes, chunk.length, mint, maxt)) {
+    int k = finished.load(snap, mint, maxt);
+    byte[] b = finished.bytes();
+    for (int c = 0; c < k; c++) {
+      if (decode(b, finished.offset(c), finished.length(c), mint, maxt)) {
         return;
       }
     }
+    byte[] open = snap.open();
     if (open != null) {
-      decode(open, open.length, mint, maxt);
+      decode(open, 0, open.length, mint, maxt);
     }
   }
 
@@ -96,8 +83,8 @@ final class RangeSamples {
   }
 
   /** Appends the chunk's samples in range; true once a sample after maxt was seen. */
-  private boolean decode(byte[] chunk, int length, long mint, long maxt) {
-    it.reset(chunk, length);
+  private boolean decode(byte[] chunk, int offset, int length, long mint, long maxt) {
+    it.reset(chunk, offset, length);
     while (it.next()) {
       long t = it.t();
       if (t > maxt) {

@@ -55,6 +55,12 @@ final class SeriesMap {
     return size;
   }
 
+  /** Heap bytes of the table (see {@link Head#memory}). Any thread. */
+  long bytesHeld() {
+    Table t = table;
+    return HeapSizes.intArray(t.hashes.length) + HeapSizes.refArray(t.series.length);
+  }
+
   /**
    * The label hash folded to 32 bits: the slot is its low bits, and the table keeps it whole to
    * skip most non-matching slots without comparing labels. NOTE: 32 bits instead of the 64-bit

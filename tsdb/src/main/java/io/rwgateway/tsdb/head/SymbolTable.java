@@ -70,6 +70,25 @@ final class SymbolTable {
     allocateSlots(1024);
   }
 
+  /**
+   * Heap bytes of the symbols and the table's arrays (see {@link Head#memory}). Any thread: a racy
+   * walk over the id array, an estimate.
+   */
+  long bytesHeld() {
+    byte[][] a = symbols;
+    long sum = HeapSizes.refArray(a.length);
+    for (byte[] b : a) {
+      if (b != null) {
+        sum += HeapSizes.byteArray(b.length);
+      }
+    }
+    int[] s = slots;
+    return sum
+        + HeapSizes.intArray(refCounts.length)
+        + HeapSizes.intArray(s.length)
+        + HeapSizes.intArray(slotHash.length);
+  }
+
   /** Symbols in use. Writer. */
   int size() {
     return size;

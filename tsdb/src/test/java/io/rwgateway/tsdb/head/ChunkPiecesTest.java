@@ -70,7 +70,7 @@ class ChunkPiecesTest {
     for (int i = 0; i < samples; i++) {
       e.t += step(r, tKind);
       double v = value(r, vKind, i);
-      if (e.open.isFull()) {
+      if (e.open.isFull() || e.open.length() >= MemSeries.CHUNK_MAX_BYTES) {
         e.closed.add(e.open.cut(16));
       }
       e.open.append(e.t, v);
@@ -80,16 +80,18 @@ class ChunkPiecesTest {
 
   private void check(Expected e) {
     chunks.flush();
-    MemSeries.Snapshot snap = e.series.snapshot(lock);
-    assertEquals(e.closed.size(), snap.closedRefs().length);
+    MemSeries.Snapshot snap = e.series.snapshot(lock, chunks);
+    FinishedChunks finished = new FinishedChunks(chunks);
+    assertEquals(e.closed.size(), finished.load(snap, Long.MIN_VALUE, Long.MAX_VALUE));
     for (int c = 0; c < e.closed.size(); c++) {
       byte[] want = e.closed.get(c);
-      byte[] got = chunks.read(snap.closedRefs()[c]);
+      int off = finished.offset(c);
+      byte[] got = Arrays.copyOfRange(finished.bytes(), off, off + finished.length(c));
       assertArrayEquals(
           want,
           Arrays.copyOf(got, want.length),
           "finished chunk " + c + " of series " + e.series.ref);
-      assertEquals(XorIterator.firstTime(want), snap.closedMinT()[c]);
+      assertEquals(XorIterator.firstTime(want), finished.minTime(c));
     }
     if (e.open.count() == 0) {
       assertNull(snap.open());
@@ -173,7 +175,7 @@ class ChunkPiecesTest {
     assertEquals(1, pieces.piecesInUse());
     s.releaseOpenChunk();
     assertEquals(0, pieces.piecesInUse());
-    assertNull(s.snapshot(lock).open());
+    assertNull(s.snapshot(lock, chunks).open());
     assertEquals(1000, s.lastTime(), "the last time stays for ordering checks");
   }
 }

@@ -19,7 +19,9 @@ import io.rwgateway.tsdb.ExemplarData;
 import io.rwgateway.tsdb.MetricMetadata;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.chunk.XorIterator;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -211,16 +213,40 @@ class HeadAppenderTest {
     assertEquals(0, r.unknownRefs());
   }
 
+  private static byte[] chunkAt(FinishedChunks f, int c) {
+    return Arrays.copyOfRange(f.bytes(), f.offset(c), f.offset(c) + f.length(c));
+  }
+
   @Test
-  void chunksAreCutEvery120SamplesAndReadBackInOrder() {
+  void chunksAreCutAt120SamplesOrBySizeAndReadBackInOrder() {
     WriteBatch b = batch();
+    series(b, "__name__", "steady");
+    for (int i = 0; i < 1000; i++) {
+      b.addSample(T0 + i * 15_000L, i / 100); // ~2 bits a sample: cut at 120 samples
+    }
     series(b, "__name__", "long");
     for (int i = 0; i < 1000; i++) {
-      b.addSample(T0 + i * 15_000L, i % 7 == 0 ? i : i * 0.5);
+      b.addSample(T0 + i * 15_000L, i % 7 == 0 ? i : i * 0.5); // several bytes a sample
     }
     append(b);
-    MemSeries s = head.series(1);
-    assertEquals(1000 / 120, s.closedCount);
+    FinishedChunks finished = new FinishedChunks(head.chunks);
+    MemSeries steady = head.series(1);
+    int k = finished.load(steady.snapshot(head.lock, head.chunks), Long.MIN_VALUE, Long.MAX_VALUE);
+    assertEquals(1000 / 120, k);
+    for (int c = 0; c < k; c++) {
+      assertEquals(120, XorIterator.count(chunkAt(finished, c)));
+    }
+
+    MemSeries s = head.series(2);
+    k = finished.load(s.snapshot(head.lock, head.chunks), Long.MIN_VALUE, Long.MAX_VALUE);
+    assertTrue(k > 1000 / 120, k + " chunks");
+    int samples = s.count();
+    for (int c = 0; c < k; c++) {
+      int n = XorIterator.count(chunkAt(finished, c));
+      assertTrue(n < 120 && finished.length(c) >= MemSeries.CHUNK_MAX_BYTES, "cut by size");
+      samples += n;
+    }
+    assertEquals(1000, samples);
     SeriesData d = only("long");
     assertEquals(1000, d.sampleCount());
     for (int i = 0; i < 1000; i++) {

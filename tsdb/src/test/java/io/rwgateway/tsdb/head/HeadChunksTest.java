@@ -61,7 +61,7 @@ class HeadChunksTest {
         byte[] padded = new byte[c.length + 7];
         System.arraycopy(c, 0, padded, 3, c.length);
         written.add(c);
-        refs.add(chunks.append(padded, 3, c.length, 0L));
+        refs.add(chunks.append(padded, 3, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE));
         if (i % 50 == 49) {
           chunks.flush();
         }
@@ -93,9 +93,9 @@ class HeadChunksTest {
   void aFullBufferIsWrittenWithoutAFlush() throws IOException {
     try (HeadChunks chunks = HeadChunks.open(dir())) {
       byte[] c = new byte[1000];
-      long first = chunks.append(c, 0, c.length, 0L);
+      long first = chunks.append(c, 0, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
       for (int i = 0; i < 3 * HeadChunks.BUFFER_MAX / c.length; i++) {
-        chunks.append(c, 0, c.length, 0L);
+        chunks.append(c, 0, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
       }
       assertTrue(
           chunks.diskBytes() >= 2 * HeadChunks.BUFFER_MAX,
@@ -106,34 +106,29 @@ class HeadChunksTest {
   }
 
   @Test
-  void aSegmentIsDeletedOnceItsLastChunkIsReleasedAndNotBefore() throws IOException {
+  void aSegmentIsDeletedOnceAllItsChunksAreDroppedAndNotBefore() throws IOException {
     try (HeadChunks chunks = HeadChunks.open(dir(), SEGMENT)) {
-      byte[] c = new byte[1000];
+      byte[] c = new byte[980];
       List<Long> refs = new ArrayList<>();
       for (int i = 0; i < 10; i++) { // 4 per segment: 000001..000003, the last one written to
-        refs.add(chunks.append(c, 0, c.length, 0L));
+        // Chunk i's last sample is at time i.
+        refs.add(chunks.append(c, 0, c.length, i, i, HeadChunks.NO_CHUNK, Long.MIN_VALUE));
       }
       chunks.flush();
       assertEquals(List.of("000001", "000002", "000003"), files(dir()));
       assertEquals(
           List.of(1, 1, 1, 1, 2, 2, 2, 2, 3, 3), refs.stream().map(HeadChunksTest::seq).toList());
 
-      for (int i = 0; i < 3; i++) {
-        chunks.release(refs.get(i));
-      }
+      chunks.dropBefore(3); // chunks 0..2
       chunks.deleteUnused();
       assertEquals(
           List.of("000001", "000002", "000003"), files(dir()), "one chunk of 000001 is still live");
 
-      chunks.release(refs.get(3));
-      for (int i = 8; i < 10; i++) {
-        chunks.release(refs.get(i));
-      }
+      chunks.dropBefore(4); // and chunk 3, the last of 000001
       long before = chunks.diskBytes();
       chunks.deleteUnused();
-      assertEquals(
-          List.of("000002", "000003"), files(dir()), "000003 is empty but still being written");
-      assertEquals(before - 4 * (1000 + HeadChunks.RECORD_HEADER), chunks.diskBytes());
+      assertEquals(List.of("000002", "000003"), files(dir()));
+      assertEquals(before - 4 * (c.length + HeadChunks.RECORD_HEADER), chunks.diskBytes());
 
       // Released refs of the deleted segment still read until the deferred close.
       assertArrayEquals(c, chunks.read(refs.get(0)));
@@ -145,6 +140,10 @@ class HeadChunksTest {
           e.getMessage().contains("000001") && e.getMessage().contains("offset=0"), e.getMessage());
       assertArrayEquals(c, chunks.read(refs.get(4)), "other segments are untouched");
       assertEquals(2, chunks.segmentCount());
+
+      chunks.dropBefore(100); // every chunk
+      chunks.deleteUnused();
+      assertEquals(List.of("000003"), files(dir()), "000003 is still being written");
     }
   }
 
@@ -152,10 +151,17 @@ class HeadChunksTest {
   void aDeletedSegmentNobodyReadYetStaysReadableUntilTheDeferredClose() throws IOException {
     try (HeadChunks chunks = HeadChunks.open(dir(), SEGMENT)) {
       byte[] c = {0, 1, 2, 3};
-      long ref = chunks.append(c, 0, c.length, 0L);
-      chunks.append(new byte[4085], 0, 4085, 0L); // does not fit: starts 000002
+      long ref = chunks.append(c, 0, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
+      chunks.append(
+          new byte[4085],
+          0,
+          4085,
+          0L,
+          0L,
+          HeadChunks.NO_CHUNK,
+          Long.MIN_VALUE); // does not fit: starts 000002
       chunks.flush();
-      chunks.release(ref);
+      chunks.dropBefore(1);
       chunks.deleteUnused(); // opens 000001 for readers before deleting it
       assertEquals(List.of("000002"), files(dir()));
       assertArrayEquals(c, chunks.read(ref));
@@ -167,8 +173,8 @@ class HeadChunksTest {
     try (HeadChunks chunks = HeadChunks.open(dir())) {
       byte[] c = new byte[100];
       new Random(2).nextBytes(c);
-      chunks.append(c, 0, c.length, 0L);
-      long ref = chunks.append(c, 0, c.length, 0L);
+      chunks.append(c, 0, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
+      long ref = chunks.append(c, 0, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
       chunks.flush();
       long off = ref & 0xFFFF_FFFFL;
       try (FileChannel ch = FileChannel.open(dir().resolve("000001"), StandardOpenOption.WRITE)) {
@@ -193,7 +199,7 @@ class HeadChunksTest {
   void anInterruptedReaderDoesNotBreakReadsForOthers() throws IOException {
     try (HeadChunks chunks = HeadChunks.open(dir())) {
       byte[] c = {9, 8, 7};
-      long ref = chunks.append(c, 0, c.length, 0L);
+      long ref = chunks.append(c, 0, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
       chunks.flush();
       assertArrayEquals(c, chunks.read(ref));
       Thread.currentThread().interrupt(); // the channel is closed for everyone by this read
@@ -204,7 +210,7 @@ class HeadChunksTest {
       }
       assertArrayEquals(c, chunks.read(ref), "reopened");
       // The writer is not affected either.
-      long next = chunks.append(c, 0, c.length, 0L);
+      long next = chunks.append(c, 0, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
       chunks.flush();
       assertArrayEquals(c, chunks.read(next));
     }
@@ -219,7 +225,7 @@ class HeadChunksTest {
       assertEquals(List.of(), files(dir()));
       assertEquals(0, chunks.diskBytes());
       byte[] c = {1, 1};
-      long ref = chunks.append(c, 0, 2, 0L);
+      long ref = chunks.append(c, 0, 2, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
       chunks.flush();
       assertArrayEquals(c, chunks.read(ref));
       assertEquals(List.of("000001"), files(dir()));
@@ -231,7 +237,7 @@ class HeadChunksTest {
     HeadChunks chunks = HeadChunks.temporary();
     Path d = chunks.dir();
     byte[] c = {4, 5, 6};
-    long ref = chunks.append(c, 0, c.length, 0L);
+    long ref = chunks.append(c, 0, c.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
     chunks.flush();
     assertArrayEquals(c, chunks.read(ref));
     assertTrue(Files.exists(d.resolve("000001")));
@@ -250,10 +256,18 @@ class HeadChunksTest {
       Files.createDirectory(blocker);
       byte[] a = chunk(r, 1);
       byte[] b = chunk(r, 2);
-      long refA = chunks.append(a, 0, a.length, 0L);
+      long refA = chunks.append(a, 0, a.length, 0L, 0L, HeadChunks.NO_CHUNK, Long.MIN_VALUE);
       chunks.flush();
       assertTrue(chunks.failing());
-      long refB = chunks.append(b, 0, b.length, 0L); // appending goes on while writes fail
+      long refB =
+          chunks.append(
+              b,
+              0,
+              b.length,
+              0L,
+              0L,
+              HeadChunks.NO_CHUNK,
+              Long.MIN_VALUE); // appending goes on while writes fail
       chunks.flush();
       assertTrue(chunks.failing());
 

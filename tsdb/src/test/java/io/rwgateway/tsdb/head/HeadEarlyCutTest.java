@@ -46,8 +46,14 @@ class HeadEarlyCutTest {
     List<SeriesData> before = all(head);
     long reusableBefore = head.reusableBytes();
 
+    int atLeast64 = 0;
+    for (int r = 1; r <= 200; r++) {
+      MemSeries s = head.series(r);
+      atLeast64 += s.count() > 0 && s.length() >= 64 ? 1 : 0;
+    }
+    assertTrue(atLeast64 > 100, atLeast64 + " open chunks of 64 bytes or more");
     int cut = head.cutOpenChunks(64);
-    assertEquals(200, cut, "every series' 60-sample chunk is over 64 bytes");
+    assertEquals(atLeast64, cut, "every open chunk of 64 bytes or more is cut");
     assertTrue(head.reusableBytes() > reusableBefore, "pieces went back to the pool");
     assertEquals(0, head.cutOpenChunks(64), "nothing left to cut");
     List<SeriesData> after = all(head);

@@ -70,6 +70,16 @@ class HeadMemoryTest {
         "head heap: %d bytes/series for %d series (label bytes alone: %d bytes/series)%n",
         perSeries, SERIES, labelBytes / SERIES);
     assertTrue(perSeries < 1200, "bytes per series: " + perSeries);
-    assertEquals(1, head.series(SERIES).closedCount + 1); // keep the head reachable until here
+
+    // The head's own accounting (rwgateway_head_memory_bytes) agrees with the heap it took.
+    Head.Memory m = head.memory();
+    long accounted = m.series() + m.labels() + m.postings() + m.openChunks() + m.chunkPool();
+    System.out.printf("head accounting: %s, sum %d, measured %d%n", m, accounted, after - before);
+    assertTrue(
+        Math.abs(accounted - (after - before)) < (after - before) / 5,
+        "accounted " + accounted + " against " + (after - before) + " measured: " + m);
+    assertTrue(
+        m.series() > 0 && m.labels() > 0 && m.postings() > 0 && m.openChunks() > 0, m.toString());
+    assertEquals(1, head.series(SERIES).count()); // keep the head reachable until here
   }
 }

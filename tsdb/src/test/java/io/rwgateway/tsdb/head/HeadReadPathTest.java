@@ -54,7 +54,15 @@ class HeadReadPathTest {
         for (int i = 0; i < 150; i++) {
           byte[] c = chunk(r, written.size());
           written.add(c);
-          refs.add(chunks.append(c, 0, c.length, written.size()));
+          refs.add(
+              chunks.append(
+                  c,
+                  0,
+                  c.length,
+                  written.size(),
+                  written.size(),
+                  HeadChunks.NO_CHUNK,
+                  Long.MIN_VALUE));
         }
         chunks.flush();
         // In order (windows are loaded at the end of what was written before), then at random.
@@ -77,6 +85,37 @@ class HeadReadPathTest {
   }
 
   @Test
+  void aReaderWhoseWindowsServeLittleReadsDirectly() throws IOException {
+    Random r = new Random(5);
+    try (HeadChunks chunks = HeadChunks.open(tmp.resolve("c"), 64 << 20)) {
+      List<byte[]> written = new ArrayList<>();
+      List<Long> refs = new ArrayList<>();
+      for (int i = 0; i < 40_000; i++) { // ~8 MB: far more than the windows hold
+        byte[] c = new byte[100 + r.nextInt(200)];
+        r.nextBytes(c);
+        written.add(c);
+        refs.add(chunks.append(c, 0, c.length, i, i, HeadChunks.NO_CHUNK, Long.MIN_VALUE));
+      }
+      chunks.flush();
+      HeadChunks.ReadBuffer rb = new HeadChunks.ReadBuffer();
+      for (int k = 0; k < 6000; k++) { // no locality: a window serves about one record
+        int i = r.nextInt(written.size());
+        chunks.read(refs.get(i), rb);
+        assertArrayEquals(written.get(i), Arrays.copyOf(rb.bytes, rb.length), "chunk " + i);
+      }
+      assertTrue(rb.windowLoads <= 64, rb.windowLoads + " windows loaded for 6000 random reads");
+      // In file order again after the back-off: windows pay, and are used.
+      int loadsBefore = rb.windowLoads;
+      for (int i = 0; i < 20_000; i++) {
+        chunks.read(refs.get(i), rb);
+        assertArrayEquals(written.get(i), Arrays.copyOf(rb.bytes, rb.length), "chunk " + i);
+      }
+      int loads = rb.windowLoads - loadsBefore;
+      assertTrue(loads > 0 && loads < 20_000 / 20, loads + " windows for 20000 reads in order");
+    }
+  }
+
+  @Test
   void aCorruptRecordIsReportedThroughAWindowToo() throws IOException {
     Path dir = tmp.resolve("c");
     try (HeadChunks chunks = HeadChunks.open(dir, 1 << 20)) {
@@ -84,7 +123,7 @@ class HeadReadPathTest {
       byte[] c = new byte[200];
       for (int i = 0; i < 100; i++) {
         Arrays.fill(c, (byte) i);
-        refs.add(chunks.append(c, 0, c.length, i));
+        refs.add(chunks.append(c, 0, c.length, i, i, HeadChunks.NO_CHUNK, Long.MIN_VALUE));
       }
       chunks.flush();
       long bad = refs.get(60) & 0xFFFF_FFFFL;
