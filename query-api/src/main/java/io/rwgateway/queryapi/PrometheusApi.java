@@ -14,6 +14,8 @@ import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.model.TenantId;
+import io.rwgateway.promql.parser.ParseException;
+import io.rwgateway.promql.parser.PromqlParser;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
 import io.rwgateway.tsdb.ChunkSeriesSet;
@@ -261,17 +263,30 @@ public final class PrometheusApi {
     return JsonResponses.success(g -> JsonResponses.writeStrings(g, out), warnings);
   }
 
-  /** Parses every {@code match[]}; each must parse and hold a matcher not matching "". */
+  /** Whether a matcher does not match the empty string (Prometheus' rule for {@code match[]}). */
+  static boolean hasNonEmptyMatcher(Matcher[] matchers) {
+    for (Matcher m : matchers) {
+      if (!m.matchesEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Parses every {@code match[]} with the PromQL parser (quoted UTF-8 names allowed, as Prometheus
+   * 3 allows them); each must parse and hold a matcher not matching "".
+   */
   static List<Matcher[]> selectors(List<String> match) {
     List<Matcher[]> out = new ArrayList<>(match.size());
     for (String s : match) {
       Matcher[] m;
       try {
-        m = SeriesSelectorParser.parse(s);
-      } catch (SelectorParseException e) {
+        m = PromqlParser.parseSelector(s).matchers().toArray(new Matcher[0]);
+      } catch (ParseException e) {
         throw ApiException.invalidParam("match[]", e.getMessage());
       }
-      if (!SeriesSelectorParser.hasNonEmptyMatcher(m)) {
+      if (!hasNonEmptyMatcher(m)) {
         throw ApiException.invalidParam(
             "match[]", "match[] must contain at least one non-empty matcher");
       }

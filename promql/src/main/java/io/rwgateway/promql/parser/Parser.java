@@ -78,6 +78,14 @@ final class Parser {
     this.lexer = new Lexer(input);
   }
 
+  /**
+   * Whether selectors may quote names, as Prometheus 3 allows for UTF-8 names: a lone string in
+   * braces is the metric name ({@code {"my.metric"}}), a string before a matching operator a label
+   * name ({@code {"service.name"="api"}}). Only for {@code match[]} ({@link #parseSelectorOnly}):
+   * queries are parsed as Prometheus 2.42 parses them, which has no quoted names.
+   */
+  private boolean quotedNames;
+
   Expr parseQuery() {
     if (peek().type() == TokenType.EOF) {
       throw error(0, "no expression found in input");
@@ -89,6 +97,7 @@ final class Parser {
   }
 
   VectorSelector parseSelectorOnly() {
+    quotedNames = true;
     Token t = peek();
     VectorSelector vs;
     if (t.type() == TokenType.LEFT_BRACE) {
@@ -424,6 +433,13 @@ final class Parser {
     }
     String metric = name != null ? name.val() : "";
     if (name != null) {
+      if (quotedNames) {
+        for (Matcher m : matchers) {
+          if (m.name().equals(Labels.METRIC_NAME) && m.type() == Matcher.Type.EQ) {
+            throw metricNameTwice(start, metric, m.value());
+          }
+        }
+      }
       matchers.add(Matcher.eq(Labels.METRIC_NAME, metric));
     }
     return new VectorSelector(metric, matchers, TimeModifiers.NONE, start, end);
@@ -436,10 +452,23 @@ final class Parser {
       if (t.type() == TokenType.RIGHT_BRACE) {
         return t.end();
       }
-      if (t.type() != TokenType.IDENTIFIER) {
+      String label = t.val();
+      Token op;
+      if (quotedNames && t.type() == TokenType.STRING) {
+        label = Strings.unquote(t.val());
+        op = next();
+        if (op.type() == TokenType.COMMA || op.type() == TokenType.RIGHT_BRACE) {
+          addQuotedMetricName(out, label, t);
+          if (op.type() == TokenType.RIGHT_BRACE) {
+            return op.end();
+          }
+          continue;
+        }
+      } else if (t.type() != TokenType.IDENTIFIER) {
         throw unexpected(t, "label matching", "identifier or \"}\"");
+      } else {
+        op = next();
       }
-      Token op = next();
       Matcher.Type type =
           switch (op.type()) {
             case EQL -> Matcher.Type.EQ;
@@ -453,7 +482,7 @@ final class Parser {
         throw unexpected(value, "label matching", "string");
       }
       try {
-        out.add(new Matcher(type, t.val(), Strings.unquote(value.val())));
+        out.add(new Matcher(type, label, Strings.unquote(value.val())));
       } catch (InvalidMatcherException e) {
         throw error(t.pos(), e.getMessage());
       }
@@ -465,6 +494,25 @@ final class Parser {
         throw unexpected(sep, "label matching", "\",\" or \"}\"");
       }
     }
+  }
+
+  /** A lone quoted name in braces: the metric name, which must not be given twice. */
+  private void addQuotedMetricName(List<Matcher> out, String name, Token at) {
+    for (Matcher m : out) {
+      if (m.name().equals(Labels.METRIC_NAME) && m.type() == Matcher.Type.EQ) {
+        throw metricNameTwice(at.pos(), m.value(), name);
+      }
+    }
+    out.add(Matcher.eq(Labels.METRIC_NAME, name));
+  }
+
+  private ParseException metricNameTwice(int pos, String first, String second) {
+    return error(
+        pos,
+        "metric name must not be set twice: "
+            + GoFormat.quote(first)
+            + " or "
+            + GoFormat.quote(second));
   }
 
   // ---- aggregations and calls
