@@ -53,6 +53,15 @@ java -Xmx3g -cp "$here/perf/target/benchmarks.jar" io.rwgateway.perf.LoadGen \
   grep -E 'heap sized|memory admission' "$out/gateway.log"
 } >> "$out/loadgen.err"
 cat "$out/loadgen.err"
+# A graceful stop writes the head into a block first, which takes a while after a large soak: wait
+# for it (so that a benchmark started next does not share the machine with it), up to 10 minutes.
 kill "$gw" 2> /dev/null
-wait "$gw" 2> /dev/null
+stop_start=$(date +%s)
+while kill -0 "$gw" 2> /dev/null && [ $(($(date +%s) - stop_start)) -lt 600 ]; do sleep 1; done
+if kill -0 "$gw" 2> /dev/null; then
+  echo "gateway still stopping after 600 s; killed" | tee -a "$out/loadgen.err"
+  kill -9 "$gw" 2> /dev/null
+else
+  echo "gateway stopped in $(($(date +%s) - stop_start)) s" | tee -a "$out/loadgen.err"
+fi
 rmdir "$cg" 2> /dev/null || true
