@@ -1,5 +1,6 @@
 package io.rwgateway.model;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -86,6 +87,19 @@ public final class Matcher {
   /** True when this matcher also selects series that lack the label. */
   public boolean matchesEmpty() {
     return matches("");
+  }
+
+  /**
+   * Whether some matcher does not match the empty string: Prometheus' rule for a selector, which
+   * would otherwise select every series.
+   */
+  public static boolean anyNonEmpty(List<Matcher> matchers) {
+    for (Matcher m : matchers) {
+      if (!m.matchesEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

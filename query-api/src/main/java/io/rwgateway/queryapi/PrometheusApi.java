@@ -263,16 +263,6 @@ public final class PrometheusApi {
     return JsonResponses.success(g -> JsonResponses.writeStrings(g, out), warnings);
   }
 
-  /** Whether a matcher does not match the empty string (Prometheus' rule for {@code match[]}). */
-  static boolean hasNonEmptyMatcher(Matcher[] matchers) {
-    for (Matcher m : matchers) {
-      if (!m.matchesEmpty()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * Parses every {@code match[]} with the PromQL parser (quoted UTF-8 names allowed, as Prometheus
    * 3 allows them); each must parse and hold a matcher not matching "".
@@ -280,17 +270,17 @@ public final class PrometheusApi {
   static List<Matcher[]> selectors(List<String> match) {
     List<Matcher[]> out = new ArrayList<>(match.size());
     for (String s : match) {
-      Matcher[] m;
+      List<Matcher> m;
       try {
-        m = PromqlParser.parseSelector(s).matchers().toArray(new Matcher[0]);
+        m = PromqlParser.parseSelector(s).matchers();
       } catch (ParseException e) {
         throw ApiException.invalidParam("match[]", e.getMessage());
       }
-      if (!hasNonEmptyMatcher(m)) {
+      if (!Matcher.anyNonEmpty(m)) {
         throw ApiException.invalidParam(
             "match[]", "match[] must contain at least one non-empty matcher");
       }
-      out.add(m);
+      out.add(m.toArray(new Matcher[0]));
     }
     return out;
   }

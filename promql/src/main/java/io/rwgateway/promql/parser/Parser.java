@@ -433,12 +433,9 @@ final class Parser {
     }
     String metric = name != null ? name.val() : "";
     if (name != null) {
-      if (quotedNames) {
-        for (Matcher m : matchers) {
-          if (m.name().equals(Labels.METRIC_NAME) && m.type() == Matcher.Type.EQ) {
-            throw metricNameTwice(start, metric, m.value());
-          }
-        }
+      String quoted = quotedNames ? metricNameIn(matchers) : null;
+      if (quoted != null) {
+        throw error(start, metricNameTwice(metric, quoted));
       }
       matchers.add(Matcher.eq(Labels.METRIC_NAME, metric));
     }
@@ -498,21 +495,29 @@ final class Parser {
 
   /** A lone quoted name in braces: the metric name, which must not be given twice. */
   private void addQuotedMetricName(List<Matcher> out, String name, Token at) {
-    for (Matcher m : out) {
-      if (m.name().equals(Labels.METRIC_NAME) && m.type() == Matcher.Type.EQ) {
-        throw metricNameTwice(at.pos(), m.value(), name);
-      }
+    String first = metricNameIn(out);
+    if (first != null) {
+      throw error(at.pos(), metricNameTwice(first, name));
     }
     out.add(Matcher.eq(Labels.METRIC_NAME, name));
   }
 
-  private ParseException metricNameTwice(int pos, String first, String second) {
-    return error(
-        pos,
-        "metric name must not be set twice: "
-            + GoFormat.quote(first)
-            + " or "
-            + GoFormat.quote(second));
+  /** The value of the {@code __name__="..."} matcher among {@code matchers}, or null. */
+  private static String metricNameIn(List<Matcher> matchers) {
+    for (Matcher m : matchers) {
+      if (m.name().equals(Labels.METRIC_NAME) && m.type() == Matcher.Type.EQ) {
+        return m.value();
+      }
+    }
+    return null;
+  }
+
+  /** Prometheus' message for a selector that names its metric twice. */
+  static String metricNameTwice(String first, String second) {
+    return "metric name must not be set twice: "
+        + GoFormat.quote(first)
+        + " or "
+        + GoFormat.quote(second);
   }
 
   // ---- aggregations and calls

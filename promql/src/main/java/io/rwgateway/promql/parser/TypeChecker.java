@@ -168,21 +168,13 @@ final class TypeChecker {
       // The last matcher is the one the name became.
       for (Matcher m : ms.subList(0, ms.size() - 1)) {
         if (m.name().equals(Labels.METRIC_NAME)) {
-          throw error(
-              v.start(),
-              "metric name must not be set twice: "
-                  + GoFormat.quote(v.name())
-                  + " or "
-                  + GoFormat.quote(m.value()));
+          throw error(v.start(), Parser.metricNameTwice(v.name(), m.value()));
         }
       }
       return;
     }
-    for (Matcher m : ms) {
-      if (!m.matchesEmpty()) {
-        return;
-      }
+    if (!Matcher.anyNonEmpty(ms)) {
+      throw error(v.start(), "vector selector must contain at least one non-empty matcher");
     }
-    throw error(v.start(), "vector selector must contain at least one non-empty matcher");
   }
 }
