@@ -394,7 +394,7 @@ public final class Head implements Closeable {
     a[ref] = s;
     byRef = a;
     map.put(hash, s);
-    index.add(ref, b, off, len);
+    index.add(ref, s.labelRefs, symbols);
     if (ref >= nextRef) {
       nextRef = ref + 1;
     }

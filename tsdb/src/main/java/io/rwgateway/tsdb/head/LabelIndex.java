@@ -2,6 +2,7 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.Varint;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,30 +13,61 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link Postings} safe for lock-free readers).
  *
  * <p>NOTE: each distinct name and value exists as one String, the map key; series keep only their
- * label bytes. Strings are built when a series is created, never per sample.
+ * label bytes. Strings are built when a series brings a pair the head does not hold, never per
+ * sample.
  */
 final class LabelIndex {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Postings>> byName =
       new ConcurrentHashMap<>();
 
-  /** Adds {@code ref} to the postings of each label pair in canonical label bytes. */
-  void add(int ref, byte[] b, int off, int len) {
-    int p = off;
-    int end = off + len;
-    while (p < end) {
-      int nameLen = Varint.getInt(b, p);
-      p += Varint.size(nameLen);
-      String name = new String(b, p, nameLen, StandardCharsets.UTF_8);
-      p += nameLen;
-      int valueLen = Varint.getInt(b, p);
-      p += Varint.size(valueLen);
-      String value = new String(b, p, valueLen, StandardCharsets.UTF_8);
-      p += valueLen;
-      byName
-          .computeIfAbsent(name, k -> new ConcurrentHashMap<>())
-          .computeIfAbsent(value, k -> new Postings())
-          .add(ref);
+  /**
+   * Writer: postings of each symbol id ({@link SymbolTable}), so that a series whose pairs the head
+   * already knows is indexed without decoding a string. NOTE: decoding two strings per pair to find
+   * the maps' entries made ~1.4 KB of garbage per new series, and a million new series a GC burst
+   * that grew the heap by hundreds of MB (docs/memory.md). An entry is dropped when truncation
+   * empties its postings, which is when its symbol loses its last series, before the id can be
+   * reused.
+   */
+  private Postings[] bySymbol = new Postings[1024];
+
+  /**
+   * Adds {@code ref} to the postings of each label pair of a series' {@link SymbolTable#intern}
+   * entries.
+   */
+  void add(int ref, byte[] entries, SymbolTable symbols) {
+    for (int i = 0; i < entries.length; ) {
+      int h = Varint.getInt(entries, i);
+      i += Varint.size(h);
+      int n = h >>> 1;
+      if ((h & 1) != 0) {
+        postings(entries, i).add(ref); // an inline pair: its value is (mostly) new anyway
+        i += n;
+        continue;
+      }
+      if (n >= bySymbol.length) {
+        bySymbol = Arrays.copyOf(bySymbol, Math.max(n + 1, bySymbol.length * 2));
+      }
+      Postings p = bySymbol[n];
+      if (p == null) {
+        p = postings(symbols.bytes(n), 0);
+        bySymbol[n] = p;
+      }
+      p.add(ref);
     }
+  }
+
+  /** The postings of the canonical pair at {@code b[p]}, created if new. */
+  private Postings postings(byte[] b, int p) {
+    int nameLen = Varint.getInt(b, p);
+    p += Varint.size(nameLen);
+    String name = new String(b, p, nameLen, StandardCharsets.UTF_8);
+    p += nameLen;
+    int valueLen = Varint.getInt(b, p);
+    p += Varint.size(valueLen);
+    String value = new String(b, p, valueLen, StandardCharsets.UTF_8);
+    return byName
+        .computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(value, k -> new Postings());
   }
 
   /**
@@ -48,6 +80,12 @@ final class LabelIndex {
       values.entrySet().removeIf(e -> e.getValue().removeAll(removed) == 0);
       if (values.isEmpty()) {
         byName.remove(byValue.getKey(), values);
+      }
+    }
+    Postings[] cache = bySymbol;
+    for (int id = 0; id < cache.length; id++) {
+      if (cache[id] != null && cache[id].size() == 0) {
+        cache[id] = null;
       }
     }
   }
@@ -65,7 +103,7 @@ final class LabelIndex {
             HeapSizes.MAP_ENTRY + HeapSizes.string(e.getKey().length()) + e.getValue().bytesHeld();
       }
     }
-    return sum;
+    return sum + HeapSizes.refArray(bySymbol.length);
   }
 
   Postings get(String name, String value) {

@@ -100,7 +100,7 @@ final class SymbolTable {
    * (the ingest decoder and the WAL reader check them).
    */
   byte[] intern(byte[] b, int off, int len) {
-    long[] entries = new long[32]; // id << 1, or (pair offset << 32 | pair length) << 1 | 1
+    long[] entries = internEntries; // id << 1, or (pair offset << 32 | pair length) << 1 | 1
     int n = 0;
     int encoded = 0;
     int p = off;
@@ -123,6 +123,7 @@ final class SymbolTable {
       }
       if (n == entries.length) {
         entries = Arrays.copyOf(entries, n * 2);
+        internEntries = entries;
       }
       entries[n++] = entry;
     }
@@ -142,6 +143,13 @@ final class SymbolTable {
     }
     return out;
   }
+
+  /**
+   * Writer: {@link #intern}'s scratch. NOTE: creating a million series in seconds made each
+   * allocation per series a GC burst that G1 answered by growing the heap (docs/memory.md); the
+   * series' own id array is the only allocation left here.
+   */
+  private long[] internEntries = new long[32];
 
   /** Label pairs seen per name before deciding whether the name's pairs are kept inline. */
   static final int LEARN_PAIRS = 1000;
@@ -165,18 +173,59 @@ final class SymbolTable {
     }
   }
 
-  private final HashMap<String, NameStats> names = new HashMap<>();
+  /** Per label name (its UTF-8 bytes), looked up without making a String. Writer. */
+  private final HashMap<NameKey, NameStats> names = new HashMap<>();
+
+  private final NameKey probe = new NameKey();
 
   private NameStats nameStats(byte[] b, int nameStart, int nameEnd) {
     int l = stringLength(b, nameStart);
-    String name = new String(b, nameEnd - l, l, StandardCharsets.UTF_8);
-    return names.computeIfAbsent(name, k -> new NameStats());
+    NameStats st = names.get(probe.of(b, nameEnd - l, l));
+    if (st == null) {
+      st = new NameStats();
+      names.put(new NameKey().of(Arrays.copyOfRange(b, nameEnd - l, nameEnd), 0, l), st);
+    }
+    return st;
   }
 
   /** True when a name's pairs are now stored inline (tests). */
   boolean inlines(String name) {
-    NameStats st = names.get(name);
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    NameStats st = names.get(new NameKey().of(n, 0, n.length));
     return st != null && st.inline;
+  }
+
+  /** A range of bytes as a map key; the writer's one probe is reset for each lookup. */
+  private static final class NameKey {
+    private byte[] b;
+    private int off;
+    private int len;
+    private int hash;
+
+    NameKey of(byte[] bytes, int offset, int length) {
+      b = bytes;
+      off = offset;
+      len = length;
+      hash = (int) XxHash64.hash(bytes, offset, length, 0);
+      return this;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof NameKey k
+          && k.hash == hash
+          && Arrays.equals(b, off, off + len, k.b, k.off, k.off + k.len);
+    }
+  }
+
+  /** The canonical bytes of symbol {@code id} (not to be changed). Any thread. */
+  byte[] bytes(int id) {
+    return symbols[id];
   }
 
   /** True when the pairs of {@code refs} spell exactly {@code b[off, off+len)}. Any thread. */

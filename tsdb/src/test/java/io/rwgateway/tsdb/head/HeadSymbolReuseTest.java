@@ -76,6 +76,27 @@ class HeadSymbolReuseTest {
           assertEquals(i, d.sampleV()[0], 0.0, "series " + l);
           assertTrue(seen.add(l), "duplicate " + l);
         }
+        // Postings of pairs whose symbol ids were freed and reused: the label index finds a
+        // pair's postings by its symbol id, so a stale entry would leave these empty or wrong.
+        assertEquals(
+            n,
+            q.select(
+                    new Matcher[] {Matcher.eq("gen", Integer.toString(gen))},
+                    Long.MIN_VALUE,
+                    Long.MAX_VALUE)
+                .size(),
+            "generation " + gen + " by its gen label");
+        for (int z = 0; z < 7; z++) {
+          String zone = "z" + z + "-" + gen % 3;
+          List<SeriesData> inZone =
+              q.select(new Matcher[] {Matcher.eq("zone", zone)}, Long.MIN_VALUE, Long.MAX_VALUE);
+          int expected = (n - z + 6) / 7; // i in [0, n) with i % 7 == z
+          assertEquals(expected, inZone.size(), "generation " + gen + ", zone " + zone);
+          for (SeriesData d : inZone) {
+            assertEquals(zone, d.labels().get("zone"));
+            assertEquals(Integer.toString(gen), d.labels().get("gen"));
+          }
+        }
         List<SeriesData> keep =
             q.select(
                 new Matcher[] {Matcher.eq("__name__", "keep")}, Long.MIN_VALUE, Long.MAX_VALUE);
