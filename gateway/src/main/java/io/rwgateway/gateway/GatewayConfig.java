@@ -27,6 +27,7 @@ record GatewayConfig(
     StoreApiOptions storeApi,
     LimitsConfig limits,
     io.rwgateway.ingest.memory.MemoryGuard.Watermarks memoryWatermarks,
+    io.rwgateway.queryapi.QueryOptions query,
     long testWalWriterErrorAfter) {
 
   /**

@@ -6,6 +6,7 @@ import io.rwgateway.ingest.decode.DecodeLimits;
 import io.rwgateway.ingest.memory.MemoryGuard;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.TenantId;
+import io.rwgateway.queryapi.QueryOptions;
 import io.rwgateway.queryapi.store.StoreApiOptions;
 import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
@@ -433,6 +434,40 @@ final class ReceiveCommand implements Callable<Integer> {
   int remoteReadMaxSamples;
 
   @Option(
+      names = "--query.lookback-delta",
+      defaultValue = "5m",
+      converter = Durations.class,
+      paramLabel = "<duration>",
+      description =
+          "How far back PromQL looks for a series' latest sample at each step. Default: ${DEFAULT-VALUE}.")
+  Duration queryLookbackDelta;
+
+  @Option(
+      names = "--query.max-samples",
+      defaultValue = "50000000",
+      paramLabel = "<n>",
+      description =
+          "Most samples one PromQL query may hold in memory at once (422 above). Default: ${DEFAULT-VALUE}.")
+  long queryMaxSamples;
+
+  @Option(
+      names = "--query.timeout",
+      defaultValue = "2m",
+      converter = Durations.class,
+      paramLabel = "<duration>",
+      description =
+          "Longest a PromQL query may run (503 after); a request's timeout parameter may only lower it. Default: ${DEFAULT-VALUE}.")
+  Duration queryTimeout;
+
+  @Option(
+      names = "--query.max-concurrent",
+      defaultValue = "20",
+      paramLabel = "<n>",
+      description =
+          "PromQL queries evaluated at once; the rest wait for a turn within their timeout. Default: ${DEFAULT-VALUE}.")
+  int queryMaxConcurrent;
+
+  @Option(
       names = "--http.workers",
       defaultValue = "0",
       paramLabel = "<n>",
@@ -619,6 +654,19 @@ final class ReceiveCommand implements Callable<Integer> {
             .withLimits(storeSeriesLimit, storeSamplesLimit),
         limitsConfig(),
         new MemoryGuard.Watermarks(memoryLow, memoryHigh, memoryFull),
+        queryOptions(),
         testWalWriterErrorAfter);
+  }
+
+  private QueryOptions queryOptions() {
+    try {
+      return new QueryOptions(
+          queryLookbackDelta.toMillis(),
+          queryMaxSamples,
+          queryTimeout.toMillis(),
+          queryMaxConcurrent);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 }

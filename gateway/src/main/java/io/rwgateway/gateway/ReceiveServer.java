@@ -74,8 +74,10 @@ public final class ReceiveServer implements AutoCloseable {
     this.netty = new NettyServer(config.workerThreads());
     this.apiExecutor =
         new ThreadPoolExecutor(
-            2,
-            2,
+            // NOTE: PromQL queries queue for their turns (--query.max-concurrent) inside the
+            // API, so the pool has a thread for each, and two for the other endpoints.
+            config.query().maxConcurrent() + 2,
+            config.query().maxConcurrent() + 2,
             60,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(256),
@@ -128,7 +130,8 @@ public final class ReceiveServer implements AutoCloseable {
             config.remoteWrite().tenantHeader(),
             config.remoteWrite().defaultTenant(),
             Clock.systemUTC(),
-            config.remoteReadMaxSamples()));
+            config.remoteReadMaxSamples(),
+            config.query()));
 
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);

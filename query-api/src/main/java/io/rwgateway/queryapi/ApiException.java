@@ -31,6 +31,16 @@ final class ApiException extends RuntimeException {
     return badData("invalid parameter \"" + param + "\": " + message);
   }
 
+  /** A query the data cannot answer (many-to-many matching, too many samples): 422. */
+  static ApiException execution(String message) {
+    return new ApiException("execution", HttpResponseStatus.UNPROCESSABLE_ENTITY, message);
+  }
+
+  /** A query that ran out of time or waited too long for its turn: 503, a retry may succeed. */
+  static ApiException timeout(String message) {
+    return new ApiException("timeout", HttpResponseStatus.SERVICE_UNAVAILABLE, message);
+  }
+
   static ApiException internal(String message) {
     return new ApiException(INTERNAL, HttpResponseStatus.INTERNAL_SERVER_ERROR, message);
   }

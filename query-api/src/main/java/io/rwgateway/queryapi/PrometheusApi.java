@@ -14,6 +14,7 @@ import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.model.TenantId;
+import io.rwgateway.promql.engine.QuerierSource;
 import io.rwgateway.promql.parser.ParseException;
 import io.rwgateway.promql.parser.PromqlParser;
 import io.rwgateway.tsdb.ChunkQuerier;
@@ -56,6 +57,7 @@ public final class PrometheusApi {
   private final Clock clock;
   private final RemoteRead remoteRead;
   private final ChunkQueryable chunks;
+  private final QueryEndpoints queries;
 
   /**
    * @param querierForTenant the tenant's querier, or null when the tenant has no data
@@ -85,12 +87,35 @@ public final class PrometheusApi {
       String defaultTenant,
       Clock clock,
       int maxRemoteReadSamples) {
+    this(
+        querierForTenant,
+        chunks,
+        tenantHeader,
+        defaultTenant,
+        clock,
+        maxRemoteReadSamples,
+        QueryOptions.DEFAULTS);
+  }
+
+  /**
+   * The same, with the PromQL endpoints' limits ({@code /api/v1/query} and {@code
+   * /api/v1/query_range} read through {@code chunks}; without it they are not served).
+   */
+  public PrometheusApi(
+      Function<String, Querier> querierForTenant,
+      ChunkQueryable chunks,
+      String tenantHeader,
+      String defaultTenant,
+      Clock clock,
+      int maxRemoteReadSamples,
+      QueryOptions queryOptions) {
     this.chunks = chunks;
     this.querierForTenant = Objects.requireNonNull(querierForTenant, "querierForTenant");
     this.tenantHeader = Objects.requireNonNull(tenantHeader, "tenantHeader");
     this.defaultTenant = Objects.requireNonNull(defaultTenant, "defaultTenant");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.remoteRead = new RemoteRead(maxRemoteReadSamples);
+    this.queries = new QueryEndpoints(queryOptions, clock);
   }
 
   /**
@@ -118,6 +143,10 @@ public final class PrometheusApi {
       endpoint = Endpoint.LABELS;
     } else if (path.equals(READ)) {
       endpoint = Endpoint.READ;
+    } else if (path.equals(QueryEndpoints.QUERY) && chunks != null) {
+      endpoint = Endpoint.QUERY;
+    } else if (path.equals(QueryEndpoints.QUERY_RANGE) && chunks != null) {
+      endpoint = Endpoint.QUERY_RANGE;
     } else if (path.startsWith(LABEL_PREFIX)
         && path.endsWith(VALUES_SUFFIX)
         && path.length() >= LABEL_PREFIX.length() + VALUES_SUFFIX.length()
@@ -175,7 +204,13 @@ public final class PrometheusApi {
             req, querierForTenant.apply(tenant), chunks, tenant, stream, alloc);
       }
       FormParams params = FormParams.of(req, uri);
+      String t = tenant;
+      QuerierSource source = (mint, maxt) -> chunks.chunkQuerier(t, mint, maxt);
       switch (endpoint) {
+        case QUERY:
+          return queries.query(params, source);
+        case QUERY_RANGE:
+          return queries.queryRange(params, source);
         case SERIES:
           return series(params, tenant);
         case LABELS:
@@ -390,6 +425,8 @@ public final class PrometheusApi {
     SERIES,
     LABELS,
     LABEL_VALUES,
-    READ
+    READ,
+    QUERY,
+    QUERY_RANGE
   }
 }

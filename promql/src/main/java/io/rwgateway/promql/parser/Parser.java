@@ -92,6 +92,9 @@ final class Parser {
     }
     Expr e = parseExpr(0);
     expect(TokenType.EOF);
+    if (Depth.of(e) > Depth.MAX) {
+      throw error(0, Depth.message());
+    }
     new TypeChecker(input).check(e);
     return e;
   }
@@ -165,7 +168,21 @@ final class Parser {
 
   // ---- expressions
 
+  /** Recursion of {@link #parseExpr}: bounded so that the parser's own stack cannot overflow. */
+  private int nesting;
+
   private Expr parseExpr(int minPrecedence) {
+    if (++nesting > Depth.MAX) {
+      throw error(peek().pos(), Depth.message());
+    }
+    try {
+      return parseExprNested(minPrecedence);
+    } finally {
+      nesting--;
+    }
+  }
+
+  private Expr parseExprNested(int minPrecedence) {
     Expr left = parseUnary();
     while (true) {
       BinaryOp op = BinaryOp.of(peek().type());

@@ -17,4 +17,8 @@ public enum ValueType {
     this.internalName = internalName;
     this.documentedName = documentedName;
   }
+
+  public String documentedName() {
+    return documentedName;
+  }
 }

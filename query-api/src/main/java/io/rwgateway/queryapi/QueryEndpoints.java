@@ -1,0 +1,219 @@
+package io.rwgateway.queryapi;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.rwgateway.model.PromDuration;
+import io.rwgateway.promql.engine.Engine;
+import io.rwgateway.promql.engine.GoFloat;
+import io.rwgateway.promql.engine.QuerierSource;
+import io.rwgateway.promql.engine.QueryException;
+import io.rwgateway.promql.engine.QueryResult;
+import io.rwgateway.promql.parser.Expr;
+import io.rwgateway.promql.parser.ParseException;
+import io.rwgateway.promql.parser.PromqlParser;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code /api/v1/query} and {@code /api/v1/query_range}: Prometheus' parameters, limits, errors and
+ * JSON. At most {@code maxConcurrent} queries evaluate at once; the rest wait for a turn within
+ * their timeout.
+ */
+final class QueryEndpoints {
+  static final String QUERY = "/api/v1/query";
+  static final String QUERY_RANGE = "/api/v1/query_range";
+
+  /** Prometheus' limit of points per series in a range query. */
+  static final long MAX_POINTS = 11_000;
+
+  private final Engine engine;
+  private final QueryOptions options;
+  private final Semaphore turns;
+  private final Clock clock;
+
+  QueryEndpoints(QueryOptions options, Clock clock) {
+    this.options = options;
+    this.engine = new Engine(options.engine());
+    this.turns = new Semaphore(options.maxConcurrent(), true);
+    this.clock = clock;
+  }
+
+  FullHttpResponse query(FormParams params, QuerierSource source) {
+    Expr expr = parse(params);
+    long time =
+        params.first("time").isEmpty()
+            ? clock.millis()
+            : PrometheusApi.time(params, "time", clock.millis());
+    long timeout = timeout(params);
+    QueryResult r = run(timeout, () -> engine.instant(source, expr, time, timeout));
+    return JsonResponses.success(g -> write(g, r), List.of());
+  }
+
+  FullHttpResponse queryRange(FormParams params, QuerierSource source) {
+    Expr expr = parse(params);
+    long start = required(params, "start");
+    long end = required(params, "end");
+    if (end < start) {
+      throw ApiException.badData("end timestamp must not be before start time");
+    }
+    long step = step(params);
+    if (step <= 0) {
+      throw ApiException.badData(
+          "zero or negative query resolution step widths are not accepted. Try a positive integer");
+    }
+    if ((end - start) / step > MAX_POINTS) {
+      throw ApiException.badData(
+          "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query"
+              + " resolution (?step=XX)");
+    }
+    long timeout = timeout(params);
+    QueryResult r = run(timeout, () -> engine.range(source, expr, start, end, step, timeout));
+    return JsonResponses.success(g -> write(g, r), List.of());
+  }
+
+  private interface Evaluation {
+    QueryResult run();
+  }
+
+  private QueryResult run(long timeoutMillis, Evaluation e) {
+    long began = System.nanoTime();
+    try {
+      if (!turns.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        throw ApiException.timeout("query timed out in query queue");
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw ApiException.timeout("query interrupted while waiting in the query queue");
+    }
+    try {
+      long left = timeoutMillis - (System.nanoTime() - began) / 1_000_000;
+      if (left <= 0) {
+        throw ApiException.timeout("query timed out in query queue");
+      }
+      return e.run();
+    } catch (QueryException q) {
+      throw switch (q.kind()) {
+        case EXECUTION -> ApiException.execution(q.getMessage());
+        case TIMEOUT -> ApiException.timeout(q.getMessage());
+        case BAD_DATA -> ApiException.badData(q.getMessage());
+      };
+    } finally {
+      turns.release();
+    }
+  }
+
+  private static Expr parse(FormParams params) {
+    String q = params.first("query");
+    try {
+      return PromqlParser.parse(q);
+    } catch (ParseException e) {
+      throw ApiException.invalidParam("query", e.getMessage());
+    }
+  }
+
+  private static long required(FormParams params, String name) {
+    if (params.first(name).isEmpty()) {
+      throw ApiException.invalidParam(name, "cannot parse \"\" to a valid timestamp");
+    }
+    return PrometheusApi.time(params, name, 0);
+  }
+
+  /** A step as a duration ({@code 15s}) or in seconds ({@code 15}, {@code 0.5}). */
+  private static long step(FormParams params) {
+    String s = params.first("step");
+    Long ms = durationMillis(s);
+    if (ms == null) {
+      throw ApiException.invalidParam("step", "cannot parse \"" + s + "\" to a valid duration");
+    }
+    return ms;
+  }
+
+  /** The request's {@code timeout}, at most the server's. */
+  private long timeout(FormParams params) {
+    String s = params.first("timeout");
+    if (s.isEmpty()) {
+      return options.timeoutMillis();
+    }
+    Long ms = durationMillis(s);
+    if (ms == null) {
+      throw ApiException.invalidParam("timeout", "cannot parse \"" + s + "\" to a valid duration");
+    }
+    return ms <= 0 ? options.timeoutMillis() : Math.min(ms, options.timeoutMillis());
+  }
+
+  static Long durationMillis(String s) {
+    if (s.isEmpty()) {
+      return null;
+    }
+    try {
+      double d = Double.parseDouble(s);
+      if (Double.isFinite(d)
+          && !s.endsWith("d")
+          && !s.endsWith("f")
+          && !s.endsWith("D")
+          && !s.endsWith("F")) {
+        double ms = d * 1000;
+        if (ms >= Long.MAX_VALUE) {
+          return null;
+        }
+        return Math.round(ms);
+      }
+    } catch (NumberFormatException e) {
+      // a duration then
+    }
+    Duration d = PromDuration.parse(s);
+    return d == null ? null : d.toMillis();
+  }
+
+  static void write(JsonGenerator g, QueryResult r) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("resultType", r.type());
+    g.writeFieldName("result");
+    // NOTE: Prometheus writes scalars and strings with encoding/json (the time as a shortest
+    // float, the value in 'f' form) and vector and matrix points with its own codec (the time as
+    // seconds and three-digit milliseconds, the value in 'e' form outside 1e-6..1e21).
+    if (r instanceof QueryResult.Scalar s) {
+      point(g, GoFloat.formatJsonNumber(s.t() / 1000.0), GoFloat.formatF(s.v()));
+    } else if (r instanceof QueryResult.Str s) {
+      point(g, GoFloat.formatJsonNumber(s.t() / 1000.0), s.s());
+    } else if (r instanceof QueryResult.Vector v) {
+      g.writeStartArray();
+      for (QueryResult.Sample s : v.samples()) {
+        g.writeStartObject();
+        g.writeFieldName("metric");
+        JsonResponses.writeLabels(g, s.labels());
+        g.writeFieldName("value");
+        point(g, GoFloat.formatTimestamp(s.t()), GoFloat.formatSample(s.v()));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } else {
+      g.writeStartArray();
+      for (QueryResult.Series s : ((QueryResult.Matrix) r).series()) {
+        g.writeStartObject();
+        g.writeFieldName("metric");
+        JsonResponses.writeLabels(g, s.labels());
+        g.writeArrayFieldStart("values");
+        for (int i = 0; i < s.t().length; i++) {
+          point(g, GoFloat.formatTimestamp(s.t()[i]), GoFloat.formatSample(s.v()[i]));
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  /** {@code [<unix seconds>, "<value>"]}. */
+  private static void point(JsonGenerator g, String time, String value) throws IOException {
+    g.writeStartArray();
+    g.writeRawValue(time);
+    g.writeString(value);
+    g.writeEndArray();
+  }
+}
