@@ -279,7 +279,7 @@ class PrometheusApiTest {
   void otherPathsAreNotOurs() {
     for (String uri :
         new String[] {
-          "/api/v1/query?query=up",
+          "/api/v1/queryx?query=up",
           "/api/v1/labels/",
           "/api/v1/label/a/b/values",
           "/api/v1/label/values",

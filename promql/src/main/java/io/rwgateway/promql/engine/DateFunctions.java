@@ -22,7 +22,7 @@ final class DateFunctions {
       for (int i = 0; i < t.length; i++) {
         now.set(i, t[i]);
       }
-      in = Streams.of(List.of(now), ev.ctx);
+      in = Streams.single(now, ev.ctx);
     } else {
       in = ev.vector(args.get(0), g);
     }

@@ -65,7 +65,7 @@ final class Functions {
         for (int i = 0; i < v.length; i++) {
           s.set(i, v[i]);
         }
-        yield new Value.Vector(Streams.of(List.of(s), ev.ctx));
+        yield new Value.Vector(Streams.single(s, ev.ctx));
       }
       case "absent" -> new Value.Vector(absent(ev, args.get(0), g));
       case "timestamp" -> new Value.Vector(timestamp(ev, args.get(0), g));
@@ -167,7 +167,7 @@ final class Functions {
         out.set(i, 1);
       }
     }
-    return out.isEmpty() ? Streams.EMPTY : Streams.of(List.of(out), ev.ctx);
+    return out.isEmpty() ? Streams.EMPTY : Streams.single(out, ev.ctx);
   }
 
   /**

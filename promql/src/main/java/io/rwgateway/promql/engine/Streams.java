@@ -24,7 +24,16 @@ final class Streams {
         public void close() {}
       };
 
-  /** A materialised vector as a stream; gives its samples back to the budget as they go. */
+  /** One series made here (not yet in the budget) as a stream. */
+  static SeriesStream single(StepSeries s, QueryContext ctx) {
+    ctx.hold(s.count());
+    return of(List.of(s), ctx);
+  }
+
+  /**
+   * A materialised vector, whose samples are held in the budget, as a stream; gives them back as
+   * they go.
+   */
   static SeriesStream of(List<StepSeries> list, QueryContext ctx) {
     Iterator<StepSeries> it = list.iterator();
     return new SeriesStream() {

@@ -1,0 +1,159 @@
+package io.rwgateway.queryapi;
+
+import static io.rwgateway.queryapi.ApiCalls.enc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.ChunkQuerier;
+import io.rwgateway.tsdb.ChunkQueryable;
+import io.rwgateway.tsdb.ChunkSeriesSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PromQL endpoints' parameters, limits, errors and JSON, on queries that need no data (the
+ * differential test in the gateway module checks answers over data against Prometheus). Expected
+ * bodies are what Prometheus 2.42 answers to the same requests.
+ */
+class QueryEndpointsTest {
+  private static PrometheusApi api(QueryOptions options) {
+    return new PrometheusApi(
+        tenant -> null,
+        new NoData(),
+        "THANOS-TENANT",
+        "default-tenant",
+        Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+        1000,
+        options);
+  }
+
+  private static final PrometheusApi API = api(QueryOptions.DEFAULTS);
+
+  private static String get(String uri) {
+    return ApiCalls.get(API, uri).text();
+  }
+
+  @Test
+  void grafanasSaveAndTest() {
+    ApiCalls.Answer a = ApiCalls.postForm(API, "/api/v1/query", "query=1%2B1&time=4");
+    assertEquals(200, a.status());
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[4,\"2\"]}}",
+        a.text());
+  }
+
+  @Test
+  void valuesAndTimesAreWrittenAsPrometheusWritesThem() {
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+            + "[{\"metric\":{},\"value\":[1.5,\"2e-07\"]}]}}",
+        get("/api/v1/query?time=1.5&query=" + enc("vector(2e-7)")).replace("1.500", "1.5"));
+    // A vector point's time keeps three digits of milliseconds; a scalar's is a shortest float.
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+            + "[{\"metric\":{},\"value\":[1.500,\"1e+21\"]}]}}",
+        get("/api/v1/query?time=1.5&query=" + enc("vector(1e21)")));
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":"
+            + "[1.5,\"0.0000001\"]}}",
+        get("/api/v1/query?time=1.5&query=" + enc("1e-7")));
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[100,\"a\"]}}",
+        get("/api/v1/query?time=100&query=" + enc("\"a\"")));
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":"
+            + "[{\"metric\":{},\"values\":[[0,\"-Inf\"],[30,\"NaN\"]]}]}}",
+        get("/api/v1/query_range?start=0&end=59&step=30s&query=" + enc("vector(time() - 30) / 0")));
+  }
+
+  @Test
+  void badRequestsGetPrometheusErrors() {
+    assertEquals(
+        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter"
+            + " \\\"query\\\": 1:5: parse error: unexpected identifier \\\"bar\\\"\"}",
+        get("/api/v1/query?query=" + enc("foo bar")));
+    assertEquals(
+        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"exceeded maximum"
+            + " resolution of 11,000 points per timeseries. Try decreasing the query resolution"
+            + " (?step=XX)\"}",
+        get("/api/v1/query_range?start=0&end=11001&step=1&query=up"));
+    assertEquals(
+        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"zero or negative query"
+            + " resolution step widths are not accepted. Try a positive integer\"}",
+        get("/api/v1/query_range?start=0&end=10&step=0&query=up"));
+    assertEquals(
+        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"end timestamp must not be"
+            + " before start time\"}",
+        get("/api/v1/query_range?start=10&end=0&step=1&query=up"));
+    assertEquals(
+        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid expression type"
+            + " \\\"range vector\\\" for range query, must be Scalar or instant Vector\"}",
+        get("/api/v1/query_range?start=0&end=10&step=1&query=" + enc("up[5m]")));
+    ApiCalls.Answer deep =
+        ApiCalls.get(
+            API, "/api/v1/query?query=" + enc("(".repeat(10_000) + "1" + ")".repeat(10_000)));
+    assertEquals(400, deep.status());
+  }
+
+  @Test
+  void tooManySamplesIs422() {
+    PrometheusApi small = api(new QueryOptions(300_000, 5, 120_000, 20));
+    ApiCalls.Answer a =
+        ApiCalls.get(
+            small, "/api/v1/query_range?start=0&end=100&step=10&query=" + enc("vector(1)"));
+    assertEquals(422, a.status());
+    assertEquals(
+        "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query processing would"
+            + " load too many samples into memory in query execution\"}",
+        a.text());
+  }
+
+  /** A tenant without data. */
+  private static final class NoData implements ChunkQueryable {
+    @Override
+    public List<String> tenants() {
+      return List.of();
+    }
+
+    @Override
+    public long minTime(String tenant) {
+      return Long.MAX_VALUE;
+    }
+
+    @Override
+    public ChunkQuerier chunkQuerier(String tenant, long mint, long maxt) {
+      return new ChunkQuerier() {
+        @Override
+        public ChunkSeriesSet select(Matcher... matchers) {
+          return ChunkSeriesSet.EMPTY;
+        }
+
+        @Override
+        public List<String> labelNames(Matcher... matchers) {
+          return List.of();
+        }
+
+        @Override
+        public List<String> labelValues(String name, Matcher... matchers) {
+          return List.of();
+        }
+
+        @Override
+        public long mint() {
+          return mint;
+        }
+
+        @Override
+        public long maxt() {
+          return maxt;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+}
