@@ -1,7 +1,6 @@
 package io.rwgateway.promql.engine;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.math.RoundingMode;
 
 /** Go's float formatting where PromQL answers and messages show numbers. */
@@ -23,7 +22,7 @@ public final class GoFloat {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return (v == 0 && 1 / v < 0) ? "-0" : Long.toString((long) v);
     }
-    return (v < 0 ? "-" : "") + shortest(Math.abs(v)).toPlainString();
+    return (v < 0 ? "-" : "") + ShortestDecimal.of(Math.abs(v)).plain();
   }
 
   /**
@@ -36,19 +35,7 @@ public final class GoFloat {
     if (a == 0 || Double.isNaN(v) || Double.isInfinite(v) || (a >= 1e-6 && a < 1e21)) {
       return formatF(v);
     }
-    String digits = shortest(a).unscaledValue().toString();
-    BigDecimal s = shortest(a);
-    int exp = digits.length() - 1 - s.scale();
-    StringBuilder b = new StringBuilder(v < 0 ? "-" : "").append(digits.charAt(0));
-    if (digits.length() > 1) {
-      b.append('.').append(digits, 1, digits.length());
-    }
-    b.append('e').append(exp < 0 ? '-' : '+');
-    int e = Math.abs(exp);
-    if (e < 10) {
-      b.append('0');
-    }
-    return b.append(e).toString();
+    return (v < 0 ? "-" : "") + ShortestDecimal.of(a).scientific();
   }
 
   /** A JSON number as Go's encoding/json writes a float64 (a scalar result's time). */
@@ -80,20 +67,6 @@ public final class GoFloat {
       b.append(fraction);
     }
     return b.toString();
-  }
-
-  /**
-   * The shortest decimal that reads back as {@code a} (positive, finite), without trailing zeros.
-   */
-  private static BigDecimal shortest(double a) {
-    BigDecimal exact = new BigDecimal(a);
-    for (int p = 1; p <= 17; p++) {
-      BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-      if (r.doubleValue() == a) {
-        return r.stripTrailingZeros();
-      }
-    }
-    return exact.stripTrailingZeros();
   }
 
   /** {@code %f}: six decimals. */
