@@ -20,6 +20,7 @@ import io.rwgateway.ingest.limits.WriteLimiter;
 import io.rwgateway.ingest.limits.WriteLimitsSource;
 import io.rwgateway.ingest.memory.MemoryGuard;
 import io.rwgateway.ingest.route.HashringRouter;
+import io.rwgateway.queryapi.BuildInfo;
 import io.rwgateway.queryapi.PrometheusApi;
 import io.rwgateway.queryapi.store.StoreApi;
 import io.rwgateway.tsdb.Querier;
@@ -32,7 +33,9 @@ import io.rwgateway.wal.WalSyncMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -123,15 +126,18 @@ public final class ReceiveServer implements AutoCloseable {
     log.info("shipping blocks to {}", bucket.describe());
     tsdb = Tsdb.open(config.tsdb(), registry, uploader);
     uploader.start();
+    TsdbReader reader = new TsdbReader(tsdb);
     api.set(
         new PrometheusApi(
-            this::querier,
-            new TsdbReader(tsdb),
-            config.remoteWrite().tenantHeader(),
-            config.remoteWrite().defaultTenant(),
-            Clock.systemUTC(),
-            config.remoteReadMaxSamples(),
-            config.query()));
+                this::querier,
+                reader,
+                config.remoteWrite().tenantHeader(),
+                config.remoteWrite().defaultTenant(),
+                Clock.systemUTC(),
+                config.remoteReadMaxSamples(),
+                config.query())
+            .withExtras(reader)
+            .withStatus(BuildInfo.ofGateway(gatewayVersion()), apiFlags(config)));
 
     boolean syncEachGroup = config.tsdb().wal().syncMode() == WalSyncMode.BATCH;
     ring = new WriteRing(tsdb, config.ringSize(), syncEachGroup, registry);
@@ -254,6 +260,24 @@ public final class ReceiveServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.error("error while closing the uploader", e);
     }
+  }
+
+  /** The jar's version; "dev" when running from classes (tests, IDE). */
+  private static String gatewayVersion() {
+    String v = ReceiveServer.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /**
+   * What {@code /api/v1/status/flags} shows: the flags that shape query answers. NOTE: not every
+   * flag: the objstore and limits configs may be given inline and hold credentials.
+   */
+  private static Map<String, String> apiFlags(GatewayConfig config) {
+    Map<String, String> flags = new LinkedHashMap<>(config.query().flags());
+    flags.put("remote-read.max-samples", Integer.toString(config.remoteReadMaxSamples()));
+    flags.put("receive.tenant-header", config.remoteWrite().tenantHeader());
+    flags.put("receive.default-tenant-id", config.remoteWrite().defaultTenant());
+    return flags;
   }
 
   private Querier querier(String tenant) {

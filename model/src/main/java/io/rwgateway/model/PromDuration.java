@@ -19,6 +19,8 @@ public final class PromDuration {
     365L * 24 * 3600_000, 7L * 24 * 3600_000, 24L * 3600_000, 3600_000L, 60_000L, 1_000L, 1L
   };
 
+  private static final String[] UNIT_NAMES = {"y", "w", "d", "h", "m", "s", "ms"};
+
   private PromDuration() {}
 
   /** The duration, or {@code null} when {@code text} is not a valid duration. */
@@ -42,5 +44,30 @@ public final class PromDuration {
       return null;
     }
     return Duration.ofMillis(millis);
+  }
+
+  /**
+   * {@code model.Duration.String()}: years and weeks only when they divide the whole duration, then
+   * days, hours, minutes, seconds and milliseconds; {@code 0s} for zero. {@code millis} must not be
+   * negative.
+   */
+  public static String format(long millis) {
+    if (millis == 0) {
+      return "0s";
+    }
+    StringBuilder b = new StringBuilder();
+    long rest = millis;
+    for (int i = 0; i < UNIT_MILLIS.length; i++) {
+      boolean exactOnly = i < 2;
+      if (exactOnly && rest % UNIT_MILLIS[i] != 0) {
+        continue;
+      }
+      long v = rest / UNIT_MILLIS[i];
+      if (v > 0) {
+        b.append(v).append(UNIT_NAMES[i]);
+        rest -= v * UNIT_MILLIS[i];
+      }
+    }
+    return b.toString();
   }
 }

@@ -53,6 +53,11 @@ final class JsonResponses {
         });
   }
 
+  /** {@code {"status":"success"}}: Prometheus omits a nil {@code data}. */
+  static FullHttpResponse successWithoutData() {
+    return respond(HttpResponseStatus.OK, g -> g.writeStringField("status", "success"));
+  }
+
   static FullHttpResponse error(ApiException e) {
     return respond(
         e.status(),

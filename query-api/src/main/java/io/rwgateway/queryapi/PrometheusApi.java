@@ -21,10 +21,12 @@ import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
 import io.rwgateway.tsdb.ChunkSeriesSet;
 import io.rwgateway.tsdb.Querier;
+import io.rwgateway.tsdb.TenantExtras;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -33,8 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read side of the Prometheus HTTP API over a tenant's {@link Querier}: {@code /api/v1/series},
- * {@code /api/v1/labels}, {@code /api/v1/label/<name>/values} (GET, or POST with a form body) and
- * {@code /api/v1/read} (remote read, POST).
+ * {@code /api/v1/labels}, {@code /api/v1/label/<name>/values}, the PromQL endpoints, {@code
+ * /api/v1/format_query} and {@code /api/v1/query_exemplars} (GET, or POST with a form body), {@code
+ * /api/v1/metadata}, {@code /api/v1/rules}, {@code /api/v1/alerts} and {@code /api/v1/status/...}
+ * (GET, as in Prometheus) and {@code /api/v1/read} (remote read, POST).
  *
  * <p>Stateless and thread-safe: the server may call {@link #handle} from any event loop or worker.
  * The tenant is the value of the tenant header, or the default tenant when the header is absent.
@@ -48,6 +52,7 @@ public final class PrometheusApi {
   static final String LABEL_PREFIX = "/api/v1/label/";
   static final String VALUES_SUFFIX = "/values";
   static final String TRUNCATED = "results truncated due to limit";
+  private static final String GET_POST = "GET, POST";
   private static final int MAX_QUERY_PARAMS = 10_000;
   private static final long SLOW_MILLIS = 10_000;
 
@@ -58,6 +63,8 @@ public final class PrometheusApi {
   private final RemoteRead remoteRead;
   private final ChunkQueryable chunks;
   private final QueryEndpoints queries;
+  private final TenantExtras extras;
+  private final StatusEndpoints status;
 
   /**
    * @param querierForTenant the tenant's querier, or null when the tenant has no data
@@ -116,6 +123,39 @@ public final class PrometheusApi {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.remoteRead = new RemoteRead(maxRemoteReadSamples);
     this.queries = new QueryEndpoints(queryOptions, clock);
+    this.extras = TenantExtras.NONE;
+    this.status = new StatusEndpoints(BuildInfo.ofGateway("dev"), queryOptions.flags());
+  }
+
+  /** A copy of {@code base} with other extras or status; the copy shares the query turns. */
+  private PrometheusApi(PrometheusApi base, TenantExtras extras, StatusEndpoints status) {
+    this.querierForTenant = base.querierForTenant;
+    this.tenantHeader = base.tenantHeader;
+    this.defaultTenant = base.defaultTenant;
+    this.clock = base.clock;
+    this.remoteRead = base.remoteRead;
+    this.chunks = base.chunks;
+    this.queries = base.queries;
+    this.extras = extras;
+    this.status = status;
+  }
+
+  /**
+   * This API answering {@code /api/v1/metadata} and {@code /api/v1/query_exemplars} from {@code
+   * extras}; without it both answer as for a tenant that has neither (an empty object, an empty
+   * list).
+   */
+  public PrometheusApi withExtras(TenantExtras extras) {
+    return new PrometheusApi(this, Objects.requireNonNull(extras, "extras"), status);
+  }
+
+  /**
+   * This API answering {@code /api/v1/status/buildinfo} with {@code build} and {@code
+   * /api/v1/status/flags} with {@code flags} (name without {@code --} to value); without it, a
+   * "dev" build and the query options' flags.
+   */
+  public PrometheusApi withStatus(BuildInfo build, Map<String, String> flags) {
+    return new PrometheusApi(this, extras, new StatusEndpoints(build, flags));
   }
 
   /**
@@ -135,31 +175,23 @@ public final class PrometheusApi {
     QueryStringDecoder uri =
         new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, MAX_QUERY_PARAMS, true);
     String path = uri.rawPath();
-    Endpoint endpoint;
+    Endpoint endpoint = EXACT_PATHS.get(path);
     String labelName = null;
-    if (path.equals(SERIES)) {
-      endpoint = Endpoint.SERIES;
-    } else if (path.equals(LABELS)) {
-      endpoint = Endpoint.LABELS;
-    } else if (path.equals(READ)) {
-      endpoint = Endpoint.READ;
-    } else if (path.equals(QueryEndpoints.QUERY) && chunks != null) {
-      endpoint = Endpoint.QUERY;
-    } else if (path.equals(QueryEndpoints.QUERY_RANGE) && chunks != null) {
-      endpoint = Endpoint.QUERY_RANGE;
-    } else if (path.startsWith(LABEL_PREFIX)
+    if (endpoint == null
+        && path.startsWith(LABEL_PREFIX)
         && path.endsWith(VALUES_SUFFIX)
         && path.length() >= LABEL_PREFIX.length() + VALUES_SUFFIX.length()
         && path.indexOf('/', LABEL_PREFIX.length()) == path.length() - VALUES_SUFFIX.length()) {
       endpoint = Endpoint.LABEL_VALUES;
       labelName = path.substring(LABEL_PREFIX.length(), path.length() - VALUES_SUFFIX.length());
-    } else {
+    }
+    if (endpoint == null
+        || ((endpoint == Endpoint.QUERY || endpoint == Endpoint.QUERY_RANGE) && chunks == null)) {
       return null;
     }
     HttpMethod method = req.method();
-    boolean post = method.equals(HttpMethod.POST);
-    if (!post && (endpoint == Endpoint.READ || !method.equals(HttpMethod.GET))) {
-      return methodNotAllowed(endpoint == Endpoint.READ ? "POST" : "GET, POST");
+    if (!endpoint.allows(method)) {
+      return methodNotAllowed(endpoint.allow);
     }
     long began = clock.millis();
     try {
@@ -211,6 +243,20 @@ public final class PrometheusApi {
           return queries.query(params, source);
         case QUERY_RANGE:
           return queries.queryRange(params, source);
+        case FORMAT_QUERY:
+          return QueryEndpoints.formatQuery(params);
+        case QUERY_EXEMPLARS:
+          return new ExemplarsEndpoint(extras).handle(params, tenant);
+        case METADATA:
+          return new MetadataEndpoint(extras).handle(params, tenant);
+        case BUILD_INFO:
+          return status.buildInfo();
+        case FLAGS:
+          return status.flags();
+        case RULES:
+          return status.rules(params);
+        case ALERTS:
+          return status.alerts();
         case SERIES:
           return series(params, tenant);
         case LABELS:
@@ -422,11 +468,45 @@ public final class PrometheusApi {
   }
 
   private enum Endpoint {
-    SERIES,
-    LABELS,
-    LABEL_VALUES,
-    READ,
-    QUERY,
-    QUERY_RANGE
+    SERIES(GET_POST),
+    LABELS(GET_POST),
+    LABEL_VALUES(GET_POST),
+    READ("POST"),
+    QUERY(GET_POST),
+    QUERY_RANGE(GET_POST),
+    FORMAT_QUERY(GET_POST),
+    QUERY_EXEMPLARS(GET_POST),
+    METADATA("GET"),
+    BUILD_INFO("GET"),
+    FLAGS("GET"),
+    RULES("GET"),
+    ALERTS("GET");
+
+    /** The methods Prometheus routes for it, as the {@code Allow} header of a 405 lists them. */
+    final String allow;
+
+    Endpoint(String allow) {
+      this.allow = allow;
+    }
+
+    boolean allows(HttpMethod m) {
+      return (m.equals(HttpMethod.GET) && allow.contains("GET"))
+          || (m.equals(HttpMethod.POST) && allow.contains("POST"));
+    }
   }
+
+  private static final Map<String, Endpoint> EXACT_PATHS =
+      Map.ofEntries(
+          Map.entry(SERIES, Endpoint.SERIES),
+          Map.entry(LABELS, Endpoint.LABELS),
+          Map.entry(READ, Endpoint.READ),
+          Map.entry(QueryEndpoints.QUERY, Endpoint.QUERY),
+          Map.entry(QueryEndpoints.QUERY_RANGE, Endpoint.QUERY_RANGE),
+          Map.entry(QueryEndpoints.FORMAT_QUERY, Endpoint.FORMAT_QUERY),
+          Map.entry(ExemplarsEndpoint.PATH, Endpoint.QUERY_EXEMPLARS),
+          Map.entry(MetadataEndpoint.PATH, Endpoint.METADATA),
+          Map.entry(StatusEndpoints.BUILD_INFO, Endpoint.BUILD_INFO),
+          Map.entry(StatusEndpoints.FLAGS, Endpoint.FLAGS),
+          Map.entry(StatusEndpoints.RULES, Endpoint.RULES),
+          Map.entry(StatusEndpoints.ALERTS, Endpoint.ALERTS));
 }

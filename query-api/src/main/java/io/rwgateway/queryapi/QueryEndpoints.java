@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class QueryEndpoints {
   static final String QUERY = "/api/v1/query";
   static final String QUERY_RANGE = "/api/v1/query_range";
+  static final String FORMAT_QUERY = "/api/v1/format_query";
 
   /** Prometheus' limit of points per series in a range query. */
   static final long MAX_POINTS = 11_000;
@@ -73,6 +74,15 @@ final class QueryEndpoints {
     long timeout = timeout(params);
     QueryResult r = run(timeout, () -> engine.range(source, expr, start, end, step, timeout));
     return JsonResponses.success(g -> write(g, r), List.of());
+  }
+
+  /**
+   * The query as the parser prints it, Prometheus' {@code String()}. Prometheus answers {@code
+   * Pretty()}, which differs only for expressions longer than 100 characters (split over lines).
+   */
+  static FullHttpResponse formatQuery(FormParams params) {
+    String formatted = parse(params).toString();
+    return JsonResponses.success(g -> g.writeString(formatted), List.of());
   }
 
   private interface Evaluation {

@@ -1,6 +1,9 @@
 package io.rwgateway.queryapi;
 
+import io.rwgateway.model.PromDuration;
 import io.rwgateway.promql.engine.Engine;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The PromQL endpoints' limits, as Prometheus' flags name them: {@code --query.lookback-delta},
@@ -22,6 +25,19 @@ public record QueryOptions(
               + " ms, max concurrent "
               + maxConcurrent);
     }
+  }
+
+  /**
+   * The options as {@code /api/v1/status/flags} shows them: the gateway's flag names (without
+   * {@code --}), values as the flags take them.
+   */
+  public Map<String, String> flags() {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("query.lookback-delta", PromDuration.format(lookbackMillis));
+    f.put("query.max-samples", Long.toString(maxSamples));
+    f.put("query.timeout", PromDuration.format(timeoutMillis));
+    f.put("query.max-concurrent", Integer.toString(maxConcurrent));
+    return f;
   }
 
   Engine.Options engine() {

@@ -2,6 +2,7 @@ package io.rwgateway.queryapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -64,6 +65,18 @@ final class ApiCalls {
       }
     } finally {
       req.release();
+    }
+  }
+
+  /** Asserts that {@code handle} leaves a GET of each uri to the caller (null: not an endpoint). */
+  static void assertNotOurs(PrometheusApi api, String... uris) {
+    for (String uri : uris) {
+      FullHttpRequest req = request(HttpMethod.GET, uri, null);
+      try {
+        assertNull(api.handle(req), uri);
+      } finally {
+        req.release();
+      }
     }
   }
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
@@ -277,22 +276,14 @@ class PrometheusApiTest {
 
   @Test
   void otherPathsAreNotOurs() {
-    for (String uri :
-        new String[] {
-          "/api/v1/queryx?query=up",
-          "/api/v1/labels/",
-          "/api/v1/label/a/b/values",
-          "/api/v1/label/values",
-          "/metrics",
-          "/api/v1/series/x"
-        }) {
-      FullHttpRequest req = ApiCalls.request(HttpMethod.GET, uri, null);
-      try {
-        assertNull(api.handle(req), uri);
-      } finally {
-        req.release();
-      }
-    }
+    ApiCalls.assertNotOurs(
+        api,
+        "/api/v1/queryx?query=up",
+        "/api/v1/labels/",
+        "/api/v1/label/a/b/values",
+        "/api/v1/label/values",
+        "/metrics",
+        "/api/v1/series/x");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.rwgateway.promql.parser;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import io.rwgateway.model.PromDuration;
 
 /**
  * Durations as PromQL writes them ({@code model.Duration} of prometheus/common 0.39): units {@code
@@ -14,7 +15,6 @@ final class Durations {
   private static final long[] UNIT_MILLIS = {
     365L * 24 * 3600_000, 7L * 24 * 3600_000, 24L * 3600_000, 3600_000L, 60_000L, 1_000L, 1L
   };
-  private static final String[] UNIT_NAMES = {"y", "w", "d", "h", "m", "s", "ms"};
 
   private Durations() {}
 
@@ -60,27 +60,8 @@ final class Durations {
     return millis;
   }
 
-  /**
-   * {@code model.Duration.String()}: years and weeks only when they divide the whole duration, then
-   * days, hours, minutes, seconds and milliseconds; {@code 0s} for zero.
-   */
+  /** {@code model.Duration.String()}, as the flags and configs print durations too. */
   static String format(long millis) {
-    if (millis == 0) {
-      return "0s";
-    }
-    StringBuilder b = new StringBuilder();
-    long rest = millis;
-    for (int i = 0; i < UNIT_MILLIS.length; i++) {
-      boolean exactOnly = i < 2;
-      if (exactOnly && rest % UNIT_MILLIS[i] != 0) {
-        continue;
-      }
-      long v = rest / UNIT_MILLIS[i];
-      if (v > 0) {
-        b.append(v).append(UNIT_NAMES[i]);
-        rest -= v * UNIT_MILLIS[i];
-      }
-    }
-    return b.toString();
+    return PromDuration.format(millis);
   }
 }

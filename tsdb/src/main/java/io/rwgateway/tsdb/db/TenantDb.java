@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -258,6 +259,11 @@ public final class TenantDb implements Closeable {
   /** Latest metadata of a metric family, or null. Any thread. */
   public MetricMetadata metadata(String metricFamily) {
     return head.metadata(metricFamily);
+  }
+
+  /** Latest metadata of every metric family, by name. Any thread. */
+  public SortedMap<String, MetricMetadata> allMetadata() {
+    return head.allMetadata();
   }
 
   /** See {@link Head#cutOpenChunks}; on the WAL writer thread. */

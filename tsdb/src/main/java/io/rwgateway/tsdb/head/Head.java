@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.SortedMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
 
@@ -419,6 +420,11 @@ public final class Head implements Closeable {
   /** Metadata of a metric family, or null. Any thread. */
   public MetricMetadata metadata(String metricFamily) {
     return metadata.get(metricFamily);
+  }
+
+  /** Metadata of every metric family, by name (a copy). Any thread. */
+  public SortedMap<String, MetricMetadata> allMetadata() {
+    return metadata.all();
   }
 
   public int exemplarCount() {

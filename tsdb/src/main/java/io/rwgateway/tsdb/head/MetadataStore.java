@@ -1,10 +1,13 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.MetricMetadata;
 import io.rwgateway.wal.RecordVisitor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Metric family name -> (type, help, unit); the latest write wins. The writer compares incoming
@@ -121,11 +124,25 @@ final class MetadataStore {
     if (i < 0) {
       return null;
     }
-    Entry e = entries[i];
+    return decode(entries[i]);
+  }
+
+  private static MetricMetadata decode(Entry e) {
     return new MetricMetadata(
         e.type,
         new String(e.help, StandardCharsets.UTF_8),
         new String(e.unit, StandardCharsets.UTF_8));
+  }
+
+  /** Every family's metadata by name, sorted as label values sort (Go's byte order). */
+  synchronized SortedMap<String, MetricMetadata> all() {
+    SortedMap<String, MetricMetadata> out = new TreeMap<>(LabelOrder.UTF8);
+    for (Entry e : entries) {
+      if (e != null) {
+        out.put(new String(e.name, StandardCharsets.UTF_8), decode(e));
+      }
+    }
+    return out;
   }
 
   /** Hands every entry to {@code out} as a WAL metadata entry (for a WAL checkpoint). */
