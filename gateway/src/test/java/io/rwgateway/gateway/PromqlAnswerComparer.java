@@ -123,7 +123,7 @@ final class PromqlAnswerComparer {
       List<JsonNode> gv = new ArrayList<>(g.values());
       List<String> gotKeys = new ArrayList<>(g.keySet());
       for (int i = 0; i < wv.size(); i++) {
-        if (valueDifference(wv.get(i).get(1).asText(), gv.get(i).get(1).asText()) != null) {
+        if (!sameRank(wv.get(i).get(1).asText(), gv.get(i).get(1).asText())) {
           return "sorted order differs at position "
               + i
               + ": expected value "
@@ -242,6 +242,22 @@ final class PromqlAnswerComparer {
     return d == null
         ? null
         : where + "at " + wt + ": expected \"" + wv + "\", got \"" + gv + "\" (" + d + ")";
+  }
+
+  /**
+   * True when two values may stand at the same place of a sorted vector: equal values, but also -0
+   * and 0, which sort and sort_desc take as a tie and leave in either order (each series' own
+   * value, sign included, is compared apart from the order).
+   */
+  private static boolean sameRank(String want, String got) {
+    if (valueDifference(want, got) == null) {
+      return true;
+    }
+    try {
+      return goFloat(want) == goFloat(got);
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Null when two Prometheus-formatted values agree, else why not. */

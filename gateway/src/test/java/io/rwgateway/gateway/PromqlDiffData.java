@@ -11,10 +11,13 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * The samples of the PromQL differential test: about 60 series over a 50 minute window that ends at
- * {@code end}, built to reach the corners of PromQL's evaluation (counter resets, lookback gaps,
- * staleness markers, NaN and infinities, classic histograms, jittered and mixed scrape intervals).
- * A fixed seed makes every run send the same values; only the window moves with the clock.
+ * The samples of the PromQL differential test: about 130 series over a 50 minute window that ends
+ * at {@code end}, built to reach the corners of PromQL's evaluation (counter resets, also to
+ * non-zero values, lookback gaps, staleness markers, NaN and infinities, huge, tiny and denormal
+ * values and negative zero, classic histograms, broken ones and summaries, label values beyond
+ * ASCII, samples exactly on evaluation times and window edges, a single-sample series, jittered,
+ * mixed and changing scrape intervals and phases). A fixed seed makes every run send the same
+ * values; only the window moves with the clock.
  */
 final class PromqlDiffData {
   static final long WINDOW_MS = 50 * 60_000L;
@@ -45,6 +48,16 @@ final class PromqlDiffData {
     lookbackAndStaleness();
     specialValues();
     histograms();
+    summaries();
+    unicodeLabels();
+    boundaries();
+    resetsToNonZero();
+    extremes();
+    phases();
+    edgeHistograms();
+    for (Series s : series) {
+      s.samples.sort((a, b) -> Long.compare(a[0], b[0]));
+    }
   }
 
   List<Series> series() {
@@ -294,6 +307,214 @@ final class PromqlDiffData {
         }
         sum.add(t, total);
         count.add(t, counts[les.length - 1]);
+        k++;
+      }
+    }
+  }
+
+  /** Classic summaries: three quantiles per job, with _sum and _count, one job with a reset. */
+  private void summaries() {
+    String[] quantiles = {"0.5", "0.9", "0.99"};
+    for (String job : List.of("api", "db")) {
+      Series[] q = new Series[quantiles.length];
+      for (int i = 0; i < quantiles.length; i++) {
+        q[i] = add("rpc_duration_seconds", "job", job, "quantile", quantiles[i]);
+      }
+      Series sum = add("rpc_duration_seconds_sum", "job", job);
+      Series count = add("rpc_duration_seconds_count", "job", job);
+      double total = 0;
+      long n = 0;
+      int k = 0;
+      for (long t : times(start, end, 15_000, 6_000, job.equals("db") ? 1_000 : 0)) {
+        if (job.equals("db") && k == 100) {
+          total = 0.5; // restarted: the counters begin again, not at zero
+          n = 3;
+        }
+        int observations = 1 + random.nextInt(10);
+        n += observations;
+        total += observations * (0.05 + random.nextDouble() * 0.2);
+        double median = 0.05 + random.nextDouble() * 0.05;
+        q[0].add(t, median);
+        q[1].add(t, median * 2 + random.nextDouble() * 0.01);
+        // The 0.99 quantile is NaN while the summary's window holds no observation.
+        q[2].add(t, k % 17 == 4 ? Double.NaN : median * 5);
+        sum.add(t, total);
+        count.add(t, n);
+        k++;
+      }
+    }
+  }
+
+  /** Label values beyond ASCII, and with a newline, a quote and a backslash. */
+  private void unicodeLabels() {
+    String[] cities = {"zürich", "東京", "🦄", "line\nbreak", "say \"hi\"", "back\\slash", ""};
+    for (int i = 0; i < cities.length; i++) {
+      Series s =
+          cities[i].isEmpty()
+              ? add("unicode_gauge", "job", "unicode", "n", String.valueOf(i))
+              : add("unicode_gauge", "job", "unicode", "n", String.valueOf(i), "city", cities[i]);
+      for (long t : times(start, end, 30_000, 1_000 * i, 0)) {
+        s.add(t, i * 10 + random.nextInt(5));
+      }
+    }
+  }
+
+  /**
+   * Samples exactly on evaluation times, range steps and window edges: at the instant times
+   * (T+1234.567, T+1530, E) and exactly 5 minutes before them, at whole minutes (the 1m range
+   * steps), on the 37s grid of the other range query, and a single-sample series.
+   */
+  private void boundaries() {
+    // Every 15 s exactly on the minute grid: each 1m step and each [Nm] window edge hits a sample.
+    Series aligned = add("aligned_counter", "job", "edge");
+    double v = 0;
+    for (long t = start; t <= end; t += 15_000) {
+      v += 1 + (t / 15_000) % 3;
+      aligned.add(t, v);
+    }
+    // A sample exactly 5 minutes before T+1530 and before E: the lookback still holds it.
+    Series a = add("edge_lookback", "job", "edge", "case", "a");
+    a.add(start + 1_230_000, 1);
+    a.add(end - 300_000, 2);
+    // A sample exactly 5 minutes before T+1234.567, and one 5 minutes before E+180.
+    Series b = add("edge_lookback", "job", "edge", "case", "b");
+    b.add(start + 934_567, 3);
+    b.add(end - 120_000, 4);
+    // A sample every 7 minutes on the minute: steps 5 min later keep it, 6 min later do not.
+    Series sparse = add("edge_lookback", "job", "edge", "case", "sparse");
+    for (long t = start; t <= end; t += 7 * MIN) {
+      sparse.add(t, (t - start) / MIN);
+    }
+    // Samples exactly on the instant times, and on the 37s grid that starts at T+13.5.
+    Series on = add("edge_on_time", "job", "edge");
+    on.add(start + 934_567, 10);
+    on.add(start + 1_234_567, 11);
+    on.add(start + 1_230_000, 12);
+    on.add(start + 1_530_000, 13);
+    on.add(end - 600_000, 14);
+    on.add(end - 300_000, 15);
+    on.add(end, 16);
+    for (int k = 0; k < 80; k += 9) {
+      on.add(start + 13_500 + 37_000L * k, 20 + k);
+      if (k > 0) {
+        on.add(start + 13_500 + 37_000L * k - 300_000, 120 + k);
+      }
+    }
+    // A counter with samples only at window edges of [5m] and [10m] around T+1530 and E.
+    Series edges = add("edge_counter", "job", "edge");
+    edges.add(start + 930_000, 5);
+    edges.add(start + 1_230_000, 8);
+    edges.add(start + 1_530_000, 20);
+    edges.add(end - 600_000, 100);
+    edges.add(end - 300_000, 160);
+    edges.add(end, 100); // a reset to a non-zero value on the window's end
+    Series single = add("single_sample", "job", "edge");
+    single.add(start + 1_200_000, 42);
+  }
+
+  /** Counters that restart at non-zero values, and one that drops by a hair. */
+  private void resetsToNonZero() {
+    Series c = add("reset_counter", "job", "resets", "case", "nonzero");
+    Series hair = add("reset_counter", "job", "resets", "case", "hair");
+    double v = 50;
+    double h = 1000;
+    int k = 0;
+    for (long t : times(start, end, 15_000, 4_500, 0)) {
+      if (k == 50 || k == 120) {
+        v = 37 + k / 10.0; // restart, but not from zero
+      } else {
+        v += 3 + random.nextInt(7);
+      }
+      h = k == 80 ? h - 1e-9 : h + 0.5;
+      c.add(t, v);
+      hair.add(t, h);
+      k++;
+    }
+  }
+
+  /** Huge and tiny magnitudes, denormals and negative zero. */
+  private void extremes() {
+    Series huge = add("extreme_values", "job", "extreme", "kind", "huge");
+    Series neg = add("extreme_values", "job", "extreme", "kind", "neghuge");
+    Series tiny = add("extreme_values", "job", "extreme", "kind", "tiny");
+    Series denormal = add("extreme_values", "job", "extreme", "kind", "denormal");
+    Series negZero = add("extreme_values", "job", "extreme", "kind", "negzero");
+    Series zero = add("extreme_values", "job", "extreme", "kind", "zero");
+    int k = 0;
+    for (long t : times(start, end, 30_000, 12_000, 0)) {
+      huge.add(t, (1 + k % 4) * 1e300);
+      neg.add(t, -(1 + k % 3) * 1e300);
+      tiny.add(t, (1 + k % 5) * 1e-300);
+      denormal.add(t, k % 2 == 0 ? Double.MIN_VALUE : 3 * Double.MIN_VALUE);
+      negZero.add(t, -0.0);
+      zero.add(t, 0.0);
+      k++;
+    }
+  }
+
+  /**
+   * Several scrape phases and intervals for one metric: the same 15 s interval at three offsets,
+   * one at 60 s, and one target whose phase and interval change halfway (a restarted scraper).
+   */
+  private void phases() {
+    long[] phase = {0, 5_000, 10_000};
+    for (int i = 0; i < phase.length; i++) {
+      Series s = add("phased_counter", "job", "phases", "instance", "p" + i);
+      double v = i * 100;
+      for (long t : times(start, end, 15_000, phase[i], 0)) {
+        v += 2 + i;
+        s.add(t, v);
+      }
+    }
+    Series slow = add("phased_counter", "job", "phases", "instance", "slow");
+    double v = 0;
+    for (long t : times(start, end, 60_000, 30_000, 0)) {
+      v += 60;
+      slow.add(t, v);
+    }
+    Series moved = add("phased_counter", "job", "phases", "instance", "moved");
+    v = 0;
+    for (long t : times(start, start + 25 * MIN, 10_000, 3_000, 0)) {
+      v += 1;
+      moved.add(t, v);
+    }
+    for (long t : times(start + 25 * MIN + 17_000, end, 20_000, 0, 0)) {
+      v += 2;
+      moved.add(t, v);
+    }
+  }
+
+  /**
+   * Broken classic histograms for histogram_quantile's corners: no +Inf bucket, counts that fall as
+   * le grows, a le="NaN", le values spelled two ways, only a +Inf bucket, and zero counts.
+   */
+  private void edgeHistograms() {
+    String[][] cases = {
+      {"noinf", "0.1", "1", "10"},
+      {"nonmono", "0.1", "1", "10", "+Inf"},
+      {"nan", "0.1", "NaN", "1", "+Inf"},
+      {"spelled", "1", "1.0", "2", "+Inf"},
+      {"onlyinf", "+Inf"},
+      {"zero", "0.5", "1", "+Inf"},
+      {"unsorted", "20", "3", "100", "+Inf"},
+    };
+    for (String[] c : cases) {
+      Series[] b = new Series[c.length - 1];
+      for (int i = 1; i < c.length; i++) {
+        b[i - 1] = add("edge_bucket", "job", "edge", "case", c[0], "le", c[i]);
+      }
+      int k = 0;
+      for (long t : times(start, end, 30_000, 2_000, 0)) {
+        for (int i = 0; i < b.length; i++) {
+          double count =
+              switch (c[0]) {
+                case "nonmono" -> k * (i == 1 ? 5 : 3 + i);
+                case "zero" -> 0;
+                case "spelled" -> k * (i + 1);
+                default -> k * (i + 1) + (i == b.length - 1 ? 1 : 0);
+              };
+          b[i].add(t, count);
+        }
         k++;
       }
     }
