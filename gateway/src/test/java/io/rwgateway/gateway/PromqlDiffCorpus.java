@@ -12,10 +12,12 @@ import java.util.regex.Pattern;
 /**
  * The queries of {@code promql-differential-corpus.txt}: one a line, {@code #} comments and blank
  * lines skipped. A line may start with {@code @empty } (every evaluation on the reference must be
- * an empty vector or matrix) or {@code @error } (every evaluation on the reference must fail): the
- * corpus checks itself, so a typo cannot turn a query into a silent empty answer. {@code ${T}},
- * {@code ${T+600}}, {@code ${E-60}} and the like become Unix seconds relative to the data's first
- * ({@code T}) and last ({@code E}) minute, for {@code @} modifiers inside the data.
+ * an empty vector or matrix), {@code @error } (every evaluation on the reference must fail) or
+ * {@code @differs } (a known difference, written down in docs/promql.md: the gateway must still
+ * answer differently, so that a fix cannot go unnoticed): the corpus checks itself, so a typo
+ * cannot turn a query into a silent empty answer. {@code ${T}}, {@code ${T+600}}, {@code ${E-60}}
+ * and the like become Unix seconds relative to the data's first ({@code T}) and last ({@code E})
+ * minute, for {@code @} modifiers inside the data.
  */
 final class PromqlDiffCorpus {
   private static final Pattern PLACEHOLDER =
@@ -24,7 +26,9 @@ final class PromqlDiffCorpus {
   enum Expect {
     RESULT,
     EMPTY,
-    ERROR
+    ERROR,
+    /** A known difference (docs/promql.md): the gateway must still answer differently. */
+    DIFFERS
   }
 
   /** One query: its corpus line number, text with placeholders replaced, and expectation. */
@@ -54,6 +58,9 @@ final class PromqlDiffCorpus {
       } else if (line.startsWith("@error ")) {
         expect = Expect.ERROR;
         line = line.substring("@error ".length()).strip();
+      } else if (line.startsWith("@differs ")) {
+        expect = Expect.DIFFERS;
+        line = line.substring("@differs ".length()).strip();
       }
       out.add(new Query(i + 1, substitute(line, startMs, endMs), expect));
     }

@@ -57,32 +57,35 @@ final class BinaryOperations {
   private static SeriesStream vectorScalar(
       SeriesStream in, double[] scalar, boolean scalarLeft, BinaryOp op, boolean returnBool) {
     boolean dropName = dropsName(op) || returnBool;
-    return Streams.map(
-        in,
-        s -> {
-          for (int i = 0; i < s.v.length; i++) {
-            if (!s.has[i]) {
-              continue;
-            }
-            double x = scalarLeft ? scalar[i] : s.v[i];
-            double y = scalarLeft ? s.v[i] : scalar[i];
-            if (op.isComparison()) {
-              boolean keep = compare(op, x, y);
-              if (returnBool) {
-                s.v[i] = keep ? 1 : 0;
-              } else if (!keep) {
-                s.has[i] = false;
+    SeriesStream out =
+        Streams.map(
+            in,
+            s -> {
+              for (int i = 0; i < s.v.length; i++) {
+                if (!s.has[i]) {
+                  continue;
+                }
+                double x = scalarLeft ? scalar[i] : s.v[i];
+                double y = scalarLeft ? s.v[i] : scalar[i];
+                if (op.isComparison()) {
+                  boolean keep = compare(op, x, y);
+                  if (returnBool) {
+                    s.v[i] = keep ? 1 : 0;
+                  } else if (!keep) {
+                    s.has[i] = false;
+                  }
+                  // else the vector's own value stays, on whichever side it was
+                } else {
+                  s.v[i] = arithmetic(op, x, y);
+                }
               }
-              // else the vector's own value stays, on whichever side it was
-            } else {
-              s.v[i] = arithmetic(op, x, y);
-            }
-          }
-          if (dropName) {
-            s.labels = LabelSets.dropName(s.labels);
-          }
-          return s;
-        });
+              if (dropName) {
+                s.labels = LabelSets.dropName(s.labels);
+              }
+              return s;
+            });
+    // Without the name, two series may now share their labels at a step: Prometheus' error.
+    return dropName ? Streams.distinct(out) : out;
   }
 
   /** Arithmetic and comparisons between two vectors. */

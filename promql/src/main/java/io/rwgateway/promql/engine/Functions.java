@@ -209,13 +209,13 @@ final class Functions {
       return in;
     }
     List<StepSeries> all = new ArrayList<>(Streams.collect(in, ev.ctx));
-    // NaN first either way, as Prometheus' comparators put it.
+    // NaN last either way, as Prometheus 2.42 answers.
     Comparator<StepSeries> byValue =
         (a, b) -> {
           double x = a.v[0];
           double y = b.v[0];
           if (Double.isNaN(x) || Double.isNaN(y)) {
-            return Boolean.compare(!Double.isNaN(x), !Double.isNaN(y));
+            return Boolean.compare(Double.isNaN(x), Double.isNaN(y));
           }
           return descending ? Double.compare(y, x) : Double.compare(x, y);
         };

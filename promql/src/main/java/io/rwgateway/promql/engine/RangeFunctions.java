@@ -358,17 +358,28 @@ final class RangeFunctions {
     return true;
   }
 
-  /** Population variance (Welford's method). */
+  /**
+   * Population variance: Welford's method with Kahan-Neumaier compensation of the mean and of the
+   * sum of squares, as 2.42 computes it (so that an overflow gives NaN, as there, not +Inf).
+   */
   private static double variance(double[] v, int from, int to) {
     double count = 0;
     double mean = 0;
+    double cMean = 0;
     double aux = 0;
+    double cAux = 0;
     for (int i = from; i < to; i++) {
       count++;
-      double delta = v[i] - mean;
-      mean += delta / count;
-      aux += delta * (v[i] - mean);
+      double delta = v[i] - (mean + cMean);
+      double inc = delta / count;
+      double s = mean + inc;
+      cMean += Math.abs(mean) >= Math.abs(inc) ? (mean - s) + inc : (inc - s) + mean;
+      mean = s;
+      double inc2 = delta * (v[i] - (mean + cMean));
+      s = aux + inc2;
+      cAux += Math.abs(aux) >= Math.abs(inc2) ? (aux - s) + inc2 : (inc2 - s) + aux;
+      aux = s;
     }
-    return aux / count;
+    return (aux + cAux) / count;
   }
 }
