@@ -22,6 +22,9 @@ class GoFloatTest {
     // JDK 17's Double.toString gives 35294595709050224; the closest 17 digits end in 5.
     assertEquals("3.5294595709050225e+25", GoFloat.formatSample(3.5294595709050224E25));
     assertEquals("1e-300", GoFloat.formatJsonNumber(1e-300));
+    // Double.toString gives 4.9E-324 (JDK 19+: the closer two-digit decimal); Go the shortest.
+    assertEquals("5e-324", GoFloat.formatSample(Double.MIN_VALUE));
+    assertEquals("1e-323", GoFloat.formatSample(2 * Double.MIN_VALUE));
     assertEquals("1e-7", GoFloat.formatJsonNumber(1e-7));
   }
 
@@ -30,8 +33,9 @@ class GoFloatTest {
     Random r = new Random(42);
     for (int i = 0; i < 50_000; i++) {
       double x =
-          switch (i % 3) {
+          switch (i % 4) {
             case 0 -> Double.longBitsToDouble(r.nextLong() & 0x7fffffffffffffffL);
+            case 3 -> Double.MIN_VALUE * r.nextInt(1000);
             case 1 -> r.nextInt(100_000) / (double) (1 + r.nextInt(1000));
             default -> r.nextDouble() * Math.pow(10, r.nextInt(40) - 20);
           };
