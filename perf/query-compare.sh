@@ -104,7 +104,8 @@ wait_ready "http://127.0.0.1:$pp/-/ready" "$prom_pid" prometheus "$work/promethe
 wait_ready "http://127.0.0.1:$gh/-/ready" "$gw_pid" gateway "$work/gateway/log"
 
 prom_version="$(prometheus --version 2>&1 | awk 'NR==1 {print $3}')"
-jdk="$(java -version 2>&1 | awk -F'"' 'NR==1 {print $2}')"
+# bin/gateway runs the gateway on $JAVA_HOME's java when it is set: name that one.
+jdk="$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | awk -F'"' 'NR==1 {print $2}')"
 status=0
 # shellcheck disable=SC2086
 java $bench_opts -cp "$bench_jar" io.rwgateway.perf.QueryBench \

@@ -32,9 +32,62 @@ record ShortestDecimal(String digits, int exponent) {
     if (d.digits.length() == 17) {
       // At 17 digits several decimals read back as the same double; JDK 17 does not always give
       // the closest (2 in a million): round the exact value instead.
-      return rounded(new BigDecimal(a), 17);
+      ShortestDecimal c = closest17(a, d.exponent);
+      return c != null ? c : rounded(new BigDecimal(a), 17);
     }
     return d;
+  }
+
+  private static final double[] POW10 = new double[23];
+
+  static {
+    double p = 1;
+    for (int i = 0; i < POW10.length; i++) {
+      POW10[i] = p; // 10^0 .. 10^22 are exact doubles
+      p *= 10;
+    }
+  }
+
+  /**
+   * The 17 significant digits of {@code a} correctly rounded (half even), without BigDecimal:
+   * {@code a * 10^k} is exactly {@code hi + lo} (the product and its fused-multiply-add residual)
+   * when {@code 10^k} is an exact double; null outside that range.
+   */
+  static ShortestDecimal closest17(double a, int exponent) {
+    int k = 16 - exponent;
+    if (k < 0 || k >= POW10.length) {
+      return null;
+    }
+    double p = POW10[k];
+    double hi = a * p;
+    double lo = Math.fma(a, p, -hi);
+    if (!(hi >= 0x1p53 && hi < 0x1p63)) {
+      return null; // hi must be an integer for the split below
+    }
+    long n = (long) hi;
+    double f = Math.floor(lo);
+    double r = lo - f; // exact: lo is small
+    n += (long) f;
+    if (r > 0.5 || (r == 0.5 && (n & 1) == 1)) {
+      n++;
+    }
+    int e = exponent;
+    if (n >= 100_000_000_000_000_000L) {
+      if (n % 10 != 0) {
+        return null;
+      }
+      n /= 10;
+      e++;
+    }
+    if (n < 10_000_000_000_000_000L) {
+      return null;
+    }
+    String digits = Long.toString(n);
+    int end = digits.length();
+    while (end > 1 && digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    return new ShortestDecimal(digits.substring(0, end), e);
   }
 
   /** Parses {@code 123.45}, {@code 0.00123}, {@code 1.2345E-5}, {@code 1.0E21}. */
