@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -56,6 +57,27 @@ final class JsonResponses {
   /** {@code {"status":"success"}}: Prometheus omits a nil {@code data}. */
   static FullHttpResponse successWithoutData() {
     return respond(HttpResponseStatus.OK, g -> g.writeStringField("status", "success"));
+  }
+
+  /**
+   * A success answer sent through {@code stream} in pieces instead of built whole (a large query
+   * result). Returns normally once the body ended; a failure to send aborts the stream.
+   */
+  static void streamSuccess(HttpStream stream, ByteBufAllocator alloc, DataWriter data) {
+    stream.start(HttpResponseStatus.OK, HttpHeaderValues.APPLICATION_JSON.toString());
+    ChunkedOutput out = new ChunkedOutput(stream, alloc);
+    try {
+      try (JsonGenerator g = JSON.createGenerator(out)) {
+        g.writeStartObject();
+        g.writeStringField("status", "success");
+        g.writeFieldName("data");
+        data.write(g);
+        g.writeEndObject();
+      }
+    } catch (IOException | RuntimeException e) {
+      out.discard();
+      stream.abort(e.toString());
+    }
   }
 
   static FullHttpResponse error(ApiException e) {

@@ -240,9 +240,9 @@ public final class PrometheusApi {
       QuerierSource source = (mint, maxt) -> chunks.chunkQuerier(t, mint, maxt);
       switch (endpoint) {
         case QUERY:
-          return queries.query(params, source);
+          return queries.query(params, source, stream, alloc);
         case QUERY_RANGE:
-          return queries.queryRange(params, source);
+          return queries.queryRange(params, source, stream, alloc);
         case FORMAT_QUERY:
           return QueryEndpoints.formatQuery(params);
         case QUERY_EXEMPLARS:

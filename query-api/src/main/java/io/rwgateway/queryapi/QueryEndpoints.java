@@ -1,6 +1,7 @@
 package io.rwgateway.queryapi;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.rwgateway.model.PromDuration;
 import io.rwgateway.promql.engine.Engine;
@@ -45,7 +46,19 @@ final class QueryEndpoints {
     this.clock = clock;
   }
 
+  /**
+   * Answers above this many points are streamed in pieces (when the caller can stream) instead of
+   * built whole: a range answer of 900k points is ~30 MB of JSON.
+   */
+  static final long STREAM_POINTS = 10_000;
+
   FullHttpResponse query(FormParams params, QuerierSource source) {
+    return query(params, source, null, null);
+  }
+
+  /** The same; a large answer goes through {@code stream} (then null is returned). */
+  FullHttpResponse query(
+      FormParams params, QuerierSource source, HttpStream stream, ByteBufAllocator alloc) {
     Expr expr = parse(params);
     long time =
         params.first("time").isEmpty()
@@ -53,10 +66,16 @@ final class QueryEndpoints {
             : PrometheusApi.time(params, "time", clock.millis());
     long timeout = timeout(params);
     QueryResult r = run(timeout, () -> engine.instant(source, expr, time, timeout));
-    return JsonResponses.success(g -> write(g, r), List.of());
+    return answer(r, stream, alloc);
   }
 
   FullHttpResponse queryRange(FormParams params, QuerierSource source) {
+    return queryRange(params, source, null, null);
+  }
+
+  /** The same; a large answer goes through {@code stream} (then null is returned). */
+  FullHttpResponse queryRange(
+      FormParams params, QuerierSource source, HttpStream stream, ByteBufAllocator alloc) {
     Expr expr = parse(params);
     long start = required(params, "start");
     long end = required(params, "end");
@@ -75,7 +94,29 @@ final class QueryEndpoints {
     }
     long timeout = timeout(params);
     QueryResult r = run(timeout, () -> engine.range(source, expr, start, end, step, timeout));
+    return answer(r, stream, alloc);
+  }
+
+  private static FullHttpResponse answer(QueryResult r, HttpStream stream, ByteBufAllocator alloc) {
+    if (stream != null && points(r) > STREAM_POINTS) {
+      JsonResponses.streamSuccess(stream, alloc, g -> write(g, r));
+      return null;
+    }
     return JsonResponses.success(g -> write(g, r), List.of());
+  }
+
+  private static long points(QueryResult r) {
+    if (r instanceof QueryResult.Vector v) {
+      return v.samples().size();
+    }
+    if (r instanceof QueryResult.Matrix m) {
+      long n = 0;
+      for (QueryResult.Series s : m.series()) {
+        n += s.t().length;
+      }
+      return n;
+    }
+    return 1;
   }
 
   /**

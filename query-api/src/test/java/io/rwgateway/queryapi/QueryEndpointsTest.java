@@ -2,6 +2,8 @@ package io.rwgateway.queryapi;
 
 import static io.rwgateway.queryapi.ApiCalls.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.ChunkQuerier;
@@ -96,6 +98,61 @@ class QueryEndpointsTest {
         ApiCalls.get(
             API, "/api/v1/query?query=" + enc("(".repeat(10_000) + "1" + ")".repeat(10_000)));
     assertEquals(400, deep.status());
+  }
+
+  /** Collects a streamed answer. */
+  private static final class Collected implements HttpStream {
+    final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    int pieces;
+    boolean started;
+    boolean ended;
+
+    @Override
+    public void start(io.netty.handler.codec.http.HttpResponseStatus status, String contentType) {
+      assertEquals(200, status.code());
+      assertEquals("application/json", contentType);
+      started = true;
+    }
+
+    @Override
+    public void write(io.netty.buffer.ByteBuf content) {
+      try {
+        pieces++;
+        assertTrue(content.readableBytes() <= ChunkedOutput.PIECE);
+        content.readBytes(body, content.readableBytes());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } finally {
+        content.release();
+      }
+    }
+
+    @Override
+    public void end() {
+      ended = true;
+    }
+
+    @Override
+    public void abort(String reason) {
+      throw new AssertionError("aborted: " + reason);
+    }
+  }
+
+  @Test
+  void largeAnswersAreStreamedInPiecesAndReadTheSame() {
+    String uri = "/api/v1/query_range?start=0&end=10999&step=1&query=" + enc("vector(time() / 7)");
+    String whole = get(uri);
+    Collected stream = new Collected();
+    io.netty.handler.codec.http.FullHttpRequest req =
+        ApiCalls.request(io.netty.handler.codec.http.HttpMethod.GET, uri, null);
+    try {
+      assertNull(API.handle(req, stream, io.netty.buffer.ByteBufAllocator.DEFAULT));
+    } finally {
+      req.release();
+    }
+    assertTrue(stream.started && stream.ended);
+    assertTrue(stream.pieces > 3, "pieces: " + stream.pieces);
+    assertEquals(whole, stream.body.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
