@@ -123,8 +123,21 @@ record ShortestDecimal(String digits, int exponent) {
     return reads(p, k, a) || reads(p + 1, k, a);
   }
 
+  /**
+   * Whether {@code mantissa x 10^exp10} reads back as {@code a}. NOTE: without parsing where it can
+   * (Clinger's fast path): a mantissa below 2^53 and a power of ten up to 10^22 are exact doubles,
+   * so one correctly rounded multiplication or division gives the double nearest the decimal, which
+   * is what parsing gives.
+   */
   private static boolean reads(long mantissa, int exp10, double a) {
-    return mantissa > 0 && Double.parseDouble(mantissa + "E" + exp10) == a;
+    if (mantissa <= 0) {
+      return false;
+    }
+    if (mantissa < (1L << 53) && exp10 >= -22 && exp10 <= 22) {
+      double m = mantissa;
+      return (exp10 >= 0 ? m * POW10[exp10] : m / POW10[-exp10]) == a;
+    }
+    return Double.parseDouble(mantissa + "E" + exp10) == a;
   }
 
   /** By search over precisions of the exact binary value. */
