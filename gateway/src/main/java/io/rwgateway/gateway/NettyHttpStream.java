@@ -43,6 +43,11 @@ final class NettyHttpStream implements HttpStream {
   }
 
   @Override
+  public boolean open() {
+    return ctx.channel().isActive();
+  }
+
+  @Override
   public void start(HttpResponseStatus status, String contentType) {
     if (started) {
       throw new IllegalStateException("response already started");

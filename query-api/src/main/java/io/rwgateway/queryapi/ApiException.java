@@ -41,6 +41,12 @@ final class ApiException extends RuntimeException {
     return new ApiException("timeout", HttpResponseStatus.SERVICE_UNAVAILABLE, message);
   }
 
+  /** The client went away (Prometheus' 499, "client closed request"). */
+  static ApiException canceled(String message) {
+    return new ApiException(
+        "canceled", HttpResponseStatus.valueOf(499, "Client Closed Request"), message);
+  }
+
   static ApiException internal(String message) {
     return new ApiException(INTERNAL, HttpResponseStatus.INTERNAL_SERVER_ERROR, message);
   }

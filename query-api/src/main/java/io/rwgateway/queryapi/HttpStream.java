@@ -20,6 +20,14 @@ public interface HttpStream {
    */
   void write(ByteBuf content) throws IOException;
 
+  /**
+   * Whether the client is still connected; a query whose client went away is given up (499). The
+   * default is for streams that cannot tell.
+   */
+  default boolean open() {
+    return true;
+  }
+
   /** Ends the body normally. */
   void end();
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code /api/v1/query} and {@code /api/v1/query_range}: Prometheus' parameters, limits, errors and
@@ -65,7 +66,8 @@ final class QueryEndpoints {
             ? clock.millis()
             : PrometheusApi.time(params, "time", clock.millis());
     long timeout = timeout(params);
-    QueryResult r = run(timeout, () -> engine.instant(source, expr, time, timeout));
+    BooleanSupplier gone = gone(stream);
+    QueryResult r = run(timeout, gone, () -> engine.instant(source, expr, time, timeout, gone));
     return answer(r, stream, alloc);
   }
 
@@ -93,7 +95,9 @@ final class QueryEndpoints {
               + " resolution (?step=XX)");
     }
     long timeout = timeout(params);
-    QueryResult r = run(timeout, () -> engine.range(source, expr, start, end, step, timeout));
+    BooleanSupplier gone = gone(stream);
+    QueryResult r =
+        run(timeout, gone, () -> engine.range(source, expr, start, end, step, timeout, gone));
     return answer(r, stream, alloc);
   }
 
@@ -132,7 +136,11 @@ final class QueryEndpoints {
     QueryResult run();
   }
 
-  private QueryResult run(long timeoutMillis, Evaluation e) {
+  private static BooleanSupplier gone(HttpStream stream) {
+    return stream == null ? () -> false : () -> !stream.open();
+  }
+
+  private QueryResult run(long timeoutMillis, BooleanSupplier gone, Evaluation e) {
     long began = System.nanoTime();
     try {
       if (!turns.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
@@ -147,11 +155,15 @@ final class QueryEndpoints {
       if (left <= 0) {
         throw ApiException.timeout("query timed out in query queue");
       }
+      if (gone.getAsBoolean()) {
+        throw ApiException.canceled("query was canceled in query queue");
+      }
       return e.run();
     } catch (QueryException q) {
       throw switch (q.kind()) {
         case EXECUTION -> ApiException.execution(q.getMessage());
         case TIMEOUT -> ApiException.timeout(q.getMessage());
+        case CANCELED -> ApiException.canceled(q.getMessage());
         case BAD_DATA -> ApiException.badData(q.getMessage());
       };
     } finally {

@@ -101,7 +101,7 @@ class QueryEndpointsTest {
   }
 
   /** Collects a streamed answer. */
-  private static final class Collected implements HttpStream {
+  private static class Collected implements HttpStream {
     final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
     int pieces;
     boolean started;
@@ -153,6 +153,35 @@ class QueryEndpointsTest {
     assertTrue(stream.started && stream.ended);
     assertTrue(stream.pieces > 3, "pieces: " + stream.pieces);
     assertEquals(whole, stream.body.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aQueryWhoseClientWentAwayIsGivenUpWith499() {
+    Collected gone =
+        new Collected() {
+          @Override
+          public boolean open() {
+            return false;
+          }
+        };
+    io.netty.handler.codec.http.FullHttpRequest req =
+        ApiCalls.request(
+            io.netty.handler.codec.http.HttpMethod.GET, "/api/v1/query?query=" + enc("1"), null);
+    io.netty.handler.codec.http.FullHttpResponse res;
+    try {
+      res = API.handle(req, gone, io.netty.buffer.ByteBufAllocator.DEFAULT);
+    } finally {
+      req.release();
+    }
+    try {
+      assertEquals(499, res.status().code());
+      assertEquals(
+          "{\"status\":\"error\",\"errorType\":\"canceled\",\"error\":\"query was canceled in"
+              + " query queue\"}",
+          res.content().toString(java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      res.release();
+    }
   }
 
   @Test

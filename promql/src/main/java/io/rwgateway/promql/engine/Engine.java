@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Evaluates parsed PromQL (Prometheus 2.42's semantics) over a {@link QuerierSource}: instant
@@ -38,7 +39,13 @@ public final class Engine {
 
   /** The value of {@code expr} at {@code time} (ms). */
   public QueryResult instant(QuerierSource source, Expr expr, long time, long timeoutMillis) {
-    QueryContext ctx = new QueryContext(timeoutMillis, options.maxSamples());
+    return instant(source, expr, time, timeoutMillis, () -> false);
+  }
+
+  /** The same, given up when {@code canceled} turns true. */
+  public QueryResult instant(
+      QuerierSource source, Expr expr, long time, long timeoutMillis, BooleanSupplier canceled) {
+    QueryContext ctx = new QueryContext(timeoutMillis, options.maxSamples(), canceled);
     Evaluator ev = evaluator(source, ctx, time, time);
     Grid g = Grid.instant(time);
     Expr e = unwrap(expr);
@@ -67,6 +74,18 @@ public final class Engine {
   /** The values of {@code expr} at {@code start, start + step, ... <= end} (ms). */
   public QueryResult range(
       QuerierSource source, Expr expr, long start, long end, long step, long timeoutMillis) {
+    return range(source, expr, start, end, step, timeoutMillis, () -> false);
+  }
+
+  /** The same, given up when {@code canceled} turns true. */
+  public QueryResult range(
+      QuerierSource source,
+      Expr expr,
+      long start,
+      long end,
+      long step,
+      long timeoutMillis,
+      BooleanSupplier canceled) {
     ValueType type = expr.type();
     if (type != ValueType.SCALAR && type != ValueType.VECTOR) {
       throw new QueryException(
@@ -75,7 +94,7 @@ public final class Engine {
               + type.documentedName()
               + "\" for range query, must be Scalar or instant Vector");
     }
-    QueryContext ctx = new QueryContext(timeoutMillis, options.maxSamples());
+    QueryContext ctx = new QueryContext(timeoutMillis, options.maxSamples(), canceled);
     Evaluator ev = evaluator(source, ctx, start, end);
     Grid g = new Grid(start, end, step);
     Value v = ev.eval(expr, g);

@@ -1,5 +1,7 @@
 package io.rwgateway.promql.engine;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * What one query may use: a deadline and a budget of samples held at once ({@code
  * --query.max-samples}). Operators take samples from the budget while they hold them and give them
@@ -15,8 +17,17 @@ public final class QueryContext {
   private long held;
   private long peak;
   private int checks;
+  private final BooleanSupplier canceled;
 
   public QueryContext(long timeoutMillis, long maxSamples) {
+    this(timeoutMillis, maxSamples, () -> false);
+  }
+
+  /**
+   * @param canceled true once the query's answer is no longer wanted (its client went away)
+   */
+  public QueryContext(long timeoutMillis, long maxSamples, BooleanSupplier canceled) {
+    this.canceled = canceled;
     long now = System.nanoTime();
     this.deadlineNanos =
         timeoutMillis <= 0 || timeoutMillis > Long.MAX_VALUE / 2_000_000
@@ -45,11 +56,18 @@ public final class QueryContext {
     return peak;
   }
 
-  /** Fails the query when its time is up. Cheap: reads the clock every 64 calls. */
+  /** Fails the query when its time is up or it was canceled. Cheap: looks every 64 calls. */
   void check() {
-    if ((++checks & 63) == 0 && System.nanoTime() - deadlineNanos > 0) {
+    if ((++checks & 63) != 0) {
+      return;
+    }
+    if (System.nanoTime() - deadlineNanos > 0) {
       throw new QueryException(
           QueryException.Kind.TIMEOUT, "query timed out in expression evaluation");
+    }
+    if (canceled.getAsBoolean()) {
+      throw new QueryException(
+          QueryException.Kind.CANCELED, "query was canceled in expression evaluation");
     }
   }
 }

@@ -117,6 +117,25 @@ class EngineTest {
   }
 
   @Test
+  void aCanceledQueryStopsAndClosesWhatItRead() {
+    MemorySource src = new MemorySource();
+    for (int i = 0; i < 200; i++) {
+      src.add(
+          Labels.of("__name__", "m", "i", Integer.toString(i)), new long[] {0}, new double[] {i});
+    }
+    QueryException e =
+        assertThrows(
+            QueryException.class,
+            () ->
+                new Engine(Engine.Options.DEFAULTS)
+                    .range(
+                        src, PromqlParser.parse("sum(m)"), 0, 60_000, 15_000, 10_000, () -> true));
+    assertEquals(QueryException.Kind.CANCELED, e.kind());
+    assertEquals("query was canceled in expression evaluation", e.getMessage());
+    assertEquals(src.opened, src.closed);
+  }
+
+  @Test
   void tooManySamplesIsAnExecutionError() {
     MemorySource src = data();
     Engine small = new Engine(new Engine.Options(300_000, 10, 60_000));
