@@ -116,7 +116,7 @@ final class QueryEndpoints {
     if (r instanceof QueryResult.Matrix m) {
       long n = 0;
       for (QueryResult.Series s : m.series()) {
-        n += s.t().length;
+        n += s.size();
       }
       return n;
     }
@@ -266,10 +266,12 @@ final class QueryEndpoints {
         g.writeFieldName("metric");
         JsonResponses.writeLabels(g, s.labels());
         g.writeArrayFieldStart("values");
-        for (int i = 0; i < s.t().length; i++) {
-          String time = times.computeIfAbsent(s.t()[i], GoFloat::formatTimestamp);
-          point(g, time, GoFloat.formatSample(s.v()[i]));
-        }
+        s.forEach(
+            (t, v) ->
+                point(
+                    g,
+                    times.computeIfAbsent(t, GoFloat::formatTimestamp),
+                    GoFloat.formatSample(v)));
         g.writeEndArray();
         g.writeEndObject();
       }

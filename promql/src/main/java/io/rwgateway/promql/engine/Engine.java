@@ -122,17 +122,7 @@ public final class Engine {
     }
     List<QueryResult.Series> out = new ArrayList<>(merged.size());
     for (StepSeries s : merged.values()) {
-      int n = s.count();
-      long[] t = new long[n];
-      double[] vals = new double[n];
-      int k = 0;
-      for (int i = 0; i < s.has.length; i++) {
-        if (s.has[i]) {
-          t[k] = g.time(i);
-          vals[k++] = s.v[i];
-        }
-      }
-      out.add(new QueryResult.Series(s.labels, t, vals));
+      out.add(new QueryResult.Series(s, g));
     }
     out.sort((a, b) -> LabelOrder.LABELS.compare(a.labels(), b.labels()));
     return new QueryResult.Matrix(out);
