@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
-import io.rwgateway.tsdb.ChunkSeriesSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -211,35 +209,7 @@ class QueryEndpointsTest {
 
     @Override
     public ChunkQuerier chunkQuerier(String tenant, long mint, long maxt) {
-      return new ChunkQuerier() {
-        @Override
-        public ChunkSeriesSet select(Matcher... matchers) {
-          return ChunkSeriesSet.EMPTY;
-        }
-
-        @Override
-        public List<String> labelNames(Matcher... matchers) {
-          return List.of();
-        }
-
-        @Override
-        public List<String> labelValues(String name, Matcher... matchers) {
-          return List.of();
-        }
-
-        @Override
-        public long mint() {
-          return mint;
-        }
-
-        @Override
-        public long maxt() {
-          return maxt;
-        }
-
-        @Override
-        public void close() {}
-      };
+      return ChunkQuerier.empty(mint, maxt);
     }
   }
 }

@@ -53,6 +53,32 @@ public interface ChunkQuerier extends AutoCloseable {
     return matchers.length == 0 ? List.of() : List.<Matcher[]>of(matchers);
   }
 
+  /** A querier over [mint, maxt] that selects nothing and holds nothing (an unknown tenant). */
+  static ChunkQuerier empty(long mint, long maxt) {
+    return new Empty(mint, maxt);
+  }
+
+  /** See {@link #empty}. */
+  record Empty(long mint, long maxt) implements ChunkQuerier {
+    @Override
+    public ChunkSeriesSet select(Matcher... matchers) {
+      return ChunkSeriesSet.EMPTY;
+    }
+
+    @Override
+    public List<String> labelNames(Matcher... matchers) {
+      return List.of();
+    }
+
+    @Override
+    public List<String> labelValues(String name, Matcher... matchers) {
+      return List.of();
+    }
+
+    @Override
+    public void close() {}
+  }
+
   /** Releases the leases; the sets this querier returned must not be used afterwards. */
   @Override
   void close();

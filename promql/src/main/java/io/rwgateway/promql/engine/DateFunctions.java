@@ -23,18 +23,7 @@ final class DateFunctions {
     } else {
       in = ev.vector(args.get(0), g);
     }
-    return Streams.distinct(
-        Streams.map(
-            in,
-            s -> {
-              for (int i = 0; i < s.v.length; i++) {
-                if (s.has[i]) {
-                  s.v[i] = field(name, s.v[i]);
-                }
-              }
-              s.labels = LabelSets.dropName(s.labels);
-              return s;
-            }));
+    return Streams.valuesWithoutName(in, (i, v) -> field(name, v));
   }
 
   // Go's time package (the Go 1.19/1.20 that built Prometheus 2.42) counts seconds from an

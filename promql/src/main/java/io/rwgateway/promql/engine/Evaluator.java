@@ -108,18 +108,7 @@ final class Evaluator {
       }
       return new Value.Scalar(out);
     }
-    SeriesStream in = ((Value.Vector) v).stream();
-    return new Value.Vector(
-        Streams.distinct(
-            Streams.map(
-                in,
-                s -> {
-                  for (int i = 0; i < s.v.length; i++) {
-                    s.v[i] = -s.v[i];
-                  }
-                  s.labels = LabelSets.dropName(s.labels);
-                  return s;
-                })));
+    return new Value.Vector(Streams.valuesWithoutName(((Value.Vector) v).stream(), (i, x) -> -x));
   }
 
   /** The time a selector or subquery reads at for a step at {@code ts}: {@code @} and offset. */

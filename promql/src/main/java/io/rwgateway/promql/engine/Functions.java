@@ -42,18 +42,7 @@ final class Functions {
     DoubleUnaryOperator math = MathFunctions.of(name);
     if (math != null) {
       return new Value.Vector(
-          Streams.distinct(
-              Streams.map(
-                  ev.vector(args.get(0), g),
-                  s -> {
-                    for (int i = 0; i < s.v.length; i++) {
-                      if (s.has[i]) {
-                        s.v[i] = math.applyAsDouble(s.v[i]);
-                      }
-                    }
-                    s.labels = LabelSets.dropName(s.labels);
-                    return s;
-                  })));
+          Streams.valuesWithoutName(ev.vector(args.get(0), g), (i, v) -> math.applyAsDouble(v)));
     }
     return switch (name) {
       case "time" -> new Value.Scalar(times(g));
@@ -258,16 +247,11 @@ final class Functions {
   /** round(v, to_nearest=1): half up, to a multiple of to_nearest. */
   private static SeriesStream round(Evaluator ev, List<Expr> args, Grid g) {
     double[] to = args.size() > 1 ? ev.scalarValues(args.get(1), g) : null;
-    return Streams.distinct(
-        Streams.map(
-            ev.vector(args.get(0), g),
-            s -> {
-              for (int i = 0; i < s.v.length; i++) {
-                double inverse = 1.0 / (to == null ? 1 : to[i]);
-                s.v[i] = Math.floor(s.v[i] * inverse + 0.5) / inverse;
-              }
-              s.labels = LabelSets.dropName(s.labels);
-              return s;
-            }));
+    return Streams.valuesWithoutName(
+        ev.vector(args.get(0), g),
+        (i, v) -> {
+          double inverse = 1.0 / (to == null ? 1 : to[i]);
+          return Math.floor(v * inverse + 0.5) / inverse;
+        });
   }
 }

@@ -25,18 +25,18 @@ record LinearRegression(double slope, double intercept) {
       double x = (t[i] - interceptTime) / 1e3;
       double y = v[i];
       double s = sumX + x;
-      cX += comp(sumX, x, s);
+      cX += Kahan.compensation(sumX, x, s);
       sumX = s;
       s = sumY + y;
-      cY += comp(sumY, y, s);
+      cY += Kahan.compensation(sumY, y, s);
       sumY = s;
       double xy = x * y;
       s = sumXY + xy;
-      cXY += comp(sumXY, xy, s);
+      cXY += Kahan.compensation(sumXY, xy, s);
       sumXY = s;
       double x2 = x * x;
       s = sumX2 + x2;
-      cX2 += comp(sumX2, x2, s);
+      cX2 += Kahan.compensation(sumX2, x2, s);
       sumX2 = s;
     }
     if (constY) {
@@ -54,10 +54,5 @@ record LinearRegression(double slope, double intercept) {
     double slope = covXY / varX;
     double intercept = sumY / n - slope * sumX / n;
     return new LinearRegression(slope, intercept);
-  }
-
-  /** The Neumaier compensation term of {@code sum + inc = s}. */
-  private static double comp(double sum, double inc, double s) {
-    return Math.abs(sum) >= Math.abs(inc) ? (sum - s) + inc : (inc - s) + sum;
   }
 }

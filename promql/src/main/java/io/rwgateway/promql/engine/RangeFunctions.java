@@ -46,23 +46,32 @@ final class RangeFunctions {
       case "deriv" -> RangeFunctions::deriv;
       case "predict_linear" -> RangeFunctions::predictLinear;
       case "holt_winters" -> RangeFunctions::holtWinters;
-      case "changes" -> RangeFunctions::changes;
-      case "resets" -> RangeFunctions::resets;
-      case "avg_over_time" -> RangeFunctions::avgOverTime;
-      case "sum_over_time" -> RangeFunctions::sumOverTime;
+      case "changes" -> values(RangeFunctions::changes);
+      case "resets" -> values(RangeFunctions::resets);
+      case "avg_over_time" -> values(RangeFunctions::avgOverTime);
+      case "sum_over_time" -> values(RangeFunctions::sumOverTime);
       case "count_over_time" -> (t, v, f, e, rs, re, ts, a, o) -> put(o, e - f);
-      case "min_over_time" -> RangeFunctions::minOverTime;
-      case "max_over_time" -> RangeFunctions::maxOverTime;
+      case "min_over_time" -> values(RangeFunctions::minOverTime);
+      case "max_over_time" -> values(RangeFunctions::maxOverTime);
       case "last_over_time" -> (t, v, f, e, rs, re, ts, a, o) -> put(o, v[e - 1]);
       case "present_over_time" -> (t, v, f, e, rs, re, ts, a, o) -> put(o, 1);
       case "quantile_over_time" ->
           (t, v, f, e, rs, re, ts, a, o) ->
               put(o, Quantiles.quantile(a[0], Arrays.copyOfRange(v, f, e)));
-      case "stddev_over_time" ->
-          (t, v, f, e, rs, re, ts, a, o) -> put(o, Math.sqrt(variance(v, f, e)));
-      case "stdvar_over_time" -> (t, v, f, e, rs, re, ts, a, o) -> put(o, variance(v, f, e));
+      case "stddev_over_time" -> values((v, f, e) -> Math.sqrt(variance(v, f, e)));
+      case "stdvar_over_time" -> values(RangeFunctions::variance);
       default -> null;
     };
+  }
+
+  /** A function of the window's values only. */
+  @FunctionalInterface
+  private interface OfValues {
+    double apply(double[] v, int from, int to);
+  }
+
+  private static RangeFunction values(OfValues f) {
+    return (t, v, from, to, rs, re, ts, a, out) -> put(out, f.apply(v, from, to));
   }
 
   private static boolean put(double[] out, double value) {
@@ -215,16 +224,7 @@ final class RangeFunctions {
     return true;
   }
 
-  private static boolean changes(
-      long[] t,
-      double[] v,
-      int from,
-      int to,
-      long rs,
-      long re,
-      long ts,
-      double[] args,
-      double[] out) {
+  private static double changes(double[] v, int from, int to) {
     int changes = 0;
     double prev = v[from];
     for (int i = from + 1; i < to; i++) {
@@ -234,44 +234,24 @@ final class RangeFunctions {
       }
       prev = cur;
     }
-    out[0] = changes;
-    return true;
+    return changes;
   }
 
-  private static boolean resets(
-      long[] t,
-      double[] v,
-      int from,
-      int to,
-      long rs,
-      long re,
-      long ts,
-      double[] args,
-      double[] out) {
+  private static double resets(double[] v, int from, int to) {
     int resets = 0;
     for (int i = from + 1; i < to; i++) {
       if (v[i] < v[i - 1]) {
         resets++;
       }
     }
-    out[0] = resets;
-    return true;
+    return resets;
   }
 
   /**
    * A running mean (which does not overflow where a sum would), kept infinite once it is, with
    * Kahan-Neumaier compensation.
    */
-  private static boolean avgOverTime(
-      long[] t,
-      double[] v,
-      int from,
-      int to,
-      long rs,
-      long re,
-      long ts,
-      double[] args,
-      double[] out) {
+  private static double avgOverTime(double[] v, int from, int to) {
     double mean = 0;
     double c = 0;
     double count = 0;
@@ -288,74 +268,43 @@ final class RangeFunctions {
       }
       double inc = x / count - mean / count;
       double sum = mean + inc;
-      c += Math.abs(mean) >= Math.abs(inc) ? (mean - sum) + inc : (inc - sum) + mean;
+      c += Kahan.compensation(mean, inc, sum);
       mean = sum;
     }
-    out[0] = Double.isInfinite(mean) ? mean : mean + c;
-    return true;
+    return Double.isInfinite(mean) ? mean : mean + c;
   }
 
-  private static boolean sumOverTime(
-      long[] t,
-      double[] v,
-      int from,
-      int to,
-      long rs,
-      long re,
-      long ts,
-      double[] args,
-      double[] out) {
+  private static double sumOverTime(double[] v, int from, int to) {
     double sum = 0;
     double c = 0;
     for (int i = from; i < to; i++) {
       double x = v[i];
       double s = sum + x;
-      c += Math.abs(sum) >= Math.abs(x) ? (sum - s) + x : (x - s) + sum;
+      c += Kahan.compensation(sum, x, s);
       sum = s;
     }
-    out[0] = Double.isInfinite(sum) ? sum : sum + c;
-    return true;
+    return Double.isInfinite(sum) ? sum : sum + c;
   }
 
   /** A NaN is replaced by any later value. */
-  private static boolean minOverTime(
-      long[] t,
-      double[] v,
-      int from,
-      int to,
-      long rs,
-      long re,
-      long ts,
-      double[] args,
-      double[] out) {
+  private static double minOverTime(double[] v, int from, int to) {
     double min = v[from];
     for (int i = from + 1; i < to; i++) {
       if (v[i] < min || Double.isNaN(min)) {
         min = v[i];
       }
     }
-    out[0] = min;
-    return true;
+    return min;
   }
 
-  private static boolean maxOverTime(
-      long[] t,
-      double[] v,
-      int from,
-      int to,
-      long rs,
-      long re,
-      long ts,
-      double[] args,
-      double[] out) {
+  private static double maxOverTime(double[] v, int from, int to) {
     double max = v[from];
     for (int i = from + 1; i < to; i++) {
       if (v[i] > max || Double.isNaN(max)) {
         max = v[i];
       }
     }
-    out[0] = max;
-    return true;
+    return max;
   }
 
   /**
@@ -373,11 +322,11 @@ final class RangeFunctions {
       double delta = v[i] - (mean + cMean);
       double inc = delta / count;
       double s = mean + inc;
-      cMean += Math.abs(mean) >= Math.abs(inc) ? (mean - s) + inc : (inc - s) + mean;
+      cMean += Kahan.compensation(mean, inc, s);
       mean = s;
       double inc2 = delta * (v[i] - (mean + cMean));
       s = aux + inc2;
-      cAux += Math.abs(aux) >= Math.abs(inc2) ? (aux - s) + inc2 : (inc2 - s) + aux;
+      cAux += Kahan.compensation(aux, inc2, s);
       aux = s;
     }
     return (aux + cAux) / count;

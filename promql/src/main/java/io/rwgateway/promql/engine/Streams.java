@@ -89,6 +89,32 @@ final class Streams {
     };
   }
 
+  /** A new value for a point, from its step and value. */
+  @FunctionalInterface
+  interface PointOp {
+    double apply(int step, double v);
+  }
+
+  /**
+   * Replaces every point's value by {@code op} and drops the metric name, as the value-changing
+   * functions and operators do; then, as in Prometheus, two series left with the same labels at one
+   * step are an error ({@link #distinct}).
+   */
+  static SeriesStream valuesWithoutName(SeriesStream in, PointOp op) {
+    return distinct(
+        map(
+            in,
+            s -> {
+              for (int i = 0; i < s.v.length; i++) {
+                if (s.has[i]) {
+                  s.v[i] = op.apply(i, s.v[i]);
+                }
+              }
+              s.labels = LabelSets.dropName(s.labels);
+              return s;
+            }));
+  }
+
   /**
    * Fails as Prometheus does when two series with the same labels have a point at the same step
    * (after a function dropped the metric name or rewrote labels). Series with the same labels at

@@ -3,7 +3,6 @@ package io.rwgateway.tsdb.db;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
-import io.rwgateway.tsdb.ChunkSeriesSet;
 import io.rwgateway.tsdb.ExemplarData;
 import io.rwgateway.tsdb.MetricMetadata;
 import io.rwgateway.tsdb.TenantExtras;
@@ -42,7 +41,7 @@ public final class TsdbReader implements ChunkQueryable, TenantExtras {
   @Override
   public ChunkQuerier chunkQuerier(String tenant, long mint, long maxt) {
     TenantDb db = tsdb.existingTenant(tenant);
-    return db == null ? new Empty(mint, maxt) : db.chunkQuerier(mint, maxt);
+    return db == null ? ChunkQuerier.empty(mint, maxt) : db.chunkQuerier(mint, maxt);
   }
 
   @Override
@@ -55,26 +54,5 @@ public final class TsdbReader implements ChunkQueryable, TenantExtras {
   public List<ExemplarData> exemplars(String tenant, Matcher[] matchers, long mint, long maxt) {
     TenantDb db = tsdb.existingTenant(tenant);
     return db == null ? List.of() : db.headQuerier().exemplars(matchers, mint, maxt);
-  }
-
-  /** A tenant that does not exist (yet): nothing to select, nothing to lease. */
-  private record Empty(long mint, long maxt) implements ChunkQuerier {
-    @Override
-    public ChunkSeriesSet select(Matcher... matchers) {
-      return ChunkSeriesSet.EMPTY;
-    }
-
-    @Override
-    public List<String> labelNames(Matcher... matchers) {
-      return List.of();
-    }
-
-    @Override
-    public List<String> labelValues(String name, Matcher... matchers) {
-      return List.of();
-    }
-
-    @Override
-    public void close() {}
   }
 }
