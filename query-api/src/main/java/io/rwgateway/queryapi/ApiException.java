@@ -41,6 +41,11 @@ final class ApiException extends RuntimeException {
     return new ApiException("timeout", HttpResponseStatus.SERVICE_UNAVAILABLE, message);
   }
 
+  /** The data cannot be read yet: 503, a retry may succeed. */
+  static ApiException unavailable(String message) {
+    return new ApiException("unavailable", HttpResponseStatus.SERVICE_UNAVAILABLE, message);
+  }
+
   /** The client went away (Prometheus' 499, "client closed request"). */
   static ApiException canceled(String message) {
     return new ApiException(

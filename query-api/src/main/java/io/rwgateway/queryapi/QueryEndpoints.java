@@ -164,6 +164,7 @@ final class QueryEndpoints {
         case EXECUTION -> ApiException.execution(q.getMessage());
         case TIMEOUT -> ApiException.timeout(q.getMessage());
         case CANCELED -> ApiException.canceled(q.getMessage());
+        case UNAVAILABLE -> ApiException.unavailable(q.getMessage());
         case BAD_DATA -> ApiException.badData(q.getMessage());
       };
     } finally {

@@ -11,6 +11,8 @@ public final class QueryException extends RuntimeException {
   public enum Kind {
     EXECUTION("execution"),
     TIMEOUT("timeout"),
+    /** The data cannot be read yet (WAL replay): 503, a retry may succeed. */
+    UNAVAILABLE("unavailable"),
     /** The client went away: Prometheus answers 499. */
     CANCELED("canceled"),
     BAD_DATA("bad_data");

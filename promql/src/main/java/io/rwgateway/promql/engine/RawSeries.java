@@ -46,7 +46,12 @@ final class RawSeries implements AutoCloseable {
       long maxt,
       boolean dropStale,
       QueryContext ctx) {
-    this.querier = source.open(mint, maxt);
+    try {
+      this.querier = source.open(mint, maxt);
+    } catch (IllegalStateException e) {
+      // ChunkQueryable's contract: the data cannot be read yet, which a retry can fix.
+      throw new QueryException(QueryException.Kind.UNAVAILABLE, e.getMessage());
+    }
     this.mint = mint;
     this.maxt = maxt;
     this.dropStale = dropStale;
