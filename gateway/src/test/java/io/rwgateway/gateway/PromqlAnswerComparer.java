@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Compares two answers of Prometheus' query API: the reference's and ours. Series are matched by
@@ -260,8 +261,17 @@ final class PromqlAnswerComparer {
     }
   }
 
+  /**
+   * Values compared, and of them those that agree only within the tolerance (not written alike):
+   * how close the arithmetic is, reported beside the pass count.
+   */
+  static final AtomicLong VALUES_COMPARED = new AtomicLong();
+
+  static final AtomicLong VALUES_WITHIN_TOLERANCE = new AtomicLong();
+
   /** Null when two Prometheus-formatted values agree, else why not. */
   static String valueDifference(String want, String got) {
+    VALUES_COMPARED.incrementAndGet();
     if (want.equals(got)) {
       return null;
     }
@@ -283,7 +293,11 @@ final class PromqlAnswerComparer {
       return "differs";
     }
     double scale = Math.max(Math.abs(w), Math.abs(g));
-    return Math.abs(w - g) <= RELATIVE_TOLERANCE * scale ? null : "differs";
+    if (Math.abs(w - g) <= RELATIVE_TOLERANCE * scale) {
+      VALUES_WITHIN_TOLERANCE.incrementAndGet();
+      return null;
+    }
+    return "differs";
   }
 
   private static double goFloat(String s) {

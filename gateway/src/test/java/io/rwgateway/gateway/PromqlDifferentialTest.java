@@ -71,12 +71,15 @@ class PromqlDifferentialTest {
       List<Query> corpus = PromqlDiffCorpus.load(CORPUS, start, end);
       List<Evaluation> evaluations = evaluations(start, end);
       Report report = new Report(corpus.size(), evaluations.size());
+      PromqlAnswerComparer.VALUES_COMPARED.set(0);
+      PromqlAnswerComparer.VALUES_WITHIN_TOLERANCE.set(0);
       List<String> corpusErrors = new ArrayList<>();
       for (Query q : corpus) {
         boolean ordered = SORTED.matcher(q.text()).find();
         int empty = 0;
         int errors = 0;
         List<String> diffs = new ArrayList<>();
+        long inexactBefore = PromqlAnswerComparer.VALUES_WITHIN_TOLERANCE.get();
         for (Evaluation e : evaluations) {
           Answer want = client.query(reference.base, q.text(), e);
           Answer got = client.query(ours, q.text(), e);
@@ -92,6 +95,7 @@ class PromqlDifferentialTest {
             diffs.add(e.label() + ": " + d);
           }
         }
+        report.addInexact(q, PromqlAnswerComparer.VALUES_WITHIN_TOLERANCE.get() - inexactBefore);
         if (q.expect() == Expect.DIFFERS && !selfcheck) {
           if (diffs.isEmpty()) {
             corpusErrors.add(
@@ -225,6 +229,7 @@ class PromqlDifferentialTest {
     private final int queries;
     private final int perQuery;
     private final StringBuilder details = new StringBuilder();
+    private final StringBuilder inexact = new StringBuilder();
     private final List<String> differing = new ArrayList<>();
     private int identicalQueries;
     private int identicalEvaluations;
@@ -254,6 +259,20 @@ class PromqlDifferentialTest {
       details.append(one);
     }
 
+    /** Values of the query that agree only within the tolerance: listed in the full report. */
+    void addInexact(Query q, long values) {
+      if (values > 0) {
+        inexact
+            .append("~~~ line ")
+            .append(q.line())
+            .append(": ")
+            .append(q.text())
+            .append(": ")
+            .append(values)
+            .append(" values equal within 1e-9, not written alike\n");
+      }
+    }
+
     /** A query marked as a known difference, which differed as it should. */
     void addKnown(Query q) {
       knownDifferences++;
@@ -275,11 +294,16 @@ class PromqlDifferentialTest {
           + " evaluations)"
           + (knownDifferences > 0
               ? "; " + knownDifferences + " known differences (docs/promql.md) still differ"
-              : "");
+              : "")
+          + "; of "
+          + PromqlAnswerComparer.VALUES_COMPARED.get()
+          + " values compared, "
+          + PromqlAnswerComparer.VALUES_WITHIN_TOLERANCE.get()
+          + " equal only within 1e-9";
     }
 
     String full(boolean selfcheck) {
-      return summary(selfcheck) + "\n" + details;
+      return summary(selfcheck) + "\n" + details + inexact;
     }
 
     String message(boolean selfcheck, Path file) {

@@ -115,7 +115,7 @@ final class Aggregations {
               return;
             }
           }
-          mean[i] = m + x / n - m / n;
+          mean[i] = m + (x / n - m / n); // 2.42's grouping, to the last bit
         }
         case MAX -> {
           if (value[i] < x || Double.isNaN(value[i])) {

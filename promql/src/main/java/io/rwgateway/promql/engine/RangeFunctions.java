@@ -121,11 +121,12 @@ final class RangeFunctions {
     double interval = sampled;
     interval += durationToStart < threshold ? durationToStart : averageInterval / 2;
     interval += durationToEnd < threshold ? durationToEnd : averageInterval / 2;
-    result = result * (interval / sampled);
+    // 2.42's order of operations (one factor, then one product), to the last bit.
+    double factor = interval / sampled;
     if (isRate) {
-      result = result / ((rangeEnd - rangeStart) / 1000.0);
+      factor /= (rangeEnd - rangeStart) / 1000.0;
     }
-    out[0] = result;
+    out[0] = result * factor;
     return true;
   }
 
