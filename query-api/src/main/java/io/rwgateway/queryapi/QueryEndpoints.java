@@ -11,6 +11,7 @@ import io.rwgateway.promql.engine.QueryException;
 import io.rwgateway.promql.engine.QueryResult;
 import io.rwgateway.promql.parser.Expr;
 import io.rwgateway.promql.parser.ParseException;
+import io.rwgateway.promql.parser.Pretty;
 import io.rwgateway.promql.parser.PromqlParser;
 import java.io.IOException;
 import java.time.Clock;
@@ -122,11 +123,11 @@ final class QueryEndpoints {
   }
 
   /**
-   * The query as the parser prints it, Prometheus' {@code String()}. Prometheus answers {@code
-   * Pretty()}, which differs only for expressions longer than 100 characters (split over lines).
+   * The query as Prometheus' {@code Pretty()} prints it: one line up to 100 bytes, longer
+   * expressions split over indented lines.
    */
   static FullHttpResponse formatQuery(FormParams params) {
-    String formatted = parse(params).toString();
+    String formatted = Pretty.format(parse(params));
     return JsonResponses.success(g -> g.writeString(formatted), List.of());
   }
 

@@ -218,5 +218,17 @@ class XorChunkTest {
           Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(it.v()), "v of sample " + i);
     }
     assertFalse(it.next());
+    // The same chunk inside a larger buffer, with bytes of all ones around it: the reader's
+    // 8-byte loads may see them and must not use them.
+    byte[] padded = new byte[b.length + 19];
+    java.util.Arrays.fill(padded, (byte) 0xff);
+    System.arraycopy(b, 0, padded, 7, b.length);
+    it.reset(padded, 7, b.length);
+    for (int i = 0; i < t.length; i++) {
+      assertTrue(it.next(), "padded sample " + i);
+      assertEquals(t[i], it.t(), "padded t of sample " + i);
+      assertEquals(Double.doubleToRawLongBits(v[i]), it.valueBits(), "padded bits of " + i);
+    }
+    assertFalse(it.next());
   }
 }
