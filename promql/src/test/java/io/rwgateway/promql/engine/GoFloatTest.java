@@ -43,6 +43,13 @@ class GoFloatTest {
     assertEquals("1700000000", GoFloat.formatTimestamp(1_700_000_000_000L));
     assertEquals("1700000000.005", GoFloat.formatTimestamp(1_700_000_000_005L));
     assertEquals("-1.500", GoFloat.formatTimestamp(-1500));
+    assertEquals("0.500", GoFloat.formatTimestamp(500));
+    assertEquals("0", GoFloat.formatTimestamp(0));
+    // Every digit count, at its edges.
+    for (long p = 1; p <= 1_000_000_000_000_000L; p *= 10) {
+      assertEquals(Long.toString(p), GoFloat.formatTimestamp(p * 1000));
+      assertEquals(Long.toString(p - 1), GoFloat.formatTimestamp((p - 1) * 1000));
+    }
   }
 
   @Test

@@ -144,11 +144,33 @@ public final class XorIterator {
   }
 
   private long readVarint() {
+    if ((pos & 7) == 0) {
+      return readAlignedVarint(); // always, in fact: both varints start on a byte
+    }
     long result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       long by = readBits(8);
       result |= (by & 0x7F) << shift;
       if ((by & 0x80) == 0) {
+        return result;
+      }
+    }
+    throw new IllegalStateException("corrupt chunk: varint longer than 10 bytes");
+  }
+
+  /** A varint that starts on a byte boundary: whole bytes, no shifting. */
+  private long readAlignedVarint() {
+    int i = pos >>> 3;
+    int limit = limitBits >>> 3;
+    long result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (i >= limit) {
+        throw new IllegalStateException("corrupt chunk: truncated at bit " + (i * 8));
+      }
+      int by = b[i++];
+      result |= (long) (by & 0x7F) << shift;
+      if (by >= 0) {
+        pos = i * 8;
         return result;
       }
     }
