@@ -10,22 +10,23 @@ import io.rwgateway.proto.thanos.infopb.TSDBInfo;
 import io.rwgateway.tsdb.ChunkQueryable;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code thanos.info.Info}: what Thanos Query asks first. Answered as Thanos Receive answers it: a
  * label set and a TSDB info per tenant, the store's time range from the oldest sample to +inf.
  */
 final class InfoService extends InfoGrpc.InfoImplBase {
-  /** Thanos' {@code component.Receive}. */
-  static final String COMPONENT_TYPE = "receive";
-
   private final ChunkQueryable data;
   private final BooleanSupplier ready;
-  private final StoreApiOptions options;
+  private final Supplier<StoreApiOptions> options;
   private final StoreMetrics metrics;
 
   InfoService(
-      ChunkQueryable data, BooleanSupplier ready, StoreApiOptions options, StoreMetrics metrics) {
+      ChunkQueryable data,
+      BooleanSupplier ready,
+      Supplier<StoreApiOptions> options,
+      StoreMetrics metrics) {
     this.data = data;
     this.ready = ready;
     this.options = options;
@@ -60,8 +61,9 @@ final class InfoService extends InfoGrpc.InfoImplBase {
   }
 
   private InfoResponse build() {
+    StoreApiOptions o = options.get();
     List<String> tenants = data.tenants();
-    InfoResponse.Builder b = InfoResponse.newBuilder().setComponentType(COMPONENT_TYPE);
+    InfoResponse.Builder b = InfoResponse.newBuilder().setComponentType(o.componentType());
     StoreInfo.Builder store =
         StoreInfo.newBuilder()
             .setMaxTime(Long.MAX_VALUE)
@@ -72,7 +74,7 @@ final class InfoService extends InfoGrpc.InfoImplBase {
     // head).
     long min = tenants.isEmpty() ? Long.MIN_VALUE : Long.MAX_VALUE;
     for (String tenant : tenants) {
-      TenantLabelSet t = TenantLabelSet.of(tenant, options.tenantLabel(), options.externalLabels());
+      TenantLabelSet t = TenantLabelSet.of(tenant, o.tenantLabel(), o.externalLabels());
       long tenantMin = data.minTime(tenant);
       min = Math.min(min, tenantMin);
       b.addLabelSets(t.toProto());

@@ -4,6 +4,7 @@ import io.grpc.ServerServiceDefinition;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.tsdb.ChunkQueryable;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Thanos' StoreAPI ({@code thanos.Store}: Series, LabelNames, LabelValues) and Info API ({@code
@@ -32,6 +33,18 @@ public final class StoreApi {
       ChunkQueryable data,
       BooleanSupplier ready,
       StoreApiOptions options,
+      PrometheusRegistry registry) {
+    this(data, ready, () -> options, registry);
+  }
+
+  /**
+   * @param options asked at every call: for settings that change while serving (a sidecar's
+   *     external labels follow Prometheus' configuration)
+   */
+  public StoreApi(
+      ChunkQueryable data,
+      BooleanSupplier ready,
+      Supplier<StoreApiOptions> options,
       PrometheusRegistry registry) {
     StoreMetrics metrics = new StoreMetrics(registry);
     this.store = new StoreService(data, ready, options, metrics);

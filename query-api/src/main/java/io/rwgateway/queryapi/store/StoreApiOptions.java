@@ -6,9 +6,11 @@ import java.util.TreeMap;
 /**
  * Settings of the StoreAPI and Info services.
  *
+ * @param componentType what Info announces: {@code receive} (default) or {@code sidecar}
  * @param tenantLabel name of the label that carries the tenant on every series served (Thanos:
  *     {@code --receive.tenant-label-name}, default {@code tenant_id}); it overrides an external
- *     label of the same name
+ *     label of the same name. Empty: no tenant label (a sidecar serves one Prometheus, whose
+ *     external labels alone name it)
  * @param externalLabels labels added to every series served (Thanos: {@code --label}); they
  *     override stored labels of the same name. Names and values must not be empty.
  * @param maxSeriesPerRequest most series one Series call may send, 0 = no limit (Thanos: {@code
@@ -20,17 +22,26 @@ import java.util.TreeMap;
  *     continued in the next frame (Thanos: 1 MiB); a single larger chunk still goes in one frame
  */
 public record StoreApiOptions(
+    String componentType,
     String tenantLabel,
     Map<String, String> externalLabels,
     long maxSeriesPerRequest,
     long maxSamplesPerRequest,
     int maxFrameBytes) {
+  /** Thanos' {@code component.Receive} and {@code component.Sidecar}, as Info names them. */
+  public static final String RECEIVE = "receive";
+
+  public static final String SIDECAR = "sidecar";
+
   /** Thanos' frame size (RemoteReadFrameLimit in pkg/store/tsdb.go). */
   public static final int DEFAULT_FRAME_BYTES = 1 << 20;
 
   public StoreApiOptions {
-    if (tenantLabel == null || tenantLabel.isEmpty()) {
-      throw new IllegalArgumentException("the tenant label name must not be empty");
+    if (!componentType.equals(RECEIVE) && !componentType.equals(SIDECAR)) {
+      throw new IllegalArgumentException("unknown component type: " + componentType);
+    }
+    if (tenantLabel == null) {
+      throw new IllegalArgumentException("the tenant label name must not be null (empty: none)");
     }
     externalLabels = Map.copyOf(new TreeMap<>(externalLabels));
     for (Map.Entry<String, String> e : externalLabels.entrySet()) {
@@ -53,26 +64,51 @@ public record StoreApiOptions(
 
   /** Tenant label {@code tenant_id}, no external labels, no limits, 1 MiB frames. */
   public static StoreApiOptions defaults() {
-    return new StoreApiOptions("tenant_id", Map.of(), 0, 0, DEFAULT_FRAME_BYTES);
+    return new StoreApiOptions(RECEIVE, "tenant_id", Map.of(), 0, 0, DEFAULT_FRAME_BYTES);
   }
 
   public StoreApiOptions withTenantLabel(String name) {
     return new StoreApiOptions(
-        name, externalLabels, maxSeriesPerRequest, maxSamplesPerRequest, maxFrameBytes);
+        componentType,
+        name,
+        externalLabels,
+        maxSeriesPerRequest,
+        maxSamplesPerRequest,
+        maxFrameBytes);
   }
 
   public StoreApiOptions withExternalLabels(Map<String, String> labels) {
     return new StoreApiOptions(
-        tenantLabel, labels, maxSeriesPerRequest, maxSamplesPerRequest, maxFrameBytes);
+        componentType,
+        tenantLabel,
+        labels,
+        maxSeriesPerRequest,
+        maxSamplesPerRequest,
+        maxFrameBytes);
   }
 
   /** Series and sample limits per Series call; 0 = none. */
   public StoreApiOptions withLimits(long series, long samples) {
-    return new StoreApiOptions(tenantLabel, externalLabels, series, samples, maxFrameBytes);
+    return new StoreApiOptions(
+        componentType, tenantLabel, externalLabels, series, samples, maxFrameBytes);
   }
 
   public StoreApiOptions withMaxFrameBytes(int bytes) {
     return new StoreApiOptions(
-        tenantLabel, externalLabels, maxSeriesPerRequest, maxSamplesPerRequest, bytes);
+        componentType,
+        tenantLabel,
+        externalLabels,
+        maxSeriesPerRequest,
+        maxSamplesPerRequest,
+        bytes);
+  }
+
+  /**
+   * As a Thanos sidecar announces itself: component {@code sidecar}, no tenant label (the external
+   * labels alone name the data).
+   */
+  public StoreApiOptions asSidecar() {
+    return new StoreApiOptions(
+        SIDECAR, "", externalLabels, maxSeriesPerRequest, maxSamplesPerRequest, maxFrameBytes);
   }
 }

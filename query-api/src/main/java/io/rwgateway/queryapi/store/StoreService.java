@@ -21,10 +21,12 @@ import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
 import io.rwgateway.tsdb.ChunkSeriesSet;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +40,28 @@ final class StoreService extends StoreGrpc.StoreImplBase {
 
   private final ChunkQueryable data;
   private final BooleanSupplier ready;
-  private final StoreApiOptions options;
+  // NOTE: read once per call: a sidecar's external labels follow Prometheus' configuration.
+  private final Supplier<StoreApiOptions> options;
   private final StoreMetrics metrics;
-  private final Set<String> tenantLabelNames;
 
   StoreService(
-      ChunkQueryable data, BooleanSupplier ready, StoreApiOptions options, StoreMetrics metrics) {
+      ChunkQueryable data,
+      BooleanSupplier ready,
+      Supplier<StoreApiOptions> options,
+      StoreMetrics metrics) {
     this.data = data;
     this.ready = ready;
     this.options = options;
     this.metrics = metrics;
-    TreeSet<String> names = new TreeSet<>(options.externalLabels().keySet());
-    names.add(options.tenantLabel());
-    this.tenantLabelNames = Set.copyOf(names);
+  }
+
+  /** The names every tenant's label set has: the external labels' and the tenant label's. */
+  private static Set<String> tenantLabelNames(StoreApiOptions o) {
+    Set<String> names = new HashSet<>(o.externalLabels().keySet());
+    if (!o.tenantLabel().isEmpty()) {
+      names.add(o.tenantLabel());
+    }
+    return names;
   }
 
   /**
@@ -84,13 +95,14 @@ final class StoreService extends StoreGrpc.StoreImplBase {
     List<ChunkQuerier> opened = new ArrayList<>();
     try {
       checkReady();
+      StoreApiOptions o = options.get();
       RequestScope scope =
           new RequestScope(
-              req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames);
+              req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames(o));
       if (!scope.hadMatchers()) {
         throw noMatchers();
       }
-      List<TenantLabelSet> admitted = admitted(scope);
+      List<TenantLabelSet> admitted = admitted(o, scope);
       if (scope.remaining().length == 0 && !admitted.isEmpty()) {
         throw noMatchers();
       }
@@ -120,8 +132,7 @@ final class StoreService extends StoreGrpc.StoreImplBase {
                 observer::isCancelled);
         sources.add(reorders ? new BufferedTenantSource(reader) : new OrderedTenantSource(reader));
       }
-      new SeriesCall(
-              observer, opened, new MergedSource(sources), req.getLimit(), options, metrics, start)
+      new SeriesCall(observer, opened, new MergedSource(sources), req.getLimit(), o, metrics, start)
           .start();
     } catch (RuntimeException e) {
       closeAll(opened);
@@ -134,11 +145,12 @@ final class StoreService extends StoreGrpc.StoreImplBase {
     long start = System.nanoTime();
     try {
       checkReady();
+      StoreApiOptions o = options.get();
       RequestScope scope =
           new RequestScope(
-              req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames);
+              req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames(o));
       TreeSet<String> names = new TreeSet<>(LabelOrder.UTF8);
-      for (TenantLabelSet t : admitted(scope)) {
+      for (TenantLabelSet t : admitted(o, scope)) {
         if (!overlaps(t.tenant(), req.getStart(), req.getEnd())) {
           continue;
         }
@@ -181,11 +193,12 @@ final class StoreService extends StoreGrpc.StoreImplBase {
       TreeSet<String> values = new TreeSet<>(LabelOrder.UTF8);
       // A removed replica label has no values (Thanos answers empty before parsing matchers).
       if (!req.getWithoutReplicaLabelsList().contains(name)) {
+        StoreApiOptions o = options.get();
         RequestScope scope =
             new RequestScope(
-                req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames);
+                req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames(o));
         Matcher[] remaining = scope.remaining();
-        for (TenantLabelSet t : admitted(scope)) {
+        for (TenantLabelSet t : admitted(o, scope)) {
           if (!overlaps(t.tenant(), req.getStart(), req.getEnd())) {
             continue;
           }
@@ -226,10 +239,10 @@ final class StoreService extends StoreGrpc.StoreImplBase {
   }
 
   /** The tenants whose label set the request's matchers on those labels accept, in tenant order. */
-  private List<TenantLabelSet> admitted(RequestScope scope) {
+  private List<TenantLabelSet> admitted(StoreApiOptions o, RequestScope scope) {
     List<TenantLabelSet> out = new ArrayList<>();
     for (String tenant : data.tenants()) {
-      TenantLabelSet t = TenantLabelSet.of(tenant, options.tenantLabel(), options.externalLabels());
+      TenantLabelSet t = TenantLabelSet.of(tenant, o.tenantLabel(), o.externalLabels());
       if (scope.admits(t)) {
         out.add(t);
       }

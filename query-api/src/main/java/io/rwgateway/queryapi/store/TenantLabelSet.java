@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The labels a tenant's series get on the way out: the external labels plus the tenant label (the
- * tenant label wins over an external label of the same name, as in Thanos Receive's {@code
- * ExtendSortedLabels(extLabels, {tenant label})}), sorted in UTF-8 byte order. Every tenant's set
- * has the same names; only the tenant label's value differs.
+ * The labels a tenant's series get on the way out: the external labels plus the tenant label, if
+ * there is one (the tenant label wins over an external label of the same name, as in Thanos
+ * Receive's {@code ExtendSortedLabels(extLabels, {tenant label})}), sorted in UTF-8 byte order.
+ * Every tenant's set has the same names; only the tenant label's value differs.
  */
 final class TenantLabelSet {
   private final String tenant;
@@ -27,7 +27,9 @@ final class TenantLabelSet {
   static TenantLabelSet of(String tenant, String tenantLabel, Map<String, String> external) {
     TreeMap<String, String> m = new TreeMap<>(LabelOrder.UTF8);
     m.putAll(external);
-    m.put(tenantLabel, tenant);
+    if (!tenantLabel.isEmpty()) {
+      m.put(tenantLabel, tenant);
+    }
     String[] n = new String[m.size()];
     String[] v = new String[m.size()];
     int i = 0;

@@ -20,7 +20,12 @@ final class StoreApiServer implements AutoCloseable {
   final ManagedChannel channel;
 
   StoreApiServer(FakeChunkStore data, BooleanSupplier ready, StoreApiOptions options) {
-    StoreApi api = new StoreApi(data, ready, options, registry);
+    this(data, ready, () -> options);
+  }
+
+  StoreApiServer(
+      FakeChunkStore data, BooleanSupplier ready, java.util.function.Supplier<StoreApiOptions> o) {
+    StoreApi api = new StoreApi(data, ready, o, registry);
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
     for (var d : api.definitions()) {
       b.addService(d);
