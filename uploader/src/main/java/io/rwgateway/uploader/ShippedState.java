@@ -92,7 +92,14 @@ public final class ShippedState {
 
   /** Reads the state file of {@code tenantDir}; never throws, the outcome says what was found. */
   public static Read read(Path tenantDir) {
-    Path file = file(tenantDir);
+    return readFile(file(tenantDir));
+  }
+
+  /**
+   * Reads a state file by its path (the sidecar's may have another name, Thanos' {@code
+   * --shipper.meta-file-name}); never throws.
+   */
+  public static Read readFile(Path file) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -169,8 +176,12 @@ public final class ShippedState {
    * @throws IOException when any step fails (the old file, if any, is left as it was)
    */
   public static void write(Path tenantDir, Collection<String> uploaded) throws IOException {
-    Path file = file(tenantDir);
-    Path tmp = tenantDir.resolve(FILENAME + TMP_SUFFIX);
+    writeFile(file(tenantDir), uploaded);
+  }
+
+  /** {@link #write} to a state file given by its path; its directory must exist. */
+  public static void writeFile(Path file, Collection<String> uploaded) throws IOException {
+    Path tmp = tmpFile(file);
     try {
       try (FileChannel ch =
           FileChannel.open(
@@ -197,6 +208,11 @@ public final class ShippedState {
         // truncated by the next write.
       }
     }
-    BlockFiles.syncDir(tenantDir);
+    BlockFiles.syncDir(file.toAbsolutePath().getParent());
+  }
+
+  /** Where {@link #writeFile} writes before the rename: {@code <file>.tmp}, as Thanos does. */
+  static Path tmpFile(Path file) {
+    return file.resolveSibling(file.getFileName() + TMP_SUFFIX);
   }
 }

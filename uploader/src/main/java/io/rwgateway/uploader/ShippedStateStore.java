@@ -31,7 +31,7 @@ final class ShippedStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
 
   private final String tenant;
-  private final Path tenantDir;
+  private final Path file;
   private final ShipperMetrics.Tenant metrics;
   private final Set<String> shipped = ConcurrentHashMap.newKeySet();
   private volatile boolean loaded;
@@ -44,9 +44,12 @@ final class ShippedStateStore {
 
   private boolean writeFailing;
 
-  ShippedStateStore(String tenant, Path tenantDir, ShipperMetrics.Tenant metrics) {
+  /**
+   * @param file the state file ({@code <dir>/thanos.shipper.json} unless the sidecar names another)
+   */
+  ShippedStateStore(String tenant, Path file, ShipperMetrics.Tenant metrics) {
     this.tenant = tenant;
-    this.tenantDir = tenantDir;
+    this.file = file;
     this.metrics = metrics;
   }
 
@@ -73,7 +76,7 @@ final class ShippedStateStore {
    * nothing is loaded and the next call tries again.
    */
   void load(Bucket bucket, Collection<String> localUlids) throws IOException {
-    ShippedState.Read read = ShippedState.read(tenantDir);
+    ShippedState.Read read = ShippedState.readFile(file);
     if (read.status() == ShippedState.Status.OK) {
       shipped.addAll(read.uploaded());
       onDisk = read.uploaded();
@@ -190,19 +193,15 @@ final class ShippedStateStore {
       return;
     }
     try {
-      ShippedState.write(tenantDir, ulids);
+      ShippedState.writeFile(file, ulids);
       onDisk = List.copyOf(ulids);
       if (writeFailing) {
-        LOG.info(
-            "shipper state file written again: tenant={} file={}",
-            tenant,
-            ShippedState.file(tenantDir));
+        LOG.info("shipper state file written again: tenant={} file={}", tenant, file);
         writeFailing = false;
       }
     } catch (IOException e) {
       metrics.stateError("unwritable");
       if (!writeFailing) {
-        Path file = ShippedState.file(tenantDir);
         LOG.warn(
             "cannot write shipper state file: tenant={} file={} error=\"{}\"; keeping the shipped list in"
                 + " memory and shipping on (after a restart, blocks already in the bucket are found and skipped,"
@@ -217,11 +216,12 @@ final class ShippedStateStore {
   }
 
   private String writeFix(IOException e, Path file) {
+    Path dir = file.toAbsolutePath().getParent();
     if (e instanceof AccessDeniedException) {
       return "the directory and the file must belong to the gateway's user, e.g. \"chown "
           + user()
           + " "
-          + tenantDir
+          + dir
           + " "
           + file
           + "\"";
@@ -229,11 +229,11 @@ final class ShippedStateStore {
     if (Files.isDirectory(file)) {
       return "a directory stands where the file belongs; remove it (\"rm -r " + file + "\")";
     }
-    Path tmp = tenantDir.resolve(ShippedState.FILENAME + ".tmp");
+    Path tmp = ShippedState.tmpFile(file);
     if (Files.isDirectory(tmp)) {
       return "a directory stands where the temporary file goes; remove it (\"rm -r " + tmp + "\")";
     }
-    return "check free space and that " + tenantDir + " is writable by user " + user();
+    return "check free space and that " + dir + " is writable by user " + user();
   }
 
   private static String ownerNote(Path file) {

@@ -1,8 +1,10 @@
 package io.rwgateway.uploader;
 
+import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.layout.BlockMeta;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,11 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships one tenant's blocks to a bucket, as Thanos' shipper does: every local level-1 block that is
- * not shipped yet goes up oldest first (meta minTime, then ULID), its chunk segments first, then
- * the index, then {@code meta.json} last, so a block prefix without {@code meta.json} is an
- * unfinished upload to every reader of the bucket. What is shipped is kept in {@code
- * thanos.shipper.json} ({@link ShippedState}).
+ * Ships one directory's blocks to a bucket, as Thanos' shipper does: a tenant directory of the
+ * receive role, or a real Prometheus' data directory for the sidecar ({@link ShipperOptions}).
+ * Every local block to ship goes up oldest first (meta minTime, then ULID), its chunk segments
+ * first, then the index, then {@code meta.json} last, so a block prefix without {@code meta.json}
+ * is an unfinished upload to every reader of the bucket. What is shipped is kept in {@code
+ * thanos.shipper.json} ({@link ShippedState}; the sidecar may name it otherwise).
+ *
+ * <p>Which blocks: level 1 for the receive role. For the sidecar, level 1, and higher levels with
+ * {@link ShipperOptions#uploadCompacted} unless their data is in the bucket already ({@link
+ * ShipperCompactedCheck}); never a block without samples (as Thanos) or one that ends at or before
+ * {@link ShipperOptions#minTime}. The sidecar stages each block ({@link ShipperStaging}) and
+ * uploads a meta.json with the {@code thanos} section ({@link SidecarMetaJson}).
  *
  * <p>A block whose {@code meta.json} is already in the bucket (uploaded before a crash, or by
  * another process) is only marked shipped. A block whose upload failed half-way is uploaded again
@@ -30,24 +39,62 @@ import org.slf4j.LoggerFactory;
 public final class Shipper {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
 
+  /** What became of one block in a sync. */
+  private enum Outcome {
+    UPLOADED,
+    ALREADY_IN_BUCKET,
+    /** Not to be shipped (a compacted block whose data is in the bucket); not pending either. */
+    SKIPPED,
+    /** Removed from the directory while being shipped. */
+    GONE
+  }
+
   private final String tenant;
   private final Path tenantDir;
   private final Bucket bucket;
   private final ShipperMetrics.Tenant metrics;
   private final LongSupplier wallMillis;
+  private final ShipperOptions options;
   private final ShippedStateStore state;
+
+  /** The sidecar's staging area; null for the receive role, which uploads blocks in place. */
+  private final ShipperStaging staging;
 
   /** Broken blocks already logged, so each is logged once, not at every sync. */
   private final Set<String> reportedBroken = new HashSet<>();
 
+  /** Compacted blocks found to be in the bucket already: never shipped, not pending. */
+  private final Set<String> skipped = new HashSet<>();
+
+  private boolean leftoversRemoved;
+
   /**
+   * A shipper for the receive role ({@link ShipperOptions#RECEIVE}).
+   *
    * @param tenant the tenant, for logs and metric labels
    * @param tenantDir the tenant's TSDB directory, which holds its blocks and the state file
    * @param bucket where blocks go; shared, not closed by the shipper
    * @param metrics the uploader's metrics
    */
   public Shipper(String tenant, Path tenantDir, Bucket bucket, ShipperMetrics metrics) {
-    this(tenant, tenantDir, bucket, metrics, System::currentTimeMillis);
+    this(tenant, tenantDir, bucket, metrics, ShipperOptions.RECEIVE);
+  }
+
+  /**
+   * A shipper for the receive role or the sidecar.
+   *
+   * @param tenant a name for logs and the {@code tenant} label of the metrics (the sidecar has no
+   *     tenant; any stable name does)
+   * @param dir the directory whose blocks are shipped: a tenant's TSDB directory, or Prometheus'
+   *     {@code --storage.tsdb.path}; it holds the state file
+   * @param bucket where blocks go; shared, not closed by the shipper
+   * @param metrics the uploader's metrics
+   * @param options what to ship and how
+   */
+  public Shipper(
+      String tenant, Path dir, Bucket bucket, ShipperMetrics metrics, ShipperOptions options) {
+    this(
+        tenant, dir, bucket, metrics, options, System::currentTimeMillis, ShipperStaging.HARD_LINK);
   }
 
   Shipper(
@@ -56,12 +103,33 @@ public final class Shipper {
       Bucket bucket,
       ShipperMetrics metrics,
       LongSupplier wallMillis) {
+    this(
+        tenant,
+        tenantDir,
+        bucket,
+        metrics,
+        ShipperOptions.RECEIVE,
+        wallMillis,
+        ShipperStaging.HARD_LINK);
+  }
+
+  Shipper(
+      String tenant,
+      Path dir,
+      Bucket bucket,
+      ShipperMetrics metrics,
+      ShipperOptions options,
+      LongSupplier wallMillis,
+      ShipperStaging.Linker linker) {
     this.tenant = tenant;
-    this.tenantDir = tenantDir;
+    this.tenantDir = dir;
     this.bucket = bucket;
     this.metrics = metrics.tenant(tenant);
     this.wallMillis = wallMillis;
-    this.state = new ShippedStateStore(tenant, tenantDir, this.metrics);
+    this.options = options;
+    this.state = new ShippedStateStore(tenant, options.stateFile(dir), this.metrics);
+    this.staging =
+        options.sidecar() ? new ShipperStaging(tenant, options.stagingRoot(dir), linker) : null;
   }
 
   public String tenant() {
@@ -70,6 +138,10 @@ public final class Shipper {
 
   public Path tenantDir() {
     return tenantDir;
+  }
+
+  public ShipperOptions options() {
+    return options;
   }
 
   /**
@@ -93,12 +165,15 @@ public final class Shipper {
   /**
    * Ships every pending block, oldest first, and records each in the state file as it completes. A
    * broken local block ({@link ShipperBlockException}) is logged and counted once, and skipped: it
-   * stays pending and the blocks after it go on.
+   * stays pending and the blocks after it go on. When the sidecar cannot stage blocks, that is
+   * logged once at ERROR and counted ({@code reason="staging"}), and the sync ends there without an
+   * exception: the blocks stay pending for the next sync.
    *
    * @param keepGoing asked before each block; false stops early (a bounded shutdown)
    * @return how many blocks were uploaded (not counting those found already in the bucket)
-   * @throws ShipperSyncException when the bucket (or the tenant directory) failed; the blocks from
-   *     the failing one on stay pending, for a retry that keeps the order
+   * @throws ShipperSyncException when the bucket (or the directory) failed, or the sidecar knows no
+   *     external labels yet; the blocks from the failing one on stay pending, for a retry that
+   *     keeps the order
    */
   public int sync(BooleanSupplier keepGoing) throws ShipperSyncException {
     ShipperLocalBlocks.Scan scan;
@@ -109,6 +184,7 @@ public final class Shipper {
       throw new ShipperSyncException(tenant, null, "listing " + tenantDir, e);
     }
     List<String> local = scan.ulids();
+    List<ShipperLocalBlocks.Block> wanted = wanted(scan);
     if (!state.loaded()) {
       try {
         state.load(bucket, local);
@@ -116,23 +192,29 @@ public final class Shipper {
         ShipperSyncException failure =
             new ShipperSyncException(tenant, null, "listing " + bucket.describe(), e);
         metrics.failure(failure.reason());
-        metrics.pending.set(local.size());
+        metrics.pending.set(wanted.size() + scan.broken().size());
         throw failure;
       }
     }
     state.retainOnly(local);
+    skipped.retainAll(local);
     reportBroken(scan);
+    if (staging != null && !leftoversRemoved) {
+      staging.removeLeftovers();
+      leftoversRemoved = true;
+    }
+    ShipperCompactedCheck check =
+        staging == null ? null : new ShipperCompactedCheck(bucket, staging.root());
     int uploaded = 0;
     try {
-      for (ShipperLocalBlocks.Block b : scan.blocks()) {
-        if (state.contains(b.ulid()) || !keepGoing.getAsBoolean()) {
+      for (ShipperLocalBlocks.Block b : wanted) {
+        if (state.contains(b.ulid()) || skipped.contains(b.ulid()) || !keepGoing.getAsBoolean()) {
           continue;
         }
-        metrics.pending.set(pending(scan));
+        metrics.pending.set(pending(scan, wanted));
+        Outcome outcome;
         try {
-          if (ship(b)) {
-            uploaded++;
-          }
+          outcome = ship(b, check);
         } catch (ShipperBlockException e) {
           if (reportedBroken.add(b.ulid())) {
             metrics.failure("broken_block");
@@ -143,46 +225,182 @@ public final class Shipper {
                 e.getMessage());
           }
           continue;
+        } catch (ShipperStaging.Unavailable e) {
+          metrics.failure("staging");
+          staging.report(e);
+          break;
         }
-        state.add(b.ulid());
-        reportedBroken.remove(b.ulid());
-        state.persist(shippedInOrder(scan));
+        switch (outcome) {
+          case UPLOADED, ALREADY_IN_BUCKET -> {
+            if (outcome == Outcome.UPLOADED) {
+              uploaded++;
+            }
+            state.add(b.ulid());
+            reportedBroken.remove(b.ulid());
+            state.persist(shippedInOrder(scan));
+          }
+          case SKIPPED -> skipped.add(b.ulid());
+          case GONE -> {}
+        }
       }
     } finally {
       state.persist(shippedInOrder(scan));
-      metrics.pending.set(pending(scan));
+      metrics.pending.set(pending(scan, wanted));
     }
-    if (pending(scan) == 0) {
+    if (pending(scan, wanted) == 0) {
       metrics.lastSuccess.set(wallMillis.getAsLong() / 1000.0);
     }
     return uploaded;
   }
 
-  /** Ships one block unless the bucket already has its meta.json. Returns true when it uploaded. */
-  private boolean ship(ShipperLocalBlocks.Block b)
-      throws ShipperSyncException, ShipperBlockException {
+  /** The scanned blocks this shipper ships (shipped or not), oldest first. */
+  private List<ShipperLocalBlocks.Block> wanted(ShipperLocalBlocks.Scan scan) {
+    List<ShipperLocalBlocks.Block> out = new ArrayList<>();
+    if (!options.sidecar()) {
+      // The receive role's blocks are all level 1; a higher level would be a compacted block,
+      // which is Thanos Compactor's job in the bucket.
+      for (ShipperLocalBlocks.Block b : scan.blocks()) {
+        if (b.meta().level() == 1) {
+          out.add(b);
+        }
+      }
+      return out;
+    }
+    long minTime = options.minTime().getAsLong();
+    for (ShipperLocalBlocks.Block b : scan.blocks()) {
+      BlockMeta m = b.meta();
+      // NOTE: as Thanos, a block without samples is never shipped nor recorded; Prometheus does
+      // not keep such blocks for long.
+      if ((m.level() <= 1 || options.uploadCompacted())
+          && m.maxTime() > minTime
+          && m.numSamples() > 0) {
+        out.add(b);
+      }
+    }
+    return out;
+  }
+
+  /** Ships one block unless the bucket already has its meta.json. */
+  private Outcome ship(ShipperLocalBlocks.Block b, ShipperCompactedCheck check)
+      throws ShipperSyncException, ShipperBlockException, ShipperStaging.Unavailable {
     String metaKey = b.ulid() + "/" + BlockMeta.FILENAME;
     try {
       if (bucket.exists(metaKey)) {
         LOG.info(
             "block already in the bucket, marked shipped: tenant={} ulid={}", tenant, b.ulid());
-        return false;
+        return Outcome.ALREADY_IN_BUCKET;
       }
     } catch (IOException e) {
       throw failed(b, "checking " + metaKey, e);
     }
+    if (staging == null) {
+      upload(b, b);
+      return Outcome.UPLOADED;
+    }
+    Labels labels = options.externalLabels().get();
+    if (labels == null || labels.size() == 0) {
+      metrics.failure("no_external_labels");
+      throw ShipperSyncException.notReady(
+          tenant,
+          "no_external_labels",
+          "not uploading: Prometheus' external labels are not known yet (is Prometheus up, and does"
+              + " prometheus.yml set global.external_labels?); Thanos needs them on every block");
+    }
+    if (b.meta().level() > 1 && refusedCompacted(b, check, labels)) {
+      return Outcome.SKIPPED;
+    }
+    return stageAndUpload(b, labels);
+  }
+
+  /** Whether a compacted block's data is in the bucket already; logs and counts it once. */
+  private boolean refusedCompacted(
+      ShipperLocalBlocks.Block b, ShipperCompactedCheck check, Labels labels)
+      throws ShipperSyncException, ShipperStaging.Unavailable {
+    String why;
+    try {
+      why = check.conflict(b.meta(), labels, state::contains);
+    } catch (ShipperStaging.Unavailable e) {
+      throw e;
+    } catch (IOException e) {
+      throw failed(b, "reading the bucket's blocks to check compacted block " + b.ulid(), e);
+    }
+    if (why == null) {
+      return false;
+    }
+    metrics.skipped("compacted_overlap");
+    LOG.warn(
+        "compacted block not shipped, its data is already in the bucket: tenant={} ulid={} level={}"
+            + " min_time={} max_time={} reason=\"{}\"",
+        tenant,
+        b.ulid(),
+        b.meta().level(),
+        b.meta().minTime(),
+        b.meta().maxTime(),
+        why);
+    return true;
+  }
+
+  /**
+   * The sidecar's upload: stage the block, write meta.json with the thanos section into the staging
+   * copy, upload from there, remove the copy.
+   */
+  private Outcome stageAndUpload(ShipperLocalBlocks.Block b, Labels labels)
+      throws ShipperSyncException, ShipperBlockException, ShipperStaging.Unavailable {
+    try {
+      Path staged;
+      byte[] localMeta;
+      try {
+        staged = staging.stage(b.ulid(), b.dir());
+        localMeta = Files.readAllBytes(b.dir().resolve(BlockMeta.FILENAME));
+      } catch (ShipperStaging.BlockGone | NoSuchFileException e) {
+        LOG.warn(
+            "block removed from the data directory before it was shipped (Prometheus compacted or"
+                + " deleted it); its samples reach the bucket only in the block that replaced it, which"
+                + " is shipped only with --shipper.upload-compacted when compacted: tenant={} ulid={}",
+            tenant,
+            b.ulid());
+        return Outcome.GONE;
+      } catch (ShipperStaging.Unavailable | ShipperBlockException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ShipperBlockException(b.ulid(), "cannot read " + b.dir() + ": " + e);
+      }
+      byte[] meta;
+      try {
+        meta = SidecarMetaJson.compose(localMeta, labels, staged);
+      } catch (IOException e) {
+        throw new ShipperBlockException(b.ulid(), e.getMessage());
+      }
+      BlockMeta stagedMeta;
+      try {
+        Files.write(staged.resolve(BlockMeta.FILENAME), meta);
+        stagedMeta = BlockMeta.read(staged);
+      } catch (IOException e) {
+        throw new ShipperStaging.Unavailable(staged.resolve(BlockMeta.FILENAME), e);
+      }
+      staging.recovered();
+      upload(b, new ShipperLocalBlocks.Block(b.ulid(), staged, stagedMeta));
+      return Outcome.UPLOADED;
+    } finally {
+      staging.remove(b.ulid());
+    }
+  }
+
+  /** Uploads the files of {@code from} (the block itself, or its staged copy) under its ULID. */
+  private void upload(ShipperLocalBlocks.Block b, ShipperLocalBlocks.Block from)
+      throws ShipperSyncException, ShipperBlockException {
     List<String> files;
     try {
-      files = ShipperLocalBlocks.uploadOrder(b);
+      files = ShipperLocalBlocks.uploadOrder(from);
     } catch (ShipperBlockException e) {
       throw e;
     } catch (IOException e) {
-      throw failed(b, "reading " + b.dir(), e);
+      throw failed(b, "reading " + from.dir(), e);
     }
     long start = System.nanoTime();
     long bytes = 0;
     for (String rel : files) {
-      Path file = b.dir().resolve(rel);
+      Path file = from.dir().resolve(rel);
       String key = b.ulid() + "/" + rel;
       try {
         long size = Files.size(file);
@@ -204,7 +422,6 @@ public final class Shipper {
         bytes,
         (System.nanoTime() - start) / 1_000_000,
         bucket.describe());
-    return true;
   }
 
   private ShipperSyncException failed(ShipperLocalBlocks.Block b, String what, IOException e) {
@@ -250,9 +467,15 @@ public final class Shipper {
     return out;
   }
 
-  private int pending(ShipperLocalBlocks.Scan scan) {
+  /** Wanted blocks not shipped (nor skipped) yet, and unreadable ones not known shipped. */
+  private int pending(ShipperLocalBlocks.Scan scan, List<ShipperLocalBlocks.Block> wanted) {
     int n = 0;
-    for (String ulid : scan.ulids()) {
+    for (ShipperLocalBlocks.Block b : wanted) {
+      if (!state.contains(b.ulid()) && !skipped.contains(b.ulid())) {
+        n++;
+      }
+    }
+    for (String ulid : scan.broken().keySet()) {
       if (!state.contains(ulid)) {
         n++;
       }
@@ -262,6 +485,7 @@ public final class Shipper {
 
   /** Local blocks not shipped yet, counted now (for the uploader's shutdown log and tests). */
   int pendingNow() throws IOException {
-    return pending(ShipperLocalBlocks.scan(tenantDir));
+    ShipperLocalBlocks.Scan scan = ShipperLocalBlocks.scan(tenantDir);
+    return pending(scan, wanted(scan));
   }
 }

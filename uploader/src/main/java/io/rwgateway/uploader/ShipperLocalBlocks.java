@@ -16,13 +16,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Finds the blocks of a tenant directory that the shipper owns, and the files of one block in the
- * order they go to the bucket.
+ * Finds the blocks of a tenant directory (or of a Prometheus data directory), and the files of one
+ * block in the order they go to the bucket.
  *
- * <p>A block is a directory named by a ULID (so {@code *.tmp-for-creation} and {@code
- * *.tmp-for-deletion} directories never are) that holds a {@code meta.json}. Only compaction level
- * 1 is shipped, as Thanos' shipper does by default: a higher level would be a compacted block,
- * which is Thanos Compactor's job in the bucket (the gateway never writes one).
+ * <p>A block is a directory named by a ULID (so {@code *.tmp-for-creation}, {@code
+ * *.tmp-for-deletion}, {@code wal}, {@code chunks_head} and the staging directory {@code thanos}
+ * never are) that holds a {@code meta.json}: Prometheus and our block writer both write meta.json
+ * last and rename the finished directory into place. Which of them are shipped (compaction level,
+ * time) is the {@link Shipper}'s choice.
  */
 final class ShipperLocalBlocks {
   private ShipperLocalBlocks() {}
@@ -33,7 +34,7 @@ final class ShipperLocalBlocks {
   /**
    * What a tenant directory holds.
    *
-   * @param blocks level-1 blocks, oldest first (meta minTime, then ULID)
+   * @param blocks readable blocks of every compaction level, oldest first (meta minTime, then ULID)
    * @param broken ULID directories whose meta.json exists but cannot be read, with the reason
    */
   record Scan(List<Block> blocks, Map<String, IOException> broken) {
@@ -73,9 +74,7 @@ final class ShipperLocalBlocks {
           broken.put(name, e);
           continue;
         }
-        if (meta.level() == 1) {
-          blocks.add(new Block(name, dir, meta));
-        }
+        blocks.add(new Block(name, dir, meta));
       }
     }
     blocks.sort(OLDEST_FIRST);

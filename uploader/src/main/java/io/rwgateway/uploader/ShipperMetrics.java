@@ -18,6 +18,7 @@ public final class ShipperMetrics {
   private final Gauge lastSuccess;
   private final Gauge pending;
   private final Counter stateErrors;
+  private final Counter skipped;
 
   public ShipperMetrics(PrometheusRegistry registry) {
     uploads =
@@ -31,7 +32,8 @@ public final class ShipperMetrics {
             .name("rwgateway_shipper_upload_failures_total")
             .help(
                 "Failed shipping attempts, by reason (bucket errors are retried with backoff; a broken local block"
-                    + " stays pending until it is fixed)")
+                    + " stays pending until it is fixed; sidecar: staging = the staging directory cannot be made or"
+                    + " written, no_external_labels = Prometheus' external labels are not known yet)")
             .labelNames("tenant", "reason")
             .register(registry);
     uploadedBytes =
@@ -59,6 +61,14 @@ public final class ShipperMetrics {
             .help(
                 "Problems with thanos.shipper.json (permission_denied, unreadable, corrupt, unwritable);"
                     + " shipping goes on, the list of shipped blocks is rebuilt from the bucket or kept in memory")
+            .labelNames("tenant", "reason")
+            .register(registry);
+    skipped =
+        Counter.builder()
+            .name("rwgateway_shipper_blocks_skipped_total")
+            .help(
+                "Local blocks the sidecar decided not to ship, counted once each, by reason (compacted_overlap:"
+                    + " a compacted block whose data is already in the bucket)")
             .labelNames("tenant", "reason")
             .register(registry);
   }
@@ -90,6 +100,10 @@ public final class ShipperMetrics {
 
     void stateError(String reason) {
       stateErrors.labelValues(tenant, reason).inc();
+    }
+
+    void skipped(String reason) {
+      skipped.labelValues(tenant, reason).inc();
     }
   }
 }

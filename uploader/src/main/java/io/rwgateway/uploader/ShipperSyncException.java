@@ -57,6 +57,22 @@ public final class ShipperSyncException extends IOException {
     this.retryable = true;
   }
 
+  /**
+   * A sync that cannot go on for a reason of its own, not a bucket's or a file's (the sidecar knows
+   * no external labels yet): retried with backoff.
+   */
+  static ShipperSyncException notReady(String tenant, String reason, String message) {
+    return new ShipperSyncException(tenant, message, reason);
+  }
+
+  private ShipperSyncException(String tenant, String message, String reason) {
+    super("tenant " + tenant + ": " + message);
+    this.tenant = tenant;
+    this.block = null;
+    this.reason = reason;
+    this.retryable = true;
+  }
+
   public String tenant() {
     return tenant;
   }

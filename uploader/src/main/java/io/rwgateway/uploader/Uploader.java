@@ -42,6 +42,11 @@ public final class Uploader implements BlockListener, Closeable {
   private final UploaderSettings settings;
   private final UploaderClock clock;
   private final UploaderBackoff backoff;
+
+  /** The sidecar's one shipper: its name and options; null name for the receive role. */
+  private final String sidecarName;
+
+  private final ShipperOptions options;
   private final Map<String, UploaderTenant> tenants = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
@@ -88,6 +93,53 @@ public final class Uploader implements BlockListener, Closeable {
       UploaderSettings settings,
       UploaderClock clock,
       Random random) {
+    this(tsdbPath, bucket, metrics, settings, clock, random, null, ShipperOptions.RECEIVE);
+  }
+
+  /**
+   * An uploader for the sidecar: one {@link Shipper} over Prometheus' data directory itself (not
+   * one per tenant directory), with the sidecar's options; the same loop, backoff and close as the
+   * receive role's. Nothing happens until {@link #start()}.
+   *
+   * @param dataDir Prometheus' {@code --storage.tsdb.path}
+   * @param name a stable name for logs and the metrics' {@code tenant} label
+   * @param bucket where blocks go (not closed by {@link #close()})
+   * @param registry where the {@code rwgateway_shipper_*} metrics are registered
+   * @param settings interval (Thanos' sidecar syncs every 30 s), backoff and close timeout
+   * @param options {@link ShipperOptions#sidecar} and its {@code with...} flags
+   */
+  public static Uploader sidecar(
+      Path dataDir,
+      String name,
+      Bucket bucket,
+      PrometheusRegistry registry,
+      UploaderSettings settings,
+      ShipperOptions options) {
+    if (!options.sidecar()) {
+      throw new IllegalArgumentException("not sidecar options: " + options);
+    }
+    return new Uploader(
+        dataDir,
+        bucket,
+        new ShipperMetrics(registry),
+        settings,
+        UploaderClock.SYSTEM,
+        new Random(),
+        name,
+        options);
+  }
+
+  Uploader(
+      Path tsdbPath,
+      Bucket bucket,
+      ShipperMetrics metrics,
+      UploaderSettings settings,
+      UploaderClock clock,
+      Random random,
+      String sidecarName,
+      ShipperOptions options) {
+    this.sidecarName = sidecarName;
+    this.options = options;
     this.tsdbPath = tsdbPath;
     this.bucket = bucket;
     this.metrics = metrics;
@@ -124,6 +176,10 @@ public final class Uploader implements BlockListener, Closeable {
    * TenantLayout#isTenantDir}).
    */
   void discoverTenants() throws IOException {
+    if (sidecarName != null) {
+      tenant(sidecarName, tsdbPath); // NOTE: may not exist yet; the shipper then finds no blocks
+      return;
+    }
     if (!Files.isDirectory(tsdbPath)) {
       return;
     }
@@ -139,7 +195,16 @@ public final class Uploader implements BlockListener, Closeable {
   private UploaderTenant tenant(String tenant, Path tenantDir) {
     return tenants.computeIfAbsent(
         tenant,
-        t -> new UploaderTenant(new Shipper(t, tenantDir, bucket, metrics, clock::wallMillis)));
+        t ->
+            new UploaderTenant(
+                new Shipper(
+                    t,
+                    tenantDir,
+                    bucket,
+                    metrics,
+                    options,
+                    clock::wallMillis,
+                    ShipperStaging.HARD_LINK)));
   }
 
   /** Wakes the background thread to ship the new block; returns at once. */
