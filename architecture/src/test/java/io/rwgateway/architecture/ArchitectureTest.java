@@ -36,6 +36,7 @@ class ArchitectureTest {
           "uploader",
           "promql.parser",
           "queryapi",
+          "sidecar",
           "gateway",
           "perf"
         }) {

@@ -16,8 +16,8 @@ import java.util.Arrays;
  * <p>A module is its package prefix ({@code <root>.ingest..}). {@code tsdb} is split into its
  * packages because other modules may see only some of them: the read/write API ({@code tsdb}
  * itself), the chunk encodings, the block and tenant layout, and the engine ({@code head}, {@code
- * block}, {@code db}). Modules that do not exist yet ({@code promql}, {@code query}, {@code
- * sidecar}) already have their arrows, so their first class is checked.
+ * block}, {@code db}). Modules that do not exist yet ({@code query}) already have their arrows, so
+ * their first class is checked.
  */
 final class ModuleRules {
   /** Every layer but gateway and perf: what gateway wires together. */
