@@ -22,9 +22,48 @@ import java.util.TreeMap;
  */
 final class ExternalLabels {
   private final Labels labels;
+  private final boolean bare;
 
   ExternalLabels(Labels labels) {
+    this(labels, false);
+  }
+
+  /**
+   * @param bare serve series without the external labels ({@link #serve}): for a reader that
+   *     attaches them itself, as the StoreAPI does
+   */
+  ExternalLabels(Labels labels, boolean bare) {
     this.labels = labels;
+    this.bare = bare;
+  }
+
+  boolean bare() {
+    return bare;
+  }
+
+  /** The labels a series is served with: {@link #attach}ed, or {@link #strip}ped when bare. */
+  Labels serve(List<Label> stored) {
+    return bare ? strip(stored) : attach(stored);
+  }
+
+  /**
+   * Prometheus' answer for a series without the external labels its remote read attached: a pair
+   * equal to an external label goes; a stored label of an external name with another value (which
+   * Prometheus lets win) stays. Prometheus sorts its answer by the stored labels before it attaches
+   * the external ones, so these labels come in the stream's order.
+   */
+  Labels strip(List<Label> stored) {
+    String[] nv = new String[2 * stored.size()];
+    int n = 0;
+    for (Label l : stored) {
+      String v = value(l.getName());
+      if (v != null && v.equals(l.getValue())) {
+        continue;
+      }
+      nv[n++] = l.getName();
+      nv[n++] = l.getValue();
+    }
+    return Labels.ofSorted(n < nv.length ? Arrays.copyOf(nv, n) : nv);
   }
 
   Labels labels() {

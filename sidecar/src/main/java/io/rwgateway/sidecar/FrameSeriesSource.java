@@ -52,7 +52,7 @@ final class FrameSeriesSource implements SeriesSource {
         add(chunks, p);
       }
       if (!chunks.isEmpty()) {
-        return new ReadSeries(external.attach(stored), chunks);
+        return new ReadSeries(external.serve(stored), chunks);
       }
     }
   }

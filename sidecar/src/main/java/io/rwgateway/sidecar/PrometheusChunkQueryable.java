@@ -23,6 +23,7 @@ public final class PrometheusChunkQueryable implements ChunkQueryable {
   private final PrometheusClient client;
   private final Supplier<Labels> externalLabels;
   private final LongSupplier minTime;
+  private final boolean bare;
 
   /**
    * @param client the Prometheus to read
@@ -37,9 +38,22 @@ public final class PrometheusChunkQueryable implements ChunkQueryable {
    */
   public PrometheusChunkQueryable(
       PrometheusClient client, Supplier<Labels> externalLabels, LongSupplier minTime) {
+    this(client, externalLabels, minTime, false);
+  }
+
+  /**
+   * @param bare serve series without the external labels ({@link RemoteReadChunkQuerier}'s bare
+   *     mode): for the StoreAPI, which attaches them itself and decides matchers on them
+   */
+  public PrometheusChunkQueryable(
+      PrometheusClient client,
+      Supplier<Labels> externalLabels,
+      LongSupplier minTime,
+      boolean bare) {
     this.client = client;
     this.externalLabels = externalLabels;
     this.minTime = minTime;
+    this.bare = bare;
   }
 
   /** Always {@value #TENANT}: whether Prometheus holds data is only known by asking it. */
@@ -65,6 +79,6 @@ public final class PrometheusChunkQueryable implements ChunkQueryable {
     }
     long oldest = minTime.getAsLong();
     long from = oldest == Long.MAX_VALUE ? mint : Math.max(mint, oldest);
-    return new RemoteReadChunkQuerier(client, ext, from, maxt);
+    return new RemoteReadChunkQuerier(client, ext, bare, from, maxt);
   }
 }

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * A {@link ChunkQuerier} over one Prometheus: series and chunks through streamed remote read
  * ({@code STREAMED_XOR_CHUNKS}: raw chunks, never decoded here), label names and values through the
  * HTTP API. Every series carries Prometheus' external labels, which win over stored labels of the
- * same name; matchers on them are decided here (see {@link ExternalLabels}). Series come in label
- * order, streamed ({@link LookaheadOrder}), or read whole and sorted when stored series carry a
- * label named like an external one ({@link SortedOrder}).
+ * same name, or, bare, none of them (for a reader that attaches them itself); matchers on them are
+ * decided here (see {@link ExternalLabels}). Series come in label order, streamed ({@link
+ * LookaheadOrder}), or read whole and sorted when stored series carry a label named like an
+ * external one ({@link SortedOrder}).
  *
  * <p>Errors: Prometheus unreachable, a 5xx or 429, or an unreadable answer throw {@link
  * IllegalStateException} (retryable, as {@link io.rwgateway.tsdb.ChunkQueryable} documents); a 4xx
@@ -54,8 +55,18 @@ public final class RemoteReadChunkQuerier implements ChunkQuerier {
    */
   public RemoteReadChunkQuerier(
       PrometheusClient client, Labels externalLabels, long mint, long maxt) {
+    this(client, externalLabels, false, mint, maxt);
+  }
+
+  /**
+   * @param bare series and label names without the external labels, for a reader that attaches them
+   *     itself (the StoreAPI, which also decides matchers on them): one request per select, no
+   *     reordering, and a {@code without_replica_labels} removal costs the reader nothing
+   */
+  public RemoteReadChunkQuerier(
+      PrometheusClient client, Labels externalLabels, boolean bare, long mint, long maxt) {
     this.client = client;
-    this.external = new ExternalLabels(externalLabels);
+    this.external = new ExternalLabels(externalLabels, bare);
     this.mint = mint;
     this.maxt = maxt;
   }
@@ -67,7 +78,8 @@ public final class RemoteReadChunkQuerier implements ChunkQuerier {
     if (remaining == null || mint > maxt) {
       return ChunkSeriesSet.EMPTY;
     }
-    boolean sortWhole = !external.isEmpty() && storedCarryExternalNames(remaining);
+    boolean attaching = !external.isEmpty() && !external.bare();
+    boolean sortWhole = attaching && storedCarryExternalNames(remaining);
     ReadRequest req =
         ReadRequest.newBuilder()
             .addQueries(query(remaining))
@@ -79,7 +91,7 @@ public final class RemoteReadChunkQuerier implements ChunkQuerier {
     SeriesSource source = new FrameSeriesSource(new ChunkedFrameReader(body, url), external, url);
     if (sortWhole) {
       source = new SortedOrder(source, url);
-    } else if (!external.isEmpty()) {
+    } else if (attaching) {
       source = new LookaheadOrder(source);
     }
     return new ReadSeriesSet(source, body, url);
@@ -163,7 +175,9 @@ public final class RemoteReadChunkQuerier implements ChunkQuerier {
     }
     TreeSet<String> out = new TreeSet<>(LabelOrder.UTF8);
     out.addAll(names);
-    external.labels().forEach((n, v) -> out.add(n));
+    if (!external.bare()) {
+      external.labels().forEach((n, v) -> out.add(n));
+    }
     out.remove("");
     return List.copyOf(out);
   }
@@ -180,7 +194,7 @@ public final class RemoteReadChunkQuerier implements ChunkQuerier {
       return List.of();
     }
     String ext = external.value(name);
-    if (ext != null) {
+    if (ext != null && !external.bare()) {
       boolean any = !call(() -> client.labelNames(remaining, mint, maxt)).isEmpty();
       return any ? List.of(ext) : List.of();
     }

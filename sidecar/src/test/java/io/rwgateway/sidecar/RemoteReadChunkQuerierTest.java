@@ -136,6 +136,48 @@ class RemoteReadChunkQuerierTest {
   }
 
   @Test
+  void bareSeriesAreTheStoredOnesInStoredOrder() throws Exception {
+    // Bare, for the StoreAPI which attaches external labels itself: what Prometheus stores
+    // (its /api/v1/series without the external labels it attaches), in its order, one request.
+    Labels external = Labels.fromMap(client.externalLabels());
+    PrometheusChunkQueryable bare =
+        new PrometheusChunkQueryable(client, () -> external, () -> Long.MAX_VALUE, true);
+    try (ChunkQuerier q = bare.chunkQuerier(PrometheusChunkQueryable.TENANT, ALL_MIN, ALL_MAX)) {
+      assertEquals(
+          List.of(
+              Labels.of("__name__", "up"),
+              Labels.of("__name__", "up", "a_label", "1"),
+              Labels.of("__name__", "up", "instance", "x"),
+              Labels.of("__name__", "up", "zone", "z")),
+          labels(q.select(eq("__name__", "up"))),
+          "stored order, where attaching cluster and replica would move {up}");
+      assertEquals(
+          List.of(Labels.of("__name__", "local_cluster", "cluster", "local", "job", "x")),
+          labels(q.select(eq("__name__", "local_cluster"))),
+          "a stored label of an external name keeps its stored value");
+      assertEquals(
+          strings(prometheus.get("/api/v1/labels")),
+          q.labelNames(),
+          "Prometheus' own names: cluster and replica only as stored (local_cluster, collide)");
+      assertEquals(List.of("local"), q.labelValues("cluster"));
+      assertEquals(List.of("b"), q.labelValues("replica"));
+      List<Labels> all = labels(q.select(re("__name__", ".+")));
+      assertEquals(12, all.size(), "every stored series, the two collide ones apart");
+      for (int i = 1; i < all.size(); i++) {
+        assertTrue(LabelOrder.compareLabels(all.get(i - 1), all.get(i)) < 0, "sorted: " + all);
+      }
+      for (Labels l : all) {
+        assertTrue(!l.get("replica").equals("a"), "no external replica label: " + l);
+      }
+      assertEquals(
+          List.of(
+              Labels.of("__name__", "collide"), Labels.of("__name__", "collide", "replica", "b")),
+          labels(q.select(eq("__name__", "collide"))),
+          "not merged: the reader attaches replica=\"a\" and decides");
+    }
+  }
+
+  @Test
   void chunksDecodeToExactlyTheSamplesWritten() {
     Map<Labels, long[][]> got;
     try (ChunkQuerier q = all()) {
