@@ -19,7 +19,6 @@ import io.rwgateway.queryapi.PrometheusApi;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,20 +35,27 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final PrometheusRegistry registry;
   private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
-  private final BooleanSupplier ready;
+  private final Supplier<String> notReady;
   private final Supplier<PrometheusApi> api;
   private final Supplier<String> deathNotice;
   private final ExecutorService apiExecutor;
 
+  /**
+   * @param notReady null when the role is ready, else why not (the text of /-/ready's 503, and of
+   *     the API's while {@code api} gives null)
+   * @param deathNotice null while healthy, else what died
+   * @param api the Prometheus API, null until it can answer; a role without one gives a router
+   *     whose {@code api} is null, and unknown paths answer 404 once ready
+   */
   HttpRouter(
       PrometheusRegistry registry,
-      BooleanSupplier ready,
+      Supplier<String> notReady,
       Supplier<String> deathNotice,
       Supplier<PrometheusApi> api,
       ExecutorService apiExecutor) {
     super(false);
     this.registry = registry;
-    this.ready = ready;
+    this.notReady = notReady;
     this.deathNotice = deathNotice;
     this.api = api;
     this.apiExecutor = apiExecutor;
@@ -69,11 +75,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "unhealthy: " + dead);
         break;
       case "/-/ready":
+        String why = notReady.get();
         own =
-            ready.getAsBoolean()
+            why == null
                 ? Responses.text(HttpResponseStatus.OK, "OK")
-                : Responses.text(
-                    HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: replaying the WAL");
+                : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + why);
         break;
       case "/metrics":
         own = metrics(ctx);
@@ -89,9 +95,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     PrometheusApi a = api.get();
     if (a == null) {
       req.release();
+      String why = notReady.get();
       Responses.send(
           ctx,
-          Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: replaying the WAL"),
+          why != null
+              ? Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + why)
+              : Responses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path),
           keepAlive);
       return;
     }

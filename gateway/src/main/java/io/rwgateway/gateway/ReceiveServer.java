@@ -106,7 +106,12 @@ public final class ReceiveServer implements AutoCloseable {
     long t0 = System.nanoTime();
     JvmMetrics.builder().register(registry);
     HttpRouter router =
-        new HttpRouter(registry, ready::get, this::deathNotice, api::get, apiExecutor);
+        new HttpRouter(
+            registry,
+            () -> ready.get() ? null : "replaying the WAL",
+            this::deathNotice,
+            api::get,
+            apiExecutor);
     httpChannel =
         netty.bind(
             config.httpAddress(),

@@ -28,10 +28,18 @@ final class LocalPrometheus implements AutoCloseable {
 
   /** Starts it without waiting; {@link #awaitReady} waits. Fails when prometheus is missing. */
   static LocalPrometheus start(Path home) throws IOException {
+    return start(home, "global: {}\n");
+  }
+
+  /**
+   * With this configuration file and extra flags; the data directory is {@code home/data}, which
+   * the caller may fill with blocks first.
+   */
+  static LocalPrometheus start(Path home, String configYaml, String... flags) throws IOException {
     String binary = ExternalProcess.requireBinary("prometheus");
     Files.createDirectories(home);
     Path config = home.resolve("prometheus.yml");
-    Files.writeString(config, "global: {}\n");
+    Files.writeString(config, configYaml);
     int port = ExternalProcess.freePort();
     Path log = home.resolve("prometheus.log");
     List<String> cmd = new ArrayList<>();
@@ -40,6 +48,7 @@ final class LocalPrometheus implements AutoCloseable {
     cmd.add("--web.listen-address=127.0.0.1:" + port);
     cmd.add("--storage.tsdb.path=" + home.resolve("data"));
     cmd.add("--web.enable-remote-write-receiver");
+    cmd.addAll(List.of(flags));
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new LocalPrometheus(p, port, log);

@@ -1,0 +1,328 @@
+package io.rwgateway.gateway;
+
+import io.rwgateway.uploader.ObjstoreConfig;
+import io.rwgateway.uploader.ObjstoreConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code gateway sidecar}: next to a Prometheus, ship the blocks it writes and serve its data over
+ * the StoreAPI, as the Thanos sidecar does. The flags are Thanos' (the Prometheus Operator
+ * generates them); see docs/sidecar.md.
+ */
+@Command(
+    name = "sidecar",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    abbreviateSynopsis = true,
+    description =
+        "Run next to a Prometheus server: ship its TSDB blocks to the bucket and serve its data over "
+            + "the Thanos StoreAPI through Prometheus' remote read. Flags are the Thanos sidecar's.")
+final class SidecarCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(SidecarCommand.class);
+
+  /** Thanos sidecar flags accepted with a WARN line and no effect. */
+  static final IgnoredThanosFlags IGNORED =
+      new IgnoredThanosFlags(
+          Set.of(
+              "http-grace-period",
+              "grpc-grace-period",
+              "grpc-server-max-connection-age",
+              "grpc-server-tls-min-version",
+              "grpc-server-tls-ciphers",
+              "grpc-server-tls-curves",
+              "reloader.config-file",
+              "reloader.config-envsubst-file",
+              "reloader.rule-dir",
+              "reloader.watch-interval",
+              "reloader.retry-interval",
+              "reloader.method",
+              "reloader.process-name",
+              "shipper.upload-concurrency",
+              "tracing.config",
+              "tracing.config-file",
+              "request.logging-config",
+              "request.logging-config-file",
+              "auto-gomemlimit.ratio",
+              "debug.name",
+              "hash-func"),
+          Set.of(
+              "shipper.skip-corrupted-blocks",
+              "shipper.allow-out-of-order-uploads",
+              "enable-auto-gomemlimit",
+              "web.disable-cors"));
+
+  @Option(
+      names = "--prometheus.url",
+      defaultValue = "http://localhost:9090",
+      paramLabel = "<url>",
+      description = "URL of the Prometheus this sidecar serves. Default: ${DEFAULT-VALUE}.")
+  String prometheusUrl;
+
+  @Option(
+      names = "--prometheus.http-client",
+      paramLabel = "<yaml>",
+      description =
+          "HTTP client settings for Prometheus as Thanos reads them (basic_auth, bearer_token, "
+              + "tls_config, ...), YAML or JSON inline.")
+  String prometheusHttpClient;
+
+  @Option(
+      names = "--prometheus.http-client-file",
+      paramLabel = "<file>",
+      description = "The same settings from a file.")
+  Path prometheusHttpClientFile;
+
+  @Option(
+      names = "--prometheus.ready_timeout",
+      defaultValue = "10m",
+      converter = Durations.class,
+      paramLabel = "<duration>",
+      description =
+          "How long to wait for Prometheus to be ready at start before giving up. Default: ${DEFAULT-VALUE}.")
+  Duration readyTimeout;
+
+  @Option(
+      names = "--prometheus.get_config_interval",
+      defaultValue = "30s",
+      converter = Durations.class,
+      paramLabel = "<duration>",
+      description =
+          "How often Prometheus' external labels are read again. Default: ${DEFAULT-VALUE}.")
+  Duration configInterval;
+
+  @Option(
+      names = "--prometheus.get_config_timeout",
+      defaultValue = "5s",
+      converter = Durations.class,
+      paramLabel = "<duration>",
+      description = "Timeout of one read of Prometheus' configuration. Default: ${DEFAULT-VALUE}.")
+  Duration configTimeout;
+
+  @Option(
+      names = "--tsdb.path",
+      defaultValue = "./data",
+      paramLabel = "<dir>",
+      description =
+          "Prometheus' data directory (its --storage.tsdb.path). Default: ${DEFAULT-VALUE}.")
+  Path tsdbPath;
+
+  @Option(
+      names = "--grpc-address",
+      defaultValue = "0.0.0.0:10901",
+      paramLabel = "<host:port>",
+      description = "Listen address of the StoreAPI and Info (gRPC). Default: ${DEFAULT-VALUE}.")
+  String grpcAddress;
+
+  @Option(
+      names = "--http-address",
+      defaultValue = "0.0.0.0:10902",
+      paramLabel = "<host:port>",
+      description =
+          "Listen address of /metrics, /-/healthy and /-/ready. Default: ${DEFAULT-VALUE}.")
+  String httpAddress;
+
+  @Option(
+      names = "--grpc-server-tls-cert",
+      paramLabel = "<file>",
+      description = "TLS certificate (PEM) of the gRPC server; with --grpc-server-tls-key, TLS on.")
+  Path tlsCert;
+
+  @Option(
+      names = "--grpc-server-tls-key",
+      paramLabel = "<file>",
+      description = "TLS private key (PEM) of the gRPC server.")
+  Path tlsKey;
+
+  @Option(
+      names = "--grpc-server-tls-client-ca",
+      paramLabel = "<file>",
+      description =
+          "CA (PEM) that client certificates must chain to; given, clients must present one.")
+  Path tlsClientCa;
+
+  @Option(
+      names = "--objstore.config-file",
+      paramLabel = "<file>",
+      description =
+          "Bucket (Thanos objstore YAML). Without it and without --objstore.config nothing is "
+              + "shipped, as in Thanos.")
+  Path objstoreConfigFile;
+
+  @Option(names = "--objstore.config", paramLabel = "<yaml>", description = "The same YAML inline.")
+  String objstoreConfig;
+
+  @Option(
+      names = "--shipper.upload-compacted",
+      description =
+          "Also ship blocks Prometheus compacted (level 2 and up), for a Prometheus that has run "
+              + "without a sidecar. Prometheus must then not compact further: see docs/sidecar.md.")
+  boolean uploadCompacted;
+
+  @Option(
+      names = "--shipper.ignore-unequal-block-size",
+      description = "Start even when Prometheus' min and max block durations differ (it compacts).")
+  boolean ignoreUnequalBlockSize;
+
+  @Option(
+      names = "--shipper.meta-file-name",
+      defaultValue = "thanos.shipper.json",
+      paramLabel = "<name>",
+      description = "Name of the shipper's state file in --tsdb.path. Default: ${DEFAULT-VALUE}.")
+  String shipperMetaFileName;
+
+  @Option(
+      names = "--min-time",
+      defaultValue = "0000-01-01T00:00:00Z",
+      paramLabel = "<time|duration>",
+      description =
+          "Serve and ship only data from this time on: RFC 3339, or a duration before now "
+              + "(-2h). Default: ${DEFAULT-VALUE}.")
+  String minTime;
+
+  @Option(
+      names = "--store.limits.request-series",
+      defaultValue = "0",
+      paramLabel = "<n>",
+      description =
+          "Most series one Series call may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
+  long storeSeriesLimit;
+
+  @Option(
+      names = "--store.limits.request-samples",
+      defaultValue = "0",
+      paramLabel = "<n>",
+      description =
+          "Most samples one Series call may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
+  long storeSamplesLimit;
+
+  @Option(
+      names = "--log.level",
+      defaultValue = "info",
+      paramLabel = "<level>",
+      description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
+  String logLevel;
+
+  @Option(
+      names = "--log.format",
+      defaultValue = "logfmt",
+      paramLabel = "<logfmt|json>",
+      description = "Log line format. Default: ${DEFAULT-VALUE}.")
+  String logFormat;
+
+  @Unmatched List<String> unmatched = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    FatalErrors.install();
+    SidecarConfig config;
+    try {
+      Logging.setLevel(logLevel);
+      Logging.setFormat(logFormat);
+      List<String> ignored = IGNORED.check(unmatched);
+      config = config();
+      for (String name : ignored) {
+        log.warn("flag accepted for compatibility with Thanos, no effect here: flag=--{}", name);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    try (SidecarServer server = SidecarServer.start(config)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
+      server.awaitTermination();
+    }
+    return 0;
+  }
+
+  private static void stop(SidecarServer server) {
+    FatalErrors.stopping();
+    server.close();
+  }
+
+  SidecarConfig config() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException(
+          "--grpc-server-tls-cert and --grpc-server-tls-key go together");
+    }
+    if (tlsClientCa != null && tlsCert == null) {
+      throw new IllegalArgumentException(
+          "--grpc-server-tls-client-ca needs --grpc-server-tls-cert and --grpc-server-tls-key");
+    }
+    if (shipperMetaFileName.isEmpty() || shipperMetaFileName.contains("/")) {
+      throw new IllegalArgumentException(
+          "--shipper.meta-file-name must be a file name, not \"" + shipperMetaFileName + "\"");
+    }
+    if (storeSeriesLimit < 0 || storeSamplesLimit < 0) {
+      throw new IllegalArgumentException("--store.limits.* must not be negative");
+    }
+    return new SidecarConfig(
+        prometheusUrl,
+        httpClientYaml(),
+        readyTimeout,
+        configInterval,
+        configTimeout,
+        tsdbPath,
+        grpcAddress,
+        httpAddress,
+        tlsCert,
+        tlsKey,
+        tlsClientCa,
+        objstore(),
+        uploadCompacted,
+        ignoreUnequalBlockSize,
+        shipperMetaFileName,
+        ThanosTime.parse("--min-time", minTime),
+        storeSeriesLimit,
+        storeSamplesLimit);
+  }
+
+  private String httpClientYaml() {
+    if (prometheusHttpClient != null && prometheusHttpClientFile != null) {
+      throw new IllegalArgumentException(
+          "give --prometheus.http-client or --prometheus.http-client-file, not both");
+    }
+    if (prometheusHttpClientFile != null) {
+      try {
+        return Files.readString(prometheusHttpClientFile);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException(
+            "--prometheus.http-client-file: cannot read " + prometheusHttpClientFile + ": " + e, e);
+      }
+    }
+    return prometheusHttpClient == null ? "" : prometheusHttpClient;
+  }
+
+  /** Null without a bucket: then nothing is shipped (Thanos: "uploads will be disabled"). */
+  private ObjstoreConfig objstore() {
+    if (objstoreConfigFile != null && objstoreConfig != null) {
+      throw new IllegalArgumentException(
+          "give --objstore.config-file or --objstore.config, not both");
+    }
+    try {
+      if (objstoreConfigFile != null) {
+        return ObjstoreConfig.fromFile(objstoreConfigFile);
+      }
+      if (objstoreConfig != null && !objstoreConfig.isBlank()) {
+        return ObjstoreConfig.parse(objstoreConfig);
+      }
+    } catch (ObjstoreConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return null;
+  }
+}
