@@ -81,6 +81,15 @@ public abstract class ChunkQuerierAcceptance {
   /** A querier over {@link #DATA} in [mint, maxt], from the implementation under test. */
   protected abstract ChunkQuerier open(long mint, long maxt) throws Exception;
 
+  /**
+   * Whether label names and values leave out series without samples in the range. True for ours; a
+   * querier over Prometheus' HTTP API answers for whole blocks (and its head as one), so a value of
+   * a series that starts later in the same block is listed.
+   */
+  protected boolean labelAnswersFollowSamples() {
+    return true;
+  }
+
   private ChunkQuerier querier(long mint, long maxt) throws Exception {
     ChunkQuerier q = open(mint, maxt);
     opened.add(q);
@@ -261,7 +270,9 @@ public abstract class ChunkQuerierAcceptance {
     assertEquals(List.of(), q.labelValues("nope"));
     ChunkQuerier early = querier(T0, T0 + 600_000);
     assertEquals(List.of("api"), early.labelValues("job", Matcher.eq("code", "200")));
-    assertFalse(early.labelValues("code").contains("500"), "500 starts later");
+    if (labelAnswersFollowSamples()) {
+      assertFalse(early.labelValues("code").contains("500"), "500 starts later");
+    }
   }
 
   @Test
