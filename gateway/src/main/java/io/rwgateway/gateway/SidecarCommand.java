@@ -39,6 +39,7 @@ final class SidecarCommand implements Callable<Integer> {
       new IgnoredThanosFlags(
           Set.of(
               "http-grace-period",
+              "prometheus.get_config_timeout",
               "grpc-grace-period",
               "grpc-server-max-connection-age",
               "grpc-server-tls-min-version",
@@ -103,14 +104,6 @@ final class SidecarCommand implements Callable<Integer> {
       description =
           "How often Prometheus' external labels are read again. Default: ${DEFAULT-VALUE}.")
   Duration configInterval;
-
-  @Option(
-      names = "--prometheus.get_config_timeout",
-      defaultValue = "5s",
-      converter = Durations.class,
-      paramLabel = "<duration>",
-      description = "Timeout of one read of Prometheus' configuration. Default: ${DEFAULT-VALUE}.")
-  Duration configTimeout;
 
   @Option(
       names = "--tsdb.path",
@@ -275,7 +268,6 @@ final class SidecarCommand implements Callable<Integer> {
         httpClientYaml(),
         readyTimeout,
         configInterval,
-        configTimeout,
         tsdbPath,
         grpcAddress,
         httpAddress,

@@ -17,7 +17,6 @@ record SidecarConfig(
     String httpClientYaml,
     Duration readyTimeout,
     Duration configInterval,
-    Duration configTimeout,
     Path tsdbPath,
     String grpcAddress,
     String httpAddress,
