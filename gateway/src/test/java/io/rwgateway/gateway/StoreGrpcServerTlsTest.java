@@ -12,15 +12,9 @@ import io.grpc.stub.StreamObserver;
 import io.rwgateway.proto.thanos.infopb.InfoGrpc;
 import io.rwgateway.proto.thanos.infopb.InfoRequest;
 import io.rwgateway.proto.thanos.infopb.InfoResponse;
-import java.io.FileInputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.rwgateway.uploader.TestCertificates;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -103,55 +97,7 @@ class StoreGrpcServerTlsTest {
 
   /** A self-signed certificate for 127.0.0.1 and its PKCS#8 key, as PEM files: {cert, key}. */
   private Path[] pemPair(String name) throws Exception {
-    Path ks = dir.resolve(name + ".p12");
-    String pw = "changeit";
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-alias",
-                name,
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "2",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                ks.toString(),
-                "-storepass",
-                pw,
-                "-keypass",
-                pw)
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), out);
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = new FileInputStream(ks.toFile())) {
-      store.load(in, pw.toCharArray());
-    }
-    PrivateKey key = (PrivateKey) store.getKey(name, pw.toCharArray());
-    Path cert = dir.resolve(name + ".crt");
-    Path keyFile = dir.resolve(name + ".key");
-    Files.writeString(cert, pem("CERTIFICATE", store.getCertificate(name).getEncoded()));
-    Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()));
-    return new Path[] {cert, keyFile};
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
+    TestCertificates c = TestCertificates.create(dir, name);
+    return new Path[] {c.certPem(), c.keyPem()};
   }
 }

@@ -10,6 +10,7 @@ import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.layout.BlockLayout;
 import io.rwgateway.tsdb.layout.BlockMeta;
+import io.rwgateway.tsdb.layout.JsonStrings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -168,49 +169,9 @@ final class SidecarMetaJson {
     }
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-  /**
-   * Appends {@code s} quoted as Go's {@code encoding/json} does by default (HTML-safe; Go 1.22+):
-   * docs/format/meta-json.md, "String escaping". NOTE: the rules of tsdb's JsonStrings, which is
-   * package-private there; kept here so the uploader needs nothing new from tsdb.
-   */
+  /** Go's {@code encoding/json} quoting (HTML-safe; Go 1.22+), as the tsdb writes meta.json. */
   static void quote(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        default -> {
-          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-            unicodeEscape(sb, c);
-          } else if (Character.isHighSurrogate(c)
-              && i + 1 < s.length()
-              && Character.isLowSurrogate(s.charAt(i + 1))) {
-            sb.append(c).append(s.charAt(++i));
-          } else if (Character.isSurrogate(c)) {
-            unicodeEscape(sb, '\ufffd'); // unpaired: Go writes invalid UTF-8 as this escape
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
-  }
-
-  private static void unicodeEscape(StringBuilder sb, char c) {
-    sb.append("\\u")
-        .append(HEX[(c >> 12) & 15])
-        .append(HEX[(c >> 8) & 15])
-        .append(HEX[(c >> 4) & 15])
-        .append(HEX[c & 15]);
+    JsonStrings.quote(sb, s);
   }
 
   private static void newline(StringBuilder sb, int depth) {

@@ -2,14 +2,16 @@ package io.rwgateway.tsdb.layout;
 
 /**
  * JSON string quoting exactly as Go's {@code encoding/json} does it by default (HTML-safe), so a
- * meta.json we write matches what Thanos would write byte for byte (docs/format/meta-json.md).
+ * meta.json we write matches what Thanos would write byte for byte (docs/format/meta-json.md), ours
+ * and the one the sidecar uploads for a Prometheus block.
  */
-final class JsonStrings {
+public final class JsonStrings {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private JsonStrings() {}
 
-  static void quote(StringBuilder sb, String s) {
+  /** Appends {@code s} quoted. */
+  public static void quote(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
