@@ -1,6 +1,11 @@
 package io.rwgateway.perf.query;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.rwgateway.proto.prompb.LabelMatcher;
 import io.rwgateway.proto.prompb.Query;
@@ -18,6 +23,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.xerial.snappy.Snappy;
 
@@ -25,7 +31,8 @@ import org.xerial.snappy.Snappy;
  * The sidecar benchmark: the same series written to a Prometheus, then read whole, (a) straight
  * from Prometheus' streamed remote read, (b) through {@code gateway sidecar}'s StoreAPI Series,
  * which makes that same remote read and re-frames the chunks. Prints a markdown table: median time
- * to the last byte, series and chunks answered, the sidecar's peak RSS during its calls.
+ * to the last byte of each answer, both read as bytes and not parsed (the series and chunks the
+ * sidecar answered are counted in one more, untimed, call), and peak RSS during the calls.
  *
  * <p>Arguments: {@code --prometheus URL --prometheus-pid PID --sidecar HOST:PORT --sidecar-pid PID
  * [--series N] [--hours H] [--runs R] [--warmup W]}.
@@ -42,7 +49,13 @@ public final class SidecarRun {
     double hours = 1;
     int runs = 5;
     int warmup = 2;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    boolean write = true;
+    for (int i = 0; i < args.length; i += 2) {
+      if (args[i].equals("--skip-write")) {
+        write = false; // the data is there from an earlier run; read the last --hours
+        i--;
+        continue;
+      }
       String v = args[i + 1];
       switch (args[i]) {
         case "--prometheus" -> prometheus = URI.create(v);
@@ -69,7 +82,9 @@ public final class SidecarRun {
         endMs / 1000);
     Receiver prom =
         new Receiver("prometheus", prometheus.resolve("/api/v1/write"), prometheus, promPid);
-    new Writer(new Http(), log).write(data, List.of(prom), 2000);
+    if (write) {
+      new Writer(new Http(), log).write(data, List.of(prom), 2000);
+    }
     long start = data.startMs();
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -93,6 +108,7 @@ public final class SidecarRun {
         NettyChannelBuilder.forAddress(
                 sidecar.substring(0, colon), Integer.parseInt(sidecar.substring(colon + 1)))
             .usePlaintext()
+            .directExecutor()
             .maxInboundMessageSize(64 << 20)
             .build();
     SeriesRequest seriesReq =
@@ -108,6 +124,7 @@ public final class SidecarRun {
     long[] direct = new long[runs];
     long[] through = new long[runs];
     long directBytes = 0;
+    long throughBytes = 0;
     long[] counts = new long[2];
     long promPeak = 0;
     long sidecarPeak = 0;
@@ -128,15 +145,16 @@ public final class SidecarRun {
                 HttpResponse.BodyHandlers.ofInputStream());
         long bytes = drain(resp.body());
         long t1 = System.nanoTime();
-        long[] c = series(StoreGrpc.newBlockingStub(ch), seriesReq);
+        long sidecarBytes = seriesBytes(ch, seriesReq);
         long t2 = System.nanoTime();
         if (r >= 0) {
           direct[r] = t1 - t0;
           through[r] = t2 - t1;
           directBytes = bytes;
-          counts = c;
+          throughBytes = sidecarBytes;
         }
       }
+      counts = series(StoreGrpc.newBlockingStub(ch), seriesReq); // untimed: what was answered
       long[] peaks = rss.takeWindow();
       promPeak = peaks[0];
       sidecarPeak = peaks[1];
@@ -154,7 +172,8 @@ public final class SidecarRun {
         d);
     out.printf(
         Locale.ROOT,
-        "| sidecar StoreAPI Series | %d | %d | %.0f | %.2f |%n",
+        "| sidecar StoreAPI Series (%d bytes) | %d | %d | %.0f | %.2f |%n",
+        throughBytes,
         counts[0],
         counts[1],
         s,
@@ -176,6 +195,62 @@ public final class SidecarRun {
       }
     }
     return n;
+  }
+
+  /** A message's bytes as they came: both reads are timed to the last byte, neither parsed. */
+  private static final MethodDescriptor.Marshaller<byte[]> RAW =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+          try (stream) {
+            return stream.readAllBytes();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+
+  /**
+   * The bytes of a Series answer, read to the end without parsing it. NOTE: asynchronously, every
+   * message asked for at once and taken on the transport's thread (the channel runs callbacks
+   * directly): a blocking stub hands each message to the reading thread and asks for the next, a
+   * cost per message (a series here) that the remote read's 64 KiB reads do not have.
+   */
+  private static long seriesBytes(ManagedChannel ch, SeriesRequest req) throws Exception {
+    MethodDescriptor<SeriesRequest, byte[]> method =
+        StoreGrpc.getSeriesMethod().toBuilder(
+                StoreGrpc.getSeriesMethod().getRequestMarshaller(), RAW)
+            .build();
+    ClientCall<SeriesRequest, byte[]> call =
+        ch.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.MINUTES));
+    long[] bytes = new long[1];
+    CompletableFuture<Status> done = new CompletableFuture<>();
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onMessage(byte[] message) {
+            bytes[0] += message.length;
+          }
+
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            done.complete(status);
+          }
+        },
+        new Metadata());
+    call.request(Integer.MAX_VALUE);
+    call.sendMessage(req);
+    call.halfClose();
+    Status status = done.get(10, TimeUnit.MINUTES);
+    if (!status.isOk()) {
+      throw status.asRuntimeException();
+    }
+    return bytes[0];
   }
 
   /** {series, chunks} of a Series answer, read to the end. */
