@@ -202,14 +202,15 @@ public final class SidecarServer implements AutoCloseable {
   }
 
   /**
-   * Thanos' sidecar time range starts at max(--min-time, Prometheus' oldest sample); unknown (an
-   * empty Prometheus): {@link Long#MAX_VALUE}, which Info announces as "no data".
+   * Thanos' sidecar time range starts at max(--min-time, Prometheus' oldest sample). NOTE: while
+   * the oldest sample is unknown (Prometheus was empty at the last poll) it starts at --min-time,
+   * not at "no data": readers skip a store that announces no data, and a Prometheus that was empty
+   * at start would stay invisible until the next poll, up to 30 s after its first samples.
    */
   private long minTime() {
+    long flag = minTimeFlag.at(System.currentTimeMillis());
     long lowest = watch.lowestTimestamp();
-    return lowest == Long.MAX_VALUE
-        ? Long.MAX_VALUE
-        : Math.max(lowest, minTimeFlag.at(System.currentTimeMillis()));
+    return lowest == Long.MAX_VALUE ? flag : Math.max(lowest, flag);
   }
 
   private void poll() {

@@ -229,6 +229,28 @@ class SidecarEndToEndTest {
   }
 
   @Test
+  void servesWhatAPrometheusEmptyAtStartGetsWithoutWaitingForAPoll() throws Exception {
+    LocalPrometheus prom =
+        LocalPrometheus.start(
+            dir.resolve("prom"),
+            EXTERNAL,
+            "--storage.tsdb.min-block-duration=2h",
+            "--storage.tsdb.max-block-duration=2h");
+    open.add(prom);
+    prom.awaitReady(HTTP, 60_000);
+    SidecarServer sidecar = startSidecar(prom, dir.resolve("prom/data"), null); // polls every 30s
+    long t = System.currentTimeMillis() / 1000 * 1000;
+    write(prom, "late_metric", t, 3);
+    ManagedChannel ch =
+        NettyChannelBuilder.forAddress("127.0.0.1", sidecar.grpcPort()).usePlaintext().build();
+    open.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    List<Series> late =
+        series(StoreGrpc.newBlockingStub(ch), req(eq("__name__", "late_metric")).build());
+    assertEquals(1, late.size(), "served before the sidecar learnt Prometheus' oldest sample");
+    assertEquals(3, decode(late.get(0))[0].length);
+  }
+
+  @Test
   void refusesToStartNextToAPrometheusThatCompactsItsBlocks() throws Exception {
     LocalPrometheus prom =
         LocalPrometheus.start(
