@@ -159,7 +159,26 @@ public final class GoFloat {
       return end;
     }
 
+    // NOTE: the times of a range answer repeat in every series (its grid): the last 256 are kept
+    // formatted, by time, so a point mostly copies its time instead of dividing it into digits.
+    private static final int TIME_CACHE = 256;
+    private final long[] cachedTime = new long[TIME_CACHE];
+    private final char[][] cachedText = new char[TIME_CACHE][];
+
     private int timestamp(int at, long ms) {
+      int slot = (int) (Math.floorDiv(ms, 1000) & (TIME_CACHE - 1)) ^ (int) (ms % 1000 & 7);
+      char[] text = cachedText[slot];
+      if (text != null && cachedTime[slot] == ms) {
+        System.arraycopy(text, 0, buf, at, text.length);
+        return at + text.length;
+      }
+      int end = formatTimestamp(at, ms);
+      cachedTime[slot] = ms;
+      cachedText[slot] = java.util.Arrays.copyOfRange(buf, at, end);
+      return end;
+    }
+
+    private int formatTimestamp(int at, long ms) {
       int i = at;
       long t = ms;
       if (t < 0) {

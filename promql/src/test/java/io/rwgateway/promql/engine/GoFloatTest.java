@@ -65,6 +65,15 @@ class GoFloatTest {
     assertEquals("[1700000000.120,\"-2e-07\"]", new String(w.buffer(), 0, n));
     n = w.point(-5, Double.NaN);
     assertEquals("[-0.005,\"NaN\"]", new String(w.buffer(), 0, n));
+    // Times are kept formatted by the writer: repeated and colliding ones still come out right.
+    Random r = new Random(3);
+    for (int i = 0; i < 20_000; i++) {
+      long ms =
+          i % 2 == 0
+              ? 1_700_000_000_000L + 15_000L * r.nextInt(600)
+              : r.nextLong() % 100_000_000_000_000L;
+      assertEquals(GoFloat.formatTimestamp(ms), new String(w.buffer(), 0, w.timestamp(ms)));
+    }
   }
 
   @Test
