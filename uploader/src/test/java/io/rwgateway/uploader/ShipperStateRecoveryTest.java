@@ -246,6 +246,39 @@ class ShipperStateRecoveryTest {
   }
 
   @Test
+  void anImmutableTenantDirectoryIsUnwritableEvenForRoot() throws Exception {
+    // As root, permissions do not stop a write; an immutable directory (chattr +i, ext4) does,
+    // as a read-only mount would: nothing can be created or renamed in it.
+    assumeTrue(!ShippedStateTest.permissionsApply(tenantDir), "the permission test above runs");
+    ShippedState.write(tenantDir, List.of(inBucket));
+    assumeTrue(chattr("+i", tenantDir), "this file system has no immutable attribute");
+    try {
+      syncThrice();
+      assertTrue(shipper.isShipped(fresh), "shipped and known in memory");
+      assertEquals(List.of(inBucket), ShippedState.read(tenantDir).uploaded(), "the old file");
+      List<String> problems = log.problems();
+      assertEquals(1, problems.size(), problems.toString());
+      assertTrue(problems.get(0).contains("cannot write shipper state file"), problems.get(0));
+      assertTrue(stateErrors("unwritable") >= 1);
+    } finally {
+      chattr("-i", tenantDir);
+    }
+    assertEquals(0, shipper.sync(), "nothing uploaded again");
+    assertEquals(List.of(inBucket, fresh), ShippedState.read(tenantDir).uploaded(), "repaired");
+  }
+
+  private static boolean chattr(String flag, Path p) throws Exception {
+    try {
+      Process c =
+          new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
+      c.getInputStream().readAllBytes();
+      return c.waitFor() == 0;
+    } catch (IOException e) {
+      return false; // no chattr
+    }
+  }
+
+  @Test
   void aStateFileLeftUnwrittenIsHarmlessAfterARestart() throws IOException {
     ShippedState.write(tenantDir, List.of(inBucket));
     Path obstacle = Files.createDirectory(tenantDir.resolve(ShippedState.FILENAME + ".tmp"));
