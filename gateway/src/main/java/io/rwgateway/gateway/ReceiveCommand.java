@@ -481,6 +481,13 @@ final class ReceiveCommand implements Callable<Integer> {
       description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
+  @Option(
+      names = "--log.format",
+      defaultValue = "logfmt",
+      paramLabel = "<logfmt|json>",
+      description = "Log line format, as Thanos': logfmt or json. Default: ${DEFAULT-VALUE}.")
+  String logFormat;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -490,6 +497,7 @@ final class ReceiveCommand implements Callable<Integer> {
     GatewayConfig config;
     try {
       Logging.setLevel(logLevel);
+      Logging.setFormat(logFormat);
       config = config();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
