@@ -122,8 +122,15 @@ final class FakeStore implements AutoCloseable {
     return b.build();
   }
 
-  private static boolean matches(Labels l, List<LabelMatcher> matchers) {
+  /**
+   * Whether the series matches. NOTE: a matcher on an external label name is left to the proxy's
+   * pruning (what is checked here); the series do not carry external labels.
+   */
+  private boolean matches(Labels l, List<LabelMatcher> matchers) {
     for (LabelMatcher m : matchers) {
+      if (labelSets.stream().anyMatch(set -> set.toMap().containsKey(m.getName()))) {
+        continue;
+      }
       Matcher.Type t = Matcher.Type.values()[m.getTypeValue()];
       if (!new Matcher(t, m.getName(), m.getValue()).matches(l.get(m.getName()))) {
         return false;
