@@ -78,6 +78,9 @@ final class FakeStore implements AutoCloseable {
   final AtomicBoolean failing = new AtomicBoolean();
   volatile boolean framePerChunk;
 
+  /** How long Series waits before it answers (a slow or stuck store). */
+  volatile long seriesDelayMillis;
+
   private final List<TestSeries> series = new ArrayList<>();
   private final List<Labels> labelSets;
   private final long minTime;
@@ -162,6 +165,14 @@ final class FakeStore implements AutoCloseable {
       seriesCalls.incrementAndGet();
       if (fail(out)) {
         return;
+      }
+      if (seriesDelayMillis > 0) {
+        try {
+          Thread.sleep(seriesDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
       for (TestSeries s : series) {
         if (!matches(s.labels(), request.getMatchersList())) {

@@ -12,6 +12,7 @@ import io.rwgateway.query.FakeStore.TestSeries;
 import io.rwgateway.query.Results.Decoded;
 import io.rwgateway.query.Results.Result;
 import io.rwgateway.tsdb.ChunkSeriesSet;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -214,6 +215,48 @@ class ProxyChunkQueryableTest {
       assertEquals(0, a.seriesCalls.get());
       assertEquals(
           List.of(ProxyChunkQueryable.TENANT), new ProxyChunkQueryable(set, false).tenants());
+    }
+  }
+
+  @Test
+  void callsStartOnEveryEndpointBeforeTheFirstSeriesIsRead() throws Exception {
+    TestChunk c = TestChunk.of(0, 10, 3, 0);
+    try (FakeStore a = store(List.of(), 0, 10_000, new TestSeries(up("a"), List.of(c)));
+        FakeStore b = store(List.of(), 0, 10_000, new TestSeries(up("b"), List.of(c)));
+        EndpointSet set = Results.endpointSet(a, b);
+        ProxyChunkQuerier q = new ProxyChunkQueryable(set, false).chunkQuerier(T, 0, 10_000)) {
+      ChunkSeriesSet s = q.select(UP);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while ((a.seriesCalls.get() == 0 || b.seriesCalls.get() == 0)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(1, a.seriesCalls.get());
+      assertEquals(1, b.seriesCalls.get());
+      assertEquals(List.of(up("a"), up("b")), Results.labels(Results.read(s)));
+    }
+  }
+
+  @Test
+  void aSlowEndpointTimesOut() throws Exception {
+    TestChunk c = TestChunk.of(0, 10, 3, 0);
+    try (FakeStore good = store(List.of(), 0, 10_000, new TestSeries(up("a"), List.of(c)));
+        FakeStore slow = store(List.of(), 0, 10_000, new TestSeries(up("b"), List.of(c)));
+        EndpointSet set = Results.endpointSet(Duration.ofMillis(300), good, slow)) {
+      slow.seriesDelayMillis = 3000;
+      long start = System.nanoTime();
+      try (ProxyChunkQuerier q = new ProxyChunkQueryable(set, true).chunkQuerier(T, 0, 10_000)) {
+        assertEquals(List.of(up("a")), Results.labels(Results.read(q.select(UP))));
+        assertEquals(1, q.warnings().size(), q.warnings().toString());
+        assertTrue(q.warnings().get(0).contains("DEADLINE_EXCEEDED"), q.warnings().get(0));
+      }
+      assertTrue(
+          System.nanoTime() - start < Duration.ofMillis(2500).toNanos(),
+          "answered at the deadline, not when the slow endpoint was done");
+      try (ProxyChunkQuerier q = new ProxyChunkQueryable(set, false).chunkQuerier(T, 0, 10_000)) {
+        ChunkSeriesSet s = q.select(UP);
+        assertThrows(IllegalStateException.class, () -> Results.read(s));
+      }
     }
   }
 }

@@ -62,14 +62,16 @@ final class Results {
 
   /** A set over the stores, polled once (no background thread), short timeouts. */
   static EndpointSet endpointSet(FakeStore... stores) {
+    return endpointSet(Duration.ofSeconds(10), stores);
+  }
+
+  /** As {@link #endpointSet(FakeStore...)}, with the given deadline for queries. */
+  static EndpointSet endpointSet(Duration queryTimeout, FakeStore... stores) {
     EndpointSet set =
         new EndpointSet(
             Stream.of(stores).map(FakeStore::address).toList(),
             new EndpointSet.Options(
-                Duration.ofSeconds(5),
-                Duration.ofMinutes(5),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofSeconds(5), queryTimeout),
             new PrometheusRegistry(),
             System::currentTimeMillis);
     set.refresh();
