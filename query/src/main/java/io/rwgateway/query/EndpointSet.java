@@ -1,12 +1,15 @@
 package io.rwgateway.query;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.proto.thanos.infopb.InfoResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -113,24 +116,33 @@ public final class EndpointSet implements AutoCloseable {
   }
 
   /**
-   * Calls Info on every endpoint (one after the other, each with the Info timeout) and updates
-   * their state and the gauges.
+   * Calls Info on every endpoint, all at once (one endpoint that hangs until the Info timeout must
+   * not delay the others), and updates their state and the gauges when all have answered.
    */
   public void refresh() {
+    List<ListenableFuture<InfoResponse>> calls = new ArrayList<>(entries.size());
     for (Entry e : entries) {
-      check(e);
+      calls.add(e.endpoint.infoAsync());
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      EndpointInfo info = null;
+      String error = null;
+      try {
+        info = EndpointInfo.from(calls.get(i).get());
+      } catch (ExecutionException ex) {
+        Throwable cause = ex.getCause();
+        error = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        calls.forEach(c -> c.cancel(true));
+        return;
+      }
+      record(entries.get(i), info, error);
     }
     updateGauges();
   }
 
-  private void check(Entry e) {
-    EndpointInfo info = null;
-    String error = null;
-    try {
-      info = e.endpoint.info();
-    } catch (RuntimeException ex) {
-      error = ex.getMessage() != null ? ex.getMessage() : ex.toString();
-    }
+  private void record(Entry e, EndpointInfo info, String error) {
     long now = clock.getAsLong();
     synchronized (e) {
       boolean was = e.active;

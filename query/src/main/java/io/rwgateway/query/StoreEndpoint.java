@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.rwgateway.proto.thanos.infopb.InfoGrpc;
 import io.rwgateway.proto.thanos.infopb.InfoRequest;
+import io.rwgateway.proto.thanos.infopb.InfoResponse;
 import io.rwgateway.proto.thanos.storepb.LabelNamesRequest;
 import io.rwgateway.proto.thanos.storepb.LabelNamesResponse;
 import io.rwgateway.proto.thanos.storepb.LabelValuesRequest;
@@ -58,6 +59,13 @@ public final class StoreEndpoint implements AutoCloseable {
         InfoGrpc.newBlockingStub(channel)
             .withDeadlineAfter(infoTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .info(InfoRequest.getDefaultInstance()));
+  }
+
+  /** Starts an Info call (see {@link #info}); the set polls all endpoints at once this way. */
+  public ListenableFuture<InfoResponse> infoAsync() {
+    return InfoGrpc.newFutureStub(channel)
+        .withDeadlineAfter(infoTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .info(InfoRequest.getDefaultInstance());
   }
 
   /**

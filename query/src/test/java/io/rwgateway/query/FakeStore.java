@@ -78,6 +78,9 @@ final class FakeStore implements AutoCloseable {
   final AtomicBoolean failing = new AtomicBoolean();
   volatile boolean framePerChunk;
 
+  /** A warning Series sends before its series; null for none. */
+  volatile String seriesWarning;
+
   /** How long Series waits before it answers (a slow or stuck store). */
   volatile long seriesDelayMillis;
 
@@ -173,6 +176,9 @@ final class FakeStore implements AutoCloseable {
           Thread.currentThread().interrupt();
           return;
         }
+      }
+      if (seriesWarning != null) {
+        out.onNext(SeriesResponse.newBuilder().setWarning(seriesWarning).build());
       }
       for (TestSeries s : series) {
         if (!matches(s.labels(), request.getMatchersList())) {

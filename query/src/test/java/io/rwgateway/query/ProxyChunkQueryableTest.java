@@ -259,4 +259,17 @@ class ProxyChunkQueryableTest {
       }
     }
   }
+
+  @Test
+  void warningsEndpointsSendArePassedOn() throws Exception {
+    TestChunk c = TestChunk.of(0, 10, 3, 0);
+    try (FakeStore a = store(List.of(), 0, 10_000, new TestSeries(up("a"), List.of(c)));
+        EndpointSet set = Results.endpointSet(a);
+        ProxyChunkQuerier q = new ProxyChunkQueryable(set, false).chunkQuerier(T, 0, 10_000)) {
+      a.seriesWarning = "block 01X unreadable";
+      assertEquals(
+          List.of(new Result(up("a"), List.of(Decoded.of(c)))), Results.read(q.select(UP)));
+      assertEquals(List.of("endpoint " + a.address() + ": block 01X unreadable"), q.warnings());
+    }
+  }
 }
