@@ -1,0 +1,243 @@
+package io.rwgateway.query;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.proto.thanos.infopb.InfoResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed list of StoreAPI endpoints, each polled with {@code Info} every interval on one daemon
+ * thread. An endpoint is active (queried) while its last Info call succeeded: one that fails is
+ * left out of queries from that poll on, and taken back at the first success. After the unhealthy
+ * timeout without success it is reported down; Thanos drops such an endpoint from the set, but
+ * these addresses were given on the command line, so it is kept and polled until it answers.
+ */
+public final class EndpointSet implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EndpointSet.class);
+
+  /** Options with Thanos' defaults. */
+  public record Options(
+      Duration pollInterval,
+      Duration unhealthyTimeout,
+      Duration infoTimeout,
+      Duration queryTimeout) {
+    public static Options defaults() {
+      return new Options(
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(2));
+    }
+  }
+
+  private final List<Entry> entries = new ArrayList<>();
+  private final Options options;
+  private final LongSupplier clock;
+  private final Gauge activeGauge;
+  private final Gauge connectionsGauge;
+  private final ScheduledExecutorService poller;
+
+  /** Mutable state of one endpoint; guarded by the entry's monitor. */
+  private static final class Entry {
+    final StoreEndpoint endpoint;
+    EndpointInfo info;
+    boolean active;
+    String lastError;
+    long lastCheck;
+    long lastSuccess;
+    final long created;
+
+    Entry(StoreEndpoint endpoint, long created) {
+      this.endpoint = endpoint;
+      this.created = created;
+    }
+  }
+
+  /**
+   * Creates the set without polling; call {@link #start} to poll in the background, or {@link
+   * #refresh} to poll once now.
+   *
+   * @param clock current time in ms (injectable for tests)
+   */
+  public EndpointSet(
+      List<String> addresses, Options options, PrometheusRegistry registry, LongSupplier clock) {
+    this.options = options;
+    this.clock = clock;
+    long now = clock.getAsLong();
+    for (String a : addresses) {
+      entries.add(
+          new Entry(new StoreEndpoint(a, options.infoTimeout(), options.queryTimeout()), now));
+    }
+    this.activeGauge =
+        Gauge.builder()
+            .name("rwgateway_query_endpoints_active")
+            .help("StoreAPI endpoints whose last Info call succeeded (queries go to them)")
+            .register(registry);
+    this.connectionsGauge =
+        Gauge.builder()
+            .name("thanos_store_nodes_grpc_connections")
+            .help("Active StoreAPI endpoints by component type")
+            .labelNames("store_type")
+            .register(registry);
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "endpoint-set-poller");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Polls now and then every poll interval in the background. */
+  public void start() {
+    long ms = options.pollInterval().toMillis();
+    poller.scheduleWithFixedDelay(this::refreshQuietly, 0, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private void refreshQuietly() {
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      // NOTE: an exception would end the schedule for good; one bad poll must not stop the next.
+      log.warn("msg=\"endpoint poll failed\" err=\"{}\"", e.toString());
+    }
+  }
+
+  /**
+   * Calls Info on every endpoint, all at once (one endpoint that hangs until the Info timeout must
+   * not delay the others), and updates their state and the gauges when all have answered.
+   */
+  public void refresh() {
+    List<ListenableFuture<InfoResponse>> calls = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      calls.add(e.endpoint.infoAsync());
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      EndpointInfo info = null;
+      String error = null;
+      try {
+        info = EndpointInfo.from(calls.get(i).get());
+      } catch (ExecutionException ex) {
+        Throwable cause = ex.getCause();
+        error = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        calls.forEach(c -> c.cancel(true));
+        return;
+      }
+      record(entries.get(i), info, error);
+    }
+    updateGauges();
+  }
+
+  private void record(Entry e, EndpointInfo info, String error) {
+    long now = clock.getAsLong();
+    synchronized (e) {
+      boolean was = e.active;
+      e.lastCheck = now;
+      if (info != null) {
+        e.info = info;
+        e.active = true;
+        e.lastError = null;
+        e.lastSuccess = now;
+        if (!was) {
+          log.info(
+              "msg=\"endpoint active\" address={} component={} label_sets={} min_time={} max_time={}",
+              e.endpoint.address(),
+              info.componentType(),
+              info.labelSets(),
+              info.minTime(),
+              info.maxTime());
+        }
+      } else {
+        e.active = false;
+        e.lastError = error;
+        if (was) {
+          log.warn(
+              "msg=\"endpoint inactive, left out of queries\" address={} err=\"{}\"",
+              e.endpoint.address(),
+              error);
+        }
+      }
+    }
+  }
+
+  private void updateGauges() {
+    Map<String, Integer> byType = new HashMap<>();
+    int active = 0;
+    for (Entry e : entries) {
+      synchronized (e) {
+        if (e.info != null) {
+          byType.putIfAbsent(e.info.componentType(), 0);
+        }
+        if (e.active) {
+          active++;
+          byType.merge(e.info.componentType(), 1, Integer::sum);
+        }
+      }
+    }
+    activeGauge.set(active);
+    // A type whose endpoints all went away shows 0 rather than vanishing.
+    byType.forEach((type, n) -> connectionsGauge.labelValues(type).set(n));
+  }
+
+  /** The endpoints queries go to now, with what they said in their last Info call. */
+  public List<ActiveEndpoint> active() {
+    List<ActiveEndpoint> out = new ArrayList<>();
+    for (Entry e : entries) {
+      synchronized (e) {
+        if (e.active) {
+          out.add(new ActiveEndpoint(e.endpoint, e.info));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** An endpoint queries may use, with its last Info. */
+  public record ActiveEndpoint(StoreEndpoint endpoint, EndpointInfo info) {}
+
+  /** Every endpoint's state, in the order of the addresses given. */
+  public List<EndpointStatus> snapshot() {
+    long now = clock.getAsLong();
+    long timeout = options.unhealthyTimeout().toMillis();
+    List<EndpointStatus> out = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      synchronized (e) {
+        long since = e.lastSuccess != 0 ? e.lastSuccess : e.created;
+        boolean down = !e.active && now - since > timeout;
+        out.add(
+            new EndpointStatus(
+                e.endpoint.address(),
+                e.info,
+                e.active,
+                down,
+                e.lastError,
+                e.lastCheck,
+                e.lastSuccess));
+      }
+    }
+    return out;
+  }
+
+  /** Stops polling and closes every channel. */
+  @Override
+  public void close() {
+    poller.shutdownNow();
+    for (Entry e : entries) {
+      e.endpoint.close();
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.rwgateway.query;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.Context;
+import io.rwgateway.model.LabelOrder;
+import io.rwgateway.model.Matcher;
+import io.rwgateway.proto.thanos.storepb.LabelNamesRequest;
+import io.rwgateway.proto.thanos.storepb.LabelNamesResponse;
+import io.rwgateway.proto.thanos.storepb.LabelValuesRequest;
+import io.rwgateway.proto.thanos.storepb.LabelValuesResponse;
+import io.rwgateway.proto.thanos.storepb.PartialResponseStrategy;
+import io.rwgateway.proto.thanos.storepb.SeriesRequest;
+import io.rwgateway.tsdb.ChunkQuerier;
+import io.rwgateway.tsdb.ChunkSeriesSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A querier over the endpoints that were active when it was made, for one range. Each select sends
+ * Series to the endpoints that may hold matching data in the range, all at once, and merges their
+ * streams as they arrive ({@link ProxySeriesSet}). Closing it cancels the calls still running.
+ *
+ * <p>With partial response, an endpoint that fails or times out is left out (what it already sent
+ * stays in the result) and its error is kept as a warning ({@link #warnings}); without, the error
+ * fails the call with an {@link IllegalStateException}, which callers treat as retryable.
+ */
+public final class ProxyChunkQuerier implements ChunkQuerier {
+  private static final Logger log = LoggerFactory.getLogger(ProxyChunkQuerier.class);
+
+  private final List<EndpointSet.ActiveEndpoint> endpoints;
+  private final long mint;
+  private final long maxt;
+  private final boolean partialResponse;
+  private final Context.CancellableContext context;
+  private final List<String> warnings = new ArrayList<>();
+  private final ProxySeriesSet.Failures failures =
+      new ProxySeriesSet.Failures() {
+        @Override
+        public void failed(String address, RuntimeException e) {
+          ProxyChunkQuerier.this.failed(address, e);
+        }
+
+        @Override
+        public void warning(String address, String warning) {
+          ProxyChunkQuerier.this.warning(address, warning);
+        }
+      };
+
+  ProxyChunkQuerier(
+      List<EndpointSet.ActiveEndpoint> endpoints, long mint, long maxt, boolean partialResponse) {
+    this.endpoints = List.copyOf(endpoints);
+    this.mint = mint;
+    this.maxt = maxt;
+    this.partialResponse = partialResponse;
+    this.context = Context.current().withCancellation();
+  }
+
+  @Override
+  public ChunkSeriesSet select(Matcher... matchers) {
+    return select(false, matchers);
+  }
+
+  @Override
+  public ChunkSeriesSet selectSeries(Matcher... matchers) {
+    return select(true, matchers);
+  }
+
+  private ChunkSeriesSet select(boolean skipChunks, Matcher... matchers) {
+    SeriesRequest request =
+        SeriesRequest.newBuilder()
+            .setMinTime(mint)
+            .setMaxTime(maxt)
+            .addAllMatchers(StoreMatchers.toProto(matchers))
+            .setSkipChunks(skipChunks)
+            .setPartialResponseDisabled(!partialResponse)
+            .setPartialResponseStrategy(strategy())
+            .build();
+    List<ProxySeriesSet.Cursor> cursors = new ArrayList<>();
+    // Calls started under this querier's context end when it is closed.
+    Context previous = context.attach();
+    try {
+      for (EndpointSet.ActiveEndpoint e : selected(matchers)) {
+        cursors.add(ProxySeriesSet.cursor(e.endpoint().address(), e.endpoint().series(request)));
+      }
+    } finally {
+      context.detach(previous);
+    }
+    return new ProxySeriesSet(cursors, skipChunks, failures);
+  }
+
+  @Override
+  public List<String> labelNames(Matcher... matchers) {
+    LabelNamesRequest request =
+        LabelNamesRequest.newBuilder()
+            .setStart(mint)
+            .setEnd(maxt)
+            .addAllMatchers(StoreMatchers.toProto(matchers))
+            .setPartialResponseDisabled(!partialResponse)
+            .setPartialResponseStrategy(strategy())
+            .build();
+    return union(
+        matchers,
+        e -> e.labelNames(request),
+        LabelNamesResponse::getNamesList,
+        LabelNamesResponse::getWarningsList);
+  }
+
+  @Override
+  public List<String> labelValues(String name, Matcher... matchers) {
+    LabelValuesRequest request =
+        LabelValuesRequest.newBuilder()
+            .setLabel(name)
+            .setStart(mint)
+            .setEnd(maxt)
+            .addAllMatchers(StoreMatchers.toProto(matchers))
+            .setPartialResponseDisabled(!partialResponse)
+            .setPartialResponseStrategy(strategy())
+            .build();
+    return union(
+        matchers,
+        e -> e.labelValues(request),
+        LabelValuesResponse::getValuesList,
+        LabelValuesResponse::getWarningsList);
+  }
+
+  /** Starts the call on every selected endpoint, then gathers the answers into one sorted set. */
+  private <R> List<String> union(
+      Matcher[] matchers,
+      Function<StoreEndpoint, ListenableFuture<R>> call,
+      Function<R, List<String>> values,
+      Function<R, List<String>> responseWarnings) {
+    List<EndpointSet.ActiveEndpoint> selected = selected(matchers);
+    List<ListenableFuture<R>> futures = new ArrayList<>(selected.size());
+    for (EndpointSet.ActiveEndpoint e : selected) {
+      futures.add(call.apply(e.endpoint()));
+    }
+    TreeSet<String> out = new TreeSet<>(LabelOrder.UTF8);
+    for (int i = 0; i < futures.size(); i++) {
+      String address = selected.get(i).endpoint().address();
+      try {
+        R r = futures.get(i).get();
+        for (String v : values.apply(r)) {
+          if (!v.isEmpty()) {
+            out.add(v);
+          }
+        }
+        for (String w : responseWarnings.apply(r)) {
+          warning(address, w);
+        }
+      } catch (ExecutionException e) {
+        failed(
+            address,
+            e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        futures.forEach(f -> f.cancel(true));
+        throw new IllegalStateException("interrupted while waiting for " + address, e);
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** The endpoints that may hold data the matchers accept in this range (Thanos' pruning). */
+  private List<EndpointSet.ActiveEndpoint> selected(Matcher... matchers) {
+    List<EndpointSet.ActiveEndpoint> out = new ArrayList<>();
+    for (EndpointSet.ActiveEndpoint e : endpoints) {
+      if (e.info().overlaps(mint, maxt) && StoreMatchers.mayMatch(e.info().labelSets(), matchers)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private PartialResponseStrategy strategy() {
+    return partialResponse ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
+  }
+
+  private void failed(String address, RuntimeException e) {
+    if (!partialResponse) {
+      throw new IllegalStateException("endpoint " + address + ": " + e.getMessage(), e);
+    }
+    log.warn(
+        "msg=\"endpoint left out of the answer\" address={} err=\"{}\"", address, e.getMessage());
+    warning(address, e.getMessage());
+  }
+
+  private void warning(String address, String warning) {
+    synchronized (warnings) {
+      warnings.add("endpoint " + address + ": " + warning);
+    }
+  }
+
+  /**
+   * Problems met so far: endpoints left out under partial response and warnings the endpoints sent,
+   * each prefixed with the endpoint's address.
+   */
+  public List<String> warnings() {
+    synchronized (warnings) {
+      return List.copyOf(warnings);
+    }
+  }
+
+  @Override
+  public long mint() {
+    return mint;
+  }
+
+  @Override
+  public long maxt() {
+    return maxt;
+  }
+
+  @Override
+  public void close() {
+    context.cancel(null);
+  }
+}

@@ -1,0 +1,55 @@
+package io.rwgateway.query;
+
+import io.rwgateway.tsdb.ChunkQueryable;
+import java.util.List;
+
+/**
+ * The endpoints of an {@link EndpointSet} as one {@link ChunkQueryable}. It has one tenant, {@value
+ * #TENANT}: the StoreAPI does not carry tenants (a receiver's tenants are told apart by their
+ * external labels, which every series it serves carries), so everything the endpoints hold is that
+ * one tenant's data; the same name as the sidecar's single tenant.
+ */
+public final class ProxyChunkQueryable implements ChunkQueryable {
+  public static final String TENANT = "default-tenant";
+
+  private final EndpointSet endpoints;
+  private final boolean partialResponse;
+
+  /**
+   * @param partialResponse whether a failing endpoint is left out with a warning (true) or fails
+   *     the query (false)
+   */
+  public ProxyChunkQueryable(EndpointSet endpoints, boolean partialResponse) {
+    this.endpoints = endpoints;
+    this.partialResponse = partialResponse;
+  }
+
+  @Override
+  public List<String> tenants() {
+    return List.of(TENANT);
+  }
+
+  /** The oldest time any active endpoint serves; {@link Long#MAX_VALUE} when none is active. */
+  @Override
+  public long minTime(String tenant) {
+    if (!TENANT.equals(tenant)) {
+      return Long.MAX_VALUE;
+    }
+    long min = Long.MAX_VALUE;
+    for (EndpointSet.ActiveEndpoint e : endpoints.active()) {
+      min = Math.min(min, e.info().minTime());
+    }
+    return min;
+  }
+
+  /**
+   * A querier over the endpoints active now; one that is not active is not asked at all, whatever
+   * the partial response setting.
+   */
+  @Override
+  public ProxyChunkQuerier chunkQuerier(String tenant, long mint, long maxt) {
+    List<EndpointSet.ActiveEndpoint> active =
+        TENANT.equals(tenant) ? endpoints.active() : List.of();
+    return new ProxyChunkQuerier(active, mint, maxt, partialResponse);
+  }
+}
