@@ -174,6 +174,27 @@ class DedupSamplesTest {
   }
 
   @Test
+  void counterModeBeforeTheFirstSampleComparesWithTheFirstReplicasFirstValue() {
+    // Thanos' quirk, kept: starting on the second replica counts as a switch away from the first,
+    // whose first value (5) serves as the "last value", so b is lifted by 4 from the start.
+    assertEquals(
+        List.of(s(5_000, 5), s(20_000, 6)),
+        counter(replica(10_000, 5, 25_000, 6), replica(5_000, 1, 20_000, 2)));
+    assertEquals(
+        List.of(s(5_000, 1), s(20_000, 2)),
+        plain(replica(10_000, 5, 25_000, 6), replica(5_000, 1, 20_000, 2)));
+  }
+
+  @Test
+  void counterModeAcrossANestedMerge() {
+    // ((r0 + empty) + r2): the outer merge switches from the inner one to the restarted r2.
+    SampleIterator r2 = replica(0, 1, 10_000, 2, 20_000, 3, 30_000, 4, 40_000, 5, 50_000, 6);
+    assertEquals(
+        List.of(s(0, 100), s(10_000, 110), s(40_000, 110), s(50_000, 111)),
+        counter(replica(0, 100, 10_000, 110), replica(), r2));
+  }
+
+  @Test
   void emptyReplicas() {
     assertEquals(List.of(), plain(replica(), replica()));
     assertEquals(List.of(), counter(replica(), replica(), replica()));
