@@ -1,6 +1,7 @@
 package io.rwgateway.query;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.rwgateway.proto.thanos.infopb.InfoGrpc;
@@ -73,10 +74,10 @@ public final class StoreEndpoint implements AutoCloseable {
    * gRPC {@link io.grpc.Context}: cancelling that context cancels the call.
    */
   public SeriesStream series(SeriesRequest request) {
-    return new SeriesStream(
-        StoreGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
-            .series(request));
+    return SeriesStream.start(
+        channel,
+        CallOptions.DEFAULT.withDeadlineAfter(queryTimeout.toMillis(), TimeUnit.MILLISECONDS),
+        request);
   }
 
   /** Starts a LabelNames call. */
