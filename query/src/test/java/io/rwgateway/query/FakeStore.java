@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -80,6 +82,15 @@ final class FakeStore implements AutoCloseable {
 
   /** A warning Series sends before its series; null for none. */
   volatile String seriesWarning;
+
+  /**
+   * Series sends made-up series, without chunks, for as long as the client takes them, until the
+   * call is cancelled (a huge answer).
+   */
+  volatile boolean endless;
+
+  /** Counted down when a Series call is cancelled by the client. */
+  final CountDownLatch seriesCancelled = new CountDownLatch(1);
 
   /** How long Series waits before it answers (a slow or stuck store). */
   volatile long seriesDelayMillis;
@@ -177,6 +188,10 @@ final class FakeStore implements AutoCloseable {
           return;
         }
       }
+      if (endless) {
+        sendEndlessly((ServerCallStreamObserver<SeriesResponse>) out);
+        return;
+      }
       if (seriesWarning != null) {
         out.onNext(SeriesResponse.newBuilder().setWarning(seriesWarning).build());
       }
@@ -214,6 +229,21 @@ final class FakeStore implements AutoCloseable {
         }
       }
       out.onCompleted();
+    }
+
+    /** Series up{instance="000000000"}, up{instance="000000001"}, ... while the client keeps up. */
+    private void sendEndlessly(ServerCallStreamObserver<SeriesResponse> out) {
+      AtomicInteger i = new AtomicInteger();
+      out.setOnCancelHandler(seriesCancelled::countDown);
+      out.setOnReadyHandler(
+          () -> {
+            while (out.isReady() && !out.isCancelled()) {
+              Labels l =
+                  Labels.of(
+                      "__name__", "up", "instance", String.format("%09d", i.getAndIncrement()));
+              out.onNext(frame(zset(l).getLabelsList(), List.of()));
+            }
+          });
     }
 
     private SeriesResponse frame(List<Label> labels, List<AggrChunk> chunks) {

@@ -14,6 +14,7 @@ import io.rwgateway.query.Results.Result;
 import io.rwgateway.tsdb.ChunkSeriesSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ProxyChunkQueryableTest {
@@ -270,6 +271,22 @@ class ProxyChunkQueryableTest {
       assertEquals(
           List.of(new Result(up("a"), List.of(Decoded.of(c)))), Results.read(q.select(UP)));
       assertEquals(List.of("endpoint " + a.address() + ": block 01X unreadable"), q.warnings());
+    }
+  }
+
+  @Test
+  void closingTheQuerierCancelsACallTheEndpointIsStillSending() throws Exception {
+    TestChunk c = TestChunk.of(0, 10, 3, 0);
+    try (FakeStore a = store(List.of(), 0, 10_000, new TestSeries(up("a"), List.of(c)));
+        EndpointSet set = Results.endpointSet(a)) {
+      a.endless = true;
+      ProxyChunkQuerier q = new ProxyChunkQueryable(set, false).chunkQuerier(T, 0, 10_000);
+      ChunkSeriesSet s = q.select(UP);
+      for (int i = 0; i < 1000; i++) {
+        assertTrue(s.next(), "series " + i);
+      }
+      q.close();
+      assertTrue(a.seriesCancelled.await(10, TimeUnit.SECONDS), "the store saw the cancellation");
     }
   }
 }
