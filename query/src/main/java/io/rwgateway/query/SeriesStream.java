@@ -25,8 +25,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * one message at a time and measured 2.5x slower on a large answer (docs/perf.md). Here {@link
  * #WINDOW} messages are requested up front and more as the reader takes them, so at most {@link
  * #WINDOW} decoded frames wait in this stream's queue (plus what HTTP/2 flow control lets the
- * transport hold undecoded, 1 MiB per stream by default), however far the reader falls behind.
- * Errors surface as {@link StatusRuntimeException} from {@link #hasNext}. Not thread-safe.
+ * transport hold undecoded, 1 MiB per stream by default), however far the reader falls behind. The
+ * bound counts frames, not bytes: a frame is one series (or part of one), usually a few KiB, but a
+ * server may send frames up to the channel's inbound limit. Errors surface as {@link
+ * StatusRuntimeException} from {@link #hasNext}. Not thread-safe.
  */
 public final class SeriesStream {
   /** Frames requested but not yet taken by the reader, at most: the memory bound of a stream. */
