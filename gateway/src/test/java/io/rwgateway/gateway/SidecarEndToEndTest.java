@@ -248,6 +248,16 @@ class SidecarEndToEndTest {
         series(StoreGrpc.newBlockingStub(ch), req(eq("__name__", "late_metric")).build());
     assertEquals(1, late.size(), "served before the sidecar learnt Prometheus' oldest sample");
     assertEquals(3, decode(late.get(0))[0].length);
+
+    // Prometheus goes away: a read is UNAVAILABLE (Thanos Query retries), naming Prometheus' URL.
+    prom.close();
+    StatusRuntimeException down =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                series(StoreGrpc.newBlockingStub(ch), req(eq("__name__", "late_metric")).build()));
+    assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode(), down.toString());
+    assertTrue(down.getStatus().getDescription().contains(prom.base), down.toString());
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.rwgateway.proto.thanos.storepb.PartialResponseStrategy;
 import io.rwgateway.proto.thanos.storepb.SeriesRequest;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkSeriesSet;
+import io.rwgateway.tsdb.DataUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -182,7 +183,8 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
 
   private void failed(String address, RuntimeException e) {
     if (!partialResponse) {
-      throw new IllegalStateException("endpoint " + address + ": " + e.getMessage(), e);
+      // An endpoint that is down, overloaded or timed out: a retry may find it answering.
+      throw new DataUnavailableException("endpoint " + address + ": " + e.getMessage(), e);
     }
     log.warn(
         "msg=\"endpoint left out of the answer\" address={} err=\"{}\"", address, e.getMessage());

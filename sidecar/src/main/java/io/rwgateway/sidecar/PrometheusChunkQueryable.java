@@ -3,6 +3,7 @@ package io.rwgateway.sidecar;
 import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
+import io.rwgateway.tsdb.DataUnavailableException;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -74,7 +75,7 @@ public final class PrometheusChunkQueryable implements ChunkQueryable {
     }
     Labels ext = externalLabels.get();
     if (ext == null) {
-      throw new IllegalStateException(
+      throw new DataUnavailableException(
           "external labels of Prometheus at " + client.url() + " not read yet");
     }
     long oldest = minTime.getAsLong();

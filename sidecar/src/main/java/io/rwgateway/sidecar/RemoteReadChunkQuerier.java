@@ -8,6 +8,7 @@ import io.rwgateway.proto.prompb.Query;
 import io.rwgateway.proto.prompb.ReadRequest;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkSeriesSet;
+import io.rwgateway.tsdb.DataUnavailableException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,6 +246,6 @@ public final class RemoteReadChunkQuerier implements ChunkQuerier {
     if (e.isClientError()) {
       return new IllegalArgumentException(e.getMessage(), e);
     }
-    return new IllegalStateException("data cannot be read now: " + e.getMessage(), e);
+    return new DataUnavailableException("data cannot be read now: " + e.getMessage(), e);
   }
 }

@@ -6,6 +6,7 @@ import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.ChunkIterator;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkSeriesSet;
+import io.rwgateway.tsdb.DataUnavailableException;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -61,13 +62,28 @@ final class RawSeries implements AutoCloseable {
       s = querier.select(matchers);
     } catch (RuntimeException e) {
       querier.close();
-      throw e;
+      throw unavailable(e);
     }
     this.set = s;
   }
 
+  /** A source that cannot be read now answers 503, which a client may retry. */
+  private static RuntimeException unavailable(RuntimeException e) {
+    return e instanceof DataUnavailableException
+        ? new QueryException(QueryException.Kind.UNAVAILABLE, e.getMessage())
+        : e;
+  }
+
   /** Moves to the next series (which may have no samples in the range); false at the end. */
   boolean next() {
+    try {
+      return read();
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private boolean read() {
     ctx.release(n);
     n = 0;
     if (!set.next()) {

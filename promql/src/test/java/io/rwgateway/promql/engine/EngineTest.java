@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.Labels;
+import io.rwgateway.model.Matcher;
 import io.rwgateway.promql.parser.PromqlParser;
+import io.rwgateway.tsdb.ChunkQuerier;
+import io.rwgateway.tsdb.ChunkSeriesSet;
+import io.rwgateway.tsdb.DataUnavailableException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +137,50 @@ class EngineTest {
     assertEquals(QueryException.Kind.CANCELED, e.kind());
     assertEquals("query was canceled in expression evaluation", e.getMessage());
     assertEquals(src.opened, src.closed);
+  }
+
+  @Test
+  void aSourceThatCannotBeReadNowIsUnavailable() {
+    // A sidecar's Prometheus or a proxy's store that is down: 503, which a client retries.
+    QuerierSource down =
+        (mint, maxt) ->
+            new ChunkQuerier() {
+              @Override
+              public ChunkSeriesSet select(Matcher... matchers) {
+                throw new DataUnavailableException("prometheus at http://127.0.0.1:1 is down");
+              }
+
+              @Override
+              public List<String> labelNames(Matcher... matchers) {
+                return List.of();
+              }
+
+              @Override
+              public List<String> labelValues(String name, Matcher... matchers) {
+                return List.of();
+              }
+
+              @Override
+              public long mint() {
+                return mint;
+              }
+
+              @Override
+              public long maxt() {
+                return maxt;
+              }
+
+              @Override
+              public void close() {}
+            };
+    QueryException e =
+        assertThrows(
+            QueryException.class,
+            () ->
+                new Engine(Engine.Options.DEFAULTS)
+                    .instant(down, PromqlParser.parse("sum(up)"), 0, 10_000));
+    assertEquals(QueryException.Kind.UNAVAILABLE, e.kind());
+    assertEquals("prometheus at http://127.0.0.1:1 is down", e.getMessage());
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.rwgateway.proto.thanos.storepb.StoreGrpc;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
 import io.rwgateway.tsdb.ChunkSeriesSet;
+import io.rwgateway.tsdb.DataUnavailableException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -313,6 +314,10 @@ final class StoreService extends StoreGrpc.StoreImplBase {
   static Status toStatus(RuntimeException e) {
     if (e instanceof StatusRuntimeException) {
       return ((StatusRuntimeException) e).getStatus();
+    }
+    if (e instanceof DataUnavailableException) {
+      // A source that cannot be read now (a sidecar's Prometheus down): Thanos Query retries.
+      return Status.UNAVAILABLE.withDescription(e.getMessage()).withCause(e);
     }
     log.warn("StoreAPI call failed", e);
     return Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).withCause(e);
