@@ -10,7 +10,6 @@ import io.rwgateway.queryapi.QueryOptions;
 import io.rwgateway.queryapi.store.StoreApiOptions;
 import io.rwgateway.tsdb.db.TsdbOptions;
 import io.rwgateway.uploader.ObjstoreConfig;
-import io.rwgateway.uploader.ObjstoreConfigException;
 import io.rwgateway.wal.WalOptions;
 import io.rwgateway.wal.WalSyncMode;
 import java.nio.file.Path;
@@ -529,21 +528,8 @@ final class ReceiveCommand implements Callable<Integer> {
   }
 
   private ObjstoreConfig objstore() {
-    if (objstoreConfigFile != null && objstoreConfig != null) {
-      throw new IllegalArgumentException(
-          "give --objstore.config-file or --objstore.config, not both");
-    }
-    try {
-      if (objstoreConfigFile != null) {
-        return ObjstoreConfig.fromFile(objstoreConfigFile);
-      }
-      if (objstoreConfig != null) {
-        return ObjstoreConfig.parse(objstoreConfig);
-      }
-    } catch (ObjstoreConfigException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    return ObjstoreConfig.filesystem(tsdbPath.resolve(TenantId.RESERVED));
+    ObjstoreConfig c = ObjstoreFlags.read(objstoreConfigFile, objstoreConfig);
+    return c != null ? c : ObjstoreConfig.filesystem(tsdbPath.resolve(TenantId.RESERVED));
   }
 
   private RoutingConfig routing() {

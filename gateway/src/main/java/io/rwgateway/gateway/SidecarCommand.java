@@ -1,7 +1,6 @@
 package io.rwgateway.gateway;
 
 import io.rwgateway.uploader.ObjstoreConfig;
-import io.rwgateway.uploader.ObjstoreConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -301,20 +300,6 @@ final class SidecarCommand implements Callable<Integer> {
 
   /** Null without a bucket: then nothing is shipped (Thanos: "uploads will be disabled"). */
   private ObjstoreConfig objstore() {
-    if (objstoreConfigFile != null && objstoreConfig != null) {
-      throw new IllegalArgumentException(
-          "give --objstore.config-file or --objstore.config, not both");
-    }
-    try {
-      if (objstoreConfigFile != null) {
-        return ObjstoreConfig.fromFile(objstoreConfigFile);
-      }
-      if (objstoreConfig != null && !objstoreConfig.isBlank()) {
-        return ObjstoreConfig.parse(objstoreConfig);
-      }
-    } catch (ObjstoreConfigException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    return null;
+    return ObjstoreFlags.read(objstoreConfigFile, objstoreConfig);
   }
 }
