@@ -110,9 +110,15 @@ class SidecarEndToEndTest {
               .contains("thanos"),
           "Prometheus' own meta.json is left alone");
     }
-    JsonNode state = JSON.readTree(data.resolve("thanos.shipper.json").toFile());
-    assertEquals(1, state.get("version").asInt());
-    assertEquals(2, state.get("uploaded").size());
+    // The state file is written once a block's upload (meta.json last) is complete.
+    Path stateFile = data.resolve("thanos.shipper.json");
+    await(
+        () ->
+            Files.exists(stateFile)
+                && JSON.readTree(stateFile.toFile()).path("uploaded").size() == 2,
+        10_000,
+        "both blocks in thanos.shipper.json");
+    assertEquals(1, JSON.readTree(stateFile.toFile()).get("version").asInt());
 
     // Info as a Thanos sidecar announces itself.
     ManagedChannel ch =
