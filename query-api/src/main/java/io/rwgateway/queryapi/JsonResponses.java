@@ -44,14 +44,19 @@ final class JsonResponses {
           g.writeStringField("status", "success");
           g.writeFieldName("data");
           data.write(g);
-          if (!warnings.isEmpty()) {
-            g.writeArrayFieldStart("warnings");
-            for (String w : warnings) {
-              g.writeString(w);
-            }
-            g.writeEndArray();
-          }
+          writeWarnings(g, warnings);
         });
+  }
+
+  /** Prometheus' {@code "warnings"}: left out when there are none. */
+  private static void writeWarnings(JsonGenerator g, List<String> warnings) throws IOException {
+    if (!warnings.isEmpty()) {
+      g.writeArrayFieldStart("warnings");
+      for (String w : warnings) {
+        g.writeString(w);
+      }
+      g.writeEndArray();
+    }
   }
 
   /** {@code {"status":"success"}}: Prometheus omits a nil {@code data}. */
@@ -63,7 +68,8 @@ final class JsonResponses {
    * A success answer sent through {@code stream} in pieces instead of built whole (a large query
    * result). Returns normally once the body ended; a failure to send aborts the stream.
    */
-  static void streamSuccess(HttpStream stream, ByteBufAllocator alloc, DataWriter data) {
+  static void streamSuccess(
+      HttpStream stream, ByteBufAllocator alloc, DataWriter data, List<String> warnings) {
     stream.start(HttpResponseStatus.OK, HttpHeaderValues.APPLICATION_JSON.toString());
     ChunkedOutput out = new ChunkedOutput(stream, alloc);
     try {
@@ -72,6 +78,7 @@ final class JsonResponses {
         g.writeStringField("status", "success");
         g.writeFieldName("data");
         data.write(g);
+        writeWarnings(g, warnings);
         g.writeEndObject();
       }
     } catch (IOException | RuntimeException e) {

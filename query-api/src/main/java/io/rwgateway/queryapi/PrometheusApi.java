@@ -25,11 +25,14 @@ import io.rwgateway.tsdb.TenantExtras;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,7 @@ public final class PrometheusApi {
   private final QueryEndpoints queries;
   private final TenantExtras extras;
   private final StatusEndpoints status;
+  private final ScopedReads scoped;
 
   /**
    * @param querierForTenant the tenant's querier, or null when the tenant has no data
@@ -125,10 +129,12 @@ public final class PrometheusApi {
     this.queries = new QueryEndpoints(queryOptions, clock);
     this.extras = TenantExtras.NONE;
     this.status = new StatusEndpoints(BuildInfo.ofGateway("dev"), queryOptions.flags());
+    this.scoped = null;
   }
 
-  /** A copy of {@code base} with other extras or status; the copy shares the query turns. */
-  private PrometheusApi(PrometheusApi base, TenantExtras extras, StatusEndpoints status) {
+  /** A copy of {@code base} with other extras, status or reads; the copy shares the query turns. */
+  private PrometheusApi(
+      PrometheusApi base, TenantExtras extras, StatusEndpoints status, ScopedReads scoped) {
     this.querierForTenant = base.querierForTenant;
     this.tenantHeader = base.tenantHeader;
     this.defaultTenant = base.defaultTenant;
@@ -138,6 +144,7 @@ public final class PrometheusApi {
     this.queries = base.queries;
     this.extras = extras;
     this.status = status;
+    this.scoped = scoped;
   }
 
   /**
@@ -146,7 +153,7 @@ public final class PrometheusApi {
    * list).
    */
   public PrometheusApi withExtras(TenantExtras extras) {
-    return new PrometheusApi(this, Objects.requireNonNull(extras, "extras"), status);
+    return new PrometheusApi(this, Objects.requireNonNull(extras, "extras"), status, scoped);
   }
 
   /**
@@ -155,7 +162,16 @@ public final class PrometheusApi {
    * "dev" build and the query options' flags.
    */
   public PrometheusApi withStatus(BuildInfo build, Map<String, String> flags) {
-    return new PrometheusApi(this, extras, new StatusEndpoints(build, flags));
+    return new PrometheusApi(this, extras, new StatusEndpoints(build, flags), scoped);
+  }
+
+  /**
+   * This API reading PromQL, series and label requests through {@code reads}, whatever the tenant
+   * header says (the query role: one view over many stores), with the warnings the reads met in
+   * each answer. Remote read is not served then (404), as Thanos Query does not serve it.
+   */
+  public PrometheusApi withScopedReads(ScopedReads reads) {
+    return new PrometheusApi(this, extras, status, Objects.requireNonNull(reads, "reads"));
   }
 
   /**
@@ -186,7 +202,10 @@ public final class PrometheusApi {
       labelName = path.substring(LABEL_PREFIX.length(), path.length() - VALUES_SUFFIX.length());
     }
     if (endpoint == null
-        || ((endpoint == Endpoint.QUERY || endpoint == Endpoint.QUERY_RANGE) && chunks == null)) {
+        || ((endpoint == Endpoint.QUERY || endpoint == Endpoint.QUERY_RANGE)
+            && chunks == null
+            && scoped == null)
+        || (endpoint == Endpoint.READ && scoped != null)) {
       return null;
     }
     HttpMethod method = req.method();
@@ -236,13 +255,12 @@ public final class PrometheusApi {
             req, querierForTenant.apply(tenant), chunks, tenant, stream, alloc);
       }
       FormParams params = FormParams.of(req, uri);
-      String t = tenant;
-      QuerierSource source = (mint, maxt) -> chunks.chunkQuerier(t, mint, maxt);
+      Reads reads = reads(endpoint, params, tenant);
       switch (endpoint) {
         case QUERY:
-          return queries.query(params, source, stream, alloc);
+          return queries.query(params, reads.source, reads.warnings, stream, alloc);
         case QUERY_RANGE:
-          return queries.queryRange(params, source, stream, alloc);
+          return queries.queryRange(params, reads.source, reads.warnings, stream, alloc);
         case FORMAT_QUERY:
           return QueryEndpoints.formatQuery(params);
         case QUERY_EXEMPLARS:
@@ -258,11 +276,11 @@ public final class PrometheusApi {
         case ALERTS:
           return status.alerts();
         case SERIES:
-          return series(params, tenant);
+          return series(params, tenant, reads);
         case LABELS:
-          return labels(params, tenant);
+          return labels(params, tenant, reads);
         default:
-          return labelValues(rawLabelName, params, tenant);
+          return labelValues(rawLabelName, params, tenant, reads);
       }
     } catch (ApiException e) {
       return JsonResponses.error(e);
@@ -276,7 +294,46 @@ public final class PrometheusApi {
     }
   }
 
-  private FullHttpResponse series(FormParams params, String tenant) {
+  /** Where a request's data comes from, and the warnings its reads met. */
+  private record Reads(QuerierSource source, Supplier<List<String>> warnings) {}
+
+  private static final Set<Endpoint> SCOPED =
+      EnumSet.of(
+          Endpoint.QUERY,
+          Endpoint.QUERY_RANGE,
+          Endpoint.SERIES,
+          Endpoint.LABELS,
+          Endpoint.LABEL_VALUES);
+
+  /** The tenant's data, or this request's scoped reads. */
+  private Reads reads(Endpoint endpoint, FormParams params, String tenant) {
+    if (scoped == null || !SCOPED.contains(endpoint)) {
+      return chunks == null
+          ? null
+          : new Reads((mint, maxt) -> chunks.chunkQuerier(tenant, mint, maxt), List::of);
+    }
+    ScopedReads.Scope scope;
+    try {
+      scope = scoped.open(params::all);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badData(e.getMessage());
+    }
+    QuerierSource source =
+        new QuerierSource() {
+          @Override
+          public ChunkQuerier open(long mint, long maxt) {
+            return scope.querier(mint, maxt, null);
+          }
+
+          @Override
+          public ChunkQuerier open(long mint, long maxt, String function) {
+            return scope.querier(mint, maxt, function);
+          }
+        };
+    return new Reads(source, scope::warnings);
+  }
+
+  private FullHttpResponse series(FormParams params, String tenant, Reads reads) {
     List<String> match = params.all("match[]");
     if (match.isEmpty()) {
       throw ApiException.badData("no match[] parameter provided");
@@ -286,13 +343,14 @@ public final class PrometheusApi {
     long end = time(params, "end", Long.MAX_VALUE);
     List<Matcher[]> selectors = selectors(match);
     List<Labels> result;
-    if (chunks != null) {
-      result = streamedSeries(tenant, selectors, start, end, limit);
+    List<String> warnings = new ArrayList<>(1);
+    if (reads != null) {
+      result = streamedSeries(reads.source, selectors, start, end, limit);
+      warnings.addAll(reads.warnings.get());
     } else {
       Querier q = querierForTenant.apply(tenant);
       result = q == null ? List.of() : q.series(selectors, start, end);
     }
-    List<String> warnings = new ArrayList<>(1);
     List<Labels> out = truncate(result, limit, warnings);
     return JsonResponses.success(
         g -> {
@@ -305,24 +363,26 @@ public final class PrometheusApi {
         warnings);
   }
 
-  private FullHttpResponse labels(FormParams params, String tenant) {
+  private FullHttpResponse labels(FormParams params, String tenant, Reads reads) {
     int limit = limit(params);
     long start = time(params, "start", Long.MIN_VALUE);
     long end = time(params, "end", Long.MAX_VALUE);
     List<Matcher[]> selectors = selectors(params.all("match[]"));
     List<String> names;
-    if (chunks != null) {
-      names = streamedLabels(tenant, selectors, start, end, null);
+    List<String> warnings = new ArrayList<>(1);
+    if (reads != null) {
+      names = streamedLabels(reads.source, selectors, start, end, null);
+      warnings.addAll(reads.warnings.get());
     } else {
       Querier q = querierForTenant.apply(tenant);
       names = q == null ? List.of() : q.labelNames(selectors, start, end);
     }
-    List<String> warnings = new ArrayList<>(1);
     List<String> out = truncate(names, limit, warnings);
     return JsonResponses.success(g -> JsonResponses.writeStrings(g, out), warnings);
   }
 
-  private FullHttpResponse labelValues(String rawName, FormParams params, String tenant) {
+  private FullHttpResponse labelValues(
+      String rawName, FormParams params, String tenant, Reads reads) {
     String name = LabelNamePath.unescape(LabelNamePath.decodeSegment(rawName));
     // Prometheus 3 accepts any non-empty UTF-8 label name; Java strings are always UTF-16 text.
     if (name.isEmpty()) {
@@ -333,13 +393,14 @@ public final class PrometheusApi {
     long end = time(params, "end", Long.MAX_VALUE);
     List<Matcher[]> selectors = selectors(params.all("match[]"));
     List<String> values;
-    if (chunks != null) {
-      values = streamedLabels(tenant, selectors, start, end, name);
+    List<String> warnings = new ArrayList<>(1);
+    if (reads != null) {
+      values = streamedLabels(reads.source, selectors, start, end, name);
+      warnings.addAll(reads.warnings.get());
     } else {
       Querier q = querierForTenant.apply(tenant);
       values = q == null ? List.of() : q.labelValues(name, selectors, start, end);
     }
-    List<String> warnings = new ArrayList<>(1);
     List<String> out = truncate(values, limit, warnings);
     return JsonResponses.success(g -> JsonResponses.writeStrings(g, out), warnings);
   }
@@ -403,10 +464,10 @@ public final class PrometheusApi {
    * {@code limit + 1} (the +1 tells that the answer was truncated): memory grows with the limit,
    * not with the number of matching series.
    */
-  private List<Labels> streamedSeries(
-      String tenant, List<Matcher[]> selectors, long start, long end, int limit) {
+  private static List<Labels> streamedSeries(
+      QuerierSource source, List<Matcher[]> selectors, long start, long end, int limit) {
     TreeSet<Labels> kept = new TreeSet<>(LabelOrder.LABELS);
-    try (ChunkQuerier q = chunks.chunkQuerier(tenant, start, end)) {
+    try (ChunkQuerier q = source.open(start, end)) {
       for (Matcher[] selector : selectors) {
         ChunkSeriesSet set = q.selectSeries(selector);
         while (set.next()) {
@@ -432,9 +493,9 @@ public final class PrometheusApi {
    * leased querier, as the series endpoint reads, so a block cut or truncation meanwhile neither
    * hides nor doubles anything.
    */
-  private List<String> streamedLabels(
-      String tenant, List<Matcher[]> selectors, long start, long end, String name) {
-    try (ChunkQuerier q = chunks.chunkQuerier(tenant, start, end)) {
+  private static List<String> streamedLabels(
+      QuerierSource source, List<Matcher[]> selectors, long start, long end, String name) {
+    try (ChunkQuerier q = source.open(start, end)) {
       if (selectors.isEmpty()) {
         return name == null ? q.labelNames() : q.labelValues(name);
       }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/query} and {@code /api/v1/query_range}: Prometheus' parameters, limits, errors and
@@ -53,12 +54,19 @@ final class QueryEndpoints {
   static final long STREAM_POINTS = 10_000;
 
   FullHttpResponse query(FormParams params, QuerierSource source) {
-    return query(params, source, null, null);
+    return query(params, source, List::of, null, null);
   }
 
-  /** The same; a large answer goes through {@code stream} (then null is returned). */
+  /**
+   * The same; a large answer goes through {@code stream} (then null is returned). {@code warnings}
+   * gives, once the query ran, what the reads met (endpoints left out by partial response).
+   */
   FullHttpResponse query(
-      FormParams params, QuerierSource source, HttpStream stream, ByteBufAllocator alloc) {
+      FormParams params,
+      QuerierSource source,
+      Supplier<List<String>> warnings,
+      HttpStream stream,
+      ByteBufAllocator alloc) {
     Expr expr = parse(params);
     long time =
         params.first("time").isEmpty()
@@ -67,16 +75,22 @@ final class QueryEndpoints {
     long timeout = timeout(params);
     BooleanSupplier gone = gone(stream);
     QueryResult r = run(timeout, gone, () -> engine.instant(source, expr, time, timeout, gone));
-    return answer(r, stream, alloc);
+    return answer(r, warnings.get(), stream, alloc);
   }
 
   FullHttpResponse queryRange(FormParams params, QuerierSource source) {
-    return queryRange(params, source, null, null);
+    return queryRange(params, source, List::of, null, null);
   }
 
-  /** The same; a large answer goes through {@code stream} (then null is returned). */
+  /**
+   * The same; as {@link #query(FormParams, QuerierSource, Supplier, HttpStream, ByteBufAllocator)}.
+   */
   FullHttpResponse queryRange(
-      FormParams params, QuerierSource source, HttpStream stream, ByteBufAllocator alloc) {
+      FormParams params,
+      QuerierSource source,
+      Supplier<List<String>> warnings,
+      HttpStream stream,
+      ByteBufAllocator alloc) {
     Expr expr = parse(params);
     long start = required(params, "start");
     long end = required(params, "end");
@@ -97,15 +111,16 @@ final class QueryEndpoints {
     BooleanSupplier gone = gone(stream);
     QueryResult r =
         run(timeout, gone, () -> engine.range(source, expr, start, end, step, timeout, gone));
-    return answer(r, stream, alloc);
+    return answer(r, warnings.get(), stream, alloc);
   }
 
-  private static FullHttpResponse answer(QueryResult r, HttpStream stream, ByteBufAllocator alloc) {
+  private static FullHttpResponse answer(
+      QueryResult r, List<String> warnings, HttpStream stream, ByteBufAllocator alloc) {
     if (stream != null && points(r) > STREAM_POINTS) {
-      JsonResponses.streamSuccess(stream, alloc, g -> write(g, r));
+      JsonResponses.streamSuccess(stream, alloc, g -> write(g, r), warnings);
       return null;
     }
-    return JsonResponses.success(g -> write(g, r), List.of());
+    return JsonResponses.success(g -> write(g, r), warnings);
   }
 
   private static long points(QueryResult r) {

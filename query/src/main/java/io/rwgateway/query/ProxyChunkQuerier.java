@@ -37,6 +37,8 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
   private final long mint;
   private final long maxt;
   private final boolean partialResponse;
+  private final ProxyRequest request;
+  private final DedupMode mode;
   private final Context.CancellableContext context;
   private final List<String> warnings = new ArrayList<>();
   private final ProxySeriesSet.Failures failures =
@@ -53,11 +55,17 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
       };
 
   ProxyChunkQuerier(
-      List<EndpointSet.ActiveEndpoint> endpoints, long mint, long maxt, boolean partialResponse) {
+      List<EndpointSet.ActiveEndpoint> endpoints,
+      long mint,
+      long maxt,
+      ProxyRequest request,
+      DedupMode mode) {
     this.endpoints = List.copyOf(endpoints);
     this.mint = mint;
     this.maxt = maxt;
-    this.partialResponse = partialResponse;
+    this.request = request;
+    this.partialResponse = request.partialResponse();
+    this.mode = mode;
     this.context = Context.current().withCancellation();
   }
 
@@ -201,6 +209,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
    * Problems met so far: endpoints left out under partial response and warnings the endpoints sent,
    * each prefixed with the endpoint's address.
    */
+  @Override
   public List<String> warnings() {
     synchronized (warnings) {
       return List.copyOf(warnings);

@@ -1,6 +1,7 @@
 package io.rwgateway.query;
 
 import io.rwgateway.tsdb.ChunkQueryable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,8 +49,29 @@ public final class ProxyChunkQueryable implements ChunkQueryable {
    */
   @Override
   public ProxyChunkQuerier chunkQuerier(String tenant, long mint, long maxt) {
-    List<EndpointSet.ActiveEndpoint> active =
-        TENANT.equals(tenant) ? endpoints.active() : List.of();
-    return new ProxyChunkQuerier(active, mint, maxt, partialResponse);
+    if (!TENANT.equals(tenant)) {
+      return new ProxyChunkQuerier(
+          List.of(), mint, maxt, ProxyRequest.raw(partialResponse), DedupMode.PLAIN);
+    }
+    return chunkQuerier(ProxyRequest.raw(partialResponse), mint, maxt, null);
+  }
+
+  /**
+   * A querier as one API request asks for it: its partial response, dedup and replica labels, only
+   * the endpoints its store matchers admit.
+   *
+   * @param function the PromQL function whose range argument is read (Thanos' select hint), or
+   *     null: {@code rate}, {@code increase}, {@code irate} and {@code resets} merge replicas as
+   *     counters ({@link DedupMode#forFunction})
+   */
+  public ProxyChunkQuerier chunkQuerier(
+      ProxyRequest request, long mint, long maxt, String function) {
+    List<EndpointSet.ActiveEndpoint> admitted = new ArrayList<>();
+    for (EndpointSet.ActiveEndpoint e : endpoints.active()) {
+      if (request.admits(e.endpoint().address())) {
+        admitted.add(e);
+      }
+    }
+    return new ProxyChunkQuerier(admitted, mint, maxt, request, DedupMode.forFunction(function));
   }
 }

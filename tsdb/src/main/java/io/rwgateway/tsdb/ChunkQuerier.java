@@ -39,6 +39,15 @@ public interface ChunkQuerier extends AutoCloseable {
    */
   List<String> labelValues(String name, Matcher... matchers);
 
+  /**
+   * Problems the reads met without failing (a store left out of a proxy's answer under partial
+   * response), for the answer's {@code warnings}; valid after {@link #close} too. Local data has
+   * none.
+   */
+  default List<String> warnings() {
+    return List.of();
+  }
+
   /** First millisecond of the range, inclusive. */
   long mint();
 

@@ -36,7 +36,8 @@ final class Functions {
       }
       boolean keepName = name.equals("last_over_time");
       SeriesStream s =
-          new RangeCallStream(new Windows(ev, args.get(matrixArg), g), fn, g, scalars, keepName);
+          new RangeCallStream(
+              new Windows(ev, args.get(matrixArg), g, name), fn, g, scalars, keepName);
       return new Value.Vector(keepName ? s : Streams.distinct(s));
     }
     DoubleUnaryOperator math = MathFunctions.of(name);
@@ -132,7 +133,7 @@ final class Functions {
 
   private static SeriesStream absentOverTime(Evaluator ev, Expr arg, Grid g) {
     boolean[] present = new boolean[g.size()];
-    try (Windows w = new Windows(ev, arg, g)) {
+    try (Windows w = new Windows(ev, arg, g, "absent_over_time")) {
       while (w.next()) {
         int lo = 0;
         for (int i = 0; i < w.ref.length; i++) {

@@ -39,6 +39,7 @@ final class RawSeries implements AutoCloseable {
   /**
    * @param dropStale leave staleness markers out (range windows); keep them for instant selectors,
    *     where a marker ends the lookback
+   * @param function the function whose range argument this selector is, or null (a select hint)
    */
   RawSeries(
       QuerierSource source,
@@ -46,9 +47,10 @@ final class RawSeries implements AutoCloseable {
       long mint,
       long maxt,
       boolean dropStale,
+      String function,
       QueryContext ctx) {
     try {
-      this.querier = source.open(mint, maxt);
+      this.querier = source.open(mint, maxt, function);
     } catch (IllegalStateException e) {
       // ChunkQueryable's contract: the data cannot be read yet, which a retry can fix.
       throw new QueryException(QueryException.Kind.UNAVAILABLE, e.getMessage());

@@ -45,7 +45,9 @@ final class SelectorStream implements SeriesStream {
         min = Math.min(min, r);
         max = Math.max(max, r);
       }
-      raw = new RawSeries(ev.source, Evaluator.matchers(vs), min - lookback, max, false, ev.ctx);
+      raw =
+          new RawSeries(
+              ev.source, Evaluator.matchers(vs), min - lookback, max, false, null, ev.ctx);
     }
     while (raw.next()) {
       StepSeries out = null;

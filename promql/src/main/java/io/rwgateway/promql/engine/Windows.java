@@ -29,6 +29,14 @@ final class Windows implements AutoCloseable {
   int n;
 
   Windows(Evaluator ev, Expr arg, Grid g) {
+    this(ev, arg, g, null);
+  }
+
+  /**
+   * @param function the function this is the range argument of (passed to the source as a select
+   *     hint), or null
+   */
+  Windows(Evaluator ev, Expr arg, Grid g, String function) {
     this.ev = ev;
     if (arg instanceof MatrixSelector m) {
       range = m.rangeMillis();
@@ -41,6 +49,7 @@ final class Windows implements AutoCloseable {
               min(ref) - range,
               max(ref),
               true,
+              function,
               ev.ctx);
       inner = null;
       innerGrid = null;
