@@ -14,9 +14,15 @@ import java.util.List;
  * @param labelSets its external label sets (one per TSDB or tenant it serves); may be empty
  * @param minTime oldest data it serves (ms); {@link Long#MIN_VALUE} without store info
  * @param maxTime newest data it serves (ms); {@link Long#MAX_VALUE} without store info
+ * @param supportsWithoutReplicaLabels whether it removes replica labels itself when asked ({@code
+ *     without_replica_labels}) and sorts without them
  */
 public record EndpointInfo(
-    String componentType, List<Labels> labelSets, long minTime, long maxTime) {
+    String componentType,
+    List<Labels> labelSets,
+    long minTime,
+    long maxTime,
+    boolean supportsWithoutReplicaLabels) {
   public EndpointInfo {
     labelSets = List.copyOf(labelSets);
   }
@@ -35,7 +41,8 @@ public record EndpointInfo(
     // every query, as Thanos does for components that only serve rules or targets.
     long min = r.hasStore() ? r.getStore().getMinTime() : Long.MAX_VALUE;
     long max = r.hasStore() ? r.getStore().getMaxTime() : Long.MIN_VALUE;
-    return new EndpointInfo(r.getComponentType(), sets, min, max);
+    boolean without = r.hasStore() && r.getStore().getSupportsWithoutReplicaLabels();
+    return new EndpointInfo(r.getComponentType(), sets, min, max, without);
   }
 
   static Labels labels(List<Label> labels) {

@@ -3,6 +3,7 @@ package io.rwgateway.query;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Context;
 import io.rwgateway.model.LabelOrder;
+import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
 import io.rwgateway.proto.thanos.storepb.LabelNamesRequest;
 import io.rwgateway.proto.thanos.storepb.LabelNamesResponse;
@@ -14,6 +15,7 @@ import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkSeriesSet;
 import io.rwgateway.tsdb.DataUnavailableException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -80,26 +82,38 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
   }
 
   private ChunkSeriesSet select(boolean skipChunks, Matcher... matchers) {
-    SeriesRequest request =
+    boolean dedup = request.deduplicates();
+    SeriesRequest.Builder b =
         SeriesRequest.newBuilder()
             .setMinTime(mint)
             .setMaxTime(maxt)
             .addAllMatchers(StoreMatchers.toProto(matchers))
             .setSkipChunks(skipChunks)
             .setPartialResponseDisabled(!partialResponse)
-            .setPartialResponseStrategy(strategy())
-            .build();
-    List<ProxySeriesSet.Cursor> cursors = new ArrayList<>();
+            .setPartialResponseStrategy(strategy());
+    if (dedup) {
+      // Series equal but for replica labels must be adjacent for the merge: endpoints that can
+      // remove the labels sort without them; the others are re-sorted here (ResortedSeries).
+      b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
+    }
+    SeriesRequest series = b.build();
+    List<EndpointSet.ActiveEndpoint> selected = ranked(selected(matchers));
+    List<ProxySeriesSet.Cursor> cursors = new ArrayList<>(selected.size());
     // Calls started under this querier's context end when it is closed.
     Context previous = context.attach();
     try {
-      for (EndpointSet.ActiveEndpoint e : selected(matchers)) {
-        cursors.add(ProxySeriesSet.cursor(e.endpoint().address(), e.endpoint().series(request)));
+      for (int i = 0; i < selected.size(); i++) {
+        EndpointSet.ActiveEndpoint e = selected.get(i);
+        RemoteSeriesSource stream = e.endpoint().series(series);
+        if (dedup && !e.info().supportsWithoutReplicaLabels()) {
+          stream = new ResortedSeries(stream, request.replicaLabels());
+        }
+        cursors.add(ProxySeriesSet.cursor(e.endpoint().address(), stream, i));
       }
     } finally {
       context.detach(previous);
     }
-    return new ProxySeriesSet(cursors, skipChunks, failures);
+    return new ProxySeriesSet(cursors, skipChunks, dedup ? mode : null, failures);
   }
 
   @Override
@@ -182,6 +196,20 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
         out.add(e);
       }
     }
+    return out;
+  }
+
+  /**
+   * The endpoints in the order their replicas are merged: by their first external label set, then
+   * address (replica {@code a} before {@code b}, as Thanos' merge sorted by the full labels).
+   */
+  private static List<EndpointSet.ActiveEndpoint> ranked(List<EndpointSet.ActiveEndpoint> in) {
+    List<EndpointSet.ActiveEndpoint> out = new ArrayList<>(in);
+    out.sort(
+        Comparator.<EndpointSet.ActiveEndpoint, Labels>comparing(
+                e -> e.info().labelSets().isEmpty() ? Labels.EMPTY : e.info().labelSets().get(0),
+                LabelOrder::compareLabels)
+            .thenComparing(e -> e.endpoint().address()));
     return out;
   }
 

@@ -2,16 +2,21 @@ package io.rwgateway.query;
 
 import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.ChunkIterator;
 import io.rwgateway.tsdb.ChunkSeriesSet;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 
 /**
  * A k-way merge of the sorted series streams of several endpoints into one stream in label order; a
- * label set that several endpoints send becomes one series with their chunks merged ({@link
- * MergedChunks}). Holds one series per endpoint, whatever the result's size. Not thread-safe.
+ * label set that several endpoints send becomes one series. Without dedup its chunks are merged
+ * ({@link MergedChunks}); with dedup (the streams then carry no replica labels) the endpoints'
+ * chunks are split into non-overlapping runs, the replicas ({@link OverlapSplit}), and more than
+ * one replica are merged by the penalty rule ({@link DedupSamples}) into new chunks ({@link
+ * DedupChunks}). Holds one series per endpoint, whatever the result's size. Not thread-safe.
  */
 final class ProxySeriesSet implements ChunkSeriesSet {
   /** Decides what an endpoint's failure does: throw (no partial response) or record a warning. */
@@ -21,15 +26,20 @@ final class ProxySeriesSet implements ChunkSeriesSet {
     void warning(String address, String warning);
   }
 
-  /** One endpoint's stream and the series it is at. */
+  /**
+   * One endpoint's stream and the series it is at; {@code rank} orders the replicas of a series
+   * (lower first: the penalty merge starts on the first and prefers it on ties).
+   */
   static final class Cursor {
     final String address;
-    final SeriesStream stream;
+    final RemoteSeriesSource stream;
+    final int rank;
     RemoteSeries head;
 
-    Cursor(String address, SeriesStream stream) {
+    Cursor(String address, RemoteSeriesSource stream, int rank) {
       this.address = address;
       this.stream = stream;
+      this.rank = rank;
     }
   }
 
@@ -38,20 +48,23 @@ final class ProxySeriesSet implements ChunkSeriesSet {
   private final List<Cursor> pending;
   private final List<Cursor> current = new ArrayList<>();
   private final boolean skipChunks;
+  private final DedupMode dedup;
   private final Failures failures;
   private Labels labels;
 
   /**
    * @param streams address and started stream of every endpoint asked
+   * @param dedup how replicas are merged; null for no dedup
    */
-  ProxySeriesSet(List<Cursor> streams, boolean skipChunks, Failures failures) {
+  ProxySeriesSet(List<Cursor> streams, boolean skipChunks, DedupMode dedup, Failures failures) {
     this.pending = new ArrayList<>(streams);
     this.skipChunks = skipChunks;
+    this.dedup = dedup;
     this.failures = failures;
   }
 
-  static Cursor cursor(String address, SeriesStream stream) {
-    return new Cursor(address, stream);
+  static Cursor cursor(String address, RemoteSeriesSource stream, int rank) {
+    return new Cursor(address, stream, rank);
   }
 
   @Override
@@ -75,6 +88,9 @@ final class ProxySeriesSet implements ChunkSeriesSet {
     }
     labels = first.head.labels();
     pending.addAll(current);
+    if (dedup != null && current.size() > 1) {
+      current.sort(Comparator.comparingInt(c -> c.rank));
+    }
     return true;
   }
 
@@ -127,6 +143,34 @@ final class ProxySeriesSet implements ChunkSeriesSet {
     for (Cursor c : current) {
       parts.add(c.head.chunks());
     }
-    return MergedChunks.of(parts);
+    return dedup == null ? MergedChunks.of(parts) : deduplicated(parts);
+  }
+
+  private ChunkIterator deduplicated(List<List<RemoteChunk>> parts) {
+    List<List<RemoteChunk>> replicas = new ArrayList<>(parts.size());
+    for (List<RemoteChunk> p : parts) {
+      OverlapSplit.split(p, replicas);
+    }
+    if (replicas.size() <= 1 || !allXor(replicas)) {
+      // NOTE: one replica passes through untouched. Native histogram chunks are not merged yet
+      // (issue 18): such a series keeps every replica's chunks, as without dedup.
+      return MergedChunks.of(parts);
+    }
+    List<SampleIterator> its = new ArrayList<>(replicas.size());
+    for (List<RemoteChunk> r : replicas) {
+      its.add(new ChunkSamples(r));
+    }
+    return new DedupChunks(DedupSamples.of(its, dedup));
+  }
+
+  private static boolean allXor(List<List<RemoteChunk>> replicas) {
+    for (List<RemoteChunk> r : replicas) {
+      for (RemoteChunk c : r) {
+        if (c.encoding() != ChunkEncoding.XOR) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

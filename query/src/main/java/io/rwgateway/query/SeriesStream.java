@@ -30,7 +30,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * server may send frames up to the channel's inbound limit. Errors surface as {@link
  * StatusRuntimeException} from {@link #hasNext}. Not thread-safe.
  */
-public final class SeriesStream {
+public final class SeriesStream implements RemoteSeriesSource {
   /** Frames requested but not yet taken by the reader, at most: the memory bound of a stream. */
   static final int WINDOW = 64;
 
@@ -86,6 +86,7 @@ public final class SeriesStream {
     return s;
   }
 
+  @Override
   public boolean hasNext() {
     if (next != null) {
       return true;
@@ -113,6 +114,7 @@ public final class SeriesStream {
     return true;
   }
 
+  @Override
   public RemoteSeries next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
@@ -123,6 +125,7 @@ public final class SeriesStream {
   }
 
   /** Warnings the endpoint sent in the stream so far. */
+  @Override
   public List<String> warnings() {
     return warnings;
   }

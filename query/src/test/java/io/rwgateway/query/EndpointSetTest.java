@@ -61,7 +61,8 @@ class EndpointSetTest {
         List<EndpointSet.ActiveEndpoint> active = set.active();
         assertEquals(1, active.size());
         assertEquals(good.address(), active.get(0).endpoint().address());
-        assertEquals(new EndpointInfo("receive", List.of(EU), 1000, 9000), active.get(0).info());
+        assertEquals(
+            new EndpointInfo("receive", List.of(EU), 1000, 9000, false), active.get(0).info());
         assertEquals(1.0, gauge(registry, "rwgateway_query_endpoints_active"));
 
         List<EndpointStatus> status = set.snapshot();
