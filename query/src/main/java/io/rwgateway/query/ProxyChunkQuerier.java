@@ -118,35 +118,50 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
 
   @Override
   public List<String> labelNames(Matcher... matchers) {
-    LabelNamesRequest request =
+    LabelNamesRequest.Builder b =
         LabelNamesRequest.newBuilder()
             .setStart(mint)
             .setEnd(maxt)
             .addAllMatchers(StoreMatchers.toProto(matchers))
             .setPartialResponseDisabled(!partialResponse)
-            .setPartialResponseStrategy(strategy())
-            .build();
-    return union(
-        matchers,
-        e -> e.labelNames(request),
-        LabelNamesResponse::getNamesList,
-        LabelNamesResponse::getWarningsList);
+            .setPartialResponseStrategy(strategy());
+    if (request.deduplicates()) {
+      b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
+    }
+    LabelNamesRequest call = b.build();
+    List<String> names =
+        union(
+            matchers,
+            e -> e.labelNames(call),
+            LabelNamesResponse::getNamesList,
+            LabelNamesResponse::getWarningsList);
+    if (request.deduplicates()) {
+      // Endpoints that do not support without_replica_labels still send them.
+      names.removeAll(request.replicaLabels());
+    }
+    return names;
   }
 
   @Override
   public List<String> labelValues(String name, Matcher... matchers) {
-    LabelValuesRequest request =
+    if (request.deduplicates() && request.replicaLabels().contains(name)) {
+      return List.of(); // a deduplicated view has no replica labels
+    }
+    LabelValuesRequest.Builder b =
         LabelValuesRequest.newBuilder()
             .setLabel(name)
             .setStart(mint)
             .setEnd(maxt)
             .addAllMatchers(StoreMatchers.toProto(matchers))
             .setPartialResponseDisabled(!partialResponse)
-            .setPartialResponseStrategy(strategy())
-            .build();
+            .setPartialResponseStrategy(strategy());
+    if (request.deduplicates()) {
+      b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
+    }
+    LabelValuesRequest call = b.build();
     return union(
         matchers,
-        e -> e.labelValues(request),
+        e -> e.labelValues(call),
         LabelValuesResponse::getValuesList,
         LabelValuesResponse::getWarningsList);
   }

@@ -102,9 +102,21 @@ class ProxyDedupTest {
       assertEquals(List.of(0L, 15_000L, 30_000L), times(r.get(1)), "a group of one");
 
       // dedup=false shows both replicas with their labels.
-      List<Result> raw =
-          read(set, new ProxyRequest(false, false, Set.of("replica"), List.of()), null);
+      ProxyRequest noDedup = new ProxyRequest(false, false, Set.of("replica"), List.of());
+      List<Result> raw = read(set, noDedup, null);
       assertEquals(List.of(up("x", "a"), up("x", "b"), up("y", "b")), Results.labels(raw));
+
+      // Label names and values: a deduplicated view has no replica label.
+      ProxyChunkQueryable proxy = new ProxyChunkQueryable(set, false);
+      try (ProxyChunkQuerier q = proxy.chunkQuerier(DEDUP, 0, 10_000_000, null)) {
+        assertEquals(List.of("__name__", "job"), q.labelNames());
+        assertEquals(List.of(), q.labelValues("replica"));
+        assertEquals(List.of("x", "y"), q.labelValues("job"));
+      }
+      try (ProxyChunkQuerier q = proxy.chunkQuerier(noDedup, 0, 10_000_000, null)) {
+        assertEquals(List.of("__name__", "job", "replica"), q.labelNames());
+        assertEquals(List.of("a", "b"), q.labelValues("replica"));
+      }
     }
   }
 
