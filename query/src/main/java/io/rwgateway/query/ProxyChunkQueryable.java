@@ -56,6 +56,16 @@ public final class ProxyChunkQueryable implements ChunkQueryable {
     return chunkQuerier(ProxyRequest.raw(partialResponse), mint, maxt, null);
   }
 
+  /** As the StoreAPI asks: no dedup, every endpoint, the request's partial response strategy. */
+  @Override
+  public ProxyChunkQuerier chunkQuerier(
+      String tenant, long mint, long maxt, boolean partialResponse) {
+    if (!TENANT.equals(tenant)) {
+      return chunkQuerier(tenant, mint, maxt);
+    }
+    return chunkQuerier(ProxyRequest.raw(partialResponse), mint, maxt, null);
+  }
+
   /**
    * A querier as one API request asks for it: its partial response, dedup and replica labels, only
    * the endpoints its store matchers admit.

@@ -25,4 +25,13 @@ public interface ChunkQueryable {
    *     error a caller may retry
    */
   ChunkQuerier chunkQuerier(String tenant, long mint, long maxt);
+
+  /**
+   * The same, saying whether the caller takes a partial answer: a source made of several stores
+   * (the query role's proxy) then leaves a failing store out with a warning ({@link
+   * ChunkQuerier#warnings}) instead of failing. Sources of one store ignore it.
+   */
+  default ChunkQuerier chunkQuerier(String tenant, long mint, long maxt, boolean partialResponse) {
+    return chunkQuerier(tenant, mint, maxt);
+  }
 }

@@ -3,6 +3,7 @@ package io.rwgateway.queryapi.store;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.rwgateway.tsdb.ChunkQuerier;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -29,6 +30,9 @@ final class SeriesCall {
   private long series;
   private long samples;
   private boolean done;
+
+  /** The queriers' warnings, sent after the last series; null until the series ran out. */
+  private ArrayDeque<String> warnings;
 
   /** Sent counts go to the metrics every this many frames and at the end. */
   private static final int REPORT_EVERY = 1024;
@@ -110,8 +114,26 @@ final class SeriesCall {
     metrics.done(StoreMetrics.Method.SERIES, code, startNanos);
   }
 
-  /** The next frame, or null at the end of the answer. */
+  /**
+   * The next frame, or null at the end of the answer: the series, then a warning frame for each
+   * warning the queriers met (a proxy's endpoint left out under partial response).
+   */
   private SeriesFrame nextFrame() {
+    if (warnings != null) {
+      return warnings.isEmpty() ? null : SeriesFrame.warning(warnings.poll());
+    }
+    SeriesFrame f = nextSeriesFrame();
+    if (f != null) {
+      return f;
+    }
+    warnings = new ArrayDeque<>();
+    for (ChunkQuerier q : queriers) {
+      warnings.addAll(q.warnings());
+    }
+    return warnings.isEmpty() ? null : SeriesFrame.warning(warnings.poll());
+  }
+
+  private SeriesFrame nextSeriesFrame() {
     boolean first = false;
     if (!started || !frames.hasMoreChunks()) {
       if (limit > 0 && series >= limit) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One {@code thanos.SeriesResponse} message to send: the labels of its series already in wire
@@ -28,6 +29,19 @@ final class SeriesFrame {
     this.from = from;
     this.to = to;
     this.seriesSize = seriesSize;
+  }
+
+  /**
+   * A {@code warning} response (field 2) instead of a series: {@code labels} then holds the
+   * warning's UTF-8 bytes and {@code series} is null.
+   */
+  static SeriesFrame warning(String warning) {
+    byte[] text = warning.getBytes(StandardCharsets.UTF_8);
+    return new SeriesFrame(text, null, 0, 0, text.length);
+  }
+
+  boolean isWarning() {
+    return series == null;
   }
 
   /** The frame's bytes on the wire. */

@@ -22,6 +22,7 @@ import java.util.Arrays;
 final class SeriesFrames {
   // SeriesResponse.series, Series.labels, Series.chunks, Label.name/value.
   private static final int RESPONSE_SERIES = 1;
+  private static final int RESPONSE_WARNING = 2;
   private static final int SERIES_LABELS = 1;
   private static final int SERIES_CHUNKS = 2;
   private static final int LABEL_NAME = 1;
@@ -99,6 +100,11 @@ final class SeriesFrames {
    */
   static void write(SeriesFrame f, Sink out) {
     byte[] h = new byte[64];
+    if (f.isWarning()) {
+      out.write(h, 0, putLenHeader(h, 0, RESPONSE_WARNING, f.seriesSize));
+      out.write(f.labels, 0, f.labels.length);
+      return;
+    }
     out.write(h, 0, putLenHeader(h, 0, RESPONSE_SERIES, f.seriesSize));
     out.write(f.labels, 0, f.labels.length);
     OutSeries s = f.series;

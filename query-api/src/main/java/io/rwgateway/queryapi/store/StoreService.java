@@ -14,6 +14,7 @@ import io.rwgateway.proto.thanos.storepb.LabelNamesRequest;
 import io.rwgateway.proto.thanos.storepb.LabelNamesResponse;
 import io.rwgateway.proto.thanos.storepb.LabelValuesRequest;
 import io.rwgateway.proto.thanos.storepb.LabelValuesResponse;
+import io.rwgateway.proto.thanos.storepb.PartialResponseStrategy;
 import io.rwgateway.proto.thanos.storepb.SeriesRequest;
 import io.rwgateway.proto.thanos.storepb.SeriesResponse;
 import io.rwgateway.proto.thanos.storepb.StoreGrpc;
@@ -112,7 +113,7 @@ final class StoreService extends StoreGrpc.StoreImplBase {
         if (!overlaps(t.tenant(), req.getMinTime(), req.getMaxTime())) {
           continue;
         }
-        ChunkQuerier q = open(t.tenant(), req.getMinTime(), req.getMaxTime());
+        ChunkQuerier q = open(t.tenant(), req.getMinTime(), req.getMaxTime(), partialResponse(req));
         opened.add(q);
         LabelTransform transform = new LabelTransform(t, scope.removed());
         // Stored series that carry a label the request drops or overrides can change places
@@ -151,13 +152,16 @@ final class StoreService extends StoreGrpc.StoreImplBase {
           new RequestScope(
               req.getMatchersList(), req.getWithoutReplicaLabelsList(), tenantLabelNames(o));
       TreeSet<String> names = new TreeSet<>(LabelOrder.UTF8);
+      List<String> warnings = new ArrayList<>();
       for (TenantLabelSet t : admitted(o, scope)) {
         if (!overlaps(t.tenant(), req.getStart(), req.getEnd())) {
           continue;
         }
         List<String> stored;
-        try (ChunkQuerier q = open(t.tenant(), req.getStart(), req.getEnd())) {
+        try (ChunkQuerier q =
+            open(t.tenant(), req.getStart(), req.getEnd(), partialResponse(req))) {
           stored = q.labelNames(scope.remaining());
+          warnings.addAll(q.warnings());
         }
         // As Thanos' TSDBStore: a tenant without matching series adds no names, not even its
         // external ones.
@@ -171,7 +175,10 @@ final class StoreService extends StoreGrpc.StoreImplBase {
       names.removeAll(scope.removed());
       names.remove("");
       LabelNamesResponse resp =
-          LabelNamesResponse.newBuilder().addAllNames(limited(names, req.getLimit())).build();
+          LabelNamesResponse.newBuilder()
+              .addAllNames(limited(names, req.getLimit()))
+              .addAllWarnings(warnings)
+              .build();
       metrics.done(StoreMetrics.Method.LABEL_NAMES, Status.Code.OK, start);
       observer.onNext(resp);
       observer.onCompleted();
@@ -192,6 +199,7 @@ final class StoreService extends StoreGrpc.StoreImplBase {
             .asRuntimeException();
       }
       TreeSet<String> values = new TreeSet<>(LabelOrder.UTF8);
+      List<String> warnings = new ArrayList<>();
       // A removed replica label has no values (Thanos answers empty before parsing matchers).
       if (!req.getWithoutReplicaLabelsList().contains(name)) {
         StoreApiOptions o = options.get();
@@ -208,7 +216,8 @@ final class StoreService extends StoreGrpc.StoreImplBase {
             values.add(fixed);
             continue;
           }
-          try (ChunkQuerier q = open(t.tenant(), req.getStart(), req.getEnd())) {
+          try (ChunkQuerier q =
+              open(t.tenant(), req.getStart(), req.getEnd(), partialResponse(req))) {
             if (fixed != null) {
               // The tenant or external label's value, if any series matches.
               if (q.selectSeries(remaining).next()) {
@@ -217,12 +226,16 @@ final class StoreService extends StoreGrpc.StoreImplBase {
             } else {
               values.addAll(q.labelValues(name, remaining));
             }
+            warnings.addAll(q.warnings());
           }
         }
       }
       values.remove("");
       LabelValuesResponse resp =
-          LabelValuesResponse.newBuilder().addAllValues(limited(values, req.getLimit())).build();
+          LabelValuesResponse.newBuilder()
+              .addAllValues(limited(values, req.getLimit()))
+              .addAllWarnings(warnings)
+              .build();
       metrics.done(StoreMetrics.Method.LABEL_VALUES, Status.Code.OK, start);
       observer.onNext(resp);
       observer.onCompleted();
@@ -260,9 +273,25 @@ final class StoreService extends StoreGrpc.StoreImplBase {
     return mint <= maxt && data.minTime(tenant) <= maxt;
   }
 
-  private ChunkQuerier open(String tenant, long mint, long maxt) {
+  /** Thanos' rule: the deprecated flag or the ABORT strategy turn partial answers off. */
+  private static boolean partialResponse(SeriesRequest r) {
+    return !r.getPartialResponseDisabled()
+        && r.getPartialResponseStrategy() != PartialResponseStrategy.ABORT;
+  }
+
+  private static boolean partialResponse(LabelNamesRequest r) {
+    return !r.getPartialResponseDisabled()
+        && r.getPartialResponseStrategy() != PartialResponseStrategy.ABORT;
+  }
+
+  private static boolean partialResponse(LabelValuesRequest r) {
+    return !r.getPartialResponseDisabled()
+        && r.getPartialResponseStrategy() != PartialResponseStrategy.ABORT;
+  }
+
+  private ChunkQuerier open(String tenant, long mint, long maxt, boolean partialResponse) {
     try {
-      return data.chunkQuerier(tenant, mint, maxt);
+      return data.chunkQuerier(tenant, mint, maxt, partialResponse);
     } catch (IllegalStateException e) {
       throw Status.UNAVAILABLE
           .withDescription("tenant " + tenant + " not readable yet: " + e.getMessage())

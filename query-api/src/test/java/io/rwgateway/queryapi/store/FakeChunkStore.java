@@ -40,6 +40,12 @@ final class FakeChunkStore implements ChunkQueryable {
   volatile long lastMaxt;
   volatile boolean readable = true;
 
+  /** What every querier reports as warnings (a proxy's endpoints left out). */
+  volatile List<String> warnings = List.of();
+
+  /** The partial response choice of the last querier opened through the 4-argument call. */
+  volatile Boolean lastPartialResponse;
+
   /** Adds a series with its samples in XOR chunks of at most {@code perChunk} samples. */
   synchronized FakeChunkStore add(
       String tenant, Labels labels, long[] t, double[] v, int perChunk) {
@@ -108,6 +114,12 @@ final class FakeChunkStore implements ChunkQueryable {
     open.incrementAndGet();
     opened.incrementAndGet();
     return new Querier(List.copyOf(data.getOrDefault(tenant, List.of())), mint, maxt);
+  }
+
+  @Override
+  public ChunkQuerier chunkQuerier(String tenant, long mint, long maxt, boolean partialResponse) {
+    lastPartialResponse = partialResponse;
+    return chunkQuerier(tenant, mint, maxt);
   }
 
   private final class Querier implements ChunkQuerier {
@@ -223,6 +235,11 @@ final class FakeChunkStore implements ChunkQueryable {
         }
       }
       return new ArrayList<>(values);
+    }
+
+    @Override
+    public List<String> warnings() {
+      return warnings;
     }
 
     @Override
