@@ -1,0 +1,176 @@
+package io.rwgateway.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.model.Labels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EndpointDiscoveryTest {
+  private static final EndpointSet.Options OPTIONS =
+      new EndpointSet.Options(
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(10));
+
+  private static FakeStore store(String cluster) throws Exception {
+    return new FakeStore(List.of(Labels.of("cluster", cluster)), 1000, 9000, List.of());
+  }
+
+  private static List<String> addresses(EndpointSet set) {
+    return set.snapshot().stream().map(EndpointStatus::address).toList();
+  }
+
+  /** Writes the file and moves its mtime on, so that a rewrite within one tick is seen. */
+  private static void write(Path file, String text, long tick) throws Exception {
+    Files.writeString(file, text);
+    Files.setLastModifiedTime(file, FileTime.fromMillis(1_000_000_000L + tick * 1000));
+  }
+
+  @Test
+  void specsParse() {
+    assertEquals(
+        new EndpointSpec(EndpointSpec.Kind.STATIC, "a", 10901, "a:10901"),
+        EndpointSpec.parse("a:10901"));
+    assertEquals(EndpointSpec.Kind.DNS, EndpointSpec.parse("dns+store:10901").kind());
+    assertEquals("::1", EndpointSpec.parse("[::1]:10901").host());
+    assertEquals(EndpointSpec.Kind.DNS_SRV, EndpointSpec.parse("dnssrv+_grpc._tcp.s").kind());
+    assertEquals(
+        EndpointSpec.Kind.DNS_SRV_NO_A, EndpointSpec.parse("dnssrvnoa+_grpc._tcp.s").kind());
+    assertThrows(IllegalArgumentException.class, () -> EndpointSpec.parse("store"));
+    assertThrows(IllegalArgumentException.class, () -> EndpointSpec.parse("dns+store"));
+    assertThrows(IllegalArgumentException.class, () -> EndpointSpec.parse("http://s:1"));
+    assertThrows(IllegalArgumentException.class, () -> EndpointSpec.parse("s:99999"));
+    assertThrows(IllegalArgumentException.class, () -> EndpointSpec.parse("dnssrv+_g._tcp.s:1"));
+  }
+
+  @Test
+  void fileSdFollowsTheFileAndKeepsTheLastGoodList(@TempDir Path dir) throws Exception {
+    AtomicLong now = new AtomicLong(1_000_000);
+    Path file = dir.resolve("stores.yml");
+    try (FakeStore a = store("a");
+        FakeStore b = store("b")) {
+      write(file, "- targets: ['" + a.address() + "']\n", 1);
+      EndpointDiscovery discovery =
+          new EndpointDiscovery(
+              List.of(),
+              List.of(dir.resolve("*.yml")),
+              Duration.ofMinutes(5),
+              Duration.ofSeconds(30),
+              new DnsResolver());
+      try (EndpointSet set =
+          new EndpointSet(discovery, OPTIONS, null, new PrometheusRegistry(), now::get)) {
+        set.refresh();
+        assertEquals(List.of(a.address()), addresses(set));
+        assertEquals(1, set.active().size());
+
+        // JSON is YAML too.
+        write(file, "[{\"targets\": [\"" + a.address() + "\", \"" + b.address() + "\"]}]", 2);
+        set.refresh();
+        assertEquals(List.of(a.address(), b.address()), addresses(set));
+        assertEquals(2, set.active().size());
+
+        write(file, "- targets: ['" + b.address() + "']\n  labels: {x: y}\n", 3);
+        set.refresh();
+        assertEquals(List.of(b.address()), addresses(set));
+
+        write(file, "targets: [oops", 4);
+        set.refresh();
+        assertEquals(List.of(b.address()), addresses(set), "a bad file keeps the last good list");
+
+        Files.delete(file);
+        set.refresh();
+        assertEquals(List.of(), addresses(set), "a file gone (from the glob) lists nothing");
+      }
+    }
+  }
+
+  @Test
+  void dnsResolvesEveryAddressWithThePort() throws Exception {
+    try (FakeStore a = store("a")) {
+      int port = Integer.parseInt(a.address().substring(a.address().lastIndexOf(':') + 1));
+      EndpointDiscovery discovery =
+          new EndpointDiscovery(
+              List.of(EndpointSpec.parse("dns+localhost:" + port)),
+              List.of(),
+              Duration.ofMinutes(5),
+              Duration.ofSeconds(30),
+              new DnsResolver());
+      Map<String, Boolean> found = discovery.addresses(0);
+      assertTrue(found.containsKey("127.0.0.1:" + port), found.toString());
+      assertEquals(false, found.get("127.0.0.1:" + port), "a DNS address is not static");
+    }
+  }
+
+  @Test
+  void dnsFailureKeepsTheLastAddressesAndIsRetriedAfterTheInterval() {
+    int[] calls = {0};
+    DnsResolver flaky =
+        new DnsResolver() {
+          @Override
+          protected java.net.InetAddress[] lookupHost(String host)
+              throws java.net.UnknownHostException {
+            if (++calls[0] > 1) {
+              throw new java.net.UnknownHostException(host);
+            }
+            return new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()};
+          }
+        };
+    EndpointDiscovery discovery =
+        new EndpointDiscovery(
+            List.of(EndpointSpec.parse("dns+store:10901")),
+            List.of(),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(30),
+            flaky);
+    assertEquals(Map.of("127.0.0.1:10901", false), discovery.addresses(0));
+    assertEquals(Map.of("127.0.0.1:10901", false), discovery.addresses(10_000));
+    assertEquals(1, calls[0], "cached within the interval");
+    assertEquals(Map.of("127.0.0.1:10901", false), discovery.addresses(31_000));
+    assertEquals(2, calls[0]);
+  }
+
+  @Test
+  void aDiscoveredEndpointDownPastTheTimeoutIsDroppedAStaticOneIsKept(@TempDir Path dir)
+      throws Exception {
+    AtomicLong now = new AtomicLong(1_000_000);
+    Path file = dir.resolve("sd.json");
+    try (FakeStore discovered = store("d");
+        FakeStore fixed = store("s")) {
+      discovered.failing.set(true);
+      fixed.failing.set(true);
+      write(file, "[{\"targets\": [\"" + discovered.address() + "\"]}]", 1);
+      EndpointDiscovery discovery =
+          new EndpointDiscovery(
+              List.of(EndpointSpec.parse(fixed.address())),
+              List.of(file),
+              Duration.ofMinutes(5),
+              Duration.ofSeconds(30),
+              new DnsResolver());
+      try (EndpointSet set =
+          new EndpointSet(discovery, OPTIONS, null, new PrometheusRegistry(), now::get)) {
+        set.refresh();
+        assertEquals(List.of(fixed.address(), discovered.address()), addresses(set));
+        now.addAndGet(Duration.ofMinutes(6).toMillis());
+        set.refresh();
+        // The discovered one failed once more and is dropped at the end of the poll (the next
+        // poll adds it again as new, since the file still lists it).
+        List<EndpointStatus> status = set.snapshot();
+        assertTrue(status.get(0).down());
+        assertEquals(fixed.address(), status.get(0).address());
+        assertEquals(1, status.size(), status.toString());
+      }
+    }
+  }
+}
