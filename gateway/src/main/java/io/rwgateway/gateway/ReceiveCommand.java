@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -432,39 +433,7 @@ final class ReceiveCommand implements Callable<Integer> {
           "Most samples one remote-read request may return (400 above). Default: ${DEFAULT-VALUE}.")
   int remoteReadMaxSamples;
 
-  @Option(
-      names = "--query.lookback-delta",
-      defaultValue = "5m",
-      converter = Durations.class,
-      paramLabel = "<duration>",
-      description =
-          "How far back PromQL looks for a series' latest sample at each step. Default: ${DEFAULT-VALUE}.")
-  Duration queryLookbackDelta;
-
-  @Option(
-      names = "--query.max-samples",
-      defaultValue = "50000000",
-      paramLabel = "<n>",
-      description =
-          "Most samples one PromQL query may hold in memory at once (422 above). Default: ${DEFAULT-VALUE}.")
-  long queryMaxSamples;
-
-  @Option(
-      names = "--query.timeout",
-      defaultValue = "2m",
-      converter = Durations.class,
-      paramLabel = "<duration>",
-      description =
-          "Longest a PromQL query may run (503 after); a request's timeout parameter may only lower it. Default: ${DEFAULT-VALUE}.")
-  Duration queryTimeout;
-
-  @Option(
-      names = "--query.max-concurrent",
-      defaultValue = "20",
-      paramLabel = "<n>",
-      description =
-          "PromQL queries evaluated at once; the rest wait for a turn within their timeout. Default: ${DEFAULT-VALUE}.")
-  int queryMaxConcurrent;
+  @Mixin PromqlFlags promql = new PromqlFlags();
 
   @Option(
       names = "--http.workers",
@@ -473,19 +442,7 @@ final class ReceiveCommand implements Callable<Integer> {
       description = "Netty event-loop threads; 0 = number of cores. Default: ${DEFAULT-VALUE}.")
   int workers;
 
-  @Option(
-      names = "--log.level",
-      defaultValue = "info",
-      paramLabel = "<level>",
-      description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
-  String logLevel;
-
-  @Option(
-      names = "--log.format",
-      defaultValue = "logfmt",
-      paramLabel = "<logfmt|json>",
-      description = "Log line format, as Thanos': logfmt or json. Default: ${DEFAULT-VALUE}.")
-  String logFormat;
+  @Mixin LogFlags logFlags = new LogFlags();
 
   @Spec CommandSpec spec;
 
@@ -495,8 +452,7 @@ final class ReceiveCommand implements Callable<Integer> {
     FatalErrors.install();
     GatewayConfig config;
     try {
-      Logging.setLevel(logLevel);
-      Logging.setFormat(logFormat);
+      logFlags.apply();
       config = config();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -654,11 +610,7 @@ final class ReceiveCommand implements Callable<Integer> {
 
   private QueryOptions queryOptions() {
     try {
-      return new QueryOptions(
-          queryLookbackDelta.toMillis(),
-          queryMaxSamples,
-          queryTimeout.toMillis(),
-          queryMaxConcurrent);
+      return promql.options();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

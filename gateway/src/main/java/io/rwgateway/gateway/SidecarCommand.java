@@ -8,12 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
@@ -31,7 +29,6 @@ import picocli.CommandLine.Unmatched;
         "Run next to a Prometheus server: ship its TSDB blocks to the bucket and serve its data over "
             + "the Thanos StoreAPI through Prometheus' remote read. Flags are the Thanos sidecar's.")
 final class SidecarCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(SidecarCommand.class);
 
   /** Thanos sidecar flags accepted with a WARN line and no effect. */
   static final IgnoredThanosFlags IGNORED =
@@ -127,24 +124,7 @@ final class SidecarCommand implements Callable<Integer> {
           "Listen address of /metrics, /-/healthy and /-/ready. Default: ${DEFAULT-VALUE}.")
   String httpAddress;
 
-  @Option(
-      names = "--grpc-server-tls-cert",
-      paramLabel = "<file>",
-      description = "TLS certificate (PEM) of the gRPC server; with --grpc-server-tls-key, TLS on.")
-  Path tlsCert;
-
-  @Option(
-      names = "--grpc-server-tls-key",
-      paramLabel = "<file>",
-      description = "TLS private key (PEM) of the gRPC server.")
-  Path tlsKey;
-
-  @Option(
-      names = "--grpc-server-tls-client-ca",
-      paramLabel = "<file>",
-      description =
-          "CA (PEM) that client certificates must chain to; given, clients must present one.")
-  Path tlsClientCa;
+  @Mixin GrpcServerTlsFlags tls = new GrpcServerTlsFlags();
 
   @Option(
       names = "--objstore.config-file",
@@ -201,19 +181,7 @@ final class SidecarCommand implements Callable<Integer> {
           "Most samples one Series call may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
   long storeSamplesLimit;
 
-  @Option(
-      names = "--log.level",
-      defaultValue = "info",
-      paramLabel = "<level>",
-      description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
-  String logLevel;
-
-  @Option(
-      names = "--log.format",
-      defaultValue = "logfmt",
-      paramLabel = "<logfmt|json>",
-      description = "Log line format. Default: ${DEFAULT-VALUE}.")
-  String logFormat;
+  @Mixin LogFlags logFlags = new LogFlags();
 
   @Unmatched List<String> unmatched = new ArrayList<>();
 
@@ -222,18 +190,7 @@ final class SidecarCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FatalErrors.install();
-    SidecarConfig config;
-    try {
-      Logging.setLevel(logLevel);
-      Logging.setFormat(logFormat);
-      List<String> ignored = IGNORED.check(unmatched);
-      config = config();
-      for (String name : ignored) {
-        log.warn("flag accepted for compatibility with Thanos, no effect here: flag=--{}", name);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
+    SidecarConfig config = IGNORED.configure(spec, logFlags, unmatched, this::config);
     try (SidecarServer server = SidecarServer.start(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
       server.awaitTermination();
@@ -247,14 +204,7 @@ final class SidecarCommand implements Callable<Integer> {
   }
 
   SidecarConfig config() {
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new IllegalArgumentException(
-          "--grpc-server-tls-cert and --grpc-server-tls-key go together");
-    }
-    if (tlsClientCa != null && tlsCert == null) {
-      throw new IllegalArgumentException(
-          "--grpc-server-tls-client-ca needs --grpc-server-tls-cert and --grpc-server-tls-key");
-    }
+    tls.check();
     if (shipperMetaFileName.isEmpty() || shipperMetaFileName.contains("/")) {
       throw new IllegalArgumentException(
           "--shipper.meta-file-name must be a file name, not \"" + shipperMetaFileName + "\"");
@@ -270,9 +220,9 @@ final class SidecarCommand implements Callable<Integer> {
         tsdbPath,
         grpcAddress,
         httpAddress,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
+        tls.cert,
+        tls.key,
+        tls.clientCa,
         objstore(),
         uploadCompacted,
         ignoreUnequalBlockSize,
