@@ -205,13 +205,15 @@ final class QueryCommand implements Callable<Integer> {
 
   @Option(
       names = "--query.partial-response",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
       description =
-          "Answer with the endpoints that did answer, and a warning, when some fail (a request's "
-              + "partial_response overrides it). --no-query.partial-response: fail. Default: on.")
-  boolean partialResponse;
+          "Answer with the endpoints that did answer, and a warning, when some fail; a request's "
+              + "partial_response overrides it. On by default.")
+  boolean partialResponseOn;
+
+  @Option(
+      names = "--no-query.partial-response",
+      description = "Fail a query when an endpoint fails (unless the request says otherwise).")
+  boolean partialResponseOff;
 
   @Mixin PromqlFlags promql = new PromqlFlags();
 
@@ -359,7 +361,7 @@ final class QueryCommand implements Callable<Integer> {
             storeTimeout),
         clientTls(),
         replicaLabels.stream().map(String::trim).filter(s -> !s.isEmpty()).toList(),
-        partialResponse,
+        !partialResponseOff,
         query,
         storeSeriesLimit,
         storeSamplesLimit,
@@ -417,7 +419,7 @@ final class QueryCommand implements Callable<Integer> {
   private Map<String, String> flags(QueryOptions query) {
     Map<String, String> f = new LinkedHashMap<>(query.flags());
     f.put("query.replica-label", String.join(",", replicaLabels));
-    f.put("query.partial-response", Boolean.toString(partialResponse));
+    f.put("query.partial-response", Boolean.toString(!partialResponseOff));
     f.put("store.sd-interval", PromDuration.format(sdInterval.toMillis()));
     f.put("store.sd-dns-interval", PromDuration.format(dnsInterval.toMillis()));
     f.put("store.unhealthy-timeout", PromDuration.format(unhealthyTimeout.toMillis()));
