@@ -28,9 +28,11 @@ final class GrpcServerTlsFlags {
   Path clientCa;
 
   /**
+   * The TLS settings the flags give.
+   *
    * @throws IllegalArgumentException when the flags do not go together
    */
-  void check() {
+  StoreGrpcServer.Tls tls() {
     if ((cert == null) != (key == null)) {
       throw new IllegalArgumentException(
           "--grpc-server-tls-cert and --grpc-server-tls-key go together");
@@ -39,5 +41,6 @@ final class GrpcServerTlsFlags {
       throw new IllegalArgumentException(
           "--grpc-server-tls-client-ca needs --grpc-server-tls-cert and --grpc-server-tls-key");
     }
+    return new StoreGrpcServer.Tls(cert, key, clientCa);
   }
 }

@@ -16,15 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code gateway query}: fan out over StoreAPI endpoints, answer PromQL over HTTP and serve the
@@ -38,7 +34,7 @@ import picocli.CommandLine.Unmatched;
     description =
         "Query node: read StoreAPI endpoints (Thanos' or ours), merge and deduplicate them, answer "
             + "the Prometheus HTTP API and serve the StoreAPI. Flags are Thanos Query's.")
-final class QueryCommand implements Callable<Integer> {
+final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
   private static final Logger log = LoggerFactory.getLogger(QueryCommand.class);
 
   /** Thanos Query flags accepted with a WARN line and no effect. */
@@ -217,21 +213,7 @@ final class QueryCommand implements Callable<Integer> {
 
   @Mixin PromqlFlags promql = new PromqlFlags();
 
-  @Option(
-      names = "--store.limits.request-series",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most series one Series call to this node may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSeriesLimit;
-
-  @Option(
-      names = "--store.limits.request-samples",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most samples one Series call to this node may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSamplesLimit;
+  @Mixin StoreLimitsFlags storeLimits = new StoreLimitsFlags();
 
   @Option(
       names = "--http-address",
@@ -293,30 +275,19 @@ final class QueryCommand implements Callable<Integer> {
       description = "Name endpoint certificates must carry; default: the address' host.")
   String clientServerName;
 
-  @Mixin LogFlags logFlags = new LogFlags();
-
-  @Unmatched List<String> unmatched = new ArrayList<>();
-
-  @Spec CommandSpec spec;
+  @Override
+  IgnoredThanosFlags ignored() {
+    return IGNORED;
+  }
 
   @Override
-  public Integer call() throws Exception {
-    FatalErrors.install();
-    QueryConfig config = IGNORED.configure(spec, logFlags, unmatched, this::config);
-    try (QueryServer server = QueryServer.start(config)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
-      server.awaitTermination();
-    }
-    return 0;
+  RoleServer start(QueryConfig config) throws Exception {
+    return QueryServer.start(config);
   }
 
-  private static void stop(QueryServer server) {
-    FatalErrors.stopping();
-    server.close();
-  }
-
+  @Override
   QueryConfig config() {
-    serverTls.check();
+    StoreGrpcServer.Tls grpcTls = serverTls.tls();
     List<EndpointSpec> specs = new ArrayList<>();
     for (String e : endpoints) {
       specs.add(EndpointSpec.parse(e));
@@ -335,9 +306,7 @@ final class QueryCommand implements Callable<Integer> {
     if (specs.isEmpty() && sdFiles.isEmpty()) {
       log.warn("no endpoints given (--endpoint, --store.sd-files): every query answers empty");
     }
-    if (storeSeriesLimit < 0 || storeSamplesLimit < 0) {
-      throw new IllegalArgumentException("--store.limits.* must not be negative");
-    }
+    storeLimits.check();
     if (!routePrefix.isEmpty() && !routePrefix.startsWith("/")) {
       routePrefix = "/" + routePrefix;
     }
@@ -363,13 +332,11 @@ final class QueryCommand implements Callable<Integer> {
         replicaLabels.stream().map(String::trim).filter(s -> !s.isEmpty()).toList(),
         !partialResponseOff,
         query,
-        storeSeriesLimit,
-        storeSamplesLimit,
+        storeLimits.series,
+        storeLimits.samples,
         httpAddress,
         grpcAddress,
-        serverTls.cert,
-        serverTls.key,
-        serverTls.clientCa,
+        grpcTls,
         routePrefix,
         flags(query));
   }

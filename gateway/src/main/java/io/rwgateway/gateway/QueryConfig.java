@@ -20,7 +20,7 @@ import java.util.Map;
  * @param clientTls TLS towards the endpoints, or null for plaintext
  * @param replicaLabels labels along which HA replicas are deduplicated by default
  * @param partialResponse the default of the {@code partial_response} parameter
- * @param tlsCert with {@code tlsKey}, the gRPC server's TLS; null: plaintext
+ * @param grpcTls the gRPC server's TLS (a null certificate: plaintext)
  * @param routePrefix prefix of the API paths ({@code --web.route-prefix}), "" for none
  * @param flags what {@code /api/v1/status/flags} shows
  */
@@ -38,9 +38,7 @@ record QueryConfig(
     long storeSamplesLimit,
     String httpAddress,
     String grpcAddress,
-    Path tlsCert,
-    Path tlsKey,
-    Path tlsClientCa,
+    StoreGrpcServer.Tls grpcTls,
     String routePrefix,
     Map<String, String> flags) {
   QueryConfig {
@@ -67,9 +65,7 @@ record QueryConfig(
         storeSamplesLimit,
         httpAddress,
         grpcAddress,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
+        grpcTls,
         routePrefix,
         flags);
   }

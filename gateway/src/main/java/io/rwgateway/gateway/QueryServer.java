@@ -1,10 +1,8 @@
 package io.rwgateway.gateway;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.rwgateway.ingest.BoundedAggregator;
 import io.rwgateway.model.Labels;
 import io.rwgateway.query.DnsResolver;
 import io.rwgateway.query.EndpointDiscovery;
@@ -22,9 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +30,12 @@ import org.slf4j.LoggerFactory;
  * {@code /api/v1/stores} on the HTTP port. Ready at once, as Thanos Query is: an endpoint that is
  * not up yet is simply not asked.
  */
-public final class QueryServer implements AutoCloseable {
+public final class QueryServer extends RoleServer {
   private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
 
   /** The tenant header of the API (Thanos Query's default); the proxy has one tenant anyway. */
   static final String TENANT_HEADER = "THANOS-TENANT";
 
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final CountDownLatch terminated = new CountDownLatch(1);
-  private final PrometheusRegistry registry = new PrometheusRegistry();
   private final NettyServer netty = new NettyServer(2);
   private final ThreadPoolExecutor apiExecutor;
   private EndpointSet endpoints;
@@ -55,16 +48,11 @@ public final class QueryServer implements AutoCloseable {
 
   public static QueryServer start(QueryConfig config) throws IOException, InterruptedException {
     QueryServer s = new QueryServer(config);
-    try {
-      s.run(config);
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      s.close();
-      throw e;
-    }
-    return s;
+    return started(s, () -> s.run(config));
   }
 
   private void run(QueryConfig config) throws IOException, InterruptedException {
+    PrometheusRegistry registry = registry();
     JvmMetrics.builder().register(registry);
     EndpointDiscovery discovery =
         new EndpointDiscovery(
@@ -86,23 +74,12 @@ public final class QueryServer implements AutoCloseable {
     StoreApi store =
         new StoreApi(
             proxy,
-            () -> !closed.get(),
+            () -> !isClosed(),
             StoreApiOptions.defaults()
                 .withLimits(config.storeSeriesLimit(), config.storeSamplesLimit())
                 .asQuery(this::advertised),
             registry);
-    grpc =
-        StoreGrpcServer.start(
-            config.grpcAddress(),
-            config.tlsCert(),
-            config.tlsKey(),
-            config.tlsClientCa(),
-            store.definitions());
-    log.info(
-        "StoreAPI listening address={} port={} tls={}",
-        config.grpcAddress(),
-        grpc.port(),
-        config.tlsCert() != null);
+    grpc = StoreGrpcServer.start(config.grpcAddress(), config.grpcTls(), store.definitions());
 
     PrometheusApi api =
         new PrometheusApi(
@@ -119,20 +96,13 @@ public final class QueryServer implements AutoCloseable {
     HttpRouter router =
         new HttpRouter(
                 registry,
-                () -> closed.get() ? "shutting down" : null,
+                () -> isClosed() ? "shutting down" : null,
                 () -> null,
                 () -> api,
                 apiExecutor)
             .route("/api/v1/stores", () -> StoresStatus.answer(endpoints))
             .withRoutePrefix(config.routePrefix());
-    httpChannel =
-        netty.bind(
-            config.httpAddress(),
-            ch ->
-                ch.pipeline()
-                    .addLast(new HttpServerCodec())
-                    .addLast(new BoundedAggregator(8 << 20, "HTTP API request limit"))
-                    .addLast(router));
+    httpChannel = netty.bindHttp(config.httpAddress(), 8 << 20, "HTTP API request limit", router);
     log.info(
         "HTTP server listening address={} route_prefix={} endpoints={} sd_files={}",
         httpAddress(),
@@ -176,19 +146,8 @@ public final class QueryServer implements AutoCloseable {
     return endpoints;
   }
 
-  public PrometheusRegistry registry() {
-    return registry;
-  }
-
-  public void awaitTermination() throws InterruptedException {
-    terminated.await();
-  }
-
   @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
+  protected void shutDown() {
     if (httpChannel != null) {
       httpChannel.close().syncUninterruptibly();
     }
@@ -200,6 +159,5 @@ public final class QueryServer implements AutoCloseable {
     if (endpoints != null) {
       endpoints.close();
     }
-    terminated.countDown();
   }
 }

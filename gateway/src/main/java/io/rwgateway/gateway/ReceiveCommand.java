@@ -155,21 +155,7 @@ final class ReceiveCommand implements Callable<Integer> {
           "Label that names the tenant: added to every series the StoreAPI serves and to each block's thanos.labels. Default: ${DEFAULT-VALUE}.")
   String tenantLabelName;
 
-  @Option(
-      names = "--store.limits.request-series",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most series one StoreAPI Series call may return (RESOURCE_EXHAUSTED above); 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSeriesLimit;
-
-  @Option(
-      names = "--store.limits.request-samples",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most samples (counted from chunk headers) one StoreAPI Series call may return (RESOURCE_EXHAUSTED above); 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSamplesLimit;
+  @Mixin StoreLimitsFlags storeLimits = new StoreLimitsFlags();
 
   @Option(
       names = "--label",
@@ -601,7 +587,7 @@ final class ReceiveCommand implements Callable<Integer> {
         StoreApiOptions.defaults()
             .withTenantLabel(tenantLabelName)
             .withExternalLabels(external.toMap())
-            .withLimits(storeSeriesLimit, storeSamplesLimit),
+            .withLimits(storeLimits.series, storeLimits.samples),
         limitsConfig(),
         new MemoryGuard.Watermarks(memoryLow, memoryHigh, memoryFull),
         queryOptions(),

@@ -98,14 +98,7 @@ public final class ReceiveServer implements AutoCloseable {
             this::deathNotice,
             api::get,
             apiExecutor);
-    httpChannel =
-        netty.bind(
-            config.httpAddress(),
-            ch ->
-                ch.pipeline()
-                    .addLast(new HttpServerCodec())
-                    .addLast(new BoundedAggregator(8 << 20, "HTTP API request limit"))
-                    .addLast(router));
+    httpChannel = netty.bindHttp(config.httpAddress(), 8 << 20, "HTTP API request limit", router);
     log.info("HTTP server listening address={} transport={}", httpAddress(), netty.transport());
 
     bucket = config.objstore().open();

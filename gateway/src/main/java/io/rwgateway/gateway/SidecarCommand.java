@@ -4,16 +4,10 @@ import io.rwgateway.uploader.ObjstoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code gateway sidecar}: next to a Prometheus, ship the blocks it writes and serve its data over
@@ -28,7 +22,7 @@ import picocli.CommandLine.Unmatched;
     description =
         "Run next to a Prometheus server: ship its TSDB blocks to the bucket and serve its data over "
             + "the Thanos StoreAPI through Prometheus' remote read. Flags are the Thanos sidecar's.")
-final class SidecarCommand implements Callable<Integer> {
+final class SidecarCommand extends ThanosRoleCommand<SidecarConfig> {
 
   /** Thanos sidecar flags accepted with a WARN line and no effect. */
   static final IgnoredThanosFlags IGNORED =
@@ -165,53 +159,26 @@ final class SidecarCommand implements Callable<Integer> {
               + "(-2h). Default: ${DEFAULT-VALUE}.")
   String minTime;
 
-  @Option(
-      names = "--store.limits.request-series",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most series one Series call may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSeriesLimit;
-
-  @Option(
-      names = "--store.limits.request-samples",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most samples one Series call may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSamplesLimit;
-
-  @Mixin LogFlags logFlags = new LogFlags();
-
-  @Unmatched List<String> unmatched = new ArrayList<>();
-
-  @Spec CommandSpec spec;
+  @Mixin StoreLimitsFlags storeLimits = new StoreLimitsFlags();
 
   @Override
-  public Integer call() throws Exception {
-    FatalErrors.install();
-    SidecarConfig config = IGNORED.configure(spec, logFlags, unmatched, this::config);
-    try (SidecarServer server = SidecarServer.start(config)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
-      server.awaitTermination();
-    }
-    return 0;
+  IgnoredThanosFlags ignored() {
+    return IGNORED;
   }
 
-  private static void stop(SidecarServer server) {
-    FatalErrors.stopping();
-    server.close();
+  @Override
+  RoleServer start(SidecarConfig config) throws Exception {
+    return SidecarServer.start(config);
   }
 
+  @Override
   SidecarConfig config() {
-    tls.check();
+    StoreGrpcServer.Tls grpcTls = tls.tls();
     if (shipperMetaFileName.isEmpty() || shipperMetaFileName.contains("/")) {
       throw new IllegalArgumentException(
           "--shipper.meta-file-name must be a file name, not \"" + shipperMetaFileName + "\"");
     }
-    if (storeSeriesLimit < 0 || storeSamplesLimit < 0) {
-      throw new IllegalArgumentException("--store.limits.* must not be negative");
-    }
+    storeLimits.check();
     return new SidecarConfig(
         prometheusUrl,
         httpClientYaml(),
@@ -220,16 +187,14 @@ final class SidecarCommand implements Callable<Integer> {
         tsdbPath,
         grpcAddress,
         httpAddress,
-        tls.cert,
-        tls.key,
-        tls.clientCa,
+        grpcTls,
         objstore(),
         uploadCompacted,
         ignoreUnequalBlockSize,
         shipperMetaFileName,
         ThanosTime.parse("--min-time", minTime),
-        storeSeriesLimit,
-        storeSamplesLimit);
+        storeLimits.series,
+        storeLimits.samples);
   }
 
   private String httpClientYaml() {

@@ -49,7 +49,7 @@ class QueryFlagsTest {
     assertEquals(300_000, c.query().lookbackMillis());
     assertEquals(50_000_000, c.query().maxSamples());
     assertNull(c.clientTls());
-    assertNull(c.tlsCert());
+    assertNull(c.grpcTls().cert());
     assertEquals("", c.routePrefix());
   }
 

@@ -28,6 +28,13 @@ class EndpointDiscoveryTest {
     return new FakeStore(List.of(Labels.of("cluster", cluster)), 1000, 9000, List.of());
   }
 
+  private static EndpointSet set(List<EndpointSpec> specs, List<Path> files, AtomicLong now) {
+    EndpointDiscovery discovery =
+        new EndpointDiscovery(
+            specs, files, Duration.ofMinutes(5), Duration.ofSeconds(30), new DnsResolver());
+    return new EndpointSet(discovery, OPTIONS, null, new PrometheusRegistry(), now::get);
+  }
+
   private static List<String> addresses(EndpointSet set) {
     return set.snapshot().stream().map(EndpointStatus::address).toList();
   }
@@ -62,15 +69,7 @@ class EndpointDiscoveryTest {
     try (FakeStore a = store("a");
         FakeStore b = store("b")) {
       write(file, "- targets: ['" + a.address() + "']\n", 1);
-      EndpointDiscovery discovery =
-          new EndpointDiscovery(
-              List.of(),
-              List.of(dir.resolve("*.yml")),
-              Duration.ofMinutes(5),
-              Duration.ofSeconds(30),
-              new DnsResolver());
-      try (EndpointSet set =
-          new EndpointSet(discovery, OPTIONS, null, new PrometheusRegistry(), now::get)) {
+      try (EndpointSet set = set(List.of(), List.of(dir.resolve("*.yml")), now)) {
         set.refresh();
         assertEquals(List.of(a.address()), addresses(set));
         assertEquals(1, set.active().size());
@@ -151,15 +150,8 @@ class EndpointDiscoveryTest {
       discovered.failing.set(true);
       fixed.failing.set(true);
       write(file, "[{\"targets\": [\"" + discovered.address() + "\"]}]", 1);
-      EndpointDiscovery discovery =
-          new EndpointDiscovery(
-              List.of(EndpointSpec.parse(fixed.address())),
-              List.of(file),
-              Duration.ofMinutes(5),
-              Duration.ofSeconds(30),
-              new DnsResolver());
       try (EndpointSet set =
-          new EndpointSet(discovery, OPTIONS, null, new PrometheusRegistry(), now::get)) {
+          set(List.of(EndpointSpec.parse(fixed.address())), List.of(file), now)) {
         set.refresh();
         assertEquals(List.of(fixed.address(), discovered.address()), addresses(set));
         now.addAndGet(Duration.ofMinutes(6).toMillis());
