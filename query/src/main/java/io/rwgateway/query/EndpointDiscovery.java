@@ -96,14 +96,14 @@ public final class EndpointDiscovery {
     try {
       List<String> addrs = resolver.resolve(s);
       if (last == null || !last.addresses().equals(addrs)) {
-        log.info("msg=\"endpoint resolved\" spec={} addresses={}", s.text(), addrs);
+        log.info("endpoint resolved spec={} addresses={}", s.text(), addrs);
       }
       resolved.put(s.text(), new Resolved(addrs, now));
       return addrs;
     } catch (UnknownHostException | RuntimeException e) {
       List<String> keep = last == null ? List.of() : last.addresses();
       log.warn(
-          "msg=\"DNS lookup failed, keeping the last addresses\" spec={} addresses={} err=\"{}\"",
+          "DNS lookup failed, keeping the last addresses spec={} addresses={} err=\"{}\"",
           s.text(),
           keep,
           e.getMessage());

@@ -137,7 +137,7 @@ public final class EndpointSet implements AutoCloseable {
       refresh();
     } catch (RuntimeException e) {
       // NOTE: an exception would end the schedule for good; one bad poll must not stop the next.
-      log.warn("msg=\"endpoint poll failed\" err=\"{}\"", e.toString());
+      log.warn("endpoint poll failed err=\"{}\"", e.toString());
     }
   }
 
@@ -148,7 +148,7 @@ public final class EndpointSet implements AutoCloseable {
       if (!wanted.containsKey(e.getKey())) {
         it.remove();
         e.getValue().endpoint.retire();
-        log.info("msg=\"endpoint removed, no longer discovered\" address={}", e.getKey());
+        log.info("endpoint removed, no longer discovered address={}", e.getKey());
       }
     }
     wanted.forEach(
@@ -161,7 +161,7 @@ public final class EndpointSet implements AutoCloseable {
                         address, options.infoTimeout(), options.queryTimeout(), tls, serverName),
                     now);
             entries.put(address, e);
-            log.info("msg=\"endpoint added\" address={} static={}", address, isStatic);
+            log.info("endpoint added address={} static={}", address, isStatic);
           }
           e.isStatic = isStatic;
         });
@@ -177,7 +177,7 @@ public final class EndpointSet implements AutoCloseable {
           it.remove();
           e.endpoint.retire();
           log.warn(
-              "msg=\"discovered endpoint unhealthy for longer than the timeout, removed\""
+              "discovered endpoint unhealthy for longer than the timeout, removed"
                   + " address={} err=\"{}\"",
               e.endpoint.address(),
               e.lastError);
@@ -241,7 +241,7 @@ public final class EndpointSet implements AutoCloseable {
         e.lastSuccess = now;
         if (!was) {
           log.info(
-              "msg=\"endpoint active\" address={} component={} label_sets={} min_time={} max_time={}",
+              "endpoint active address={} component={} label_sets={} min_time={} max_time={}",
               e.endpoint.address(),
               info.componentType(),
               info.labelSets(),
@@ -253,7 +253,7 @@ public final class EndpointSet implements AutoCloseable {
         e.lastError = error;
         if (was) {
           log.warn(
-              "msg=\"endpoint inactive, left out of queries\" address={} err=\"{}\"",
+              "endpoint inactive, left out of queries address={} err=\"{}\"",
               e.endpoint.address(),
               error);
         }

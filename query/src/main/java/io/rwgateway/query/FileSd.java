@@ -70,7 +70,7 @@ final class FileSd {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, name)) {
       ds.forEach(found::add);
     } catch (IOException e) {
-      log.warn("msg=\"cannot list file SD directory\" pattern={} err=\"{}\"", pattern, e);
+      log.warn("cannot list file SD directory pattern={} err=\"{}\"", pattern, e);
     }
     found.sort(null);
     return found;
@@ -94,7 +94,7 @@ final class FileSd {
       List<String> targets = parse(Files.readString(file));
       Seen now = new Seen(modified, size, targets, null);
       if (last == null || !last.targets().equals(targets) || last.error() != null) {
-        log.info("msg=\"file SD targets\" file={} targets={}", file, targets);
+        log.info("file SD targets file={} targets={}", file, targets);
       }
       files.put(file, now);
       return now;
@@ -107,7 +107,7 @@ final class FileSd {
     List<String> targets = last == null ? List.of() : last.targets();
     if (last == null || !error.equals(last.error())) {
       log.warn(
-          "msg=\"file SD file not usable, keeping its last good targets\" file={} targets={} err=\"{}\"",
+          "file SD file not usable, keeping its last good targets file={} targets={} err=\"{}\"",
           file,
           targets,
           error);
