@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.rwgateway.proto.prompb.Label;
 import io.rwgateway.proto.prompb.Sample;
 import io.rwgateway.proto.prompb.TimeSeries;
@@ -14,11 +15,13 @@ import io.rwgateway.proto.prompb.WriteRequest;
 import io.rwgateway.proto.thanos.infopb.InfoGrpc;
 import io.rwgateway.proto.thanos.infopb.InfoRequest;
 import io.rwgateway.proto.thanos.infopb.InfoResponse;
+import io.rwgateway.proto.thanos.infopb.StoreInfo;
 import io.rwgateway.proto.thanos.storepb.LabelMatcher;
 import io.rwgateway.proto.thanos.storepb.SeriesRequest;
 import io.rwgateway.proto.thanos.storepb.SeriesResponse;
 import io.rwgateway.proto.thanos.storepb.StoreGrpc;
 import io.rwgateway.query.EndpointStatus;
+import io.rwgateway.uploader.TestCertificates;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -236,6 +239,45 @@ class QueryEndToEndTest {
           List.of("max_source_resolution=auto", "max_source_resolution=5m", "dedup=0")) {
         assertEquals(200, get(q, "/thanos/api/v1/query?query=up&" + ok + at).statusCode(), ok);
       }
+    }
+  }
+
+  /** Info of a store with one label set: what is tested is the transport. */
+  private static final class FixedInfo extends InfoGrpc.InfoImplBase {
+    @Override
+    public void info(InfoRequest request, StreamObserver<InfoResponse> observer) {
+      observer.onNext(
+          InfoResponse.newBuilder()
+              .setComponentType("store")
+              .setStore(StoreInfo.newBuilder().setMinTime(0).setMaxTime(1000))
+              .build());
+      observer.onCompleted();
+    }
+  }
+
+  @Test
+  void clientTlsWithCaAndClientCertificate() throws Exception {
+    TestCertificates server = TestCertificates.create(dir, "server");
+    TestCertificates client = TestCertificates.create(dir, "client");
+    try (StoreGrpcServer store =
+            StoreGrpcServer.start(
+                "127.0.0.1:0",
+                new StoreGrpcServer.Tls(server.certPem(), server.keyPem(), client.certPem()),
+                new FixedInfo().bindService());
+        QueryServer plain = query("--endpoint=127.0.0.1:" + store.port());
+        QueryServer tls =
+            query(
+                "--endpoint=127.0.0.1:" + store.port(),
+                "--grpc-client-tls-secure",
+                "--grpc-client-tls-ca=" + server.certPem(),
+                "--grpc-client-tls-cert=" + client.certPem(),
+                "--grpc-client-tls-key=" + client.keyPem())) {
+      await("TLS endpoint active", () -> active(tls).size() == 1);
+      assertEquals("store", tls.endpoints().active().get(0).info().componentType());
+      await(
+          "plaintext endpoint checked",
+          () -> plain.endpoints().snapshot().get(0).lastCheckMillis() > 0);
+      assertTrue(active(plain).isEmpty(), "plaintext to a TLS port fails");
     }
   }
 
