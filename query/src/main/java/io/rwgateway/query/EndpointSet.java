@@ -8,9 +8,11 @@ import io.rwgateway.proto.thanos.infopb.InfoResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +60,7 @@ public final class EndpointSet implements AutoCloseable {
   private final Gauge activeGauge;
   private final Gauge connectionsGauge;
   private final ScheduledExecutorService poller;
+  private final Set<String> typesSeen = new HashSet<>();
 
   /** Mutable state of one endpoint; guarded by the entry's monitor. */
   private static final class Entry {
@@ -276,8 +279,14 @@ public final class EndpointSet implements AutoCloseable {
       }
     }
     activeGauge.set(active);
-    // A type whose endpoints all went away shows 0 rather than vanishing.
-    byType.forEach((type, n) -> connectionsGauge.labelValues(type).set(n));
+    // A type whose endpoints all went away (inactive, or removed from the set) shows 0 rather
+    // than vanishing or keeping its last count.
+    synchronized (typesSeen) {
+      typesSeen.addAll(byType.keySet());
+      for (String type : typesSeen) {
+        connectionsGauge.labelValues(type).set(byType.getOrDefault(type, 0));
+      }
+    }
   }
 
   /** The endpoints queries go to now, with what they said in their last Info call. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.rwgateway.model.Labels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +31,28 @@ class EndpointDiscoveryTest {
   }
 
   private static EndpointSet set(List<EndpointSpec> specs, List<Path> files, AtomicLong now) {
+    return set(specs, files, now, new PrometheusRegistry());
+  }
+
+  private static EndpointSet set(
+      List<EndpointSpec> specs, List<Path> files, AtomicLong now, PrometheusRegistry registry) {
     EndpointDiscovery discovery =
         new EndpointDiscovery(
             specs, files, Duration.ofMinutes(5), Duration.ofSeconds(30), new DnsResolver());
-    return new EndpointSet(discovery, OPTIONS, null, new PrometheusRegistry(), now::get);
+    return new EndpointSet(discovery, OPTIONS, null, registry, now::get);
+  }
+
+  private static double connections(PrometheusRegistry registry, String type) {
+    for (MetricSnapshot s : registry.scrape()) {
+      if (s.getMetadata().getPrometheusName().equals("thanos_store_nodes_grpc_connections")) {
+        for (GaugeSnapshot.GaugeDataPointSnapshot d : ((GaugeSnapshot) s).getDataPoints()) {
+          if (type.equals(d.getLabels().get("store_type"))) {
+            return d.getValue();
+          }
+        }
+      }
+    }
+    throw new AssertionError("no connections gauge for " + type);
   }
 
   private static List<String> addresses(EndpointSet set) {
@@ -69,7 +89,8 @@ class EndpointDiscoveryTest {
     try (FakeStore a = store("a");
         FakeStore b = store("b")) {
       write(file, "- targets: ['" + a.address() + "']\n", 1);
-      try (EndpointSet set = set(List.of(), List.of(dir.resolve("*.yml")), now)) {
+      PrometheusRegistry registry = new PrometheusRegistry();
+      try (EndpointSet set = set(List.of(), List.of(dir.resolve("*.yml")), now, registry)) {
         set.refresh();
         assertEquals(List.of(a.address()), addresses(set));
         assertEquals(1, set.active().size());
@@ -79,6 +100,7 @@ class EndpointDiscoveryTest {
         set.refresh();
         assertEquals(List.of(a.address(), b.address()), addresses(set));
         assertEquals(2, set.active().size());
+        assertEquals(2.0, connections(registry, "receive"));
 
         write(file, "- targets: ['" + b.address() + "']\n  labels: {x: y}\n", 3);
         set.refresh();
@@ -91,6 +113,7 @@ class EndpointDiscoveryTest {
         Files.delete(file);
         set.refresh();
         assertEquals(List.of(), addresses(set), "a file gone (from the glob) lists nothing");
+        assertEquals(0.0, connections(registry, "receive"), "removed endpoints are not counted");
       }
     }
   }
