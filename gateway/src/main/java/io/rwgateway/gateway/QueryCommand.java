@@ -4,11 +4,10 @@ import io.rwgateway.model.PromDuration;
 import io.rwgateway.query.ClientTls;
 import io.rwgateway.query.DnsResolver;
 import io.rwgateway.query.EndpointConfig;
+import io.rwgateway.query.EndpointConfigFile;
 import io.rwgateway.query.EndpointSet;
 import io.rwgateway.query.EndpointSpec;
 import io.rwgateway.queryapi.QueryOptions;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +68,6 @@ final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
               "alert.query-url",
               "grpc.proxy-strategy",
               "store.sd-dns-resolver",
-              "endpoint.sd-config-reload-interval",
               "endpoint-group",
               "endpoint-group-strict",
               "inject-test-addresses",
@@ -128,8 +126,8 @@ final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
       names = "--endpoint.sd-config-file",
       paramLabel = "<file>",
       description =
-          "Thanos' endpoint config (YAML: endpoints: [{address: ...}]); read at start for its "
-              + "addresses.")
+          "Thanos' endpoint config (YAML: endpoints: [{address: ...}]), for its addresses; read "
+              + "again every --endpoint.sd-config-reload-interval.")
   Path endpointConfigFile;
 
   @Option(
@@ -137,6 +135,14 @@ final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
       paramLabel = "<yaml>",
       description = "The same YAML inline.")
   String endpointConfig;
+
+  @Option(
+      names = "--endpoint.sd-config-reload-interval",
+      defaultValue = "5m",
+      converter = Durations.class,
+      paramLabel = "<duration>",
+      description = "How often --endpoint.sd-config-file is read again. Default: ${DEFAULT-VALUE}.")
+  Duration endpointConfigReload;
 
   @Option(
       names = "--store.sd-files",
@@ -296,6 +302,7 @@ final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
       specs.add(EndpointSpec.parse(e));
     }
     specs.addAll(endpointConfig());
+    EndpointConfigFile configFile = endpointConfigFile();
     for (EndpointSpec s : specs) {
       if ((s.kind() == EndpointSpec.Kind.DNS_SRV || s.kind() == EndpointSpec.Kind.DNS_SRV_NO_A)
           && !DnsResolver.srvAvailable()) {
@@ -303,7 +310,7 @@ final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
             "endpoint \"" + s.text() + "\": SRV lookups need the JDK module jdk.naming.dns");
       }
     }
-    if (specs.isEmpty() && sdFiles.isEmpty()) {
+    if (specs.isEmpty() && configFile == null && sdFiles.isEmpty()) {
       log.warn("no endpoints given (--endpoint, --store.sd-files): every query answers empty");
     }
     storeLimits.check();
@@ -320,6 +327,7 @@ final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
             : storeResponseTimeout;
     return new QueryConfig(
         specs,
+        configFile,
         sdFiles,
         sdInterval,
         dnsInterval,
@@ -341,28 +349,33 @@ final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
         flags(query));
   }
 
+  /** The inline endpoint config's endpoints; none without one. */
   private List<EndpointSpec> endpointConfig() {
     if (endpointConfig != null && endpointConfigFile != null) {
       throw new IllegalArgumentException(
           "give --endpoint.sd-config or --endpoint.sd-config-file, not both");
     }
-    String text = endpointConfig;
-    if (endpointConfigFile != null) {
-      try {
-        text = Files.readString(endpointConfigFile);
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--endpoint.sd-config-file: cannot read " + endpointConfigFile + ": " + e, e);
-      }
-    }
-    if (text == null) {
+    if (endpointConfig == null) {
       return List.of();
     }
-    EndpointConfig c = EndpointConfig.parse(text);
+    EndpointConfig c = EndpointConfig.parse(endpointConfig);
     for (String key : c.ignored()) {
-      log.warn("endpoint config key accepted for compatibility, no effect here: key={}", key);
+      log.warn("endpoint config key accepted for compatibility, no effect here key={}", key);
     }
     return c.endpoints();
+  }
+
+  /** The endpoint config file, read now (a bad one fails the start); null without one. */
+  private EndpointConfigFile endpointConfigFile() {
+    if (endpointConfigFile == null) {
+      return null;
+    }
+    try {
+      return new EndpointConfigFile(
+          endpointConfigFile, endpointConfigReload, System.currentTimeMillis());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--endpoint.sd-config-file: " + e.getMessage(), e);
+    }
   }
 
   private ClientTls clientTls() {
@@ -392,6 +405,8 @@ final class QueryCommand extends ThanosRoleCommand<QueryConfig> {
     f.put("store.unhealthy-timeout", PromDuration.format(unhealthyTimeout.toMillis()));
     f.put("store.response-timeout", PromDuration.format(storeResponseTimeout.toMillis()));
     f.put("endpoint.info-timeout", PromDuration.format(infoTimeout.toMillis()));
+    f.put(
+        "endpoint.sd-config-reload-interval", PromDuration.format(endpointConfigReload.toMillis()));
     f.put("web.route-prefix", routePrefix);
     return f;
   }

@@ -1,6 +1,7 @@
 package io.rwgateway.gateway;
 
 import io.rwgateway.query.ClientTls;
+import io.rwgateway.query.EndpointConfigFile;
 import io.rwgateway.query.EndpointSet;
 import io.rwgateway.query.EndpointSpec;
 import io.rwgateway.queryapi.QueryOptions;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * What {@code gateway query} runs with, checked ({@link QueryCommand}).
  *
- * @param endpoints the endpoint specs (flags and endpoint config)
+ * @param endpoints the endpoint specs of the flags and the inline endpoint config
+ * @param endpointConfigFile the endpoint config file, reloaded; null without one
  * @param sdFiles file SD files ({@code --store.sd-files}), globs allowed in the file name
  * @param sdInterval how often the files are read again when they look unchanged
  * @param dnsInterval how often {@code dns+} / {@code dnssrv+} specs are resolved again
@@ -26,6 +28,7 @@ import java.util.Map;
  */
 record QueryConfig(
     List<EndpointSpec> endpoints,
+    EndpointConfigFile endpointConfigFile,
     List<Path> sdFiles,
     Duration sdInterval,
     Duration dnsInterval,
@@ -53,6 +56,7 @@ record QueryConfig(
     EndpointSet.Options o = endpointOptions;
     return new QueryConfig(
         endpoints,
+        endpointConfigFile,
         sdFiles,
         sdInterval,
         dnsInterval,

@@ -57,6 +57,7 @@ public final class QueryServer extends RoleServer {
     EndpointDiscovery discovery =
         new EndpointDiscovery(
             config.endpoints(),
+            config.endpointConfigFile(),
             config.sdFiles(),
             config.sdInterval(),
             config.dnsInterval(),

@@ -2,6 +2,7 @@ package io.rwgateway.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rwgateway.query.EndpointSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code gateway query}'s command line: Thanos Query's flags. */
@@ -114,6 +117,23 @@ class QueryFlagsTest {
     QueryConfig old =
         parse("--endpoint.sd-config=- endpoints: ['x:1', 'y:2']\n  tls_config: {}\n").config();
     assertEquals(List.of("x:1", "y:2"), specs(old));
+  }
+
+  @Test
+  void endpointConfigFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("endpoints.yml");
+    Files.writeString(file, "endpoints:\n  - address: b:2\n");
+    QueryConfig c =
+        parse("--endpoint.sd-config-file=" + file, "--endpoint.sd-config-reload-interval=1m")
+            .config();
+    assertNotNull(c.endpointConfigFile());
+    assertEquals("1m", c.flags().get("endpoint.sd-config-reload-interval"));
+    Files.writeString(file, "endpoints: [{address: nope}]\n");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse("--endpoint.sd-config-file=" + file).config());
+    assertTrue(e.getMessage().contains("--endpoint.sd-config-file"), e.getMessage());
   }
 
   @Test

@@ -21,6 +21,7 @@ public final class EndpointDiscovery {
   private static final Logger log = LoggerFactory.getLogger(EndpointDiscovery.class);
 
   private final List<EndpointSpec> fixed;
+  private final EndpointConfigFile configFile;
   private final FileSd files;
   private final DnsResolver resolver;
   private final long dnsIntervalMillis;
@@ -41,7 +42,22 @@ public final class EndpointDiscovery {
       Duration sdInterval,
       Duration dnsInterval,
       DnsResolver resolver) {
+    this(fixed, null, sdFiles, sdInterval, dnsInterval, resolver);
+  }
+
+  /**
+   * The same with the endpoints of a reloaded endpoint config file (null: none); they count as
+   * given once (a plain host:port among them is static while the file lists it).
+   */
+  public EndpointDiscovery(
+      List<EndpointSpec> fixed,
+      EndpointConfigFile configFile,
+      List<Path> sdFiles,
+      Duration sdInterval,
+      Duration dnsInterval,
+      DnsResolver resolver) {
     this.fixed = List.copyOf(fixed);
+    this.configFile = configFile;
     this.files = sdFiles.isEmpty() ? null : new FileSd(sdFiles, sdInterval.toMillis());
     this.resolver = resolver;
     this.dnsIntervalMillis = dnsInterval.toMillis();
@@ -64,7 +80,11 @@ public final class EndpointDiscovery {
   public synchronized Map<String, Boolean> addresses(long now) {
     Map<String, Boolean> out = new LinkedHashMap<>();
     List<String> live = new ArrayList<>();
-    for (EndpointSpec s : fixed) {
+    List<EndpointSpec> given = new ArrayList<>(fixed);
+    if (configFile != null) {
+      given.addAll(configFile.specs(now));
+    }
+    for (EndpointSpec s : given) {
       live.add(s.text());
       addAll(out, s, now, !s.resolved());
     }

@@ -119,6 +119,34 @@ class EndpointDiscoveryTest {
   }
 
   @Test
+  void theEndpointConfigFileIsReloadedAndABadOneKeepsTheLastGoodList(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("endpoints.yml");
+    Files.writeString(file, "endpoints:\n  - address: a:1\n    strict: true\n");
+    EndpointConfigFile config = new EndpointConfigFile(file, Duration.ofMinutes(5), 0);
+    EndpointDiscovery discovery =
+        new EndpointDiscovery(
+            List.of(EndpointSpec.parse("s:9")),
+            config,
+            List.of(),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(30),
+            new DnsResolver());
+    assertEquals(Map.of("s:9", true, "a:1", true), discovery.addresses(0));
+    Files.writeString(file, "endpoints: [{address: b:2}]\n");
+    assertEquals(
+        Map.of("s:9", true, "a:1", true), discovery.addresses(60_000), "before the interval");
+    assertEquals(Map.of("s:9", true, "b:2", true), discovery.addresses(300_000));
+    Files.writeString(file, "endpoints: [{address: nope}]\n");
+    assertEquals(Map.of("s:9", true, "b:2", true), discovery.addresses(600_000));
+    Files.writeString(file, "endpoints: {");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new EndpointConfigFile(file, Duration.ofMinutes(5), 0),
+        "a bad file at start is an error");
+  }
+
+  @Test
   void dnsResolvesEveryAddressWithThePort() throws Exception {
     try (FakeStore a = store("a")) {
       int port = Integer.parseInt(a.address().substring(a.address().lastIndexOf(':') + 1));
