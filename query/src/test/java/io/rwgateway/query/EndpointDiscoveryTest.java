@@ -164,6 +164,26 @@ class EndpointDiscoveryTest {
   }
 
   @Test
+  void srvTargetsAreResolvedWithTheRecordsPorts() throws Exception {
+    assertTrue(DnsResolver.srvAvailable(), "the JDK's JNDI DNS provider");
+    DnsResolver srv =
+        new DnsResolver() {
+          @Override
+          protected List<String[]> lookupSrv(String name) {
+            assertEquals("_grpc._tcp.store", name);
+            return List.of(
+                new String[] {"localhost", "10901"}, new String[] {"127.0.0.2", "10902"});
+          }
+        };
+    List<String> resolved = srv.resolve(EndpointSpec.parse("dnssrv+_grpc._tcp.store"));
+    assertTrue(resolved.contains("127.0.0.1:10901"), resolved.toString());
+    assertTrue(resolved.contains("127.0.0.2:10902"), resolved.toString());
+    assertEquals(
+        List.of("localhost:10901", "127.0.0.2:10902"),
+        srv.resolve(EndpointSpec.parse("dnssrvnoa+_grpc._tcp.store")));
+  }
+
+  @Test
   void dnsFailureKeepsTheLastAddressesAndIsRetriedAfterTheInterval() {
     int[] calls = {0};
     DnsResolver flaky =
