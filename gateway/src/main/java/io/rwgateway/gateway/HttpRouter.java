@@ -17,8 +17,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.ingest.Responses;
 import io.rwgateway.queryapi.PrometheusApi;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +44,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Supplier<PrometheusApi> api;
   private final Supplier<String> deathNotice;
   private final ExecutorService apiExecutor;
+  private final Map<String, Supplier<FullHttpResponse>> routes = new ConcurrentHashMap<>();
+  private volatile String routePrefix = "";
 
   /**
    * @param notReady null when the role is ready, else why not (the text of /-/ready's 503, and of
@@ -61,10 +68,48 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.apiExecutor = apiExecutor;
   }
 
+  /**
+   * The executor API requests run on: a thread for each PromQL query that may run at once ({@code
+   * --query.max-concurrent}: they queue for their turns inside the API) and two for the other
+   * endpoints; 256 more requests wait, then 503.
+   */
+  static ThreadPoolExecutor apiExecutor(int maxConcurrentQueries) {
+    return new ThreadPoolExecutor(
+        maxConcurrentQueries + 2,
+        maxConcurrentQueries + 2,
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(256),
+        r -> {
+          Thread t = new Thread(r, "api");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * Serves {@code path} (below the route prefix) with {@code handler}, on the event loop: for small
+   * answers built from memory. Call before the server binds.
+   */
+  HttpRouter route(String path, Supplier<FullHttpResponse> handler) {
+    routes.put(path, handler);
+    return this;
+  }
+
+  /**
+   * Serves the API below {@code prefix} ({@code /prefix/api/v1/query}), as Prometheus' and Thanos'
+   * {@code --web.route-prefix}; {@code /metrics} and {@code /-/*} stay at the root. "" for none.
+   */
+  HttpRouter withRoutePrefix(String prefix) {
+    this.routePrefix = prefix;
+    return this;
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     String path = new QueryStringDecoder(req.uri()).path();
+    String prefix = routePrefix;
     FullHttpResponse own = null;
     switch (path) {
       case "/-/healthy":
@@ -87,6 +132,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       default:
         break;
     }
+    if (own == null && !prefix.isEmpty()) {
+      if (path.startsWith(prefix + "/")) {
+        path = path.substring(prefix.length());
+        req.setUri(req.uri().substring(prefix.length()));
+      } else {
+        own = Responses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path);
+      }
+    }
+    Supplier<FullHttpResponse> route = own == null ? routes.get(path) : null;
+    String apiPath = path;
+    if (route != null) {
+      own = route.get();
+    }
     if (own != null) {
       req.release();
       Responses.send(ctx, own, keepAlive);
@@ -105,7 +163,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     try {
-      apiExecutor.execute(() -> serveApi(ctx, req, a, keepAlive, path));
+      apiExecutor.execute(() -> serveApi(ctx, req, a, keepAlive, apiPath));
     } catch (RejectedExecutionException e) {
       req.release();
       Responses.send(

@@ -3,6 +3,11 @@ package io.rwgateway.gateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Thanos flags a role accepts for drop-in compatibility without acting on them: the Prometheus
@@ -14,6 +19,8 @@ import java.util.Set;
  * {@code --name} or {@code --no-name}.
  */
 final class IgnoredThanosFlags {
+  private static final Logger log = LoggerFactory.getLogger(IgnoredThanosFlags.class);
+
   private final Set<String> withValue;
   private final Set<String> booleans;
 
@@ -58,6 +65,26 @@ final class IgnoredThanosFlags {
       }
     }
     return found;
+  }
+
+  /**
+   * What a role's command does before it starts: applies the log flags, checks the arguments
+   * picocli did not match, builds the configuration, then logs one WARN line per ignored flag.
+   *
+   * @throws ParameterException for a bad or unknown flag (picocli prints it with the usage)
+   */
+  <C> C configure(CommandSpec spec, LogFlags logFlags, List<String> unmatched, Supplier<C> config) {
+    try {
+      logFlags.apply();
+      List<String> ignored = check(unmatched);
+      C c = config.get();
+      for (String name : ignored) {
+        log.warn("flag accepted for compatibility with Thanos, no effect here: flag=--{}", name);
+      }
+      return c;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   private boolean isNegated(String name) {

@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Prometheus remote-write ingestion gateway (Thanos Receive compatible).",
-    subcommands = {ReceiveCommand.class, SidecarCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ReceiveCommand.class,
+      SidecarCommand.class,
+      QueryCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -2,6 +2,7 @@ package io.rwgateway.gateway;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -14,6 +15,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.rwgateway.ingest.BoundedAggregator;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -67,6 +70,21 @@ final class NettyServer implements AutoCloseable {
                   }
                 });
     return b.bind(addr).sync().channel();
+  }
+
+  /**
+   * Binds an HTTP port: requests of up to {@code maxRequestBytes} (413 above, {@code limitName} in
+   * the answer) aggregated and handed to {@code handler}.
+   */
+  Channel bindHttp(String address, int maxRequestBytes, String limitName, ChannelHandler handler)
+      throws InterruptedException {
+    return bind(
+        address,
+        ch ->
+            ch.pipeline()
+                .addLast(new HttpServerCodec())
+                .addLast(new BoundedAggregator(maxRequestBytes, limitName))
+                .addLast(handler));
   }
 
   static InetSocketAddress parse(String address) {

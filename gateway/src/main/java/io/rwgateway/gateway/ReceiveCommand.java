@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -154,21 +155,7 @@ final class ReceiveCommand implements Callable<Integer> {
           "Label that names the tenant: added to every series the StoreAPI serves and to each block's thanos.labels. Default: ${DEFAULT-VALUE}.")
   String tenantLabelName;
 
-  @Option(
-      names = "--store.limits.request-series",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most series one StoreAPI Series call may return (RESOURCE_EXHAUSTED above); 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSeriesLimit;
-
-  @Option(
-      names = "--store.limits.request-samples",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most samples (counted from chunk headers) one StoreAPI Series call may return (RESOURCE_EXHAUSTED above); 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSamplesLimit;
+  @Mixin StoreLimitsFlags storeLimits = new StoreLimitsFlags();
 
   @Option(
       names = "--label",
@@ -432,39 +419,7 @@ final class ReceiveCommand implements Callable<Integer> {
           "Most samples one remote-read request may return (400 above). Default: ${DEFAULT-VALUE}.")
   int remoteReadMaxSamples;
 
-  @Option(
-      names = "--query.lookback-delta",
-      defaultValue = "5m",
-      converter = Durations.class,
-      paramLabel = "<duration>",
-      description =
-          "How far back PromQL looks for a series' latest sample at each step. Default: ${DEFAULT-VALUE}.")
-  Duration queryLookbackDelta;
-
-  @Option(
-      names = "--query.max-samples",
-      defaultValue = "50000000",
-      paramLabel = "<n>",
-      description =
-          "Most samples one PromQL query may hold in memory at once (422 above). Default: ${DEFAULT-VALUE}.")
-  long queryMaxSamples;
-
-  @Option(
-      names = "--query.timeout",
-      defaultValue = "2m",
-      converter = Durations.class,
-      paramLabel = "<duration>",
-      description =
-          "Longest a PromQL query may run (503 after); a request's timeout parameter may only lower it. Default: ${DEFAULT-VALUE}.")
-  Duration queryTimeout;
-
-  @Option(
-      names = "--query.max-concurrent",
-      defaultValue = "20",
-      paramLabel = "<n>",
-      description =
-          "PromQL queries evaluated at once; the rest wait for a turn within their timeout. Default: ${DEFAULT-VALUE}.")
-  int queryMaxConcurrent;
+  @Mixin PromqlFlags promql = new PromqlFlags();
 
   @Option(
       names = "--http.workers",
@@ -473,19 +428,7 @@ final class ReceiveCommand implements Callable<Integer> {
       description = "Netty event-loop threads; 0 = number of cores. Default: ${DEFAULT-VALUE}.")
   int workers;
 
-  @Option(
-      names = "--log.level",
-      defaultValue = "info",
-      paramLabel = "<level>",
-      description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
-  String logLevel;
-
-  @Option(
-      names = "--log.format",
-      defaultValue = "logfmt",
-      paramLabel = "<logfmt|json>",
-      description = "Log line format, as Thanos': logfmt or json. Default: ${DEFAULT-VALUE}.")
-  String logFormat;
+  @Mixin LogFlags logFlags = new LogFlags();
 
   @Spec CommandSpec spec;
 
@@ -495,8 +438,7 @@ final class ReceiveCommand implements Callable<Integer> {
     FatalErrors.install();
     GatewayConfig config;
     try {
-      Logging.setLevel(logLevel);
-      Logging.setFormat(logFormat);
+      logFlags.apply();
       config = config();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -645,7 +587,7 @@ final class ReceiveCommand implements Callable<Integer> {
         StoreApiOptions.defaults()
             .withTenantLabel(tenantLabelName)
             .withExternalLabels(external.toMap())
-            .withLimits(storeSeriesLimit, storeSamplesLimit),
+            .withLimits(storeLimits.series, storeLimits.samples),
         limitsConfig(),
         new MemoryGuard.Watermarks(memoryLow, memoryHigh, memoryFull),
         queryOptions(),
@@ -654,11 +596,7 @@ final class ReceiveCommand implements Callable<Integer> {
 
   private QueryOptions queryOptions() {
     try {
-      return new QueryOptions(
-          queryLookbackDelta.toMillis(),
-          queryMaxSamples,
-          queryTimeout.toMillis(),
-          queryMaxConcurrent);
+      return promql.options();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

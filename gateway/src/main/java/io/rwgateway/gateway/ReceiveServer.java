@@ -36,7 +36,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -75,20 +74,7 @@ public final class ReceiveServer implements AutoCloseable {
 
   private ReceiveServer(GatewayConfig config) {
     this.netty = new NettyServer(config.workerThreads());
-    this.apiExecutor =
-        new ThreadPoolExecutor(
-            // NOTE: PromQL queries queue for their turns (--query.max-concurrent) inside the
-            // API, so the pool has a thread for each, and two for the other endpoints.
-            config.query().maxConcurrent() + 2,
-            config.query().maxConcurrent() + 2,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(256),
-            r -> {
-              Thread t = new Thread(r, "api");
-              t.setDaemon(true);
-              return t;
-            });
+    this.apiExecutor = HttpRouter.apiExecutor(config.query().maxConcurrent());
   }
 
   public static ReceiveServer start(GatewayConfig config) throws IOException, InterruptedException {
@@ -112,14 +98,7 @@ public final class ReceiveServer implements AutoCloseable {
             this::deathNotice,
             api::get,
             apiExecutor);
-    httpChannel =
-        netty.bind(
-            config.httpAddress(),
-            ch ->
-                ch.pipeline()
-                    .addLast(new HttpServerCodec())
-                    .addLast(new BoundedAggregator(8 << 20, "HTTP API request limit"))
-                    .addLast(router));
+    httpChannel = netty.bindHttp(config.httpAddress(), 8 << 20, "HTTP API request limit", router);
     log.info("HTTP server listening address={} transport={}", httpAddress(), netty.transport());
 
     bucket = config.objstore().open();
@@ -268,7 +247,7 @@ public final class ReceiveServer implements AutoCloseable {
   }
 
   /** The jar's version; "dev" when running from classes (tests, IDE). */
-  private static String gatewayVersion() {
+  static String gatewayVersion() {
     String v = ReceiveServer.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }

@@ -4,18 +4,10 @@ import io.rwgateway.uploader.ObjstoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code gateway sidecar}: next to a Prometheus, ship the blocks it writes and serve its data over
@@ -30,8 +22,7 @@ import picocli.CommandLine.Unmatched;
     description =
         "Run next to a Prometheus server: ship its TSDB blocks to the bucket and serve its data over "
             + "the Thanos StoreAPI through Prometheus' remote read. Flags are the Thanos sidecar's.")
-final class SidecarCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(SidecarCommand.class);
+final class SidecarCommand extends ThanosRoleCommand<SidecarConfig> {
 
   /** Thanos sidecar flags accepted with a WARN line and no effect. */
   static final IgnoredThanosFlags IGNORED =
@@ -127,24 +118,7 @@ final class SidecarCommand implements Callable<Integer> {
           "Listen address of /metrics, /-/healthy and /-/ready. Default: ${DEFAULT-VALUE}.")
   String httpAddress;
 
-  @Option(
-      names = "--grpc-server-tls-cert",
-      paramLabel = "<file>",
-      description = "TLS certificate (PEM) of the gRPC server; with --grpc-server-tls-key, TLS on.")
-  Path tlsCert;
-
-  @Option(
-      names = "--grpc-server-tls-key",
-      paramLabel = "<file>",
-      description = "TLS private key (PEM) of the gRPC server.")
-  Path tlsKey;
-
-  @Option(
-      names = "--grpc-server-tls-client-ca",
-      paramLabel = "<file>",
-      description =
-          "CA (PEM) that client certificates must chain to; given, clients must present one.")
-  Path tlsClientCa;
+  @Mixin GrpcServerTlsFlags tls = new GrpcServerTlsFlags();
 
   @Option(
       names = "--objstore.config-file",
@@ -185,83 +159,26 @@ final class SidecarCommand implements Callable<Integer> {
               + "(-2h). Default: ${DEFAULT-VALUE}.")
   String minTime;
 
-  @Option(
-      names = "--store.limits.request-series",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most series one Series call may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSeriesLimit;
-
-  @Option(
-      names = "--store.limits.request-samples",
-      defaultValue = "0",
-      paramLabel = "<n>",
-      description =
-          "Most samples one Series call may return; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  long storeSamplesLimit;
-
-  @Option(
-      names = "--log.level",
-      defaultValue = "info",
-      paramLabel = "<level>",
-      description = "Log level: debug, info, warn, error. Default: ${DEFAULT-VALUE}.")
-  String logLevel;
-
-  @Option(
-      names = "--log.format",
-      defaultValue = "logfmt",
-      paramLabel = "<logfmt|json>",
-      description = "Log line format. Default: ${DEFAULT-VALUE}.")
-  String logFormat;
-
-  @Unmatched List<String> unmatched = new ArrayList<>();
-
-  @Spec CommandSpec spec;
+  @Mixin StoreLimitsFlags storeLimits = new StoreLimitsFlags();
 
   @Override
-  public Integer call() throws Exception {
-    FatalErrors.install();
-    SidecarConfig config;
-    try {
-      Logging.setLevel(logLevel);
-      Logging.setFormat(logFormat);
-      List<String> ignored = IGNORED.check(unmatched);
-      config = config();
-      for (String name : ignored) {
-        log.warn("flag accepted for compatibility with Thanos, no effect here: flag=--{}", name);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
-    try (SidecarServer server = SidecarServer.start(config)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
-      server.awaitTermination();
-    }
-    return 0;
+  IgnoredThanosFlags ignored() {
+    return IGNORED;
   }
 
-  private static void stop(SidecarServer server) {
-    FatalErrors.stopping();
-    server.close();
+  @Override
+  RoleServer start(SidecarConfig config) throws Exception {
+    return SidecarServer.start(config);
   }
 
+  @Override
   SidecarConfig config() {
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new IllegalArgumentException(
-          "--grpc-server-tls-cert and --grpc-server-tls-key go together");
-    }
-    if (tlsClientCa != null && tlsCert == null) {
-      throw new IllegalArgumentException(
-          "--grpc-server-tls-client-ca needs --grpc-server-tls-cert and --grpc-server-tls-key");
-    }
+    StoreGrpcServer.Tls grpcTls = tls.tls();
     if (shipperMetaFileName.isEmpty() || shipperMetaFileName.contains("/")) {
       throw new IllegalArgumentException(
           "--shipper.meta-file-name must be a file name, not \"" + shipperMetaFileName + "\"");
     }
-    if (storeSeriesLimit < 0 || storeSamplesLimit < 0) {
-      throw new IllegalArgumentException("--store.limits.* must not be negative");
-    }
+    storeLimits.check();
     return new SidecarConfig(
         prometheusUrl,
         httpClientYaml(),
@@ -270,16 +187,14 @@ final class SidecarCommand implements Callable<Integer> {
         tsdbPath,
         grpcAddress,
         httpAddress,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
+        grpcTls,
         objstore(),
         uploadCompacted,
         ignoreUnequalBlockSize,
         shipperMetaFileName,
         ThanosTime.parse("--min-time", minTime),
-        storeSeriesLimit,
-        storeSamplesLimit);
+        storeLimits.series,
+        storeLimits.samples);
   }
 
   private String httpClientYaml() {

@@ -9,8 +9,7 @@ import java.time.Duration;
  *
  * @param httpClientYaml Thanos' HTTP client settings for Prometheus; empty for none
  * @param objstore the bucket, or null: nothing is shipped
- * @param tlsCert with {@code tlsKey}, the gRPC server's TLS; null: plaintext
- * @param tlsClientCa clients must present a certificate signed by it; null: not asked
+ * @param grpcTls the gRPC server's TLS (a null certificate: plaintext)
  */
 record SidecarConfig(
     String prometheusUrl,
@@ -20,9 +19,7 @@ record SidecarConfig(
     Path tsdbPath,
     String grpcAddress,
     String httpAddress,
-    Path tlsCert,
-    Path tlsKey,
-    Path tlsClientCa,
+    StoreGrpcServer.Tls grpcTls,
     ObjstoreConfig objstore,
     boolean uploadCompacted,
     boolean ignoreUnequalBlockSize,

@@ -1,10 +1,8 @@
 package io.rwgateway.gateway;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.rwgateway.ingest.BoundedAggregator;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.PromDuration;
 import io.rwgateway.queryapi.store.StoreApi;
@@ -23,11 +21,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +33,12 @@ import org.slf4j.LoggerFactory;
  * labels, then the StoreAPI and the shipper. Ready once Prometheus' external labels are known and
  * not empty; they are read again every {@code --prometheus.get_config_interval}.
  */
-public final class SidecarServer implements AutoCloseable {
+public final class SidecarServer extends RoleServer {
   private static final Logger log = LoggerFactory.getLogger(SidecarServer.class);
 
   /** The shipper's name in logs and in its metrics' {@code tenant} label. */
   static final String SHIPPER_NAME = "sidecar";
 
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final CountDownLatch terminated = new CountDownLatch(1);
-  private final PrometheusRegistry registry = new PrometheusRegistry();
   private final NettyServer netty = new NettyServer(2);
   private final ScheduledExecutorService poller =
       Executors.newSingleThreadScheduledExecutor(
@@ -65,17 +58,12 @@ public final class SidecarServer implements AutoCloseable {
 
   public static SidecarServer start(SidecarConfig config) throws IOException, InterruptedException {
     SidecarServer s = new SidecarServer();
-    try {
-      s.run(config);
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      s.close();
-      throw e;
-    }
-    return s;
+    return started(s, () -> s.run(config));
   }
 
   private void run(SidecarConfig config) throws IOException, InterruptedException {
     minTimeFlag = config.minTime();
+    PrometheusRegistry registry = registry();
     JvmMetrics.builder().register(registry);
     SidecarMetrics metrics = new SidecarMetrics(registry);
     PrometheusClient client =
@@ -88,14 +76,7 @@ public final class SidecarServer implements AutoCloseable {
 
     HttpRouter router =
         new HttpRouter(registry, this::notReady, this::deathNotice, () -> null, null);
-    httpChannel =
-        netty.bind(
-            config.httpAddress(),
-            ch ->
-                ch.pipeline()
-                    .addLast(new HttpServerCodec())
-                    .addLast(new BoundedAggregator(1 << 20, "HTTP request limit"))
-                    .addLast(router));
+    httpChannel = netty.bindHttp(config.httpAddress(), 1 << 20, "HTTP request limit", router);
     log.info("HTTP server listening address={}", httpAddress());
 
     watch.awaitReady(config.readyTimeout());
@@ -122,18 +103,7 @@ public final class SidecarServer implements AutoCloseable {
               return l == null ? base : base.withExternalLabels(l.toMap());
             },
             registry);
-    grpc =
-        StoreGrpcServer.start(
-            config.grpcAddress(),
-            config.tlsCert(),
-            config.tlsKey(),
-            config.tlsClientCa(),
-            api.definitions());
-    log.info(
-        "StoreAPI listening address={} port={} tls={}",
-        config.grpcAddress(),
-        grpc.port(),
-        config.tlsCert() != null);
+    grpc = StoreGrpcServer.start(config.grpcAddress(), config.grpcTls(), api.definitions());
 
     ObjstoreConfig objstore = config.objstore();
     if (objstore == null) {
@@ -222,7 +192,7 @@ public final class SidecarServer implements AutoCloseable {
   }
 
   String notReady() {
-    if (closed.get()) {
+    if (isClosed()) {
       return "shutting down";
     }
     PrometheusWatch w = watch;
@@ -242,19 +212,8 @@ public final class SidecarServer implements AutoCloseable {
     return grpc.port();
   }
 
-  public PrometheusRegistry registry() {
-    return registry;
-  }
-
-  public void awaitTermination() throws InterruptedException {
-    terminated.await();
-  }
-
   @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
+  protected void shutDown() {
     poller.shutdownNow();
     if (grpc != null) {
       grpc.close();
@@ -273,6 +232,5 @@ public final class SidecarServer implements AutoCloseable {
       httpChannel.close().syncUninterruptibly();
     }
     netty.close();
-    terminated.countDown();
   }
 }

@@ -9,6 +9,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC port of a role that only serves reads (StoreAPI and Info): plaintext, or TLS from
@@ -19,10 +21,27 @@ final class StoreGrpcServer implements AutoCloseable {
   /** Thanos' limit on gRPC messages it receives (a Series request is small; this is generous). */
   private static final int MAX_INBOUND_BYTES = 32 << 20;
 
+  private static final Logger log = LoggerFactory.getLogger(StoreGrpcServer.class);
+
   private final Server server;
 
   private StoreGrpcServer(Server server) {
     this.server = server;
+  }
+
+  /**
+   * The gRPC server's TLS, from {@code --grpc-server-tls-*}.
+   *
+   * @param cert the server certificate chain (PEM), or null for plaintext
+   * @param key its private key (PEM; PKCS#8)
+   * @param clientCa null, or the CA client certificates must chain to
+   */
+  record Tls(Path cert, Path key, Path clientCa) {}
+
+  /** Starts the server on {@code address} with {@code tls}. */
+  static StoreGrpcServer start(String address, Tls tls, ServerServiceDefinition... services)
+      throws IOException {
+    return start(address, tls.cert(), tls.key(), tls.clientCa(), services);
   }
 
   /**
@@ -46,7 +65,9 @@ final class StoreGrpcServer implements AutoCloseable {
     for (ServerServiceDefinition s : services) {
       b.addService(s);
     }
-    return new StoreGrpcServer(b.build().start());
+    StoreGrpcServer server = new StoreGrpcServer(b.build().start());
+    log.info("StoreAPI listening address={} port={} tls={}", address, server.port(), cert != null);
+    return server;
   }
 
   int port() {

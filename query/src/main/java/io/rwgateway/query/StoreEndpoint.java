@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
 import io.rwgateway.proto.thanos.infopb.InfoGrpc;
 import io.rwgateway.proto.thanos.infopb.InfoRequest;
 import io.rwgateway.proto.thanos.infopb.InfoResponse;
@@ -17,8 +18,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One StoreAPI endpoint (host:port) over a plaintext gRPC channel: Info, Series, LabelNames and
- * LabelValues, each call with a deadline. The channel reconnects by itself; an endpoint that is
+ * One StoreAPI endpoint (host:port) over a gRPC channel, plaintext or TLS: Info, Series, LabelNames
+ * and LabelValues, each call with a deadline. The channel reconnects by itself; an endpoint that is
  * down fails its calls with UNAVAILABLE until it is back.
  */
 public final class StoreEndpoint implements AutoCloseable {
@@ -36,14 +37,36 @@ public final class StoreEndpoint implements AutoCloseable {
    * @param queryTimeout deadline of a Series call (the whole stream) and of a label call
    */
   public StoreEndpoint(String address, Duration infoTimeout, Duration queryTimeout) {
+    this(address, infoTimeout, queryTimeout, null, null);
+  }
+
+  /**
+   * The same over TLS when {@code tls} is not null.
+   *
+   * @param tls the client's TLS context, or null for plaintext
+   * @param serverName with TLS, the name the server's certificate must carry; null or empty: the
+   *     address' host
+   */
+  public StoreEndpoint(
+      String address,
+      Duration infoTimeout,
+      Duration queryTimeout,
+      SslContext tls,
+      String serverName) {
     this.address = address;
     this.infoTimeout = infoTimeout;
     this.queryTimeout = queryTimeout;
-    this.channel =
-        NettyChannelBuilder.forTarget(address)
-            .usePlaintext()
-            .maxInboundMessageSize(MAX_INBOUND_BYTES)
-            .build();
+    NettyChannelBuilder b =
+        NettyChannelBuilder.forTarget(address).maxInboundMessageSize(MAX_INBOUND_BYTES);
+    if (tls == null) {
+      b.usePlaintext();
+    } else {
+      b.sslContext(tls);
+      if (serverName != null && !serverName.isEmpty()) {
+        b.overrideAuthority(serverName);
+      }
+    }
+    this.channel = b.build();
   }
 
   public String address() {
@@ -97,6 +120,14 @@ public final class StoreEndpoint implements AutoCloseable {
   @Override
   public void close() {
     channel.shutdownNow();
+  }
+
+  /**
+   * Closes the channel once the calls running on it end: for an endpoint discovery no longer lists,
+   * which queries that began before may still be reading.
+   */
+  void retire() {
+    channel.shutdown();
   }
 
   @Override

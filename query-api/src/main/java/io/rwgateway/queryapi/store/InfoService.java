@@ -7,8 +7,12 @@ import io.rwgateway.proto.thanos.infopb.InfoRequest;
 import io.rwgateway.proto.thanos.infopb.InfoResponse;
 import io.rwgateway.proto.thanos.infopb.StoreInfo;
 import io.rwgateway.proto.thanos.infopb.TSDBInfo;
+import io.rwgateway.proto.thanos.labelpb.Label;
+import io.rwgateway.proto.thanos.labelpb.ZLabelSet;
 import io.rwgateway.tsdb.ChunkQueryable;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -62,6 +66,9 @@ final class InfoService extends InfoGrpc.InfoImplBase {
 
   private InfoResponse build() {
     StoreApiOptions o = options.get();
+    if (o.advertised() != null) {
+      return advertised(o);
+    }
     List<String> tenants = data.tenants();
     InfoResponse.Builder b = InfoResponse.newBuilder().setComponentType(o.componentType());
     StoreInfo.Builder store =
@@ -86,5 +93,23 @@ final class InfoService extends InfoGrpc.InfoImplBase {
     }
     store.setMinTime(min);
     return b.setStore(store).build();
+  }
+
+  /** A store over other stores (a query node): their label sets and time range, as given. */
+  private static InfoResponse advertised(StoreApiOptions o) {
+    StoreApiOptions.Advertised a = o.advertised().get();
+    InfoResponse.Builder b = InfoResponse.newBuilder().setComponentType(o.componentType());
+    for (Map<String, String> set : a.labelSets()) {
+      ZLabelSet.Builder z = ZLabelSet.newBuilder();
+      new TreeMap<>(set).forEach((n, v) -> z.addLabels(Label.newBuilder().setName(n).setValue(v)));
+      b.addLabelSets(z);
+    }
+    return b.setStore(
+            StoreInfo.newBuilder()
+                .setMinTime(a.minTime())
+                .setMaxTime(a.maxTime())
+                .setSupportsSharding(false)
+                .setSupportsWithoutReplicaLabels(false))
+        .build();
   }
 }

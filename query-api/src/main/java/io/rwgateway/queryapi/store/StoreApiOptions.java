@@ -1,12 +1,16 @@
 package io.rwgateway.queryapi.store;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Settings of the StoreAPI and Info services.
  *
- * @param componentType what Info announces: {@code receive} (default) or {@code sidecar}
+ * @param componentType what Info announces: {@code receive} (default), {@code sidecar} or {@code
+ *     query}
  * @param tenantLabel name of the label that carries the tenant on every series served (Thanos:
  *     {@code --receive.tenant-label-name}, default {@code tenant_id}); it overrides an external
  *     label of the same name. Empty: no tenant label (a sidecar serves one Prometheus, whose
@@ -20,6 +24,9 @@ import java.util.TreeMap;
  *     per chunk); exceeding it fails the call with RESOURCE_EXHAUSTED
  * @param maxFrameBytes about how many bytes one SeriesResponse frame may hold before a series is
  *     continued in the next frame (Thanos: 1 MiB); a single larger chunk still goes in one frame
+ * @param advertised null: Info announces a label set per tenant (tenant and external labels) and
+ *     the data's time range; else Info announces what it gives at each call (a query node: the
+ *     union of its endpoints' label sets and time ranges)
  */
 public record StoreApiOptions(
     String componentType,
@@ -27,17 +34,35 @@ public record StoreApiOptions(
     Map<String, String> externalLabels,
     long maxSeriesPerRequest,
     long maxSamplesPerRequest,
-    int maxFrameBytes) {
-  /** Thanos' {@code component.Receive} and {@code component.Sidecar}, as Info names them. */
+    int maxFrameBytes,
+    Supplier<Advertised> advertised) {
+  /** Thanos' {@code component.Receive}, {@code Sidecar} and {@code Query}, as Info names them. */
   public static final String RECEIVE = "receive";
 
   public static final String SIDECAR = "sidecar";
+
+  public static final String QUERY = "query";
+
+  /**
+   * What Info announces for a store that serves other stores' data.
+   *
+   * @param labelSets the external label sets of the data (each a sorted name to value map)
+   * @param minTime oldest data (ms)
+   * @param maxTime newest data (ms)
+   */
+  public record Advertised(List<Map<String, String>> labelSets, long minTime, long maxTime) {
+    public Advertised {
+      labelSets = List.copyOf(labelSets);
+    }
+  }
 
   /** Thanos' frame size (RemoteReadFrameLimit in pkg/store/tsdb.go). */
   public static final int DEFAULT_FRAME_BYTES = 1 << 20;
 
   public StoreApiOptions {
-    if (!componentType.equals(RECEIVE) && !componentType.equals(SIDECAR)) {
+    if (!componentType.equals(RECEIVE)
+        && !componentType.equals(SIDECAR)
+        && !componentType.equals(QUERY)) {
       throw new IllegalArgumentException("unknown component type: " + componentType);
     }
     if (tenantLabel == null) {
@@ -64,7 +89,7 @@ public record StoreApiOptions(
 
   /** Tenant label {@code tenant_id}, no external labels, no limits, 1 MiB frames. */
   public static StoreApiOptions defaults() {
-    return new StoreApiOptions(RECEIVE, "tenant_id", Map.of(), 0, 0, DEFAULT_FRAME_BYTES);
+    return new StoreApiOptions(RECEIVE, "tenant_id", Map.of(), 0, 0, DEFAULT_FRAME_BYTES, null);
   }
 
   public StoreApiOptions withTenantLabel(String name) {
@@ -74,7 +99,8 @@ public record StoreApiOptions(
         externalLabels,
         maxSeriesPerRequest,
         maxSamplesPerRequest,
-        maxFrameBytes);
+        maxFrameBytes,
+        advertised);
   }
 
   public StoreApiOptions withExternalLabels(Map<String, String> labels) {
@@ -84,13 +110,14 @@ public record StoreApiOptions(
         labels,
         maxSeriesPerRequest,
         maxSamplesPerRequest,
-        maxFrameBytes);
+        maxFrameBytes,
+        advertised);
   }
 
   /** Series and sample limits per Series call; 0 = none. */
   public StoreApiOptions withLimits(long series, long samples) {
     return new StoreApiOptions(
-        componentType, tenantLabel, externalLabels, series, samples, maxFrameBytes);
+        componentType, tenantLabel, externalLabels, series, samples, maxFrameBytes, advertised);
   }
 
   public StoreApiOptions withMaxFrameBytes(int bytes) {
@@ -100,7 +127,8 @@ public record StoreApiOptions(
         externalLabels,
         maxSeriesPerRequest,
         maxSamplesPerRequest,
-        bytes);
+        bytes,
+        advertised);
   }
 
   /**
@@ -109,6 +137,28 @@ public record StoreApiOptions(
    */
   public StoreApiOptions asSidecar() {
     return new StoreApiOptions(
-        SIDECAR, "", externalLabels, maxSeriesPerRequest, maxSamplesPerRequest, maxFrameBytes);
+        SIDECAR,
+        "",
+        externalLabels,
+        maxSeriesPerRequest,
+        maxSamplesPerRequest,
+        maxFrameBytes,
+        null);
+  }
+
+  /**
+   * As a Thanos Query node announces itself: component {@code query}, no tenant label and no
+   * external labels of its own (the series carry their stores' labels), and Info's label sets and
+   * time range from {@code advertised}, asked at every Info call.
+   */
+  public StoreApiOptions asQuery(Supplier<Advertised> advertised) {
+    return new StoreApiOptions(
+        QUERY,
+        "",
+        Map.of(),
+        maxSeriesPerRequest,
+        maxSamplesPerRequest,
+        maxFrameBytes,
+        Objects.requireNonNull(advertised, "advertised"));
   }
 }
