@@ -43,6 +43,10 @@ final class InProcessGateway implements AutoCloseable {
     return server.remoteWriteAddress().getPort();
   }
 
+  String remoteWriteUrl() {
+    return "http://127.0.0.1:" + remoteWritePort() + "/api/v1/receive";
+  }
+
   int httpPort() {
     return server.httpAddress().getPort();
   }
