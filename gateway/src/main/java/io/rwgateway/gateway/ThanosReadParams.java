@@ -120,15 +120,16 @@ final class ThanosReadParams implements ScopedReads {
       return q;
     }
 
+    /** Each warning once: every selector of a query meets the same endpoint failing. */
     @Override
     public List<String> warnings() {
-      List<String> out = new ArrayList<>();
+      Set<String> out = new LinkedHashSet<>();
       synchronized (opened) {
         for (ProxyChunkQuerier q : opened) {
           out.addAll(q.warnings());
         }
       }
-      return out;
+      return new ArrayList<>(out);
     }
   }
 }
