@@ -168,31 +168,12 @@ class HistogramChunkPrometheusTest {
     return h.count(count);
   }
 
-  /** Fills canonical spans and deltas from absolute counts; returns their total. */
+  /** Sets canonical spans and deltas from absolute counts; returns their total. */
   private static long side(Histogram.Buckets side, Map<Integer, Long> abs) {
-    List<int[]> spans = new ArrayList<>();
-    long[] deltas = new long[abs.size()];
-    long prev = 0;
-    long total = 0;
-    int i = 0;
-    Integer last = null;
-    for (Map.Entry<Integer, Long> e : new TreeMap<>(abs).entrySet()) {
-      int idx = e.getKey();
-      if (last != null && idx == last + 1) {
-        spans.get(spans.size() - 1)[1]++;
-      } else {
-        spans.add(new int[] {last == null ? idx : idx - last - 1, 1});
-      }
-      last = idx;
-      deltas[i++] = e.getValue() - prev;
-      prev = e.getValue();
-      total += e.getValue();
-    }
-    side.set(
-        spans.stream().mapToInt(s -> s[0]).toArray(),
-        spans.stream().mapToInt(s -> s[1]).toArray(),
-        deltas);
-    return total;
+    TreeMap<Integer, Long> m = new TreeMap<>(abs);
+    long[] counts = m.values().stream().mapToLong(Long::longValue).toArray();
+    side.setAbsolute(m.keySet().stream().mapToInt(Integer::intValue).toArray(), counts, m.size());
+    return java.util.Arrays.stream(counts).sum();
   }
 
   private static io.rwgateway.proto.prompb.Histogram toProto(Point p) {
@@ -206,25 +187,25 @@ class HistogramChunkPrometheusTest {
             .setSchema(h.schema())
             .setZeroThreshold(h.zeroThreshold())
             .setResetHintValue(h.resetHint());
-    for (int i = 0; i < h.positive().spanCount(); i++) {
-      b.addPositiveSpans(
-          BucketSpan.newBuilder()
-              .setOffset(h.positive().spanOffset(i))
-              .setLength(h.positive().spanLength(i)));
-    }
-    for (int i = 0; i < h.positive().bucketCount(); i++) {
-      b.addPositiveDeltas(h.positive().delta(i));
-    }
-    for (int i = 0; i < h.negative().spanCount(); i++) {
-      b.addNegativeSpans(
-          BucketSpan.newBuilder()
-              .setOffset(h.negative().spanOffset(i))
-              .setLength(h.negative().spanLength(i)));
-    }
-    for (int i = 0; i < h.negative().bucketCount(); i++) {
-      b.addNegativeDeltas(h.negative().delta(i));
-    }
+    toProto(h.positive(), b::addPositiveSpans, b::addPositiveDeltas);
+    toProto(h.negative(), b::addNegativeSpans, b::addNegativeDeltas);
     return b.build();
+  }
+
+  private static void toProto(
+      Histogram.Buckets side,
+      java.util.function.Consumer<BucketSpan> spans,
+      java.util.function.LongConsumer deltas) {
+    for (int i = 0; i < side.spanCount(); i++) {
+      spans.accept(
+          BucketSpan.newBuilder()
+              .setOffset(side.spanOffset(i))
+              .setLength(side.spanLength(i))
+              .build());
+    }
+    for (int i = 0; i < side.bucketCount(); i++) {
+      deltas.accept(side.delta(i));
+    }
   }
 
   // ---- our chunks ----------------------------------------------------------------------------
@@ -351,18 +332,14 @@ class HistogramChunkPrometheusTest {
     assertEquals(points.size(), k);
   }
 
-  private static TreeMap<Integer, Long> absolute(Histogram.Buckets side) {
-    TreeMap<Integer, Long> m = new TreeMap<>();
-    int at = 0;
-    int b = 0;
-    long v = 0;
-    for (int s = 0; s < side.spanCount(); s++) {
-      at += side.spanOffset(s);
-      for (int i = 0; i < side.spanLength(s); i++, at++) {
-        v += side.delta(b++);
-        if (v != 0) {
-          m.put(at, v);
-        }
+  /** Bucket index to absolute count, zero buckets left out. */
+  private static Map<Integer, Long> absolute(Histogram.Buckets side) {
+    int[] idx = new int[side.bucketCount()];
+    long[] counts = new long[side.bucketCount()];
+    Map<Integer, Long> m = new TreeMap<>();
+    for (int k = 0, n = side.absolute(idx, counts); k < n; k++) {
+      if (counts[k] != 0) {
+        m.put(idx[k], counts[k]);
       }
     }
     return m;

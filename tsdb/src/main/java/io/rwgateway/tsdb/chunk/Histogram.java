@@ -220,6 +220,54 @@ public final class Histogram {
       return this;
     }
 
+    /**
+     * Sets this side from absolute counts: {@code counts[k]} for bucket index {@code indices[k]},
+     * {@code k < n}, indices strictly ascending. The spans are canonical: one per run of
+     * consecutive indices, the first offset the first index, each later offset the gap before it.
+     */
+    public Buckets setAbsolute(int[] indices, long[] counts, int n) {
+      int s = 0;
+      for (int k = 0; k < n; k++) {
+        if (k == 0 || indices[k] != indices[k - 1] + 1) {
+          s++;
+        }
+      }
+      setSpanCount(s);
+      setBucketCount(n);
+      s = -1;
+      long prev = 0;
+      for (int k = 0; k < n; k++) {
+        if (k == 0 || indices[k] != indices[k - 1] + 1) {
+          s++;
+          offsets[s] = k == 0 ? indices[0] : indices[k] - indices[k - 1] - 1;
+          lengths[s] = 0;
+        }
+        lengths[s]++;
+        deltas[k] = counts[k] - prev;
+        prev = counts[k];
+      }
+      return this;
+    }
+
+    /**
+     * Writes the bucket index and absolute count of every bucket into {@code indices} and {@code
+     * counts} (each at least {@link #bucketCount()} long) and returns how many.
+     */
+    public int absolute(int[] indices, long[] counts) {
+      int b = 0;
+      int at = 0;
+      long v = 0;
+      for (int s = 0; s < spans; s++) {
+        at += offsets[s];
+        for (int k = 0; k < lengths[s] && b < buckets; k++) {
+          v += deltas[b];
+          indices[b] = at++;
+          counts[b++] = v;
+        }
+      }
+      return b;
+    }
+
     /** Total buckets the spans cover (lengths as unsigned); a valid side has this many deltas. */
     public long bucketsInSpans() {
       long n = 0;

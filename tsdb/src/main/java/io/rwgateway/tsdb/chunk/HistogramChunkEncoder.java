@@ -109,6 +109,7 @@ public final class HistogramChunkEncoder {
   private final Indices nUnion = new Indices();
   private final Histogram widened = new Histogram();
   private HistogramChunkIterator recodeReader;
+  private long[] overScratch = new long[0];
 
   public HistogramChunkEncoder(Header header) {
     this.header = header;
@@ -310,25 +311,24 @@ public final class HistogramChunkEncoder {
 
   /**
    * Sets {@link #widened} to {@code h} with its buckets spread over the indices {@code p}/{@code n}
-   * (zero where {@code h} has none), with the spans those indices make (canonical form).
+   * (zero where {@code h} has none), with the canonical spans of those indices.
    */
   private void widen(Histogram h, Indices p, Indices n) {
     widened.copyFrom(h);
-    p.spansInto(widened.positive());
-    n.spansInto(widened.negative());
-    spread(h.positive(), pNew, p, widened.positive());
-    spread(h.negative(), nNew, n, widened.negative());
+    widened.positive().setAbsolute(p.idx, over(h.positive(), pNew, p), p.n);
+    widened.negative().setAbsolute(n.idx, over(h.negative(), nNew, n), n.n);
   }
 
   /**
-   * Sets the deltas of {@code out} to the buckets of {@code in} (at indices {@code from}) spread
-   * over the larger index set {@code to}, zero in the buckets {@code in} lacks. Spans untouched.
+   * The absolute counts of {@code in} (whose buckets are at indices {@code from}) at every index of
+   * the larger set {@code to}, zero where {@code in} has no bucket; in a scratch array reused by
+   * the next call.
    */
-  private static void spread(
-      Histogram.Buckets in, Indices from, Indices to, Histogram.Buckets out) {
-    out.setBucketCount(to.n);
+  private long[] over(Histogram.Buckets in, Indices from, Indices to) {
+    if (overScratch.length < to.n) {
+      overScratch = new long[to.n];
+    }
     long inAbs = 0;
-    long prevOut = 0;
     int j = 0;
     for (int i = 0; i < to.n; i++) {
       long v = 0;
@@ -336,8 +336,18 @@ public final class HistogramChunkEncoder {
         inAbs += in.delta(j++);
         v = inAbs;
       }
-      out.setDelta(i, v - prevOut);
-      prevOut = v;
+      overScratch[i] = v;
+    }
+    return overScratch;
+  }
+
+  /** Sets {@code out}'s buckets (its spans kept) to these absolute counts, delta-encoded. */
+  private static void setDeltas(Histogram.Buckets out, long[] abs, int n) {
+    out.setBucketCount(n);
+    long prev = 0;
+    for (int i = 0; i < n; i++) {
+      out.setDelta(i, abs[i] - prev);
+      prev = abs[i];
     }
   }
 
@@ -392,8 +402,8 @@ public final class HistogramChunkEncoder {
       w.copyFrom(s);
       w.positive().copyFrom(pSpans); // the target's spans as given (they need not be canonical)
       w.negative().copyFrom(nSpans);
-      spread(s.positive(), pFrom, pTo, w.positive());
-      spread(s.negative(), nFrom, nTo, w.negative());
+      setDeltas(w.positive(), over(s.positive(), pFrom, pTo), pTo.n);
+      setDeltas(w.negative(), over(s.negative(), nFrom, nTo), nTo.n);
       write(it.t(), w);
     }
   }
@@ -537,29 +547,27 @@ public final class HistogramChunkEncoder {
   private static final int[] WIDTHS = {3, 6, 9, 12, 18, 25, 56};
 
   private void putVarbitInt(long v) {
+    putVarbit(v, true);
+  }
+
+  private void putVarbitUint(long v) {
+    putVarbit(v, false);
+  }
+
+  /**
+   * The first bucket that holds {@code v}: signed, {@code -(2^(w-1) - 1) .. 2^(w-1)}; unsigned,
+   * below {@code 2^w}. Else the 8-bit prefix and all 64 bits.
+   */
+  private void putVarbit(long v, boolean signed) {
     if (v == 0) {
       put(0, 1);
       return;
     }
     for (int k = 0; k < WIDTHS.length; k++) {
       long half = 1L << (WIDTHS[k] - 1);
-      if (v >= -(half - 1) && v <= half) {
-        putPrefix(k);
-        put(v, WIDTHS[k]);
-        return;
-      }
-    }
-    put(0xff, 8);
-    put(v, 64);
-  }
-
-  private void putVarbitUint(long v) {
-    if (v == 0) {
-      put(0, 1);
-      return;
-    }
-    for (int k = 0; k < WIDTHS.length; k++) {
-      if (Long.numberOfLeadingZeros(v) >= 64 - WIDTHS[k]) {
+      boolean fits =
+          signed ? v >= -(half - 1) && v <= half : Long.numberOfLeadingZeros(v) >= 64 - WIDTHS[k];
+      if (fits) {
         putPrefix(k);
         put(v, WIDTHS[k]);
         return;
@@ -652,35 +660,6 @@ public final class HistogramChunkEncoder {
           j++;
         }
         idx[n++] = v;
-      }
-    }
-
-    /** The canonical spans of these indices: runs of consecutive indices, as 2.42 merges them. */
-    void spansInto(Histogram.Buckets out) {
-      int spans = 0;
-      for (int i = 0; i < n; i++) {
-        if (i == 0 || idx[i] != idx[i - 1] + 1) {
-          spans++;
-        }
-      }
-      out.setSpanCount(spans);
-      int s = -1;
-      int end = 0;
-      int len = 0;
-      for (int i = 0; i < n; i++) {
-        if (i == 0 || idx[i] != idx[i - 1] + 1) {
-          if (s >= 0) {
-            out.setSpan(s, out.spanOffset(s), len);
-          }
-          s++;
-          out.setSpan(s, i == 0 ? idx[0] : idx[i] - end, 0);
-          len = 0;
-        }
-        len++;
-        end = idx[i] + 1;
-      }
-      if (s >= 0) {
-        out.setSpan(s, out.spanOffset(s), len);
       }
     }
   }

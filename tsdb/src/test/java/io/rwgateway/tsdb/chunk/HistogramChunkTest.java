@@ -43,48 +43,20 @@ class HistogramChunkTest {
   }
 
   private static void fill(Histogram.Buckets side, Map<Integer, Long> abs) {
-    List<Integer> offsets = new ArrayList<>();
-    List<Integer> lengths = new ArrayList<>();
-    long[] deltas = new long[abs.size()];
-    int i = 0;
-    long prev = 0;
-    int end = 0;
-    Integer last = null;
-    for (Map.Entry<Integer, Long> e : new TreeMap<>(abs).entrySet()) {
-      int idx = e.getKey();
-      if (last != null && idx == last + 1) {
-        lengths.set(lengths.size() - 1, lengths.get(lengths.size() - 1) + 1);
-      } else {
-        offsets.add(last == null ? idx : idx - end);
-        lengths.add(1);
-      }
-      end = idx + 1;
-      last = idx;
-      deltas[i++] = e.getValue() - prev;
-      prev = e.getValue();
-    }
-    side.set(
-        offsets.stream().mapToInt(Integer::intValue).toArray(),
-        lengths.stream().mapToInt(Integer::intValue).toArray(),
-        deltas);
+    TreeMap<Integer, Long> m = new TreeMap<>(abs);
+    int[] idx = m.keySet().stream().mapToInt(Integer::intValue).toArray();
+    side.setAbsolute(idx, m.values().stream().mapToLong(Long::longValue).toArray(), m.size());
   }
 
   /** Absolute counts by bucket index, zero buckets left out. */
   static TreeMap<Integer, Long> absolute(Histogram.Buckets side) {
+    int[] idx = new int[side.bucketCount()];
+    long[] counts = new long[side.bucketCount()];
     TreeMap<Integer, Long> m = new TreeMap<>();
-    int at = 0;
-    int b = 0;
-    long v = 0;
-    for (int s = 0; s < side.spanCount(); s++) {
-      at += side.spanOffset(s);
-      for (int k = 0; k < side.spanLength(s); k++) {
-        v += side.delta(b++);
-        if (v != 0) {
-          m.put(at, v);
-        }
-        at++;
-      }
+    for (int k = side.absolute(idx, counts) - 1; k >= 0; k--) {
+      m.put(idx[k], counts[k]);
     }
+    m.values().removeIf(v -> v == 0);
     return m;
   }
 
