@@ -191,14 +191,22 @@ public final class XorIterator {
       long high = readBits(32);
       return (high << (n - 32)) | readBits(n - 32);
     }
-    int i = p >>> 3;
-    long w = i + 8 <= b.length ? (long) BIG_ENDIAN_LONG.get(b, i) : tail(i);
+    long w = wordAt(b, p >>> 3);
     pos = p + n;
     return (w << (p & 7)) >>> (64 - n);
   }
 
+  /**
+   * The 8 bytes of {@code b} from index {@code i}, big-endian, zero-padded past the array's end:
+   * the word a bit read at byte {@code i} shifts its bits out of (shared with the histogram chunk
+   * iterator).
+   */
+  static long wordAt(byte[] b, int i) {
+    return i + 8 <= b.length ? (long) BIG_ENDIAN_LONG.get(b, i) : tail(b, i);
+  }
+
   /** The bytes from {@code i} to the array's end, zero-padded to 8, big-endian. */
-  private long tail(int i) {
+  private static long tail(byte[] b, int i) {
     long w = 0;
     for (int k = 0; k < 8; k++) {
       w = (w << 8) | (i + k < b.length ? b[i + k] & 0xff : 0);
