@@ -16,6 +16,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+me=query-compare.sh
+# shellcheck source=lib/processes.sh
+. "$here/perf/lib/processes.sh"
 series=10000
 hours=2
 runs=5
@@ -37,9 +40,7 @@ while [ $# -gt 0 ]; do
 done
 
 bench_jar="$here/perf/target/benchmarks.jar"
-for f in "$bench_jar" "$here/gateway/target/gateway.jar"; do
-  [ -f "$f" ] || { echo "query-compare.sh: $f missing; build first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-done
+need_file "$bench_jar" "$here/gateway/target/gateway.jar"
 if ! command -v prometheus >/dev/null; then
   echo "query-compare.sh: installing prometheus" >&2
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
@@ -51,14 +52,6 @@ bench_opts="${QUERYBENCH_JAVA_OPTS:--Xmx1g}"
 work="$(mktemp -d /tmp/rwgw-query-compare.XXXXXX)"
 prom_pid=""
 gw_pid=""
-stop() { # pid: TERM, up to 30 s to exit, then KILL
-  local p="$1" i
-  [ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 0
-  kill "$p" 2>/dev/null || true
-  for ((i = 0; i < 300; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
-  wait "$p" 2>/dev/null || true
-}
 cleanup() {
   stop "$prom_pid"
   stop "$gw_pid"
@@ -66,22 +59,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_ready() { # url pid name log
-  local i
-  for ((i = 0; i < 600; i++)); do
-    curl -sf -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "query-compare.sh: $3 did not become ready; log:" >&2
-  tail -20 "$4" >&2
-  exit 1
-}
 
 # Prometheus: remote-write receiver on, no scrape jobs, so the written samples are all it holds.
 # No out-of-order window: the writer sends samples oldest first, which the head accepts (see

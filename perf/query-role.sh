@@ -10,10 +10,14 @@
 #   defaults: 100000 series per receiver, 1 h of data ending now, 10 timed runs after 3 warm-ups.
 # Needs perf/target/benchmarks.jar and gateway/target/gateway.jar (./mvnw -B -q package -DskipTests).
 # Everything listens on 127.0.0.1 on free ports, data in a temporary directory removed at the end.
-# Exit code 2: an answer was wrong (the table is printed anyway).
+# Exit code 2: an answer was wrong (the table is printed anyway). QUERY_NODE_JAVA_OPTS: JVM options
+# of the two query nodes only (receivers always run without any).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+me=query-role.sh
+# shellcheck source=lib/processes.sh
+. "$here/perf/lib/processes.sh"
 series=100000
 hours=1
 runs=10
@@ -33,20 +37,10 @@ while [ $# -gt 0 ]; do
 done
 
 bench_jar="$here/perf/target/benchmarks.jar"
-for f in "$bench_jar" "$here/gateway/target/gateway.jar"; do
-  [ -f "$f" ] || { echo "query-role.sh: $f missing; build first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-done
+need_file "$bench_jar" "$here/gateway/target/gateway.jar"
 
 work="$(mktemp -d /tmp/rwgw-query-role.XXXXXX)"
 pids=()
-stop() { # pid: TERM, up to 30 s to exit, then KILL
-  local p="$1" i
-  kill -0 "$p" 2>/dev/null || return 0
-  kill "$p" 2>/dev/null || true
-  for ((i = 0; i < 300; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
-  wait "$p" 2>/dev/null || true
-}
 cleanup() {
   local p
   for p in "${pids[@]}"; do stop "$p"; done
@@ -54,21 +48,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_ready() { # url pid name log
-  local i
-  for ((i = 0; i < 600; i++)); do
-    curl -sf -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "query-role.sh: $3 did not become ready; log:" >&2
-  tail -20 "$4" >&2
-  exit 1
-}
 
 # Receivers as a user starts them: no JVM flags (bin/gateway sizes the heap).
 declare -A write http grpc pid
@@ -91,10 +70,10 @@ done
 
 q1h="$(free_port)"; q1g="$(free_port)"; q3h="$(free_port)"; q3g="$(free_port)"
 mkdir -p "$work/q1" "$work/q3"
-GATEWAY_JAVA_OPTS="" "$here/bin/gateway" query --http-address="127.0.0.1:$q1h" \
+GATEWAY_JAVA_OPTS="${QUERY_NODE_JAVA_OPTS:-}" "$here/bin/gateway" query --http-address="127.0.0.1:$q1h" \
   --grpc-address="127.0.0.1:$q1g" --endpoint="127.0.0.1:${grpc[a]}" > "$work/q1/log" 2>&1 &
 q1_pid=$!; pids+=("$!")
-GATEWAY_JAVA_OPTS="" "$here/bin/gateway" query --http-address="127.0.0.1:$q3h" \
+GATEWAY_JAVA_OPTS="${QUERY_NODE_JAVA_OPTS:-}" "$here/bin/gateway" query --http-address="127.0.0.1:$q3h" \
   --grpc-address="127.0.0.1:$q3g" --endpoint="127.0.0.1:${grpc[a]}" \
   --endpoint="127.0.0.1:${grpc[b]}" --endpoint="127.0.0.1:${grpc[c]}" \
   --query.replica-label=replica > "$work/q3/log" 2>&1 &

@@ -14,6 +14,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+me=sidecar-compare.sh
+# shellcheck source=lib/processes.sh
+. "$here/perf/lib/processes.sh"
 series=100000
 hours=1
 runs=5
@@ -33,9 +36,7 @@ while [ $# -gt 0 ]; do
 done
 
 bench_jar="$here/perf/target/benchmarks.jar"
-for f in "$bench_jar" "$here/gateway/target/gateway.jar"; do
-  [ -f "$f" ] || { echo "sidecar-compare.sh: $f missing; build first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-done
+need_file "$bench_jar" "$here/gateway/target/gateway.jar"
 if ! command -v prometheus >/dev/null; then
   echo "sidecar-compare.sh: installing prometheus" >&2
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
@@ -45,14 +46,6 @@ fi
 work="$(mktemp -d /tmp/rwgw-sidecar-compare.XXXXXX)"
 prom_pid=""
 sc_pid=""
-stop() {
-  local p="$1" i
-  [ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 0
-  kill "$p" 2>/dev/null || true
-  for ((i = 0; i < 300; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
-  wait "$p" 2>/dev/null || true
-}
 cleanup() {
   stop "$sc_pid"
   stop "$prom_pid"
@@ -60,21 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_ready() { # url pid name log
-  local i
-  for ((i = 0; i < 1200; i++)); do
-    curl -sf -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "sidecar-compare.sh: $3 did not become ready; log:" >&2
-  tail -20 "$4" >&2
-  exit 1
-}
 
 mkdir -p "$work/prometheus/data"
 pp="$(free_port)"

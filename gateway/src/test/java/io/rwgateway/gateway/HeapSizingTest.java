@@ -28,6 +28,10 @@ class HeapSizingTest {
 
   /** The JVM arguments bin/gateway passes, with {@code opts} as GATEWAY_JAVA_OPTS. */
   private List<String> gatewayJvmArgs(String opts) throws Exception {
+    return gatewayJvmArgs("receive", opts);
+  }
+
+  private List<String> gatewayJvmArgs(String role, String opts) throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("jdk/bin"));
     Path java = bin.resolve("java");
     // Answers bin/gateway's version probes like a JDK 17, then prints what it was started with.
@@ -39,7 +43,7 @@ class HeapSizingTest {
     java.toFile().setExecutable(true);
     Path jar = Files.writeString(tmp.resolve("gateway.jar"), "");
     ProcessBuilder pb =
-        new ProcessBuilder("bash", GATEWAY.toString(), "receive")
+        new ProcessBuilder("bash", GATEWAY.toString(), role)
             .redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("JAVA_HOME", tmp.resolve("jdk").toString());
     pb.environment().put("GATEWAY_JAR", jar.toString());
@@ -66,6 +70,19 @@ class HeapSizingTest {
             && args.contains("-XX:+UseG1GC"),
         args.toString());
     assertEquals(List.of("-jar", tmp.resolve("gateway.jar").toString(), "receive"), tail(args, 3));
+
+    // The query role holds nothing for long: objects age as usual, marking starts at 20%.
+    List<String> query = gatewayJvmArgs("query", "");
+    assertTrue(
+        query.contains("-XX:-G1UseAdaptiveIHOP")
+            && query.contains("-XX:InitiatingHeapOccupancyPercent=20")
+            && query.contains("-XX:GCTimeRatio=1")
+            && !query.contains("-XX:MaxTenuringThreshold=1"),
+        query.toString());
+    assertTrue(
+        !args.contains("-XX:-G1UseAdaptiveIHOP")
+            && args.stream().noneMatch(a -> a.startsWith("-XX:InitiatingHeapOccupancyPercent")),
+        args.toString());
 
     // A heap size of one's own: the gateway adds no sizing or collector tuning of its own.
     args = gatewayJvmArgs("-Xmx1g");
