@@ -6,11 +6,8 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.rwgateway.proto.thanos.storepb.AggrChunk;
-import io.rwgateway.proto.thanos.storepb.Series;
+import io.rwgateway.model.Labels;
 import io.rwgateway.proto.thanos.storepb.SeriesRequest;
-import io.rwgateway.proto.thanos.storepb.SeriesResponse;
-import io.rwgateway.proto.thanos.storepb.StoreGrpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -43,7 +40,7 @@ public final class SeriesStream implements RemoteSeriesSource {
   /** How the call ended: the last element of the queue. */
   private record Closed(Status status, Metadata trailers) {}
 
-  private final ClientCall<SeriesRequest, SeriesResponse> call;
+  private final ClientCall<SeriesRequest, RemoteFrame> call;
 
   /**
    * Frames and the end, from gRPC's callback threads to the reader. Unbounded as a type, but flow
@@ -54,10 +51,10 @@ public final class SeriesStream implements RemoteSeriesSource {
   private final List<String> warnings = new ArrayList<>();
   private int taken;
   private Closed closed;
-  private Series pending;
+  private RemoteFrame pending;
   private RemoteSeries next;
 
-  private SeriesStream(ClientCall<SeriesRequest, SeriesResponse> call) {
+  private SeriesStream(ClientCall<SeriesRequest, RemoteFrame> call) {
     this.call = call;
   }
 
@@ -66,11 +63,11 @@ public final class SeriesStream implements RemoteSeriesSource {
    * io.grpc.Context}: cancelling that context cancels the call.
    */
   static SeriesStream start(Channel channel, CallOptions options, SeriesRequest request) {
-    SeriesStream s = new SeriesStream(channel.newCall(StoreGrpc.getSeriesMethod(), options));
+    SeriesStream s = new SeriesStream(channel.newCall(RemoteFrame.SERIES, options));
     s.call.start(
         new ClientCall.Listener<>() {
           @Override
-          public void onMessage(SeriesResponse message) {
+          public void onMessage(RemoteFrame message) {
             s.queue.add(message);
           }
 
@@ -91,26 +88,28 @@ public final class SeriesStream implements RemoteSeriesSource {
     if (next != null) {
       return true;
     }
-    Series first = pending != null ? pending : nextFrame();
+    RemoteFrame first = pending != null ? pending : nextFrame();
     pending = null;
     if (first == null) {
       return false;
     }
-    List<RemoteChunk> chunks = new ArrayList<>(first.getChunksCount());
-    add(first, chunks);
+    List<RemoteChunk> chunks = first.chunks();
     while (true) {
       // An error here drops the series being assembled: more of its frames may have been due.
-      Series s = nextFrame();
+      RemoteFrame s = nextFrame();
       if (s == null) {
         break;
       }
-      if (!s.getLabelsList().equals(first.getLabelsList())) {
+      if (!s.sameSeries(first)) {
         pending = s;
         break;
       }
-      add(s, chunks);
+      if (chunks == first.chunks()) {
+        chunks = new ArrayList<>(chunks);
+      }
+      chunks.addAll(s.chunks());
     }
-    next = new RemoteSeries(EndpointInfo.labels(first.getLabelsList()), chunks);
+    next = new RemoteSeries(labels(first.labels()), chunks);
     return true;
   }
 
@@ -137,40 +136,38 @@ public final class SeriesStream implements RemoteSeriesSource {
 
   /** Frames received and not yet taken by the reader (for tests of the bound). */
   int buffered() {
-    return (int) queue.stream().filter(SeriesResponse.class::isInstance).count();
+    return (int) queue.stream().filter(RemoteFrame.class::isInstance).count();
   }
 
-  private static void add(Series s, List<RemoteChunk> out) {
-    for (AggrChunk c : s.getChunksList()) {
-      RemoteChunk rc = RemoteChunk.of(c);
-      if (rc != null) {
-        out.add(rc);
+  /** Thanos servers send labels sorted by name; anything else is sorted here. */
+  private static Labels labels(String[] nv) {
+    for (int i = 2; i < nv.length; i += 2) {
+      if (nv[i - 2].compareTo(nv[i]) >= 0) {
+        return Labels.of(nv);
       }
     }
+    return Labels.ofSorted(nv);
   }
 
   /** The next series frame, warnings collected on the way; null at the end. */
-  private Series nextFrame() {
+  private RemoteFrame nextFrame() {
     while (true) {
-      SeriesResponse r = take();
+      RemoteFrame r = take();
       if (r == null) {
         return null;
       }
-      switch (r.getResultCase()) {
-        case SERIES:
-          return r.getSeries();
-        case WARNING:
-          warnings.add(r.getWarning());
-          break;
-        default:
-          // Hints are store-specific; this proxy asks for none and uses none.
-          break;
+      if (r.labels() != null) {
+        return r;
       }
+      if (r.warning() != null) {
+        warnings.add(r.warning());
+      }
+      // Else hints only: store-specific; this proxy asks for none and uses none.
     }
   }
 
   /** The next frame, null at a clean end; throws the call's status (every time, once it failed). */
-  private SeriesResponse take() {
+  private RemoteFrame take() {
     if (closed == null) {
       Object o;
       try {
@@ -184,7 +181,7 @@ public final class SeriesStream implements RemoteSeriesSource {
             .withCause(e)
             .asRuntimeException();
       }
-      if (o instanceof SeriesResponse r) {
+      if (o instanceof RemoteFrame r) {
         if (++taken == REFILL) {
           // Request in batches: a request per frame would cost a transport event per frame.
           call.request(taken);
