@@ -125,7 +125,7 @@ record RemoteFrame(String[] labels, List<RemoteChunk> chunks, String warning) {
         int tag = (int) varint();
         if ((tag & 7) == 2 && (tag >>> 3 == 1 || tag >>> 3 == 2)) {
           int len = len();
-          String s = new String(b, p, len, StandardCharsets.UTF_8);
+          String s = LabelStrings.decode(b, p, len);
           p += len;
           if (tag >>> 3 == 1) {
             name = s;
