@@ -234,6 +234,64 @@ class QueryEndToEndTest {
     }
   }
 
+  @Test
+  void deduplicationThroughACascadeOfQueryNodes() throws Exception {
+    long t = System.currentTimeMillis() - 10_000;
+    try (InProcessGateway a = receiver("eu", "r0", t);
+        InProcessGateway b = receiver("eu", "r1", t);
+        QueryServer lower = query("--endpoint=" + grpc(a), "--endpoint=" + grpc(b));
+        QueryServer upper =
+            query("--endpoint=127.0.0.1:" + lower.grpcPort(), "--query.replica-label=replica")) {
+      await("both active", () -> active(lower).size() == 2);
+      await("lower active", () -> active(upper).size() == 1);
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress("127.0.0.1", lower.grpcPort()).usePlaintext().build();
+      try {
+        InfoResponse info = InfoGrpc.newBlockingStub(ch).info(InfoRequest.getDefaultInstance());
+        assertTrue(info.getStore().getSupportsWithoutReplicaLabels(), info.toString());
+        // Asked to remove the replica label, the lower node has its stores remove it: one
+        // series, its replicas' chunks joined (both hold the same sample: one chunk).
+        Iterator<SeriesResponse> it =
+            StoreGrpc.newBlockingStub(ch)
+                .series(
+                    SeriesRequest.newBuilder()
+                        .setMinTime(t - 1000)
+                        .setMaxTime(t + 1000)
+                        .addWithoutReplicaLabels("replica")
+                        .addMatchers(
+                            LabelMatcher.newBuilder()
+                                .setType(LabelMatcher.Type.EQ)
+                                .setName("__name__")
+                                .setValue("up"))
+                        .build());
+        List<String> got = new ArrayList<>();
+        while (it.hasNext()) {
+          SeriesResponse r = it.next();
+          if (r.hasSeries()) {
+            StringBuilder sb = new StringBuilder();
+            r.getSeries()
+                .getLabelsList()
+                .forEach(l -> sb.append(l.getName()).append('=').append(l.getValue()).append(' '));
+            got.add(sb.toString().trim() + " chunks=" + r.getSeries().getChunksCount());
+          }
+        }
+        assertEquals(
+            List.of("__name__=up cluster=eu job=api tenant_id=default-tenant chunks=1"), got);
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      String at = "&time=" + (t / 1000.0 + 1);
+      JsonNode deduped =
+          JSON.readTree(get(upper, "/api/v1/query?query=" + enc("up") + at).body()).get("data");
+      assertEquals(1, deduped.get("result").size(), deduped.toString());
+      assertTrue(deduped.get("result").get(0).get("metric").get("replica") == null);
+      JsonNode both =
+          JSON.readTree(get(upper, "/api/v1/query?dedup=false&query=" + enc("up") + at).body())
+              .get("data");
+      assertEquals(2, both.get("result").size(), both.toString());
+    }
+  }
+
   /** Info of a store with one label set: what is tested is the transport. */
   private static final class FixedInfo extends InfoGrpc.InfoImplBase {
     @Override

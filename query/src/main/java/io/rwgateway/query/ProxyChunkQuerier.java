@@ -82,7 +82,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
   }
 
   private ChunkSeriesSet select(boolean skipChunks, Matcher... matchers) {
-    boolean dedup = request.deduplicates();
+    boolean strip = request.removesReplicaLabels();
     SeriesRequest.Builder b =
         SeriesRequest.newBuilder()
             .setMinTime(mint)
@@ -91,7 +91,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
             .setSkipChunks(skipChunks)
             .setPartialResponseDisabled(!partialResponse)
             .setPartialResponseStrategy(strategy());
-    if (dedup) {
+    if (strip) {
       // Series equal but for replica labels must be adjacent for the merge: endpoints that can
       // remove the labels sort without them; the others are re-sorted here (ResortedSeries).
       b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
@@ -105,7 +105,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
       for (int i = 0; i < selected.size(); i++) {
         EndpointSet.ActiveEndpoint e = selected.get(i);
         RemoteSeriesSource stream = e.endpoint().series(series);
-        if (dedup && !e.info().supportsWithoutReplicaLabels()) {
+        if (strip && !e.info().supportsWithoutReplicaLabels()) {
           stream = new ResortedSeries(stream, request.replicaLabels());
         }
         cursors.add(ProxySeriesSet.cursor(e.endpoint().address(), stream, i));
@@ -113,7 +113,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
     } finally {
       context.detach(previous);
     }
-    return new ProxySeriesSet(cursors, skipChunks, dedup ? mode : null, failures);
+    return new ProxySeriesSet(cursors, skipChunks, request.deduplicates() ? mode : null, failures);
   }
 
   @Override
@@ -125,7 +125,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
             .addAllMatchers(StoreMatchers.toProto(matchers))
             .setPartialResponseDisabled(!partialResponse)
             .setPartialResponseStrategy(strategy());
-    if (request.deduplicates()) {
+    if (request.removesReplicaLabels()) {
       b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
     }
     LabelNamesRequest call = b.build();
@@ -135,7 +135,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
             e -> e.labelNames(call),
             LabelNamesResponse::getNamesList,
             LabelNamesResponse::getWarningsList);
-    if (request.deduplicates()) {
+    if (request.removesReplicaLabels()) {
       // Endpoints that do not support without_replica_labels still send them.
       names.removeAll(request.replicaLabels());
     }
@@ -144,7 +144,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
 
   @Override
   public List<String> labelValues(String name, Matcher... matchers) {
-    if (request.deduplicates() && request.replicaLabels().contains(name)) {
+    if (request.removesReplicaLabels() && request.replicaLabels().contains(name)) {
       return List.of(); // a deduplicated view has no replica labels
     }
     LabelValuesRequest.Builder b =
@@ -155,7 +155,7 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
             .addAllMatchers(StoreMatchers.toProto(matchers))
             .setPartialResponseDisabled(!partialResponse)
             .setPartialResponseStrategy(strategy());
-    if (request.deduplicates()) {
+    if (request.removesReplicaLabels()) {
       b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
     }
     LabelValuesRequest call = b.build();

@@ -3,6 +3,7 @@ package io.rwgateway.query;
 import io.rwgateway.tsdb.ChunkQueryable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The endpoints of an {@link EndpointSet} as one {@link ChunkQueryable}. It has one tenant, {@value
@@ -64,6 +65,25 @@ public final class ProxyChunkQueryable implements ChunkQueryable {
       return chunkQuerier(tenant, mint, maxt);
     }
     return chunkQuerier(ProxyRequest.raw(partialResponse), mint, maxt, null);
+  }
+
+  /** The endpoints remove the labels (or this proxy does, for those that cannot). */
+  @Override
+  public boolean removesLabels() {
+    return true;
+  }
+
+  /**
+   * As the StoreAPI asks with {@code without_replica_labels}: series without those labels, equal
+   * ones joined with every chunk (the querier above merges replicas).
+   */
+  @Override
+  public ProxyChunkQuerier chunkQuerier(
+      String tenant, long mint, long maxt, boolean partialResponse, Set<String> remove) {
+    if (!TENANT.equals(tenant)) {
+      return chunkQuerier(tenant, mint, maxt);
+    }
+    return chunkQuerier(ProxyRequest.removing(partialResponse, remove), mint, maxt, null);
   }
 
   /**

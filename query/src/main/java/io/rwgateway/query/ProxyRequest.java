@@ -13,15 +13,28 @@ import java.util.Set;
  * @param replicaLabels the labels that tell replicas apart; dedup without any is a no-op
  * @param storeMatchers Thanos' {@code storeMatch[]}: when not empty, only endpoints whose {@code
  *     __address__} one of these selectors matches are asked
+ * @param mergeReplicas with dedup: whether series equal without the replica labels are merged (a
+ *     query) or only joined, every replica's chunks kept (the query node's StoreAPI asked for
+ *     {@code without_replica_labels}: the querier above it merges)
  */
 public record ProxyRequest(
     boolean partialResponse,
     boolean dedup,
     Set<String> replicaLabels,
-    List<Matcher[]> storeMatchers) {
+    List<Matcher[]> storeMatchers,
+    boolean mergeReplicas) {
   public ProxyRequest {
     replicaLabels = Set.copyOf(replicaLabels);
     storeMatchers = List.copyOf(storeMatchers);
+  }
+
+  /** A query's request: replicas merged when dedup is on. */
+  public ProxyRequest(
+      boolean partialResponse,
+      boolean dedup,
+      Set<String> replicaLabels,
+      List<Matcher[]> storeMatchers) {
+    this(partialResponse, dedup, replicaLabels, storeMatchers, true);
   }
 
   /** No dedup, every endpoint: what the query node's own StoreAPI reads with. */
@@ -29,9 +42,22 @@ public record ProxyRequest(
     return new ProxyRequest(partialResponse, false, Set.of(), List.of());
   }
 
-  /** Whether replicas are merged: dedup on and at least one replica label. */
-  public boolean deduplicates() {
+  /**
+   * The query node's StoreAPI asked to remove {@code labels}: removed by the endpoints (or here),
+   * equal series joined with every chunk, not merged.
+   */
+  public static ProxyRequest removing(boolean partialResponse, Set<String> labels) {
+    return new ProxyRequest(partialResponse, true, labels, List.of(), false);
+  }
+
+  /** Whether the replica labels are removed: dedup on and at least one replica label. */
+  public boolean removesReplicaLabels() {
     return dedup && !replicaLabels.isEmpty();
+  }
+
+  /** Whether replicas are merged into one series by the penalty rule. */
+  public boolean deduplicates() {
+    return removesReplicaLabels() && mergeReplicas;
   }
 
   /** Whether {@code storeMatch[]} lets the endpoint at {@code address} be asked. */

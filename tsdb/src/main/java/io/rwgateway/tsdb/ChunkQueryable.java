@@ -1,6 +1,7 @@
 package io.rwgateway.tsdb;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where readers that serve many tenants (the StoreAPI, the query API) get their queriers: the
@@ -33,5 +34,24 @@ public interface ChunkQueryable {
    */
   default ChunkQuerier chunkQuerier(String tenant, long mint, long maxt, boolean partialResponse) {
     return chunkQuerier(tenant, mint, maxt);
+  }
+
+  /**
+   * Whether {@link #chunkQuerier(String, long, long, boolean, Set)} removes labels itself: a proxy
+   * asks its stores to remove them (the StoreAPI's {@code without_replica_labels}) and sorts what
+   * they send without them, where a reader of local data would read everything to re-sort it.
+   */
+  default boolean removesLabels() {
+    return false;
+  }
+
+  /**
+   * A querier whose series lack the labels named in {@code remove}, in the order of what is left;
+   * series that become equal are one series with all their chunks. Only where {@link
+   * #removesLabels()} says so.
+   */
+  default ChunkQuerier chunkQuerier(
+      String tenant, long mint, long maxt, boolean partialResponse, Set<String> remove) {
+    throw new UnsupportedOperationException("this source does not remove labels itself");
   }
 }

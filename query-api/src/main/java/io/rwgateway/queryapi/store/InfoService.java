@@ -109,7 +109,8 @@ final class InfoService extends InfoGrpc.InfoImplBase {
                 .setMinTime(a.minTime())
                 .setMaxTime(a.maxTime())
                 .setSupportsSharding(false)
-                .setSupportsWithoutReplicaLabels(false))
+                // The proxy passes without_replica_labels on to its stores (ProxyChunkQueryable).
+                .setSupportsWithoutReplicaLabels(true))
         .build();
   }
 }

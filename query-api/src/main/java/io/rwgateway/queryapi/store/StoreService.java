@@ -113,7 +113,14 @@ final class StoreService extends StoreGrpc.StoreImplBase {
         if (!overlaps(t.tenant(), req.getMinTime(), req.getMaxTime())) {
           continue;
         }
-        ChunkQuerier q = open(t.tenant(), req.getMinTime(), req.getMaxTime(), partialResponse(req));
+        // A source that removes the labels itself (a proxy: its stores do) returns its series
+        // sorted without them; unless the tenant's own labels are among them.
+        boolean removedBySource =
+            data.removesLabels() && !scope.removed().isEmpty() && !hasAnyName(t, scope.removed());
+        ChunkQuerier q =
+            removedBySource
+                ? open(t.tenant(), req.getMinTime(), req.getMaxTime(), req, scope.removed())
+                : open(t.tenant(), req.getMinTime(), req.getMaxTime(), partialResponse(req));
         opened.add(q);
         LabelTransform transform = new LabelTransform(t, scope.removed());
         // Stored series that carry a label the request drops or overrides can change places
@@ -122,7 +129,9 @@ final class StoreService extends StoreGrpc.StoreImplBase {
         // otherwise a first pass over the same selection reads labels only (no chunk bytes) and
         // stops at the first such series.
         boolean reorders =
-            mayDrop(q, transform) && anyDropped(q.selectSeries(scope.remaining()), transform);
+            !removedBySource
+                && mayDrop(q, transform)
+                && anyDropped(q.selectSeries(scope.remaining()), transform);
         TenantReader reader =
             new TenantReader(
                 req.getSkipChunks()
@@ -287,6 +296,27 @@ final class StoreService extends StoreGrpc.StoreImplBase {
   private static boolean partialResponse(LabelValuesRequest r) {
     return !r.getPartialResponseDisabled()
         && r.getPartialResponseStrategy() != PartialResponseStrategy.ABORT;
+  }
+
+  private static boolean hasAnyName(TenantLabelSet t, Set<String> names) {
+    for (int i = 0; i < t.size(); i++) {
+      if (names.contains(t.name(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ChunkQuerier open(
+      String tenant, long mint, long maxt, SeriesRequest req, Set<String> remove) {
+    try {
+      return data.chunkQuerier(tenant, mint, maxt, partialResponse(req), remove);
+    } catch (IllegalStateException e) {
+      throw Status.UNAVAILABLE
+          .withDescription("tenant " + tenant + " not readable yet: " + e.getMessage())
+          .withCause(e)
+          .asRuntimeException();
+    }
   }
 
   private ChunkQuerier open(String tenant, long mint, long maxt, boolean partialResponse) {
