@@ -139,12 +139,14 @@ public final class TenantCompactor {
     if (source.histogramsSkipped() > 0) {
       metrics.histogramsNotInBlocks.inc(source.histogramsSkipped());
       LOG.warn(
-          "native histograms are not written to blocks yet; dropped from the head with its range: "
-              + "tenant={} min_time={} max_time={} histograms={}",
+          "native histograms left out of the block and dropped from the head with its range "
+              + "(float histograms are not written to blocks yet): "
+              + "tenant={} min_time={} max_time={} histograms={} float_histograms={}",
           db.tenant(),
           mint,
           maxt,
-          source.histogramsSkipped());
+          source.histogramsSkipped(),
+          source.floatHistogramsSkipped());
     }
     long epoch = -1;
     if (dir != null) {

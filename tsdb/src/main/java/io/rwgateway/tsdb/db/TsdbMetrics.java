@@ -141,7 +141,8 @@ final class TsdbMetrics {
         Counter.builder()
             .name("rwgateway_tsdb_histograms_not_in_blocks_total")
             .help(
-                "Native histogram samples dropped when their range was cut: blocks do not carry histograms yet")
+                "Native histogram samples dropped when their range was cut: float histograms, which"
+                    + " blocks do not carry yet, and histograms at the same time as a float sample")
             .labelNames("tenant")
             .register(registry);
     walCyclesDeleted =
