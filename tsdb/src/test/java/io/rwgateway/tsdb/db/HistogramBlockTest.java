@@ -191,6 +191,22 @@ class HistogramBlockTest {
     }
   }
 
+  @Test
+  void afterARestartTheWalReplaySkipsWhatTheBlockHolds() throws IOException {
+    try (Tsdb tsdb = Tsdb.open(options(), null)) {
+      TenantDb db = tsdb.tenant("a");
+      fill(db);
+      assertEquals(1, db.compactor().compact().size());
+    }
+    try (Tsdb tsdb = Tsdb.open(options(), null)) {
+      TenantDb db = tsdb.tenant("a");
+      assertEquals(1, db.blocks().size());
+      List<SeriesData> d = db.querier().select(ALL, T0, T0 + 2 * H - 1);
+      assertEquals(1, d.size());
+      assertAsAppended(d.get(0)); // each histogram once: from the block, not again from the WAL
+    }
+  }
+
   private static void assertAsAppended(SeriesData d) {
     assertEquals(MIXED, d.labels());
     List<Long> ft = new ArrayList<>();

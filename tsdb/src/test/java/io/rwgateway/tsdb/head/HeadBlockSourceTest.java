@@ -207,6 +207,33 @@ class HeadBlockSourceTest {
   }
 
   @Test
+  void aHistogramAtTheTimeOfAFloatIsLeftOutAndCounted() {
+    Head head = new Head();
+    HeadAppender app = new HeadAppender(head, 0);
+    WriteBatch b = new WriteBatch();
+    Histogram h = new Histogram().count(1).zeroCount(1);
+    Batches.series(b, "__name__", "both");
+    b.addSample(MIN + 1000, 1);
+    b.addSample(MIN + 3000, 3);
+    Batches.histogram(b, MIN + 1000, HistogramProto.encode(MIN + 1000, h)); // same time: dropped
+    Batches.histogram(b, MIN + 2000, HistogramProto.encode(MIN + 2000, h));
+    app.prepare(b, NO_WAL);
+    app.commit(b);
+    assertEquals(2, b.histogramsWritten, "the head takes both (floats and histograms apart)");
+
+    HeadBlockSource source = new HeadBlockSource(head, MIN, MAX);
+    BlockSeries s = source.next();
+    assertEquals(
+        List.of(ChunkEncoding.XOR, ChunkEncoding.HISTOGRAM, ChunkEncoding.XOR),
+        List.of((int) s.encodings()[0], (int) s.encodings()[1], (int) s.encodings()[2]));
+    assertArrayEquals(new long[] {MIN + 1000, MIN + 2000, MIN + 3000}, s.chunkMinTimes());
+    assertArrayEquals(new long[] {MIN + 1000, MIN + 2000, MIN + 3000}, s.chunkMaxTimes());
+    assertEquals(null, source.next());
+    assertEquals(1, source.histogramsSkipped());
+    assertEquals(0, source.floatHistogramsSkipped());
+  }
+
+  @Test
   void anEmptyRangeGivesNoSeries() {
     assertEquals(List.of(), export(filledHead(), MAX + 7_200_000, MAX + 2 * 7_200_000));
   }
