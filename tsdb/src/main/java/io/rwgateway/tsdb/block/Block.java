@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * all checked on {@link #open} (index CRCs, segment headers). Thread-safe after open; {@link
  * #querier()} may be used from any number of threads.
  *
- * <p>Limits: float histogram chunks (encoding 3) are skipped by the list querier and counted
- * ({@link #skippedChunks()}; the chunk querier passes every encoding on); a block with deletions (a
+ * <p>Limits: chunks of an unknown encoding are skipped by the list querier and counted ({@link
+ * #skippedChunks()}; the chunk querier passes every encoding on); a block with deletions (a
  * non-empty {@code tombstones} file) is refused, since answering without applying them would return
  * deleted samples.
  */
@@ -173,7 +173,9 @@ public final class Block implements Closeable {
     return leases;
   }
 
-  /** Chunks list queries skipped because they cannot decode them (float histograms), since open. */
+  /**
+   * Chunks list queries skipped because they cannot decode them (unknown encodings), since open.
+   */
   public long skippedChunks() {
     return skipped.sum();
   }

@@ -6,6 +6,7 @@ import io.rwgateway.model.Matcher;
 import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.XorIterator;
@@ -29,12 +30,13 @@ import java.util.TreeSet;
  * and returns only the samples inside the range, and only series that have one. A query that misses
  * the block's own [minTime, maxTime) returns at once.
  *
- * <p>Histogram chunks (encoding 2) are decoded into protobuf {@code Histogram} messages, as the
- * head returns them ({@link SeriesData#histograms()}); a sample widened by a later layout change in
- * its chunk comes back with the added buckets at zero, as from Prometheus. Float histogram chunks
- * (encoding 3) are skipped and counted on the block ({@link Block#skippedChunks}); the series'
- * other samples are still returned. Stateless and thread-safe; I/O or format errors surface as
- * {@link UncheckedIOException}, since the interface has no checked exceptions.
+ * <p>Histogram and float histogram chunks (encodings 2 and 3) are decoded into protobuf {@code
+ * Histogram} messages, as the head returns them ({@link SeriesData#histograms()}); a sample widened
+ * by a later layout change in its chunk comes back with the added buckets at zero, as from
+ * Prometheus. Chunks of an unknown encoding are skipped and counted on the block ({@link
+ * Block#skippedChunks}); the series' other samples are still returned. Stateless and thread-safe;
+ * I/O or format errors surface as {@link UncheckedIOException}, since the interface has no checked
+ * exceptions.
  */
 public final class BlockQuerier implements Querier {
   private static final long[] NO_TIMES = new long[0];
@@ -210,6 +212,7 @@ public final class BlockQuerier implements Querier {
   private final class SampleBuffer {
     private final XorIterator it = new XorIterator();
     private final HistogramChunkIterator hit = new HistogramChunkIterator();
+    private final FloatHistogramChunkIterator fit = new FloatHistogramChunkIterator();
     long[] ht = new long[16];
     byte[][] hs = new byte[16][];
     int hn;
@@ -226,6 +229,13 @@ public final class BlockQuerier implements Querier {
           data = new byte[b.remaining()];
           b.get(data);
           readHistograms(data, mint, maxt);
+          return;
+        }
+        if (encoding == ChunkEncoding.FLOAT_HISTOGRAM) {
+          ByteBuffer b = chunks.chunkData(c.ref());
+          data = new byte[b.remaining()];
+          b.get(data);
+          readFloatHistograms(data, mint, maxt);
           return;
         }
         if (encoding != ChunkWriter.ENCODING_XOR) {
@@ -272,6 +282,26 @@ public final class BlockQuerier implements Querier {
         }
         ht[hn] = ts;
         hs[hn++] = HistogramProto.encode(ts, hit.histogram());
+      }
+    }
+
+    /** Decodes a float histogram chunk's samples in [mint, maxt] into protobuf messages. */
+    private void readFloatHistograms(byte[] data, long mint, long maxt) {
+      fit.reset(data, 0, data.length);
+      while (fit.next()) {
+        long ts = fit.t();
+        if (ts < mint) {
+          continue;
+        }
+        if (ts > maxt) {
+          break;
+        }
+        if (hn == ht.length) {
+          ht = Arrays.copyOf(ht, 2 * hn);
+          hs = Arrays.copyOf(hs, 2 * hn);
+        }
+        ht[hn] = ts;
+        hs[hn++] = HistogramProto.encode(ts, fit.histogram());
       }
     }
 

@@ -321,7 +321,9 @@ public final class BlockWriter {
     long last = Long.MIN_VALUE;
     for (int i = 0; i < s.chunks().size(); i++) {
       int enc = s.encodings()[i];
-      if (enc != ChunkEncoding.XOR && enc != ChunkEncoding.HISTOGRAM) {
+      if (enc != ChunkEncoding.XOR
+          && enc != ChunkEncoding.HISTOGRAM
+          && enc != ChunkEncoding.FLOAT_HISTOGRAM) {
         throw new IllegalArgumentException(
             "chunk " + i + " of " + s.labels() + " has encoding " + ChunkEncoding.name(enc));
       }

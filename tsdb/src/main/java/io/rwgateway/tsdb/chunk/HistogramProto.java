@@ -4,10 +4,9 @@ import java.util.Arrays;
 
 /**
  * The protobuf {@code Histogram} message (remote write 1.0 {@code prometheus.Histogram}; 2.0 uses
- * the same field numbers), as the head stores it, to and from {@link Histogram}. Only what 2.42's
- * integer histogram chunk holds is read: a message with float counts ({@code count_float}, {@code
- * zero_count_float}, {@code *_counts}) or custom bucket bounds is reported as not integer ({@link
- * #readInteger} returns false) and left to the caller.
+ * the same field numbers), as the head stores it, to and from {@link Histogram} (integer counts,
+ * {@link #readInteger}) and {@link FloatHistogram} (float counts, {@link #readFloat}). Custom
+ * bucket bounds (field 16, newer than 2.42) are read by neither: no 2.42 chunk can hold them.
  *
  * <p>Fields: 1 count_int (varint), 2 count_float (fixed64), 3 sum (fixed64), 4 schema (sint32), 5
  * zero_threshold (fixed64), 6 zero_count_int (varint), 7 zero_count_float (fixed64), 8/11
@@ -31,6 +30,10 @@ public final class HistogramProto {
   private int pBuckets;
   private long[] nDeltas = new long[8];
   private int nBuckets;
+  private double[] pFloat = new double[8];
+  private int pCounts;
+  private double[] nFloat = new double[8];
+  private int nCounts;
 
   /**
    * Reads the message in {@code bytes[off, off + len)} into {@code h}; false (and {@code h} in an
@@ -83,6 +86,89 @@ public final class HistogramProto {
             Arrays.copyOf(nLen, nSpans),
             Arrays.copyOf(nDeltas, nBuckets));
     return true;
+  }
+
+  /**
+   * Reads a message with float counts into {@code h}; false when it carries integer counts or
+   * bucket deltas, or custom bucket bounds (then {@code h} is unspecified).
+   *
+   * @throws IllegalArgumentException when the bytes are not a well-formed message
+   */
+  public boolean readFloat(byte[] bytes, int off, int len, FloatHistogram h) {
+    b = bytes;
+    pos = off;
+    int end = off + len;
+    pSpans = nSpans = pCounts = nCounts = 0;
+    h.clear();
+    boolean isFloat = true;
+    while (pos < end) {
+      long tag = varint(end);
+      int field = (int) (tag >>> 3);
+      int wt = (int) (tag & 7);
+      switch (field) {
+        case 2 -> h.count(Double.longBitsToDouble(fixed64(end)));
+        case 3 -> h.sum(Double.longBitsToDouble(fixed64(end)));
+        case 4 -> h.schema(zigzag32(varint(end)));
+        case 5 -> h.zeroThreshold(Double.longBitsToDouble(fixed64(end)));
+        case 7 -> h.zeroCount(Double.longBitsToDouble(fixed64(end)));
+        case 8, 11 -> span(field == 11, end);
+        case 10, 13 -> counts(field == 13, wt, end);
+        case 14 -> h.resetHint((int) varint(end));
+        case 1, 6, 9, 12, 16 -> {
+          isFloat = false;
+          skip(wt, end);
+        }
+        default -> skip(wt, end);
+      }
+    }
+    if (pos != end) {
+      throw new IllegalArgumentException("histogram message overruns its length");
+    }
+    if (!isFloat) {
+      return false;
+    }
+    h.positive()
+        .set(
+            Arrays.copyOf(pOff, pSpans),
+            Arrays.copyOf(pLen, pSpans),
+            Arrays.copyOf(pFloat, pCounts));
+    h.negative()
+        .set(
+            Arrays.copyOf(nOff, nSpans),
+            Arrays.copyOf(nLen, nSpans),
+            Arrays.copyOf(nFloat, nCounts));
+    return true;
+  }
+
+  private void counts(boolean positive, int wt, int end) {
+    if (wt == 2) {
+      int packedLen = (int) varint(end);
+      int packedEnd = Math.addExact(pos, packedLen);
+      if (packedLen < 0 || packedEnd > end || packedLen % 8 != 0) {
+        throw new IllegalArgumentException("packed counts do not fit the histogram");
+      }
+      while (pos < packedEnd) {
+        addCount(positive, Double.longBitsToDouble(fixed64(packedEnd)));
+      }
+    } else if (wt == 1) {
+      addCount(positive, Double.longBitsToDouble(fixed64(end)));
+    } else {
+      throw new IllegalArgumentException("bucket counts with wire type " + wt);
+    }
+  }
+
+  private void addCount(boolean positive, double c) {
+    if (positive) {
+      if (pCounts == pFloat.length) {
+        pFloat = Arrays.copyOf(pFloat, pCounts * 2);
+      }
+      pFloat[pCounts++] = c;
+    } else {
+      if (nCounts == nFloat.length) {
+        nFloat = Arrays.copyOf(nFloat, nCounts * 2);
+      }
+      nFloat[nCounts++] = c;
+    }
   }
 
   private void span(boolean positive, int end) {
@@ -236,17 +322,60 @@ public final class HistogramProto {
     return Arrays.copyOf(o.buf, o.n);
   }
 
+  /**
+   * {@code h} at time {@code t} as a protobuf {@code Histogram} with float counts (both count
+   * alternatives always present), packed absolute bucket counts.
+   */
+  public static byte[] encode(long t, FloatHistogram h) {
+    Out o = new Out();
+    o.tag(2, 1).fixed64(Double.doubleToRawLongBits(h.count()));
+    if (Double.doubleToRawLongBits(h.sum()) != 0) {
+      o.tag(3, 1).fixed64(Double.doubleToRawLongBits(h.sum()));
+    }
+    if (h.schema() != 0) {
+      o.tag(4, 0).varint(Integer.toUnsignedLong((h.schema() << 1) ^ (h.schema() >> 31)));
+    }
+    if (Double.doubleToRawLongBits(h.zeroThreshold()) != 0) {
+      o.tag(5, 1).fixed64(Double.doubleToRawLongBits(h.zeroThreshold()));
+    }
+    o.tag(7, 1).fixed64(Double.doubleToRawLongBits(h.zeroCount()));
+    floatSide(o, h.negative(), 8, 10);
+    floatSide(o, h.positive(), 11, 13);
+    if (h.resetHint() != 0) {
+      o.tag(14, 0).varint(h.resetHint());
+    }
+    if (t != 0) {
+      o.tag(15, 0).varint(t);
+    }
+    return Arrays.copyOf(o.buf, o.n);
+  }
+
+  private static void floatSide(Out o, FloatHistogram.Side s, int spansField, int countsField) {
+    for (int i = 0; i < s.spanCount(); i++) {
+      span(o, spansField, s.spanOffset(i), s.spanLength(i));
+    }
+    if (s.bucketCount() > 0) {
+      o.tag(countsField, 2).varint(8L * s.bucketCount());
+      for (int i = 0; i < s.bucketCount(); i++) {
+        o.fixed64(Double.doubleToRawLongBits(s.count(i)));
+      }
+    }
+  }
+
+  private static void span(Out o, int field, int off, int length) {
+    Out span = new Out();
+    if (off != 0) {
+      span.tag(1, 0).varint(Integer.toUnsignedLong((off << 1) ^ (off >> 31)));
+    }
+    if (length != 0) {
+      span.tag(2, 0).varint(Integer.toUnsignedLong(length));
+    }
+    o.tag(field, 2).varint(span.n).bytes(span.buf, span.n);
+  }
+
   private static void side(Out o, Histogram.Buckets s, int spansField, int deltasField) {
     for (int i = 0; i < s.spanCount(); i++) {
-      Out span = new Out();
-      int off = s.spanOffset(i);
-      if (off != 0) {
-        span.tag(1, 0).varint(Integer.toUnsignedLong((off << 1) ^ (off >> 31)));
-      }
-      if (s.spanLength(i) != 0) {
-        span.tag(2, 0).varint(Integer.toUnsignedLong(s.spanLength(i)));
-      }
-      o.tag(spansField, 2).varint(span.n).bytes(span.buf, span.n);
+      span(o, spansField, s.spanOffset(i), s.spanLength(i));
     }
     if (s.bucketCount() > 0) {
       Out packed = new Out();

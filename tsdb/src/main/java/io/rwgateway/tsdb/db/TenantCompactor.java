@@ -140,13 +140,12 @@ public final class TenantCompactor {
       metrics.histogramsNotInBlocks.inc(source.histogramsSkipped());
       LOG.warn(
           "native histograms left out of the block and dropped from the head with its range "
-              + "(float histograms are not written to blocks yet): "
-              + "tenant={} min_time={} max_time={} histograms={} float_histograms={}",
+              + "(at the time of a float sample of their series, or not encodable): "
+              + "tenant={} min_time={} max_time={} histograms={}",
           db.tenant(),
           mint,
           maxt,
-          source.histogramsSkipped(),
-          source.floatHistogramsSkipped());
+          source.histogramsSkipped());
     }
     long epoch = -1;
     if (dir != null) {

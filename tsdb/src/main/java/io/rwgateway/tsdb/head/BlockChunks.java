@@ -2,6 +2,8 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.ChunkEncoding;
+import io.rwgateway.tsdb.chunk.FloatHistogram;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.HistogramProto;
@@ -16,20 +18,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Encodes one series' float samples and native histograms of a block range into the block's chunks,
- * in time order: a run of floats becomes XOR chunks, a run of integer histograms becomes histogram
- * chunks (encoding 2), each chunk at most {@value XorChunk#MAX_SAMPLES} samples, as 2.42's head
- * cuts a series that switches between the two.
+ * in time order: a run of floats becomes XOR chunks, a run of integer histograms histogram chunks
+ * (encoding 2), a run of float histograms float histogram chunks (encoding 3), each chunk at most
+ * {@value XorChunk#MAX_SAMPLES} samples, as 2.42's head cuts a series that switches between them.
  *
- * <p>Histogram chunks are cut as 2.42's head cuts them: when full, when {@link
- * HistogramChunkEncoder#append} refuses a sample (a counter reset, another schema or zero
- * threshold, a gauge/counter switch, after a stale marker), each new chunk with the header 2.42
- * gives it ({@link HistogramChunkEncoder#nextChunkHeader}); after a float run the next histogram
- * chunk is a series' first (2.42 has no histogram appender to compare with then).
+ * <p>Histogram chunks are cut as 2.42's head cuts them: when full, when the encoder's {@code
+ * append} refuses a sample (a counter reset, another schema or zero threshold, a gauge/counter
+ * switch, after a stale marker), each new chunk with the header 2.42 gives it ({@code
+ * nextChunkHeader}); after a run of another kind the next histogram chunk is a series' first (2.42
+ * has no appender of its type to compare with then).
  *
- * <p>What an integer histogram chunk cannot hold is left out and counted in {@link #skipped}: float
- * histograms (no float-histogram encoder yet), a histogram at the same time as a float sample (the
- * head keeps floats and histograms in separate time orders, a block series has one; the float wins,
- * as the one read first), and a message that does not decode.
+ * <p>What no chunk can hold is left out and counted in {@link #skipped}: a histogram at the same
+ * time as a float sample (the head keeps floats and histograms in separate time orders, a block
+ * series has one; the float wins, as the one read first), custom bucket bounds, and a message that
+ * does not decode or that the encoder refuses (ingest already rejects those).
  *
  * <p>Not thread-safe; reused across the series of one block.
  */
@@ -40,6 +42,9 @@ final class BlockChunks {
   private final Histogram h = new Histogram();
   private HistogramChunkEncoder enc;
   private long encMinT;
+  private final FloatHistogram fh = new FloatHistogram();
+  private FloatHistogramChunkEncoder fenc;
+  private long fencMinT;
 
   private final List<byte[]> chunks = new ArrayList<>();
   private long[] mins = new long[8];
@@ -48,9 +53,6 @@ final class BlockChunks {
 
   /** Histograms left out since this builder was made. */
   long skipped;
-
-  /** Float histograms among {@link #skipped}. */
-  long skippedFloat;
 
   private long warned;
 
@@ -74,6 +76,7 @@ final class BlockChunks {
     }
     chunks.clear();
     enc = null;
+    fenc = null;
     int i = 0;
     int runStart = 0;
     int j = hFrom;
@@ -87,16 +90,20 @@ final class BlockChunks {
           skip(labels, t, "a float sample has the same time");
           continue;
         }
+        int len = hEnd[j - 1] - start;
         boolean integer;
+        boolean isFloat = false;
         try {
-          integer = proto.readInteger(hb, start, hEnd[j - 1] - start, h);
+          integer = proto.readInteger(hb, start, len, h);
+          if (!integer) {
+            isFloat = proto.readFloat(hb, start, len, fh);
+          }
         } catch (IllegalArgumentException e) {
           skip(labels, t, "undecodable: " + e.getMessage());
           continue;
         }
-        if (!integer) {
-          skippedFloat++;
-          skipped++;
+        if (!integer && !isFloat) {
+          skip(labels, t, "custom bucket bounds or mixed counts");
           continue;
         }
         if (i > runStart) {
@@ -104,13 +111,23 @@ final class BlockChunks {
         }
         runStart = i;
         try {
-          appendHistogram(t);
+          if (integer) {
+            finishFloatHistograms();
+            fenc = null;
+            appendHistogram(t);
+          } else {
+            finishHistograms();
+            enc = null;
+            appendFloatHistogram(t);
+          }
         } catch (IllegalArgumentException e) {
           skip(labels, t, "not encodable: " + e.getMessage());
         }
       } else {
         finishHistograms();
         enc = null;
+        finishFloatHistograms();
+        fenc = null;
         i++;
       }
     }
@@ -119,6 +136,8 @@ final class BlockChunks {
     }
     finishHistograms();
     enc = null;
+    finishFloatHistograms();
+    fenc = null;
     int n = chunks.size();
     if (n == 0) {
       return null;
@@ -153,6 +172,37 @@ final class BlockChunks {
       if (v != HistogramChunkEncoder.Verdict.APPEND) {
         throw new IllegalStateException("an empty histogram chunk refused a sample: " + v);
       }
+    }
+  }
+
+  private void appendFloatHistogram(long t) {
+    if (fenc == null) {
+      fenc = new FloatHistogramChunkEncoder(FloatHistogramChunkEncoder.firstChunkHeader(fh));
+    } else if (fenc.count() >= XorChunk.MAX_SAMPLES) {
+      HistogramChunkEncoder.Header next = fenc.nextChunkHeader(fh);
+      finishFloatHistograms();
+      fenc.reset(next);
+    }
+    if (fenc.count() == 0) {
+      fencMinT = t;
+    }
+    HistogramChunkEncoder.Verdict v = fenc.append(t, fh);
+    if (v == HistogramChunkEncoder.Verdict.CUT
+        || v == HistogramChunkEncoder.Verdict.CUT_COUNTER_RESET) {
+      HistogramChunkEncoder.Header next = fenc.nextChunkHeader(fh);
+      finishFloatHistograms();
+      fenc.reset(next);
+      fencMinT = t;
+      v = fenc.append(t, fh);
+      if (v != HistogramChunkEncoder.Verdict.APPEND) {
+        throw new IllegalStateException("an empty float histogram chunk refused a sample: " + v);
+      }
+    }
+  }
+
+  private void finishFloatHistograms() {
+    if (fenc != null && fenc.count() > 0) {
+      add(fenc.bytes(), fencMinT, fenc.lastTime(), ChunkEncoding.FLOAT_HISTOGRAM);
     }
   }
 

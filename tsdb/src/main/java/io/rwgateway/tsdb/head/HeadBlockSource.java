@@ -26,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the caller raised the head's min valid time to {@code maxt} first): each series is snapshotted
  * under the head's read lock, like a query.
  *
- * <p>Native histograms with integer counts are written as histogram chunks next to the float chunks
- * ({@link BlockChunks}); float histograms are not yet, and are counted in {@link
- * #histogramsSkipped()}.
+ * <p>Native histograms are written as histogram chunks (integer counts, encoding 2) or float
+ * histogram chunks (encoding 3) next to the float chunks ({@link BlockChunks}); the rare one no
+ * chunk can hold is counted in {@link #histogramsSkipped()}.
  */
 public final class HeadBlockSource implements BlockSeriesSource {
   private final Head head;
@@ -128,15 +128,10 @@ public final class HeadBlockSource implements BlockSeriesSource {
   }
 
   /**
-   * Native histogram samples in the range that were left out of the block: float histograms (no
-   * encoder for them yet) and the rare ones a block series cannot hold ({@link BlockChunks}).
+   * Native histogram samples in the range that were left out of the block: the rare ones a block
+   * series cannot hold ({@link BlockChunks}).
    */
   public long histogramsSkipped() {
     return builder.skipped;
-  }
-
-  /** The float histograms among {@link #histogramsSkipped()}. */
-  public long floatHistogramsSkipped() {
-    return builder.skippedFloat;
   }
 }
