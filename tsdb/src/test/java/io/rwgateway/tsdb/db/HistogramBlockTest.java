@@ -17,6 +17,7 @@ import io.rwgateway.tsdb.ChunkSeriesSet;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.block.Block;
+import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.HistogramProto;
@@ -204,6 +205,92 @@ class HistogramBlockTest {
       List<SeriesData> d = db.querier().select(ALL, T0, T0 + 2 * H - 1);
       assertEquals(1, d.size());
       assertAsAppended(d.get(0)); // each histogram once: from the block, not again from the WAL
+    }
+  }
+
+  /** Step k of a series switching between integer and float histograms: a float one. */
+  private static boolean isFloatHistogram(int k) {
+    return k >= 50 && k < 100;
+  }
+
+  private static FloatHistogram floatHist(int k) {
+    Histogram h = hist(k);
+    int[] idx = new int[h.positive().bucketCount()];
+    long[] counts = new long[idx.length];
+    int n = h.positive().absolute(idx, counts);
+    double[] c = new double[n];
+    for (int i = 0; i < n; i++) {
+      c[i] = counts[i] + 0.25;
+    }
+    FloatHistogram f = new FloatHistogram().schema(0).zeroThreshold(h.zeroThreshold());
+    f.positive().setAbsolute(idx, c, n);
+    return f.zeroCount(h.zeroCount() + 0.5).count(h.count() + 0.5 + 0.25 * n).sum(h.sum());
+  }
+
+  @Test
+  void aSeriesSwitchingBetweenIntegerAndFloatHistogramsKeepsBoth() throws IOException {
+    try (Tsdb tsdb = Tsdb.open(options(), null)) {
+      TenantDb db = tsdb.tenant("a");
+      WriteBatch b = new WriteBatch();
+      b.tenant = "a";
+      series(b, "__name__", "switching");
+      for (int k = 0; k < 120; k++) {
+        long t = T0 + k * STEP;
+        histogram(
+            b,
+            t,
+            isFloatHistogram(k)
+                ? HistogramProto.encode(t, floatHist(k))
+                : HistogramProto.encode(t, hist(k)));
+      }
+      series(b, "__name__", "later");
+      samples(b, T0 + 3 * H + 60_000, 1);
+      db.append(b);
+      assertNull(b.failure);
+      assertEquals(1, db.compactor().compact().size());
+
+      List<String> shape = new ArrayList<>();
+      try (ChunkQuerier q = db.chunkQuerier(T0, T0 + 2 * H - 1)) {
+        ChunkSeriesSet set = q.select(ALL);
+        assertTrue(set.next());
+        ChunkIterator it = set.chunks();
+        while (it.next()) {
+          ByteBuffer bb = it.bytes();
+          shape.add(
+              ChunkEncoding.name(it.encoding())
+                  + ":"
+                  + (((bb.get(bb.position()) & 0xff) << 8) | (bb.get(bb.position() + 1) & 0xff)));
+        }
+      }
+      // k 0..49 (a bucket added at 30); k 50..99 as floats, cut by the counter reset at 60;
+      // k 100..119 as integers again.
+      assertEquals(
+          List.of("histogram:50", "float histogram:10", "float histogram:40", "histogram:20"),
+          shape);
+
+      List<SeriesData> d = db.blocks().get(0).querier().select(ALL, T0, T0 + 2 * H - 1);
+      assertEquals(1, d.size());
+      assertEquals(120, d.get(0).histT().length);
+      HistogramProto proto = new HistogramProto();
+      Histogram h = new Histogram();
+      FloatHistogram f = new FloatHistogram();
+      for (int k = 0; k < 120; k++) {
+        byte[] msg = d.get(0).histograms()[k];
+        assertEquals(T0 + k * STEP, d.get(0).histT()[k]);
+        if (isFloatHistogram(k)) {
+          assertTrue(proto.readFloat(msg, 0, msg.length, f), "step " + k);
+          FloatHistogram want = floatHist(k);
+          assertEquals(want.count(), f.count(), "step " + k);
+          assertEquals(want.zeroCount(), f.zeroCount());
+          assertEquals(want.positive().bucketCount(), f.positive().bucketCount(), "step " + k);
+          for (int i = 0; i < want.positive().bucketCount(); i++) {
+            assertEquals(want.positive().count(i), f.positive().count(i));
+          }
+        } else {
+          assertTrue(proto.readInteger(msg, 0, msg.length, h), "step " + k);
+          assertEquals(normal(hist(k)), normal(h), "step " + k);
+        }
+      }
     }
   }
 
