@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import io.rwgateway.proto.prompb.BucketSpan;
 import io.rwgateway.proto.prompb.Chunk;
 import io.rwgateway.proto.prompb.ChunkedReadResponse;
@@ -17,6 +19,10 @@ import io.rwgateway.proto.prompb.ReadResponse;
 import io.rwgateway.proto.prompb.Sample;
 import io.rwgateway.proto.prompb.TimeSeries;
 import io.rwgateway.proto.prompb.WriteRequest;
+import io.rwgateway.proto.thanos.storepb.AggrChunk;
+import io.rwgateway.proto.thanos.storepb.SeriesRequest;
+import io.rwgateway.proto.thanos.storepb.SeriesResponse;
+import io.rwgateway.proto.thanos.storepb.StoreGrpc;
 import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.Histogram;
@@ -34,6 +40,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +58,7 @@ import org.xerial.snappy.Snappy;
  * histograms (a counter series of each, with new buckets, counter resets, a schema change and a
  * stretch of float samples; a gauge series of each) are remote-written to an in-process gateway
  * cutting 10-minute blocks, read back from the gateway's blocks by remote read (samples, and
- * streamed chunks decoded here), then a real Prometheus ({@code
+ * streamed chunks decoded here) and the StoreAPI (the same chunks), then a real Prometheus ({@code
  * --enable-feature=native-histograms}) is started on a copy of the blocks and must answer instant
  * queries at sample times with the histograms sent; {@code promtool tsdb analyze} reads each block.
  */
@@ -534,6 +542,60 @@ class HistogramBlockPrometheusTest {
       List<String> gaugeHeaders =
           assertChunksAsSent("hist_gauge", sent.get("hist_gauge"), chunks.get("hist_gauge"));
       assertEquals(List.of("GAUGE"), gaugeHeaders.stream().distinct().toList());
+      // And through the StoreAPI, as Thanos Query asks: the same chunks, with Thanos' numbers.
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", gw.server.grpcPort()).usePlaintext().build();
+      try {
+        Iterator<SeriesResponse> it =
+            StoreGrpc.newBlockingStub(channel)
+                .series(
+                    SeriesRequest.newBuilder()
+                        .setMinTime(start)
+                        .setMaxTime(lastT)
+                        .addMatchers(
+                            io.rwgateway.proto.thanos.storepb.LabelMatcher.newBuilder()
+                                .setType(io.rwgateway.proto.thanos.storepb.LabelMatcher.Type.RE)
+                                .setName("__name__")
+                                .setValue("hist_.*"))
+                        .build());
+        Map<String, List<String>> viaStore = new TreeMap<>();
+        while (it.hasNext()) {
+          SeriesResponse sr = it.next();
+          if (!sr.hasSeries()) {
+            continue;
+          }
+          String name =
+              sr.getSeries().getLabelsList().stream()
+                  .filter(l -> l.getName().equals("__name__"))
+                  .findFirst()
+                  .orElseThrow()
+                  .getValue();
+          List<String> cs = viaStore.computeIfAbsent(name, k -> new ArrayList<>());
+          for (AggrChunk c : sr.getSeries().getChunksList()) {
+            cs.add(
+                c.getRaw().getType()
+                    + ":"
+                    + HexFormat.of().formatHex(c.getRaw().getData().toByteArray()));
+          }
+        }
+        Map<String, List<String>> viaRead = new TreeMap<>();
+        for (Map.Entry<String, List<Chunk>> e : chunks.entrySet()) {
+          List<String> cs = viaRead.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+          for (Chunk c : e.getValue()) {
+            String type =
+                switch (c.getType()) {
+                  case XOR -> "XOR";
+                  case HISTOGRAM -> "HISTOGRAM";
+                  case FLOAT_HISTOGRAM -> "FLOAT_HISTOGRAM";
+                  default -> "?";
+                };
+            cs.add(type + ":" + HexFormat.of().formatHex(c.getData().toByteArray()));
+          }
+        }
+        assertEquals(viaRead, viaStore);
+      } finally {
+        channel.shutdownNow();
+      }
       String metrics = gw.client.get("/metrics", Map.of()).body();
       List<String> notInBlocks =
           metrics
