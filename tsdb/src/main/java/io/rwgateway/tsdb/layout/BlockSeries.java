@@ -1,7 +1,6 @@
 package io.rwgateway.tsdb.layout;
 
 import io.rwgateway.model.Labels;
-import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.chunk.XorChunk;
 import io.rwgateway.tsdb.chunk.XorChunks;
 import java.util.Arrays;
@@ -16,7 +15,8 @@ import java.util.List;
  *     no slack bytes; every encoding starts with the 2-byte sample count
  * @param chunkMinTimes time of each chunk's first sample (ms)
  * @param chunkMaxTimes time of each chunk's last sample (ms, inclusive)
- * @param encodings each chunk's {@link ChunkEncoding} byte
+ * @param encodings each chunk's encoding byte, Prometheus' numbers (1 XOR, 2 histogram, 3 float
+ *     histogram)
  */
 public record BlockSeries(
     Labels labels,
@@ -33,6 +33,12 @@ public record BlockSeries(
     }
   }
 
+  /**
+   * The XOR encoding byte. NOTE: not {@code tsdb.ChunkEncoding}: the layout package may use only
+   * {@code model} and {@code chunk} (docs/architecture.md).
+   */
+  private static final byte XOR = 1;
+
   /** A series of XOR chunks only. */
   public BlockSeries(Labels labels, List<byte[]> xorChunks, long[] mins, long[] maxs) {
     this(labels, xorChunks, mins, maxs, xorEncodings(xorChunks.size()));
@@ -40,7 +46,7 @@ public record BlockSeries(
 
   private static byte[] xorEncodings(int n) {
     byte[] e = new byte[n];
-    Arrays.fill(e, (byte) ChunkEncoding.XOR);
+    Arrays.fill(e, XOR);
     return e;
   }
 
