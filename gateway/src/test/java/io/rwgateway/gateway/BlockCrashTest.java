@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.model.CrashPoints;
 import io.rwgateway.model.Matcher;
+import io.rwgateway.proto.prompb.BucketSpan;
+import io.rwgateway.proto.prompb.Histogram;
+import io.rwgateway.proto.prompb.Label;
 import io.rwgateway.proto.prompb.QueryResult;
 import io.rwgateway.proto.prompb.TimeSeries;
+import io.rwgateway.proto.prompb.WriteRequest;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.block.Block;
 import java.net.http.HttpResponse;
@@ -29,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The gateway dies (as by SIGKILL) at each step of cutting a block and truncating the WAL, under
  * write load; after a restart every acknowledged sample is there, and after a clean stop the blocks
- * on disk hold each sample exactly once.
+ * on disk hold each sample exactly once. One more writer sends native histograms (integer and float
+ * counts, one series each of {@value #HIST_SERIES}), which are held to the same rules.
  *
  * <p>Blocks of one second and WAL cycles of one second (a WAL clock running 3600 times fast) make
  * every step happen within seconds of real time.
@@ -37,6 +42,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BlockCrashTest {
   static final int WRITERS = 3;
   static final int SERIES = 50;
+  static final int HIST_SERIES = 10;
+
+  /** Series {bc_h, i=k}: histogram j of an integer (k even) or float (k odd) counter. */
+  static WriteRequest histograms(long t, int j) {
+    WriteRequest.Builder b = WriteRequest.newBuilder();
+    for (int k = 0; k < HIST_SERIES; k++) {
+      Histogram.Builder h =
+          Histogram.newBuilder()
+              .setTimestamp(t)
+              .setSum(j * 1.5)
+              .addPositiveSpans(BucketSpan.newBuilder().setOffset(k).setLength(1));
+      if (k % 2 == 0) {
+        h.setCountInt(2L * j + 1).setZeroCountInt(j + 1).addPositiveDeltas(j);
+      } else {
+        h.setCountFloat(2.0 * j + 1).setZeroCountFloat(j + 1).addPositiveCounts(j);
+      }
+      b.addTimeseries(
+          TimeSeries.newBuilder()
+              .addLabels(Label.newBuilder().setName("__name__").setValue("bc_h"))
+              .addLabels(Label.newBuilder().setName("i").setValue(Integer.toString(k)))
+              .addHistograms(h));
+    }
+    return b.build();
+  }
 
   @TempDir Path dir;
 
@@ -81,13 +110,14 @@ class BlockCrashTest {
     Process gw =
         ExternalProcess.startGateway(
             log, List.of("-D" + CrashPoints.PROPERTY + "=" + crashPoint), args);
-    long[][] times = new long[WRITERS][200_000];
-    AtomicIntegerArray acked = new AtomicIntegerArray(WRITERS);
+    // NOTE: writer WRITERS (the last) sends histograms.
+    long[][] times = new long[WRITERS + 1][200_000];
+    AtomicIntegerArray acked = new AtomicIntegerArray(WRITERS + 1);
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> writers = new ArrayList<>();
     try {
       ExternalProcess.waitReady(client, gw, log, 60_000);
-      for (int w = 0; w < WRITERS; w++) {
+      for (int w = 0; w <= WRITERS; w++) {
         int writer = w;
         acked.set(w, -1);
         Thread t =
@@ -101,7 +131,9 @@ class BlockCrashTest {
                     try {
                       HttpResponse<String> r =
                           client.write(
-                              RemoteWriteClient.request("bc_w" + writer, 0, SERIES, ts, j));
+                              writer == WRITERS
+                                  ? histograms(ts, j)
+                                  : RemoteWriteClient.request("bc_w" + writer, 0, SERIES, ts, j));
                       if (r.statusCode() != 204) {
                         throw new AssertionError(
                             "writer " + writer + " got " + r.statusCode() + ": " + r.body());
@@ -160,11 +192,13 @@ class BlockCrashTest {
           stored[w] = n;
         }
       }
+      int histStored = checkHistograms(client, times[WRITERS], acked.get(WRITERS), crashPoint, log);
       gw.destroy(); // SIGTERM: clean shutdown, the head is flushed into blocks
       assertTrue(gw.waitFor(60, TimeUnit.SECONDS));
 
       // On disk: every sample in exactly one block.
       Map<String, List<Long>> onDisk = new HashMap<>();
+      Map<String, List<Long>> histOnDisk = new HashMap<>();
       try (DirectoryStream<Path> blocks =
           Files.newDirectoryStream(
               data.resolve("default-tenant"), p -> Files.exists(p.resolve("meta.json")))) {
@@ -176,12 +210,35 @@ class BlockCrashTest {
               for (long t : d.sampleT()) {
                 ts.add(t);
               }
+              if (d.histT().length > 0) {
+                List<Long> ht =
+                    histOnDisk.computeIfAbsent(d.labels().toString(), k -> new ArrayList<>());
+                for (long t : d.histT()) {
+                  ht.add(t);
+                }
+              }
             }
           }
         }
       }
-      assertEquals(WRITERS * SERIES, onDisk.size());
+      assertEquals(WRITERS * SERIES + HIST_SERIES, onDisk.size());
+      assertEquals(HIST_SERIES, histOnDisk.size());
+      for (Map.Entry<String, List<Long>> e : histOnDisk.entrySet()) {
+        List<Long> ts = e.getValue();
+        ts.sort(null);
+        assertEquals(
+            histStored,
+            ts.size(),
+            crashPoint + ": histograms of " + e.getKey() + " in blocks (a duplicate or a loss)");
+        for (int j = 0; j < ts.size(); j++) {
+          assertEquals(times[WRITERS][j], ts.get(j));
+        }
+      }
       for (Map.Entry<String, List<Long>> e : onDisk.entrySet()) {
+        if (histOnDisk.containsKey(e.getKey())) {
+          assertEquals(0, e.getValue().size());
+          continue;
+        }
         List<Long> ts = e.getValue();
         int w = e.getKey().charAt(e.getKey().indexOf("bc_w") + 4) - '0';
         ts.sort(null);
@@ -198,6 +255,48 @@ class BlockCrashTest {
       gw.destroyForcibly();
       gw.waitFor();
     }
+  }
+
+  /**
+   * After the restart: every acknowledged histogram of every histogram series is there, with its
+   * values; returns how many each series holds (the acknowledged ones, or one more).
+   */
+  private static int checkHistograms(
+      RemoteWriteClient client, long[] times, int last, String crashPoint, Path log)
+      throws Exception {
+    QueryResult res = client.read("bc_h", 0, Long.MAX_VALUE, Map.of()).getResults(0);
+    assertEquals(HIST_SERIES, res.getTimeseriesCount(), "histogram series");
+    assertTrue(last > 10, "the histogram writer got too few acknowledgements: " + last);
+    int stored = -1;
+    for (TimeSeries ts : res.getTimeseriesList()) {
+      int n = ts.getHistogramsCount();
+      if (n != last + 1 && n != last + 2) {
+        throw new AssertionError(
+            crashPoint
+                + ": histogram series "
+                + ts.getLabels(1).getValue()
+                + " has "
+                + n
+                + " histograms, acknowledged "
+                + (last + 1)
+                + "\n"
+                + Files.readString(log));
+      }
+      boolean isFloat = Integer.parseInt(ts.getLabels(1).getValue()) % 2 == 1;
+      for (int j = 0; j < n; j++) {
+        Histogram h = ts.getHistograms(j);
+        assertEquals(times[j], h.getTimestamp());
+        assertEquals(j * 1.5, h.getSum());
+        if (isFloat) {
+          assertEquals(2.0 * j + 1, h.getCountFloat());
+        } else {
+          assertEquals(2L * j + 1, h.getCountInt());
+        }
+      }
+      assertTrue(stored < 0 || stored == n, "histogram series differ in length");
+      stored = n;
+    }
+    return stored;
   }
 
   /** The acknowledged samples (by index) that {@code ts} lacks, as ranges: "1-119, 300". */

@@ -66,6 +66,11 @@ final class RemoteWriteClient {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The HTTP API's base URL (Prometheus API, remote read). */
+  String apiBase() {
+    return apiBase;
+  }
+
   /** Remote read of everything matching __name__=name in [mint, maxt]. */
   ReadResponse read(String name, long mint, long maxt, Map<String, String> headers)
       throws IOException, InterruptedException {

@@ -11,7 +11,6 @@ import io.rwgateway.proto.prompb.ChunkedSeries;
 import io.rwgateway.proto.prompb.Label;
 import io.rwgateway.proto.prompb.Query;
 import io.rwgateway.proto.prompb.ReadRequest;
-import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.ChunkIterator;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkQueryable;
@@ -139,7 +138,9 @@ final class StreamedRead {
 
   private Chunk chunk(ChunkIterator it) {
     ByteBuffer b = it.bytes();
-    if (it.encoding() == ChunkEncoding.XOR && b.remaining() >= 2) {
+    // NOTE: every encoding (XOR, histogram, float histogram) starts with the 2-byte sample count,
+    // and SAMPLES counts histograms too.
+    if (b.remaining() >= 2) {
       samples += ((b.get(b.position()) & 0xFF) << 8) | (b.get(b.position() + 1) & 0xFF);
       if (maxSamples > 0 && samples > maxSamples) {
         String msg =

@@ -15,8 +15,8 @@ import java.util.Arrays;
  * The float samples of the series a selector picks, one series at a time, decoded from their chunks
  * into arrays this reader reuses: a selector never holds more than one series' samples.
  *
- * <p>NOTE: native histogram chunks are skipped; PromQL over them comes with native histograms in
- * blocks.
+ * <p>NOTE: native histogram chunks (blocks hold them since issue 18's second slice) are skipped:
+ * the engine has no histogram values yet.
  */
 final class RawSeries implements AutoCloseable {
   /** Prometheus' staleness marker, a NaN with this exact bit pattern. */

@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * all checked on {@link #open} (index CRCs, segment headers). Thread-safe after open; {@link
  * #querier()} may be used from any number of threads.
  *
- * <p>Limits: native histogram chunks are skipped by the querier and counted ({@link
- * #skippedChunks()}); a block with deletions (a non-empty {@code tombstones} file) is refused,
- * since answering without applying them would return deleted samples.
+ * <p>Limits: chunks of an unknown encoding are skipped by the list querier and counted ({@link
+ * #skippedChunks()}; the chunk querier passes every encoding on); a block with deletions (a
+ * non-empty {@code tombstones} file) is refused, since answering without applying them would return
+ * deleted samples.
  */
 public final class Block implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Block.class);
@@ -172,12 +173,14 @@ public final class Block implements Closeable {
     return leases;
   }
 
-  /** Chunks queries skipped because they are not XOR (native histograms), since open. */
+  /**
+   * Chunks list queries skipped because they cannot decode them (unknown encodings), since open.
+   */
   public long skippedChunks() {
     return skipped.sum();
   }
 
-  /** Called by the querier for each non-XOR chunk it passes over; logs the first one. */
+  /** Called by the querier for each chunk it cannot decode and passes over; logs the first one. */
   void skippedChunk(long ref, int encoding) {
     skipped.increment();
     if (warnedSkip.compareAndSet(false, true)) {

@@ -3,12 +3,17 @@ package io.rwgateway.tsdb.block;
 import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.postings.PostingsSelection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -25,10 +30,13 @@ import java.util.TreeSet;
  * and returns only the samples inside the range, and only series that have one. A query that misses
  * the block's own [minTime, maxTime) returns at once.
  *
- * <p>Chunks that are not XOR (native histograms) are skipped and counted on the block ({@link
- * Block#skippedChunks}); float samples of such a series are still returned. Stateless and
- * thread-safe; I/O or format errors surface as {@link UncheckedIOException}, since the interface
- * has no checked exceptions.
+ * <p>Histogram and float histogram chunks (encodings 2 and 3) are decoded into protobuf {@code
+ * Histogram} messages, as the head returns them ({@link SeriesData#histograms()}); a sample widened
+ * by a later layout change in its chunk comes back with the added buckets at zero, as from
+ * Prometheus. Chunks of an unknown encoding are skipped and counted on the block ({@link
+ * Block#skippedChunks}); the series' other samples are still returned. Stateless and thread-safe;
+ * I/O or format errors surface as {@link UncheckedIOException}, since the interface has no checked
+ * exceptions.
  */
 public final class BlockQuerier implements Querier {
   private static final long[] NO_TIMES = new long[0];
@@ -126,6 +134,7 @@ public final class BlockQuerier implements Querier {
     for (long ref : PostingsSelection.select(index, matchers)) {
       IndexSeries s = index.series(ref);
       buf.n = 0;
+      buf.hn = 0;
       for (ChunkMeta c : s.chunks()) {
         if (c.maxTime() < mint) {
           continue;
@@ -135,7 +144,7 @@ public final class BlockQuerier implements Querier {
         }
         buf.readChunk(c, mint, maxt);
       }
-      if (buf.n > 0) {
+      if (buf.n > 0 || buf.hn > 0) {
         out.add(buf.toSeriesData(s.labels()));
       }
     }
@@ -202,6 +211,11 @@ public final class BlockQuerier implements Querier {
   /** Samples of the series being read, grown as needed and reused across series of one query. */
   private final class SampleBuffer {
     private final XorIterator it = new XorIterator();
+    private final HistogramChunkIterator hit = new HistogramChunkIterator();
+    private final FloatHistogramChunkIterator fit = new FloatHistogramChunkIterator();
+    long[] ht = new long[16];
+    byte[][] hs = new byte[16][];
+    int hn;
     long[] t = new long[128];
     long[] bits = new long[128];
     int n;
@@ -210,6 +224,20 @@ public final class BlockQuerier implements Querier {
       byte[] data;
       try {
         int encoding = chunks.encoding(c.ref());
+        if (encoding == ChunkEncoding.HISTOGRAM) {
+          ByteBuffer b = chunks.chunkData(c.ref());
+          data = new byte[b.remaining()];
+          b.get(data);
+          readHistograms(data, mint, maxt);
+          return;
+        }
+        if (encoding == ChunkEncoding.FLOAT_HISTOGRAM) {
+          ByteBuffer b = chunks.chunkData(c.ref());
+          data = new byte[b.remaining()];
+          b.get(data);
+          readFloatHistograms(data, mint, maxt);
+          return;
+        }
         if (encoding != ChunkWriter.ENCODING_XOR) {
           block.skippedChunk(c.ref(), encoding);
           return;
@@ -237,12 +265,57 @@ public final class BlockQuerier implements Querier {
       }
     }
 
+    /** Decodes a histogram chunk's samples in [mint, maxt] into protobuf messages. */
+    private void readHistograms(byte[] data, long mint, long maxt) {
+      hit.reset(data, 0, data.length);
+      while (hit.next()) {
+        long ts = hit.t();
+        if (ts < mint) {
+          continue;
+        }
+        if (ts > maxt) {
+          break;
+        }
+        if (hn == ht.length) {
+          ht = Arrays.copyOf(ht, 2 * hn);
+          hs = Arrays.copyOf(hs, 2 * hn);
+        }
+        ht[hn] = ts;
+        hs[hn++] = HistogramProto.encode(ts, hit.histogram());
+      }
+    }
+
+    /** Decodes a float histogram chunk's samples in [mint, maxt] into protobuf messages. */
+    private void readFloatHistograms(byte[] data, long mint, long maxt) {
+      fit.reset(data, 0, data.length);
+      while (fit.next()) {
+        long ts = fit.t();
+        if (ts < mint) {
+          continue;
+        }
+        if (ts > maxt) {
+          break;
+        }
+        if (hn == ht.length) {
+          ht = Arrays.copyOf(ht, 2 * hn);
+          hs = Arrays.copyOf(hs, 2 * hn);
+        }
+        ht[hn] = ts;
+        hs[hn++] = HistogramProto.encode(ts, fit.histogram());
+      }
+    }
+
     SeriesData toSeriesData(Labels labels) {
       double[] v = new double[n];
       for (int i = 0; i < n; i++) {
         v[i] = Double.longBitsToDouble(bits[i]);
       }
-      return new SeriesData(labels, Arrays.copyOf(t, n), v, NO_TIMES, NO_HISTOGRAMS);
+      return new SeriesData(
+          labels,
+          Arrays.copyOf(t, n),
+          v,
+          hn == 0 ? NO_TIMES : Arrays.copyOf(ht, hn),
+          hn == 0 ? NO_HISTOGRAMS : Arrays.copyOf(hs, hn));
     }
   }
 }

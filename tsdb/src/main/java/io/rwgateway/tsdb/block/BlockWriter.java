@@ -3,6 +3,7 @@ package io.rwgateway.tsdb.block;
 import io.rwgateway.model.CrashPoints;
 import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
+import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.layout.BlockFiles;
 import io.rwgateway.tsdb.layout.BlockLayout;
 import io.rwgateway.tsdb.layout.BlockMeta;
@@ -223,11 +224,11 @@ public final class BlockWriter {
       for (BlockSeries s = source.next(); s != null; s = source.next()) {
         validate(minTime, maxTime, prev, s);
         prev = s.labels();
-        List<ChunkMeta> m = new ArrayList<>(s.xorChunks().size());
-        for (int i = 0; i < s.xorChunks().size(); i++) {
+        List<ChunkMeta> m = new ArrayList<>(s.chunks().size());
+        for (int i = 0; i < s.chunks().size(); i++) {
           m.add(
               new ChunkMeta(
-                  chunks.writeXor(s.xorChunks().get(i)),
+                  chunks.write(s.encodings()[i], s.chunks().get(i)),
                   s.chunkMinTimes()[i],
                   s.chunkMaxTimes()[i]));
         }
@@ -314,11 +315,18 @@ public final class BlockWriter {
     if (s.labels().size() == 0) {
       throw new IllegalArgumentException("series without labels");
     }
-    if (s.xorChunks().isEmpty()) {
+    if (s.chunks().isEmpty()) {
       throw new IllegalArgumentException("series without chunks: " + s.labels());
     }
     long last = Long.MIN_VALUE;
-    for (int i = 0; i < s.xorChunks().size(); i++) {
+    for (int i = 0; i < s.chunks().size(); i++) {
+      int enc = s.encodings()[i];
+      if (enc != ChunkEncoding.XOR
+          && enc != ChunkEncoding.HISTOGRAM
+          && enc != ChunkEncoding.FLOAT_HISTOGRAM) {
+        throw new IllegalArgumentException(
+            "chunk " + i + " of " + s.labels() + " has encoding " + ChunkEncoding.name(enc));
+      }
       long lo = s.chunkMinTimes()[i];
       long hi = s.chunkMaxTimes()[i];
       if (lo > hi || lo < minTime || hi >= maxTime || (i > 0 && lo <= last)) {

@@ -139,7 +139,8 @@ public final class TenantCompactor {
     if (source.histogramsSkipped() > 0) {
       metrics.histogramsNotInBlocks.inc(source.histogramsSkipped());
       LOG.warn(
-          "native histograms are not written to blocks yet; dropped from the head with its range: "
+          "native histograms left out of the block and dropped from the head with its range "
+              + "(at the time of a float sample of their series, or not encodable): "
               + "tenant={} min_time={} max_time={} histograms={}",
           db.tenant(),
           mint,

@@ -141,7 +141,8 @@ final class TsdbMetrics {
         Counter.builder()
             .name("rwgateway_tsdb_histograms_not_in_blocks_total")
             .help(
-                "Native histogram samples dropped when their range was cut: blocks do not carry histograms yet")
+                "Native histogram samples dropped when their range was cut because no block chunk"
+                    + " can hold them (at the same time as a float sample of their series)")
             .labelNames("tenant")
             .register(registry);
     walCyclesDeleted =

@@ -14,9 +14,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The float samples a head holds in a block range [mint, maxt), as a {@link BlockSeriesSource}:
- * series in index order, each re-encoded into chunks of at most 120 samples that stay inside the
- * range. Only one series' samples are decoded at a time.
+ * The float samples and native histograms a head holds in a block range [mint, maxt), as a {@link
+ * BlockSeriesSource}: series in index order, each re-encoded into chunks of at most 120 samples
+ * that stay inside the range. Only one series' samples are decoded at a time.
  *
  * <p>NOTE: re-encoding instead of copying head chunks that lie wholly inside the range keeps one
  * code path and yields chunks that start at the block boundary; it costs one decode and encode per
@@ -26,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the caller raised the head's min valid time to {@code maxt} first): each series is snapshotted
  * under the head's read lock, like a query.
  *
- * <p>Native histograms are not written to blocks yet; those in the range are counted in {@link
- * #histogramsSkipped()}.
+ * <p>Native histograms are written as histogram chunks (integer counts, encoding 2) or float
+ * histogram chunks (encoding 3) next to the float chunks ({@link BlockChunks}); the rare one no
+ * chunk can hold is counted in {@link #histogramsSkipped()}.
  */
 public final class HeadBlockSource implements BlockSeriesSource {
   private final Head head;
@@ -36,7 +37,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
   private final MemSeries[] candidates;
   private final RangeSamples samples;
   private int next;
-  private long histogramsSkipped;
+  private final BlockChunks builder = new BlockChunks();
 
   public HeadBlockSource(Head head, long mint, long maxtExclusive) {
     if (mint >= maxtExclusive) {
@@ -98,22 +99,39 @@ public final class HeadBlockSource implements BlockSeriesSource {
       candidates[next++] = null; // let a truncated series go as soon as it is written
       MemSeries.Snapshot snap = s.snapshot(head.lock, head.chunks);
       samples.read(snap, mint, maxtInclusive);
-      for (int h = 0; h < snap.histCount(); h++) {
-        long t = snap.histT()[h];
-        if (t >= mint && t <= maxtInclusive) {
-          histogramsSkipped++;
-        }
+      int hFrom = 0;
+      while (hFrom < snap.histCount() && snap.histT()[hFrom] < mint) {
+        hFrom++;
       }
-      if (samples.n > 0) {
-        return BlockSeries.encode(
-            LabelBytes.decode(head.labelBytes(s)), samples.ts, samples.bits, samples.n);
+      int hTo = hFrom;
+      while (hTo < snap.histCount() && snap.histT()[hTo] <= maxtInclusive) {
+        hTo++;
+      }
+      if (samples.n > 0 || hTo > hFrom) {
+        BlockSeries out =
+            builder.build(
+                LabelBytes.decode(head.labelBytes(s)),
+                samples.ts,
+                samples.bits,
+                samples.n,
+                snap.histT(),
+                snap.histEnd(),
+                snap.histBytes(),
+                hFrom,
+                hTo);
+        if (out != null) {
+          return out;
+        }
       }
     }
     return null;
   }
 
-  /** Native histogram samples in the range that were left out of the block. */
+  /**
+   * Native histogram samples in the range that were left out of the block: the rare ones a block
+   * series cannot hold ({@link BlockChunks}).
+   */
   public long histogramsSkipped() {
-    return histogramsSkipped;
+    return builder.skipped;
   }
 }

@@ -218,7 +218,7 @@ final class HeadChunkQuerier implements ChunkQuerier {
           return false;
         }
         BlockSeries b = BlockSeries.encode(Labels.EMPTY, samples.ts, samples.bits, samples.n);
-        encoded = b.xorChunks();
+        encoded = b.chunks();
         encodedMin = b.chunkMinTimes();
         encodedMax = b.chunkMaxTimes();
         encodedAt = 0;

@@ -76,12 +76,12 @@ class BlockChunkQuerierTest {
         assertTrue(set.next(), "series " + w.labels());
         assertEquals(w.labels(), set.labels());
         ChunkIterator it = set.chunks();
-        for (int c = 0; c < w.xorChunks().size(); c++) {
+        for (int c = 0; c < w.chunks().size(); c++) {
           assertTrue(it.next());
           assertEquals(ChunkEncoding.XOR, it.encoding());
           assertEquals(w.chunkMinTimes()[c], it.minTime());
           assertEquals(w.chunkMaxTimes()[c], it.maxTime());
-          assertArrayEquals(w.xorChunks().get(c), bytes(it.bytes()));
+          assertArrayEquals(w.chunks().get(c), bytes(it.bytes()));
         }
         assertFalse(it.next());
       }

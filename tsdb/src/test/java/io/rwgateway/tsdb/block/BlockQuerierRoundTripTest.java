@@ -196,7 +196,7 @@ class BlockQuerierRoundTripTest {
   }
 
   private static boolean hasChunkIn(BlockSeries s, long mint, long maxt) {
-    for (int i = 0; i < s.xorChunks().size(); i++) {
+    for (int i = 0; i < s.chunks().size(); i++) {
       if (s.chunkMinTimes()[i] <= maxt && s.chunkMaxTimes()[i] >= mint) {
         return true;
       }

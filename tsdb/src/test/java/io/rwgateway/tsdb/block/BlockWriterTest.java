@@ -101,7 +101,7 @@ class BlockWriterTest {
     BlockSeries overlapping =
         new BlockSeries(
             Labels.of("__name__", "a"),
-            List.of(series("a", MIN).xorChunks().get(0), series("a", MIN).xorChunks().get(0)),
+            List.of(series("a", MIN).chunks().get(0), series("a", MIN).chunks().get(0)),
             new long[] {MIN, MIN},
             new long[] {MIN, MIN});
     assertThrows(

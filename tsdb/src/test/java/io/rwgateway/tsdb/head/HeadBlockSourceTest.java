@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.chunk.Histogram;
+import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.db.Batches;
 import io.rwgateway.tsdb.layout.BlockSeries;
@@ -114,8 +117,8 @@ class HeadBlockSourceTest {
     for (BlockSeries s : out) {
       long expectedT = s.labels().get("__name__").equals("once") ? MIN + 60_000 : MIN;
       int total = 0;
-      for (int c = 0; c < s.xorChunks().size(); c++) {
-        byte[] chunk = s.xorChunks().get(c);
+      for (int c = 0; c < s.chunks().size(); c++) {
+        byte[] chunk = s.chunks().get(c);
         int count = XorIterator.count(chunk);
         assertTrue(count > 0 && count <= 120, "chunk size " + count);
         XorIterator it = new XorIterator(chunk, chunk.length);
@@ -141,7 +144,7 @@ class HeadBlockSourceTest {
       }
       if (!s.labels().get("__name__").equals("once")) {
         assertEquals(480, total);
-        assertEquals(4, s.xorChunks().size(), "480 samples make 4 full chunks");
+        assertEquals(4, s.chunks().size(), "480 samples make 4 full chunks");
         assertEquals(MAX - 15_000, s.chunkMaxTimes()[3]);
       } else {
         assertEquals(1, total);
@@ -159,38 +162,76 @@ class HeadBlockSourceTest {
       assertEquals(a.get(i).labels(), b.get(i).labels());
       assertArrayEquals(a.get(i).chunkMinTimes(), b.get(i).chunkMinTimes());
       assertArrayEquals(a.get(i).chunkMaxTimes(), b.get(i).chunkMaxTimes());
-      assertEquals(a.get(i).xorChunks().size(), b.get(i).xorChunks().size());
-      for (int c = 0; c < a.get(i).xorChunks().size(); c++) {
-        assertArrayEquals(a.get(i).xorChunks().get(c), b.get(i).xorChunks().get(c));
+      assertEquals(a.get(i).chunks().size(), b.get(i).chunks().size());
+      for (int c = 0; c < a.get(i).chunks().size(); c++) {
+        assertArrayEquals(a.get(i).chunks().get(c), b.get(i).chunks().get(c));
       }
     }
     assertEquals(MIN + 15_000, a.get(0).chunkMinTimes()[0], "first sample after MIN + 1");
   }
 
   @Test
-  void histogramsAreLeftOutAndCounted() {
+  void histogramsBecomeHistogramChunksOfTheirKind() {
     Head head = new Head();
     HeadAppender app = new HeadAppender(head, 0);
     WriteBatch b = new WriteBatch();
+    Histogram h = new Histogram().count(3).zeroCount(3);
+    Batches.series(b, "__name__", "float_hist");
+    // count_float = 1.0 (field 2, fixed64): a float histogram.
+    Batches.histogram(b, MIN + 1000, new byte[] {0x11, 0, 0, 0, 0, 0, 0, (byte) 0xf0, 0x3f});
     Batches.series(b, "__name__", "hist_only");
-    Batches.histogram(b, MIN + 1000, new byte[] {8, 1, 16, 1});
+    Batches.histogram(b, MIN + 1000, HistogramProto.encode(MIN + 1000, h));
     Batches.series(b, "__name__", "mixed");
-    Batches.histogram(b, MIN + 1000, new byte[] {8, 2, 16, 1});
+    Batches.histogram(b, MIN + 1000, HistogramProto.encode(MIN + 1000, h));
     b.addSample(MIN + 2000, 5);
     app.prepare(b, NO_WAL);
     app.commit(b);
     assertEquals(1, b.samplesWritten);
-    assertEquals(2, b.histogramsWritten);
+    assertEquals(3, b.histogramsWritten);
 
     HeadBlockSource source = new HeadBlockSource(head, MIN, MAX);
-    assertEquals(2, source.candidateCount());
-    List<Labels> seen = new ArrayList<>();
+    assertEquals(3, source.candidateCount());
+    List<String> seen = new ArrayList<>();
     for (BlockSeries s = source.next(); s != null; s = source.next()) {
-      seen.add(s.labels());
+      StringBuilder enc = new StringBuilder();
+      for (byte e : s.encodings()) {
+        enc.append(ChunkEncoding.name(e)).append(' ');
+      }
+      seen.add(s.labels() + ": " + enc.toString().trim());
     }
-    assertEquals(List.of(Labels.of("__name__", "mixed")), seen);
-    assertEquals(2, source.histogramsSkipped());
-    assertEquals(1, export(head, MIN, MAX).size());
+    assertEquals(
+        List.of(
+            "{__name__=\"float_hist\"}: float histogram",
+            "{__name__=\"hist_only\"}: histogram",
+            "{__name__=\"mixed\"}: histogram XOR"),
+        seen);
+    assertEquals(0, source.histogramsSkipped());
+  }
+
+  @Test
+  void aHistogramAtTheTimeOfAFloatIsLeftOutAndCounted() {
+    Head head = new Head();
+    HeadAppender app = new HeadAppender(head, 0);
+    WriteBatch b = new WriteBatch();
+    Histogram h = new Histogram().count(1).zeroCount(1);
+    Batches.series(b, "__name__", "both");
+    b.addSample(MIN + 1000, 1);
+    b.addSample(MIN + 3000, 3);
+    Batches.histogram(b, MIN + 1000, HistogramProto.encode(MIN + 1000, h)); // same time: dropped
+    Batches.histogram(b, MIN + 2000, HistogramProto.encode(MIN + 2000, h));
+    app.prepare(b, NO_WAL);
+    app.commit(b);
+    assertEquals(2, b.histogramsWritten, "the head takes both (floats and histograms apart)");
+
+    HeadBlockSource source = new HeadBlockSource(head, MIN, MAX);
+    BlockSeries s = source.next();
+    assertEquals(
+        List.of(ChunkEncoding.XOR, ChunkEncoding.HISTOGRAM, ChunkEncoding.XOR),
+        List.of((int) s.encodings()[0], (int) s.encodings()[1], (int) s.encodings()[2]));
+    assertArrayEquals(new long[] {MIN + 1000, MIN + 2000, MIN + 3000}, s.chunkMinTimes());
+    assertArrayEquals(new long[] {MIN + 1000, MIN + 2000, MIN + 3000}, s.chunkMaxTimes());
+    assertEquals(null, source.next());
+    assertEquals(1, source.histogramsSkipped());
   }
 
   @Test

@@ -142,7 +142,7 @@ class HeadChunksOnDiskTest {
       BlockSeries bs = src.next();
       assertEquals(Integer.toString(s), bs.labels().get("s"));
       int i = 100;
-      for (byte[] c : bs.xorChunks()) {
+      for (byte[] c : bs.chunks()) {
         XorIterator it = new XorIterator(c, c.length);
         while (it.next()) {
           assertEquals(T0 + i * STEP, it.t());
@@ -314,7 +314,7 @@ class HeadChunksOnDiskTest {
     for (BlockSeries bs = src.next(); bs != null; bs = src.next()) {
       int s = Integer.parseInt(bs.labels().get("s"));
       int i = 0;
-      for (byte[] c : bs.xorChunks()) {
+      for (byte[] c : bs.chunks()) {
         XorIterator it = new XorIterator(c, c.length);
         while (it.next()) {
           assertEquals(T0 + i * STEP, it.t());

@@ -1,0 +1,272 @@
+package io.rwgateway.tsdb.chunk;
+
+import java.util.Arrays;
+
+/**
+ * A native histogram with float counts, as remote write carries it ({@code count_float}, {@code
+ * zero_count_float}, {@code positive_counts}/{@code negative_counts}) and Prometheus 2.42's float
+ * histogram chunk (encoding 3) stores it: schema, zero bucket, count, sum, and per side the bucket
+ * spans with the buckets' <b>absolute</b> counts (not delta-encoded, unlike {@link Histogram}).
+ *
+ * <p>Mutable and reusable, like {@link Histogram}; the reset hints are {@link Histogram}'s.
+ */
+public final class FloatHistogram {
+  private int schema;
+  private double zeroThreshold;
+  private double zeroCount;
+  private double count;
+  private double sum;
+  private int resetHint;
+  private final Side positive = new Side();
+  private final Side negative = new Side();
+
+  public int schema() {
+    return schema;
+  }
+
+  public FloatHistogram schema(int s) {
+    schema = s;
+    return this;
+  }
+
+  public double zeroThreshold() {
+    return zeroThreshold;
+  }
+
+  public FloatHistogram zeroThreshold(double z) {
+    zeroThreshold = z;
+    return this;
+  }
+
+  public double zeroCount() {
+    return zeroCount;
+  }
+
+  public FloatHistogram zeroCount(double c) {
+    zeroCount = c;
+    return this;
+  }
+
+  public double count() {
+    return count;
+  }
+
+  public FloatHistogram count(double c) {
+    count = c;
+    return this;
+  }
+
+  public double sum() {
+    return sum;
+  }
+
+  public FloatHistogram sum(double s) {
+    sum = s;
+    return this;
+  }
+
+  public int resetHint() {
+    return resetHint;
+  }
+
+  public FloatHistogram resetHint(int h) {
+    resetHint = h;
+    return this;
+  }
+
+  public Side positive() {
+    return positive;
+  }
+
+  public Side negative() {
+    return negative;
+  }
+
+  /** A staleness marker: the sum has exactly {@link Histogram#STALE_NAN_BITS}. */
+  public boolean isStale() {
+    return Double.doubleToRawLongBits(sum) == Histogram.STALE_NAN_BITS;
+  }
+
+  public FloatHistogram clear() {
+    schema = 0;
+    zeroThreshold = 0;
+    zeroCount = 0;
+    count = 0;
+    sum = 0;
+    resetHint = Histogram.HINT_UNKNOWN;
+    positive.clear();
+    negative.clear();
+    return this;
+  }
+
+  public FloatHistogram copyFrom(FloatHistogram o) {
+    schema = o.schema;
+    zeroThreshold = o.zeroThreshold;
+    zeroCount = o.zeroCount;
+    count = o.count;
+    sum = o.sum;
+    resetHint = o.resetHint;
+    positive.copyFrom(o.positive);
+    negative.copyFrom(o.negative);
+    return this;
+  }
+
+  /** Equal fields, doubles compared by their bits (NaN payloads and -0.0 count). */
+  @Override
+  public boolean equals(Object other) {
+    if (!(other instanceof FloatHistogram)) {
+      return false;
+    }
+    FloatHistogram o = (FloatHistogram) other;
+    return schema == o.schema
+        && bits(zeroThreshold) == bits(o.zeroThreshold)
+        && bits(zeroCount) == bits(o.zeroCount)
+        && bits(count) == bits(o.count)
+        && bits(sum) == bits(o.sum)
+        && resetHint == o.resetHint
+        && positive.equals(o.positive)
+        && negative.equals(o.negative);
+  }
+
+  private static long bits(double d) {
+    return Double.doubleToRawLongBits(d);
+  }
+
+  @Override
+  public int hashCode() {
+    return Double.hashCode(count) * 31 + schema * 17 + positive.hashCode() * 7;
+  }
+
+  @Override
+  public String toString() {
+    return "FloatHistogram{schema="
+        + schema
+        + " zt="
+        + zeroThreshold
+        + " zc="
+        + zeroCount
+        + " count="
+        + count
+        + " sum="
+        + sum
+        + " hint="
+        + resetHint
+        + " pos="
+        + positive
+        + " neg="
+        + negative
+        + "}";
+  }
+
+  /** One side: spans (kept in a {@link Histogram.Buckets} without deltas) and absolute counts. */
+  public static final class Side {
+    final Histogram.Buckets spans = new Histogram.Buckets();
+    private double[] counts = new double[0];
+    private int n;
+
+    public int spanCount() {
+      return spans.spanCount();
+    }
+
+    public int spanOffset(int i) {
+      return spans.spanOffset(i);
+    }
+
+    public int spanLength(int i) {
+      return spans.spanLength(i);
+    }
+
+    public int bucketCount() {
+      return n;
+    }
+
+    /** The i-th bucket's absolute count. */
+    public double count(int i) {
+      return counts[i];
+    }
+
+    /** Copies spans and counts in (arrays of exactly the spans' and buckets' lengths). */
+    public Side set(int[] spanOffsets, int[] spanLengths, double[] bucketCounts) {
+      spans.set(spanOffsets, spanLengths, new long[0]);
+      setCounts(bucketCounts, bucketCounts.length);
+      return this;
+    }
+
+    /** Canonical spans for ascending {@code indices[0, k)} with these counts. */
+    public Side setAbsolute(int[] indices, double[] bucketCounts, int k) {
+      spans.setAbsolute(indices, new long[k], k);
+      spans.setBucketCount(0);
+      setCounts(bucketCounts, k);
+      return this;
+    }
+
+    void setCounts(double[] c, int k) {
+      if (counts.length < k) {
+        counts = Arrays.copyOf(counts, Math.max(k, counts.length * 2));
+      }
+      System.arraycopy(c, 0, counts, 0, k);
+      n = k;
+    }
+
+    void setCount(int i, double c) {
+      counts[i] = c;
+    }
+
+    void setBucketCount(int k) {
+      if (counts.length < k) {
+        counts = Arrays.copyOf(counts, Math.max(k, counts.length * 2));
+      }
+      n = k;
+    }
+
+    /** Buckets the spans cover (lengths as unsigned); a valid side has this many counts. */
+    public long bucketsInSpans() {
+      return spans.bucketsInSpans();
+    }
+
+    public void clear() {
+      spans.clear();
+      n = 0;
+    }
+
+    public void copyFrom(Side o) {
+      spans.copyFrom(o.spans);
+      setCounts(o.counts, o.n);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      if (!(other instanceof Side)) {
+        return false;
+      }
+      Side o = (Side) other;
+      if (!spans.sameSpans(o.spans) || n != o.n) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        if (bits(counts[i]) != bits(o.counts[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      return n * 31 + spans.spanCount();
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < spanCount(); i++) {
+        sb.append(i == 0 ? "" : " ").append(spanOffset(i)).append(':').append(spanLength(i));
+      }
+      sb.append(" | ");
+      for (int i = 0; i < n; i++) {
+        sb.append(i == 0 ? "" : " ").append(counts[i]);
+      }
+      return sb.append(']').toString();
+    }
+  }
+}
