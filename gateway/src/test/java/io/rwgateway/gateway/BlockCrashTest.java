@@ -165,7 +165,7 @@ class BlockCrashTest {
       for (int w = 0; w <= WRITERS; w++) {
         total += acked.get(w) + 1;
       }
-      assertTrue(total > 40, "too few acknowledged writes before the crash: " + total);
+      assertTrue(total > 20, "too few acknowledged writes before the crash: " + total);
       for (int w = 0; w < WRITERS; w++) {
         QueryResult res = client.read("bc_w" + w, 0, Long.MAX_VALUE, Map.of()).getResults(0);
         assertEquals(SERIES, res.getTimeseriesCount(), "series of writer " + w);
