@@ -48,6 +48,11 @@ public final class FloatHistogramChunkIterator extends HistogramChunkReader {
   }
 
   @Override
+  public byte[] proto() {
+    return HistogramProto.encode(t(), h);
+  }
+
+  @Override
   void readFirst() {
     zeroThreshold = readZeroThreshold();
     schema = (int) readVarbitInt();

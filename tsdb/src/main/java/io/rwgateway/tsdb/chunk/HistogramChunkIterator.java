@@ -62,6 +62,11 @@ public final class HistogramChunkIterator extends HistogramChunkReader {
   }
 
   @Override
+  public byte[] proto() {
+    return HistogramProto.encode(t(), h);
+  }
+
+  @Override
   void readFirst() {
     double zt = readZeroThreshold();
     h.zeroThreshold(zt).schema((int) readVarbitInt());

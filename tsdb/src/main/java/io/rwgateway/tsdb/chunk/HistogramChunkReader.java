@@ -7,9 +7,10 @@ package io.rwgateway.tsdb.chunk;
  * reports. The subclasses decode a sample's counts into their own reused sample.
  *
  * <p>Reading allocates nothing per sample; corruption is an {@link IllegalStateException} naming
- * the bit and the sample.
+ * the bit and the sample. Public so that readers of either chunk type can take one; only this
+ * package can extend it.
  */
-abstract class HistogramChunkReader {
+public abstract class HistogramChunkReader {
   /** Bytes before the bit stream: the 2-byte sample count and the counter-reset header byte. */
   static final int HEADER_BYTES = 3;
 
@@ -27,6 +28,12 @@ abstract class HistogramChunkReader {
   HistogramChunkReader(String kind) {
     this.kind = kind;
   }
+
+  /**
+   * The current sample at {@link #t()} as a protobuf {@code Histogram} message ({@link
+   * HistogramProto#encode}); allocates the message.
+   */
+  public abstract byte[] proto();
 
   /** Decodes sample 0: the layout, then the sample. */
   abstract void readFirst();
