@@ -11,9 +11,11 @@ import java.util.Arrays;
  * when a sample is appended, re-encodes the chunk or cuts a new one. The subclasses own how a
  * sample's counts are encoded and how a chunk is re-encoded.
  *
- * <p>{@code H} is the sample type ({@link Histogram} or {@link FloatHistogram}). Not thread-safe.
+ * <p>{@code H} is the sample type ({@link Histogram} or {@link FloatHistogram}). Public so that
+ * callers can drive either encoder with one piece of code; only this package can extend it. Not
+ * thread-safe.
  */
-abstract class HistogramChunkWriter<H> {
+public abstract class HistogramChunkWriter<H> {
   /** Added to a power-of-two zero threshold's frexp exponent to give its one-byte code. */
   static final int ZERO_THRESHOLD_BIAS = 243;
 
