@@ -18,6 +18,7 @@ import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Header;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Verdict;
 import io.rwgateway.tsdb.chunk.HistogramChunkWriter;
+import io.rwgateway.tsdb.chunk.NativeHistogram;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -234,7 +235,7 @@ final class HistogramTestSupport {
    * head's size and time cuts, which are not the encoder's business), with the header our encoder
    * says the head would give. {@code recodes[0]} counts the appends that re-encoded the chunk.
    */
-  static <H> List<String> ourChunks(
+  static <H extends NativeHistogram<H>> List<String> ourChunks(
       List<Long> ts,
       List<H> hs,
       Set<Long> prometheusStarts,

@@ -10,32 +10,25 @@ import java.util.Arrays;
  *
  * <p>Mutable and reusable, like {@link Histogram}; the reset hints are {@link Histogram}'s.
  */
-public final class FloatHistogram {
-  private int schema;
-  private double zeroThreshold;
+public final class FloatHistogram extends NativeHistogram<FloatHistogram> {
   private double zeroCount;
   private double count;
-  private double sum;
-  private int resetHint;
   private final Side positive = new Side();
   private final Side negative = new Side();
 
-  public int schema() {
-    return schema;
-  }
-
-  public FloatHistogram schema(int s) {
-    schema = s;
+  @Override
+  FloatHistogram self() {
     return this;
   }
 
-  public double zeroThreshold() {
-    return zeroThreshold;
+  @Override
+  Histogram.Buckets positiveSpans() {
+    return positive.spans;
   }
 
-  public FloatHistogram zeroThreshold(double z) {
-    zeroThreshold = z;
-    return this;
+  @Override
+  Histogram.Buckets negativeSpans() {
+    return negative.spans;
   }
 
   public double zeroCount() {
@@ -56,24 +49,6 @@ public final class FloatHistogram {
     return this;
   }
 
-  public double sum() {
-    return sum;
-  }
-
-  public FloatHistogram sum(double s) {
-    sum = s;
-    return this;
-  }
-
-  public int resetHint() {
-    return resetHint;
-  }
-
-  public FloatHistogram resetHint(int h) {
-    resetHint = h;
-    return this;
-  }
-
   public Side positive() {
     return positive;
   }
@@ -82,30 +57,19 @@ public final class FloatHistogram {
     return negative;
   }
 
-  /** A staleness marker: the sum has exactly {@link Histogram#STALE_NAN_BITS}. */
-  public boolean isStale() {
-    return Double.doubleToRawLongBits(sum) == Histogram.STALE_NAN_BITS;
-  }
-
   public FloatHistogram clear() {
-    schema = 0;
-    zeroThreshold = 0;
+    clearShared();
     zeroCount = 0;
     count = 0;
-    sum = 0;
-    resetHint = Histogram.HINT_UNKNOWN;
     positive.clear();
     negative.clear();
     return this;
   }
 
   public FloatHistogram copyFrom(FloatHistogram o) {
-    schema = o.schema;
-    zeroThreshold = o.zeroThreshold;
+    copySharedFrom(o);
     zeroCount = o.zeroCount;
     count = o.count;
-    sum = o.sum;
-    resetHint = o.resetHint;
     positive.copyFrom(o.positive);
     negative.copyFrom(o.negative);
     return this;
@@ -118,12 +82,9 @@ public final class FloatHistogram {
       return false;
     }
     FloatHistogram o = (FloatHistogram) other;
-    return schema == o.schema
-        && bits(zeroThreshold) == bits(o.zeroThreshold)
+    return sameShared(o)
         && bits(zeroCount) == bits(o.zeroCount)
         && bits(count) == bits(o.count)
-        && bits(sum) == bits(o.sum)
-        && resetHint == o.resetHint
         && positive.equals(o.positive)
         && negative.equals(o.negative);
   }
@@ -134,28 +95,13 @@ public final class FloatHistogram {
 
   @Override
   public int hashCode() {
-    return Double.hashCode(count) * 31 + schema * 17 + positive.hashCode() * 7;
+    return Double.hashCode(count) * 31 + schema() * 17 + positive.hashCode() * 7;
   }
 
   @Override
   public String toString() {
-    return "FloatHistogram{schema="
-        + schema
-        + " zt="
-        + zeroThreshold
-        + " zc="
-        + zeroCount
-        + " count="
-        + count
-        + " sum="
-        + sum
-        + " hint="
-        + resetHint
-        + " pos="
-        + positive
-        + " neg="
-        + negative
-        + "}";
+    return describe(
+        "FloatHistogram", String.valueOf(zeroCount), String.valueOf(count), positive, negative);
   }
 
   /** One side: spans (kept in a {@link Histogram.Buckets} without deltas) and absolute counts. */

@@ -42,36 +42,6 @@ public final class FloatHistogramChunkEncoder extends HistogramChunkWriter<Float
   }
 
   @Override
-  int resetHint(FloatHistogram h) {
-    return h.resetHint();
-  }
-
-  @Override
-  boolean isStale(FloatHistogram h) {
-    return h.isStale();
-  }
-
-  @Override
-  int schema(FloatHistogram h) {
-    return h.schema();
-  }
-
-  @Override
-  double zeroThreshold(FloatHistogram h) {
-    return h.zeroThreshold();
-  }
-
-  @Override
-  Histogram.Buckets positiveSpans(FloatHistogram h) {
-    return h.positive().spans;
-  }
-
-  @Override
-  Histogram.Buckets negativeSpans(FloatHistogram h) {
-    return h.negative().spans;
-  }
-
-  @Override
   boolean lastStale() {
     return last[SUM] == Histogram.STALE_NAN_BITS;
   }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>Mutable and reusable: the chunk iterator fills one instance per sample without allocating once
  * its arrays are large enough. Counts are unsigned 64-bit values held in longs, as Go's uint64.
  */
-public final class Histogram {
+public final class Histogram extends NativeHistogram<Histogram> {
   /** The raw bits of Prometheus' staleness marker; a histogram with this sum is a stale marker. */
   public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
 
@@ -27,31 +27,24 @@ public final class Histogram {
   /** prompb {@code Histogram.ResetHint}: GAUGE (a gauge histogram, never reset). */
   public static final int HINT_GAUGE = 3;
 
-  private int schema;
-  private double zeroThreshold;
   private long zeroCount;
   private long count;
-  private double sum;
-  private int resetHint;
   private final Buckets positive = new Buckets();
   private final Buckets negative = new Buckets();
 
-  public int schema() {
-    return schema;
-  }
-
-  public Histogram schema(int s) {
-    schema = s;
+  @Override
+  Histogram self() {
     return this;
   }
 
-  public double zeroThreshold() {
-    return zeroThreshold;
+  @Override
+  Buckets positiveSpans() {
+    return positive;
   }
 
-  public Histogram zeroThreshold(double z) {
-    zeroThreshold = z;
-    return this;
+  @Override
+  Buckets negativeSpans() {
+    return negative;
   }
 
   public long zeroCount() {
@@ -72,25 +65,6 @@ public final class Histogram {
     return this;
   }
 
-  public double sum() {
-    return sum;
-  }
-
-  public Histogram sum(double s) {
-    sum = s;
-    return this;
-  }
-
-  /** One of the {@code HINT_*} constants. */
-  public int resetHint() {
-    return resetHint;
-  }
-
-  public Histogram resetHint(int h) {
-    resetHint = h;
-    return this;
-  }
-
   public Buckets positive() {
     return positive;
   }
@@ -99,19 +73,11 @@ public final class Histogram {
     return negative;
   }
 
-  /** Whether this is a staleness marker (the sum's bits are exactly {@link #STALE_NAN_BITS}). */
-  public boolean isStale() {
-    return Double.doubleToRawLongBits(sum) == STALE_NAN_BITS;
-  }
-
   /** Sets every field to zero and both sides to no spans and no buckets; keeps the arrays. */
   public Histogram clear() {
-    schema = 0;
-    zeroThreshold = 0;
+    clearShared();
     zeroCount = 0;
     count = 0;
-    sum = 0;
-    resetHint = HINT_UNKNOWN;
     positive.clear();
     negative.clear();
     return this;
@@ -119,12 +85,9 @@ public final class Histogram {
 
   /** Makes this an exact copy of {@code o}, reusing this one's arrays where they are big enough. */
   public Histogram copyFrom(Histogram o) {
-    schema = o.schema;
-    zeroThreshold = o.zeroThreshold;
+    copySharedFrom(o);
     zeroCount = o.zeroCount;
     count = o.count;
-    sum = o.sum;
-    resetHint = o.resetHint;
     positive.copyFrom(o.positive);
     negative.copyFrom(o.negative);
     return this;
@@ -137,40 +100,22 @@ public final class Histogram {
       return false;
     }
     Histogram o = (Histogram) other;
-    return schema == o.schema
-        && Double.doubleToRawLongBits(zeroThreshold) == Double.doubleToRawLongBits(o.zeroThreshold)
+    return sameShared(o)
         && zeroCount == o.zeroCount
         && count == o.count
-        && Double.doubleToRawLongBits(sum) == Double.doubleToRawLongBits(o.sum)
-        && resetHint == o.resetHint
         && positive.equals(o.positive)
         && negative.equals(o.negative);
   }
 
   @Override
   public int hashCode() {
-    return (int) (count * 31 + schema * 17 + positive.hashCode() * 7 + negative.hashCode());
+    return (int) (count * 31 + schema() * 17 + positive.hashCode() * 7 + negative.hashCode());
   }
 
   @Override
   public String toString() {
-    return "Histogram{schema="
-        + schema
-        + " zt="
-        + zeroThreshold
-        + " zc="
-        + zeroCount
-        + " count="
-        + Long.toUnsignedString(count)
-        + " sum="
-        + sum
-        + " hint="
-        + resetHint
-        + " pos="
-        + positive
-        + " neg="
-        + negative
-        + "}";
+    return describe(
+        "Histogram", String.valueOf(zeroCount), Long.toUnsignedString(count), positive, negative);
   }
 
   /**

@@ -103,36 +103,6 @@ public final class HistogramChunkEncoder extends HistogramChunkWriter<Histogram>
   }
 
   @Override
-  int resetHint(Histogram h) {
-    return h.resetHint();
-  }
-
-  @Override
-  boolean isStale(Histogram h) {
-    return h.isStale();
-  }
-
-  @Override
-  int schema(Histogram h) {
-    return h.schema();
-  }
-
-  @Override
-  double zeroThreshold(Histogram h) {
-    return h.zeroThreshold();
-  }
-
-  @Override
-  Histogram.Buckets positiveSpans(Histogram h) {
-    return h.positive();
-  }
-
-  @Override
-  Histogram.Buckets negativeSpans(Histogram h) {
-    return h.negative();
-  }
-
-  @Override
   boolean lastStale() {
     return sumBits == Histogram.STALE_NAN_BITS;
   }

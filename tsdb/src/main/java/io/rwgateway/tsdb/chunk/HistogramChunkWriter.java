@@ -15,7 +15,7 @@ import java.util.Arrays;
  * callers can drive either encoder with one piece of code; only this package can extend it. Not
  * thread-safe.
  */
-public abstract class HistogramChunkWriter<H> {
+public abstract class HistogramChunkWriter<H extends NativeHistogram<H>> {
   /** Added to a power-of-two zero threshold's frexp exponent to give its one-byte code. */
   static final int ZERO_THRESHOLD_BIAS = 243;
 
@@ -57,19 +57,6 @@ public abstract class HistogramChunkWriter<H> {
   }
 
   // What the subclass knows about its sample type.
-
-  abstract int resetHint(H h);
-
-  abstract boolean isStale(H h);
-
-  abstract int schema(H h);
-
-  abstract double zeroThreshold(H h);
-
-  /** The sample's spans (for a float sample, its sides' span holders). */
-  abstract Histogram.Buckets positiveSpans(H h);
-
-  abstract Histogram.Buckets negativeSpans(H h);
 
   /**
    * @throws IllegalArgumentException when a side's buckets do not match its spans
@@ -113,7 +100,7 @@ public abstract class HistogramChunkWriter<H> {
    * cut (a refused append, or this chunk being full).
    */
   public Header nextChunkHeader(H h) {
-    int hint = resetHint(h);
+    int hint = h.resetHint();
     if (hint == Histogram.HINT_GAUGE || hint == Histogram.HINT_COUNTER_RESET) {
       return headerFor(hint);
     }
@@ -182,7 +169,7 @@ public abstract class HistogramChunkWriter<H> {
       return Verdict.APPEND;
     }
     Verdict v = check(h);
-    boolean gauge = resetHint(h) == Histogram.HINT_GAUGE;
+    boolean gauge = h.resetHint() == Histogram.HINT_GAUGE;
     if (v == Verdict.RECODE) {
       // A gauge with new buckets: 2.42 recodes the chunk to the union of both layouts; when the
       // sample also lacks some of the chunk's buckets it widens the sample too, and then both
@@ -196,7 +183,7 @@ public abstract class HistogramChunkWriter<H> {
     if (v == Verdict.APPEND) {
       boolean fewer = pNew.n != pLayout.n || nNew.n != nLayout.n;
       // Fewer buckets than the layout: 2.42 widens the sample, not the chunk.
-      write(ts, gauge && !isStale(h) && fewer ? widen(h) : h);
+      write(ts, gauge && !h.isStale() && fewer ? widen(h) : h);
     }
     return v;
   }
@@ -206,7 +193,7 @@ public abstract class HistogramChunkWriter<H> {
     if (count == 0) {
       return Verdict.APPEND;
     }
-    switch (resetHint(h)) {
+    switch (h.resetHint()) {
       case Histogram.HINT_GAUGE:
         return checkGauge(h);
       case Histogram.HINT_COUNTER_RESET:
@@ -220,7 +207,7 @@ public abstract class HistogramChunkWriter<H> {
     if (header == Header.GAUGE) {
       return Verdict.CUT;
     }
-    if (isStale(h)) {
+    if (h.isStale()) {
       return Verdict.APPEND;
     }
     if (lastStale()) {
@@ -235,8 +222,8 @@ public abstract class HistogramChunkWriter<H> {
     if (zeroCountFell(h)) {
       return Verdict.CUT_COUNTER_RESET;
     }
-    pNew.of(positiveSpans(h));
-    nNew.of(negativeSpans(h));
+    pNew.of(h.positiveSpans());
+    nNew.of(h.negativeSpans());
     // Buckets that disappeared count as a reset, as does any bucket that went down.
     if (!pLayout.subsetOf(pNew) || !nLayout.subsetOf(nNew)) {
       return Verdict.CUT_COUNTER_RESET;
@@ -251,14 +238,14 @@ public abstract class HistogramChunkWriter<H> {
     if (header != Header.GAUGE) {
       return Verdict.CUT;
     }
-    if (isStale(h)) {
+    if (h.isStale()) {
       return Verdict.APPEND;
     }
     if (lastStale() || !sameLayoutKey(h)) {
       return Verdict.CUT;
     }
-    pNew.of(positiveSpans(h));
-    nNew.of(negativeSpans(h));
+    pNew.of(h.positiveSpans());
+    nNew.of(h.negativeSpans());
     pUnion.union(pLayout, pNew);
     nUnion.union(nLayout, nNew);
     return pUnion.n > pLayout.n || nUnion.n > nLayout.n ? Verdict.RECODE : Verdict.APPEND;
@@ -266,7 +253,7 @@ public abstract class HistogramChunkWriter<H> {
 
   /** Same schema and zero threshold (compared as Go compares floats: -0 == 0, NaN != NaN). */
   private boolean sameLayoutKey(H h) {
-    return schema(h) == layoutSchema && zeroThreshold(h) == layoutZeroThreshold;
+    return h.schema() == layoutSchema && h.zeroThreshold() == layoutZeroThreshold;
   }
 
   /**
@@ -285,11 +272,11 @@ public abstract class HistogramChunkWriter<H> {
    * histogram for a stale marker), which {@link #pLayout}/{@link #nLayout} then index.
    */
   final void putLayout(H h) {
-    boolean stale = isStale(h);
-    layoutSchema = stale ? 0 : schema(h);
-    layoutZeroThreshold = stale ? 0 : zeroThreshold(h);
-    Histogram.Buckets p = stale ? noSpans : positiveSpans(h);
-    Histogram.Buckets n = stale ? noSpans : negativeSpans(h);
+    boolean stale = h.isStale();
+    layoutSchema = stale ? 0 : h.schema();
+    layoutZeroThreshold = stale ? 0 : h.zeroThreshold();
+    Histogram.Buckets p = stale ? noSpans : h.positiveSpans();
+    Histogram.Buckets n = stale ? noSpans : h.negativeSpans();
     putZeroThreshold(layoutZeroThreshold);
     putVarbitInt(layoutSchema);
     putSpans(p);
