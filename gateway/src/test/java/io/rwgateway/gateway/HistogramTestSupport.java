@@ -235,7 +235,7 @@ final class HistogramTestSupport {
    * head's size and time cuts, which are not the encoder's business), with the header our encoder
    * says the head would give. {@code recodes[0]} counts the appends that re-encoded the chunk.
    */
-  static <H extends NativeHistogram<H>> List<String> ourChunks(
+  static <H extends NativeHistogram<H, ?>> List<String> ourChunks(
       List<Long> ts,
       List<H> hs,
       Set<Long> prometheusStarts,

@@ -10,11 +10,10 @@ import java.util.Arrays;
  *
  * <p>Mutable and reusable, like {@link Histogram}; the reset hints are {@link Histogram}'s.
  */
-public final class FloatHistogram extends NativeHistogram<FloatHistogram> {
-  private double zeroCount;
-  private double count;
-  private final Side positive = new Side();
-  private final Side negative = new Side();
+public final class FloatHistogram extends NativeHistogram<FloatHistogram, FloatHistogram.Side> {
+  public FloatHistogram() {
+    super(new Side(), new Side());
+  }
 
   @Override
   FloatHistogram self() {
@@ -23,70 +22,28 @@ public final class FloatHistogram extends NativeHistogram<FloatHistogram> {
 
   @Override
   Histogram.Buckets positiveSpans() {
-    return positive.spans;
+    return positive().spans;
   }
 
   @Override
   Histogram.Buckets negativeSpans() {
-    return negative.spans;
+    return negative().spans;
   }
 
   public double zeroCount() {
-    return zeroCount;
+    return Double.longBitsToDouble(zeroCountBits());
   }
 
   public FloatHistogram zeroCount(double c) {
-    zeroCount = c;
-    return this;
+    return zeroCountBits(bits(c));
   }
 
   public double count() {
-    return count;
+    return Double.longBitsToDouble(countBits());
   }
 
   public FloatHistogram count(double c) {
-    count = c;
-    return this;
-  }
-
-  public Side positive() {
-    return positive;
-  }
-
-  public Side negative() {
-    return negative;
-  }
-
-  public FloatHistogram clear() {
-    clearShared();
-    zeroCount = 0;
-    count = 0;
-    positive.clear();
-    negative.clear();
-    return this;
-  }
-
-  public FloatHistogram copyFrom(FloatHistogram o) {
-    copySharedFrom(o);
-    zeroCount = o.zeroCount;
-    count = o.count;
-    positive.copyFrom(o.positive);
-    negative.copyFrom(o.negative);
-    return this;
-  }
-
-  /** Equal fields, doubles compared by their bits (NaN payloads and -0.0 count). */
-  @Override
-  public boolean equals(Object other) {
-    if (!(other instanceof FloatHistogram)) {
-      return false;
-    }
-    FloatHistogram o = (FloatHistogram) other;
-    return sameShared(o)
-        && bits(zeroCount) == bits(o.zeroCount)
-        && bits(count) == bits(o.count)
-        && positive.equals(o.positive)
-        && negative.equals(o.negative);
+    return countBits(bits(c));
   }
 
   private static long bits(double d) {
@@ -95,17 +52,21 @@ public final class FloatHistogram extends NativeHistogram<FloatHistogram> {
 
   @Override
   public int hashCode() {
-    return Double.hashCode(count) * 31 + schema() * 17 + positive.hashCode() * 7;
+    return Double.hashCode(count()) * 31 + schema() * 17 + positive().hashCode() * 7;
   }
 
   @Override
-  public String toString() {
-    return describe(
-        "FloatHistogram", String.valueOf(zeroCount), String.valueOf(count), positive, negative);
+  String countString(long bits) {
+    return String.valueOf(Double.longBitsToDouble(bits));
+  }
+
+  @Override
+  String zeroCountString(long bits) {
+    return countString(bits);
   }
 
   /** One side: spans (kept in a {@link Histogram.Buckets} without deltas) and absolute counts. */
-  public static final class Side {
+  public static final class Side implements NativeHistogram.BucketSide<Side> {
     final Histogram.Buckets spans = new Histogram.Buckets();
     private double[] counts = new double[0];
     private int n;
@@ -170,11 +131,13 @@ public final class FloatHistogram extends NativeHistogram<FloatHistogram> {
       return spans.bucketsInSpans();
     }
 
+    @Override
     public void clear() {
       spans.clear();
       n = 0;
     }
 
+    @Override
     public void copyFrom(Side o) {
       spans.copyFrom(o.spans);
       setCounts(o.counts, o.n);

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * callers can drive either encoder with one piece of code; only this package can extend it. Not
  * thread-safe.
  */
-public abstract class HistogramChunkWriter<H extends NativeHistogram<H>> {
+public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
   /** Added to a power-of-two zero threshold's frexp exponent to give its one-byte code. */
   static final int ZERO_THRESHOLD_BIAS = 243;
 

@@ -158,7 +158,7 @@ final class BlockChunks {
   }
 
   /** The open run of one histogram type: its encoder (kept for the next run) and chunk start. */
-  private final class HistogramRun<H extends NativeHistogram<H>> {
+  private final class HistogramRun<H extends NativeHistogram<H, ?>> {
     private final int encoding;
     private final String what;
     private final Function<H, Header> firstHeader;
