@@ -43,7 +43,8 @@ class FloatHistogramChunkPrometheusTest {
 
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private record Point(long t, FloatHistogram h) {}
+  private record Point(long t, FloatHistogram h)
+      implements HistogramTestSupport.Sample<FloatHistogram> {}
 
   private static List<Point> series(String kind, long start, Random r) {
     TreeMap<Integer, Double> pos = new TreeMap<>();
@@ -117,17 +118,6 @@ class FloatHistogramChunkPrometheusTest {
     return total;
   }
 
-  /** Our chunks for the samples (see {@link HistogramTestSupport#ourChunks}). */
-  private static List<String> ours(List<Point> points, Set<Long> prometheusStarts, int[] recodes) {
-    return HistogramTestSupport.ourChunks(
-        points.stream().map(Point::t).toList(),
-        points.stream().map(Point::h).toList(),
-        prometheusStarts,
-        FloatHistogramChunkEncoder::firstChunkHeader,
-        FloatHistogramChunkEncoder::new,
-        recodes);
-  }
-
   @Test
   void ourFloatChunksAreTheBytesPrometheus242Writes() throws Exception {
     long end = System.currentTimeMillis() / 1000 * 1000 - 60_000;
@@ -163,7 +153,14 @@ class FloatHistogramChunkPrometheusTest {
       Set<String> headers = new HashSet<>();
       for (Map.Entry<String, List<Point>> s : data.entrySet()) {
         TheirChunks their = TheirChunks.of(theirs.get(s.getKey()), Chunk.Encoding.FLOAT_HISTOGRAM);
-        assertEquals(their.hex(), ours(s.getValue(), their.starts(), recodes), s.getKey());
+        List<String> ours =
+            HistogramTestSupport.ourChunks(
+                s.getValue(),
+                their.starts(),
+                FloatHistogramChunkEncoder::firstChunkHeader,
+                FloatHistogramChunkEncoder::new,
+                recodes);
+        assertEquals(their.hex(), ours, s.getKey());
         headers.addAll(their.headers());
         compared += their.hex().size();
       }

@@ -48,7 +48,7 @@ class HistogramChunkPrometheusTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** One sample: a time and the histogram sent. */
-  private record Point(long t, Histogram h) {}
+  private record Point(long t, Histogram h) implements HistogramTestSupport.Sample<Histogram> {}
 
   // ---- data ----------------------------------------------------------------------------------
 
@@ -164,19 +164,6 @@ class HistogramChunkPrometheusTest {
 
   // ---- our chunks ----------------------------------------------------------------------------
 
-  /** Our chunks for the samples (see {@link HistogramTestSupport#ourChunks}). */
-  private final int[] recodes = {0};
-
-  private List<String> ours(List<Point> points, Set<Long> prometheusStarts) {
-    return HistogramTestSupport.ourChunks(
-        points.stream().map(Point::t).toList(),
-        points.stream().map(Point::h).toList(),
-        prometheusStarts,
-        HistogramChunkEncoder::firstChunkHeader,
-        HistogramChunkEncoder::new,
-        recodes);
-  }
-
   // ---- the test ------------------------------------------------------------------------------
 
   @Test
@@ -218,11 +205,19 @@ class HistogramChunkPrometheusTest {
               http, prom.base, "h_.*", start, end, dir.resolve("prometheus.log"));
       assertEquals(data.keySet(), theirs.keySet());
       int compared = 0;
+      int[] recodes = {0};
       Set<String> headers = new HashSet<>();
       for (Map.Entry<String, List<Point>> s : data.entrySet()) {
         List<Chunk> chunks = theirs.get(s.getKey());
         TheirChunks their = TheirChunks.of(chunks, Chunk.Encoding.HISTOGRAM);
-        assertEquals(their.hex(), ours(s.getValue(), their.starts()), s.getKey());
+        List<String> ours =
+            HistogramTestSupport.ourChunks(
+                s.getValue(),
+                their.starts(),
+                HistogramChunkEncoder::firstChunkHeader,
+                HistogramChunkEncoder::new,
+                recodes);
+        assertEquals(their.hex(), ours, s.getKey());
         headers.addAll(their.headers());
         assertDecodes(s.getValue(), chunks);
         compared += chunks.size();

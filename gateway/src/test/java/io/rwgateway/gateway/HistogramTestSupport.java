@@ -229,24 +229,30 @@ final class HistogramTestSupport {
     }
   }
 
+  /** One sample sent: a time and a histogram. */
+  interface Sample<H> {
+    long t();
+
+    H h();
+  }
+
   /**
-   * Our chunks (hex) for samples {@code hs} at times {@code ts}: a new chunk wherever our encoder
-   * refuses a sample, and wherever Prometheus started one for a sample our encoder would take (the
-   * head's size and time cuts, which are not the encoder's business), with the header our encoder
-   * says the head would give. {@code recodes[0]} counts the appends that re-encoded the chunk.
+   * Our chunks (hex) for the samples: a new chunk wherever our encoder refuses a sample, and
+   * wherever Prometheus started one for a sample our encoder would take (the head's size and time
+   * cuts, which are not the encoder's business), with the header our encoder says the head would
+   * give. {@code recodes[0]} counts the appends that re-encoded the chunk.
    */
   static <H extends NativeHistogram<H, ?>> List<String> ourChunks(
-      List<Long> ts,
-      List<H> hs,
+      List<? extends Sample<H>> samples,
       Set<Long> prometheusStarts,
       Function<H, Header> firstHeader,
       Function<Header, HistogramChunkWriter<H>> encoder,
       int[] recodes) {
     List<String> chunks = new ArrayList<>();
     HistogramChunkWriter<H> e = null;
-    for (int k = 0; k < hs.size(); k++) {
-      long t = ts.get(k);
-      H h = hs.get(k);
+    for (Sample<H> sample : samples) {
+      long t = sample.t();
+      H h = sample.h();
       if (e == null) {
         e = encoder.apply(firstHeader.apply(h));
       } else if (prometheusStarts.contains(t)) {
