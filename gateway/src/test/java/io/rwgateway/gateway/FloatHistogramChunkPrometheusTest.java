@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.gateway.HistogramTestSupport.TheirChunks;
 import io.rwgateway.proto.prompb.Chunk;
-import io.rwgateway.proto.prompb.TimeSeries;
-import io.rwgateway.proto.prompb.WriteRequest;
 import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,19 +127,13 @@ class FloatHistogramChunkPrometheusTest {
       }
     }
     try (LocalPrometheus prom = HistogramTestSupport.startPrometheus(dir, http)) {
-      WriteRequest.Builder w = WriteRequest.newBuilder();
-      for (Map.Entry<String, List<Point>> s : data.entrySet()) {
-        TimeSeries.Builder ts = HistogramTestSupport.series(s.getKey());
-        for (Point p : s.getValue()) {
-          ts.addHistograms(HistogramTestSupport.toProto(p.t(), p.h()));
-        }
-        Point last = s.getValue().get(s.getValue().size() - 1);
-        FloatHistogram closing = new FloatHistogram().copyFrom(last.h()).resetHint(1);
-        ts.addHistograms(HistogramTestSupport.toProto(end + STEP, closing));
-        w.addTimeseries(ts);
-      }
-      HttpResponse<String> resp = HistogramTestSupport.write(http, prom.writeUrl(), w.build());
-      assertEquals(204, resp.statusCode(), resp.body());
+      HistogramTestSupport.writeClosedSeries(
+          http,
+          prom,
+          data,
+          HistogramTestSupport::toProto,
+          end + STEP,
+          last -> new FloatHistogram().copyFrom(last).resetHint(1));
 
       Path log = dir.resolve("prometheus.log");
       Map<String, List<Chunk>> theirs =

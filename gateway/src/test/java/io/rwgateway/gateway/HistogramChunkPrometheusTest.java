@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.gateway.HistogramTestSupport.TheirChunks;
 import io.rwgateway.proto.prompb.Chunk;
-import io.rwgateway.proto.prompb.TimeSeries;
-import io.rwgateway.proto.prompb.WriteRequest;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -179,26 +176,21 @@ class HistogramChunkPrometheusTest {
     }
 
     try (LocalPrometheus prom = HistogramTestSupport.startPrometheus(dir, http)) {
-      WriteRequest.Builder w = WriteRequest.newBuilder();
-      for (Map.Entry<String, List<Point>> s : data.entrySet()) {
-        TimeSeries.Builder ts = HistogramTestSupport.series(s.getKey());
-        for (Point p : s.getValue()) {
-          ts.addHistograms(HistogramTestSupport.toProto(p.t(), p.h()));
-        }
-        // One more sample that always cuts (the sender says it reset), so that every chunk read
-        // below is closed; it is after the range read.
-        Point last = s.getValue().get(s.getValue().size() - 1);
-        Histogram closing = new Histogram().copyFrom(last.h());
-        if (closing.isStale()) {
-          closing.sum(0);
-        }
-        ts.addHistograms(
-            HistogramTestSupport.toProto(
-                end + STEP, closing.resetHint(Histogram.HINT_COUNTER_RESET)));
-        w.addTimeseries(ts);
-      }
-      HttpResponse<String> wr = HistogramTestSupport.write(http, prom.writeUrl(), w.build());
-      assertEquals(204, wr.statusCode(), wr.body());
+      // One more sample that always cuts (the sender says it reset), so that every chunk read
+      // below is closed; it is after the range read.
+      HistogramTestSupport.writeClosedSeries(
+          http,
+          prom,
+          data,
+          HistogramTestSupport::toProto,
+          end + STEP,
+          last -> {
+            Histogram closing = new Histogram().copyFrom(last);
+            if (closing.isStale()) {
+              closing.sum(0);
+            }
+            return closing.resetHint(Histogram.HINT_COUNTER_RESET);
+          });
 
       Map<String, List<Chunk>> theirs =
           HistogramTestSupport.streamedRead(

@@ -37,10 +37,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 import org.xerial.snappy.Snappy;
 
@@ -138,6 +140,34 @@ final class HistogramTestSupport {
             .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(req.toByteArray())))
             .build();
     return http.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Remote-writes every series of {@code data} (name -> samples) to {@code prom} in one request,
+   * each followed by {@code closing} of its last sample at {@code closeAt}: a sample that makes
+   * 2.42 close the chunk before, so that every chunk read back is one its head closed itself (it
+   * re-encodes an open chunk when it streams it, and loses its header).
+   */
+  static <H> void writeClosedSeries(
+      HttpClient http,
+      LocalPrometheus prom,
+      Map<String, ? extends List<? extends Sample<H>>> data,
+      BiFunction<Long, H, io.rwgateway.proto.prompb.Histogram> toProto,
+      long closeAt,
+      UnaryOperator<H> closing)
+      throws Exception {
+    WriteRequest.Builder w = WriteRequest.newBuilder();
+    for (Map.Entry<String, ? extends List<? extends Sample<H>>> s : data.entrySet()) {
+      TimeSeries.Builder ts = series(s.getKey());
+      for (Sample<H> p : s.getValue()) {
+        ts.addHistograms(toProto.apply(p.t(), p.h()));
+      }
+      H last = s.getValue().get(s.getValue().size() - 1).h();
+      ts.addHistograms(toProto.apply(closeAt, closing.apply(last)));
+      w.addTimeseries(ts);
+    }
+    HttpResponse<String> resp = write(http, prom.writeUrl(), w.build());
+    assertEquals(204, resp.statusCode(), resp.body());
   }
 
   /**
