@@ -159,8 +159,6 @@ class HistogramChunkPrometheusTest {
     return java.util.Arrays.stream(counts).sum();
   }
 
-  // ---- our chunks ----------------------------------------------------------------------------
-
   // ---- the test ------------------------------------------------------------------------------
 
   @Test
