@@ -65,9 +65,6 @@ public final class HistogramChunkEncoder extends HistogramChunkWriter<Histogram>
     CUT
   }
 
-  /** Added to a power-of-two zero threshold's frexp exponent to give its one-byte code. */
-  static final int ZERO_THRESHOLD_BIAS = HistogramChunkWriter.ZERO_THRESHOLD_BIAS;
-
   // The state of the last append.
   private long cnt;
   private long cntDelta;
