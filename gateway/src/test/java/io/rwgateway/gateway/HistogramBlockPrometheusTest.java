@@ -1,5 +1,6 @@
 package io.rwgateway.gateway;
 
+import static io.rwgateway.gateway.HistogramTestSupport.absolute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,12 +10,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.rwgateway.proto.prompb.BucketSpan;
 import io.rwgateway.proto.prompb.Chunk;
-import io.rwgateway.proto.prompb.ChunkedReadResponse;
-import io.rwgateway.proto.prompb.ChunkedSeries;
-import io.rwgateway.proto.prompb.Label;
-import io.rwgateway.proto.prompb.LabelMatcher;
-import io.rwgateway.proto.prompb.Query;
-import io.rwgateway.proto.prompb.ReadRequest;
 import io.rwgateway.proto.prompb.ReadResponse;
 import io.rwgateway.proto.prompb.Sample;
 import io.rwgateway.proto.prompb.TimeSeries;
@@ -29,8 +24,6 @@ import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.layout.BlockMeta;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,10 +41,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xerial.snappy.Snappy;
 
 /**
  * Native histograms survive the block cut, as Prometheus 2.42 reads them: integer and float
@@ -224,10 +215,6 @@ class HistogramBlockPrometheusTest {
     assertTrue(spanStart <= (prevIdx == null ? spanStart : prevIdx));
   }
 
-  private static TimeSeries.Builder series(String name) {
-    return TimeSeries.newBuilder().addLabels(Label.newBuilder().setName("__name__").setValue(name));
-  }
-
   /** Count, sum and the non-empty bucket counts, sorted: what Prometheus' JSON shows of it. */
   private static String expected(Point p) {
     List<Long> counts = new ArrayList<>();
@@ -282,54 +269,6 @@ class HistogramBlockPrometheusTest {
             HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return json.readTree(r.body());
-  }
-
-  /** Streamed remote read (chunks as stored) of the series named {@code regex}: name -> chunks. */
-  private Map<String, List<Chunk>> streamedRead(String base, String regex, long from, long to)
-      throws Exception {
-    ReadRequest req =
-        ReadRequest.newBuilder()
-            .addQueries(
-                Query.newBuilder()
-                    .setStartTimestampMs(from)
-                    .setEndTimestampMs(to)
-                    .addMatchers(
-                        LabelMatcher.newBuilder()
-                            .setType(LabelMatcher.Type.RE)
-                            .setName("__name__")
-                            .setValue(regex)))
-            .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
-            .build();
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create(base + "/api/v1/read"))
-            .header("Content-Type", "application/x-protobuf")
-            .header("Content-Encoding", "snappy")
-            .header("X-Prometheus-Remote-Read-Version", "0.1.0")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(req.toByteArray())))
-            .build();
-    HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
-    assertEquals(200, resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8));
-    Map<String, List<Chunk>> out = new TreeMap<>();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(resp.body()))) {
-      for (int first = in.read(); first >= 0; first = in.read()) {
-        long len = first & 0x7F;
-        for (int shift = 7; (first & 0x80) != 0; shift += 7) {
-          first = in.readUnsignedByte();
-          len |= (long) (first & 0x7F) << shift;
-        }
-        int crc = in.readInt();
-        byte[] msg = new byte[(int) len];
-        in.readFully(msg);
-        CRC32C c = new CRC32C();
-        c.update(msg);
-        assertEquals(crc, (int) c.getValue(), "frame CRC32C");
-        for (ChunkedSeries cs : ChunkedReadResponse.parseFrom(msg).getChunkedSeriesList()) {
-          String name = cs.getLabels(0).getValue(); // __name__ sorts first here
-          out.computeIfAbsent(name, k -> new ArrayList<>()).addAll(cs.getChunksList());
-        }
-      }
-    }
-    return out;
   }
 
   /** Decodes the chunks and checks every sample against what was sent; returns the headers. */
@@ -400,33 +339,6 @@ class HistogramBlockPrometheusTest {
     return out;
   }
 
-  private static Map<Integer, Long> absolute(Histogram.Buckets side) {
-    int[] idx = new int[side.bucketCount()];
-    long[] counts = new long[side.bucketCount()];
-    Map<Integer, Long> m = new TreeMap<>();
-    for (int k = 0, n = side.absolute(idx, counts); k < n; k++) {
-      if (counts[k] != 0) {
-        m.put(idx[k], counts[k]);
-      }
-    }
-    return m;
-  }
-
-  private static Map<Integer, Long> absolute(FloatHistogram.Side side) {
-    Map<Integer, Long> m = new TreeMap<>();
-    int at = 0;
-    int b = 0;
-    for (int s = 0; s < side.spanCount(); s++) {
-      at += side.spanOffset(s);
-      for (int k = 0; k < side.spanLength(s); k++, at++, b++) {
-        if (side.count(b) != 0) {
-          m.put(at, (long) side.count(b));
-        }
-      }
-    }
-    return m;
-  }
-
   private static List<Path> blocks(Path tenantDir) throws IOException {
     try (Stream<Path> s = Files.list(tenantDir)) {
       return s.filter(p -> Files.exists(p.resolve("meta.json"))).sorted().toList();
@@ -460,7 +372,7 @@ class HistogramBlockPrometheusTest {
       for (int from = 0; from < SAMPLES; from += 100) {
         WriteRequest.Builder req = WriteRequest.newBuilder();
         for (Map.Entry<String, List<Point>> e : sent.entrySet()) {
-          TimeSeries.Builder ts = series(e.getKey());
+          TimeSeries.Builder ts = HistogramTestSupport.series(e.getKey());
           for (Point p : e.getValue().subList(from, Math.min(SAMPLES, from + 100))) {
             if (p.isFloat()) {
               ts.addSamples(Sample.newBuilder().setTimestamp(p.t()).setValue(p.value()));
@@ -517,7 +429,9 @@ class HistogramBlockPrometheusTest {
         assertEquals(f, got.getSamplesCount(), name);
       }
       // The same through streamed remote read: the blocks' chunks as written, decoded here.
-      Map<String, List<Chunk>> chunks = streamedRead(gw.client.apiBase(), "hist_.*", start, lastT);
+      Map<String, List<Chunk>> chunks =
+          HistogramTestSupport.streamedRead(
+              http, gw.client.apiBase(), "hist_.*", start, lastT, null);
       assertEquals(
           List.of("hist_counter", "hist_float", "hist_float_counter", "hist_gauge"),
           new ArrayList<>(chunks.keySet()));
@@ -629,9 +543,7 @@ class HistogramBlockPrometheusTest {
       assertEquals(0, analyze.waitFor(), out);
       assertTrue(out.contains("Block ID: " + b.getFileName()), out);
     }
-    try (LocalPrometheus prom =
-        LocalPrometheus.start(home, "global: {}\n", "--enable-feature=native-histograms")) {
-      prom.awaitReady(http, 60_000);
+    try (LocalPrometheus prom = HistogramTestSupport.startPrometheus(home, http)) {
       int checked = 0;
       for (String name : sent.keySet()) {
         List<Point> want = sent.get(name);

@@ -1,43 +1,26 @@
 package io.rwgateway.gateway;
 
+import static io.rwgateway.gateway.HistogramTestSupport.absolute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rwgateway.proto.prompb.BucketSpan;
+import io.rwgateway.gateway.HistogramTestSupport.TheirChunks;
 import io.rwgateway.proto.prompb.Chunk;
-import io.rwgateway.proto.prompb.ChunkedReadResponse;
-import io.rwgateway.proto.prompb.ChunkedSeries;
-import io.rwgateway.proto.prompb.Label;
-import io.rwgateway.proto.prompb.LabelMatcher;
-import io.rwgateway.proto.prompb.Query;
-import io.rwgateway.proto.prompb.ReadRequest;
-import io.rwgateway.proto.prompb.TimeSeries;
-import io.rwgateway.proto.prompb.WriteRequest;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
-import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Verdict;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xerial.snappy.Snappy;
 
 /**
  * The histogram chunk encoder against the real thing: native histograms are remote-written to a
@@ -62,7 +45,7 @@ class HistogramChunkPrometheusTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** One sample: a time and the histogram sent. */
-  private record Point(long t, Histogram h) {}
+  private record Point(long t, Histogram h) implements HistogramTestSupport.Sample<Histogram> {}
 
   // ---- data ----------------------------------------------------------------------------------
 
@@ -176,73 +159,6 @@ class HistogramChunkPrometheusTest {
     return java.util.Arrays.stream(counts).sum();
   }
 
-  private static io.rwgateway.proto.prompb.Histogram toProto(Point p) {
-    Histogram h = p.h();
-    io.rwgateway.proto.prompb.Histogram.Builder b =
-        io.rwgateway.proto.prompb.Histogram.newBuilder()
-            .setTimestamp(p.t())
-            .setCountInt(h.count())
-            .setZeroCountInt(h.zeroCount())
-            .setSum(h.sum())
-            .setSchema(h.schema())
-            .setZeroThreshold(h.zeroThreshold())
-            .setResetHintValue(h.resetHint());
-    toProto(h.positive(), b::addPositiveSpans, b::addPositiveDeltas);
-    toProto(h.negative(), b::addNegativeSpans, b::addNegativeDeltas);
-    return b.build();
-  }
-
-  private static void toProto(
-      Histogram.Buckets side,
-      java.util.function.Consumer<BucketSpan> spans,
-      java.util.function.LongConsumer deltas) {
-    for (int i = 0; i < side.spanCount(); i++) {
-      spans.accept(
-          BucketSpan.newBuilder()
-              .setOffset(side.spanOffset(i))
-              .setLength(side.spanLength(i))
-              .build());
-    }
-    for (int i = 0; i < side.bucketCount(); i++) {
-      deltas.accept(side.delta(i));
-    }
-  }
-
-  // ---- our chunks ----------------------------------------------------------------------------
-
-  /**
-   * Our chunks for the samples: a new chunk wherever our encoder refuses a sample, and wherever
-   * Prometheus started one for a sample our encoder would take (the head's size and time cuts,
-   * which are not the encoder's business), with the header our encoder says the head would give.
-   */
-  private final int[] recodes = {0};
-
-  private List<String> ours(List<Point> points, Set<Long> prometheusStarts) {
-    List<String> chunks = new ArrayList<>();
-    HistogramChunkEncoder e = null;
-    for (Point p : points) {
-      if (e == null) {
-        e = new HistogramChunkEncoder(HistogramChunkEncoder.firstChunkHeader(p.h()));
-      } else if (prometheusStarts.contains(p.t())) {
-        HistogramChunkEncoder.Header next = e.nextChunkHeader(p.h());
-        chunks.add(HexFormat.of().formatHex(e.bytes()));
-        e = new HistogramChunkEncoder(next);
-      } else {
-        Verdict v = e.check(p.h());
-        if (v == Verdict.CUT || v == Verdict.CUT_COUNTER_RESET) {
-          HistogramChunkEncoder.Header next = e.nextChunkHeader(p.h());
-          chunks.add(HexFormat.of().formatHex(e.bytes()));
-          e = new HistogramChunkEncoder(next);
-        }
-      }
-      Verdict v = e.append(p.t(), p.h());
-      assertTrue(v == Verdict.APPEND || v == Verdict.RECODE, v.toString());
-      recodes[0] += v == Verdict.RECODE ? 1 : 0;
-    }
-    chunks.add(HexFormat.of().formatHex(e.bytes()));
-    return chunks;
-  }
-
   // ---- the test ------------------------------------------------------------------------------
 
   @Test
@@ -257,48 +173,42 @@ class HistogramChunkPrometheusTest {
       }
     }
 
-    try (LocalPrometheus prom =
-        LocalPrometheus.start(dir, "global: {}\n", "--enable-feature=native-histograms")) {
-      prom.awaitReady(http, 60_000);
-      WriteRequest.Builder w = WriteRequest.newBuilder();
-      for (Map.Entry<String, List<Point>> s : data.entrySet()) {
-        TimeSeries.Builder ts =
-            TimeSeries.newBuilder()
-                .addLabels(Label.newBuilder().setName("__name__").setValue(s.getKey()));
-        for (Point p : s.getValue()) {
-          ts.addHistograms(toProto(p));
-        }
-        // One more sample that always cuts (the sender says it reset), so that every chunk read
-        // below is closed; it is after the range read.
-        Point last = s.getValue().get(s.getValue().size() - 1);
-        Histogram closing = new Histogram().copyFrom(last.h());
-        if (closing.isStale()) {
-          closing.sum(0);
-        }
-        ts.addHistograms(
-            toProto(new Point(end + STEP, closing.resetHint(Histogram.HINT_COUNTER_RESET))));
-        w.addTimeseries(ts);
-      }
-      HttpResponse<String> wr = write(prom.writeUrl(), w.build());
-      assertEquals(204, wr.statusCode(), wr.body());
+    try (LocalPrometheus prom = HistogramTestSupport.startPrometheus(dir, http)) {
+      // One more sample that always cuts (the sender says it reset), so that every chunk read
+      // below is closed; it is after the range read.
+      HistogramTestSupport.writeClosedSeries(
+          http,
+          prom,
+          data,
+          HistogramTestSupport::toProto,
+          end + STEP,
+          last -> {
+            Histogram closing = new Histogram().copyFrom(last);
+            if (closing.isStale()) {
+              closing.sum(0);
+            }
+            return closing.resetHint(Histogram.HINT_COUNTER_RESET);
+          });
 
-      Map<String, List<Chunk>> theirs = read(prom.base, start, end);
+      Map<String, List<Chunk>> theirs =
+          HistogramTestSupport.streamedRead(
+              http, prom.base, "h_.*", start, end, dir.resolve("prometheus.log"));
       assertEquals(data.keySet(), theirs.keySet());
       int compared = 0;
+      int[] recodes = {0};
       Set<String> headers = new HashSet<>();
       for (Map.Entry<String, List<Point>> s : data.entrySet()) {
         List<Chunk> chunks = theirs.get(s.getKey());
-        Set<Long> starts = new HashSet<>();
-        List<String> hex = new ArrayList<>();
-        for (Chunk c : chunks) {
-          assertEquals(Chunk.Encoding.HISTOGRAM, c.getType());
-          starts.add(c.getMinTimeMs());
-          hex.add(HexFormat.of().formatHex(c.getData().toByteArray()));
-        }
-        assertEquals(hex, ours(s.getValue(), starts), s.getKey());
-        for (String x : hex) {
-          headers.add(x.substring(4, 6));
-        }
+        TheirChunks their = TheirChunks.of(chunks, Chunk.Encoding.HISTOGRAM);
+        List<String> ours =
+            HistogramTestSupport.ourChunks(
+                s.getValue(),
+                their.starts(),
+                HistogramChunkEncoder::firstChunkHeader,
+                HistogramChunkEncoder::new,
+                recodes);
+        assertEquals(their.hex(), ours, s.getKey());
+        headers.addAll(their.headers());
         assertDecodes(s.getValue(), chunks);
         compared += chunks.size();
       }
@@ -330,97 +240,5 @@ class HistogramChunkPrometheusTest {
       }
     }
     assertEquals(points.size(), k);
-  }
-
-  /** Bucket index to absolute count, zero buckets left out. */
-  private static Map<Integer, Long> absolute(Histogram.Buckets side) {
-    int[] idx = new int[side.bucketCount()];
-    long[] counts = new long[side.bucketCount()];
-    Map<Integer, Long> m = new TreeMap<>();
-    for (int k = 0, n = side.absolute(idx, counts); k < n; k++) {
-      if (counts[k] != 0) {
-        m.put(idx[k], counts[k]);
-      }
-    }
-    return m;
-  }
-
-  // ---- HTTP ----------------------------------------------------------------------------------
-
-  private HttpResponse<String> write(String url, WriteRequest req) throws Exception {
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/x-protobuf")
-            .header("Content-Encoding", "snappy")
-            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(req.toByteArray())))
-            .build();
-    return http.send(r, HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Streamed remote read of every series named h_*: name -> its chunks as 2.42 sent them. */
-  private Map<String, List<Chunk>> read(String base, long from, long to) throws Exception {
-    ReadRequest req =
-        ReadRequest.newBuilder()
-            .addQueries(
-                Query.newBuilder()
-                    .setStartTimestampMs(from)
-                    .setEndTimestampMs(to)
-                    .addMatchers(
-                        LabelMatcher.newBuilder()
-                            .setType(LabelMatcher.Type.RE)
-                            .setName("__name__")
-                            .setValue("h_.*")))
-            .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
-            .build();
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create(base + "/api/v1/read"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/x-protobuf")
-            .header("Content-Encoding", "snappy")
-            .header("X-Prometheus-Remote-Read-Version", "0.1.0")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(req.toByteArray())))
-            .build();
-    HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
-    assertEquals(200, resp.statusCode());
-    byte[] body = resp.body();
-    Map<String, List<Chunk>> out = new TreeMap<>();
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body))) {
-      while (true) {
-        int first = in.read();
-        if (first < 0) {
-          break;
-        }
-        long len = first & 0x7F;
-        for (int shift = 7; (first & 0x80) != 0; shift += 7) {
-          first = in.readUnsignedByte();
-          len |= (long) (first & 0x7F) << shift;
-        }
-        int crc = in.readInt();
-        byte[] msg = new byte[(int) len];
-        in.readFully(msg);
-        CRC32C c = new CRC32C();
-        c.update(msg);
-        assertEquals(crc, (int) c.getValue(), "frame CRC32C");
-        for (ChunkedSeries s : ChunkedReadResponse.parseFrom(msg).getChunkedSeriesList()) {
-          String name = null;
-          for (Label l : s.getLabelsList()) {
-            if (l.getName().equals("__name__")) {
-              name = l.getValue();
-            }
-          }
-          out.computeIfAbsent(name, k -> new ArrayList<>()).addAll(s.getChunksList());
-        }
-      }
-    } catch (IOException e) {
-      throw new AssertionError(
-          "reading the stream; its end: "
-              + new String(body, Math.max(0, body.length - 300), Math.min(300, body.length))
-              + "\nprometheus.log:\n"
-              + java.nio.file.Files.readString(dir.resolve("prometheus.log")),
-          e);
-    }
-    return out;
   }
 }

@@ -8,7 +8,7 @@ import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
-import io.rwgateway.tsdb.chunk.HistogramProto;
+import io.rwgateway.tsdb.chunk.HistogramChunkReader;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.postings.PostingsSelection;
 import java.io.IOException;
@@ -224,18 +224,16 @@ public final class BlockQuerier implements Querier {
       byte[] data;
       try {
         int encoding = chunks.encoding(c.ref());
-        if (encoding == ChunkEncoding.HISTOGRAM) {
+        if (encoding == ChunkEncoding.HISTOGRAM || encoding == ChunkEncoding.FLOAT_HISTOGRAM) {
           ByteBuffer b = chunks.chunkData(c.ref());
           data = new byte[b.remaining()];
           b.get(data);
-          readHistograms(data, mint, maxt);
-          return;
-        }
-        if (encoding == ChunkEncoding.FLOAT_HISTOGRAM) {
-          ByteBuffer b = chunks.chunkData(c.ref());
-          data = new byte[b.remaining()];
-          b.get(data);
-          readFloatHistograms(data, mint, maxt);
+          readHistograms(
+              encoding == ChunkEncoding.HISTOGRAM
+                  ? hit.reset(data, 0, data.length)
+                  : fit.reset(data, 0, data.length),
+              mint,
+              maxt);
           return;
         }
         if (encoding != ChunkWriter.ENCODING_XOR) {
@@ -265,11 +263,10 @@ public final class BlockQuerier implements Querier {
       }
     }
 
-    /** Decodes a histogram chunk's samples in [mint, maxt] into protobuf messages. */
-    private void readHistograms(byte[] data, long mint, long maxt) {
-      hit.reset(data, 0, data.length);
-      while (hit.next()) {
-        long ts = hit.t();
+    /** Decodes a (float) histogram chunk's samples in [mint, maxt] into protobuf messages. */
+    private void readHistograms(HistogramChunkReader r, long mint, long maxt) {
+      while (r.next()) {
+        long ts = r.t();
         if (ts < mint) {
           continue;
         }
@@ -281,27 +278,7 @@ public final class BlockQuerier implements Querier {
           hs = Arrays.copyOf(hs, 2 * hn);
         }
         ht[hn] = ts;
-        hs[hn++] = HistogramProto.encode(ts, hit.histogram());
-      }
-    }
-
-    /** Decodes a float histogram chunk's samples in [mint, maxt] into protobuf messages. */
-    private void readFloatHistograms(byte[] data, long mint, long maxt) {
-      fit.reset(data, 0, data.length);
-      while (fit.next()) {
-        long ts = fit.t();
-        if (ts < mint) {
-          continue;
-        }
-        if (ts > maxt) {
-          break;
-        }
-        if (hn == ht.length) {
-          ht = Arrays.copyOf(ht, 2 * hn);
-          hs = Arrays.copyOf(hs, 2 * hn);
-        }
-        ht[hn] = ts;
-        hs[hn++] = HistogramProto.encode(ts, fit.histogram());
+        hs[hn++] = r.proto();
       }
     }
 

@@ -10,122 +10,40 @@ import java.util.Arrays;
  *
  * <p>Mutable and reusable, like {@link Histogram}; the reset hints are {@link Histogram}'s.
  */
-public final class FloatHistogram {
-  private int schema;
-  private double zeroThreshold;
-  private double zeroCount;
-  private double count;
-  private double sum;
-  private int resetHint;
-  private final Side positive = new Side();
-  private final Side negative = new Side();
-
-  public int schema() {
-    return schema;
+public final class FloatHistogram extends NativeHistogram<FloatHistogram, FloatHistogram.Side> {
+  public FloatHistogram() {
+    super(new Side(), new Side());
   }
 
-  public FloatHistogram schema(int s) {
-    schema = s;
+  @Override
+  FloatHistogram self() {
     return this;
   }
 
-  public double zeroThreshold() {
-    return zeroThreshold;
+  @Override
+  Histogram.Buckets positiveSpans() {
+    return positive().spans;
   }
 
-  public FloatHistogram zeroThreshold(double z) {
-    zeroThreshold = z;
-    return this;
+  @Override
+  Histogram.Buckets negativeSpans() {
+    return negative().spans;
   }
 
   public double zeroCount() {
-    return zeroCount;
+    return Double.longBitsToDouble(zeroCountBits());
   }
 
   public FloatHistogram zeroCount(double c) {
-    zeroCount = c;
-    return this;
+    return zeroCountBits(bits(c));
   }
 
   public double count() {
-    return count;
+    return Double.longBitsToDouble(countBits());
   }
 
   public FloatHistogram count(double c) {
-    count = c;
-    return this;
-  }
-
-  public double sum() {
-    return sum;
-  }
-
-  public FloatHistogram sum(double s) {
-    sum = s;
-    return this;
-  }
-
-  public int resetHint() {
-    return resetHint;
-  }
-
-  public FloatHistogram resetHint(int h) {
-    resetHint = h;
-    return this;
-  }
-
-  public Side positive() {
-    return positive;
-  }
-
-  public Side negative() {
-    return negative;
-  }
-
-  /** A staleness marker: the sum has exactly {@link Histogram#STALE_NAN_BITS}. */
-  public boolean isStale() {
-    return Double.doubleToRawLongBits(sum) == Histogram.STALE_NAN_BITS;
-  }
-
-  public FloatHistogram clear() {
-    schema = 0;
-    zeroThreshold = 0;
-    zeroCount = 0;
-    count = 0;
-    sum = 0;
-    resetHint = Histogram.HINT_UNKNOWN;
-    positive.clear();
-    negative.clear();
-    return this;
-  }
-
-  public FloatHistogram copyFrom(FloatHistogram o) {
-    schema = o.schema;
-    zeroThreshold = o.zeroThreshold;
-    zeroCount = o.zeroCount;
-    count = o.count;
-    sum = o.sum;
-    resetHint = o.resetHint;
-    positive.copyFrom(o.positive);
-    negative.copyFrom(o.negative);
-    return this;
-  }
-
-  /** Equal fields, doubles compared by their bits (NaN payloads and -0.0 count). */
-  @Override
-  public boolean equals(Object other) {
-    if (!(other instanceof FloatHistogram)) {
-      return false;
-    }
-    FloatHistogram o = (FloatHistogram) other;
-    return schema == o.schema
-        && bits(zeroThreshold) == bits(o.zeroThreshold)
-        && bits(zeroCount) == bits(o.zeroCount)
-        && bits(count) == bits(o.count)
-        && bits(sum) == bits(o.sum)
-        && resetHint == o.resetHint
-        && positive.equals(o.positive)
-        && negative.equals(o.negative);
+    return countBits(bits(c));
   }
 
   private static long bits(double d) {
@@ -134,32 +52,21 @@ public final class FloatHistogram {
 
   @Override
   public int hashCode() {
-    return Double.hashCode(count) * 31 + schema * 17 + positive.hashCode() * 7;
+    return Double.hashCode(count()) * 31 + schema() * 17 + positive().hashCode() * 7;
   }
 
   @Override
-  public String toString() {
-    return "FloatHistogram{schema="
-        + schema
-        + " zt="
-        + zeroThreshold
-        + " zc="
-        + zeroCount
-        + " count="
-        + count
-        + " sum="
-        + sum
-        + " hint="
-        + resetHint
-        + " pos="
-        + positive
-        + " neg="
-        + negative
-        + "}";
+  String countString(long bits) {
+    return String.valueOf(Double.longBitsToDouble(bits));
+  }
+
+  @Override
+  String zeroCountString(long bits) {
+    return countString(bits);
   }
 
   /** One side: spans (kept in a {@link Histogram.Buckets} without deltas) and absolute counts. */
-  public static final class Side {
+  public static final class Side implements NativeHistogram.BucketSide<Side> {
     final Histogram.Buckets spans = new Histogram.Buckets();
     private double[] counts = new double[0];
     private int n;
@@ -224,11 +131,13 @@ public final class FloatHistogram {
       return spans.bucketsInSpans();
     }
 
+    @Override
     public void clear() {
       spans.clear();
       n = 0;
     }
 
+    @Override
     public void copyFrom(Side o) {
       spans.copyFrom(o.spans);
       setCounts(o.counts, o.n);

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>Mutable and reusable: the chunk iterator fills one instance per sample without allocating once
  * its arrays are large enough. Counts are unsigned 64-bit values held in longs, as Go's uint64.
  */
-public final class Histogram {
+public final class Histogram extends NativeHistogram<Histogram, Histogram.Buckets> {
   /** The raw bits of Prometheus' staleness marker; a histogram with this sum is a stale marker. */
   public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
 
@@ -27,150 +27,55 @@ public final class Histogram {
   /** prompb {@code Histogram.ResetHint}: GAUGE (a gauge histogram, never reset). */
   public static final int HINT_GAUGE = 3;
 
-  private int schema;
-  private double zeroThreshold;
-  private long zeroCount;
-  private long count;
-  private double sum;
-  private int resetHint;
-  private final Buckets positive = new Buckets();
-  private final Buckets negative = new Buckets();
-
-  public int schema() {
-    return schema;
+  public Histogram() {
+    super(new Buckets(), new Buckets());
   }
 
-  public Histogram schema(int s) {
-    schema = s;
+  @Override
+  Histogram self() {
     return this;
   }
 
-  public double zeroThreshold() {
-    return zeroThreshold;
+  @Override
+  Buckets positiveSpans() {
+    return positive();
   }
 
-  public Histogram zeroThreshold(double z) {
-    zeroThreshold = z;
-    return this;
+  @Override
+  Buckets negativeSpans() {
+    return negative();
   }
 
   public long zeroCount() {
-    return zeroCount;
+    return zeroCountBits();
   }
 
   public Histogram zeroCount(long c) {
-    zeroCount = c;
-    return this;
+    return zeroCountBits(c);
   }
 
+  /** The count, an unsigned 64-bit value (Go's uint64). */
   public long count() {
-    return count;
+    return countBits();
   }
 
   public Histogram count(long c) {
-    count = c;
-    return this;
-  }
-
-  public double sum() {
-    return sum;
-  }
-
-  public Histogram sum(double s) {
-    sum = s;
-    return this;
-  }
-
-  /** One of the {@code HINT_*} constants. */
-  public int resetHint() {
-    return resetHint;
-  }
-
-  public Histogram resetHint(int h) {
-    resetHint = h;
-    return this;
-  }
-
-  public Buckets positive() {
-    return positive;
-  }
-
-  public Buckets negative() {
-    return negative;
-  }
-
-  /** Whether this is a staleness marker (the sum's bits are exactly {@link #STALE_NAN_BITS}). */
-  public boolean isStale() {
-    return Double.doubleToRawLongBits(sum) == STALE_NAN_BITS;
-  }
-
-  /** Sets every field to zero and both sides to no spans and no buckets; keeps the arrays. */
-  public Histogram clear() {
-    schema = 0;
-    zeroThreshold = 0;
-    zeroCount = 0;
-    count = 0;
-    sum = 0;
-    resetHint = HINT_UNKNOWN;
-    positive.clear();
-    negative.clear();
-    return this;
-  }
-
-  /** Makes this an exact copy of {@code o}, reusing this one's arrays where they are big enough. */
-  public Histogram copyFrom(Histogram o) {
-    schema = o.schema;
-    zeroThreshold = o.zeroThreshold;
-    zeroCount = o.zeroCount;
-    count = o.count;
-    sum = o.sum;
-    resetHint = o.resetHint;
-    positive.copyFrom(o.positive);
-    negative.copyFrom(o.negative);
-    return this;
-  }
-
-  /** Equal fields, the sum and threshold compared by their bits (so NaNs and -0.0 count). */
-  @Override
-  public boolean equals(Object other) {
-    if (!(other instanceof Histogram)) {
-      return false;
-    }
-    Histogram o = (Histogram) other;
-    return schema == o.schema
-        && Double.doubleToRawLongBits(zeroThreshold) == Double.doubleToRawLongBits(o.zeroThreshold)
-        && zeroCount == o.zeroCount
-        && count == o.count
-        && Double.doubleToRawLongBits(sum) == Double.doubleToRawLongBits(o.sum)
-        && resetHint == o.resetHint
-        && positive.equals(o.positive)
-        && negative.equals(o.negative);
+    return countBits(c);
   }
 
   @Override
   public int hashCode() {
-    return (int) (count * 31 + schema * 17 + positive.hashCode() * 7 + negative.hashCode());
+    return (int) (count() * 31 + schema() * 17 + positive().hashCode() * 7 + negative().hashCode());
   }
 
   @Override
-  public String toString() {
-    return "Histogram{schema="
-        + schema
-        + " zt="
-        + zeroThreshold
-        + " zc="
-        + zeroCount
-        + " count="
-        + Long.toUnsignedString(count)
-        + " sum="
-        + sum
-        + " hint="
-        + resetHint
-        + " pos="
-        + positive
-        + " neg="
-        + negative
-        + "}";
+  String countString(long bits) {
+    return Long.toUnsignedString(bits);
+  }
+
+  @Override
+  String zeroCountString(long bits) {
+    return String.valueOf(bits);
   }
 
   /**
@@ -178,7 +83,7 @@ public final class Histogram {
    * delta-encoded bucket counts they cover. Spans follow Prometheus' rule: span 0 starts at bucket
    * index {@code offset}, every later span {@code offset} buckets after the end of the one before.
    */
-  public static final class Buckets {
+  public static final class Buckets implements NativeHistogram.BucketSide<Buckets> {
     private int[] offsets = new int[0];
     private int[] lengths = new int[0];
     private int spans;
@@ -277,11 +182,13 @@ public final class Histogram {
       return n;
     }
 
+    @Override
     public void clear() {
       spans = 0;
       buckets = 0;
     }
 
+    @Override
     public void copyFrom(Buckets o) {
       setSpanCount(o.spans);
       System.arraycopy(o.offsets, 0, offsets, 0, spans);

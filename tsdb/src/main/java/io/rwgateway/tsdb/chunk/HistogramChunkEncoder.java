@@ -16,7 +16,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe.
  */
-public final class HistogramChunkEncoder {
+public final class HistogramChunkEncoder extends HistogramChunkWriter<Histogram> {
   /** The counter-reset header: the top two bits of the chunk's third byte. */
   public enum Header {
     UNKNOWN(0x00),
@@ -65,248 +65,70 @@ public final class HistogramChunkEncoder {
     CUT
   }
 
-  /** Added to a power-of-two zero threshold's frexp exponent to give its one-byte code. */
-  static final int ZERO_THRESHOLD_BIAS = 243;
-
-  private static final int HEADER_BITS = HistogramChunkIterator.HEADER_BYTES * 8;
-  private static final int NO_WINDOW = 0xff;
-
-  private byte[] buf = new byte[128];
-  private int bitPos = HEADER_BITS;
-
-  /**
-   * NOTE: 2.42's bit stream appends a zero byte whenever it writes a whole byte on a byte boundary
-   * and keeps it until the next write fills it; this is true when the last write left one, and
-   * {@link #bytes()} then includes it, as Prometheus' {@code Bytes()} does.
-   */
-  private boolean emptyByte;
-
-  private int count;
-  private Header header;
-
-  // The layout (what the first sample wrote, or the last recode) and the state of the last append.
-  private final Histogram layout = new Histogram();
-  private final Indices pLayout = new Indices();
-  private final Indices nLayout = new Indices();
-  private long t;
-  private long tDelta;
+  // The state of the last append.
   private long cnt;
   private long cntDelta;
   private long zCnt;
   private long zCntDelta;
   private long sumBits;
-  private int leading = NO_WINDOW;
-  private int trailing;
+  private final int[] leading = {NO_WINDOW};
+  private final int[] trailing = {0};
   private long[] pVal = new long[0];
   private long[] pDelta = new long[0];
   private long[] nVal = new long[0];
   private long[] nDelta = new long[0];
 
-  // Scratch for the layout checks and recoding.
-  private final Indices pNew = new Indices();
-  private final Indices nNew = new Indices();
-  private final Indices pUnion = new Indices();
-  private final Indices nUnion = new Indices();
+  // Scratch for widening and recoding.
   private final Histogram widened = new Histogram();
   private HistogramChunkIterator recodeReader;
   private long[] overScratch = new long[0];
 
   public HistogramChunkEncoder(Header header) {
-    this.header = header;
+    super(header);
   }
 
   /** The header 2.42's head gives the first chunk of a series whose first sample is {@code h}. */
   public static Header firstChunkHeader(Histogram h) {
-    switch (h.resetHint()) {
-      case Histogram.HINT_GAUGE:
-        return Header.GAUGE;
-      case Histogram.HINT_COUNTER_RESET:
-        return Header.COUNTER_RESET;
-      default:
-        return Header.UNKNOWN;
-    }
+    return headerFor(h.resetHint());
   }
 
-  /**
-   * The header 2.42's head gives the chunk it starts after this one for {@code h}, whatever made it
-   * cut (a refused append, or this chunk being full).
-   */
-  public Header nextChunkHeader(Histogram h) {
-    if (h.resetHint() == Histogram.HINT_GAUGE || h.resetHint() == Histogram.HINT_COUNTER_RESET) {
-      return firstChunkHeader(h);
-    }
-    if (count == 0) {
-      return Header.UNKNOWN;
-    }
-    switch (check(h)) {
-      case APPEND:
-      case RECODE:
-        return Header.NOT_COUNTER_RESET;
-      case CUT_COUNTER_RESET:
-        return Header.COUNTER_RESET;
-      default:
-        return Header.UNKNOWN;
-    }
-  }
-
-  public int count() {
-    return count;
-  }
-
-  public Header header() {
-    return header;
-  }
-
-  /** Length of {@link #bytes()}. */
-  public int length() {
-    return ((bitPos + 7) >>> 3) + (emptyByte ? 1 : 0);
-  }
-
-  /** Timestamp of the last sample; only valid when {@code count() > 0}. */
-  public long lastTime() {
-    return t;
-  }
-
-  /** A copy of the chunk: count, header byte and bit stream, as long as Prometheus' would be. */
-  public byte[] bytes() {
-    buf[0] = (byte) (count >>> 8);
-    buf[1] = (byte) count;
-    buf[2] = (byte) header.bits;
-    return Arrays.copyOf(buf, length());
-  }
-
-  /** Empties the chunk to start the next one with {@code next} as its header. */
+  @Override
   public void reset(Header next) {
-    Arrays.fill(buf, 0, Math.min(buf.length, length() + 9), (byte) 0);
-    bitPos = HEADER_BITS;
-    emptyByte = false;
-    count = 0;
-    header = next;
-    leading = NO_WINDOW;
-    trailing = 0;
+    super.reset(next);
+    leading[0] = NO_WINDOW;
+    trailing[0] = 0;
   }
 
-  /**
-   * Appends {@code h} at {@code ts} unless 2.42 would cut a new chunk for it (then nothing changes
-   * and the verdict says why). The caller keeps timestamps ascending and cuts full chunks.
-   *
-   * @throws IllegalArgumentException when a side's deltas do not match its spans' bucket count
-   */
-  public Verdict append(long ts, Histogram h) {
-    validate(h);
-    if (count == 0xffff) {
-      throw new IllegalStateException("chunk full: 65535 samples");
-    }
-    if (count == 0) {
-      write(ts, h);
-      return Verdict.APPEND;
-    }
-    Verdict v = check(h);
-    if (v == Verdict.RECODE) {
-      if (h.resetHint() == Histogram.HINT_GAUGE) {
-        appendGaugeWidened(ts, h);
-        return v;
-      }
-      recode(h.positive(), h.negative());
-    } else if (v == Verdict.APPEND
-        && h.resetHint() == Histogram.HINT_GAUGE
-        && !h.isStale()
-        && (pNew.n != pLayout.n || nNew.n != nLayout.n)) {
-      // Fewer buckets than the layout: 2.42 widens the sample, not the chunk.
-      widen(h, pUnion, nUnion);
-      write(ts, widened);
-      return v;
-    }
-    if (v == Verdict.APPEND || v == Verdict.RECODE) {
-      write(ts, h);
-    }
-    return v;
+  @Override
+  boolean lastStale() {
+    return sumBits == Histogram.STALE_NAN_BITS;
   }
 
-  /** What {@link #append} would do with {@code h}, without changing anything. */
-  public Verdict check(Histogram h) {
-    if (count == 0) {
-      return Verdict.APPEND;
-    }
-    switch (h.resetHint()) {
-      case Histogram.HINT_GAUGE:
-        return checkGauge(h);
-      case Histogram.HINT_COUNTER_RESET:
-        return Verdict.CUT_COUNTER_RESET; // the sender says so, even when the counts do not
-      default:
-        return checkCounter(h);
-    }
+  @Override
+  boolean countFell(Histogram h) {
+    return Long.compareUnsigned(h.count(), cnt) < 0;
   }
 
-  private Verdict checkCounter(Histogram h) {
-    if (header == Header.GAUGE) {
-      return Verdict.CUT;
-    }
-    if (h.isStale()) {
-      return Verdict.APPEND;
-    }
-    if (sumBits == Histogram.STALE_NAN_BITS) {
-      return Verdict.CUT;
-    }
-    if (Long.compareUnsigned(h.count(), cnt) < 0) {
-      return Verdict.CUT_COUNTER_RESET;
-    }
-    if (!sameLayoutKey(h)) {
-      return Verdict.CUT;
-    }
-    if (Long.compareUnsigned(h.zeroCount(), zCnt) < 0) {
-      return Verdict.CUT_COUNTER_RESET;
-    }
-    pNew.of(h.positive());
-    nNew.of(h.negative());
-    // Buckets that disappeared count as a reset, as does any bucket that went down.
-    if (!pLayout.subsetOf(pNew) || !nLayout.subsetOf(nNew)) {
-      return Verdict.CUT_COUNTER_RESET;
-    }
-    if (decreased(pLayout, pVal, pNew, h.positive())
-        || decreased(nLayout, nVal, nNew, h.negative())) {
-      return Verdict.CUT_COUNTER_RESET;
-    }
-    return pNew.n > pLayout.n || nNew.n > nLayout.n ? Verdict.RECODE : Verdict.APPEND;
+  @Override
+  boolean zeroCountFell(Histogram h) {
+    return Long.compareUnsigned(h.zeroCount(), zCnt) < 0;
   }
 
-  private Verdict checkGauge(Histogram h) {
-    if (header != Header.GAUGE) {
-      return Verdict.CUT;
-    }
-    if (h.isStale()) {
-      return Verdict.APPEND;
-    }
-    if (sumBits == Histogram.STALE_NAN_BITS || !sameLayoutKey(h)) {
-      return Verdict.CUT;
-    }
-    pNew.of(h.positive());
-    nNew.of(h.negative());
-    pUnion.union(pLayout, pNew);
-    nUnion.union(nLayout, nNew);
-    return pUnion.n > pLayout.n || nUnion.n > nLayout.n ? Verdict.RECODE : Verdict.APPEND;
+  @Override
+  boolean bucketFell(Histogram h) {
+    return decreased(pLayout, pVal, pNew, h.positive())
+        || decreased(nLayout, nVal, nNew, h.negative());
   }
 
-  /** Same schema and zero threshold (compared as Go compares floats: -0 == 0, NaN != NaN). */
-  private boolean sameLayoutKey(Histogram h) {
-    return h.schema() == layout.schema() && h.zeroThreshold() == layout.zeroThreshold();
+  @Override
+  Histogram widen(Histogram h) {
+    widen(h, pUnion, nUnion);
+    return widened;
   }
 
-  /**
-   * A gauge with new buckets: 2.42 recodes the chunk to the union of both layouts; when the sample
-   * also lacks some of the chunk's buckets it widens the sample too, and then both sides of both
-   * get the union's canonical spans. Otherwise the chunk takes the sample's spans as they are.
-   */
-  private void appendGaugeWidened(long ts, Histogram h) {
-    boolean sampleLacks = pUnion.n > pNew.n || nUnion.n > nNew.n;
-    if (sampleLacks) {
-      widen(h, pUnion, nUnion);
-      recode(widened.positive(), widened.negative());
-      write(ts, widened);
-    } else {
-      recode(h.positive(), h.negative());
-      write(ts, h);
-    }
+  @Override
+  void recode(Histogram target) {
+    recode(target.positive(), target.negative());
   }
 
   /**
@@ -409,30 +231,23 @@ public final class HistogramChunkEncoder {
   }
 
   /** 2.42's {@code AppendHistogram}: no checks, the sample as it is. */
-  private void write(long ts, Histogram in) {
+  @Override
+  void write(long ts, Histogram in) {
     boolean stale = in.isStale();
     long hCount = stale ? 0 : in.count();
     long hZero = stale ? 0 : in.zeroCount();
     long hSum = Double.doubleToRawLongBits(in.sum());
     int pn = stale ? 0 : in.positive().bucketCount();
     int nn = stale ? 0 : in.negative().bucketCount();
-    long newTDelta = 0;
     long newCntDelta = 0;
     long newZDelta = 0;
     if (count == 0) {
-      if (stale) {
-        layout.clear();
-      } else {
-        layout.copyFrom(in);
-      }
-      writeLayout(layout);
-      pLayout.of(layout.positive());
-      nLayout.of(layout.negative());
+      putLayout(in);
       pVal = zeroed(pVal, pLayout.n);
       pDelta = zeroed(pDelta, pLayout.n);
       nVal = zeroed(nVal, nLayout.n);
       nDelta = zeroed(nDelta, nLayout.n);
-      putVarbitInt(ts);
+      putTime(ts);
       putVarbitUint(hCount);
       putVarbitUint(hZero);
       put(hSum, 64);
@@ -445,10 +260,9 @@ public final class HistogramChunkEncoder {
     } else {
       // NOTE: the second sample needs no case of its own: the previous deltas start at zero, so
       // its "delta of delta" is its delta.
-      newTDelta = ts - t;
       newCntDelta = hCount - cnt;
       newZDelta = hZero - zCnt;
-      putVarbitInt(newTDelta - tDelta);
+      putTime(ts);
       putVarbitInt(stale ? 0 : newCntDelta - cntDelta);
       putVarbitInt(stale ? 0 : newZDelta - zCntDelta);
       putSum(hSum);
@@ -464,10 +278,8 @@ public final class HistogramChunkEncoder {
       }
     }
     count++;
-    t = ts;
     cnt = hCount;
     zCnt = hZero;
-    tDelta = newTDelta;
     cntDelta = newCntDelta;
     zCntDelta = newZDelta;
     for (int i = 0; i < Math.min(pn, pLayout.n); i++) {
@@ -487,180 +299,17 @@ public final class HistogramChunkEncoder {
     return a;
   }
 
-  private void writeLayout(Histogram h) {
-    putZeroThreshold(h.zeroThreshold());
-    putVarbitInt(h.schema());
-    putSpans(h.positive());
-    putSpans(h.negative());
-  }
-
-  private void putSpans(Histogram.Buckets side) {
-    putVarbitUint(side.spanCount());
-    for (int i = 0; i < side.spanCount(); i++) {
-      putVarbitUint(side.spanLength(i) & 0xffffffffL);
-      putVarbitInt(side.spanOffset(i));
-    }
-  }
-
-  /**
-   * One byte for 0 and for the powers of two 2^-243 .. 2^10 (frexp exponent + 243, so 1-254), else
-   * 255 and the 64 bits of the double. Go's {@code -0.0 == 0} holds, so -0.0 is written as 0.
-   */
-  private void putZeroThreshold(double z) {
-    if (z == 0) {
-      put(0, 8);
-      return;
-    }
-    long bits = Double.doubleToRawLongBits(z);
-    int exp = Math.getExponent(z) + 1; // frexp's exponent: z = 0.5 * 2^exp for a power of two
-    boolean powerOfTwo = z > 0 && (bits & 0x000fffffffffffffL) == 0 && Math.getExponent(z) >= -1022;
-    if (!powerOfTwo || exp < -242 || exp > 11) {
-      put(255, 8);
-      put(bits, 64);
-      return;
-    }
-    put(exp + ZERO_THRESHOLD_BIAS, 8);
-  }
-
   /** The sum, xor-encoded against the previous one exactly as an XOR chunk's values are. */
   private void putSum(long bits) {
-    long x = bits ^ sumBits;
-    if (x == 0) {
-      put(0, 1);
-      return;
-    }
-    int lead = Math.min(Long.numberOfLeadingZeros(x), 31);
-    int trail = Long.numberOfTrailingZeros(x);
-    if (leading != NO_WINDOW && lead >= leading && trail >= trailing) {
-      put(0b10, 2);
-      put(x >>> trailing, 64 - leading - trailing);
-      return;
-    }
-    leading = lead;
-    trailing = trail;
-    int sig = 64 - lead - trail;
-    put((0b11L << 11) | ((long) lead << 6) | (sig & 0x3f), 13);
-    put(x >>> trail, sig);
+    putXor(bits ^ sumBits, leading, trailing, 0);
   }
 
-  /** Prefixes 0, 10, 110, ... 11111110, 11111111 for the payload widths below. */
-  private static final int[] WIDTHS = {3, 6, 9, 12, 18, 25, 56};
-
-  private void putVarbitInt(long v) {
-    putVarbit(v, true);
-  }
-
-  private void putVarbitUint(long v) {
-    putVarbit(v, false);
-  }
-
-  /**
-   * The first bucket that holds {@code v}: signed, {@code -(2^(w-1) - 1) .. 2^(w-1)}; unsigned,
-   * below {@code 2^w}. Else the 8-bit prefix and all 64 bits.
-   */
-  private void putVarbit(long v, boolean signed) {
-    if (v == 0) {
-      put(0, 1);
-      return;
-    }
-    for (int k = 0; k < WIDTHS.length; k++) {
-      long half = 1L << (WIDTHS[k] - 1);
-      boolean fits =
-          signed ? v >= -(half - 1) && v <= half : Long.numberOfLeadingZeros(v) >= 64 - WIDTHS[k];
-      if (fits) {
-        putPrefix(k);
-        put(v, WIDTHS[k]);
-        return;
-      }
-    }
-    put(0xff, 8);
-    put(v, 64);
-  }
-
-  /** k + 1 one bits and a zero: 10, 110, ..., 11111110. */
-  private void putPrefix(int k) {
-    int n = k + 2;
-    put(((1L << n) - 1) ^ 1, n);
-  }
-
-  /**
-   * Writes the low {@code n} bits of {@code v}. NOTE: callers write each field with the same split
-   * into writes as 2.42 does (prefix, then payload), because whether a trailing empty byte remains
-   * depends on the last write only: a multiple of 8 bits that started on a byte boundary.
-   */
-  private void put(long v, int n) {
-    int pos = bitPos;
-    int idx = pos >>> 3;
-    if (idx + 10 > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(idx + 10, buf.length * 2));
-    }
-    XorChunk.orBits(buf, idx, pos & 7, v, n);
-    emptyByte = (pos & 7) == 0 && (n & 7) == 0;
-    bitPos = pos + n;
-  }
-
-  private static void validate(Histogram h) {
-    if (h.isStale()) {
-      return;
-    }
-    if (h.positive().bucketsInSpans() != h.positive().bucketCount()
-        || h.negative().bucketsInSpans() != h.negative().bucketCount()) {
-      throw new IllegalArgumentException("bucket deltas do not match the spans: " + h);
-    }
-  }
-
-  /** Absolute bucket indices of one side's spans, ascending. */
-  static final class Indices {
-    int[] idx = new int[0];
-    int n;
-
-    void of(Histogram.Buckets side) {
-      int total = (int) side.bucketsInSpans();
-      if (idx.length < total) {
-        idx = new int[Math.max(total, idx.length * 2)];
-      }
-      n = 0;
-      int at = 0;
-      for (int s = 0; s < side.spanCount(); s++) {
-        at += side.spanOffset(s);
-        for (int k = 0; k < side.spanLength(s); k++) {
-          idx[n++] = at++;
-        }
-      }
-    }
-
-    boolean subsetOf(Indices o) {
-      int j = 0;
-      for (int i = 0; i < n; i++) {
-        while (j < o.n && o.idx[j] < idx[i]) {
-          j++;
-        }
-        if (j == o.n || o.idx[j] != idx[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    void union(Indices a, Indices b) {
-      if (idx.length < a.n + b.n) {
-        idx = new int[a.n + b.n];
-      }
-      int i = 0;
-      int j = 0;
-      n = 0;
-      while (i < a.n || j < b.n) {
-        int v;
-        if (j == b.n || (i < a.n && a.idx[i] < b.idx[j])) {
-          v = a.idx[i++];
-        } else if (i == a.n || b.idx[j] < a.idx[i]) {
-          v = b.idx[j++];
-        } else {
-          v = a.idx[i++];
-          j++;
-        }
-        idx[n++] = v;
-      }
+  @Override
+  void validate(Histogram h) {
+    if (!h.isStale()) {
+      Histogram.Buckets p = h.positive();
+      Histogram.Buckets n = h.negative();
+      checkSpans(p, p.bucketCount(), n, n.bucketCount(), "deltas", h);
     }
   }
 }

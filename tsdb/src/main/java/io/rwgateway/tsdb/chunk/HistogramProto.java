@@ -20,20 +20,16 @@ public final class HistogramProto {
   private byte[] b;
   private int pos;
 
-  private int[] pOff = new int[4];
-  private int[] pLen = new int[4];
-  private int pSpans;
-  private int[] nOff = new int[4];
-  private int[] nLen = new int[4];
-  private int nSpans;
-  private long[] pDeltas = new long[8];
-  private int pBuckets;
-  private long[] nDeltas = new long[8];
-  private int nBuckets;
-  private double[] pFloat = new double[8];
-  private int pCounts;
-  private double[] nFloat = new double[8];
-  private int nCounts;
+  // The last message read: its scalar fields (the counts as read: varints or a double's bits) and
+  // its sides.
+  private long count;
+  private long zeroCount;
+  private long sumBits;
+  private int schema;
+  private long zeroThresholdBits;
+  private int resetHint;
+  private final SideScratch pSide = new SideScratch();
+  private final SideScratch nSide = new SideScratch();
 
   /**
    * Reads the message in {@code bytes[off, off + len)} into {@code h}; false (and {@code h} in an
@@ -43,48 +39,19 @@ public final class HistogramProto {
    * @throws IllegalArgumentException when the bytes are not a well-formed message
    */
   public boolean readInteger(byte[] bytes, int off, int len, Histogram h) {
-    b = bytes;
-    pos = off;
-    int end = off + len;
-    pSpans = nSpans = pBuckets = nBuckets = 0;
-    h.clear();
-    boolean integer = true;
-    while (pos < end) {
-      long tag = varint(end);
-      int field = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (field) {
-        case 1 -> h.count(varint(end));
-        case 3 -> h.sum(Double.longBitsToDouble(fixed64(end)));
-        case 4 -> h.schema(zigzag32(varint(end)));
-        case 5 -> h.zeroThreshold(Double.longBitsToDouble(fixed64(end)));
-        case 6 -> h.zeroCount(varint(end));
-        case 2, 7, 10, 13, 16 -> {
-          integer = false;
-          skip(wt, end);
-        }
-        case 8, 11 -> span(field == 11, end);
-        case 9, 12 -> deltas(field == 12, wt, end);
-        case 14 -> h.resetHint((int) varint(end));
-        default -> skip(wt, end);
-      }
-    }
-    if (pos != end) {
-      throw new IllegalArgumentException("histogram message overruns its length");
-    }
+    boolean integer = parse(bytes, off, len, false);
+    h.clear()
+        .count(count)
+        .zeroCount(zeroCount)
+        .sum(Double.longBitsToDouble(sumBits))
+        .schema(schema)
+        .zeroThreshold(Double.longBitsToDouble(zeroThresholdBits))
+        .resetHint(resetHint);
     if (!integer) {
       return false;
     }
-    h.positive()
-        .set(
-            Arrays.copyOf(pOff, pSpans),
-            Arrays.copyOf(pLen, pSpans),
-            Arrays.copyOf(pDeltas, pBuckets));
-    h.negative()
-        .set(
-            Arrays.copyOf(nOff, nSpans),
-            Arrays.copyOf(nLen, nSpans),
-            Arrays.copyOf(nDeltas, nBuckets));
+    pSide.toBuckets(h.positive());
+    nSide.toBuckets(h.negative());
     return true;
   }
 
@@ -95,27 +62,72 @@ public final class HistogramProto {
    * @throws IllegalArgumentException when the bytes are not a well-formed message
    */
   public boolean readFloat(byte[] bytes, int off, int len, FloatHistogram h) {
+    boolean isFloat = parse(bytes, off, len, true);
+    h.clear()
+        .count(Double.longBitsToDouble(count))
+        .zeroCount(Double.longBitsToDouble(zeroCount))
+        .sum(Double.longBitsToDouble(sumBits))
+        .schema(schema)
+        .zeroThreshold(Double.longBitsToDouble(zeroThresholdBits))
+        .resetHint(resetHint);
+    if (!isFloat) {
+      return false;
+    }
+    pSide.toSide(h.positive());
+    nSide.toSide(h.negative());
+    return true;
+  }
+
+  /**
+   * Parses one message into this reader's fields: the integer count fields (1, 6, 9/12) or the
+   * float ones (2, 7, 10/13), as {@code floats} says; false when it has fields of the other kind or
+   * custom bucket bounds (those are skipped, not checked).
+   */
+  private boolean parse(byte[] bytes, int off, int len, boolean floats) {
     b = bytes;
     pos = off;
     int end = off + len;
-    pSpans = nSpans = pCounts = nCounts = 0;
-    h.clear();
-    boolean isFloat = true;
+    count = zeroCount = sumBits = zeroThresholdBits = 0;
+    schema = resetHint = 0;
+    pSide.clear();
+    nSide.clear();
+    boolean matches = true;
     while (pos < end) {
       long tag = varint(end);
       int field = (int) (tag >>> 3);
       int wt = (int) (tag & 7);
       switch (field) {
-        case 2 -> h.count(Double.longBitsToDouble(fixed64(end)));
-        case 3 -> h.sum(Double.longBitsToDouble(fixed64(end)));
-        case 4 -> h.schema(zigzag32(varint(end)));
-        case 5 -> h.zeroThreshold(Double.longBitsToDouble(fixed64(end)));
-        case 7 -> h.zeroCount(Double.longBitsToDouble(fixed64(end)));
-        case 8, 11 -> span(field == 11, end);
-        case 10, 13 -> counts(field == 13, wt, end);
-        case 14 -> h.resetHint((int) varint(end));
-        case 1, 6, 9, 12, 16 -> {
-          isFloat = false;
+        case 1, 6, 9, 12 -> {
+          if (floats) {
+            matches = false;
+            skip(wt, end);
+          } else if (field == 9 || field == 12) {
+            deltas(field == 12 ? pSide : nSide, wt, end);
+          } else if (field == 1) {
+            count = varint(end);
+          } else {
+            zeroCount = varint(end);
+          }
+        }
+        case 2, 7, 10, 13 -> {
+          if (!floats) {
+            matches = false;
+            skip(wt, end);
+          } else if (field == 10 || field == 13) {
+            counts(field == 13 ? pSide : nSide, wt, end);
+          } else if (field == 2) {
+            count = fixed64(end);
+          } else {
+            zeroCount = fixed64(end);
+          }
+        }
+        case 3 -> sumBits = fixed64(end);
+        case 4 -> schema = zigzag32(varint(end));
+        case 5 -> zeroThresholdBits = fixed64(end);
+        case 8, 11 -> span(field == 11 ? pSide : nSide, end);
+        case 14 -> resetHint = (int) varint(end);
+        case 16 -> {
+          matches = false;
           skip(wt, end);
         }
         default -> skip(wt, end);
@@ -124,23 +136,10 @@ public final class HistogramProto {
     if (pos != end) {
       throw new IllegalArgumentException("histogram message overruns its length");
     }
-    if (!isFloat) {
-      return false;
-    }
-    h.positive()
-        .set(
-            Arrays.copyOf(pOff, pSpans),
-            Arrays.copyOf(pLen, pSpans),
-            Arrays.copyOf(pFloat, pCounts));
-    h.negative()
-        .set(
-            Arrays.copyOf(nOff, nSpans),
-            Arrays.copyOf(nLen, nSpans),
-            Arrays.copyOf(nFloat, nCounts));
-    return true;
+    return matches;
   }
 
-  private void counts(boolean positive, int wt, int end) {
+  private void counts(SideScratch side, int wt, int end) {
     if (wt == 2) {
       int packedLen = (int) varint(end);
       int packedEnd = Math.addExact(pos, packedLen);
@@ -148,30 +147,16 @@ public final class HistogramProto {
         throw new IllegalArgumentException("packed counts do not fit the histogram");
       }
       while (pos < packedEnd) {
-        addCount(positive, Double.longBitsToDouble(fixed64(packedEnd)));
+        side.addCount(Double.longBitsToDouble(fixed64(packedEnd)));
       }
     } else if (wt == 1) {
-      addCount(positive, Double.longBitsToDouble(fixed64(end)));
+      side.addCount(Double.longBitsToDouble(fixed64(end)));
     } else {
       throw new IllegalArgumentException("bucket counts with wire type " + wt);
     }
   }
 
-  private void addCount(boolean positive, double c) {
-    if (positive) {
-      if (pCounts == pFloat.length) {
-        pFloat = Arrays.copyOf(pFloat, pCounts * 2);
-      }
-      pFloat[pCounts++] = c;
-    } else {
-      if (nCounts == nFloat.length) {
-        nFloat = Arrays.copyOf(nFloat, nCounts * 2);
-      }
-      nFloat[nCounts++] = c;
-    }
-  }
-
-  private void span(boolean positive, int end) {
+  private void span(SideScratch side, int end) {
     int spanLen = (int) varint(end); // NOTE: read before pos is used: varint moves it
     int spanEnd = Math.addExact(pos, spanLen);
     if (spanLen < 0 || spanEnd > end) {
@@ -190,24 +175,10 @@ public final class HistogramProto {
         skip((int) (tag & 7), spanEnd);
       }
     }
-    if (positive) {
-      if (pSpans == pOff.length) {
-        pOff = Arrays.copyOf(pOff, pSpans * 2);
-        pLen = Arrays.copyOf(pLen, pSpans * 2);
-      }
-      pOff[pSpans] = offset;
-      pLen[pSpans++] = length;
-    } else {
-      if (nSpans == nOff.length) {
-        nOff = Arrays.copyOf(nOff, nSpans * 2);
-        nLen = Arrays.copyOf(nLen, nSpans * 2);
-      }
-      nOff[nSpans] = offset;
-      nLen[nSpans++] = length;
-    }
+    side.addSpan(offset, length);
   }
 
-  private void deltas(boolean positive, int wt, int end) {
+  private void deltas(SideScratch side, int wt, int end) {
     if (wt == 2) {
       int packedLen = (int) varint(end);
       int packedEnd = Math.addExact(pos, packedLen);
@@ -215,26 +186,58 @@ public final class HistogramProto {
         throw new IllegalArgumentException("packed deltas overrun the histogram");
       }
       while (pos < packedEnd) {
-        addDelta(positive, zigzag64(varint(packedEnd)));
+        side.addDelta(zigzag64(varint(packedEnd)));
       }
     } else if (wt == 0) {
-      addDelta(positive, zigzag64(varint(end)));
+      side.addDelta(zigzag64(varint(end)));
     } else {
       throw new IllegalArgumentException("bucket deltas with wire type " + wt);
     }
   }
 
-  private void addDelta(boolean positive, long d) {
-    if (positive) {
-      if (pBuckets == pDeltas.length) {
-        pDeltas = Arrays.copyOf(pDeltas, pBuckets * 2);
+  /** One side of the message being read: spans, and deltas or counts, in reused arrays. */
+  private static final class SideScratch {
+    private int[] off = new int[4];
+    private int[] len = new int[4];
+    private int spans;
+    private long[] deltas = new long[8];
+    private int buckets;
+    private double[] counts = new double[8];
+    private int nCounts;
+
+    void clear() {
+      spans = buckets = nCounts = 0;
+    }
+
+    void addSpan(int offset, int length) {
+      if (spans == off.length) {
+        off = Arrays.copyOf(off, spans * 2);
+        len = Arrays.copyOf(len, spans * 2);
       }
-      pDeltas[pBuckets++] = d;
-    } else {
-      if (nBuckets == nDeltas.length) {
-        nDeltas = Arrays.copyOf(nDeltas, nBuckets * 2);
+      off[spans] = offset;
+      len[spans++] = length;
+    }
+
+    void addDelta(long d) {
+      if (buckets == deltas.length) {
+        deltas = Arrays.copyOf(deltas, buckets * 2);
       }
-      nDeltas[nBuckets++] = d;
+      deltas[buckets++] = d;
+    }
+
+    void addCount(double c) {
+      if (nCounts == counts.length) {
+        counts = Arrays.copyOf(counts, nCounts * 2);
+      }
+      counts[nCounts++] = c;
+    }
+
+    void toBuckets(Histogram.Buckets out) {
+      out.set(Arrays.copyOf(off, spans), Arrays.copyOf(len, spans), Arrays.copyOf(deltas, buckets));
+    }
+
+    void toSide(FloatHistogram.Side out) {
+      out.set(Arrays.copyOf(off, spans), Arrays.copyOf(len, spans), Arrays.copyOf(counts, nCounts));
     }
   }
 
@@ -301,25 +304,11 @@ public final class HistogramProto {
   public static byte[] encode(long t, Histogram h) {
     Out o = new Out();
     o.tag(1, 0).varint(h.count());
-    if (Double.doubleToRawLongBits(h.sum()) != 0) {
-      o.tag(3, 1).fixed64(Double.doubleToRawLongBits(h.sum()));
-    }
-    if (h.schema() != 0) {
-      o.tag(4, 0).varint(Integer.toUnsignedLong((h.schema() << 1) ^ (h.schema() >> 31)));
-    }
-    if (Double.doubleToRawLongBits(h.zeroThreshold()) != 0) {
-      o.tag(5, 1).fixed64(Double.doubleToRawLongBits(h.zeroThreshold()));
-    }
+    scalars(o, h.sum(), h.schema(), h.zeroThreshold());
     o.tag(6, 0).varint(h.zeroCount());
     side(o, h.negative(), 8, 9);
     side(o, h.positive(), 11, 12);
-    if (h.resetHint() != 0) {
-      o.tag(14, 0).varint(h.resetHint());
-    }
-    if (t != 0) {
-      o.tag(15, 0).varint(t);
-    }
-    return Arrays.copyOf(o.buf, o.n);
+    return trailer(o, h.resetHint(), t);
   }
 
   /**
@@ -329,20 +318,30 @@ public final class HistogramProto {
   public static byte[] encode(long t, FloatHistogram h) {
     Out o = new Out();
     o.tag(2, 1).fixed64(Double.doubleToRawLongBits(h.count()));
-    if (Double.doubleToRawLongBits(h.sum()) != 0) {
-      o.tag(3, 1).fixed64(Double.doubleToRawLongBits(h.sum()));
-    }
-    if (h.schema() != 0) {
-      o.tag(4, 0).varint(Integer.toUnsignedLong((h.schema() << 1) ^ (h.schema() >> 31)));
-    }
-    if (Double.doubleToRawLongBits(h.zeroThreshold()) != 0) {
-      o.tag(5, 1).fixed64(Double.doubleToRawLongBits(h.zeroThreshold()));
-    }
+    scalars(o, h.sum(), h.schema(), h.zeroThreshold());
     o.tag(7, 1).fixed64(Double.doubleToRawLongBits(h.zeroCount()));
     floatSide(o, h.negative(), 8, 10);
     floatSide(o, h.positive(), 11, 13);
-    if (h.resetHint() != 0) {
-      o.tag(14, 0).varint(h.resetHint());
+    return trailer(o, h.resetHint(), t);
+  }
+
+  /** Fields 3 to 5 (sum, schema, zero threshold), each left out when zero. */
+  private static void scalars(Out o, double sum, int schema, double zeroThreshold) {
+    if (Double.doubleToRawLongBits(sum) != 0) {
+      o.tag(3, 1).fixed64(Double.doubleToRawLongBits(sum));
+    }
+    if (schema != 0) {
+      o.tag(4, 0).varint(Integer.toUnsignedLong((schema << 1) ^ (schema >> 31)));
+    }
+    if (Double.doubleToRawLongBits(zeroThreshold) != 0) {
+      o.tag(5, 1).fixed64(Double.doubleToRawLongBits(zeroThreshold));
+    }
+  }
+
+  /** Fields 14 and 15 (reset hint, timestamp), each left out when zero; the message's bytes. */
+  private static byte[] trailer(Out o, int resetHint, long t) {
+    if (resetHint != 0) {
+      o.tag(14, 0).varint(resetHint);
     }
     if (t != 0) {
       o.tag(15, 0).varint(t);

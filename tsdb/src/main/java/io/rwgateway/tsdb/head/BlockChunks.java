@@ -6,13 +6,18 @@ import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
+import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Header;
+import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Verdict;
+import io.rwgateway.tsdb.chunk.HistogramChunkWriter;
 import io.rwgateway.tsdb.chunk.HistogramProto;
+import io.rwgateway.tsdb.chunk.NativeHistogram;
 import io.rwgateway.tsdb.chunk.XorChunk;
 import io.rwgateway.tsdb.chunk.XorChunks;
 import io.rwgateway.tsdb.layout.BlockSeries;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +45,19 @@ final class BlockChunks {
 
   private final HistogramProto proto = new HistogramProto();
   private final Histogram h = new Histogram();
-  private HistogramChunkEncoder enc;
-  private long encMinT;
   private final FloatHistogram fh = new FloatHistogram();
-  private FloatHistogramChunkEncoder fenc;
-  private long fencMinT;
+  private final HistogramRun<Histogram> ints =
+      new HistogramRun<>(
+          ChunkEncoding.HISTOGRAM,
+          "histogram",
+          HistogramChunkEncoder::firstChunkHeader,
+          HistogramChunkEncoder::new);
+  private final HistogramRun<FloatHistogram> floats =
+      new HistogramRun<>(
+          ChunkEncoding.FLOAT_HISTOGRAM,
+          "float histogram",
+          FloatHistogramChunkEncoder::firstChunkHeader,
+          FloatHistogramChunkEncoder::new);
 
   private final List<byte[]> chunks = new ArrayList<>();
   private long[] mins = new long[8];
@@ -75,8 +88,8 @@ final class BlockChunks {
       return fn == 0 ? null : BlockSeries.encode(labels, ft, fbits, fn);
     }
     chunks.clear();
-    enc = null;
-    fenc = null;
+    ints.enc = null;
+    floats.enc = null;
     int i = 0;
     int runStart = 0;
     int j = hFrom;
@@ -112,32 +125,26 @@ final class BlockChunks {
         runStart = i;
         try {
           if (integer) {
-            finishFloatHistograms();
-            fenc = null;
-            appendHistogram(t);
+            floats.close();
+            ints.append(t, h);
           } else {
-            finishHistograms();
-            enc = null;
-            appendFloatHistogram(t);
+            ints.close();
+            floats.append(t, fh);
           }
         } catch (IllegalArgumentException e) {
           skip(labels, t, "not encodable: " + e.getMessage());
         }
       } else {
-        finishHistograms();
-        enc = null;
-        finishFloatHistograms();
-        fenc = null;
+        ints.close();
+        floats.close();
         i++;
       }
     }
     if (i > runStart) {
       addFloats(ft, fbits, runStart, i);
     }
-    finishHistograms();
-    enc = null;
-    finishFloatHistograms();
-    fenc = null;
+    ints.close();
+    floats.close();
     int n = chunks.size();
     if (n == 0) {
       return null;
@@ -150,66 +157,61 @@ final class BlockChunks {
         Arrays.copyOf(encodings, n));
   }
 
-  private void appendHistogram(long t) {
-    if (enc == null) {
-      enc = new HistogramChunkEncoder(HistogramChunkEncoder.firstChunkHeader(h));
-    } else if (enc.count() >= XorChunk.MAX_SAMPLES) {
-      HistogramChunkEncoder.Header next = enc.nextChunkHeader(h);
-      finishHistograms();
-      enc.reset(next);
+  /** The open run of one histogram type: its encoder (kept for the next run) and chunk start. */
+  private final class HistogramRun<H extends NativeHistogram<H, ?>> {
+    private final int encoding;
+    private final String what;
+    private final Function<H, Header> firstHeader;
+    private final Function<Header, HistogramChunkWriter<H>> newEncoder;
+    HistogramChunkWriter<H> enc;
+    private long minT;
+
+    HistogramRun(
+        int encoding,
+        String what,
+        Function<H, Header> firstHeader,
+        Function<Header, HistogramChunkWriter<H>> newEncoder) {
+      this.encoding = encoding;
+      this.what = what;
+      this.firstHeader = firstHeader;
+      this.newEncoder = newEncoder;
     }
-    if (enc.count() == 0) {
-      encMinT = t;
-    }
-    HistogramChunkEncoder.Verdict v = enc.append(t, h);
-    if (v == HistogramChunkEncoder.Verdict.CUT
-        || v == HistogramChunkEncoder.Verdict.CUT_COUNTER_RESET) {
-      HistogramChunkEncoder.Header next = enc.nextChunkHeader(h);
-      finishHistograms();
-      enc.reset(next);
-      encMinT = t;
-      v = enc.append(t, h);
-      if (v != HistogramChunkEncoder.Verdict.APPEND) {
-        throw new IllegalStateException("an empty histogram chunk refused a sample: " + v);
+
+    void append(long t, H h) {
+      if (enc == null) {
+        enc = newEncoder.apply(firstHeader.apply(h));
+      } else if (enc.count() >= XorChunk.MAX_SAMPLES) {
+        Header next = enc.nextChunkHeader(h);
+        finish();
+        enc.reset(next);
+      }
+      if (enc.count() == 0) {
+        minT = t;
+      }
+      Verdict v = enc.append(t, h);
+      if (v == Verdict.CUT || v == Verdict.CUT_COUNTER_RESET) {
+        Header next = enc.nextChunkHeader(h);
+        finish();
+        enc.reset(next);
+        minT = t;
+        v = enc.append(t, h);
+        if (v != Verdict.APPEND) {
+          throw new IllegalStateException("an empty " + what + " chunk refused a sample: " + v);
+        }
       }
     }
-  }
 
-  private void appendFloatHistogram(long t) {
-    if (fenc == null) {
-      fenc = new FloatHistogramChunkEncoder(FloatHistogramChunkEncoder.firstChunkHeader(fh));
-    } else if (fenc.count() >= XorChunk.MAX_SAMPLES) {
-      HistogramChunkEncoder.Header next = fenc.nextChunkHeader(fh);
-      finishFloatHistograms();
-      fenc.reset(next);
-    }
-    if (fenc.count() == 0) {
-      fencMinT = t;
-    }
-    HistogramChunkEncoder.Verdict v = fenc.append(t, fh);
-    if (v == HistogramChunkEncoder.Verdict.CUT
-        || v == HistogramChunkEncoder.Verdict.CUT_COUNTER_RESET) {
-      HistogramChunkEncoder.Header next = fenc.nextChunkHeader(fh);
-      finishFloatHistograms();
-      fenc.reset(next);
-      fencMinT = t;
-      v = fenc.append(t, fh);
-      if (v != HistogramChunkEncoder.Verdict.APPEND) {
-        throw new IllegalStateException("an empty float histogram chunk refused a sample: " + v);
+    /** Adds the open chunk, if it holds samples; the encoder stays for the next. */
+    void finish() {
+      if (enc != null && enc.count() > 0) {
+        add(enc.bytes(), minT, enc.lastTime(), encoding);
       }
     }
-  }
 
-  private void finishFloatHistograms() {
-    if (fenc != null && fenc.count() > 0) {
-      add(fenc.bytes(), fencMinT, fenc.lastTime(), ChunkEncoding.FLOAT_HISTOGRAM);
-    }
-  }
-
-  /** Adds the open histogram chunk, if it holds samples; the encoder stays for the next. */
-  private void finishHistograms() {
-    if (enc != null && enc.count() > 0) {
-      add(enc.bytes(), encMinT, enc.lastTime(), ChunkEncoding.HISTOGRAM);
+    /** Ends the run: the next sample of this type starts a series' first chunk. */
+    void close() {
+      finish();
+      enc = null;
     }
   }
 
