@@ -60,6 +60,24 @@ final class AppendMessages {
             + " already has a different value";
   }
 
+  /** A float where the series' latest histogram is, or the other way round. */
+  Supplier<String> otherKind(WriteBatch batch, int series, String what, long t, String other) {
+    if (batch.firstConflict != null) {
+      return NONE;
+    }
+    String labels = labels(batch, series);
+    return () ->
+        "duplicate "
+            + what
+            + " for "
+            + labels
+            + ": timestamp "
+            + t
+            + " already has a "
+            + other
+            + " (a series holds one sample per timestamp)";
+  }
+
   private static String labels(WriteBatch batch, int i) {
     return LabelBytes.decode(batch.bytes, batch.seriesLabelsOff[i], batch.seriesLabelsLen[i])
         .toString();

@@ -227,6 +227,12 @@ public final class HeadAppender {
       if (t < minValid) {
         sampleStatus[j] = REJECTED;
         batch.reject(RejectReason.TOO_OLD, 1, messages.tooOld(batch, i, "sample", t, minValid));
+      } else if (t == pHistMaxT[slot]) {
+        sampleStatus[j] = REJECTED;
+        batch.reject(
+            RejectReason.DUPLICATE_TIMESTAMP,
+            1,
+            messages.otherKind(batch, i, "sample", t, "histogram"));
       } else if (t < maxT) {
         if (t >= oooMin) {
           logged += outOfOrder(batch, i, s, j, t, bits, log);
@@ -293,6 +299,14 @@ public final class HeadAppender {
       if (t < minValid) {
         histStatus[j] = REJECTED;
         batch.reject(RejectReason.TOO_OLD, 1, messages.tooOld(batch, i, "histogram", t, minValid));
+      } else if (t == pMaxT[slot]) {
+        // NOTE: Prometheus keeps one time line per series, floats and histograms alike, and
+        // refuses a second sample at a time; a block series can hold only one of them there.
+        histStatus[j] = REJECTED;
+        batch.reject(
+            RejectReason.DUPLICATE_TIMESTAMP,
+            1,
+            messages.otherKind(batch, i, "histogram", t, "float sample"));
       } else if (t < maxT) {
         histStatus[j] = REJECTED;
         batch.reject(

@@ -293,6 +293,32 @@ class HeadAppenderTest {
   }
 
   @Test
+  void aFloatAndAHistogramAtTheSameTimeAreRefusedAsDuplicates() {
+    byte[] h = {8, 1, 17, 0, 0, 0, 0, 0, 0, -16, 63};
+    WriteBatch b = batch();
+    series(b, "__name__", "mixed");
+    samples(b, T0, 1);
+    histogram(b, T0, h); // same time as the float just appended
+    histogram(b, T0 + 10, h);
+    append(b);
+    assertEquals(1, b.samplesWritten);
+    assertEquals(1, b.histogramsWritten);
+    assertEquals(1, b.rejected[RejectReason.DUPLICATE_TIMESTAMP.ordinal()]);
+    assertTrue(b.firstConflict.contains("already has a float sample"), b.firstConflict);
+
+    WriteBatch again = batch();
+    series(again, "__name__", "mixed");
+    samples(again, T0 + 10, 2, T0 + 20, 3); // the first where the histogram is
+    append(again);
+    assertEquals(1, again.samplesWritten);
+    assertEquals(1, again.rejected[RejectReason.DUPLICATE_TIMESTAMP.ordinal()]);
+    assertTrue(again.firstConflict.contains("already has a histogram"), again.firstConflict);
+    SeriesData d = only("mixed");
+    assertArrayEquals(new long[] {T0, T0 + 20}, d.sampleT());
+    assertArrayEquals(new long[] {T0 + 10}, d.histT());
+  }
+
+  @Test
   void exemplarsAreOrderedPerSeriesAndDuplicatesIgnored() {
     WriteBatch b = up(T0, 1);
     exemplar(b, T0, 0.5, "trace_id", "a");
