@@ -229,10 +229,7 @@ public final class HeadAppender {
         batch.reject(RejectReason.TOO_OLD, 1, messages.tooOld(batch, i, "sample", t, minValid));
       } else if (t == pHistMaxT[slot]) {
         sampleStatus[j] = REJECTED;
-        batch.reject(
-            RejectReason.DUPLICATE_TIMESTAMP,
-            1,
-            messages.otherKind(batch, i, "sample", t, "histogram"));
+        batch.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, messages.otherKind(batch, i, true, t));
       } else if (t < maxT) {
         if (t >= oooMin) {
           logged += outOfOrder(batch, i, s, j, t, bits, log);
@@ -303,10 +300,7 @@ public final class HeadAppender {
         // NOTE: Prometheus keeps one time line per series, floats and histograms alike, and
         // refuses a second sample at a time; a block series can hold only one of them there.
         histStatus[j] = REJECTED;
-        batch.reject(
-            RejectReason.DUPLICATE_TIMESTAMP,
-            1,
-            messages.otherKind(batch, i, "histogram", t, "float sample"));
+        batch.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, messages.otherKind(batch, i, false, t));
       } else if (t < maxT) {
         histStatus[j] = REJECTED;
         batch.reject(
