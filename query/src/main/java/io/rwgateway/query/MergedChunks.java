@@ -1,6 +1,6 @@
 package io.rwgateway.query;
 
-import io.rwgateway.tsdb.ChunkIterator;
+import io.rwgateway.tsdb.ListChunkIterator;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,15 +11,12 @@ import java.util.List;
  * endpoints sent identically (same range, encoding and bytes) kept once. Overlapping chunks that
  * differ are all kept: telling HA replicas apart and choosing samples is deduplication's job.
  */
-final class MergedChunks implements ChunkIterator {
+final class MergedChunks extends ListChunkIterator<RemoteChunk> {
   private static final Comparator<RemoteChunk> ORDER =
       Comparator.comparingLong(RemoteChunk::minTime).thenComparingLong(RemoteChunk::maxTime);
 
-  private final List<RemoteChunk> chunks;
-  private int i = -1;
-
   private MergedChunks(List<RemoteChunk> chunks) {
-    this.chunks = chunks;
+    super(chunks);
   }
 
   /** A series' chunks from each endpoint that has it (each list in time order), merged. */
@@ -53,23 +50,6 @@ final class MergedChunks implements ChunkIterator {
       }
     }
     return false;
-  }
-
-  @Override
-  public boolean next() {
-    if (i + 1 >= chunks.size()) {
-      i = chunks.size();
-      return false;
-    }
-    i++;
-    return true;
-  }
-
-  private RemoteChunk current() {
-    if (i < 0 || i >= chunks.size()) {
-      throw new IllegalStateException("no chunk");
-    }
-    return chunks.get(i);
   }
 
   @Override

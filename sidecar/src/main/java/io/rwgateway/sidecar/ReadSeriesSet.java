@@ -5,6 +5,7 @@ import io.rwgateway.model.Labels;
 import io.rwgateway.proto.prompb.Chunk;
 import io.rwgateway.tsdb.ChunkIterator;
 import io.rwgateway.tsdb.ChunkSeriesSet;
+import io.rwgateway.tsdb.ListChunkIterator;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -84,49 +85,29 @@ final class ReadSeriesSet implements ChunkSeriesSet {
   }
 
   /** The chunks of one series, as sent. */
-  private static final class Chunks implements ChunkIterator {
-    private final List<Chunk> chunks;
-    private int i = -1;
-
+  private static final class Chunks extends ListChunkIterator<Chunk> {
     Chunks(List<Chunk> chunks) {
-      this.chunks = chunks;
-    }
-
-    @Override
-    public boolean next() {
-      if (i + 1 >= chunks.size()) {
-        i = chunks.size();
-        return false;
-      }
-      i++;
-      return true;
-    }
-
-    private Chunk at() {
-      if (i < 0 || i >= chunks.size()) {
-        throw new IllegalStateException("no current chunk");
-      }
-      return chunks.get(i);
+      super(chunks);
     }
 
     @Override
     public int encoding() {
-      return at().getTypeValue();
+      return current().getTypeValue();
     }
 
     @Override
     public long minTime() {
-      return at().getMinTimeMs();
+      return current().getMinTimeMs();
     }
 
     @Override
     public long maxTime() {
-      return at().getMaxTimeMs();
+      return current().getMaxTimeMs();
     }
 
     @Override
     public ByteBuffer bytes() {
-      return at().getData().asReadOnlyByteBuffer();
+      return current().getData().asReadOnlyByteBuffer();
     }
   }
 }

@@ -111,19 +111,9 @@ final class ChunkMerge {
     }
   }
 
-  private static final class Run implements ChunkIterator {
-    private final List<Piece> pieces;
-    private int next;
-    private Piece current;
-
+  private static final class Run extends ListChunkIterator<Piece> {
     Run(List<Piece> pieces) {
-      this.pieces = pieces;
-    }
-
-    @Override
-    public boolean next() {
-      current = next < pieces.size() ? pieces.get(next++) : null;
-      return current != null;
+      super(pieces);
     }
 
     @Override
@@ -144,13 +134,6 @@ final class ChunkMerge {
     @Override
     public ByteBuffer bytes() {
       return ByteBuffer.wrap(current().data()).asReadOnlyBuffer();
-    }
-
-    private Piece current() {
-      if (current == null) {
-        throw new IllegalStateException("no current chunk");
-      }
-      return current;
     }
   }
 }
