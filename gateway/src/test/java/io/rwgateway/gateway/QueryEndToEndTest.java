@@ -251,32 +251,9 @@ class QueryEndToEndTest {
         assertTrue(info.getStore().getSupportsWithoutReplicaLabels(), info.toString());
         // Asked to remove the replica label, the lower node has its stores remove it: one
         // series, its replicas' chunks joined (both hold the same sample: one chunk).
-        Iterator<SeriesResponse> it =
-            StoreGrpc.newBlockingStub(ch)
-                .series(
-                    SeriesRequest.newBuilder()
-                        .setMinTime(t - 1000)
-                        .setMaxTime(t + 1000)
-                        .addWithoutReplicaLabels("replica")
-                        .addMatchers(
-                            LabelMatcher.newBuilder()
-                                .setType(LabelMatcher.Type.EQ)
-                                .setName("__name__")
-                                .setValue("up"))
-                        .build());
-        List<String> got = new ArrayList<>();
-        while (it.hasNext()) {
-          SeriesResponse r = it.next();
-          if (r.hasSeries()) {
-            StringBuilder sb = new StringBuilder();
-            r.getSeries()
-                .getLabelsList()
-                .forEach(l -> sb.append(l.getName()).append('=').append(l.getValue()).append(' '));
-            got.add(sb.toString().trim() + " chunks=" + r.getSeries().getChunksCount());
-          }
-        }
         assertEquals(
-            List.of("__name__=up cluster=eu job=api tenant_id=default-tenant chunks=1"), got);
+            List.of("__name__=up cluster=eu job=api tenant_id=default-tenant chunks=1"),
+            upSeries(ch, t, "replica"));
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -290,6 +267,38 @@ class QueryEndToEndTest {
               .get("data");
       assertEquals(2, both.get("result").size(), both.toString());
     }
+  }
+
+  /**
+   * The {@code up} series around {@code t} read through Series with the client generated from
+   * Thanos' protos: each as {@code name=value ... chunks=N}.
+   */
+  private static List<String> upSeries(ManagedChannel ch, long t, String... withoutLabels) {
+    Iterator<SeriesResponse> it =
+        StoreGrpc.newBlockingStub(ch)
+            .series(
+                SeriesRequest.newBuilder()
+                    .setMinTime(t - 1000)
+                    .setMaxTime(t + 1000)
+                    .addAllWithoutReplicaLabels(List.of(withoutLabels))
+                    .addMatchers(
+                        LabelMatcher.newBuilder()
+                            .setType(LabelMatcher.Type.EQ)
+                            .setName("__name__")
+                            .setValue("up"))
+                    .build());
+    List<String> got = new ArrayList<>();
+    while (it.hasNext()) {
+      SeriesResponse r = it.next();
+      if (r.hasSeries()) {
+        StringBuilder sb = new StringBuilder();
+        r.getSeries()
+            .getLabelsList()
+            .forEach(l -> sb.append(l.getName()).append('=').append(l.getValue()).append(' '));
+        got.add(sb.append("chunks=").append(r.getSeries().getChunksCount()).toString());
+      }
+    }
+    return got;
   }
 
   /** Info of a store with one label set: what is tested is the transport. */
@@ -354,35 +363,11 @@ class QueryEndToEndTest {
                         .forEach(l -> clusters.add(l.getValue())));
         assertEquals(new TreeSet<>(List.of("a", "b")), clusters);
 
-        Iterator<SeriesResponse> it =
-            StoreGrpc.newBlockingStub(ch)
-                .series(
-                    SeriesRequest.newBuilder()
-                        .setMinTime(t - 1000)
-                        .setMaxTime(t + 1000)
-                        .addMatchers(
-                            LabelMatcher.newBuilder()
-                                .setType(LabelMatcher.Type.EQ)
-                                .setName("__name__")
-                                .setValue("up"))
-                        .build());
-        List<String> got = new ArrayList<>();
-        while (it.hasNext()) {
-          SeriesResponse r = it.next();
-          if (r.hasSeries()) {
-            StringBuilder sb = new StringBuilder();
-            r.getSeries()
-                .getLabelsList()
-                .forEach(l -> sb.append(l.getName()).append('=').append(l.getValue()).append(' '));
-            got.add(sb.toString().trim());
-            assertTrue(r.getSeries().getChunksCount() > 0);
-          }
-        }
         assertEquals(
             List.of(
-                "__name__=up cluster=a job=api replica=r0 tenant_id=default-tenant",
-                "__name__=up cluster=b job=api replica=r0 tenant_id=default-tenant"),
-            got);
+                "__name__=up cluster=a job=api replica=r0 tenant_id=default-tenant chunks=1",
+                "__name__=up cluster=b job=api replica=r0 tenant_id=default-tenant chunks=1"),
+            upSeries(ch, t));
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
