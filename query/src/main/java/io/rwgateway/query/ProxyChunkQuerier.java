@@ -38,7 +38,6 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
   private final List<EndpointSet.ActiveEndpoint> endpoints;
   private final long mint;
   private final long maxt;
-  private final boolean partialResponse;
   private final ProxyRequest request;
   private final DedupMode mode;
   private final Context.CancellableContext context;
@@ -66,7 +65,6 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
     this.mint = mint;
     this.maxt = maxt;
     this.request = request;
-    this.partialResponse = request.partialResponse();
     this.mode = mode;
     this.context = Context.current().withCancellation();
   }
@@ -83,20 +81,18 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
 
   private ChunkSeriesSet select(boolean skipChunks, Matcher... matchers) {
     boolean strip = request.removesReplicaLabels();
-    SeriesRequest.Builder b =
+    // Series equal but for replica labels must be adjacent for the merge: endpoints that can
+    // remove the labels sort without them; the others are re-sorted here (ResortedSeries).
+    SeriesRequest series =
         SeriesRequest.newBuilder()
             .setMinTime(mint)
             .setMaxTime(maxt)
             .addAllMatchers(StoreMatchers.toProto(matchers))
             .setSkipChunks(skipChunks)
-            .setPartialResponseDisabled(!partialResponse)
-            .setPartialResponseStrategy(strategy());
-    if (strip) {
-      // Series equal but for replica labels must be adjacent for the merge: endpoints that can
-      // remove the labels sort without them; the others are re-sorted here (ResortedSeries).
-      b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
-    }
-    SeriesRequest series = b.build();
+            .setPartialResponseDisabled(!request.partialResponse())
+            .setPartialResponseStrategy(strategy())
+            .addAllWithoutReplicaLabels(withoutLabels())
+            .build();
     List<EndpointSet.ActiveEndpoint> selected = ranked(selected(matchers));
     List<ProxySeriesSet.Cursor> cursors = new ArrayList<>(selected.size());
     // Calls started under this querier's context end when it is closed.
@@ -118,17 +114,15 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
 
   @Override
   public List<String> labelNames(Matcher... matchers) {
-    LabelNamesRequest.Builder b =
+    LabelNamesRequest call =
         LabelNamesRequest.newBuilder()
             .setStart(mint)
             .setEnd(maxt)
             .addAllMatchers(StoreMatchers.toProto(matchers))
-            .setPartialResponseDisabled(!partialResponse)
-            .setPartialResponseStrategy(strategy());
-    if (request.removesReplicaLabels()) {
-      b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
-    }
-    LabelNamesRequest call = b.build();
+            .setPartialResponseDisabled(!request.partialResponse())
+            .setPartialResponseStrategy(strategy())
+            .addAllWithoutReplicaLabels(withoutLabels())
+            .build();
     List<String> names =
         union(
             matchers,
@@ -147,18 +141,16 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
     if (request.removesReplicaLabels() && request.replicaLabels().contains(name)) {
       return List.of(); // a deduplicated view has no replica labels
     }
-    LabelValuesRequest.Builder b =
+    LabelValuesRequest call =
         LabelValuesRequest.newBuilder()
             .setLabel(name)
             .setStart(mint)
             .setEnd(maxt)
             .addAllMatchers(StoreMatchers.toProto(matchers))
-            .setPartialResponseDisabled(!partialResponse)
-            .setPartialResponseStrategy(strategy());
-    if (request.removesReplicaLabels()) {
-      b.addAllWithoutReplicaLabels(new TreeSet<>(request.replicaLabels()));
-    }
-    LabelValuesRequest call = b.build();
+            .setPartialResponseDisabled(!request.partialResponse())
+            .setPartialResponseStrategy(strategy())
+            .addAllWithoutReplicaLabels(withoutLabels())
+            .build();
     return union(
         matchers,
         e -> e.labelValues(call),
@@ -228,12 +220,17 @@ public final class ProxyChunkQuerier implements ChunkQuerier {
     return out;
   }
 
+  /** What the calls ask the endpoints to remove: the replica labels, sorted, or nothing. */
+  private Iterable<String> withoutLabels() {
+    return request.removesReplicaLabels() ? new TreeSet<>(request.replicaLabels()) : List.of();
+  }
+
   private PartialResponseStrategy strategy() {
-    return partialResponse ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
+    return request.partialResponse() ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
   }
 
   private void failed(String address, RuntimeException e) {
-    if (!partialResponse) {
+    if (!request.partialResponse()) {
       // An endpoint that is down, overloaded or timed out: a retry may find it answering.
       throw new DataUnavailableException("endpoint " + address + ": " + e.getMessage(), e);
     }

@@ -1,7 +1,6 @@
 package io.rwgateway.query;
 
 import io.rwgateway.model.LabelOrder;
-import io.rwgateway.model.Labels;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -77,7 +76,6 @@ final class ResortedSeries implements RemoteSeriesSource {
     chunks.addAll(a.chunks());
     chunks.addAll(b.chunks());
     chunks.sort(Comparator.comparingLong(RemoteChunk::minTime));
-    Labels l = a.labels();
-    return new RemoteSeries(l, chunks);
+    return new RemoteSeries(a.labels(), chunks);
   }
 }
