@@ -117,7 +117,7 @@ class FloatHistogramChunkPrometheusTest {
 
   @Test
   void ourFloatChunksAreTheBytesPrometheus242Writes() throws Exception {
-    long end = System.currentTimeMillis() / 1000 * 1000 - 60_000;
+    long end = HistogramTestSupport.anchoredEnd((SAMPLES + 2) * STEP);
     long start = end - (SAMPLES + 2) * STEP;
     Map<String, List<Point>> data = new LinkedHashMap<>();
     Random r = new Random(7);

@@ -55,6 +55,21 @@ final class HistogramTestSupport {
   private HistogramTestSupport() {}
 
   /** A Prometheus 2.42 with native histograms on {@code home}, ready; the caller closes it. */
+  /**
+   * The end of a data window of {@code span} ms that starts 48 minutes into a 2 h range, the latest
+   * such window ending at least a minute before now. Prometheus' head cuts a chunk early by where
+   * it sits in its 2 h range (it spreads a range's samples over evenly sized chunks), so data
+   * anchored to the clock alone was cut differently at different times of day, and a test's "every
+   * chunk header was seen" failed when run late in a range.
+   */
+  static long anchoredEnd(long span) {
+    long range = 2 * 3_600_000L;
+    long offset = 48 * 60_000L;
+    long latest = System.currentTimeMillis() / 1000 * 1000 - 60_000;
+    long start = Math.floorDiv(latest - span - offset, range) * range + offset;
+    return start + span;
+  }
+
   static LocalPrometheus startPrometheus(Path home, HttpClient http) throws Exception {
     LocalPrometheus prom =
         LocalPrometheus.start(home, "global: {}\n", "--enable-feature=native-histograms");
