@@ -54,7 +54,6 @@ import org.xerial.snappy.Snappy;
 final class HistogramTestSupport {
   private HistogramTestSupport() {}
 
-  /** A Prometheus 2.42 with native histograms on {@code home}, ready; the caller closes it. */
   /**
    * The end of a data window of {@code span} ms that starts 48 minutes into a 2 h range, the latest
    * such window ending at least a minute before now. Prometheus' head cuts a chunk early by where
@@ -70,6 +69,7 @@ final class HistogramTestSupport {
     return start + span;
   }
 
+  /** A Prometheus 2.42 with native histograms on {@code home}, ready; the caller closes it. */
   static LocalPrometheus startPrometheus(Path home, HttpClient http) throws Exception {
     LocalPrometheus prom =
         LocalPrometheus.start(home, "global: {}\n", "--enable-feature=native-histograms");
