@@ -74,7 +74,11 @@ final class Aggregations {
     }
     List<StepSeries> out = new ArrayList<>(groups.size());
     for (Group group : groups.values()) {
-      out.add(group.result(op, param));
+      StepSeries r = group.result(op, param);
+      if (r.isEmpty()) {
+        continue; // floats and histograms met at every step of a sum: no series at all
+      }
+      out.add(r);
     }
     return Streams.of(out, ev.ctx);
   }
