@@ -17,13 +17,16 @@ import java.util.regex.Pattern;
 
 /**
  * The differential comparison of two PromQL HTTP APIs holding the same data ({@link
- * PromqlDiffData}): every query of {@code promql-differential-corpus.txt} runs on both as instant
- * queries at four times and as range queries with two steps, and the answers must be the same
- * ({@link PromqlAnswerComparer}). All differences are gathered and reported together, with a count
- * of identical queries.
+ * PromqlDiffData}, or {@link HistogramDiffData} with its own corpus): every query of {@code
+ * promql-differential-corpus.txt} (or the corpus given) runs on both as instant queries at four
+ * times and as range queries with two steps, and the answers must be the same ({@link
+ * PromqlAnswerComparer}). All differences are gathered and reported together, with a count of
+ * identical queries.
  */
 final class PromqlDifferential {
-  private static final String CORPUS = "promql-differential-corpus.txt";
+  /** The float test's corpus. */
+  static final String CORPUS = "promql-differential-corpus.txt";
+
   private static final Pattern SORTED = Pattern.compile("^\\(*\\s*sort(_desc)?\\s*\\(");
   private static final int DETAILS_PER_QUERY = 3;
   private static final int QUERIES_IN_MESSAGE = 40;
@@ -31,15 +34,22 @@ final class PromqlDifferential {
   private final PromqlDiffClient client;
   private final String title;
   private final boolean checkKnown;
+  private final String corpus;
 
   /**
    * @param title the report's first words
    * @param checkKnown whether queries marked {@code @differs} must differ (ours is our engine)
    */
   PromqlDifferential(PromqlDiffClient client, String title, boolean checkKnown) {
+    this(client, title, checkKnown, CORPUS);
+  }
+
+  /** The same with another corpus (a resource next to this class). */
+  PromqlDifferential(PromqlDiffClient client, String title, boolean checkKnown, String corpus) {
     this.client = client;
     this.title = title;
     this.checkKnown = checkKnown;
+    this.corpus = corpus;
   }
 
   /**
@@ -50,7 +60,7 @@ final class PromqlDifferential {
       throws Exception {
     awaitSettled(reference, ours, end);
     hold(reference, ours, start, end);
-    List<Query> corpus = PromqlDiffCorpus.load(CORPUS, start, end);
+    List<Query> corpus = PromqlDiffCorpus.load(this.corpus, start, end);
     List<Evaluation> evaluations = evaluations(start, end);
     Report report = new Report(corpus.size(), evaluations.size());
     PromqlAnswerComparer.VALUES_COMPARED.set(0);
