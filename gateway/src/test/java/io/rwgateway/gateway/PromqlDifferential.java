@@ -88,6 +88,7 @@ final class PromqlDifferential {
         }
       }
       report.addInexact(q, PromqlAnswerComparer.VALUES_WITHIN_TOLERANCE.get() - inexactBefore);
+      report.addEmpty(empty, errors, evaluations.size());
       if (q.expect() == Expect.DIFFERS && checkKnown) {
         if (diffs.isEmpty()) {
           corpusErrors.add(
@@ -113,6 +114,7 @@ final class PromqlDifferential {
     Files.createDirectories(file.getParent());
     Files.writeString(file, report.full());
     System.out.println(report.summary());
+    System.out.println(report.emptiness());
     if (!report.allIdentical()) {
       throw new AssertionError(report.message(file));
     }
@@ -224,6 +226,9 @@ final class PromqlDifferential {
     private int identicalQueries;
     private int identicalEvaluations;
     private int knownDifferences;
+    private int emptyEvaluations;
+    private int emptyQueries;
+    private int errorQueries;
 
     Report(int queries, int perQuery) {
       this.queries = queries;
@@ -263,6 +268,16 @@ final class PromqlDifferential {
       }
     }
 
+    /**
+     * How empty the reference's answers to a query were: how much the corpus tells apart (a corpus
+     * of empty answers would agree with anything).
+     */
+    void addEmpty(int empty, int errors, int evaluations) {
+      emptyEvaluations += empty;
+      emptyQueries += empty == evaluations ? 1 : 0;
+      errorQueries += errors == evaluations ? 1 : 0;
+    }
+
     /** A query marked as a known difference, which differed as it should. */
     void addKnown(Query q) {
       knownDifferences++;
@@ -292,8 +307,23 @@ final class PromqlDifferential {
           + " equal only within 1e-9";
     }
 
+    /** The reference's empty answers: every evaluation of a query, and evaluations in all. */
+    String emptiness() {
+      return "on the reference: "
+          + emptyQueries
+          + " of "
+          + queries
+          + " queries empty at every evaluation, "
+          + errorQueries
+          + " an error at every evaluation; "
+          + emptyEvaluations
+          + " of "
+          + queries * perQuery
+          + " evaluations empty";
+    }
+
     String full() {
-      return summary() + "\n" + details + inexact;
+      return summary() + "\n" + emptiness() + "\n" + details + inexact;
     }
 
     String message(Path file) {
