@@ -93,6 +93,7 @@ final class HistogramDiffData {
     staleness();
     empty();
     plainFloats();
+    classicAndNative();
   }
 
   List<Series> series() {
@@ -498,6 +499,46 @@ final class HistogramDiffData {
       zc += n;
       sum += n * 0.125 - (n > 1 ? 0.25 : 0);
       z.add(t, new Hist(2, 0.5, zc, sum, new TreeMap<>(), new TreeMap<>(), false, UNKNOWN, false));
+    }
+  }
+
+  /**
+   * One histogram both ways: hist_latency{job=api}, a native integer counter histogram (schema 0),
+   * and hist_latency_bucket{le=0.25|1|4|+Inf} with hist_latency_sum and hist_latency_count, the
+   * same observations as a classic histogram; job=db only classic. Every 15 s.
+   */
+  private void classicAndNative() {
+    String[] les = {"0.25", "1", "4", "+Inf"};
+    double[] bounds = {0.25, 1, 4, Double.POSITIVE_INFINITY};
+    for (String job : List.of("api", "db")) {
+      Series nativeSeries = job.equals("api") ? add("hist_latency", "job", job) : null;
+      Series[] buckets = new Series[les.length];
+      for (int i = 0; i < les.length; i++) {
+        buckets[i] = add("hist_latency_bucket", "job", job, "le", les[i]);
+      }
+      Series sum = add("hist_latency_sum", "job", job);
+      Series count = add("hist_latency_count", "job", job);
+      Observer o = new Observer(0, 0x1p-128, false, 1);
+      long[] cumulative = new long[les.length];
+      for (long t : times(start, end, 15_000, 8_000)) {
+        for (int j = random.nextInt(6); j > 0; j--) {
+          double v = observation(0, 0, 1);
+          o.observe(v);
+          for (int i = 0; i < les.length; i++) {
+            if (v <= bounds[i]) {
+              cumulative[i]++;
+            }
+          }
+        }
+        if (nativeSeries != null) {
+          nativeSeries.add(t, o.snapshot());
+        }
+        for (int i = 0; i < les.length; i++) {
+          buckets[i].add(t, cumulative[i]);
+        }
+        sum.add(t, o.sum);
+        count.add(t, cumulative[les.length - 1]);
+      }
     }
   }
 
