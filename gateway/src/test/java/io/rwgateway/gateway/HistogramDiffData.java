@@ -12,15 +12,16 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * The samples of the native-histogram PromQL differential test: about 20 series over a 50 minute
+ * The samples of the native-histogram PromQL differential test: about 30 series over a 50 minute
  * window that ends at {@code end}. Integer and float counter histograms built from random
  * observations (new buckets appearing as the observed values grow, negative and positive buckets, a
  * zero bucket with its threshold, schemas 3, 2, 1, 0 and -2, counter resets, schema changes), gauge
  * histograms going up and down, one metric whose series differ in schema and buckets for the
- * aggregations, a series of floats then histograms then floats, a series with a histogram staleness
- * marker and a gap longer than the lookback, empty histograms, histograms with only a zero bucket,
- * and plain float series with the histograms' labels for the binary operators. A fixed seed makes
- * every run send the same samples; only the window moves with the clock.
+ * aggregations, a series of floats then histograms then floats, series ending with a histogram or a
+ * float staleness marker and with a gap longer than the lookback, empty histograms, histograms with
+ * only a zero bucket, plain float series with the histograms' labels for the binary operators, and
+ * one histogram written both as a native and as a classic histogram. A fixed seed makes every run
+ * send the same samples; only the window moves with the clock.
  */
 final class HistogramDiffData {
   static final long WINDOW_MS = 50 * 60_000L;
