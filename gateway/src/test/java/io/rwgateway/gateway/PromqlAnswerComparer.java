@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * label set (a vector's order is free, except under {@code sort}/{@code sort_desc}; a matrix must
  * come sorted as Prometheus sorts it), timestamps must be equal as written, and values equal as
  * written or within a relative 1e-9 (another summation order changes the last bits of sums,
- * averages and deviations, and is not a difference in meaning).
+ * averages and deviations, and is not a difference in meaning). Native histograms (a vector
+ * sample's {@code "histogram"}, a matrix series' {@code "histograms"} beside its {@code "values"})
+ * must have the same fields and buckets in the same order, with count, sum, bucket bounds and
+ * counts compared as values and each bucket's boundary rule equal.
  */
 final class PromqlAnswerComparer {
   static final double RELATIVE_TOLERANCE = 1e-9;
@@ -100,11 +103,11 @@ final class PromqlAnswerComparer {
   private static String vectors(JsonNode want, JsonNode got, boolean ordered) {
     Map<String, JsonNode> w = new LinkedHashMap<>();
     Map<String, JsonNode> g = new LinkedHashMap<>();
-    String dup = bySeries(want, w, "value");
+    String dup = bySeries(want, w);
     if (dup != null) {
       return "the reference holds " + dup + " twice";
     }
-    dup = bySeries(got, g, "value");
+    dup = bySeries(got, g);
     if (dup != null) {
       return "series " + dup + " answered twice";
     }
@@ -113,7 +116,7 @@ final class PromqlAnswerComparer {
       return sets;
     }
     for (Map.Entry<String, JsonNode> e : w.entrySet()) {
-      String d = point(e.getKey() + " ", e.getValue(), g.get(e.getKey()), false);
+      String d = sample(e.getKey() + " ", e.getValue(), g.get(e.getKey()));
       if (d != null) {
         return d;
       }
@@ -124,29 +127,70 @@ final class PromqlAnswerComparer {
       List<JsonNode> gv = new ArrayList<>(g.values());
       List<String> gotKeys = new ArrayList<>(g.keySet());
       for (int i = 0; i < wv.size(); i++) {
-        if (!sameRank(wv.get(i).get(1).asText(), gv.get(i).get(1).asText())) {
+        String wr = rankText(wv.get(i));
+        String gr = rankText(gv.get(i));
+        if (!sameRank(wr, gr)) {
           return "sorted order differs at position "
               + i
               + ": expected value "
-              + wv.get(i).get(1).asText()
+              + wr
               + ", got "
               + gotKeys.get(i)
               + " = "
-              + gv.get(i).get(1).asText();
+              + gr;
         }
       }
     }
     return null;
   }
 
+  /**
+   * One sample of a vector: a float ({@code "value"}) or a native histogram ({@code "histogram"}),
+   * never both; the reference's kind must be ours.
+   */
+  private static String sample(String where, JsonNode want, JsonNode got) {
+    String fields = pointFields(got);
+    if (fields != null) {
+      return where + fields;
+    }
+    if (want.has("histogram")) {
+      if (!got.has("histogram")) {
+        return where + "expected a histogram " + want.get("histogram") + ", got a float " + got;
+      }
+      return histogramPoint(where, want.get("histogram"), got.get("histogram"));
+    }
+    if (!got.has("value")) {
+      return where + "expected a float " + want.get("value") + ", got a histogram " + got;
+    }
+    return point(where, want.get("value"), got.get("value"), false);
+  }
+
+  /** Null when a vector sample of ours holds exactly one of value and histogram. */
+  private static String pointFields(JsonNode s) {
+    boolean value = s.has("value");
+    boolean histogram = s.has("histogram");
+    if (value == histogram) {
+      return "a sample must hold either \"value\" or \"histogram\": " + clip(s.toString());
+    }
+    return null;
+  }
+
+  /**
+   * What {@code sort}/{@code sort_desc} order a sample by: its float value; a histogram by 0, as
+   * 2.42 sorts it (its float value is 0), so a tie with any other histogram and with a float 0.
+   */
+  private static String rankText(JsonNode sample) {
+    return sample.has("value") ? sample.get("value").get(1).asText() : "0";
+  }
+
   private static String matrices(JsonNode want, JsonNode got) {
     Map<String, JsonNode> w = new LinkedHashMap<>();
     Map<String, JsonNode> g = new LinkedHashMap<>();
-    String dup = bySeries(want, w, "values");
+    String dup = bySeries(want, w);
     if (dup != null) {
       return "the reference holds " + dup + " twice";
     }
-    dup = bySeries(got, g, "values");
+    dup = bySeries(got, g);
     if (dup != null) {
       return "series " + dup + " answered twice";
     }
@@ -155,23 +199,19 @@ final class PromqlAnswerComparer {
       return sets;
     }
     for (Map.Entry<String, JsonNode> e : w.entrySet()) {
-      JsonNode wp = e.getValue();
-      JsonNode gp = g.get(e.getKey());
-      for (int i = 0; i < Math.min(wp.size(), gp.size()); i++) {
-        String d = point(e.getKey() + " ", wp.get(i), gp.get(i), false);
+      JsonNode ws = e.getValue();
+      JsonNode gs = g.get(e.getKey());
+      // A series may hold floats ("values") and histograms ("histograms"), each in time order.
+      for (String field : List.of("values", "histograms")) {
+        String d = points(e.getKey(), field, ws.path(field), gs.path(field));
         if (d != null) {
-          return d + " (point " + i + " of " + wp.size() + ")";
+          return d;
         }
       }
-      if (wp.size() != gp.size()) {
-        int i = Math.min(wp.size(), gp.size());
-        return e.getKey()
-            + ": expected "
-            + wp.size()
-            + " points, got "
-            + gp.size()
-            + "; first unmatched: "
-            + (wp.size() > i ? "expected " + wp.get(i) : "got " + gp.get(i));
+      for (String field : List.of("values", "histograms")) {
+        if (gs.has(field) && gs.get(field).isEmpty()) {
+          return e.getKey() + ": \"" + field + "\" written empty (Prometheus leaves it out)";
+        }
       }
     }
     List<String> wantOrder = new ArrayList<>(w.keySet());
@@ -189,11 +229,128 @@ final class PromqlAnswerComparer {
     return null;
   }
 
-  /** Fills series key -> field; answers the key of a duplicate series, if any. */
-  private static String bySeries(JsonNode result, Map<String, JsonNode> out, String field) {
+  /** The points of one field of a matrix series: floats, or histograms. */
+  private static String points(String key, String field, JsonNode wp, JsonNode gp) {
+    boolean histograms = field.equals("histograms");
+    for (int i = 0; i < Math.min(wp.size(), gp.size()); i++) {
+      String d =
+          histograms
+              ? histogramPoint(key + " ", wp.get(i), gp.get(i))
+              : point(key + " ", wp.get(i), gp.get(i), false);
+      if (d != null) {
+        return d + " (" + (histograms ? "histogram " : "point ") + i + " of " + wp.size() + ")";
+      }
+    }
+    if (wp.size() != gp.size()) {
+      int i = Math.min(wp.size(), gp.size());
+      return key
+          + ": expected "
+          + wp.size()
+          + (histograms ? " histograms" : " points")
+          + ", got "
+          + gp.size()
+          + "; first unmatched: "
+          + (wp.size() > i
+              ? "expected " + clip(wp.get(i).toString())
+              : "got " + clip(gp.get(i).toString()));
+    }
+    return null;
+  }
+
+  /**
+   * A [timestamp, {count, sum, buckets}] pair as Prometheus 2.42 writes a native histogram: the
+   * timestamp as written; the same fields (buckets left out when none is non-empty); count and sum
+   * as values are compared; the buckets in the same order, each [boundary rule, lower, upper,
+   * count] with the rule equal and the rest compared as values.
+   */
+  static String histogramPoint(String where, JsonNode want, JsonNode got) {
+    if (got == null || !got.isArray() || got.size() != 2) {
+      return where + "expected histogram point " + clip(String.valueOf(want)) + ", got " + got;
+    }
+    String wt = number(want.get(0));
+    String gt = number(got.get(0));
+    if (!wt.equals(gt)) {
+      return where + "timestamp: expected " + wt + ", got " + gt;
+    }
+    where = where + "at " + wt + ": ";
+    JsonNode wh = want.get(1);
+    JsonNode gh = got.get(1);
+    if (!gh.isObject()) {
+      return where + "histogram must be a JSON object, got " + clip(gh.toString());
+    }
+    List<String> wf = new ArrayList<>();
+    wh.fieldNames().forEachRemaining(wf::add);
+    List<String> gf = new ArrayList<>();
+    gh.fieldNames().forEachRemaining(gf::add);
+    if (!wf.equals(gf)) {
+      return where + "histogram fields: expected " + wf + ", got " + gf;
+    }
+    for (String f : List.of("count", "sum")) {
+      String d = histogramValue(wh.get(f), gh.get(f));
+      if (d != null) {
+        return where + "histogram " + f + ": " + d;
+      }
+    }
+    JsonNode wb = wh.path("buckets");
+    JsonNode gb = gh.path("buckets");
+    for (int i = 0; i < Math.min(wb.size(), gb.size()); i++) {
+      JsonNode w = wb.get(i);
+      JsonNode g = gb.get(i);
+      if (!g.isArray() || g.size() != 4) {
+        return where + "bucket " + i + ": expected " + w + ", got " + g;
+      }
+      if (!g.get(0).isIntegralNumber() || !number(w.get(0)).equals(number(g.get(0)))) {
+        return where + "bucket " + i + " boundary rule: expected " + w + ", got " + g;
+      }
+      String[] part = {null, "lower bound", "upper bound", "count"};
+      for (int k = 1; k < 4; k++) {
+        String d = histogramValue(w.get(k), g.get(k));
+        if (d != null) {
+          return where
+              + "bucket "
+              + i
+              + " "
+              + part[k]
+              + ": "
+              + d
+              + " (expected "
+              + w
+              + ", got "
+              + g
+              + ")";
+        }
+      }
+    }
+    if (wb.size() != gb.size()) {
+      return where
+          + "expected "
+          + wb.size()
+          + " buckets, got "
+          + gb.size()
+          + ": expected "
+          + clip(wb.toString())
+          + ", got "
+          + clip(gb.toString());
+    }
+    return null;
+  }
+
+  /** A value inside a histogram: a JSON string, as written or within the tolerance. */
+  private static String histogramValue(JsonNode want, JsonNode got) {
+    if (got == null || !got.isTextual()) {
+      return "must be a JSON string, got " + got;
+    }
+    String d = valueDifference(want.asText(), got.asText());
+    return d == null
+        ? null
+        : "expected \"" + want.asText() + "\", got \"" + got.asText() + "\" (" + d + ")";
+  }
+
+  /** Fills series key -> series; answers the key of a duplicate series, if any. */
+  private static String bySeries(JsonNode result, Map<String, JsonNode> out) {
     for (JsonNode s : result) {
       String key = labels(s.path("metric"));
-      if (out.put(key, s.path(field)) != null) {
+      if (out.put(key, s) != null) {
         return key;
       }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.gateway.PromqlAnswerComparer.Answer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The differential test's comparer must catch what matters and forgive what does not. */
@@ -75,5 +76,107 @@ class PromqlAnswerComparerTest {
     assertNull(PromqlAnswerComparer.difference(a, b, false));
     assertNotNull(PromqlAnswerComparer.difference(a, c, false));
     assertNotNull(PromqlAnswerComparer.difference(a, new Answer(404, "not found"), false));
+  }
+
+  private static final String HIST =
+      "{\"count\":\"42\",\"sum\":\"34593.34\",\"buckets\":[[3,\"-0.25\",\"0.25\",\"3\"],"
+          + "[0,\"0.25\",\"0.5\",\"12\"],[0,\"0.5\",\"1\",\"21\"],[0,\"2\",\"4\",\"6\"]]}";
+
+  private static String histogramSample(String labels, String t, String h) {
+    return "{\"metric\":{" + labels + "},\"histogram\":[" + t + "," + h + "]}";
+  }
+
+  @Test
+  void histogramsAgreeOnlyBucketByBucket() {
+    Answer a = vector(histogramSample("\"a\":\"1\"", "10", HIST));
+    assertNull(PromqlAnswerComparer.difference(a, a, false));
+    // One bucket count differs.
+    Answer count = vector(histogramSample("\"a\":\"1\"", "10", HIST.replace("\"12\"", "\"13\"")));
+    String d = PromqlAnswerComparer.difference(a, count, false);
+    assertNotNull(d);
+    assertTrue(d.contains("bucket 1 count"), d);
+    // One boundary rule differs: the zero bucket written open on the upper end.
+    Answer rule = vector(histogramSample("\"a\":\"1\"", "10", HIST.replace("[3,", "[1,")));
+    d = PromqlAnswerComparer.difference(a, rule, false);
+    assertNotNull(d);
+    assertTrue(d.contains("boundary rule"), d);
+    // A bound, the count, the sum, a missing bucket, buckets in another order.
+    for (String other :
+        List.of(
+            HIST.replace("\"4\",\"6\"", "\"4.5\",\"6\""),
+            HIST.replace("\"count\":\"42\"", "\"count\":\"41\""),
+            HIST.replace("34593.34", "34593.35"),
+            HIST.replace(",[0,\"2\",\"4\",\"6\"]", ""),
+            HIST.replace(
+                "[0,\"0.25\",\"0.5\",\"12\"],[0,\"0.5\",\"1\",\"21\"]",
+                "[0,\"0.5\",\"1\",\"21\"],[0,\"0.25\",\"0.5\",\"12\"]"))) {
+      assertNotNull(
+          PromqlAnswerComparer.difference(
+              a, vector(histogramSample("\"a\":\"1\"", "10", other)), false),
+          other);
+    }
+    // Within the tolerance, as values are.
+    Answer close =
+        vector(
+            histogramSample("\"a\":\"1\"", "10", HIST.replace("34593.34", "34593.340000000004")));
+    assertNull(PromqlAnswerComparer.difference(a, close, false));
+  }
+
+  @Test
+  void aHistogramIsNotAFloatAndEmptyBucketsAreLeftOut() {
+    Answer h = vector(histogramSample("\"a\":\"1\"", "10", "{\"count\":\"0\",\"sum\":\"0\"}"));
+    assertNotNull(
+        PromqlAnswerComparer.difference(h, vector(sample("\"a\":\"1\"", "10", "0")), false));
+    assertNotNull(
+        PromqlAnswerComparer.difference(vector(sample("\"a\":\"1\"", "10", "0")), h, false));
+    Answer emptyBuckets =
+        vector(
+            histogramSample("\"a\":\"1\"", "10", "{\"count\":\"0\",\"sum\":\"0\",\"buckets\":[]}"));
+    assertNotNull(PromqlAnswerComparer.difference(h, emptyBuckets, false));
+  }
+
+  @Test
+  void matrixSeriesHoldFloatsAndHistogramsApart() {
+    String both =
+        "{\"metric\":{\"a\":\"1\"},\"values\":[[1,\"1\"],[4,\"2\"]],\"histograms\":[[2,"
+            + HIST
+            + "],[3,"
+            + HIST
+            + "]]}";
+    assertNull(PromqlAnswerComparer.difference(matrix(both), matrix(both), false));
+    String oneHistogramLess =
+        "{\"metric\":{\"a\":\"1\"},\"values\":[[1,\"1\"],[4,\"2\"]],\"histograms\":[[2,"
+            + HIST
+            + "]]}";
+    assertNotNull(PromqlAnswerComparer.difference(matrix(both), matrix(oneHistogramLess), false));
+    String otherBucket =
+        "{\"metric\":{\"a\":\"1\"},\"values\":[[1,\"1\"],[4,\"2\"]],\"histograms\":[[2,"
+            + HIST
+            + "],[3,"
+            + HIST.replace("\"21\"", "\"20\"")
+            + "]]}";
+    String d = PromqlAnswerComparer.difference(matrix(both), matrix(otherBucket), false);
+    assertNotNull(d);
+    assertTrue(d.contains("histogram 1 of 2"), d);
+    String floatsOnly = "{\"metric\":{\"a\":\"1\"},\"values\":[[1,\"1\"],[4,\"2\"]]}";
+    assertNotNull(PromqlAnswerComparer.difference(matrix(both), matrix(floatsOnly), false));
+  }
+
+  @Test
+  void sortedHistogramsRankAsZero() {
+    Answer a =
+        vector(
+            histogramSample("\"a\":\"1\"", "10", HIST), histogramSample("\"a\":\"2\"", "10", HIST));
+    Answer b =
+        vector(
+            histogramSample("\"a\":\"2\"", "10", HIST), histogramSample("\"a\":\"1\"", "10", HIST));
+    assertNull(PromqlAnswerComparer.difference(a, b, true));
+    Answer c = vector(sample("\"a\":\"2\"", "10", "1"), histogramSample("\"a\":\"1\"", "10", HIST));
+    Answer d = vector(histogramSample("\"a\":\"1\"", "10", HIST), sample("\"a\":\"2\"", "10", "1"));
+    assertNull(PromqlAnswerComparer.difference(c, c, true));
+    assertNotNull(PromqlAnswerComparer.difference(c, d, true));
+    Answer e = vector(sample("\"a\":\"2\"", "10", "0"), histogramSample("\"a\":\"1\"", "10", HIST));
+    Answer f = vector(histogramSample("\"a\":\"1\"", "10", HIST), sample("\"a\":\"2\"", "10", "0"));
+    assertNull(PromqlAnswerComparer.difference(e, f, true));
   }
 }

@@ -17,13 +17,16 @@ import java.util.regex.Pattern;
 
 /**
  * The differential comparison of two PromQL HTTP APIs holding the same data ({@link
- * PromqlDiffData}): every query of {@code promql-differential-corpus.txt} runs on both as instant
- * queries at four times and as range queries with two steps, and the answers must be the same
- * ({@link PromqlAnswerComparer}). All differences are gathered and reported together, with a count
- * of identical queries.
+ * PromqlDiffData}, or {@link HistogramDiffData} with its own corpus): every query of {@code
+ * promql-differential-corpus.txt} (or the corpus given) runs on both as instant queries at four
+ * times and as range queries with two steps, and the answers must be the same ({@link
+ * PromqlAnswerComparer}). All differences are gathered and reported together, with a count of
+ * identical queries.
  */
 final class PromqlDifferential {
-  private static final String CORPUS = "promql-differential-corpus.txt";
+  /** The float test's corpus. */
+  static final String CORPUS = "promql-differential-corpus.txt";
+
   private static final Pattern SORTED = Pattern.compile("^\\(*\\s*sort(_desc)?\\s*\\(");
   private static final int DETAILS_PER_QUERY = 3;
   private static final int QUERIES_IN_MESSAGE = 40;
@@ -31,15 +34,22 @@ final class PromqlDifferential {
   private final PromqlDiffClient client;
   private final String title;
   private final boolean checkKnown;
+  private final String corpus;
 
   /**
    * @param title the report's first words
    * @param checkKnown whether queries marked {@code @differs} must differ (ours is our engine)
    */
   PromqlDifferential(PromqlDiffClient client, String title, boolean checkKnown) {
+    this(client, title, checkKnown, CORPUS);
+  }
+
+  /** The same with another corpus (a resource next to this class). */
+  PromqlDifferential(PromqlDiffClient client, String title, boolean checkKnown, String corpus) {
     this.client = client;
     this.title = title;
     this.checkKnown = checkKnown;
+    this.corpus = corpus;
   }
 
   /**
@@ -50,7 +60,7 @@ final class PromqlDifferential {
       throws Exception {
     awaitSettled(reference, ours, end);
     hold(reference, ours, start, end);
-    List<Query> corpus = PromqlDiffCorpus.load(CORPUS, start, end);
+    List<Query> corpus = PromqlDiffCorpus.load(this.corpus, start, end);
     List<Evaluation> evaluations = evaluations(start, end);
     Report report = new Report(corpus.size(), evaluations.size());
     PromqlAnswerComparer.VALUES_COMPARED.set(0);
@@ -78,6 +88,7 @@ final class PromqlDifferential {
         }
       }
       report.addInexact(q, PromqlAnswerComparer.VALUES_WITHIN_TOLERANCE.get() - inexactBefore);
+      report.addEmpty(empty, errors, evaluations.size());
       if (q.expect() == Expect.DIFFERS && checkKnown) {
         if (diffs.isEmpty()) {
           corpusErrors.add(
@@ -103,6 +114,7 @@ final class PromqlDifferential {
     Files.createDirectories(file.getParent());
     Files.writeString(file, report.full());
     System.out.println(report.summary());
+    System.out.println(report.emptiness());
     if (!report.allIdentical()) {
       throw new AssertionError(report.message(file));
     }
@@ -214,6 +226,9 @@ final class PromqlDifferential {
     private int identicalQueries;
     private int identicalEvaluations;
     private int knownDifferences;
+    private int emptyEvaluations;
+    private int emptyQueries;
+    private int errorQueries;
 
     Report(int queries, int perQuery) {
       this.queries = queries;
@@ -253,6 +268,16 @@ final class PromqlDifferential {
       }
     }
 
+    /**
+     * How empty the reference's answers to a query were: how much the corpus tells apart (a corpus
+     * of empty answers would agree with anything).
+     */
+    void addEmpty(int empty, int errors, int evaluations) {
+      emptyEvaluations += empty;
+      emptyQueries += empty == evaluations ? 1 : 0;
+      errorQueries += errors == evaluations ? 1 : 0;
+    }
+
     /** A query marked as a known difference, which differed as it should. */
     void addKnown(Query q) {
       knownDifferences++;
@@ -282,8 +307,23 @@ final class PromqlDifferential {
           + " equal only within 1e-9";
     }
 
+    /** The reference's empty answers: every evaluation of a query, and evaluations in all. */
+    String emptiness() {
+      return "on the reference: "
+          + emptyQueries
+          + " of "
+          + queries
+          + " queries empty at every evaluation, "
+          + errorQueries
+          + " an error at every evaluation; "
+          + emptyEvaluations
+          + " of "
+          + queries * perQuery
+          + " evaluations empty";
+    }
+
     String full() {
-      return summary() + "\n" + details + inexact;
+      return summary() + "\n" + emptiness() + "\n" + details + inexact;
     }
 
     String message(Path file) {
