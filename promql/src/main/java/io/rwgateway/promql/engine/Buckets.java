@@ -1,55 +1,69 @@
 package io.rwgateway.promql.engine;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Native histogram bucket bounds: bucket {@code idx} of schema {@code s} is {@code (b(idx-1),
  * b(idx)]} with {@code b(i) = 2^(i / 2^s)}.
  *
- * <p>NOTE: for schemas 1 to 8 the fractional powers come from a table of correctly rounded values
- * of {@code 2^(k / 2^s) / 2}, as Prometheus keeps one; {@code Math.pow} may be one ulp off, and a
- * bound one ulp off shows in the API's bucket bounds and in quantiles. The table is computed here
- * once and each entry is checked exactly (with {@link BigDecimal}) to be the double nearest to the
- * true root (to 100 digits: a root that close to a midpoint between two doubles would need 2^-300
- * luck).
+ * <p>NOTE: for schemas 1 to 8 the fractional powers are the exact doubles Prometheus computes its
+ * bounds from ({@code native-histogram-bounds.txt}), not computed here: a few hundred of them are
+ * an ulp or two away from the double nearest to the true root (measured), and a bound one ulp off
+ * is written differently in the API's bucket bounds and moves quantiles. Each entry is checked at
+ * load to be within four ulps of the true root (to 100 digits), so a damaged table cannot load.
  */
 final class Buckets {
   private Buckets() {}
 
-  private static final double[][] FRACTIONS = new double[9][];
+  private static final String TABLE = "native-histogram-bounds.txt";
   private static final MathContext PRECISION = new MathContext(100);
+  private static final double[][] FRACTIONS = load();
 
-  static {
-    for (int s = 0; s <= 8; s++) {
-      int n = 1 << s;
-      double[] f = new double[n];
-      for (int k = 0; k < n; k++) {
-        f[k] = nearestRoot(k, n) / 2;
+  private static double[][] load() {
+    double[][] f = new double[9][];
+    try (InputStream in = Buckets.class.getResourceAsStream(TABLE)) {
+      if (in == null) {
+        throw new IllegalStateException(TABLE + " is missing from the jar");
       }
-      FRACTIONS[s] = f;
+      int s = 0;
+      for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] parts = line.trim().split(" ");
+        if (s > 8 || parts.length != 1 << s) {
+          throw new IllegalStateException(TABLE + ": schema " + s + " has " + parts.length);
+        }
+        f[s] = new double[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+          f[s][k] = Double.parseDouble(parts[k]);
+          checkRoot(f[s][k] * 2, k, parts.length);
+        }
+        s++;
+      }
+      if (s != 9) {
+        throw new IllegalStateException(TABLE + ": " + s + " schemas");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    return f;
   }
 
-  /** The double nearest to {@code 2^(k/n)}, n a power of two, 0 <= k < n. */
-  private static double nearestRoot(int k, int n) {
-    double d = Math.pow(2, (double) k / n);
+  /** Fails unless {@code d} is within four ulps of {@code 2^(k/n)}. */
+  private static void checkRoot(double d, int k, int n) {
     BigDecimal target = BigDecimal.valueOf(2).pow(k);
-    // d is the nearest double when 2^k lies between the n-th powers of the midpoints around it.
-    for (int tries = 0; tries < 4; tries++) {
-      BigDecimal half = new BigDecimal(Math.ulp(d)).divide(BigDecimal.valueOf(2));
-      BigDecimal exact = new BigDecimal(d);
-      BigDecimal low = exact.subtract(half).pow(n, PRECISION);
-      BigDecimal high = exact.add(half).pow(n, PRECISION);
-      if (target.compareTo(low) < 0) {
-        d = Math.nextDown(d);
-      } else if (target.compareTo(high) > 0) {
-        d = Math.nextUp(d);
-      } else {
-        return d;
-      }
+    BigDecimal ulp = new BigDecimal(Math.ulp(d) * 4);
+    BigDecimal exact = new BigDecimal(d);
+    if (target.compareTo(exact.subtract(ulp).pow(n, PRECISION)) < 0
+        || target.compareTo(exact.add(ulp).pow(n, PRECISION)) > 0) {
+      throw new IllegalStateException(TABLE + ": " + d + " is not 2^(" + k + "/" + n + ")");
     }
-    return d;
   }
 
   /**

@@ -12,15 +12,18 @@ import org.junit.jupiter.api.Test;
 /** Bucket bounds and the histogram arithmetic PromQL needs, on cases worked out by hand. */
 class HistogramValueTest {
   @Test
-  void boundsAreExactPowersOfTwoAndCorrectlyRoundedRoots() {
+  void boundsArePowersOfTwoAndPrometheusRoots() {
     assertEquals(1.0, Buckets.bound(0, 0));
     assertEquals(0.5, Buckets.bound(-1, 0));
     assertEquals(4.0, Buckets.bound(1, -1));
     assertEquals(16.0, Buckets.bound(1, -2));
-    // Schema 1 bounds are powers of sqrt(2): Math.sqrt is correctly rounded.
-    assertEquals(Math.sqrt(2), Buckets.bound(1, 1));
-    assertEquals(Math.sqrt(2) * 4, Buckets.bound(5, 1));
-    assertEquals(Math.sqrt(2) / 2, Buckets.bound(-1, 1));
+    // Prometheus' root of 2 is one ulp below the nearest double (Math.sqrt(2)): its bounds are
+    // written 1.414213562373095, not 1.4142135623730951.
+    assertEquals(Math.nextDown(Math.sqrt(2)), Buckets.bound(1, 1));
+    assertEquals("1.414213562373095", GoFloat.formatSample(Buckets.bound(1, 1)));
+    assertEquals(Math.nextDown(Math.sqrt(2)) * 4, Buckets.bound(5, 1));
+    // Schema 5, index -267 (a bound seen from a real scrape, as Prometheus 2.42 writes it).
+    assertEquals("0.0030780875881013404", GoFloat.formatSample(Buckets.bound(-267, 5)));
     // The last finite bucket ends at the largest double; the next one holds the infinities.
     assertEquals(Double.MAX_VALUE, Buckets.bound(1024, 0));
     assertEquals(Double.POSITIVE_INFINITY, Buckets.bound(1025, 0));
