@@ -61,7 +61,7 @@ import org.xerial.snappy.Snappy;
  *
  * <ol>
  *   <li>from its head, by remote read (SAMPLES and STREAMED_XOR_CHUNKS) and the StoreAPI;
- *   <li>from its blocks: the gateway is restarted on its WAL with 10 s blocks, cuts blocks of the
+ *   <li>from its blocks: the gateway is restarted on its WAL with 5 s blocks, cuts blocks of the
  *       replayed head while it runs and writes the rest on its clean stop; a third start reads the
  *       blocks alone by the same three ways;
  *   <li>as Prometheus 2.42 reads the blocks: {@code promtool tsdb analyze} on each, and a second
@@ -216,17 +216,17 @@ class NativeHistogramScrapeTest {
       }
     }
 
-    // 2. The gateway restarts on its WAL with 10 s blocks and cuts the replayed head while it runs.
-    String[] tenSecondBlocks = {
+    // 2. The gateway restarts on its WAL with 5 s blocks and cuts the replayed head while it runs.
+    String[] fiveSecondBlocks = {
       "--tsdb.min-block-duration",
-      "10s",
+      "5s",
       "--tsdb.max-block-duration",
-      "10s",
+      "5s",
       "--tsdb.compaction-interval",
       "100ms"
     };
     List<Path> cutLive;
-    try (InProcessGateway gw = InProcessGateway.start(data, tenSecondBlocks)) {
+    try (InProcessGateway gw = InProcessGateway.start(data, fiveSecondBlocks)) {
       HttpResponse<String> ready = gw.client.get("/-/ready", Map.of());
       assertEquals(200, ready.statusCode(), "ready after the WAL replay: " + ready.body());
       long deadline = System.currentTimeMillis() + 20_000;
@@ -242,7 +242,7 @@ class NativeHistogramScrapeTest {
     assertCovered(all, firstT, cutoff);
 
     // 3. From the blocks alone.
-    try (InProcessGateway gw = InProcessGateway.start(data, tenSecondBlocks)) {
+    try (InProcessGateway gw = InProcessGateway.start(data, fiveSecondBlocks)) {
       compare("blocks, remote read SAMPLES", stored, samples(gw, from, cutoff), problems);
       compare(
           "blocks, streamed remote read",
