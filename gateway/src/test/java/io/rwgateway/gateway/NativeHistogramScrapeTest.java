@@ -54,10 +54,11 @@ import org.xerial.snappy.Snappy;
 /**
  * Native histograms from a real source, end to end: a Prometheus 2.42 with {@code
  * --enable-feature=native-histograms} scrapes {@link NativeHistogramTarget} (client_java histograms
- * in the protobuf exposition format) every second and remote-writes them ({@code
- * send_native_histograms: true}) to an in-process gateway. What that Prometheus stored (its
- * streamed remote read, decoded here) must equal, sample by sample (time, count, sum, zero count
- * and threshold, schema, absolute bucket counts by index), what the gateway returns:
+ * in the protobuf exposition format) and the gateway's own /metrics (its remote-write latency
+ * histogram, likewise) every second and remote-writes them ({@code send_native_histograms: true})
+ * to an in-process gateway. What that Prometheus stored (its streamed remote read, decoded here)
+ * must equal, sample by sample (time, count, sum, zero count and threshold, schema, absolute bucket
+ * counts by index), what the gateway returns:
  *
  * <ol>
  *   <li>from its head, by remote read (SAMPLES and STREAMED_XOR_CHUNKS) and the StoreAPI;
@@ -70,6 +71,16 @@ import org.xerial.snappy.Snappy;
  */
 class NativeHistogramScrapeTest {
   private static final String METRIC = NativeHistogramTarget.METRIC;
+
+  /**
+   * The gateway's own remote-write latency histogram (classic and native), which Prometheus scrapes
+   * from the gateway's /metrics in the protobuf format: a second real source, fed by Prometheus'
+   * own remote writes.
+   */
+  private static final String SELF = "rwgateway_remote_write_request_duration_seconds";
+
+  /** The histograms compared, as a regular expression on __name__. */
+  private static final String NAMES = METRIC + "|" + SELF;
 
   /** Scrapes compared per series (at 1 s: the test's length). */
   private static final int SCRAPES = 22;
@@ -177,7 +188,7 @@ class NativeHistogramScrapeTest {
           LocalPrometheus prom =
               LocalPrometheus.start(
                   dir.resolve("prom1"),
-                  scrapeConfig(target.address(), gw.remoteWriteUrl()),
+                  scrapeConfig(target.address(), "127.0.0.1:" + gw.httpPort(), gw.remoteWriteUrl()),
                   "--enable-feature=native-histograms")) {
         prom.awaitReady(http, 30_000);
         long deadline = System.currentTimeMillis() + 45_000;
@@ -212,7 +223,7 @@ class NativeHistogramScrapeTest {
             streamed(gw.client.apiBase(), from, cutoff, null),
             problems);
         compare("head, StoreAPI Series", stored, store(gw, from, cutoff), problems);
-        promAnswer = rangeSelector(prom.base, cutoff);
+        promAnswer = rangeSelector(prom.base, cutoff, stored.size());
       }
     }
 
@@ -273,15 +284,15 @@ class NativeHistogramScrapeTest {
       String out = new String(analyze.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, analyze.waitFor(), out);
       assertTrue(out.contains("Block ID: " + b.getFileName()), out);
-      assertTrue(out.contains(METRIC), out);
+      assertTrue(java.util.regex.Pattern.compile("(?m)^Series: [1-9]").matcher(out).find(), out);
     }
     try (LocalPrometheus prom = HistogramTestSupport.startPrometheus(home, http)) {
-      String fromBlocks = rangeSelector(prom.base, cutoff);
+      String fromBlocks = rangeSelector(prom.base, cutoff, stored.size());
       if (!promAnswer.equals(fromBlocks)) {
         problems.add(
             "Prometheus on the blocks answers "
-                + METRIC
-                + "[2m] otherwise:\n  scraping Prometheus\n"
+                + NAMES
+                + " [2m] otherwise:\n  scraping Prometheus\n"
                 + promAnswer
                 + "  on the gateway's blocks\n"
                 + fromBlocks);
@@ -291,8 +302,11 @@ class NativeHistogramScrapeTest {
     assertEquals(List.of(), problems);
   }
 
-  /** Scraping the target every second, remote-writing native histograms in small batches. */
-  private static String scrapeConfig(String target, String remoteWriteUrl) {
+  /**
+   * Scraping the target and the gateway every second, remote-writing native histograms in small
+   * batches.
+   */
+  private static String scrapeConfig(String target, String gateway, String remoteWriteUrl) {
     return String.join(
         "\n",
         "global:",
@@ -302,6 +316,9 @@ class NativeHistogramScrapeTest {
         "  - job_name: histograms",
         "    static_configs:",
         "      - targets: ['" + target + "']",
+        "  - job_name: gateway",
+        "    static_configs:",
+        "      - targets: ['" + gateway + "']",
         "remote_write:",
         "  - url: " + remoteWriteUrl,
         "    send_native_histograms: true",
@@ -315,14 +332,25 @@ class NativeHistogramScrapeTest {
   /**
    * What the comparison relies on, checked on what Prometheus stored: every route a series of
    * enough samples, the empty route empty, zeros in the zero bucket, and schemas lowered on the
-   * way.
+   * way; the gateway's own histogram a series of enough samples with observations.
    */
   private static void assertData(Map<String, List<H>> stored) {
-    assertEquals(NativeHistogramTarget.ROUTES.size(), stored.size(), stored.keySet().toString());
+    Set<String> self = new TreeSet<>();
+    Set<String> target = new TreeSet<>();
+    for (String k : stored.keySet()) {
+      (k.startsWith("{__name__=" + SELF + ",") ? self : target).add(k);
+    }
+    assertEquals(NativeHistogramTarget.ROUTES.size(), target.size(), stored.keySet().toString());
+    assertEquals(1, self.size(), stored.keySet().toString());
     Set<Integer> schemas = new TreeSet<>();
     boolean zeros = false;
     for (Map.Entry<String, List<H>> s : stored.entrySet()) {
       assertTrue(s.getValue().size() >= SCRAPES - 2, s.getKey() + ": " + s.getValue().size());
+      if (self.contains(s.getKey())) {
+        H last = s.getValue().get(s.getValue().size() - 1);
+        assertTrue(last.count() > 0 && !last.pos().isEmpty(), s.getKey() + ": " + last);
+        continue;
+      }
       for (H h : s.getValue()) {
         assertTrue(!h.floatCounts(), s.getKey() + ": integer counts");
         schemas.add(h.schema());
@@ -407,9 +435,13 @@ class NativeHistogramScrapeTest {
   /** Remote read with SAMPLES responses: every series' histograms (and no float samples). */
   private static Map<String, List<H>> samples(InProcessGateway gw, long from, long to)
       throws Exception {
-    ReadResponse rr = gw.client.read(METRIC, from, to, Map.of());
     Map<String, List<H>> out = new TreeMap<>();
-    for (TimeSeries ts : rr.getResults(0).getTimeseriesList()) {
+    List<TimeSeries> all = new ArrayList<>();
+    for (String name : List.of(METRIC, SELF)) {
+      ReadResponse rr = gw.client.read(name, from, to, Map.of());
+      all.addAll(rr.getResults(0).getTimeseriesList());
+    }
+    for (TimeSeries ts : all) {
       String k = key(ts.getLabelsList());
       assertEquals(0, ts.getSamplesCount(), k + ": float samples");
       List<H> hs = new ArrayList<>();
@@ -445,9 +477,9 @@ class NativeHistogramScrapeTest {
                     .setEndTimestampMs(to)
                     .addMatchers(
                         LabelMatcher.newBuilder()
-                            .setType(LabelMatcher.Type.EQ)
+                            .setType(LabelMatcher.Type.RE)
                             .setName("__name__")
-                            .setValue(METRIC)))
+                            .setValue(NAMES)))
             .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
             .build();
     HttpRequest r =
@@ -502,9 +534,9 @@ class NativeHistogramScrapeTest {
                       .setMaxTime(to)
                       .addMatchers(
                           io.rwgateway.proto.thanos.storepb.LabelMatcher.newBuilder()
-                              .setType(io.rwgateway.proto.thanos.storepb.LabelMatcher.Type.EQ)
+                              .setType(io.rwgateway.proto.thanos.storepb.LabelMatcher.Type.RE)
                               .setName("__name__")
-                              .setValue(METRIC))
+                              .setValue(NAMES))
                       .build());
       Map<String, List<H>> out = new TreeMap<>();
       while (it.hasNext()) {
@@ -529,14 +561,14 @@ class NativeHistogramScrapeTest {
   }
 
   /**
-   * {@code METRIC[2m]} at {@code t}: the raw samples, as the JSON of each series' histograms, one
-   * line per series in label order.
+   * {@code {__name__=~"NAMES"}[2m]} at {@code t}: the raw samples, as the JSON of each series'
+   * histograms, one line per series in label order; {@code series} of them.
    */
-  private String rangeSelector(String base, long t) throws Exception {
+  private String rangeSelector(String base, long t, int series) throws Exception {
     String url =
         base
             + "/api/v1/query?query="
-            + URLEncoder.encode(METRIC + "[2m]", StandardCharsets.UTF_8)
+            + URLEncoder.encode("{__name__=~\"" + NAMES + "\"}[2m]", StandardCharsets.UTF_8)
             + "&time="
             + String.format("%d.%03d", t / 1000, t % 1000);
     HttpResponse<String> r =
@@ -544,7 +576,7 @@ class NativeHistogramScrapeTest {
             HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     JsonNode result = json.readTree(r.body()).path("data").path("result");
-    assertEquals(NativeHistogramTarget.ROUTES.size(), result.size(), r.body());
+    assertEquals(series, result.size(), r.body());
     Map<String, String> lines = new TreeMap<>();
     for (JsonNode s : result) {
       assertTrue(s.path("values").isMissingNode(), "no float samples: " + s);
@@ -561,7 +593,11 @@ class NativeHistogramScrapeTest {
       return List.of();
     }
     try (Stream<Path> s = Files.list(tenantDir)) {
-      return s.filter(p -> Files.exists(p.resolve("meta.json"))).sorted().toList();
+      // A block being written is a <ULID>.tmp-for-creation directory with a meta.json already.
+      return s.filter(p -> p.getFileName().toString().matches("[0-9A-Z]{26}"))
+          .filter(p -> Files.exists(p.resolve("meta.json")))
+          .sorted()
+          .toList();
     }
   }
 
