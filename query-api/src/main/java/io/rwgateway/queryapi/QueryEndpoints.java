@@ -267,8 +267,13 @@ final class QueryEndpoints {
         g.writeStartObject();
         g.writeFieldName("metric");
         JsonResponses.writeLabels(g, s.labels());
-        g.writeFieldName("value");
-        point(g, w, s.t(), s.v());
+        if (s.h() != null) {
+          g.writeFieldName("histogram");
+          HistogramJson.point(g, s.t(), s.h());
+        } else {
+          g.writeFieldName("value");
+          point(g, w, s.t(), s.v());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -279,10 +284,19 @@ final class QueryEndpoints {
         g.writeStartObject();
         g.writeFieldName("metric");
         JsonResponses.writeLabels(g, s.labels());
-        g.writeFieldName("values");
+        // As 2.42: "values" only when there are floats, "histograms" only when there are any.
         points.clear();
         s.forEach(points::add);
-        g.writeRawValue(points.chars(), 0, points.length());
+        if (!points.isEmpty()) {
+          g.writeFieldName("values");
+          g.writeRawValue(points.chars(), 0, points.length());
+        }
+        if (s.histograms() > 0) {
+          g.writeFieldName("histograms");
+          g.writeStartArray();
+          s.forEachHistogram((t, h) -> HistogramJson.point(g, t, h));
+          g.writeEndArray();
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -311,6 +325,10 @@ final class QueryEndpoints {
     void clear() {
       buf[0] = '[';
       len = 1;
+    }
+
+    boolean isEmpty() {
+      return len == 1;
     }
 
     void add(long t, double v) {

@@ -1,22 +1,30 @@
 package io.rwgateway.query;
 
+import io.rwgateway.tsdb.ChunkEncoding;
+import io.rwgateway.tsdb.chunk.FloatHistogram;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.Histogram;
+import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import java.util.List;
 
 /**
- * The float samples of one run of XOR chunks (in time order, not overlapping), decoded one chunk at
- * a time into a reused buffer. A sample not after the previous one is skipped.
+ * The samples of one run of chunks (in time order, not overlapping): XOR chunks give floats,
+ * histogram and float histogram chunks native histograms. Decoded one chunk at a time into a reused
+ * buffer; a sample not after the previous one is skipped, and a chunk of another encoding is left
+ * out.
  */
 final class ChunkSamples implements SampleIterator {
   private final List<RemoteChunk> chunks;
   private final XorIterator xor = new XorIterator();
+  private HistogramChunkIterator ints;
+  private FloatHistogramChunkIterator floats;
   private byte[] buf = new byte[256];
   private int next;
-  private boolean open;
+  private int open; // the encoding of the chunk being read, 0 for none
   private long t = Long.MIN_VALUE;
   private double v;
 
-  /** Every chunk must be XOR ({@link io.rwgateway.tsdb.ChunkEncoding#XOR}). */
   ChunkSamples(List<RemoteChunk> chunks) {
     this.chunks = chunks;
   }
@@ -24,17 +32,17 @@ final class ChunkSamples implements SampleIterator {
   @Override
   public boolean next() {
     while (true) {
-      if (open && xor.next()) {
-        long ts = xor.t();
+      if (open != 0 && advance()) {
+        long ts = currentT();
         if (ts <= t) {
           continue;
         }
         t = ts;
-        v = xor.v();
+        v = open == ChunkEncoding.XOR ? xor.v() : 0;
         return true;
       }
       if (next == chunks.size()) {
-        open = false;
+        open = 0;
         return false;
       }
       RemoteChunk c = chunks.get(next++);
@@ -43,9 +51,40 @@ final class ChunkSamples implements SampleIterator {
         buf = new byte[Math.max(len, 2 * buf.length)];
       }
       c.data().copyTo(buf, 0);
-      xor.reset(buf, 0, len);
-      open = true;
+      open = c.encoding();
+      switch (open) {
+        case ChunkEncoding.XOR -> xor.reset(buf, 0, len);
+        case ChunkEncoding.HISTOGRAM -> {
+          if (ints == null) {
+            ints = new HistogramChunkIterator();
+          }
+          ints.reset(buf, 0, len);
+        }
+        case ChunkEncoding.FLOAT_HISTOGRAM -> {
+          if (floats == null) {
+            floats = new FloatHistogramChunkIterator();
+          }
+          floats.reset(buf, 0, len);
+        }
+        default -> open = 0;
+      }
     }
+  }
+
+  private boolean advance() {
+    return switch (open) {
+      case ChunkEncoding.XOR -> xor.next();
+      case ChunkEncoding.HISTOGRAM -> ints.next();
+      default -> floats.next();
+    };
+  }
+
+  private long currentT() {
+    return switch (open) {
+      case ChunkEncoding.XOR -> xor.t();
+      case ChunkEncoding.HISTOGRAM -> ints.t();
+      default -> floats.t();
+    };
   }
 
   @Override
@@ -56,5 +95,20 @@ final class ChunkSamples implements SampleIterator {
   @Override
   public double v() {
     return v;
+  }
+
+  @Override
+  public int encoding() {
+    return open;
+  }
+
+  @Override
+  public Histogram histogram() {
+    return open == ChunkEncoding.HISTOGRAM ? ints.histogram() : null;
+  }
+
+  @Override
+  public FloatHistogram floatHistogram() {
+    return open == ChunkEncoding.FLOAT_HISTOGRAM ? floats.histogram() : null;
   }
 }

@@ -18,6 +18,9 @@ abstract class DedupCursor {
 
   abstract double v();
 
+  /** The replica whose sample is the current one (for its kind and histogram). */
+  abstract SampleIterator source();
+
   /** Called after a switch with the last value given out; a no-op unless in counter mode. */
   abstract void adjustAtValue(double lastValue);
 }

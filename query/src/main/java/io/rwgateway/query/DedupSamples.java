@@ -56,4 +56,19 @@ public final class DedupSamples implements SampleIterator {
   public double v() {
     return root.v();
   }
+
+  @Override
+  public int encoding() {
+    return root.source().encoding();
+  }
+
+  @Override
+  public io.rwgateway.tsdb.chunk.Histogram histogram() {
+    return root.source().histogram();
+  }
+
+  @Override
+  public io.rwgateway.tsdb.chunk.FloatHistogram floatHistogram() {
+    return root.source().floatHistogram();
+  }
 }

@@ -1,5 +1,7 @@
 package io.rwgateway.query;
 
+import io.rwgateway.tsdb.ChunkEncoding;
+
 /**
  * Thanos' penalty merge of two replicas ({@code pkg/dedup}, {@code dedupSeriesIterator}): give out
  * the earlier of the two next samples, then hold the other replica back by a penalty so the merge
@@ -37,7 +39,8 @@ final class PenaltyMerge extends DedupCursor {
   boolean next() {
     // NOTE: as in Thanos, before the first sample the "last value" is a's current one, so a counter
     // merge that starts on b may shift b up to a's first value.
-    boolean hadLast = useA ? hasA : hasB;
+    // Only after a float: a histogram has no value to carry over (Thanos adjusts floats only).
+    boolean hadLast = (useA ? hasA : hasB) && current().source().encoding() == ChunkEncoding.XOR;
     double lastValue = hadLast ? current().v() : 0;
     boolean wasA = useA;
     started = true;
@@ -121,6 +124,11 @@ final class PenaltyMerge extends DedupCursor {
   @Override
   double v() {
     return current().v();
+  }
+
+  @Override
+  SampleIterator source() {
+    return current().source();
   }
 
   @Override

@@ -151,16 +151,17 @@ final class ProxySeriesSet implements ChunkSeriesSet {
     for (List<RemoteChunk> p : parts) {
       OverlapSplit.split(p, replicas);
     }
-    if (replicas.size() <= 1 || !allXor(replicas)) {
-      // NOTE: one replica passes through untouched. Native histogram chunks are not merged yet
-      // (issue 18): such a series keeps every replica's chunks, as without dedup.
-      return MergedChunks.of(parts);
+    if (replicas.size() <= 1) {
+      return MergedChunks.of(parts); // one replica passes through untouched
     }
     List<SampleIterator> its = new ArrayList<>(replicas.size());
     for (List<RemoteChunk> r : replicas) {
       its.add(new ChunkSamples(r));
     }
-    return new DedupChunks(DedupSamples.of(its, dedup));
+    DedupSamples merged = DedupSamples.of(its, dedup);
+    // Native histograms (Thanos' dedup picks them by the same timestamps and penalties, and
+    // adjusts only floats) are re-cut as the TSDB cuts them; float-only series stream.
+    return allXor(replicas) ? new DedupChunks(merged) : new DedupCutChunks(merged);
   }
 
   private static boolean allXor(List<List<RemoteChunk>> replicas) {

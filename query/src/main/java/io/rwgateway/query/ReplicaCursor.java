@@ -1,5 +1,7 @@
 package io.rwgateway.query;
 
+import io.rwgateway.tsdb.ChunkEncoding;
+
 /** One replica's samples, with the counter offset the merge may add to it. */
 final class ReplicaCursor extends DedupCursor {
   private final SampleIterator it;
@@ -50,8 +52,14 @@ final class ReplicaCursor extends DedupCursor {
   }
 
   @Override
+  SampleIterator source() {
+    return it;
+  }
+
+  @Override
   void adjustAtValue(double lastValue) {
-    if (!counter) {
+    // Histograms are not adjusted (Thanos neither): only a float counter can be shifted.
+    if (!counter || it.encoding() != ChunkEncoding.XOR) {
       return;
     }
     double v = v();

@@ -44,7 +44,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeStore implements AutoCloseable {
   /** A chunk of samples at the given times, values {@code base + i}. */
-  record TestChunk(long[] times, double[] values) {
+  record TestChunk(long[] times, double[] values, Chunk.Encoding type, byte[] raw) {
+    TestChunk(long[] times, double[] values) {
+      this(times, values, Chunk.Encoding.XOR, null);
+    }
+
     long min() {
       return times[0];
     }
@@ -54,6 +58,9 @@ final class FakeStore implements AutoCloseable {
     }
 
     byte[] encode() {
+      if (raw != null) {
+        return raw;
+      }
       XorChunk c = new XorChunk(64);
       for (int i = 0; i < times.length; i++) {
         c.append(times[i], values[i]);
@@ -208,7 +215,7 @@ final class FakeStore implements AutoCloseable {
                     .setMaxTime(c.max())
                     .setRaw(
                         Chunk.newBuilder()
-                            .setType(Chunk.Encoding.XOR)
+                            .setType(c.type())
                             .setData(ByteString.copyFrom(c.encode())))
                     .build());
           }

@@ -1,7 +1,9 @@
 package io.rwgateway.tsdb;
 
-import io.rwgateway.tsdb.chunk.XorChunk;
-import io.rwgateway.tsdb.chunk.XorChunks;
+import io.rwgateway.tsdb.chunk.FloatHistogram;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.Histogram;
+import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,8 +19,10 @@ import java.util.List;
  * resend the head took after a block was cut, out-of-order data across a block boundary), so the
  * common path copies bytes and nothing more.
  *
- * <p>Only XOR chunks are merged; an overlapping group holding another encoding is passed on
- * unmerged, in time order (native histograms do not reach blocks or the head's chunks yet).
+ * <p>XOR, histogram and float histogram chunks are merged alike, into one time order that may
+ * switch between them (a block and the head both holding a series' histograms while a block is
+ * cut), and re-cut by {@link ChunkCutter}, the block cut's rules. A group holding an encoding this
+ * does not know is passed on unmerged, in time order.
  */
 final class ChunkMerge {
   private ChunkMerge() {}
@@ -48,43 +52,79 @@ final class ChunkMerge {
         j++;
       }
       List<Piece> group = pieces.subList(i, j);
-      if (group.size() == 1 || !allXor(group)) {
+      if (group.size() == 1 || !allKnown(group)) {
         out.addAll(group);
       } else {
-        mergeXor(group, out);
+        mergeGroup(group, out);
       }
       i = j;
     }
     return new Run(out);
   }
 
-  private static boolean allXor(List<Piece> group) {
+  private static boolean allKnown(List<Piece> group) {
     for (Piece p : group) {
-      if (p.encoding() != ChunkEncoding.XOR) {
+      int e = p.encoding();
+      if (e != ChunkEncoding.XOR
+          && e != ChunkEncoding.HISTOGRAM
+          && e != ChunkEncoding.FLOAT_HISTOGRAM) {
         return false;
       }
     }
     return true;
   }
 
-  /** Decodes the group, keeps one sample per timestamp (highest precedence), re-encodes. */
-  private static void mergeXor(List<Piece> group, List<Piece> out) {
+  /**
+   * Decodes the group, keeps one sample per timestamp (highest precedence, whatever its kind), and
+   * re-cuts the rest. NOTE: a histogram is copied into an object of its own, since the cutter needs
+   * them in time order, not chunk order; only histograms in overlapping chunks pay that, rarely.
+   */
+  private static void mergeGroup(List<Piece> group, List<Piece> out) {
     int total = 0;
     for (Piece p : group) {
-      total += XorIterator.count(p.data());
+      total += sampleCount(p.data());
     }
     long[] t = new long[total];
-    long[] bits = new long[total];
+    long[] bits = new long[total]; // a float's value bits, or the index into hists
     int[] prec = new int[total];
+    byte[] kind = new byte[total];
+    List<Object> hists = new ArrayList<>();
     int n = 0;
-    XorIterator it = new XorIterator();
+    XorIterator xit = new XorIterator();
+    HistogramChunkIterator hit = new HistogramChunkIterator();
+    FloatHistogramChunkIterator fit = new FloatHistogramChunkIterator();
     for (Piece p : group) {
-      it.reset(p.data(), p.data().length);
-      while (it.next()) {
-        t[n] = it.t();
-        bits[n] = it.valueBits();
-        prec[n] = p.precedence();
-        n++;
+      byte[] d = p.data();
+      switch (p.encoding()) {
+        case ChunkEncoding.XOR:
+          xit.reset(d, d.length);
+          while (xit.next()) {
+            t[n] = xit.t();
+            bits[n] = xit.valueBits();
+            kind[n] = ChunkEncoding.XOR;
+            prec[n++] = p.precedence();
+          }
+          break;
+        case ChunkEncoding.HISTOGRAM:
+          hit.reset(d, 0, d.length);
+          while (hit.next()) {
+            t[n] = hit.t();
+            bits[n] = hists.size();
+            hists.add(new Histogram().copyFrom(hit.histogram()));
+            kind[n] = ChunkEncoding.HISTOGRAM;
+            prec[n++] = p.precedence();
+          }
+          break;
+        default:
+          fit.reset(d, 0, d.length);
+          while (fit.next()) {
+            t[n] = fit.t();
+            bits[n] = hists.size();
+            hists.add(new FloatHistogram().copyFrom(fit.histogram()));
+            kind[n] = ChunkEncoding.FLOAT_HISTOGRAM;
+            prec[n++] = p.precedence();
+          }
+          break;
       }
     }
     Integer[] order = new Integer[n];
@@ -92,23 +132,42 @@ final class ChunkMerge {
       order[k] = k;
     }
     Arrays.sort(order, (a, b) -> t[a] != t[b] ? Long.compare(t[a], t[b]) : prec[a] - prec[b]);
-    long[] mt = new long[n];
-    long[] mb = new long[n];
-    int m = 0;
+    ChunkCutter cutter = new ChunkCutter();
+    long last = 0;
     for (int k = 0; k < n; k++) {
       int x = order[k];
-      if (m > 0 && mt[m - 1] == t[x]) {
+      if (k > 0 && last == t[x]) {
         continue; // the same time from a part of lower precedence
       }
-      mt[m] = t[x];
-      mb[m++] = bits[x];
+      last = t[x];
+      switch (kind[x]) {
+        case ChunkEncoding.XOR:
+          cutter.addFloat(t[x], bits[x]);
+          break;
+        case ChunkEncoding.HISTOGRAM:
+          cutter.addHistogram(t[x], (Histogram) hists.get((int) bits[x]));
+          break;
+        default:
+          cutter.addFloatHistogram(t[x], (FloatHistogram) hists.get((int) bits[x]));
+          break;
+      }
     }
-    List<byte[]> chunks = XorChunks.encode(mt, mb, m);
-    for (int k = 0; k < chunks.size(); k++) {
-      long min = mt[k * XorChunk.MAX_SAMPLES];
-      long max = mt[Math.min(m, (k + 1) * XorChunk.MAX_SAMPLES) - 1];
-      out.add(new Piece(group.get(0).precedence(), ChunkEncoding.XOR, min, max, chunks.get(k)));
+    cutter.finish();
+    int precedence = group.get(0).precedence();
+    for (int c = 0; c < cutter.chunkCount(); c++) {
+      out.add(
+          new Piece(
+              precedence,
+              cutter.encoding(c),
+              cutter.minTime(c),
+              cutter.maxTime(c),
+              cutter.chunk(c)));
     }
+  }
+
+  /** The sample count every encoding starts with. */
+  private static int sampleCount(byte[] chunk) {
+    return chunk.length < 2 ? 0 : ((chunk[0] & 0xff) << 8) | (chunk[1] & 0xff);
   }
 
   private static final class Run extends ListChunkIterator<Piece> {

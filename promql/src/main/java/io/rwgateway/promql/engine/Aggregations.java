@@ -62,7 +62,12 @@ final class Aggregations {
         }
         for (int i = 0; i < steps; i++) {
           if (s.has[i]) {
-            group.add(op, i, s.v[i]);
+            HistogramValue hv = s.histogram(i);
+            if (op == AggregateOp.SUM && (hv != null || group.sums != null)) {
+              group.sum(i, s.v[i], hv);
+            } else {
+              group.add(op, i, s.v[i]);
+            }
           }
         }
       }
@@ -87,6 +92,15 @@ final class Aggregations {
     final List<StepSeries> members = new ArrayList<>();
     private final QueryContext ctx;
 
+    /**
+     * sum over native histograms, created at a group's first histogram: the running histogram of
+     * each step, and whether floats and histograms met there (2.42 then gives nothing).
+     */
+    HistogramValue[] sums;
+
+    boolean[] sawFloat;
+    boolean[] sawHistogram;
+
     Group(Labels labels, int steps, QueryContext ctx) {
       this.labels = labels;
       this.value = new double[steps];
@@ -94,6 +108,42 @@ final class Aggregations {
       this.count = new double[steps];
       this.ctx = ctx;
       ctx.hold(steps);
+    }
+
+    /**
+     * sum once histograms are involved, as 2.42: the first point of a step starts the sum (a copy
+     * of its histogram); histograms are added to the one of the lower schema; floats add up apart.
+     */
+    void sum(int i, double x, HistogramValue hv) {
+      if (sums == null) {
+        sums = new HistogramValue[count.length];
+        sawFloat = new boolean[count.length];
+        sawHistogram = new boolean[count.length];
+        for (int k = 0; k < count.length; k++) {
+          sawFloat[k] = count[k] > 0; // floats summed before the first histogram
+        }
+      }
+      double n = ++count[i];
+      if (hv == null) {
+        sawFloat[i] = true;
+        value[i] = n == 1 ? x : value[i] + x;
+        return;
+      }
+      sawHistogram[i] = true;
+      if (n == 1) {
+        value[i] = x;
+        sums[i] = hv.copy();
+        return;
+      }
+      HistogramValue acc = sums[i];
+      if (acc == null) {
+        return; // floats came first: the step gives nothing anyway
+      }
+      if (hv.schema >= acc.schema) {
+        acc.add(hv);
+      } else {
+        sums[i] = hv.copy().add(acc);
+      }
     }
 
     void add(AggregateOp op, int i, double x) {
@@ -169,6 +219,15 @@ final class Aggregations {
         double n = count[i];
         if (n == 0) {
           continue;
+        }
+        if (sums != null) {
+          if (sawFloat[i] && sawHistogram[i]) {
+            continue; // 2.42 cannot add floats and histograms: no point
+          }
+          if (sums[i] != null) {
+            s.setHistogram(i, sums[i]);
+            continue;
+          }
         }
         double r =
             switch (op) {

@@ -54,6 +54,10 @@ final class BinaryOperations {
     };
   }
 
+  /**
+   * NOTE: a histogram point keeps its histogram whatever the operator does to its value (2.42
+   * changes only the float of the sample): {@code h * 2} and {@code h > bool 1} answer h.
+   */
   private static SeriesStream vectorScalar(
       SeriesStream in, double[] scalar, boolean scalarLeft, BinaryOp op, boolean returnBool) {
     boolean dropName = dropsName(op) || returnBool;
@@ -137,6 +141,8 @@ final class BinaryOperations {
             }
             double x = oneOnLeft ? o.v[i] : s.v[i];
             double y = oneOnLeft ? s.v[i] : o.v[i];
+            HistogramValue hx = oneOnLeft ? o.histogram(i) : s.histogram(i);
+            HistogramValue hy = oneOnLeft ? s.histogram(i) : o.histogram(i);
             double value;
             if (op.isComparison()) {
               boolean keep = compare(op, x, y);
@@ -170,12 +176,20 @@ final class BinaryOperations {
               }
               steps.set(i);
             }
+            if ((hx == null) != (hy == null)) {
+              continue; // a float and a histogram: 2.42 matches them, then gives nothing
+            }
             StepSeries r = results.get(labels);
             if (r == null) {
               r = new StepSeries(labels, s.has.length);
               results.put(labels, r);
             }
-            r.set(i, value);
+            if (hx != null && op == BinaryOp.ADD) {
+              // Added into a copy of the one with the lower schema, as 2.42.
+              r.setHistogram(i, hy.schema >= hx.schema ? hx.copy().add(hy) : hy.copy().add(hx));
+            } else {
+              r.set(i, value);
+            }
           }
           for (StepSeries r : results.values()) {
             ev.ctx.hold(r.count());

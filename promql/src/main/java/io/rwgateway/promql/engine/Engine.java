@@ -64,7 +64,7 @@ public final class Engine {
       for (StepSeries s = in.next(); s != null; s = in.next()) {
         if (s.has[0]) {
           ctx.hold(1);
-          out.add(new QueryResult.Sample(s.labels, time, s.v[0]));
+          out.add(new QueryResult.Sample(s.labels, time, s.v[0], s.histogram(0)));
         }
       }
     }
@@ -114,7 +114,12 @@ public final class Engine {
         if (prior != null) {
           for (int i = 0; i < s.has.length; i++) {
             if (s.has[i]) {
-              prior.set(i, s.v[i]);
+              HistogramValue h = s.histogram(i);
+              if (h != null) {
+                prior.setHistogram(i, h);
+              } else {
+                prior.set(i, s.v[i]);
+              }
             }
           }
         }
@@ -160,7 +165,10 @@ public final class Engine {
           ev.ctx.hold(hi - lo);
           out.add(
               new QueryResult.Series(
-                  w.labels, Arrays.copyOfRange(w.t, lo, hi), Arrays.copyOfRange(w.v, lo, hi)));
+                  w.labels,
+                  Arrays.copyOfRange(w.t, lo, hi),
+                  Arrays.copyOfRange(w.v, lo, hi),
+                  w.hasHistograms ? Arrays.copyOfRange(w.h, lo, hi) : null));
         }
       }
     }

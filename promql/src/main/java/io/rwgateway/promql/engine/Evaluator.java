@@ -108,7 +108,8 @@ final class Evaluator {
       }
       return new Value.Scalar(out);
     }
-    return new Value.Vector(Streams.valuesWithoutName(((Value.Vector) v).stream(), (i, x) -> -x));
+    return new Value.Vector(
+        Streams.valuesWithoutName(((Value.Vector) v).stream(), (i, x) -> -x, true));
   }
 
   /** The time a selector or subquery reads at for a step at {@code ts}: {@code @} and offset. */

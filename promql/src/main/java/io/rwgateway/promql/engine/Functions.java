@@ -37,7 +37,7 @@ final class Functions {
       boolean keepName = name.equals("last_over_time");
       SeriesStream s =
           new RangeCallStream(
-              new Windows(ev, args.get(matrixArg), g, name), fn, g, scalars, keepName);
+              new Windows(ev, args.get(matrixArg), g, name), fn, g, scalars, keepName, name);
       return new Value.Vector(keepName ? s : Streams.distinct(s));
     }
     DoubleUnaryOperator math = MathFunctions.of(name);
@@ -66,11 +66,8 @@ final class Functions {
       case "label_replace" -> new Value.Vector(LabelFunctions.replace(ev, args, g));
       case "label_join" -> new Value.Vector(LabelFunctions.join(ev, args, g));
       case "histogram_quantile" -> new Value.Vector(HistogramQuantile.eval(ev, args, g));
-      case "histogram_count", "histogram_sum", "histogram_fraction" -> {
-        // Native histograms only: a float series gives nothing (as in Prometheus 2.42).
-        ev.vector(args.get(args.size() - 1), g).close();
-        yield new Value.Vector(Streams.EMPTY);
-      }
+      case "histogram_count", "histogram_sum", "histogram_fraction" ->
+          new Value.Vector(HistogramFunctions.eval(ev, name, args, g));
       case "minute",
           "hour",
           "day_of_week",
@@ -177,6 +174,7 @@ final class Functions {
           Streams.map(
               ev.vector(arg, g),
               s -> {
+                s.dropHistograms();
                 for (int i = 0; i < s.v.length; i++) {
                   s.v[i] = g.time(i) / 1000.0;
                 }
@@ -223,6 +221,7 @@ final class Functions {
         Streams.map(
             ev.vector(args.get(0), g),
             s -> {
+              s.dropHistograms();
               for (int i = 0; i < s.v.length; i++) {
                 if (!s.has[i]) {
                   continue;

@@ -12,6 +12,10 @@ import java.util.Map;
  * histogram_quantile(φ, buckets) over classic histograms: the {@code _bucket} series of one
  * histogram (same labels but {@code le}, the metric name included) form one group, whose result has
  * neither {@code le} nor the name. A series without a parseable {@code le} is ignored.
+ *
+ * <p>A native histogram point gives its own quantile (the series' labels without the name), unless
+ * classic buckets with the same labels (but {@code le}) have points at that step: then neither
+ * gives anything there, as in Prometheus 2.42.
  */
 final class HistogramQuantile {
   private HistogramQuantile() {}
@@ -22,9 +26,16 @@ final class HistogramQuantile {
     double[] q = ev.scalarValues(args.get(0), g);
     Map<Labels, List<Bucket>> groups = new LinkedHashMap<>();
     Map<Labels, Labels> outLabels = new LinkedHashMap<>();
+    List<StepSeries> natives = new ArrayList<>();
     long held = 0;
     try (SeriesStream in = ev.vector(args.get(1), g)) {
       for (StepSeries s = in.next(); s != null; s = in.next()) {
+        if (s.h != null) {
+          natives.add(s);
+          int c = s.count();
+          ev.ctx.hold(c);
+          held += c;
+        }
         double upper;
         try {
           upper = parseGoFloat(s.labels.get("le"));
@@ -52,13 +63,13 @@ final class HistogramQuantile {
           counts = new double[buckets.size()];
         }
         for (Bucket b : buckets) {
-          if (b.series.has[i]) {
+          if (b.series.has[i] && b.series.histogram(i) == null) {
             uppers[n] = b.upper;
             counts[n] = b.series.v[i];
             n++;
           }
         }
-        if (n > 0) {
+        if (n > 0 && !shadowed(natives, e.getKey(), i)) {
           r.set(i, quantile(q[i], Arrays.copyOf(uppers, n), Arrays.copyOf(counts, n)));
         }
       }
@@ -66,8 +77,44 @@ final class HistogramQuantile {
         out.add(r);
       }
     }
+    for (StepSeries s : natives) {
+      StepSeries r = new StepSeries(LabelSets.dropName(s.labels), g.size());
+      for (int i = 0; i < g.size(); i++) {
+        HistogramValue h = s.histogram(i);
+        if (h == null || !s.has[i] || hasClassic(groups.get(s.labels), i)) {
+          continue;
+        }
+        r.set(i, HistogramFunctions.quantile(q[i], h));
+      }
+      if (!r.isEmpty()) {
+        out.add(0, r); // 2.42 answers native histograms first
+      }
+    }
     ev.ctx.release(held);
     return Streams.distinct(Streams.of(holdAll(out, ev), ev.ctx));
+  }
+
+  /** Whether a classic group (labels without le) has a bucket point at step i. */
+  private static boolean hasClassic(List<Bucket> buckets, int i) {
+    if (buckets == null) {
+      return false;
+    }
+    for (Bucket b : buckets) {
+      if (b.series.has[i] && b.series.histogram(i) == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a native histogram with exactly a classic group's labels has a point at step i. */
+  private static boolean shadowed(List<StepSeries> natives, Labels classicKey, int i) {
+    for (StepSeries s : natives) {
+      if (s.histogram(i) != null && s.has[i] && s.labels.equals(classicKey)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<StepSeries> holdAll(List<StepSeries> list, Evaluator ev) {

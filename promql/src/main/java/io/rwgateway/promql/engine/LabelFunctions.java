@@ -48,6 +48,7 @@ final class LabelFunctions {
         Streams.map(
             ev.vector(args.get(0), g),
             s -> {
+              s.dropHistograms(); // 2.42 copies only the float of each sample
               Matcher m = p.matcher(s.labels.get(src));
               if (m.matches()) {
                 s.labels = LabelSets.with(s.labels, dst, expand(m, replacement));
@@ -74,6 +75,7 @@ final class LabelFunctions {
         Streams.map(
             ev.vector(args.get(0), g),
             s -> {
+              s.dropHistograms(); // 2.42 copies only the float of each sample
               StringBuilder b = new StringBuilder();
               for (int i = 0; i < srcs.length; i++) {
                 if (i > 0) {

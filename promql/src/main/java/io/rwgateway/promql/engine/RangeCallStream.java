@@ -12,6 +12,12 @@ final class RangeCallStream implements SeriesStream {
   private final Grid grid;
   private final double[][] scalarArgs;
   private final boolean keepName;
+
+  /** rate, increase, delta: the functions that compute over native histograms (2.42). */
+  private final boolean histogramRate;
+
+  private final boolean isCounter;
+  private final boolean isRate;
   private final double[] args;
   private final double[] out = new double[1];
 
@@ -20,8 +26,12 @@ final class RangeCallStream implements SeriesStream {
       RangeFunctions.RangeFunction fn,
       Grid grid,
       double[][] scalarArgs,
-      boolean keepName) {
+      boolean keepName,
+      String name) {
     this.windows = windows;
+    this.histogramRate = name.equals("rate") || name.equals("increase") || name.equals("delta");
+    this.isCounter = !name.equals("delta");
+    this.isRate = name.equals("rate");
     this.fn = fn;
     this.grid = grid;
     this.scalarArgs = scalarArgs;
@@ -56,6 +66,25 @@ final class RangeCallStream implements SeriesStream {
           args[a] = scalarArgs[a][i];
         }
         long evalTs = fixedTime ? grid.start() : grid.time(i);
+        if (w.hasHistograms && histogramRate) {
+          if (hi - lo < 2) {
+            continue;
+          }
+          if (w.h[lo] != null) {
+            HistogramValue r =
+                HistogramRates.extrapolated(w.t, w.h, lo, hi, start, end, isCounter, isRate);
+            if (r != null) {
+              if (s == null) {
+                s = new StepSeries(LabelSets.dropName(w.labels), grid.size());
+              }
+              s.setHistogram(i, r);
+            }
+            continue;
+          }
+          if (HistogramRates.histogramAfterFirst(w.h, lo, hi)) {
+            continue; // floats, then a histogram: 2.42 gives nothing
+          }
+        }
         if (fn.apply(w.t, w.v, lo, hi, start, end, evalTs, args, out)) {
           if (s == null) {
             s = new StepSeries(keepName ? w.labels : LabelSets.dropName(w.labels), grid.size());

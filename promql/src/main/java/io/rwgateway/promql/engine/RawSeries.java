@@ -7,6 +7,8 @@ import io.rwgateway.tsdb.ChunkIterator;
 import io.rwgateway.tsdb.ChunkQuerier;
 import io.rwgateway.tsdb.ChunkSeriesSet;
 import io.rwgateway.tsdb.DataUnavailableException;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -15,8 +17,10 @@ import java.util.Arrays;
  * The float samples of the series a selector picks, one series at a time, decoded from their chunks
  * into arrays this reader reuses: a selector never holds more than one series' samples.
  *
- * <p>NOTE: native histogram chunks (blocks hold them since issue 18's second slice) are skipped:
- * the engine has no histogram values yet.
+ * <p>Native histograms (integer and float histogram chunks) are read as {@link HistogramValue}s: a
+ * histogram sample has value 0 in {@link #v} and its histogram in {@link #h} (null for a float
+ * sample), which is how Prometheus 2.42 holds them, so that every function that does not know
+ * histograms sees a 0 as 2.42's do.
  */
 final class RawSeries implements AutoCloseable {
   /** Prometheus' staleness marker, a NaN with this exact bit pattern. */
@@ -29,11 +33,21 @@ final class RawSeries implements AutoCloseable {
   private final boolean dropStale;
   private final QueryContext ctx;
   private final XorIterator xor = new XorIterator();
+  private HistogramChunkIterator histograms;
+  private FloatHistogramChunkIterator floatHistograms;
   private byte[] chunk = new byte[256];
 
   long[] t = new long[64];
   double[] v = new double[64];
+
+  /** The histogram of each sample, null for floats; null as a whole until a histogram is read. */
+  HistogramValue[] h;
+
   int n;
+
+  /** Whether the current series has a histogram sample. */
+  boolean hasHistograms;
+
   Labels labels;
 
   /**
@@ -94,9 +108,16 @@ final class RawSeries implements AutoCloseable {
     }
     ctx.check();
     labels = set.labels();
+    hasHistograms = false;
     ChunkIterator it = set.chunks();
     while (it.next()) {
-      if (it.encoding() != ChunkEncoding.XOR || it.maxTime() < mint || it.minTime() > maxt) {
+      if (it.maxTime() < mint || it.minTime() > maxt) {
+        continue;
+      }
+      int enc = it.encoding();
+      if (enc != ChunkEncoding.XOR
+          && enc != ChunkEncoding.HISTOGRAM
+          && enc != ChunkEncoding.FLOAT_HISTOGRAM) {
         continue;
       }
       ByteBuffer b = it.bytes();
@@ -105,32 +126,98 @@ final class RawSeries implements AutoCloseable {
         chunk = new byte[Math.max(len, chunk.length * 2)];
       }
       b.get(chunk, 0, len);
-      xor.reset(chunk, 0, len);
-      while (xor.next()) {
-        long ts = xor.t();
-        if (ts < mint) {
-          continue;
-        }
-        if (ts > maxt) {
-          break;
-        }
-        if (dropStale && xor.valueBits() == STALE_NAN_BITS) {
-          continue;
-        }
-        if (n > 0 && ts <= t[n - 1]) {
-          continue; // overlapping chunks (head and block): the first copy wins
-        }
-        if (n == t.length) {
-          t = Arrays.copyOf(t, n * 2);
-          v = Arrays.copyOf(v, n * 2);
-        }
-        t[n] = ts;
-        v[n] = xor.v();
-        n++;
+      if (enc == ChunkEncoding.XOR) {
+        readFloats(len);
+      } else {
+        readHistograms(enc, len);
       }
     }
     ctx.hold(n);
     return true;
+  }
+
+  private void readFloats(int len) {
+    xor.reset(chunk, 0, len);
+    while (xor.next()) {
+      long ts = xor.t();
+      if (ts < mint) {
+        continue;
+      }
+      if (ts > maxt) {
+        break;
+      }
+      if (dropStale && xor.valueBits() == STALE_NAN_BITS) {
+        continue;
+      }
+      if (n > 0 && ts <= t[n - 1]) {
+        continue; // overlapping chunks (head and block): the first copy wins
+      }
+      add(ts, xor.v(), null);
+    }
+  }
+
+  private void readHistograms(int enc, int len) {
+    boolean isFloat = enc == ChunkEncoding.FLOAT_HISTOGRAM;
+    if (isFloat) {
+      if (floatHistograms == null) {
+        floatHistograms = new FloatHistogramChunkIterator();
+      }
+      floatHistograms.reset(chunk, 0, len);
+    } else {
+      if (histograms == null) {
+        histograms = new HistogramChunkIterator();
+      }
+      histograms.reset(chunk, 0, len);
+    }
+    while (isFloat ? floatHistograms.next() : histograms.next()) {
+      long ts = isFloat ? floatHistograms.t() : histograms.t();
+      if (ts < mint) {
+        continue;
+      }
+      if (ts > maxt) {
+        break;
+      }
+      if (n > 0 && ts <= t[n - 1]) {
+        continue;
+      }
+      HistogramValue hv =
+          isFloat
+              ? HistogramValue.of(floatHistograms.histogram())
+              : HistogramValue.of(histograms.histogram());
+      if (dropStale && hv.isStale()) {
+        continue;
+      }
+      add(ts, 0, hv);
+    }
+  }
+
+  private void add(long ts, double value, HistogramValue hv) {
+    if (n == t.length) {
+      t = Arrays.copyOf(t, n * 2);
+      v = Arrays.copyOf(v, n * 2);
+    }
+    if (hv != null) {
+      if (h == null) {
+        h = new HistogramValue[t.length];
+      } else if (h.length < t.length) {
+        h = Arrays.copyOf(h, t.length);
+      }
+      hasHistograms = true;
+    }
+    t[n] = ts;
+    v[n] = value;
+    if (h != null) {
+      if (h.length < t.length) {
+        h = Arrays.copyOf(h, t.length);
+      }
+      h[n] = hv;
+    }
+    n++;
+  }
+
+  /** The histogram of sample {@code i}, or null for a float. */
+  HistogramValue histogram(int i) {
+    return h == null ? null : h[i];
   }
 
   static boolean isStale(double v) {

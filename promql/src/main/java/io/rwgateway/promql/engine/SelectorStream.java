@@ -66,10 +66,20 @@ final class SelectorStream implements SeriesStream {
         if (j < 0 || t[j] < r - lookback || RawSeries.isStale(v[j])) {
           continue;
         }
+        HistogramValue hv = raw.histogram(j);
+        if (hv != null && hv.isStale()) {
+          continue;
+        }
         if (out == null) {
           out = new StepSeries(raw.labels, grid.size());
         }
-        out.set(i, timestamps ? t[j] / 1000.0 : v[j]);
+        if (hv != null && !timestamps) {
+          // NOTE: one object per sample, shared by the steps that see it: nothing changes a
+          // histogram in place without copying it first.
+          out.setHistogram(i, hv);
+        } else {
+          out.set(i, timestamps ? t[j] / 1000.0 : v[j]);
+        }
       }
       if (out != null) {
         return out;

@@ -101,10 +101,21 @@ final class Streams {
    * step are an error ({@link #distinct}).
    */
   static SeriesStream valuesWithoutName(SeriesStream in, PointOp op) {
+    return valuesWithoutName(in, op, false);
+  }
+
+  /**
+   * @param keepHistograms leave histogram points as they are (unary minus: 2.42 negates only the
+   *     float of a sample); otherwise they become floats computed from 0, as in 2.42
+   */
+  static SeriesStream valuesWithoutName(SeriesStream in, PointOp op, boolean keepHistograms) {
     return distinct(
         map(
             in,
             s -> {
+              if (!keepHistograms) {
+                s.dropHistograms();
+              }
               for (int i = 0; i < s.v.length; i++) {
                 if (s.has[i]) {
                   s.v[i] = op.apply(i, s.v[i]);

@@ -26,6 +26,11 @@ final class Windows implements AutoCloseable {
   Labels labels;
   long[] t = new long[64];
   double[] v = new double[64];
+
+  /** Each sample's histogram (null for floats); meaningful only when {@link #hasHistograms}. */
+  HistogramValue[] h;
+
+  boolean hasHistograms;
   int n;
 
   Windows(Evaluator ev, Expr arg, Grid g) {
@@ -110,6 +115,8 @@ final class Windows implements AutoCloseable {
       labels = raw.labels;
       t = raw.t;
       v = raw.v;
+      h = raw.h;
+      hasHistograms = raw.hasHistograms;
       n = raw.n;
       return true;
     }
@@ -125,10 +132,17 @@ final class Windows implements AutoCloseable {
       t = new long[count];
       v = new double[count];
     }
+    hasHistograms = s.h != null;
+    if (hasHistograms && (h == null || h.length < t.length)) {
+      h = new HistogramValue[t.length];
+    }
     for (int i = 0; i < s.has.length; i++) {
       if (s.has[i]) {
         t[n] = innerGrid.time(i);
         v[n] = s.v[i];
+        if (hasHistograms) {
+          h[n] = s.h[i];
+        }
         n++;
       }
     }

@@ -37,7 +37,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
   private final MemSeries[] candidates;
   private final RangeSamples samples;
   private int next;
-  private final BlockChunks builder = new BlockChunks();
+  private final BlockChunks builder = new BlockChunks(true);
 
   public HeadBlockSource(Head head, long mint, long maxtExclusive) {
     if (mint >= maxtExclusive) {
@@ -99,29 +99,13 @@ public final class HeadBlockSource implements BlockSeriesSource {
       candidates[next++] = null; // let a truncated series go as soon as it is written
       MemSeries.Snapshot snap = s.snapshot(head.lock, head.chunks);
       samples.read(snap, mint, maxtInclusive);
-      int hFrom = 0;
-      while (hFrom < snap.histCount() && snap.histT()[hFrom] < mint) {
-        hFrom++;
+      if (samples.n == 0 && !snap.hasHistogramsIn(mint, maxtInclusive)) {
+        continue;
       }
-      int hTo = hFrom;
-      while (hTo < snap.histCount() && snap.histT()[hTo] <= maxtInclusive) {
-        hTo++;
-      }
-      if (samples.n > 0 || hTo > hFrom) {
-        BlockSeries out =
-            builder.build(
-                LabelBytes.decode(head.labelBytes(s)),
-                samples.ts,
-                samples.bits,
-                samples.n,
-                snap.histT(),
-                snap.histEnd(),
-                snap.histBytes(),
-                hFrom,
-                hTo);
-        if (out != null) {
-          return out;
-        }
+      BlockSeries out =
+          builder.build(LabelBytes.decode(head.labelBytes(s)), samples, snap, mint, maxtInclusive);
+      if (out != null) {
+        return out;
       }
     }
     return null;

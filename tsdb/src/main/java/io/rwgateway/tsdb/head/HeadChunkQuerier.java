@@ -14,18 +14,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Streams the head's float chunks in [mint, maxt]: series in label order, one series snapshotted at
- * a time (under the head's read lock, like every head read), its finished chunks read from {@code
- * chunks_head/} as they were written and its open chunk as a consistent copy. Holds a lease on the
- * head's chunk files ({@link EpochLeases}) from creation to {@link #close}, so truncation never
- * closes a file this reader may still read.
+ * Streams the head's chunks in [mint, maxt]: series in label order, one series snapshotted at a
+ * time (under the head's read lock, like every head read). A float-only series' finished chunks are
+ * read from {@code chunks_head/} as they were written and its open chunk as a consistent copy.
+ * Holds a lease on the head's chunk files ({@link EpochLeases}) from creation to {@link #close}, so
+ * truncation never closes a file this reader may still read.
  *
- * <p>A series with out-of-order samples in the range is the exception: its in-range samples are
- * merged by time (as {@link RangeSamples} does for every head read) and re-encoded into fresh
- * chunks, so a reader never gets overlapping chunks from the head. Native histograms are not
- * chunk-encoded in the head yet: they are left out here (the list querier returns them).
+ * <p>Two kinds of series are re-encoded instead, from their samples in the range, so that a reader
+ * never gets overlapping chunks from the head: one with out-of-order floats in the range (merged by
+ * time, as {@link RangeSamples} does for every head read), and one with native histograms in the
+ * range (the head keeps them as protobuf messages, apart from the floats). Both go through {@link
+ * BlockChunks}, the block cut's code: floats and histograms in one time order, XOR, histogram and
+ * float histogram chunks cut as the block will cut them, and for a range that is a block range, the
+ * same bytes as that block's chunks.
  *
- * <p>Memory: the selected series' objects (a reference each), one series' snapshot and one chunk.
+ * <p>Memory: the selected series' objects (a reference each), one series' snapshot and its chunks
+ * in the range (one chunk at a time on the float-only path).
  */
 final class HeadChunkQuerier implements ChunkQuerier {
   private final Head head;
@@ -50,7 +54,10 @@ final class HeadChunkQuerier implements ChunkQuerier {
     return new Series(selected(matchers));
   }
 
-  /** Labels only: a series is returned when its time bounds meet the range; no chunk is read. */
+  /**
+   * Labels only: a series is returned when its time bounds (over floats and histograms) meet the
+   * range; no chunk is read.
+   */
   @Override
   public ChunkSeriesSet selectSeries(Matcher... matchers) {
     checkOpen();
@@ -192,13 +199,16 @@ final class HeadChunkQuerier implements ChunkQuerier {
   private final class Chunks implements ChunkIterator {
     private final FinishedChunks finished = new FinishedChunks(head.chunks);
     private final RangeSamples samples = new RangeSamples(head.chunks);
+    private final BlockChunks builder = new BlockChunks(false);
     private MemSeries.Snapshot snap;
     private int closedCount; // finished chunks loaded for this series
     private int closedAt; // next finished chunk to hand out
     private boolean openDone;
-    private List<byte[]> encoded; // out-of-order case: fresh chunks, with their times
+    private List<byte[]> encoded; // re-encoded series: fresh chunks, with their times
     private long[] encodedMin;
     private long[] encodedMax;
+    private byte[] encodedEncoding;
+    private int encoding;
     private int encodedAt;
     private boolean primed;
     private boolean has;
@@ -212,15 +222,16 @@ final class HeadChunkQuerier implements ChunkQuerier {
       closedCount = 0;
       openDone = s.open() == null;
       encoded = null;
-      if (hasOutOfOrderInRange(s)) {
+      if (hasOutOfOrderInRange(s) || s.hasHistogramsIn(mint, maxt)) {
         samples.read(s, mint, maxt);
-        if (samples.n == 0) {
+        BlockSeries b = builder.build(Labels.EMPTY, samples, s, mint, maxt);
+        if (b == null) {
           return false;
         }
-        BlockSeries b = BlockSeries.encode(Labels.EMPTY, samples.ts, samples.bits, samples.n);
         encoded = b.chunks();
         encodedMin = b.chunkMinTimes();
         encodedMax = b.chunkMaxTimes();
+        encodedEncoding = b.encodings();
         encodedAt = 0;
       } else {
         closedCount = finished.load(s, mint, maxt);
@@ -263,6 +274,7 @@ final class HeadChunkQuerier implements ChunkQuerier {
         bytes = ByteBuffer.wrap(encoded.get(encodedAt)).asReadOnlyBuffer();
         min = encodedMin[encodedAt];
         max = encodedMax[encodedAt];
+        encoding = encodedEncoding[encodedAt];
         encodedAt++;
         return true;
       }
@@ -274,6 +286,7 @@ final class HeadChunkQuerier implements ChunkQuerier {
                 .asReadOnlyBuffer();
         min = finished.minTime(c);
         max = finished.maxTime(c);
+        encoding = ChunkEncoding.XOR;
         return true;
       }
       if (!openDone) {
@@ -284,6 +297,7 @@ final class HeadChunkQuerier implements ChunkQuerier {
           bytes = ByteBuffer.wrap(open).asReadOnlyBuffer();
           min = first;
           max = snap.openMaxT();
+          encoding = ChunkEncoding.XOR;
           return true;
         }
       }
@@ -293,7 +307,7 @@ final class HeadChunkQuerier implements ChunkQuerier {
     @Override
     public int encoding() {
       current();
-      return ChunkEncoding.XOR;
+      return encoding;
     }
 
     @Override

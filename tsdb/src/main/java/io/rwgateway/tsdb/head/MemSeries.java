@@ -355,5 +355,31 @@ final class MemSeries extends XorEncoder {
       byte[] histBytes,
       int histCount,
       long[] oooT,
-      long[] oooBits) {}
+      long[] oooBits) {
+    /** Index of the first histogram at or after {@code t} ({@link #histCount} when none). */
+    int histIndexFrom(long t) {
+      int lo = 0;
+      int hi = histCount;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (histT[mid] < t) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+
+    /** Index of the first histogram after {@code t} ({@link #histCount} when none). */
+    int histIndexAfter(long t) {
+      return t == Long.MAX_VALUE ? histCount : histIndexFrom(t + 1);
+    }
+
+    /** Whether a histogram lies in [mint, maxt]. */
+    boolean hasHistogramsIn(long mint, long maxt) {
+      int i = histIndexFrom(mint);
+      return i < histCount && histT[i] <= maxt;
+    }
+  }
 }
