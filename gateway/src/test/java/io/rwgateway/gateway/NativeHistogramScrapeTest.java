@@ -180,7 +180,7 @@ class NativeHistogramScrapeTest {
     long from = System.currentTimeMillis() - 60_000;
     List<String> problems = new ArrayList<>();
     Map<String, List<H>> stored;
-    String promAnswer;
+    JsonNode promAnswer;
     long cutoff;
     try (NativeHistogramTarget target = NativeHistogramTarget.start()) {
       // 1. Prometheus scrapes the target and remote-writes to the gateway; its head answers.
@@ -224,6 +224,9 @@ class NativeHistogramScrapeTest {
             problems);
         compare("head, StoreAPI Series", stored, store(gw, from, cutoff), problems);
         promAnswer = rangeSelector(prom.base, cutoff, stored.size());
+        // The gateway's own PromQL API, from the head: the same JSON as Prometheus'.
+        sameAnswer(
+            "the gateway's query API, head", promAnswer, gw.client.apiBase(), cutoff, problems);
       }
     }
 
@@ -261,6 +264,8 @@ class NativeHistogramScrapeTest {
           streamed(gw.client.apiBase(), from, cutoff, null),
           problems);
       compare("blocks, StoreAPI Series", stored, store(gw, from, cutoff), problems);
+      sameAnswer(
+          "the gateway's query API, blocks", promAnswer, gw.client.apiBase(), cutoff, problems);
     }
 
     // 4. Prometheus' own tools on the blocks.
@@ -287,16 +292,7 @@ class NativeHistogramScrapeTest {
       assertTrue(java.util.regex.Pattern.compile("(?m)^Series: [1-9]").matcher(out).find(), out);
     }
     try (LocalPrometheus prom = HistogramTestSupport.startPrometheus(home, http)) {
-      String fromBlocks = rangeSelector(prom.base, cutoff, stored.size());
-      if (!promAnswer.equals(fromBlocks)) {
-        problems.add(
-            "Prometheus on the blocks answers "
-                + NAMES
-                + " [2m] otherwise:\n  scraping Prometheus\n"
-                + promAnswer
-                + "  on the gateway's blocks\n"
-                + fromBlocks);
-      }
+      sameAnswer("Prometheus on the gateway's blocks", promAnswer, prom.base, cutoff, problems);
     }
     // Differences in what comes back are collected above, so that one run shows all of them.
     assertEquals(List.of(), problems);
@@ -561,31 +557,118 @@ class NativeHistogramScrapeTest {
   }
 
   /**
-   * {@code {__name__=~"NAMES"}[2m]} at {@code t}: the raw samples, as the JSON of each series'
-   * histograms, one line per series in label order; {@code series} of them.
+   * {@code {__name__=~"NAMES"}[2m]} at {@code t} from the scraping Prometheus, checked to be {@code
+   * series} series of histograms only, with enough samples each.
    */
-  private String rangeSelector(String base, long t, int series) throws Exception {
+  private JsonNode rangeSelector(String base, long t, int series) throws Exception {
+    HttpResponse<String> r = queryRange(base, t);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode result = json.readTree(r.body()).path("data").path("result");
+    assertEquals(series, result.size(), r.body());
+    for (JsonNode s : result) {
+      assertTrue(s.path("values").isMissingNode(), "no float samples: " + s);
+      assertTrue(s.path("histograms").size() >= SCRAPES - 2, s.toString());
+    }
+    return result;
+  }
+
+  /**
+   * Appends a problem unless {@code base} answers the range selector at {@code t} with the JSON
+   * {@code want} (the scraping Prometheus' result): how many samples differ, and for each series
+   * the first sample that differs and its first differing part, both sides.
+   */
+  private void sameAnswer(String who, JsonNode want, String base, long t, List<String> problems)
+      throws Exception {
+    HttpResponse<String> r = queryRange(base, t);
+    if (r.statusCode() != 200) {
+      problems.add(who + " answers the range selector with " + r.statusCode() + ": " + r.body());
+      return;
+    }
+    Map<String, JsonNode> w = bySeries(want);
+    Map<String, JsonNode> g = bySeries(json.readTree(r.body()).path("data").path("result"));
+    if (!w.keySet().equals(g.keySet())) {
+      problems.add(who + ": series " + g.keySet() + ", Prometheus has " + w.keySet());
+      return;
+    }
+    int samples = 0;
+    int differ = 0;
+    StringBuilder first = new StringBuilder();
+    for (Map.Entry<String, JsonNode> e : w.entrySet()) {
+      JsonNode ws = e.getValue();
+      JsonNode gs = g.get(e.getKey());
+      samples += ws.size();
+      boolean shown = false;
+      for (int k = 0; k < Math.max(ws.size(), gs.size()); k++) {
+        if (ws.path(k).equals(gs.path(k))) {
+          continue;
+        }
+        differ++;
+        if (!shown) {
+          shown = true;
+          first.append("\n  ").append(e.getKey()).append(" sample ").append(k).append(": ");
+          first.append(firstDifference(ws.path(k), gs.path(k)));
+        }
+      }
+    }
+    if (differ > 0) {
+      problems.add(
+          who
+              + ": "
+              + differ
+              + " of "
+              + samples
+              + " samples differ from the scraping Prometheus' answer to {__name__=~\""
+              + NAMES
+              + "\"}[2m]; the first of each series (Prometheus, then "
+              + who
+              + "):"
+              + first);
+    }
+  }
+
+  /** The first part of two [t, histogram] samples that differs, both sides. */
+  private static String firstDifference(JsonNode a, JsonNode b) {
+    if (!a.path(0).equals(b.path(0))) {
+      return "time " + a.path(0) + " / " + b.path(0);
+    }
+    JsonNode ha = a.path(1);
+    JsonNode hb = b.path(1);
+    String at = "at " + a.path(0) + ": ";
+    for (String f : List.of("count", "sum")) {
+      if (!ha.path(f).equals(hb.path(f))) {
+        return at + f + " " + ha.path(f) + " / " + hb.path(f);
+      }
+    }
+    JsonNode ba = ha.path("buckets");
+    JsonNode bb = hb.path("buckets");
+    for (int i = 0; i < Math.max(ba.size(), bb.size()); i++) {
+      if (!ba.path(i).equals(bb.path(i))) {
+        return at + "bucket " + i + " " + ba.path(i) + " / " + bb.path(i);
+      }
+    }
+    return at + ha + " / " + hb;
+  }
+
+  /** Each series' histograms (JSON) by its labels (JSON). */
+  private static Map<String, JsonNode> bySeries(JsonNode result) {
+    Map<String, JsonNode> out = new TreeMap<>();
+    for (JsonNode s : result) {
+      out.put(s.path("metric").toString(), s.path("histograms"));
+    }
+    return out;
+  }
+
+  /** The answer to the range selector at {@code t}. */
+  private HttpResponse<String> queryRange(String base, long t) throws Exception {
     String url =
         base
             + "/api/v1/query?query="
             + URLEncoder.encode("{__name__=~\"" + NAMES + "\"}[2m]", StandardCharsets.UTF_8)
             + "&time="
             + String.format("%d.%03d", t / 1000, t % 1000);
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    JsonNode result = json.readTree(r.body()).path("data").path("result");
-    assertEquals(series, result.size(), r.body());
-    Map<String, String> lines = new TreeMap<>();
-    for (JsonNode s : result) {
-      assertTrue(s.path("values").isMissingNode(), "no float samples: " + s);
-      assertTrue(s.path("histograms").size() >= SCRAPES - 2, s.toString());
-      lines.put(s.path("metric").toString(), s.path("histograms").toString());
-    }
-    StringBuilder b = new StringBuilder();
-    lines.forEach((m, h) -> b.append(m).append(' ').append(h).append('\n'));
-    return b.toString();
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static List<Path> blocks(Path tenantDir) throws IOException {
