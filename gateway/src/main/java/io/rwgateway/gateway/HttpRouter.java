@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.ingest.Responses;
@@ -40,6 +42,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final PrometheusRegistry registry;
   private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
+  private final PrometheusProtobufWriter protobufWriter = new PrometheusProtobufWriter();
   private final Supplier<String> notReady;
   private final Supplier<PrometheusApi> api;
   private final Supplier<String> deathNotice;
@@ -127,7 +130,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + why);
         break;
       case "/metrics":
-        own = metrics(ctx);
+        own = metrics(ctx, req.headers().get(HttpHeaderNames.ACCEPT));
         break;
       default:
         break;
@@ -207,17 +210,26 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     Responses.send(ctx, r, keepAlive);
   }
 
-  private FullHttpResponse metrics(ChannelHandlerContext ctx) {
+  /**
+   * The metrics in Prometheus' protobuf format when {@code accept} asks for it (as a Prometheus
+   * with native histograms on does: the only format that carries them), else in its text format,
+   * also for OpenMetrics (as always).
+   */
+  private FullHttpResponse metrics(ChannelHandlerContext ctx, String accept) {
+    ExpositionFormatWriter writer =
+        accept != null && protobufWriter.isAvailable() && protobufWriter.accepts(accept)
+            ? protobufWriter
+            : metricsWriter;
     var buf = ctx.alloc().buffer(16 * 1024);
     try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
-      metricsWriter.write(out, registry.scrape());
+      writer.write(out, registry.scrape());
     } catch (IOException e) {
       buf.release();
       return Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "metrics: " + e);
     }
     FullHttpResponse r =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, buf);
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, metricsWriter.getContentType());
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, writer.getContentType());
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
     return r;
   }
