@@ -26,11 +26,44 @@ class QueryHaDifferentialTest {
   @Test
   void deduplicatedReplicasAnswerAsOneCompletePrometheus() throws Exception {
     long end = System.currentTimeMillis() / 60_000 * 60_000;
-    long start = end - PromqlDiffData.WINDOW_MS;
-    PromqlDiffData data = new PromqlDiffData(end);
-    List<WriteRequest> requests = data.requests();
+    run(
+        new PromqlDiffData(end).requests(),
+        end - PromqlDiffData.WINDOW_MS,
+        end,
+        LocalPrometheus.start(dir.resolve("reference")),
+        new PromqlDifferential(
+            client, "Query over two HA replicas (one missing a minute) vs Prometheus: ", true),
+        "query-ha-differential-report.txt");
+  }
+
+  /** The same over native histograms: their chunks are merged and cut again by the proxy. */
+  @Test
+  void deduplicatedHistogramReplicasAnswerAsOneCompletePrometheus() throws Exception {
+    long end = System.currentTimeMillis() / 60_000 * 60_000;
+    run(
+        new HistogramDiffData(end).requests(),
+        end - HistogramDiffData.WINDOW_MS,
+        end,
+        LocalPrometheus.start(
+            dir.resolve("reference"), "global: {}\n", "--enable-feature=native-histograms"),
+        new PromqlDifferential(
+            client,
+            "Query over two HA replicas of native histograms vs Prometheus: ",
+            true,
+            "promql-histogram-corpus.txt"),
+        "query-ha-histogram-differential-report.txt");
+  }
+
+  private void run(
+      List<WriteRequest> requests,
+      long start,
+      long end,
+      LocalPrometheus prometheus,
+      PromqlDifferential diff,
+      String report)
+      throws Exception {
     int missing = requests.size() / 2;
-    try (LocalPrometheus reference = LocalPrometheus.start(dir.resolve("reference"));
+    try (LocalPrometheus reference = prometheus;
         InProcessGateway a = InProcessGateway.start(dir.resolve("a"), "--label", "replica=\"a\"");
         InProcessGateway b = InProcessGateway.start(dir.resolve("b"), "--label", "replica=\"b\"")) {
       reference.awaitReady(client.http, 60_000);
@@ -50,11 +83,8 @@ class QueryHaDifferentialTest {
               "--query.replica-label=replica",
               "--query.replica-label=tenant_id")) {
         query.awaitEndpoints(2);
-        PromqlDifferential diff =
-            new PromqlDifferential(
-                client, "Query over two HA replicas (one missing a minute) vs Prometheus: ", true);
         diff.assertSameSeries(reference.base, query.base(), start, end);
-        diff.run(reference.base, query.base(), start, end, "query-ha-differential-report.txt");
+        diff.run(reference.base, query.base(), start, end, report);
       }
     }
   }
