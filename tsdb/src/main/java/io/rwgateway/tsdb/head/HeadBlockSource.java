@@ -37,7 +37,8 @@ public final class HeadBlockSource implements BlockSeriesSource {
   private final MemSeries[] candidates;
   private final RangeSamples samples;
   private int next;
-  private final BlockChunks builder = new BlockChunks(true);
+  private final BlockChunks builder;
+  private long notChunked = -1;
 
   public HeadBlockSource(Head head, long mint, long maxtExclusive) {
     if (mint >= maxtExclusive) {
@@ -45,6 +46,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
     }
     this.head = head;
     this.samples = new RangeSamples(head.chunks);
+    this.builder = new BlockChunks(head.chunks, true);
     this.mint = mint;
     this.maxtInclusive = maxtExclusive - 1;
     List<MemSeries> found = new ArrayList<>();
@@ -99,7 +101,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
       candidates[next++] = null; // let a truncated series go as soon as it is written
       MemSeries.Snapshot snap = s.snapshot(head.lock, head.chunks);
       samples.read(snap, mint, maxtInclusive);
-      if (samples.n == 0 && !snap.hasHistogramsIn(mint, maxtInclusive)) {
+      if (samples.n == 0 && !snap.mayHaveHistogramsIn(mint, maxtInclusive)) {
         continue;
       }
       BlockSeries out =
@@ -113,9 +115,19 @@ public final class HeadBlockSource implements BlockSeriesSource {
 
   /**
    * Native histogram samples in the range that were left out of the block: the rare ones a block
-   * series cannot hold ({@link BlockChunks}).
+   * series cannot hold ({@link BlockChunks}), and those the head kept out of its chunks (custom
+   * bucket bounds: {@link HistogramScratch}) in block ranges that start before the range's end,
+   * taken from the head's count by the first call.
    */
   public long histogramsSkipped() {
-    return builder.skipped;
+    if (notChunked < 0) {
+      notChunked = head.takeHistogramsNotInChunks(maxtInclusive + 1);
+    }
+    return builder.skipped + notChunked;
+  }
+
+  /** Series whose histogram chunks were re-cut rather than copied as stored (for tests). */
+  long seriesRecut() {
+    return builder.recut;
   }
 }
