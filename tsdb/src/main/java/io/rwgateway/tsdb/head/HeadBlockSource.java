@@ -18,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * BlockSeriesSource}: series in index order, each re-encoded into chunks of at most 120 samples
  * that stay inside the range. Only one series' samples are decoded at a time.
  *
- * <p>NOTE: re-encoding instead of copying head chunks that lie wholly inside the range keeps one
- * code path and yields chunks that start at the block boundary; it costs one decode and encode per
- * sample, small next to writing the index.
+ * <p>NOTE: float samples are re-encoded instead of copying head chunks that lie wholly inside the
+ * range: one code path, and chunks that start at the block boundary; it costs one decode and encode
+ * per sample, small next to writing the index. Histogram chunks are copied when they are what the
+ * re-cut would give ({@link BlockChunks}): the head cuts them by the same rules and never across a
+ * block boundary.
  *
  * <p>Safe while the writer appends, as long as no sample inside the range can still be appended
  * (the caller raised the head's min valid time to {@code maxt} first): each series is snapshotted

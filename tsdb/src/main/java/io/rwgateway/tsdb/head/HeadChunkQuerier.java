@@ -16,18 +16,18 @@ import java.util.List;
 
 /**
  * Streams the head's chunks in [mint, maxt]: series in label order, one series snapshotted at a
- * time (under the head's read lock, like every head read). A float-only series' finished chunks are
- * read from {@code chunks_head/} as they were written and its open chunk as a consistent copy.
- * Holds a lease on the head's chunk files ({@link EpochLeases}) from creation to {@link #close}, so
- * truncation never closes a file this reader may still read.
+ * time (under the head's read lock, like every head read). A series' finished chunks, float and
+ * histogram, are read from {@code chunks_head/} as they were written, its open chunks as consistent
+ * copies, and handed out in time order. Holds a lease on the head's chunk files ({@link
+ * EpochLeases}) from creation to {@link #close}, so truncation never closes a file this reader may
+ * still read.
  *
  * <p>Two kinds of series are re-encoded instead, from their samples in the range, so that a reader
  * never gets overlapping chunks from the head: one with out-of-order floats in the range (merged by
- * time, as {@link RangeSamples} does for every head read), and one with native histograms in the
- * range (the head keeps them as protobuf messages, apart from the floats). Both go through {@link
- * BlockChunks}, the block cut's code: floats and histograms in one time order, XOR, histogram and
- * float histogram chunks cut as the block will cut them, and for a range that is a block range, the
- * same bytes as that block's chunks.
+ * time, as {@link RangeSamples} does for every head read), and one whose float chunks overlap its
+ * histogram chunks in time (the head keeps them in separate chains; a sender switching a series'
+ * type). Both go through {@link BlockChunks}, the block cut's code: floats and histograms in one
+ * time order, XOR, histogram and float histogram chunks cut as the block will cut them.
  *
  * <p>Memory: the selected series' objects (a reference each), one series' snapshot and its chunks
  * in the range (one chunk at a time on the float-only path).

@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The finished float chunks of one head, kept in append-only segment files {@code <dir>/000001},
- * {@code 000002}, ... instead of the Java heap, which keeps only each series' open chunk
- * (Prometheus' {@code chunks_head}). Layout: docs/format/head-chunks.md. A chunk is named by a ref,
- * {@code segment seq << 32 | offset of its record}.
+ * The finished chunks of one head (float chunks, and histogram and float histogram chunks in chains
+ * of their own), kept in append-only segment files {@code <dir>/000001}, {@code 000002}, ...
+ * instead of the Java heap, which keeps only each series' open chunk (Prometheus' {@code
+ * chunks_head}). Layout: docs/format/head-chunks.md. A chunk is named by a ref, {@code segment seq
+ * << 32 | offset of its record}.
  *
  * <p>NOTE: a cache, not durable state. WAL replay rebuilds every chunk, so the directory is wiped
  * when the head is created and removed when it is closed, nothing is fsynced, and there is no

@@ -24,12 +24,13 @@ import java.util.concurrent.locks.StampedLock;
  *
  * <p>NOTE: memory. Fields are primitives and a few references; label strings exist once per head
  * (the {@link SymbolTable} and the label index), a series keeps only their ids, and
- * histogram/exemplar state lives in a lazily created {@link SeriesExtras}, so a float-only series
- * is this object (80 bytes), a few dozen bytes of symbol ids and the pieces of its open chunk in
- * the head's {@link ChunkPieces}. Finished chunks live in the head's {@link HeadChunks} files, not
- * the heap: a series keeps the ref and last time of its newest one (16 bytes however many it has),
- * and each chunk's record links to the one before it. So cutting chunks early or often costs no
- * heap. The writer's per-batch state is in the appender's arrays, not here.
+ * histogram/exemplar state (the open histogram chunk, the chain of finished ones) lives in a lazily
+ * created {@link SeriesExtras}, so a float-only series is this object (80 bytes), a few dozen bytes
+ * of symbol ids and the pieces of its open chunk in the head's {@link ChunkPieces}. Finished chunks
+ * live in the head's {@link HeadChunks} files, not the heap: a series keeps the ref and last time
+ * of its newest one (16 bytes however many it has), and each chunk's record links to the one before
+ * it. So cutting chunks early or often costs no heap. The writer's per-batch state is in the
+ * appender's arrays, not here.
  */
 final class MemSeries extends XorEncoder {
   /**
