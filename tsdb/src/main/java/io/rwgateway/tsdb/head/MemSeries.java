@@ -247,7 +247,9 @@ final class MemSeries extends XorEncoder {
     }
     try {
       x.appendHistogram(chunks, t, kind, hs.decoded(kind), hs.chunkRange);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // NOTE: IllegalStateException is the encoder refusing a sample in an empty chunk, which the
+      // rules make impossible; caught anyway, so that a bug drops one histogram, not the batch.
       hs.notChunked(ref, t, "not encodable: " + e.getMessage());
       return;
     }

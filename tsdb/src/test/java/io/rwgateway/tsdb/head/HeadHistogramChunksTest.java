@@ -421,22 +421,14 @@ class HeadHistogramChunksTest {
     int n = 12_000;
     byte[][] protos = new byte[n][];
     long[] ts = new long[n];
+    // A counter that grows steadily (no reset, same layout), 100 ms apart: one block range.
     for (int k = 0; k < n; k++) {
-      ts[k] = T0 + k * 100L; // 20 minutes: inside one block range
-      protos[k] =
-          HistogramProto.encode(ts[k], HeadChunkQuerierHistogramTest.counter(40 + (k % 80)));
-      if (k % 80 == 0) {
-        protos[k] = HistogramProto.encode(ts[k], HeadChunkQuerierHistogramTest.counter(40 + 80));
-      }
-    }
-    // A counter that grows steadily (no reset): same layout from sample to sample.
-    for (int k = 0; k < n; k++) {
+      ts[k] = T0 + k * 100L;
       Histogram h = new Histogram().schema(1);
       h.positive().setAbsolute(new int[] {0, 1, 2}, new long[] {k, 2L * k, 3L * k}, 3);
       protos[k] = HistogramProto.encode(ts[k], h.count(6L * k).sum(k * 1.5));
     }
     try (Head head = new Head()) {
-      byte[] labels = "\0\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
       WriteBatch b = new WriteBatch();
       Batches.series(b, "__name__", "alloc");
       b.addSample(T0 - 1000, 1);
@@ -444,7 +436,6 @@ class HeadHistogramChunksTest {
       app.prepare(b, wal);
       app.commit(b);
       MemSeries s = head.series(1);
-      assertNotNull(s, labels.length + "");
       for (int k = 0; k < 2000; k++) { // warm up (and JIT)
         s.appendHistogram(head.chunks, head.histograms, ts[k], protos[k], 0, protos[k].length);
       }
@@ -457,8 +448,9 @@ class HeadHistogramChunksTest {
       }
       long perSample = (mx.getThreadAllocatedBytes(tid) - before) / (n - 2000);
       head.chunks.flush();
-      // Only the finished chunk's copy when a chunk is cut (every 120 samples) allocates.
-      assertTrue(perSample < 32, "bytes allocated per histogram append: " + perSample);
+      // Only the finished chunk's copy when a chunk is cut (every 120 samples) allocates: about 2
+      // bytes a sample measured.
+      assertTrue(perSample < 16, "bytes allocated per histogram append: " + perSample);
     }
   }
 }
