@@ -256,6 +256,37 @@ class HeadHistogramChunksTest {
   }
 
   @Test
+  void floatAndHistogramChunksThatDoNotOverlapAreStreamedAsStored() {
+    // Floats 0-9, then integer histograms 10-139: the open float chunk ends before the first
+    // histogram chunk starts, so the reader hands out the head's chunks as they are, in time order.
+    List<S> samples = new ArrayList<>();
+    for (int k = 0; k < 140; k++) {
+      samples.add(k < 10 ? fl(k) : ih(k, HeadChunkQuerierHistogramTest.counter(k)));
+    }
+    try (Head head = new Head()) {
+      append(head, wal, "switch_once", samples);
+      ChunkCutter want = cut(samples, Long.MIN_VALUE, Long.MAX_VALUE);
+      assertEquals(3, want.chunkCount()); // X10, H120, H10
+      try (ChunkQuerier q = head.chunkQuerier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        ChunkSeriesSet set = q.select(Matcher.eq("__name__", "switch_once"));
+        assertTrue(set.next());
+        ChunkIterator it = set.chunks();
+        for (int c = 0; c < want.chunkCount(); c++) {
+          assertTrue(it.next());
+          assertEquals(want.encoding(c), it.encoding());
+          assertEquals(want.minTime(c), it.minTime());
+          assertEquals(want.maxTime(c), it.maxTime());
+          ByteBuffer bb = it.bytes();
+          byte[] got = new byte[bb.remaining()];
+          bb.get(got);
+          assertArrayEquals(want.chunk(c), got, "chunk " + c);
+        }
+        assertFalse(it.next());
+      }
+    }
+  }
+
+  @Test
   void walReplayRebuildsTheSameChunks() {
     Map<String, List<S>> all = scenarios();
     try (Head head = new Head();
