@@ -98,6 +98,18 @@ public final class ChunkCutter {
     floatHists.append(t, h);
   }
 
+  /**
+   * Adds a chunk cut elsewhere by these same rules (the head's), after the samples so far: ends the
+   * open run of any kind first, so a histogram added next starts a run. The cutter keeps {@code
+   * data}.
+   */
+  public void addChunk(byte[] data, long minTime, long maxTime, int encoding) {
+    flushFloats();
+    ints.close();
+    floatHists.close();
+    add(data, minTime, maxTime, encoding);
+  }
+
   /** Ends the series: closes the open run, so that every sample added is in {@link #chunk}s. */
   public void finish() {
     flushFloats();

@@ -99,6 +99,15 @@ public final class FloatHistogram extends NativeHistogram<FloatHistogram, FloatH
       return this;
     }
 
+    /** As {@link #set(int[], int[], double[])} from the arrays' first elements; copies. */
+    Side set(int[] spanOffsets, int[] spanLengths, int spanCount, double[] bucketCounts, int k) {
+      spans.set(spanOffsets, spanLengths, spanCount, NO_DELTAS, 0);
+      setCounts(bucketCounts, k);
+      return this;
+    }
+
+    private static final long[] NO_DELTAS = new long[0];
+
     /** Canonical spans for ascending {@code indices[0, k)} with these counts. */
     public Side setAbsolute(int[] indices, double[] bucketCounts, int k) {
       spans.setAbsolute(indices, new long[k], k);

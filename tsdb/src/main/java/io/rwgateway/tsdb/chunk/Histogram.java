@@ -126,6 +126,20 @@ public final class Histogram extends NativeHistogram<Histogram, Histogram.Bucket
     }
 
     /**
+     * As {@link #set(int[], int[], long[])} from the first {@code spanCount} spans and {@code
+     * bucketCount} deltas of the arrays: copies, allocates nothing once the side is large enough.
+     */
+    Buckets set(
+        int[] spanOffsets, int[] spanLengths, int spanCount, long[] bucketDeltas, int bucketCount) {
+      setSpanCount(spanCount);
+      System.arraycopy(spanOffsets, 0, offsets, 0, spans);
+      System.arraycopy(spanLengths, 0, lengths, 0, spans);
+      setBucketCount(bucketCount);
+      System.arraycopy(bucketDeltas, 0, deltas, 0, buckets);
+      return this;
+    }
+
+    /**
      * Sets this side from absolute counts: {@code counts[k]} for bucket index {@code indices[k]},
      * {@code k < n}, indices strictly ascending. The spans are canonical: one per run of
      * consecutive indices, the first offset the first index, each later offset the gap before it.

@@ -105,6 +105,7 @@ public final class Tsdb implements Closeable {
     try {
       head =
           new Head(Head.DEFAULT_EXEMPLAR_CAPACITY, tenantDir.resolve(TenantLayout.HEAD_CHUNKS_DIR));
+      head.histogramChunkRange(options.blockDurationMs());
       // Samples the blocks already hold are skipped by replay and refused from now on.
       long blocksEnd = blocks.maxTime();
       head.raiseMinValidTime(blocksEnd);

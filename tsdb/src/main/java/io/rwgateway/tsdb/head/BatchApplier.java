@@ -118,7 +118,8 @@ final class BatchApplier {
     for (int j = fh, end = fh + batch.seriesHistogramCount[i]; j < end; j++) {
       if (a.histStatus[j] == HeadAppender.ACCEPTED) {
         long t = batch.histT[j];
-        s.appendHistogram(t, batch.bytes, batch.histOff[j], batch.histLen[j]);
+        s.appendHistogram(
+            head.chunks, head.histograms, t, batch.bytes, batch.histOff[j], batch.histLen[j]);
         observe(t);
         appliedHistograms++;
       }

@@ -2,38 +2,52 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.Labels;
 import io.rwgateway.tsdb.ChunkCutter;
-import io.rwgateway.tsdb.chunk.FloatHistogram;
-import io.rwgateway.tsdb.chunk.Histogram;
-import io.rwgateway.tsdb.chunk.HistogramProto;
+import io.rwgateway.tsdb.ChunkEncoding;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramChunkReader;
 import io.rwgateway.tsdb.layout.BlockSeries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encodes one series' float samples and native histograms of a time range, as the head holds them
- * (floats and histograms in separate time orders, histograms as protobuf messages), into chunks in
- * one time order, cut by {@link ChunkCutter} (2.42's rules). The block cut ({@link
- * HeadBlockSource}) and the head's streaming reader ({@link HeadChunkQuerier}) both build a series'
- * chunks here, so the head hands a reader the chunks the block will hold for the same range.
+ * Builds one series' chunks of a time range from the head: its float samples (decoded, see {@link
+ * RangeSamples}) and its histogram chunks ({@link HistogramChunkList}), in one time order, as
+ * {@link ChunkCutter} (2.42's rules) cuts that range's samples. The block cut ({@link
+ * HeadBlockSource}) and the head's streaming reader ({@link HeadChunkQuerier}, for series whose
+ * float and histogram chunks overlap in time) both build a series' chunks here.
+ *
+ * <p>The head cuts histogram chunks by the same rules as it appends them, and never across a block
+ * boundary, so the chunks of a block range are usually ready: they are taken as stored when they
+ * lie inside the range, no float sample falls inside one, and each starts a run (its run-start
+ * flag) exactly where the cutter would start one: the first in the range, the first after a float
+ * sample, the first after a chunk of the other histogram type. Otherwise (a range edge inside a
+ * chunk, a float older than the histograms around it) the histograms in the range are decoded from
+ * the chunks and re-cut; they then come back as the chunks hold them (the layout of the chunk they
+ * were in, the reset hint the chunk implies), so such a re-cut may differ from a cut of the
+ * original messages where a layout grew within a chunk.
  *
  * <p>What no chunk can hold is left out and counted in {@link #skipped}: a histogram at the same
  * time as a float sample (the head keeps floats and histograms in separate time orders, a block
- * series has one; the float wins, as the one read first), custom bucket bounds, and a message that
- * does not decode or that the encoder refuses (ingest already rejects those).
+ * series has one; the float wins, as the one read first), and one the encoder refuses. (Custom
+ * bucket bounds never reach the head's chunks: {@link HistogramScratch}.)
  *
  * <p>Not thread-safe; reused across the series of one block or one read.
  */
 final class BlockChunks {
   private static final Logger LOG = LoggerFactory.getLogger(BlockChunks.class);
 
-  private final HistogramProto proto = new HistogramProto();
-  private final Histogram h = new Histogram();
-  private final FloatHistogram fh = new FloatHistogram();
+  private final HistogramChunkList hists;
+  private final HistogramChunkIterator hit = new HistogramChunkIterator();
+  private final FloatHistogramChunkIterator fhit = new FloatHistogramChunkIterator();
   private final ChunkCutter cutter = new ChunkCutter();
   private final boolean logSkipped;
 
   /** Histograms left out since this builder was made. */
   long skipped;
+
+  /** Series whose histogram chunks were re-cut rather than taken as stored (for tests). */
+  long recut;
 
   private long warned;
 
@@ -41,7 +55,8 @@ final class BlockChunks {
    * @param logSkipped whether to log (the first few) histograms left out: the block cut does, a
    *     read does not (the cut of the same range logs them once)
    */
-  BlockChunks(boolean logSkipped) {
+  BlockChunks(HeadChunks chunks, boolean logSkipped) {
+    this.hists = new HistogramChunkList(chunks);
     this.logSkipped = logSkipped;
   }
 
@@ -51,55 +66,61 @@ final class BlockChunks {
    */
   BlockSeries build(
       Labels labels, RangeSamples floats, MemSeries.Snapshot snap, long mint, long maxt) {
-    return build(
-        labels,
-        floats.ts,
-        floats.bits,
-        floats.n,
-        snap.histT(),
-        snap.histEnd(),
-        snap.histBytes(),
-        snap.histIndexFrom(mint),
-        snap.histIndexAfter(maxt));
-  }
-
-  /**
-   * The block series for floats {@code ft/fbits[0, fn)} and the histograms {@code [hFrom, hTo)} of
-   * the head's arrays (times {@code ht}, message {@code k} in {@code hb[hEnd[k - 1], hEnd[k])}),
-   * both ascending in time; null when nothing was kept.
-   */
-  private BlockSeries build(
-      Labels labels,
-      long[] ft,
-      long[] fbits,
-      int fn,
-      long[] ht,
-      int[] hEnd,
-      byte[] hb,
-      int hFrom,
-      int hTo) {
-    if (hFrom >= hTo) {
+    long[] ft = floats.ts;
+    long[] fbits = floats.bits;
+    int fn = floats.n;
+    int hn = snap.mayHaveHistogramsIn(mint, maxt) ? hists.load(snap, mint, maxt) : 0;
+    if (hn == 0) {
       // NOTE: no histogram: the float path of before histograms, byte for byte the same chunks.
       return fn == 0 ? null : BlockSeries.encode(labels, ft, fbits, fn);
     }
     cutter.reset();
     int i = 0;
-    int j = hFrom;
-    while (i < fn || j < hTo) {
-      if (j < hTo && (i >= fn || ht[j] <= ft[i])) {
-        int start = j == 0 ? 0 : hEnd[j - 1];
-        int len = hEnd[j] - start;
-        long t = ht[j];
-        j++;
-        if (i < fn && t == ft[i]) {
-          skip(labels, t, "a float sample has the same time");
-          continue;
+    if (asStored(ft, fn, hn, mint, maxt)) {
+      for (int c = 0; c < hn; c++) {
+        long min = hists.minTime(c);
+        for (; i < fn && ft[i] < min; i++) {
+          cutter.addFloat(ft[i], fbits[i]);
         }
-        addHistogram(labels, t, hb, start, len);
-      } else {
-        cutter.addFloat(ft[i], fbits[i]);
-        i++;
+        cutter.addChunk(hists.copy(c), min, hists.maxTime(c), hists.encoding(c));
       }
+    } else {
+      recut++;
+      for (int c = 0; c < hn; c++) {
+        boolean integer = hists.encoding(c) == ChunkEncoding.HISTOGRAM;
+        HistogramChunkReader r =
+            integer
+                ? hit.reset(hists.array(c), hists.offset(c), hists.length(c))
+                : fhit.reset(hists.array(c), hists.offset(c), hists.length(c));
+        while (r.next()) {
+          long t = r.t();
+          if (t < mint) {
+            continue;
+          }
+          if (t > maxt) {
+            break;
+          }
+          for (; i < fn && ft[i] < t; i++) {
+            cutter.addFloat(ft[i], fbits[i]);
+          }
+          if (i < fn && ft[i] == t) {
+            skip(labels, t, "a float sample has the same time");
+            continue;
+          }
+          try {
+            if (integer) {
+              cutter.addHistogram(t, hit.histogram());
+            } else {
+              cutter.addFloatHistogram(t, fhit.histogram());
+            }
+          } catch (IllegalArgumentException e) {
+            skip(labels, t, "not encodable: " + e.getMessage());
+          }
+        }
+      }
+    }
+    for (; i < fn; i++) {
+      cutter.addFloat(ft[i], fbits[i]);
     }
     cutter.finish();
     if (cutter.chunkCount() == 0) {
@@ -109,32 +130,35 @@ final class BlockChunks {
         labels, cutter.chunks(), cutter.minTimes(), cutter.maxTimes(), cutter.encodings());
   }
 
-  /** Decodes the message in {@code hb[start, start + len)} and adds it, or counts it skipped. */
-  private void addHistogram(Labels labels, long t, byte[] hb, int start, int len) {
-    boolean integer;
-    boolean isFloat = false;
-    try {
-      integer = proto.readInteger(hb, start, len, h);
-      if (!integer) {
-        isFloat = proto.readFloat(hb, start, len, fh);
+  /**
+   * Whether the loaded histogram chunks are what the cutter would cut from their samples and the
+   * floats {@code ft[0, fn)}: every chunk inside [mint, maxt], no float inside a chunk's time span,
+   * and a run start exactly where the cutter starts a run.
+   */
+  private boolean asStored(long[] ft, int fn, int hn, long mint, long maxt) {
+    int i = 0;
+    int prevEncoding = 0;
+    for (int c = 0; c < hn; c++) {
+      long min = hists.minTime(c);
+      long max = hists.maxTime(c);
+      if (min < mint || max > maxt) {
+        return false;
       }
-    } catch (IllegalArgumentException e) {
-      skip(labels, t, "undecodable: " + e.getMessage());
-      return;
-    }
-    if (!integer && !isFloat) {
-      skip(labels, t, "custom bucket bounds or mixed counts");
-      return;
-    }
-    try {
-      if (integer) {
-        cutter.addHistogram(t, h);
-      } else {
-        cutter.addFloatHistogram(t, fh);
+      boolean floatBefore = false;
+      for (; i < fn && ft[i] < min; i++) {
+        floatBefore = true;
       }
-    } catch (IllegalArgumentException e) {
-      skip(labels, t, "not encodable: " + e.getMessage());
+      if (i < fn && ft[i] <= max) {
+        return false;
+      }
+      int encoding = hists.encoding(c);
+      boolean startsRun = c == 0 || floatBefore || encoding != prevEncoding;
+      if (hists.runStart(c) != startsRun) {
+        return false;
+      }
+      prevEncoding = encoding;
     }
+    return true;
   }
 
   private void skip(Labels labels, long t, String why) {

@@ -29,6 +29,7 @@ final class FinishedChunks {
   private int[] len = new int[8];
   private long[] minT = new long[8];
   private long[] maxT = new long[8];
+  private int[] kind = new int[8];
 
   /** Chunks loaded. */
   private int n;
@@ -45,11 +46,25 @@ final class FinishedChunks {
    * @throws java.io.UncheckedIOException when a chunk cannot be read (see {@link HeadChunks#read})
    */
   int load(MemSeries.Snapshot snap, long mint, long maxt) {
+    return load(snap.lastChunkRef(), snap.lastChunkMaxT(), snap.liveFrom(), mint, maxt);
+  }
+
+  /**
+   * Loads the finished histogram chunks (integer and float) of {@code snap} that have samples in
+   * [mint, maxt], as {@link #load(MemSeries.Snapshot, long, long)} does for its float chunks.
+   */
+  int loadHistograms(MemSeries.Snapshot snap, long mint, long maxt) {
+    return load(snap.histLastRef(), snap.histLastMaxT(), snap.liveFrom(), mint, maxt);
+  }
+
+  /**
+   * Loads the chunks with samples in [mint, maxt] of the chain whose newest chunk is {@code ref}
+   * (ending at {@code last}), stopping before chunks that end before {@code liveFrom}.
+   */
+  int load(long ref, long last, long liveFrom, long mint, long maxt) {
     n = 0;
     arenaUsed = 0;
-    long stop = Math.max(mint, snap.liveFrom());
-    long ref = snap.lastChunkRef();
-    long last = snap.lastChunkMaxT();
+    long stop = Math.max(mint, liveFrom);
     while (ref != HeadChunks.NO_CHUNK && last >= stop) {
       chunks.read(ref, rb);
       if (rb.minTime <= maxt) {
@@ -68,6 +83,7 @@ final class FinishedChunks {
       len = Arrays.copyOf(len, c);
       minT = Arrays.copyOf(minT, c);
       maxT = Arrays.copyOf(maxT, c);
+      kind = Arrays.copyOf(kind, c);
     }
     int l = rb.length;
     if (arenaUsed + l > arena.length) {
@@ -78,6 +94,7 @@ final class FinishedChunks {
     len[n] = l;
     minT[n] = rb.minTime;
     maxT[n] = rb.maxTime;
+    kind[n] = rb.kind;
     arenaUsed += l;
     n++;
   }
@@ -101,5 +118,15 @@ final class FinishedChunks {
 
   long maxTime(int i) {
     return maxT[n - 1 - i];
+  }
+
+  /** Chunk {@code i}'s {@link io.rwgateway.tsdb.ChunkEncoding}. */
+  int encoding(int i) {
+    return kind[n - 1 - i] & ~HeadChunks.RUN_START;
+  }
+
+  /** Whether chunk {@code i} starts a run of histograms (docs/format/head-chunks.md). */
+  boolean runStart(int i) {
+    return (kind[n - 1 - i] & HeadChunks.RUN_START) != 0;
   }
 }

@@ -47,6 +47,9 @@ public final class Head implements Closeable {
   /** Where series put their finished chunks. */
   final HeadChunks chunks;
 
+  /** Writer-side state of histogram appends (decoders, chunk range, what no chunk holds). */
+  final HistogramScratch histograms = new HistogramScratch();
+
   /** The bytes of the series' open chunks (writer and readers under {@link #lock}). */
   final ChunkPieces pieces = new ChunkPieces();
 
@@ -102,6 +105,27 @@ public final class Head implements Closeable {
   Head(int exemplarCapacity, HeadChunks chunks) {
     this.exemplars = new ExemplarRing(exemplarCapacity);
     this.chunks = chunks;
+  }
+
+  /**
+   * The block range: the head never lets a histogram chunk span a multiple of it, so that a block
+   * cut of an aligned range finds its histogram chunks ready ({@code SeriesExtras}). Set before
+   * replay and the first append (default 2h).
+   */
+  public void histogramChunkRange(long ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("chunk range must be positive, not " + ms);
+    }
+    histograms.chunkRange = ms;
+  }
+
+  /**
+   * Takes the count of native histograms kept out of the head's chunks (custom bucket bounds, or
+   * not encodable) whose block range starts before {@code t}: the block cut of [.., t) counts them
+   * as not in blocks. Any thread.
+   */
+  public long takeHistogramsNotInChunks(long t) {
+    return histograms.takeNotChunked(t);
   }
 
   /** The label-set hash the head indexes series by. */
@@ -181,11 +205,21 @@ public final class Head implements Closeable {
     // (through the read lock) also sees the count move.
     truncations.incrementAndGet();
     raiseMinValidTime(before);
-    chunks.dropBefore(before);
     int max = maxRef;
+    long histDropped = 0;
+    // The histograms of finished chunks that are dropped, counted from their records (the chains
+    // do not change: the writer is excluded), outside the write lock since it reads files.
+    HeadChunks.ReadBuffer rb = new HeadChunks.ReadBuffer();
+    long liveFrom = chunks.liveFrom();
+    for (int r = 1; r <= max; r++) {
+      MemSeries s = series(r);
+      if (s != null && s.extras != null && s.extras.histLastRef != HeadChunks.NO_CHUNK) {
+        histDropped += s.extras.finishedHistogramsBefore(chunks, before, liveFrom, rb);
+      }
+    }
+    chunks.dropBefore(before);
     BitSet removed = new BitSet(max + 1);
     byte[][] removedSeries = null; // label refs by ref - 1, released once the series is unreachable
-    long histDropped = 0;
     long minLeft = Long.MAX_VALUE;
     int r = 1;
     while (r <= max) {

@@ -18,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * BlockSeriesSource}: series in index order, each re-encoded into chunks of at most 120 samples
  * that stay inside the range. Only one series' samples are decoded at a time.
  *
- * <p>NOTE: re-encoding instead of copying head chunks that lie wholly inside the range keeps one
- * code path and yields chunks that start at the block boundary; it costs one decode and encode per
- * sample, small next to writing the index.
+ * <p>NOTE: float samples are re-encoded instead of copying head chunks that lie wholly inside the
+ * range: one code path, and chunks that start at the block boundary; it costs one decode and encode
+ * per sample, small next to writing the index. Histogram chunks are copied when they are what the
+ * re-cut would give ({@link BlockChunks}): the head cuts them by the same rules and never across a
+ * block boundary.
  *
  * <p>Safe while the writer appends, as long as no sample inside the range can still be appended
  * (the caller raised the head's min valid time to {@code maxt} first): each series is snapshotted
@@ -37,7 +39,8 @@ public final class HeadBlockSource implements BlockSeriesSource {
   private final MemSeries[] candidates;
   private final RangeSamples samples;
   private int next;
-  private final BlockChunks builder = new BlockChunks(true);
+  private final BlockChunks builder;
+  private long notChunked = -1;
 
   public HeadBlockSource(Head head, long mint, long maxtExclusive) {
     if (mint >= maxtExclusive) {
@@ -45,6 +48,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
     }
     this.head = head;
     this.samples = new RangeSamples(head.chunks);
+    this.builder = new BlockChunks(head.chunks, true);
     this.mint = mint;
     this.maxtInclusive = maxtExclusive - 1;
     List<MemSeries> found = new ArrayList<>();
@@ -99,7 +103,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
       candidates[next++] = null; // let a truncated series go as soon as it is written
       MemSeries.Snapshot snap = s.snapshot(head.lock, head.chunks);
       samples.read(snap, mint, maxtInclusive);
-      if (samples.n == 0 && !snap.hasHistogramsIn(mint, maxtInclusive)) {
+      if (samples.n == 0 && !snap.mayHaveHistogramsIn(mint, maxtInclusive)) {
         continue;
       }
       BlockSeries out =
@@ -113,9 +117,19 @@ public final class HeadBlockSource implements BlockSeriesSource {
 
   /**
    * Native histogram samples in the range that were left out of the block: the rare ones a block
-   * series cannot hold ({@link BlockChunks}).
+   * series cannot hold ({@link BlockChunks}), and those the head kept out of its chunks (custom
+   * bucket bounds: {@link HistogramScratch}) in block ranges that start before the range's end,
+   * taken from the head's count by the first call.
    */
   public long histogramsSkipped() {
-    return builder.skipped;
+    if (notChunked < 0) {
+      notChunked = head.takeHistogramsNotInChunks(maxtInclusive + 1);
+    }
+    return builder.skipped + notChunked;
+  }
+
+  /** Series whose histogram chunks were re-cut rather than copied as stored (for tests). */
+  long seriesRecut() {
+    return builder.recut;
   }
 }

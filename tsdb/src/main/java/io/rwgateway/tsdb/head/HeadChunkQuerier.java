@@ -10,23 +10,24 @@ import io.rwgateway.tsdb.EpochLeases;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.layout.BlockSeries;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Streams the head's chunks in [mint, maxt]: series in label order, one series snapshotted at a
- * time (under the head's read lock, like every head read). A float-only series' finished chunks are
- * read from {@code chunks_head/} as they were written and its open chunk as a consistent copy.
- * Holds a lease on the head's chunk files ({@link EpochLeases}) from creation to {@link #close}, so
- * truncation never closes a file this reader may still read.
+ * time (under the head's read lock, like every head read). A series' finished chunks, float and
+ * histogram, are read from {@code chunks_head/} as they were written, its open chunks as consistent
+ * copies, and handed out in time order. Holds a lease on the head's chunk files ({@link
+ * EpochLeases}) from creation to {@link #close}, so truncation never closes a file this reader may
+ * still read.
  *
  * <p>Two kinds of series are re-encoded instead, from their samples in the range, so that a reader
  * never gets overlapping chunks from the head: one with out-of-order floats in the range (merged by
- * time, as {@link RangeSamples} does for every head read), and one with native histograms in the
- * range (the head keeps them as protobuf messages, apart from the floats). Both go through {@link
- * BlockChunks}, the block cut's code: floats and histograms in one time order, XOR, histogram and
- * float histogram chunks cut as the block will cut them, and for a range that is a block range, the
- * same bytes as that block's chunks.
+ * time, as {@link RangeSamples} does for every head read), and one whose float chunks overlap its
+ * histogram chunks in time (the head keeps them in separate chains; a sender switching a series'
+ * type). Both go through {@link BlockChunks}, the block cut's code: floats and histograms in one
+ * time order, XOR, histogram and float histogram chunks cut as the block will cut them.
  *
  * <p>Memory: the selected series' objects (a reference each), one series' snapshot and its chunks
  * in the range (one chunk at a time on the float-only path).
@@ -199,7 +200,8 @@ final class HeadChunkQuerier implements ChunkQuerier {
   private final class Chunks implements ChunkIterator {
     private final FinishedChunks finished = new FinishedChunks(head.chunks);
     private final RangeSamples samples = new RangeSamples(head.chunks);
-    private final BlockChunks builder = new BlockChunks(false);
+    private final BlockChunks builder = new BlockChunks(head.chunks, false);
+    private final HistogramChunkList hists = new HistogramChunkList(head.chunks);
     private MemSeries.Snapshot snap;
     private int closedCount; // finished chunks loaded for this series
     private int closedAt; // next finished chunk to hand out
@@ -222,7 +224,20 @@ final class HeadChunkQuerier implements ChunkQuerier {
       closedCount = 0;
       openDone = s.open() == null;
       encoded = null;
-      if (hasOutOfOrderInRange(s) || s.hasHistogramsIn(mint, maxt)) {
+      boolean reencode = hasOutOfOrderInRange(s);
+      if (!reencode) {
+        closedCount = finished.load(s, mint, maxt);
+        int hn = s.mayHaveHistogramsIn(mint, maxt) ? hists.load(s, mint, maxt) : 0;
+        if (hn > 0) {
+          if (floatsOverlapHistograms(hn)) {
+            reencode = true;
+          } else {
+            mergeStored(hn);
+          }
+        }
+      }
+      if (reencode) {
+        closedCount = 0;
         samples.read(s, mint, maxt);
         BlockSeries b = builder.build(Labels.EMPTY, samples, s, mint, maxt);
         if (b == null) {
@@ -233,12 +248,83 @@ final class HeadChunkQuerier implements ChunkQuerier {
         encodedMax = b.chunkMaxTimes();
         encodedEncoding = b.encodings();
         encodedAt = 0;
-      } else {
-        closedCount = finished.load(s, mint, maxt);
       }
       has = advance();
       primed = true;
       return has;
+    }
+
+    /** Whether the open float chunk has samples in range; its first sample's time in openMin. */
+    private boolean openFloatsInRange() {
+      byte[] open = snap.open();
+      if (open == null) {
+        return false;
+      }
+      openMin = XorIterator.firstTime(open);
+      return openMin <= maxt && snap.openMaxT() >= mint;
+    }
+
+    private long openMin;
+
+    /** Whether a float chunk in range overlaps one of the {@code hn} histogram chunks in time. */
+    private boolean floatsOverlapHistograms(int hn) {
+      boolean open = openFloatsInRange();
+      for (int h = 0; h < hn; h++) {
+        long hmin = hists.minTime(h);
+        long hmax = hists.maxTime(h);
+        for (int c = 0; c < closedCount; c++) {
+          if (finished.minTime(c) <= hmax && hmin <= finished.maxTime(c)) {
+            return true;
+          }
+        }
+        if (open && openMin <= hmax && hmin <= snap.openMaxT()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * The series' float chunks and {@code hn} histogram chunks in range, as stored, in time order
+     * (they do not overlap): handed out from the {@code encoded} lists.
+     */
+    private void mergeStored(int hn) {
+      boolean open = openFloatsInRange();
+      int total = closedCount + (open ? 1 : 0) + hn;
+      encoded = new ArrayList<>(total);
+      encodedMin = new long[total];
+      encodedMax = new long[total];
+      encodedEncoding = new byte[total];
+      encodedAt = 0;
+      int c = 0;
+      int h = 0;
+      int k = 0;
+      while (k < total) {
+        boolean floatsLeft = c < closedCount || (c == closedCount && open);
+        long fmin = c < closedCount ? finished.minTime(c) : openMin;
+        if (floatsLeft && (h == hn || fmin < hists.minTime(h))) {
+          if (c < closedCount) {
+            int off = finished.offset(c);
+            encoded.add(Arrays.copyOfRange(finished.bytes(), off, off + finished.length(c)));
+            encodedMax[k] = finished.maxTime(c);
+          } else {
+            encoded.add(snap.open());
+            encodedMax[k] = snap.openMaxT();
+          }
+          encodedMin[k] = fmin;
+          encodedEncoding[k] = ChunkEncoding.XOR;
+          c++;
+        } else {
+          encoded.add(hists.copy(h));
+          encodedMin[k] = hists.minTime(h);
+          encodedMax[k] = hists.maxTime(h);
+          encodedEncoding[k] = (byte) hists.encoding(h);
+          h++;
+        }
+        k++;
+      }
+      closedCount = 0;
+      openDone = true;
     }
 
     private boolean hasOutOfOrderInRange(MemSeries.Snapshot s) {

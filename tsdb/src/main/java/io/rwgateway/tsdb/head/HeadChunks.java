@@ -1,5 +1,6 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.EpochLeases;
 import io.rwgateway.tsdb.layout.BlockFiles;
 import java.io.Closeable;
@@ -19,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The finished float chunks of one head, kept in append-only segment files {@code <dir>/000001},
- * {@code 000002}, ... instead of the Java heap, which keeps only each series' open chunk
- * (Prometheus' {@code chunks_head}). Layout: docs/format/head-chunks.md. A chunk is named by a ref,
- * {@code segment seq << 32 | offset of its record}.
+ * The finished chunks of one head (float chunks, and histogram and float histogram chunks in chains
+ * of their own), kept in append-only segment files {@code <dir>/000001}, {@code 000002}, ...
+ * instead of the Java heap, which keeps only each series' open chunk (Prometheus' {@code
+ * chunks_head}). Layout: docs/format/head-chunks.md. A chunk is named by a ref, {@code segment seq
+ * << 32 | offset of its record}.
  *
  * <p>NOTE: a cache, not durable state. WAL replay rebuilds every chunk, so the directory is wiped
  * when the head is created and removed when it is closed, nothing is fsynced, and there is no
@@ -56,8 +58,17 @@ final class HeadChunks implements Closeable {
   /** The ref of "no chunk": the end of a series' chain. Never a real ref (offsets start at 0). */
   static final long NO_CHUNK = -1L;
 
-  /** Longer than any 120-sample XOR chunk (at most ~2.3 KB); a longer length means corruption. */
-  static final int MAX_CHUNK = 1 << 16;
+  /**
+   * The longest chunk a record holds (24 bits): longer than any 120-sample XOR chunk (at most ~2.3
+   * KB) and any histogram chunk of sane bucket counts; a longer length means corruption.
+   */
+  static final int MAX_CHUNK = (1 << 24) - 1;
+
+  /**
+   * Bit of a record's kind byte: a histogram chunk that starts a run (its header chosen as for a
+   * series' first chunk); see docs/format/head-chunks.md.
+   */
+  static final int RUN_START = 0x80;
 
   /** The write buffer starts this small (most tenants cut a few KB per batch) ... */
   private static final int BUFFER_MIN = 64 << 10;
@@ -165,6 +176,23 @@ final class HeadChunks implements Closeable {
    */
   long append(
       byte[] chunk, int off, int len, long minTime, long maxTime, long prevRef, long prevMaxTime) {
+    return append(chunk, off, len, minTime, maxTime, prevRef, prevMaxTime, ChunkEncoding.XOR);
+  }
+
+  /**
+   * As {@link #append(byte[], int, int, long, long, long, long)}, for a chunk of any encoding:
+   * {@code kind} is its {@link ChunkEncoding}, or'ed with {@link #RUN_START} for a histogram chunk
+   * that starts a run.
+   */
+  long append(
+      byte[] chunk,
+      int off,
+      int len,
+      long minTime,
+      long maxTime,
+      long prevRef,
+      long prevMaxTime,
+      int kind) {
     if (len < 2 || len > MAX_CHUNK) {
       throw new IllegalArgumentException("chunk length " + len);
     }
@@ -185,7 +213,7 @@ final class HeadChunks implements Closeable {
       // Only if writes kept failing for 4 GiB: the heap would have given out long before.
       throw new IllegalStateException("head chunk segment over 4 GiB: " + current.path);
     }
-    putInt(headBytes, 0, len);
+    putInt(headBytes, 0, (kind & 0xff) << 24 | len);
     putLong(headBytes, 8, maxTime);
     putLong(headBytes, 16, minTime);
     putLong(headBytes, 24, prevRef);
@@ -331,8 +359,8 @@ final class HeadChunks implements Closeable {
     if (got < RECORD_HEADER) {
       throw new CorruptChunkException("record header past the end of the file");
     }
-    int len = getInt(rb.bytes, 0);
-    if (len < 2 || len > MAX_CHUNK) {
+    int len = getInt(rb.bytes, 0) & MAX_CHUNK;
+    if (len < 2) {
       throw new CorruptChunkException("bad chunk length " + len);
     }
     int total = RECORD_HEADER + len;
@@ -347,6 +375,14 @@ final class HeadChunks implements Closeable {
     if (!rb.accept(len)) {
       throw new CorruptChunkException("checksum mismatch");
     }
+    if (!validKind(rb.kind)) {
+      throw new CorruptChunkException("bad chunk kind " + rb.kind);
+    }
+  }
+
+  private static boolean validKind(int kind) {
+    int encoding = kind & ~RUN_START;
+    return encoding >= ChunkEncoding.XOR && encoding <= ChunkEncoding.FLOAT_HISTOGRAM;
   }
 
   /** One reader's reused buffer for {@link #read(long, ReadBuffer)}; not thread-safe. */
@@ -368,6 +404,12 @@ final class HeadChunks implements Closeable {
     long prevRef;
 
     long prevMaxTime;
+
+    /**
+     * The last chunk's kind byte: its {@link ChunkEncoding}, with {@link #RUN_START} for a
+     * histogram chunk that starts a run.
+     */
+    int kind;
 
     private ByteBuffer bb = ByteBuffer.wrap(bytes);
     private final CRC32C crc = new CRC32C();
@@ -478,13 +520,13 @@ final class HeadChunks implements Closeable {
 
     private boolean copyRecord(int w, int rel) {
       ByteBuffer win = windows[w];
-      int len = win.getInt(rel);
-      if (len < 2 || len > MAX_CHUNK || rel + RECORD_HEADER + len > windowLength[w]) {
+      int len = win.getInt(rel) & MAX_CHUNK;
+      if (len < 2 || rel + RECORD_HEADER + len > windowLength[w]) {
         return false; // past this window (or garbage): read directly
       }
       ensure(RECORD_HEADER + len);
       win.get(rel, bytes, 0, RECORD_HEADER + len);
-      return accept(len);
+      return accept(len) && validKind(kind); // a direct read reports a bad kind
     }
 
     /**
@@ -500,6 +542,7 @@ final class HeadChunks implements Closeable {
       if ((int) crc.getValue() != getInt(b, 4)) {
         return false;
       }
+      kind = b[0] & 0xff;
       maxTime = getLong(b, 8);
       minTime = getLong(b, 16);
       prevRef = getLong(b, 24);

@@ -4,9 +4,13 @@ import io.rwgateway.model.LabelBytes;
 import io.rwgateway.model.LabelOrder;
 import io.rwgateway.model.Labels;
 import io.rwgateway.model.Matcher;
+import io.rwgateway.tsdb.ChunkEncoding;
 import io.rwgateway.tsdb.ExemplarData;
 import io.rwgateway.tsdb.Querier;
 import io.rwgateway.tsdb.SeriesData;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramChunkReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -172,9 +176,13 @@ public final class HeadQuerier implements Querier {
   /** Turns a series snapshot's samples within a time range into right-sized arrays. */
   private static final class SampleReader {
     private final RangeSamples samples;
+    private final HistogramChunkList hists;
+    private final HistogramChunkIterator hit = new HistogramChunkIterator();
+    private final FloatHistogramChunkIterator fhit = new FloatHistogramChunkIterator();
 
     SampleReader(HeadChunks chunks) {
       samples = new RangeSamples(chunks);
+      hists = new HistogramChunkList(chunks);
     }
 
     SeriesData read(Labels labels, MemSeries.Snapshot snap, long mint, long maxt) {
@@ -185,29 +193,36 @@ public final class HeadQuerier implements Querier {
       for (int i = 0; i < n; i++) {
         floatV[i] = Double.longBitsToDouble(samples.bits[i]);
       }
-      int hn = 0;
-      int from = -1;
-      for (int h = 0; h < snap.histCount(); h++) {
-        long t = snap.histT()[h];
-        if (t >= mint && t <= maxt) {
-          if (from < 0) {
-            from = h;
+      // Histograms decoded from the head's chunks into protobuf messages, as the block's list
+      // querier decodes a block's histogram chunks: what a block of this range would return.
+      int chunks = snap.mayHaveHistogramsIn(mint, maxt) ? hists.load(snap, mint, maxt) : 0;
+      List<Long> histT = new ArrayList<>();
+      List<byte[]> hist = new ArrayList<>();
+      for (int c = 0; c < chunks; c++) {
+        HistogramChunkReader r =
+            hists.encoding(c) == ChunkEncoding.HISTOGRAM
+                ? hit.reset(hists.array(c), hists.offset(c), hists.length(c))
+                : fhit.reset(hists.array(c), hists.offset(c), hists.length(c));
+        while (r.next()) {
+          long t = r.t();
+          if (t > maxt) {
+            break;
           }
-          hn++;
+          if (t >= mint) {
+            histT.add(t);
+            hist.add(r.proto());
+          }
         }
       }
+      int hn = histT.size();
       if (n == 0 && hn == 0) {
         return null;
       }
-      long[] histT = new long[hn];
-      byte[][] hist = new byte[hn][];
+      long[] ht = new long[hn];
       for (int k = 0; k < hn; k++) {
-        int h = from + k;
-        int start = h == 0 ? 0 : snap.histEnd()[h - 1];
-        histT[k] = snap.histT()[h];
-        hist[k] = Arrays.copyOfRange(snap.histBytes(), start, snap.histEnd()[h]);
+        ht[k] = histT.get(k);
       }
-      return new SeriesData(labels, floatT, floatV, histT, hist);
+      return new SeriesData(labels, floatT, floatV, ht, hist.toArray(new byte[0][]));
     }
   }
 }

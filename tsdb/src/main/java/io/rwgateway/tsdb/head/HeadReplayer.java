@@ -116,7 +116,7 @@ public final class HeadReplayer implements RecordVisitor {
       skipped++;
       return;
     }
-    s.appendHistogram(t, proto, off, len);
+    s.appendHistogram(head.chunks, head.histograms, t, proto, off, len);
     observe(t);
     histograms++;
   }

@@ -24,12 +24,13 @@ import java.util.concurrent.locks.StampedLock;
  *
  * <p>NOTE: memory. Fields are primitives and a few references; label strings exist once per head
  * (the {@link SymbolTable} and the label index), a series keeps only their ids, and
- * histogram/exemplar state lives in a lazily created {@link SeriesExtras}, so a float-only series
- * is this object (80 bytes), a few dozen bytes of symbol ids and the pieces of its open chunk in
- * the head's {@link ChunkPieces}. Finished chunks live in the head's {@link HeadChunks} files, not
- * the heap: a series keeps the ref and last time of its newest one (16 bytes however many it has),
- * and each chunk's record links to the one before it. So cutting chunks early or often costs no
- * heap. The writer's per-batch state is in the appender's arrays, not here.
+ * histogram/exemplar state (the open histogram chunk, the chain of finished ones) lives in a lazily
+ * created {@link SeriesExtras}, so a float-only series is this object (80 bytes), a few dozen bytes
+ * of symbol ids and the pieces of its open chunk in the head's {@link ChunkPieces}. Finished chunks
+ * live in the head's {@link HeadChunks} files, not the heap: a series keeps the ref and last time
+ * of its newest one (16 bytes however many it has), and each chunk's record links to the one before
+ * it. So cutting chunks early or often costs no heap. The writer's per-batch state is in the
+ * appender's arrays, not here.
  */
 final class MemSeries extends XorEncoder {
   /**
@@ -127,6 +128,10 @@ final class MemSeries extends XorEncoder {
    * full chunk goes to {@code chunks} (buffered; the caller flushes before it releases the lock).
    */
   void appendFloat(HeadChunks chunks, long t, long bits) {
+    SeriesExtras x = extras;
+    if (x != null && x.runKind != 0 && t > x.histMaxT) {
+      x.closeRun(chunks); // a float after the histograms: the next histogram starts a run
+    }
     if (isFull() || length() >= CHUNK_MAX_BYTES) {
       cutChunk(chunks);
     }
@@ -226,10 +231,28 @@ final class MemSeries extends XorEncoder {
     }
   }
 
-  /** Appends a histogram's raw bytes; the caller holds the head's write lock (or replays). */
-  void appendHistogram(long t, byte[] b, int off, int len) {
+  /**
+   * Appends a histogram (its protobuf message in {@code b[off, off + len)}) to the open histogram
+   * chunk; the caller holds the head's write lock (or replays) and checked ordering. A finished
+   * chunk goes to {@code chunks} (buffered, as for floats). One no chunk can hold is counted in
+   * {@code hs} and kept out; it still counts as the series' newest histogram.
+   */
+  void appendHistogram(HeadChunks chunks, HistogramScratch hs, long t, byte[] b, int off, int len) {
     SeriesExtras x = extras();
-    x.addHistogram(t, b, off, len);
+    x.acceptHistogram(t, b, off, len);
+    int kind = hs.decode(b, off, len);
+    if (kind == 0) {
+      hs.notChunked(ref, t, "custom bucket bounds, mixed counts or undecodable");
+      return;
+    }
+    try {
+      x.appendHistogram(chunks, t, kind, hs.decoded(kind), hs.chunkRange);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // NOTE: IllegalStateException is the encoder refusing a sample in an empty chunk, which the
+      // rules make impossible; caught anyway, so that a bug drops one histogram, not the batch.
+      hs.notChunked(ref, t, "not encodable: " + e.getMessage());
+      return;
+    }
     if (t < minTime) {
       minTime = t;
     }
@@ -237,10 +260,12 @@ final class MemSeries extends XorEncoder {
 
   /**
    * Head truncation, under the head's write lock: drops finished chunks whose samples are all
-   * before {@code t} and histograms before {@code t}; the caller told the head's {@link HeadChunks}
-   * first ({@link HeadChunks#dropBefore}). Older links of the chain are not touched: walks stop at
-   * the first chunk before {@code t}. A chunk that straddles {@code t} is kept whole (readers clamp
-   * to the head's range). Returns the number of histograms dropped.
+   * before {@code t}, float and histogram alike, and the open histogram chunk if it ends before
+   * {@code t}; the caller told the head's {@link HeadChunks} first ({@link HeadChunks#dropBefore}).
+   * Older links of the chains are not touched: walks stop at the first chunk before {@code t}. A
+   * chunk that straddles {@code t} is kept whole (readers clamp to the head's range). Returns the
+   * number of histograms of the open chunk dropped (those of finished chunks are counted by {@link
+   * SeriesExtras#finishedHistogramsBefore} first).
    */
   int truncateBefore(long t) {
     if (lastChunkRef != HeadChunks.NO_CHUNK && lastChunkMaxT < t) {
@@ -255,9 +280,10 @@ final class MemSeries extends XorEncoder {
             ? Math.max(minTime, t)
             : count() > 0 ? firstTime() : Long.MAX_VALUE;
     if (extras != null) {
+      long seriesMin = minTime;
       histDropped = extras.dropHistogramsBefore(t);
       extras.oooDropBefore(t);
-      min = Math.min(min, Math.min(extras.histMinT(), extras.oooMinT()));
+      min = Math.min(min, Math.min(extras.histMinT(t, seriesMin), extras.oooMinT()));
     }
     minTime = min;
     return histDropped;
@@ -317,21 +343,37 @@ final class MemSeries extends XorEncoder {
     SeriesExtras x = extras;
     if (x == null) {
       return new Snapshot(
-          lastChunkRef, lastChunkMaxT, liveFrom, open, lastTime(), null, null, null, 0, null, null);
+          lastChunkRef,
+          lastChunkMaxT,
+          liveFrom,
+          open,
+          lastTime(),
+          HeadChunks.NO_CHUNK,
+          Long.MIN_VALUE,
+          null,
+          0,
+          0,
+          0,
+          false,
+          null,
+          null);
     }
     long[] oooT = x.oooCount == 0 ? null : Arrays.copyOf(x.oooT, x.oooCount);
     long[] oooBits = x.oooCount == 0 ? null : Arrays.copyOf(x.oooBits, x.oooCount);
-    // Histogram arrays are append-only: entries below the count never change, so references do.
+    boolean histOpen = x.openHistCount() > 0;
     return new Snapshot(
         lastChunkRef,
         lastChunkMaxT,
         liveFrom,
         open,
         lastTime(),
-        x.histT,
-        x.histEnd,
-        x.histBytes,
-        x.histCount,
+        x.histLastRef,
+        x.histLastMaxT,
+        histOpen ? x.hw.bytes() : null,
+        histOpen ? x.hwKind : 0,
+        histOpen ? x.openMinT : 0,
+        histOpen ? x.hw.lastTime() : 0,
+        histOpen && x.openRunStart,
         oooT,
         oooBits);
   }
@@ -341,8 +383,9 @@ final class MemSeries extends XorEncoder {
    * others with {@link FinishedChunks}) and the head's {@link HeadChunks#liveFrom} when the
    * snapshot was taken (a snapshot taken before a truncation still reads what it dropped, as it
    * would have before), the open chunk's copy and the time of its last sample (the series' newest
-   * float), histogram arrays valid up to histCount, and copies of the out-of-order floats (null
-   * when none).
+   * float); the same for histograms (the newest finished histogram chunk's ref and last time, and a
+   * copy of the open histogram chunk with its encoding, first and last times and run-start flag;
+   * null when none); and copies of the out-of-order floats (null when none).
    */
   record Snapshot(
       long lastChunkRef,
@@ -350,36 +393,27 @@ final class MemSeries extends XorEncoder {
       long liveFrom,
       byte[] open,
       long openMaxT,
-      long[] histT,
-      int[] histEnd,
-      byte[] histBytes,
-      int histCount,
+      long histLastRef,
+      long histLastMaxT,
+      byte[] histOpen,
+      int histOpenEncoding,
+      long histOpenMinT,
+      long histOpenMaxT,
+      boolean histOpenRunStart,
       long[] oooT,
       long[] oooBits) {
-    /** Index of the first histogram at or after {@code t} ({@link #histCount} when none). */
-    int histIndexFrom(long t) {
-      int lo = 0;
-      int hi = histCount;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (histT[mid] < t) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return lo;
+    /** Whether the open histogram chunk has samples in [mint, maxt]. */
+    boolean histOpenIn(long mint, long maxt) {
+      return histOpen != null && histOpenMinT <= maxt && histOpenMaxT >= mint;
     }
 
-    /** Index of the first histogram after {@code t} ({@link #histCount} when none). */
-    int histIndexAfter(long t) {
-      return t == Long.MAX_VALUE ? histCount : histIndexFrom(t + 1);
-    }
-
-    /** Whether a histogram lies in [mint, maxt]. */
-    boolean hasHistogramsIn(long mint, long maxt) {
-      int i = histIndexFrom(mint);
-      return i < histCount && histT[i] <= maxt;
+    /**
+     * Whether histogram chunks may have samples in [mint, maxt] (the open one, or the chain when
+     * its newest chunk ends at or after mint); a cheap test before reading any chunk.
+     */
+    boolean mayHaveHistogramsIn(long mint, long maxt) {
+      return histOpenIn(mint, maxt)
+          || (histLastRef != HeadChunks.NO_CHUNK && histLastMaxT >= Math.max(mint, liveFrom));
     }
   }
 }

@@ -1,21 +1,76 @@
 package io.rwgateway.tsdb.head;
 
+import io.rwgateway.model.XxHash64;
+import io.rwgateway.tsdb.ChunkEncoding;
+import io.rwgateway.tsdb.chunk.FloatHistogram;
+import io.rwgateway.tsdb.chunk.FloatHistogramChunkEncoder;
+import io.rwgateway.tsdb.chunk.Histogram;
+import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
+import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Header;
+import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Verdict;
+import io.rwgateway.tsdb.chunk.HistogramChunkWriter;
+import io.rwgateway.tsdb.chunk.NativeHistogram;
+import io.rwgateway.tsdb.chunk.XorChunk;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * State most float-only series never need: native histograms (raw protobuf bytes, time ordered) and
+ * State most float-only series never need: native histograms (the open histogram or float histogram
+ * chunk, and the chain of finished ones in the head's {@link HeadChunks}), out-of-order floats, and
  * the last accepted exemplar, which decides exemplar ordering.
  *
- * <p>NOTE: histograms are packed into one growing byte arena per series with end offsets, not one
- * {@code byte[]} each: no object per histogram, and readers can share the arrays because entries
- * below {@link #histCount} are never rewritten.
+ * <p>Histograms are cut into chunks as they are appended, by the rules of {@link
+ * io.rwgateway.tsdb.ChunkCutter} (2.42's head): a chunk holds at most 120 samples, a refused append
+ * (counter reset, schema or zero threshold change, gauge/counter switch, after a stale marker) cuts
+ * it with the header 2.42 gives the next chunk. A new <em>run</em> starts (its first chunk headed
+ * as a series' first, {@code firstChunkHeader}) at the series' first histogram, at a switch between
+ * integer and float histograms, after a float sample newer than the last histogram, and at each
+ * block-range boundary ({@link HistogramScratch#chunkRange}), so that a block range's histogram
+ * chunks are those {@code ChunkCutter} cuts from that range's samples. Finished chunks carry that
+ * run-start flag in their record (docs/format/head-chunks.md).
  */
 final class SeriesExtras {
-  long[] histT = new long[4];
-  int[] histEnd = new int[4];
-  byte[] histBytes = new byte[256];
-  int histCount;
+  private static final Logger LOG = LoggerFactory.getLogger(SeriesExtras.class);
+
+  /** The open histogram chunk's writer, of {@link #hwKind}; null before the first histogram. */
+  @SuppressWarnings("rawtypes")
+  HistogramChunkWriter hw;
+
+  /** {@link ChunkEncoding#HISTOGRAM} or {@link ChunkEncoding#FLOAT_HISTOGRAM}: {@link #hw}'s. */
+  int hwKind;
+
+  /**
+   * The encoding of the run the open chunk belongs to, or 0 when no run is open: the next histogram
+   * then starts a new run (a chunk headed as a series' first).
+   */
+  int runKind;
+
+  /** Whether the open chunk starts a run. */
+  boolean openRunStart;
+
+  /** Time of the open histogram chunk's first sample (valid while it holds samples). */
+  long openMinT;
+
+  /** The newest finished histogram chunk's ref ({@link HeadChunks#NO_CHUNK} for none). */
+  long histLastRef = HeadChunks.NO_CHUNK;
+
+  /** The time of its last sample. */
+  long histLastMaxT = Long.MIN_VALUE;
+
+  /**
+   * Time of the newest accepted histogram (also one no chunk could hold): ingest and replay refuse
+   * histograms at or before it, and floats at it.
+   */
   long histMaxT = Long.MIN_VALUE;
+
+  /**
+   * Hash and length of the newest accepted histogram's protobuf bytes (a resent one is a no-op).
+   */
+  long histLastHash;
+
+  int histLastLen = -1;
 
   /**
    * Out-of-order float samples (older than the series' newest, inside the out-of-order window),
@@ -32,58 +87,156 @@ final class SeriesExtras {
   byte[] exLabels;
   int exLabelsLen;
 
-  void addHistogram(long t, byte[] b, int off, int len) {
-    int n = histCount;
-    int start = n == 0 ? 0 : histEnd[n - 1];
-    byte[] arena = histBytes;
-    if (start + len > arena.length) {
-      arena = Arrays.copyOf(arena, Math.max(start + len, arena.length * 2));
-    }
-    System.arraycopy(b, off, arena, start, len);
-    long[] ts = histT;
-    int[] ends = histEnd;
-    if (n == ts.length) {
-      ts = Arrays.copyOf(ts, n * 2);
-      ends = Arrays.copyOf(ends, n * 2);
-    }
-    ts[n] = t;
-    ends[n] = start + len;
-    // Publish new arrays before the count so a reader never sees a count beyond them.
-    histBytes = arena;
-    histT = ts;
-    histEnd = ends;
-    histCount = n + 1;
+  /** True when the newest accepted histogram had exactly these bytes (by a 64-bit hash). */
+  boolean lastHistogramEquals(byte[] b, int off, int len) {
+    return len == histLastLen && XxHash64.hash(b, off, len, 0) == histLastHash;
+  }
+
+  /** Remembers the newest accepted histogram (time and bytes' hash). */
+  void acceptHistogram(long t, byte[] b, int off, int len) {
     histMaxT = t;
+    histLastHash = XxHash64.hash(b, off, len, 0);
+    histLastLen = len;
   }
 
   /**
-   * Head truncation, under the head's write lock: drops histograms before {@code t} into new arrays
-   * (readers may still hold the old ones) and returns how many were dropped.
+   * Appends a decoded histogram of encoding {@code kind} to the open chunk, cutting as described in
+   * the class comment. The caller holds the head's write lock (or replays); {@code h} is not kept.
+   *
+   * @throws IllegalArgumentException when no chunk can hold it (buckets that do not match the
+   *     spans); nothing is appended then
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void appendHistogram(HeadChunks chunks, long t, int kind, NativeHistogram<?, ?> h, long range) {
+    if (runKind != 0
+        && (kind != runKind
+            || (hw.count() > 0 && Math.floorDiv(t, range) != Math.floorDiv(openMinT, range)))) {
+      closeRun(chunks);
+    }
+    HistogramChunkWriter w;
+    if (runKind == 0) {
+      // A new encoder, as ChunkCutter starts a run with: no state of the run before.
+      hw =
+          kind == ChunkEncoding.HISTOGRAM
+              ? new HistogramChunkEncoder(HistogramChunkEncoder.firstChunkHeader((Histogram) h))
+              : new FloatHistogramChunkEncoder(
+                  FloatHistogramChunkEncoder.firstChunkHeader((FloatHistogram) h));
+      hwKind = kind;
+      runKind = kind;
+      openRunStart = true;
+      w = hw;
+    } else {
+      w = hw;
+      if (w.count() >= XorChunk.MAX_SAMPLES) {
+        Header next = w.nextChunkHeader(h);
+        finishOpen(chunks);
+        w.reset(next);
+      }
+    }
+    if (w.count() == 0) {
+      openMinT = t;
+    }
+    Verdict v = w.append(t, h);
+    if (v == Verdict.CUT || v == Verdict.CUT_COUNTER_RESET) {
+      Header next = w.nextChunkHeader(h);
+      finishOpen(chunks);
+      w.reset(next);
+      openMinT = t;
+      v = w.append(t, h);
+      if (v != Verdict.APPEND) {
+        throw new IllegalStateException("an empty histogram chunk refused a sample: " + v);
+      }
+    }
+  }
+
+  /**
+   * Ends the open run (a float sample came after the last histogram): the open chunk goes to {@code
+   * chunks}, and the next histogram starts a run. The caller holds the write lock (or replays).
+   */
+  void closeRun(HeadChunks chunks) {
+    if (hw != null && hw.count() > 0) {
+      finishOpen(chunks);
+      hw.reset(Header.UNKNOWN);
+    }
+    runKind = 0;
+  }
+
+  /** Writes the open chunk to {@code chunks} (buffered) as the chain's newest; keeps the writer. */
+  @SuppressWarnings("rawtypes")
+  private void finishOpen(HeadChunks chunks) {
+    byte[] done = hw.bytes();
+    long maxT = hw.lastTime();
+    histLastRef =
+        chunks.append(
+            done,
+            0,
+            done.length,
+            openMinT,
+            maxT,
+            histLastRef,
+            histLastMaxT,
+            hwKind | (openRunStart ? HeadChunks.RUN_START : 0));
+    histLastMaxT = maxT;
+    openRunStart = false;
+  }
+
+  /** Samples in the open histogram chunk. */
+  int openHistCount() {
+    return hw == null ? 0 : hw.count();
+  }
+
+  /**
+   * Head truncation, before the head's {@link HeadChunks#liveFrom} is raised and with the writer
+   * excluded (the chain does not change): the number of samples in finished histogram chunks that
+   * end before {@code t} and were not dropped before ({@code liveFrom}, the old truncation time).
+   * Reads those chunks' records; a read error is logged and the count is then short.
+   */
+  long finishedHistogramsBefore(
+      HeadChunks chunks, long t, long liveFrom, HeadChunks.ReadBuffer rb) {
+    long n = 0;
+    long ref = histLastRef;
+    long last = histLastMaxT;
+    try {
+      while (ref != HeadChunks.NO_CHUNK && last >= liveFrom) {
+        chunks.read(ref, rb);
+        if (rb.maxTime < t) {
+          n += (rb.bytes[0] & 0xff) << 8 | (rb.bytes[1] & 0xff);
+        }
+        ref = rb.prevRef;
+        last = rb.prevMaxTime;
+      }
+    } catch (UncheckedIOException e) {
+      LOG.warn("cannot count the histograms truncation drops: {}", e.getMessage());
+    }
+    return n;
+  }
+
+  /**
+   * Head truncation, under the write lock: forgets the finished histogram chunks that end before
+   * {@code t} (see {@link MemSeries#truncateBefore}) and the open chunk if it does too. Returns the
+   * open chunk's samples dropped.
    */
   int dropHistogramsBefore(long t) {
-    int n = histCount;
-    int k = 0;
-    while (k < n && histT[k] < t) {
-      k++;
+    if (histLastRef != HeadChunks.NO_CHUNK && histLastMaxT < t) {
+      histLastRef = HeadChunks.NO_CHUNK;
+      histLastMaxT = Long.MIN_VALUE;
     }
-    if (k == 0) {
-      return 0;
+    int n = openHistCount();
+    if (n > 0 && hw.lastTime() < t) {
+      hw.reset(Header.UNKNOWN);
+      runKind = 0;
+      openRunStart = false;
+      return n;
     }
-    int from = histEnd[k - 1];
-    int keep = n - k;
-    long[] ts = new long[Math.max(4, keep)];
-    int[] ends = new int[Math.max(4, keep)];
-    System.arraycopy(histT, k, ts, 0, keep);
-    for (int i = 0; i < keep; i++) {
-      ends[i] = histEnd[k + i] - from;
+    return 0;
+  }
+
+  /** A lower bound of the oldest histogram time kept after a truncation at {@code t}. */
+  long histMinT(long t, long seriesMin) {
+    if (histLastRef != HeadChunks.NO_CHUNK) {
+      return Math.max(seriesMin, t);
     }
-    histBytes =
-        Arrays.copyOfRange(
-            histBytes, from, Math.max(from + 256, keep == 0 ? from : histEnd[n - 1]));
-    histT = ts;
-    histEnd = ends;
-    histCount = keep;
-    return k;
+    return openHistCount() > 0 ? openMinT : Long.MAX_VALUE;
   }
 
   /** Index of the out-of-order sample at {@code t}, or {@code -(insertion point) - 1}. */
@@ -134,25 +287,9 @@ final class SeriesExtras {
     oooCount = keep;
   }
 
-  /** Oldest stored histogram time, or Long.MAX_VALUE when none. */
-  long histMinT() {
-    return histCount == 0 ? Long.MAX_VALUE : histT[0];
-  }
-
   /** Oldest out-of-order sample time, or Long.MAX_VALUE when none. */
   long oooMinT() {
     return oooCount == 0 ? Long.MAX_VALUE : oooT[0];
-  }
-
-  /** True when the last stored histogram has exactly these bytes. */
-  boolean lastHistogramEquals(byte[] b, int off, int len) {
-    int n = histCount;
-    if (n == 0) {
-      return false;
-    }
-    int start = n == 1 ? 0 : histEnd[n - 2];
-    int end = histEnd[n - 1];
-    return Arrays.equals(histBytes, start, end, b, off, off + len);
   }
 
   void setLastExemplar(long t, long vBits, byte[] b, int off, int len) {

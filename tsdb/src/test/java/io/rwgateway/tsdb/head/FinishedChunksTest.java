@@ -57,10 +57,13 @@ class FinishedChunksTest {
         liveFrom,
         null,
         Long.MIN_VALUE,
-        null,
-        null,
+        HeadChunks.NO_CHUNK,
+        Long.MIN_VALUE,
         null,
         0,
+        0,
+        0,
+        false,
         null,
         null);
   }

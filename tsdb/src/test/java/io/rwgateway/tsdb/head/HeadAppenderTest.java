@@ -19,6 +19,8 @@ import io.rwgateway.tsdb.ExemplarData;
 import io.rwgateway.tsdb.MetricMetadata;
 import io.rwgateway.tsdb.SeriesData;
 import io.rwgateway.tsdb.WriteBatch;
+import io.rwgateway.tsdb.chunk.Histogram;
+import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import java.io.IOException;
 import java.util.Arrays;
@@ -262,8 +264,11 @@ class HeadAppenderTest {
 
   @Test
   void histogramsFollowTheFloatOrderingRules() {
-    byte[] h1 = {8, 1, 17, 0, 0, 0, 0, 0, 0, -16, 63};
-    byte[] h2 = {8, 2, 17, 0, 0, 0, 0, 0, 0, 0, 64};
+    // count_int (field 1) and sum (field 3): integer histograms without buckets. (They held
+    // count_float before, field 2: mixed counts, which no chunk can hold now that the head keeps
+    // histograms in chunks.)
+    byte[] h1 = {8, 1, 25, 0, 0, 0, 0, 0, 0, -16, 63};
+    byte[] h2 = {8, 2, 25, 0, 0, 0, 0, 0, 0, 0, 64};
     WriteBatch b = batch();
     series(b, "__name__", "h");
     histogram(b, T0, h1);
@@ -286,7 +291,13 @@ class HeadAppenderTest {
     SeriesData d = only("h");
     assertEquals(0, d.sampleCount());
     assertArrayEquals(new long[] {T0, T0 + 10, T0 + 20}, d.histT());
-    assertArrayEquals(h2, d.histograms()[1]);
+    // Decoded from the head's histogram chunk, as a block's list querier returns it: the message is
+    // re-encoded (with its timestamp), not the bytes sent.
+    Histogram got = new Histogram();
+    byte[] m = d.histograms()[1];
+    assertTrue(new HistogramProto().readInteger(m, 0, m.length, got));
+    assertEquals(2, got.count());
+    assertEquals(2.0, got.sum());
     List<SeriesData> r =
         querier.select(new Matcher[] {Matcher.eq("__name__", "h")}, T0 + 1, T0 + 15);
     assertArrayEquals(new long[] {T0 + 10}, r.get(0).histT());
@@ -294,7 +305,7 @@ class HeadAppenderTest {
 
   @Test
   void aFloatAndAHistogramAtTheSameTimeAreRefusedAsDuplicates() {
-    byte[] h = {8, 1, 17, 0, 0, 0, 0, 0, 0, -16, 63};
+    byte[] h = {8, 1, 25, 0, 0, 0, 0, 0, 0, -16, 63};
     WriteBatch b = batch();
     series(b, "__name__", "mixed");
     samples(b, T0, 1);

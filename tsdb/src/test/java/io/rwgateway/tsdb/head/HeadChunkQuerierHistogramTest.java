@@ -15,6 +15,7 @@ import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.Histogram;
+import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.XorIterator;
@@ -386,14 +387,28 @@ class HeadChunkQuerierHistogramTest {
   @Test
   void aRangeEdgeInsideARunClipsTheChunksToTheRange() {
     fill();
-    // From inside the first chunk to inside the third: the chunks hold only samples in range and
-    // are cut as a block of this range would be.
+    // From inside the first chunk to inside the third. The reader hands out the head's histogram
+    // chunks as stored, like its float chunks (they may hold samples outside the range; readers
+    // filter by time), so they are not the block cut's chunks of this range. (Changed when the head
+    // began keeping histograms in chunks: before, it encoded them at read time, clipped to the
+    // range.) The block cut of the range still clips and re-cuts them, as ChunkCutter would.
     long mint = t(50) + 1;
     long maxt = t(200) - 1;
-    Read r = check("int_counter", mint, maxt);
-    assertEquals(List.of("H79:UNKNOWN", "H70:COUNTER_RESET"), r.shape());
-    assertEquals(List.of(t(51), t(130)), r.mins());
-    assertEquals(List.of(t(129), t(199)), r.maxs());
+    Read r = read("int_counter", mint, maxt);
+    assertEquals(appended("int_counter", mint, maxt), r.samples());
+    assertEquals(List.of("H120:UNKNOWN", "H10:NOT_COUNTER_RESET", "H120:COUNTER_RESET"), r.shape());
+    assertEquals(List.of(t(0), t(120), t(130)), r.mins());
+    assertEquals(List.of(t(119), t(129), t(249)), r.maxs());
+    BlockSeries cut = blockCut("int_counter", mint, maxt);
+    assertEquals(List.of(t(51), t(130)), List.of(cut.chunkMinTimes()[0], cut.chunkMinTimes()[1]));
+    assertEquals(List.of(t(129), t(199)), List.of(cut.chunkMaxTimes()[0], cut.chunkMaxTimes()[1]));
+    assertEquals(2, cut.chunks().size());
+    HistogramChunkIterator first = new HistogramChunkIterator(cut.chunks().get(0));
+    assertEquals(79, first.count());
+    assertEquals(HistogramChunkEncoder.Header.UNKNOWN, first.header());
+    HistogramChunkIterator second = new HistogramChunkIterator(cut.chunks().get(1));
+    assertEquals(70, second.count());
+    assertEquals(HistogramChunkEncoder.Header.COUNTER_RESET, second.header());
 
     // Both edges inside float runs, a histogram run between them.
     Read s = check("switch", t(10), t(60));
