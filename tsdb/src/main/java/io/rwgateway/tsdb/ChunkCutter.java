@@ -19,31 +19,25 @@ import java.util.function.Function;
  * Cuts one series' samples, handed over in ascending time and of any kind, into chunks as 2.42's
  * head cuts a series that switches between them: a run of floats becomes XOR chunks, a run of
  * integer histograms histogram chunks (encoding 2), a run of float histograms float histogram
- * chunks (encoding 3), each chunk at most {@value XorChunk#MAX_SAMPLES} samples.
+ * chunks (encoding 3). XOR chunks hold at most {@value XorChunk#MAX_SAMPLES} samples.
  *
- * <p>Histogram chunks are cut when full or when the encoder's {@code append} refuses a sample (a
- * counter reset, another schema or zero threshold, a gauge/counter switch, after a stale marker),
- * each new chunk with the header 2.42 gives it ({@code nextChunkHeader}); after a run of another
- * kind the next histogram chunk is a series' first (2.42 has no appender of its type to compare
- * with then).
+ * <p>Histogram chunks are cut where 2.42's head cuts them by time ({@link ChunkSchedule}: towards
+ * the end of the block range, then at equal lengths once the rate is known, or at 240 samples), or
+ * when the encoder's {@code append} refuses a sample (a counter reset, another schema or zero
+ * threshold, a gauge/counter switch, after a stale marker), each new chunk with the header 2.42
+ * gives it ({@code nextChunkHeader}); after a run of another kind the next histogram chunk is a
+ * series' first (2.42 has no appender of its type to compare with then).
  *
  * <p>The one cutting rule of the TSDB: the block cut, the head's streaming reader and the merge of
  * overlapping chunks all use it, so a sample range reads back in the same chunks whichever wrote
  * them. Not thread-safe; reused from series to series ({@link #reset}).
  */
 public final class ChunkCutter {
-  private final HistogramRun<Histogram> ints =
-      new HistogramRun<>(
-          ChunkEncoding.HISTOGRAM,
-          "histogram",
-          HistogramChunkEncoder::firstChunkHeader,
-          HistogramChunkEncoder::new);
-  private final HistogramRun<FloatHistogram> floatHists =
-      new HistogramRun<>(
-          ChunkEncoding.FLOAT_HISTOGRAM,
-          "float histogram",
-          FloatHistogramChunkEncoder::firstChunkHeader,
-          FloatHistogramChunkEncoder::new);
+  /** The block range histogram chunks are planned within ({@link ChunkSchedule}). */
+  private final long range;
+
+  private final HistogramRun<Histogram> ints;
+  private final HistogramRun<FloatHistogram> floatHists;
 
   // The open run of floats, encoded when it ends: XorChunks cuts a run into its chunks.
   private long[] ft = new long[128];
@@ -54,6 +48,31 @@ public final class ChunkCutter {
   private long[] mins = new long[8];
   private long[] maxs = new long[8];
   private byte[] encodings = new byte[8];
+
+  /** Histogram chunks planned within Prometheus' default 2h block range. */
+  public ChunkCutter() {
+    this(ChunkSchedule.DEFAULT_RANGE);
+  }
+
+  /**
+   * @param range the block range (ms) whose ends histogram chunks are planned towards, as 2.42's
+   *     head plans them ({@link ChunkSchedule})
+   */
+  public ChunkCutter(long range) {
+    this.range = range;
+    this.ints =
+        new HistogramRun<>(
+            ChunkEncoding.HISTOGRAM,
+            "histogram",
+            HistogramChunkEncoder::firstChunkHeader,
+            HistogramChunkEncoder::new);
+    this.floatHists =
+        new HistogramRun<>(
+            ChunkEncoding.FLOAT_HISTOGRAM,
+            "float histogram",
+            FloatHistogramChunkEncoder::firstChunkHeader,
+            FloatHistogramChunkEncoder::new);
+  }
 
   /** Forgets the chunks and open runs of the series before. */
   public void reset() {
@@ -199,6 +218,7 @@ public final class ChunkCutter {
     private final Function<Header, HistogramChunkWriter<H>> newEncoder;
     HistogramChunkWriter<H> enc;
     private long minT;
+    private final ChunkSchedule schedule = new ChunkSchedule(ChunkCutter.this.range);
 
     HistogramRun(
         int encoding,
@@ -214,13 +234,14 @@ public final class ChunkCutter {
     void append(long t, H h) {
       if (enc == null) {
         enc = newEncoder.apply(firstHeader.apply(h));
-      } else if (enc.count() >= XorChunk.MAX_SAMPLES) {
+      } else if (enc.count() > 0 && schedule.cutBefore(t, enc.count(), enc.lastTime())) {
         Header next = enc.nextChunkHeader(h);
         finish();
         enc.reset(next);
       }
       if (enc.count() == 0) {
         minT = t;
+        schedule.start(t);
       }
       Verdict v = enc.append(t, h);
       if (v == Verdict.CUT || v == Verdict.CUT_COUNTER_RESET) {
@@ -228,6 +249,7 @@ public final class ChunkCutter {
         finish();
         enc.reset(next);
         minT = t;
+        schedule.start(t);
         v = enc.append(t, h);
         if (v != Verdict.APPEND) {
           throw new IllegalStateException("an empty " + what + " chunk refused a sample: " + v);

@@ -40,7 +40,7 @@ final class BlockChunks {
   private final HistogramChunkList hists;
   private final HistogramChunkIterator hit = new HistogramChunkIterator();
   private final FloatHistogramChunkIterator fhit = new FloatHistogramChunkIterator();
-  private final ChunkCutter cutter = new ChunkCutter();
+  private final ChunkCutter cutter;
   private final boolean logSkipped;
 
   /** Histograms left out since this builder was made. */
@@ -52,11 +52,13 @@ final class BlockChunks {
   private long warned;
 
   /**
+   * @param histogramChunkRange the head's block range, which histogram chunks are planned within
    * @param logSkipped whether to log (the first few) histograms left out: the block cut does, a
    *     read does not (the cut of the same range logs them once)
    */
-  BlockChunks(HeadChunks chunks, boolean logSkipped) {
+  BlockChunks(HeadChunks chunks, long histogramChunkRange, boolean logSkipped) {
     this.hists = new HistogramChunkList(chunks);
+    this.cutter = new ChunkCutter(histogramChunkRange);
     this.logSkipped = logSkipped;
   }
 

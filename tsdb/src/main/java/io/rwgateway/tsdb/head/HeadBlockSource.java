@@ -48,7 +48,7 @@ public final class HeadBlockSource implements BlockSeriesSource {
     }
     this.head = head;
     this.samples = new RangeSamples(head.chunks);
-    this.builder = new BlockChunks(head.chunks, true);
+    this.builder = new BlockChunks(head.chunks, head.histograms.chunkRange, true);
     this.mint = mint;
     this.maxtInclusive = maxtExclusive - 1;
     List<MemSeries> found = new ArrayList<>();

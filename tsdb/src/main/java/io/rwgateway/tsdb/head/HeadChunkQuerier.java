@@ -200,7 +200,8 @@ final class HeadChunkQuerier implements ChunkQuerier {
   private final class Chunks implements ChunkIterator {
     private final FinishedChunks finished = new FinishedChunks(head.chunks);
     private final RangeSamples samples = new RangeSamples(head.chunks);
-    private final BlockChunks builder = new BlockChunks(head.chunks, false);
+    private final BlockChunks builder =
+        new BlockChunks(head.chunks, head.histograms.chunkRange, false);
     private final HistogramChunkList hists = new HistogramChunkList(head.chunks);
     private MemSeries.Snapshot snap;
     private int closedCount; // finished chunks loaded for this series

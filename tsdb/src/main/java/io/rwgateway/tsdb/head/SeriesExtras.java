@@ -2,6 +2,7 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.ChunkEncoding;
+import io.rwgateway.tsdb.ChunkSchedule;
 import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.Histogram;
@@ -10,7 +11,6 @@ import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Header;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Verdict;
 import io.rwgateway.tsdb.chunk.HistogramChunkWriter;
 import io.rwgateway.tsdb.chunk.NativeHistogram;
-import io.rwgateway.tsdb.chunk.XorChunk;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -22,14 +22,14 @@ import org.slf4j.LoggerFactory;
  * the last accepted exemplar, which decides exemplar ordering.
  *
  * <p>Histograms are cut into chunks as they are appended, by the rules of {@link
- * io.rwgateway.tsdb.ChunkCutter} (2.42's head): a chunk holds at most 120 samples, a refused append
- * (counter reset, schema or zero threshold change, gauge/counter switch, after a stale marker) cuts
- * it with the header 2.42 gives the next chunk. A new <em>run</em> starts (its first chunk headed
- * as a series' first, {@code firstChunkHeader}) at the series' first histogram, at a switch between
- * integer and float histograms, after a float sample newer than the last histogram, and at each
- * block-range boundary ({@link HistogramScratch#chunkRange}), so that a block range's histogram
- * chunks are those {@code ChunkCutter} cuts from that range's samples. Finished chunks carry that
- * run-start flag in their record (docs/format/head-chunks.md).
+ * io.rwgateway.tsdb.ChunkCutter} (2.42's head): a chunk ends by time as {@link ChunkSchedule} plans
+ * it, and a refused append (counter reset, schema or zero threshold change, gauge/counter switch,
+ * after a stale marker) cuts it with the header 2.42 gives the next chunk. A new <em>run</em>
+ * starts (its first chunk headed as a series' first, {@code firstChunkHeader}) at the series' first
+ * histogram, at a switch between integer and float histograms, after a float sample newer than the
+ * last histogram, and at each block-range boundary ({@link HistogramScratch#chunkRange}), so that a
+ * block range's histogram chunks are those {@code ChunkCutter} cuts from that range's samples.
+ * Finished chunks carry that run-start flag in their record (docs/format/head-chunks.md).
  */
 final class SeriesExtras {
   private static final Logger LOG = LoggerFactory.getLogger(SeriesExtras.class);
@@ -52,6 +52,9 @@ final class SeriesExtras {
 
   /** Time of the open histogram chunk's first sample (valid while it holds samples). */
   long openMinT;
+
+  /** When the open histogram chunk is planned to end ({@link ChunkSchedule}). */
+  long nextAt;
 
   /** The newest finished histogram chunk's ref ({@link HeadChunks#NO_CHUNK} for none). */
   long histLastRef = HeadChunks.NO_CHUNK;
@@ -127,14 +130,21 @@ final class SeriesExtras {
       w = hw;
     } else {
       w = hw;
-      if (w.count() >= XorChunk.MAX_SAMPLES) {
-        Header next = w.nextChunkHeader(h);
-        finishOpen(chunks);
-        w.reset(next);
+      int n = w.count();
+      if (n > 0) {
+        if (n == ChunkSchedule.SAMPLES_PER_CHUNK / 4) {
+          nextAt = ChunkSchedule.endTime(openMinT, w.lastTime(), nextAt);
+        }
+        if (ChunkSchedule.cut(t, n, nextAt)) {
+          Header next = w.nextChunkHeader(h);
+          finishOpen(chunks);
+          w.reset(next);
+        }
       }
     }
     if (w.count() == 0) {
       openMinT = t;
+      nextAt = ChunkSchedule.rangeEnd(t, range);
     }
     Verdict v = w.append(t, h);
     if (v == Verdict.CUT || v == Verdict.CUT_COUNTER_RESET) {
@@ -142,6 +152,7 @@ final class SeriesExtras {
       finishOpen(chunks);
       w.reset(next);
       openMinT = t;
+      nextAt = ChunkSchedule.rangeEnd(t, range);
       v = w.append(t, h);
       if (v != Verdict.APPEND) {
         throw new IllegalStateException("an empty histogram chunk refused a sample: " + v);

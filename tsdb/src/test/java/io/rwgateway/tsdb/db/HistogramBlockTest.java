@@ -180,8 +180,9 @@ class HistogramBlockTest {
           List.of(
               "X10",
               "H50:UNKNOWN", // k 10..59, a bucket added at 30 (the chunk was re-encoded)
-              "H120:COUNTER_RESET", // k 60..179: the reset cut it, 120 samples fill it
-              "H20:NOT_COUNTER_RESET", // k 180..199
+              // k 60..199: the reset cut it; 2.42's schedule keeps it to the end of the range
+              // (at 30 samples, 15 of the 90 minutes left: no earlier end fits)
+              "H140:COUNTER_RESET",
               "X10",
               "H10:UNKNOWN"), // after floats: a first chunk again
           shape);
