@@ -369,11 +369,24 @@ class HistogramBlockPrometheusTest {
             "10m",
             "--tsdb.compaction-interval",
             "100ms")) {
-      for (int from = 0; from < SAMPLES; from += 100) {
+      // Requests of 100 samples, and the counters' minute of floats in one of its own: a series
+      // has one time line, and in one request floats are taken before histograms (as by
+      // Prometheus' handler), which would leave histograms behind them out of order.
+      List<Integer> cuts = new java.util.ArrayList<>();
+      for (int k = 0; k < SAMPLES; k += 100) {
+        cuts.add(k);
+        if (k == 400) {
+          cuts.add(450);
+          cuts.add(480);
+        }
+      }
+      cuts.add(SAMPLES);
+      for (int c = 0; c + 1 < cuts.size(); c++) {
+        int from = cuts.get(c);
         WriteRequest.Builder req = WriteRequest.newBuilder();
         for (Map.Entry<String, List<Point>> e : sent.entrySet()) {
           TimeSeries.Builder ts = HistogramTestSupport.series(e.getKey());
-          for (Point p : e.getValue().subList(from, Math.min(SAMPLES, from + 100))) {
+          for (Point p : e.getValue().subList(from, cuts.get(c + 1))) {
             if (p.isFloat()) {
               ts.addSamples(Sample.newBuilder().setTimestamp(p.t()).setValue(p.value()));
             } else {

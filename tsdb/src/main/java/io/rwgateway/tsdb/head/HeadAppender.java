@@ -230,6 +230,15 @@ public final class HeadAppender {
       } else if (t == pHistMaxT[slot]) {
         sampleStatus[j] = REJECTED;
         batch.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, messages.otherKind(batch, i, true, t));
+      } else if (t < pHistMaxT[slot]) {
+        // NOTE: one time line per series, as in Prometheus: a float before the newest histogram
+        // is out of order, even inside the out-of-order window (only float-only stretches of
+        // time take late floats), so a float never lands on a histogram's timestamp.
+        sampleStatus[j] = REJECTED;
+        batch.reject(
+            RejectReason.OUT_OF_ORDER,
+            1,
+            messages.outOfOrder(batch, i, "sample", t, pHistMaxT[slot]));
       } else if (t < maxT) {
         if (t >= oooMin) {
           logged += outOfOrder(batch, i, s, j, t, bits, log);
@@ -301,6 +310,14 @@ public final class HeadAppender {
         // refuses a second sample at a time; a block series can hold only one of them there.
         histStatus[j] = REJECTED;
         batch.reject(RejectReason.DUPLICATE_TIMESTAMP, 1, messages.otherKind(batch, i, false, t));
+      } else if (t < pMaxT[slot]) {
+        // Before the newest float: out of order on the series' one time line (histograms never
+        // take the out-of-order window), so a histogram never lands on a float's timestamp.
+        histStatus[j] = REJECTED;
+        batch.reject(
+            RejectReason.OUT_OF_ORDER,
+            1,
+            messages.outOfOrder(batch, i, "histogram", t, pMaxT[slot]));
       } else if (t < maxT) {
         histStatus[j] = REJECTED;
         batch.reject(

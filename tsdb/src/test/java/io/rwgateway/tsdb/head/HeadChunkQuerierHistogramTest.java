@@ -166,6 +166,8 @@ class HeadChunkQuerierHistogramTest {
    * 10-39, floats 40-49, then floats out of order between them; floats: 100 floats only.
    */
   private void fill() {
+    // NOTE: in time order per series, as a series has one time line (a float before its newest
+    // histogram, or a histogram before its newest float, is out of order).
     WriteBatch b = new WriteBatch();
     Batches.series(b, "__name__", "int_counter");
     histograms(b, "int_counter", false, false, 0, 260);
@@ -177,23 +179,36 @@ class HeadChunkQuerierHistogramTest {
     histograms(b, "float_gauge", true, true, 0, 60);
     Batches.series(b, "__name__", "switch");
     floats(b, "switch", range(0, 20));
-    histograms(b, "switch", false, false, 20, 50);
-    floats(b, "switch", range(50, 70));
     Batches.series(b, "__name__", "ooo");
     floats(b, "ooo", range(0, 10));
-    histograms(b, "ooo", false, false, 10, 40);
-    floats(b, "ooo", range(40, 50));
     Batches.series(b, "__name__", "floats");
     for (int k = 0; k < 100; k++) {
       b.addSample(t(k), 7); // one value: the 100 samples fit one head chunk
       appended.computeIfAbsent("floats", x -> new TreeMap<>()).put(t(k), f(t(k), 7));
     }
-    commit(b, 20 + 20 + 10 + 10 + 100, 260 + 260 + 60 + 60 + 30 + 30);
+    commit(b, 20 + 10 + 100, 260 + 260 + 60 + 60);
+
+    WriteBatch hists = new WriteBatch();
+    Batches.series(hists, "__name__", "switch");
+    histograms(hists, "switch", false, false, 20, 50);
+    Batches.series(hists, "__name__", "ooo");
+    histograms(hists, "ooo", false, false, 10, 40);
+    commit(hists, 0, 30 + 30);
+
+    WriteBatch after = new WriteBatch();
+    Batches.series(after, "__name__", "switch");
+    floats(after, "switch", range(50, 70));
+    Batches.series(after, "__name__", "ooo");
+    floats(after, "ooo", range(40, 50));
+    commit(after, 20 + 10, 0);
 
     WriteBatch late = new WriteBatch();
     Batches.series(late, "__name__", "ooo");
-    floats(late, "ooo", 5.5, 12.5, 13.5, 25.5);
-    commit(late, 4, 0);
+    floats(late, "ooo", 42.5, 45.5); // out of order after the histograms: taken
+    for (double k : new double[] {5.5, 12.5, 25.5}) {
+      late.addSample(t(k), 1); // before the newest histogram: out of order on the time line
+    }
+    commit(late, 2, 0);
   }
 
   // ---- what is read ----
@@ -361,22 +376,16 @@ class HeadChunkQuerierHistogramTest {
   }
 
   @Test
-  void outOfOrderFloatsMergeBetweenTheHistograms() {
+  void outOfOrderFloatsAfterTheHistogramsMergeWithTheirFloats() {
     fill();
     Read r = check("ooo", Long.MIN_VALUE, Long.MAX_VALUE);
     assertEquals(
         List.of(
-            "X11", // 0-9 and 5.5
-            "H3:UNKNOWN", // 10-12
-            "X1", // 12.5
-            "H1:UNKNOWN", // 13
-            "X1", // 13.5
-            "H12:UNKNOWN", // 14-25
-            "X1", // 25.5
-            "H14:UNKNOWN", // 26-39, a bucket added at 30
-            "X10"), // 40-49
+            "X10", // 0-9
+            "H30:UNKNOWN", // 10-39, a bucket added at 30
+            "X12"), // 40-49 with 42.5 and 45.5 (5.5, 12.5 and 25.5 were refused)
         r.shape());
-    assertEquals(50 + 4, r.samples().size());
+    assertEquals(50 + 2, r.samples().size());
   }
 
   @Test
