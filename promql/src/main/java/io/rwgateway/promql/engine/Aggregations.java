@@ -141,12 +141,18 @@ final class Aggregations {
       }
       HistogramValue acc = sums[i];
       if (acc == null) {
-        return; // floats came first: the step gives nothing anyway
+        return; // floats came first, or the layouts did not fit: the step gives nothing anyway
       }
-      if (hv.schema >= acc.schema) {
-        acc.add(hv);
-      } else {
-        sums[i] = hv.copy().add(acc);
+      try {
+        if (hv.schema >= acc.schema) {
+          acc.add(hv);
+        } else {
+          sums[i] = hv.copy().add(acc);
+        }
+      } catch (HistogramValue.Incompatible e) {
+        // Custom bucket bounds that differ, or custom and exponential ones: no sum (Prometheus 3).
+        sums[i] = null;
+        sawFloat[i] = true;
       }
     }
 

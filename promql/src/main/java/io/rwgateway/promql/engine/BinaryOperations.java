@@ -186,7 +186,13 @@ final class BinaryOperations {
             }
             if (hx != null && op == BinaryOp.ADD) {
               // Added into a copy of the one with the lower schema, as 2.42.
-              r.setHistogram(i, hy.schema >= hx.schema ? hx.copy().add(hy) : hy.copy().add(hx));
+              HistogramValue sum;
+              try {
+                sum = hy.schema >= hx.schema ? hx.copy().add(hy) : hy.copy().add(hx);
+              } catch (HistogramValue.Incompatible e) {
+                continue; // custom bucket bounds that do not fit: nothing (Prometheus 3)
+              }
+              r.setHistogram(i, sum);
             } else {
               r.set(i, value);
             }

@@ -157,7 +157,18 @@ final class HistogramFunctions {
     double upper = found[1];
     double bucketCount = found[2];
     double count = found[3];
-    if (lower < 0 && upper > 0) {
+    if (h.usesCustomBuckets()) {
+      // Prometheus 3's open ends: the first bucket from 0 (or its bound when that is not
+      // positive), the last one answers its lower bound.
+      if (lower == Double.NEGATIVE_INFINITY) {
+        if (upper <= 0) {
+          return upper;
+        }
+        lower = 0;
+      } else if (upper == Double.POSITIVE_INFINITY) {
+        return lower;
+      }
+    } else if (lower < 0 && upper > 0) {
       if (h.negativeBuckets() == 0 && h.positiveBuckets() > 0) {
         lower = 0;
       } else if (h.positiveBuckets() == 0 && h.negativeBuckets() > 0) {

@@ -47,16 +47,21 @@ final class HistogramRates {
         minSchema = Math.min(minSchema, h[i].schema);
       }
     }
-    HistogramValue r = last.copyToSchema(minSchema);
-    r.sub(first);
-    if (isCounter) {
-      HistogramValue prev = first;
-      for (int i = from + 1; i < to; i++) {
-        if (h[i].detectReset(prev)) {
-          r.add(prev);
+    HistogramValue r;
+    try {
+      r = last.copyToSchema(minSchema);
+      r.sub(first);
+      if (isCounter) {
+        HistogramValue prev = first;
+        for (int i = from + 1; i < to; i++) {
+          if (h[i].detectReset(prev)) {
+            r.add(prev);
+          }
+          prev = h[i];
         }
-        prev = h[i];
       }
+    } catch (HistogramValue.Incompatible e) {
+      return null; // custom bucket bounds that change in the window: no rate (Prometheus 3)
     }
     r.compact();
     // The float path's extrapolation, without its zero point (2.42 skips it for histograms).

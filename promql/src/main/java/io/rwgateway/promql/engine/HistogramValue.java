@@ -14,6 +14,10 @@ import java.util.Arrays;
  */
 public final class HistogramValue {
   int schema;
+
+  /** Custom bucket bounds (schema -53), null for an exponential schema. */
+  double[] customValues;
+
   double zeroThreshold;
   double zeroCount;
   double count;
@@ -152,9 +156,48 @@ public final class HistogramValue {
     return zeroThreshold;
   }
 
+  /** The schema of histograms with custom bucket bounds (Prometheus 3; none in 2.42). */
+  static final int CUSTOM_BUCKETS_SCHEMA = -53;
+
+  /** Thrown where 2.42/3 give no result: histograms of incompatible bucket layouts. */
+  static final class Incompatible extends RuntimeException {
+    Incompatible() {
+      super("incompatible bucket layouts", null, false, false);
+    }
+  }
+
+  boolean usesCustomBuckets() {
+    return customValues != null;
+  }
+
+  /**
+   * Upper bound of bucket {@code idx}: {@code 2^(idx/2^schema)}, or for custom buckets the bound
+   * itself, with bucket 0 starting at -Inf and the one past the last bound ending at +Inf.
+   */
+  double bound(int idx) {
+    if (customValues == null) {
+      return Buckets.bound(idx, schema);
+    }
+    if (idx < 0) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    return idx >= customValues.length ? Double.POSITIVE_INFINITY : customValues[idx];
+  }
+
+  /** Whether the two can be added: both exponential, or the same custom bounds. */
+  private boolean compatible(HistogramValue o) {
+    if (customValues == null && o.customValues == null) {
+      return true;
+    }
+    return customValues != null
+        && o.customValues != null
+        && java.util.Arrays.equals(customValues, o.customValues);
+  }
+
   HistogramValue copy() {
     HistogramValue c = new HistogramValue(positive.copy(), negative.copy());
     c.schema = schema;
+    c.customValues = customValues;
     c.zeroThreshold = zeroThreshold;
     c.zeroCount = zeroCount;
     c.count = count;
@@ -170,6 +213,9 @@ public final class HistogramValue {
   HistogramValue copyToSchema(int target) {
     if (target == schema) {
       return copy();
+    }
+    if (customValues != null || target == CUSTOM_BUCKETS_SCHEMA) {
+      throw new Incompatible();
     }
     if (target > schema) {
       throw new IllegalArgumentException("cannot copy from schema " + schema + " to " + target);
@@ -216,7 +262,10 @@ public final class HistogramValue {
   }
 
   private HistogramValue addScaled(HistogramValue other, boolean negate) {
-    double otherZero = reconcileZeroBuckets(other);
+    if (!compatible(other)) {
+      throw new Incompatible();
+    }
+    double otherZero = customValues == null ? reconcileZeroBuckets(other) : other.zeroCount;
     if (negate) {
       zeroCount -= otherZero;
       count -= other.count;
@@ -227,10 +276,12 @@ public final class HistogramValue {
       sum += other.sum;
     }
     Merged it = new Merged();
-    for (it.start(other.positive, other.schema, schema, zeroThreshold); it.next(); ) {
+    // Custom buckets: the same bounds, index for index; nothing is below a zero bucket.
+    double start = customValues == null ? zeroThreshold : Double.NEGATIVE_INFINITY;
+    for (it.start(other.positive, other.schema, schema, start); it.next(); ) {
       positive.add(it.index, negate ? -it.count : it.count);
     }
-    for (it.start(other.negative, other.schema, schema, zeroThreshold); it.next(); ) {
+    for (it.start(other.negative, other.schema, schema, start); it.next(); ) {
       negative.add(it.index, negate ? -it.count : it.count);
     }
     return this;
@@ -247,6 +298,12 @@ public final class HistogramValue {
   boolean detectReset(HistogramValue previous) {
     if (count < previous.count) {
       return true;
+    }
+    if (!compatible(previous)) {
+      return true; // other custom bounds, or a switch to or from them: a new histogram
+    }
+    if (customValues != null) {
+      return sideReset(positive, previous.positive, previous.schema);
     }
     if (schema > previous.schema) {
       return true;
@@ -266,8 +323,9 @@ public final class HistogramValue {
   }
 
   private boolean sideReset(Side curr, Side prev, int prevSchema) {
-    Merged c = new Merged().start(curr, schema, schema, zeroThreshold);
-    Merged p = new Merged().start(prev, prevSchema, schema, zeroThreshold);
+    double start = customValues == null ? zeroThreshold : Double.NEGATIVE_INFINITY;
+    Merged c = new Merged().start(curr, schema, schema, start);
+    Merged p = new Merged().start(prev, prevSchema, schema, start);
     if (!p.next()) {
       return false;
     }
@@ -320,8 +378,8 @@ public final class HistogramValue {
     while (true) {
       double c = zeroCount;
       for (int i = 0; i < positive.n; i++) {
-        double lower = Buckets.bound(positive.idx[i] - 1, schema);
-        double upper = Buckets.bound(positive.idx[i], schema);
+        double lower = bound(positive.idx[i] - 1);
+        double upper = bound(positive.idx[i]);
         if (lower >= larger) {
           break;
         }
@@ -334,8 +392,8 @@ public final class HistogramValue {
         }
       }
       for (int i = 0; i < negative.n; i++) {
-        double lower = -Buckets.bound(negative.idx[i], schema);
-        double upper = -Buckets.bound(negative.idx[i] - 1, schema);
+        double lower = -bound(negative.idx[i]);
+        double upper = -bound(negative.idx[i] - 1);
         if (upper <= -larger) {
           break;
         }
@@ -375,13 +433,13 @@ public final class HistogramValue {
   /** Empties the buckets the zero bucket now covers, then drops every empty bucket (as 2.42). */
   private void trimBucketsInZeroBucket() {
     for (int i = 0; i < positive.n; i++) {
-      if (Buckets.bound(positive.idx[i] - 1, schema) >= zeroThreshold) {
+      if (bound(positive.idx[i] - 1) >= zeroThreshold) {
         break;
       }
       positive.cnt[i] = 0;
     }
     for (int i = 0; i < negative.n; i++) {
-      if (-Buckets.bound(negative.idx[i] - 1, schema) <= -zeroThreshold) {
+      if (-bound(negative.idx[i] - 1) <= -zeroThreshold) {
         break;
       }
       negative.cnt[i] = 0;
@@ -403,9 +461,17 @@ public final class HistogramValue {
    * count, then the positive ones: what the API shows and what quantiles walk through.
    */
   public void forEachBucket(BucketVisitor v) {
+    if (customValues != null) {
+      // Prometheus 3's custom buckets: (lower, upper], the first one closed at -Inf too.
+      for (int i = 0; i < positive.n; i++) {
+        int idx = positive.idx[i];
+        v.bucket(idx == 0 ? 3 : 0, bound(idx - 1), bound(idx), positive.cnt[i]);
+      }
+      return;
+    }
     for (int i = negative.n - 1; i >= 0; i--) {
-      double lower = -Buckets.bound(negative.idx[i], schema);
-      double upper = -Buckets.bound(negative.idx[i] - 1, schema);
+      double lower = -bound(negative.idx[i]);
+      double upper = -bound(negative.idx[i] - 1);
       if (upper > -zeroThreshold) {
         upper = -zeroThreshold;
       }
@@ -415,8 +481,8 @@ public final class HistogramValue {
       v.bucket(3, -zeroThreshold, zeroThreshold, zeroCount);
     }
     for (int i = 0; i < positive.n; i++) {
-      double lower = Buckets.bound(positive.idx[i] - 1, schema);
-      double upper = Buckets.bound(positive.idx[i], schema);
+      double lower = bound(positive.idx[i] - 1);
+      double upper = bound(positive.idx[i]);
       if (lower < zeroThreshold) {
         lower = zeroThreshold;
       }
@@ -482,7 +548,7 @@ public final class HistogramValue {
             break;
           }
         }
-        if (Buckets.bound(idx, target) <= startValue) {
+        if (startValue != Double.NEGATIVE_INFINITY && Buckets.bound(idx, target) <= startValue) {
           continue;
         }
         index = idx;
