@@ -60,6 +60,7 @@ public final class FloatHistogramChunkIterator extends HistogramChunkReader {
     readSpans(pLayout.spans);
     nLayout.clear();
     readSpans(nLayout.spans);
+    readCustomBounds(schema);
     pBuckets = bucketsOf(pLayout.spans);
     nBuckets = bucketsOf(nLayout.spans);
     int fields = FIRST_BUCKET + pBuckets + nBuckets;
@@ -107,6 +108,7 @@ public final class FloatHistogramChunkIterator extends HistogramChunkReader {
         .zeroCount(Double.longBitsToDouble(val[1]))
         .sum(sum)
         .resetHint(hint());
+    h.customValues(bounds, boundCount);
     h.positive().copyFrom(pLayout);
     h.positive().setBucketCount(pBuckets);
     for (int i = 0; i < pBuckets; i++) {

@@ -56,7 +56,10 @@ public final class HistogramChunkEncoder extends HistogramChunkWriter<Histogram>
     APPEND,
     /** New buckets: the chunk was re-encoded with the wider layout, then the sample appended. */
     RECODE,
-    /** Not appended: a counter reset; the next chunk gets {@link Header#COUNTER_RESET}. */
+    /**
+     * Not appended: a counter reset, or (schema -53) other custom bounds, which Prometheus 3 treats
+     * as one; the next chunk gets {@link Header#COUNTER_RESET}.
+     */
     CUT_COUNTER_RESET,
     /**
      * Not appended: another schema or zero threshold, a gauge after counters (or the reverse), or a

@@ -72,6 +72,8 @@ public final class HistogramChunkIterator extends HistogramChunkReader {
     h.zeroThreshold(zt).schema((int) readVarbitInt());
     readSpans(h.positive());
     readSpans(h.negative());
+    readCustomBounds(h.schema());
+    h.customValues(bounds, boundCount);
     pBuckets = bucketsOf(h.positive());
     nBuckets = bucketsOf(h.negative());
     if (pVal.length < pBuckets) {

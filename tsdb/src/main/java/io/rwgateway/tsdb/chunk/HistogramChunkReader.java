@@ -24,6 +24,11 @@ public abstract class HistogramChunkReader {
   private long t;
   private long tDelta;
 
+  /** The chunk's custom bucket bounds as {@link #readCustomBounds} read them. */
+  double[] bounds = new double[0];
+
+  int boundCount;
+
   /** {@code kind} names the chunk in corruption messages ("histogram chunk", ...). */
   HistogramChunkReader(String kind) {
     this.kind = kind;
@@ -132,6 +137,29 @@ public abstract class HistogramChunkReader {
       int offset = (int) readVarbitInt();
       side.setSpan(i, offset, length);
     }
+  }
+
+  /**
+   * Reads the layout's custom bucket bounds into {@link #bounds}/{@link #boundCount} when {@code
+   * schema} is -53 (Prometheus 3's layout), else sets none.
+   */
+  final void readCustomBounds(int schema) {
+    boundCount = 0;
+    if (schema != NativeHistogram.CUSTOM_BUCKETS_SCHEMA) {
+      return;
+    }
+    long n = readVarbitUint();
+    if (n < 0 || n > (limitBits - pos)) { // a bound takes at least one bit
+      throw corrupt("custom bound count " + n);
+    }
+    if (bounds.length < n) {
+      bounds = new double[(int) n];
+    }
+    for (int i = 0; i < n; i++) {
+      long u = readVarbitUint();
+      bounds[i] = u == 0 ? Double.longBitsToDouble(readBits(64)) : (u - 1) / 1000.0;
+    }
+    boundCount = (int) n;
   }
 
   final double readZeroThreshold() {

@@ -42,6 +42,10 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
   // The layout: what the first sample wrote, or the last recode.
   private int layoutSchema;
   private double layoutZeroThreshold;
+
+  /** The layout's custom bucket bounds (schema -53), else empty; a copy of the first sample's. */
+  private double[] layoutBounds = new double[0];
+
   private final Histogram.Buckets noSpans = new Histogram.Buckets();
   final Indices pLayout = new Indices();
   final Indices nLayout = new Indices();
@@ -129,6 +133,11 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
   /** Length of {@link #bytes()}. */
   public int length() {
     return ((bitPos + 7) >>> 3) + (emptyByte ? 1 : 0);
+  }
+
+  /** Bits written so far, the 3 header bytes included (for tests). */
+  int bitLength() {
+    return bitPos;
   }
 
   /** Timestamp of the last sample; only valid when {@code count() > 0}. */
@@ -219,6 +228,9 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
     if (!sameLayoutKey(h)) {
       return Verdict.CUT;
     }
+    if (boundsChanged(h)) {
+      return Verdict.CUT_COUNTER_RESET; // as Prometheus 3: other bounds count as a reset
+    }
     if (zeroCountFell(h)) {
       return Verdict.CUT_COUNTER_RESET;
     }
@@ -241,7 +253,7 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
     if (h.isStale()) {
       return Verdict.APPEND;
     }
-    if (lastStale() || !sameLayoutKey(h)) {
+    if (lastStale() || !sameLayoutKey(h) || boundsChanged(h)) {
       return Verdict.CUT;
     }
     pNew.of(h.positiveSpans());
@@ -249,6 +261,19 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
     pUnion.union(pLayout, pNew);
     nUnion.union(nLayout, nNew);
     return pUnion.n > pLayout.n || nUnion.n > nLayout.n ? Verdict.RECODE : Verdict.APPEND;
+  }
+
+  /**
+   * Whether {@code h} has custom buckets (schema -53) with other bounds than the layout's, compared
+   * bit for bit. Called after {@link #sameLayoutKey}, so the layout has that schema too.
+   */
+  private boolean boundsChanged(H h) {
+    return h.hasCustomBuckets() && !NativeHistogram.sameBounds(h.customValues(), layoutBounds);
+  }
+
+  /** The layout's custom bucket bounds (empty unless its schema is -53). Do not modify. */
+  final double[] layoutBounds() {
+    return layoutBounds;
   }
 
   /** Same schema and zero threshold (compared as Go compares floats: -0 == 0, NaN != NaN). */
@@ -281,6 +306,18 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
     putVarbitInt(layoutSchema);
     putSpans(p);
     putSpans(n);
+    if (layoutSchema == NativeHistogram.CUSTOM_BUCKETS_SCHEMA) {
+      double[] cv = h.customValues();
+      putVarbitUint(cv.length);
+      for (double bound : cv) {
+        putCustomBound(bound);
+      }
+      if (!NativeHistogram.sameBounds(cv, layoutBounds)) {
+        layoutBounds = cv.clone();
+      }
+    } else if (layoutBounds.length != 0) {
+      layoutBounds = new double[0];
+    }
     pLayout.of(p);
     nLayout.of(n);
   }
@@ -301,6 +338,29 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
       putVarbitUint(side.spanLength(i) & 0xffffffffL);
       putVarbitInt(side.spanOffset(i));
     }
+  }
+
+  /**
+   * Bounds 0 .. 33554.43 in steps of 0.001 above this one (in thousandths) need the 64-bit form.
+   */
+  static final double MAX_SHORT_BOUND_MILLIS = 33554430;
+
+  /**
+   * A custom bucket bound as Prometheus 3 writes it: a whole number of thousandths {@code r} in 0
+   * .. 33554430 (judged on the double {@code f * 1000}, {@code r / 1000.0 == f}) as varbit uint
+   * {@code r + 1}; anything else as a 0 bit and its 64 raw bits.
+   */
+  private void putCustomBound(double f) {
+    double millis = f * 1000;
+    if (millis >= 0 && millis <= MAX_SHORT_BOUND_MILLIS) {
+      long r = Math.round(millis); // NOTE: ties up, which is Go's away from zero for millis >= 0
+      if (r / 1000.0 == f) {
+        putVarbitUint(r + 1);
+        return;
+      }
+    }
+    put(0, 1);
+    put(Double.doubleToRawLongBits(f), 64);
   }
 
   /**

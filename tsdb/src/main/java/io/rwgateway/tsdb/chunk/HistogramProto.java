@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The protobuf {@code Histogram} message (remote write 1.0 {@code prometheus.Histogram}; 2.0 uses
  * the same field numbers), as the head stores it, to and from {@link Histogram} (integer counts,
  * {@link #readInteger}) and {@link FloatHistogram} (float counts, {@link #readFloat}). Custom
- * bucket bounds (field 16, newer than 2.42) are read by neither: no 2.42 chunk can hold them.
+ * bucket bounds (field 16, schema -53, newer than 2.42) are read and written both ways ({@link
+ * NativeHistogram#customValues()}); chunks hold them in Prometheus 3's layout.
  *
  * <p>Fields: 1 count_int (varint), 2 count_float (fixed64), 3 sum (fixed64), 4 schema (sint32), 5
  * zero_threshold (fixed64), 6 zero_count_int (varint), 7 zero_count_float (fixed64), 8/11
@@ -30,11 +31,13 @@ public final class HistogramProto {
   private int resetHint;
   private final SideScratch pSide = new SideScratch();
   private final SideScratch nSide = new SideScratch();
+  private double[] customValues = new double[4];
+  private int nCustomValues;
 
   /**
-   * Reads the message in {@code bytes[off, off + len)} into {@code h}; false (and {@code h} in an
-   * unspecified state) when it carries float counts or custom bucket bounds, which an integer
-   * histogram chunk cannot hold.
+   * Reads the message in {@code bytes[off, off + len)} into {@code h}, custom bucket bounds
+   * included; false (and {@code h} in an unspecified state) when it carries float counts, which an
+   * integer histogram chunk cannot hold.
    *
    * @throws IllegalArgumentException when the bytes are not a well-formed message
    */
@@ -46,7 +49,8 @@ public final class HistogramProto {
         .sum(Double.longBitsToDouble(sumBits))
         .schema(schema)
         .zeroThreshold(Double.longBitsToDouble(zeroThresholdBits))
-        .resetHint(resetHint);
+        .resetHint(resetHint)
+        .customValues(customValues, nCustomValues);
     if (!integer) {
       return false;
     }
@@ -56,8 +60,8 @@ public final class HistogramProto {
   }
 
   /**
-   * Reads a message with float counts into {@code h}; false when it carries integer counts or
-   * bucket deltas, or custom bucket bounds (then {@code h} is unspecified).
+   * Reads a message with float counts into {@code h}, custom bucket bounds included; false when it
+   * carries integer counts or bucket deltas (then {@code h} is unspecified).
    *
    * @throws IllegalArgumentException when the bytes are not a well-formed message
    */
@@ -69,7 +73,8 @@ public final class HistogramProto {
         .sum(Double.longBitsToDouble(sumBits))
         .schema(schema)
         .zeroThreshold(Double.longBitsToDouble(zeroThresholdBits))
-        .resetHint(resetHint);
+        .resetHint(resetHint)
+        .customValues(customValues, nCustomValues);
     if (!isFloat) {
       return false;
     }
@@ -80,8 +85,8 @@ public final class HistogramProto {
 
   /**
    * Parses one message into this reader's fields: the integer count fields (1, 6, 9/12) or the
-   * float ones (2, 7, 10/13), as {@code floats} says; false when it has fields of the other kind or
-   * custom bucket bounds (those are skipped, not checked).
+   * float ones (2, 7, 10/13), as {@code floats} says, and the custom bounds (16); false when it has
+   * fields of the other kind (those are skipped, not checked).
    */
   private boolean parse(byte[] bytes, int off, int len, boolean floats) {
     b = bytes;
@@ -89,6 +94,7 @@ public final class HistogramProto {
     int end = off + len;
     count = zeroCount = sumBits = zeroThresholdBits = 0;
     schema = resetHint = 0;
+    nCustomValues = 0;
     pSide.clear();
     nSide.clear();
     boolean matches = true;
@@ -126,10 +132,7 @@ public final class HistogramProto {
         case 5 -> zeroThresholdBits = fixed64(end);
         case 8, 11 -> span(field == 11 ? pSide : nSide, end);
         case 14 -> resetHint = (int) varint(end);
-        case 16 -> {
-          matches = false;
-          skip(wt, end);
-        }
+        case 16 -> customValues(wt, end);
         default -> skip(wt, end);
       }
     }
@@ -154,6 +157,31 @@ public final class HistogramProto {
     } else {
       throw new IllegalArgumentException("bucket counts with wire type " + wt);
     }
+  }
+
+  /** Field 16, packed or not: appended to {@link #customValues}. */
+  private void customValues(int wt, int end) {
+    if (wt == 2) {
+      int packedLen = (int) varint(end);
+      int packedEnd = Math.addExact(pos, packedLen);
+      if (packedLen < 0 || packedEnd > end || packedLen % 8 != 0) {
+        throw new IllegalArgumentException("packed custom values do not fit the histogram");
+      }
+      while (pos < packedEnd) {
+        addCustomValue(Double.longBitsToDouble(fixed64(packedEnd)));
+      }
+    } else if (wt == 1) {
+      addCustomValue(Double.longBitsToDouble(fixed64(end)));
+    } else {
+      throw new IllegalArgumentException("custom values with wire type " + wt);
+    }
+  }
+
+  private void addCustomValue(double v) {
+    if (nCustomValues == customValues.length) {
+      customValues = Arrays.copyOf(customValues, nCustomValues * 2);
+    }
+    customValues[nCustomValues++] = v;
   }
 
   private void span(SideScratch side, int end) {
@@ -308,7 +336,7 @@ public final class HistogramProto {
     o.tag(6, 0).varint(h.zeroCount());
     side(o, h.negative(), 8, 9);
     side(o, h.positive(), 11, 12);
-    return trailer(o, h.resetHint(), t);
+    return trailer(o, h.resetHint(), t, h.customValues());
   }
 
   /**
@@ -322,7 +350,7 @@ public final class HistogramProto {
     o.tag(7, 1).fixed64(Double.doubleToRawLongBits(h.zeroCount()));
     floatSide(o, h.negative(), 8, 10);
     floatSide(o, h.positive(), 11, 13);
-    return trailer(o, h.resetHint(), t);
+    return trailer(o, h.resetHint(), t, h.customValues());
   }
 
   /** Fields 3 to 5 (sum, schema, zero threshold), each left out when zero. */
@@ -338,13 +366,22 @@ public final class HistogramProto {
     }
   }
 
-  /** Fields 14 and 15 (reset hint, timestamp), each left out when zero; the message's bytes. */
-  private static byte[] trailer(Out o, int resetHint, long t) {
+  /**
+   * Fields 14 and 15 (reset hint, timestamp), each left out when zero, and 16 (custom values,
+   * packed, left out when empty); the message's bytes.
+   */
+  private static byte[] trailer(Out o, int resetHint, long t, double[] customValues) {
     if (resetHint != 0) {
       o.tag(14, 0).varint(resetHint);
     }
     if (t != 0) {
       o.tag(15, 0).varint(t);
+    }
+    if (customValues.length > 0) {
+      o.tag(16, 2).varint(8L * customValues.length);
+      for (double v : customValues) {
+        o.fixed64(Double.doubleToRawLongBits(v));
+      }
     }
     return Arrays.copyOf(o.buf, o.n);
   }

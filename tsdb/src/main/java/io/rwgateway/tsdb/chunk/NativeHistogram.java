@@ -30,6 +30,17 @@ public abstract class NativeHistogram<
   private final B positive;
   private final B negative;
 
+  /** Custom bucket bounds (schema {@link #CUSTOM_BUCKETS_SCHEMA}); owned, never shared. */
+  private double[] customValues = NO_BOUNDS;
+
+  /**
+   * Prometheus 3's schema of histograms with custom bucket bounds ("NHCB"): bucket {@code i} covers
+   * {@code (cv[i-1], cv[i]]}, bucket 0 from -Inf, bucket {@code cv.length} up to +Inf.
+   */
+  public static final int CUSTOM_BUCKETS_SCHEMA = -53;
+
+  private static final double[] NO_BOUNDS = new double[0];
+
   NativeHistogram(B positive, B negative) {
     this.positive = positive;
     this.negative = negative;
@@ -84,6 +95,46 @@ public abstract class NativeHistogram<
     return self();
   }
 
+  /** Whether the schema is {@link #CUSTOM_BUCKETS_SCHEMA}. */
+  public boolean hasCustomBuckets() {
+    return schema == CUSTOM_BUCKETS_SCHEMA;
+  }
+
+  /**
+   * The custom bucket bounds (remote write 2.0 {@code custom_values}, field 16): empty when none.
+   * The histogram's own array: do not modify it.
+   */
+  public double[] customValues() {
+    return customValues;
+  }
+
+  /** Sets the custom bucket bounds to a copy of {@code cv[0, n)}. */
+  public S customValues(double[] cv, int n) {
+    if (customValues.length != n) {
+      customValues = n == 0 ? NO_BOUNDS : new double[n];
+    }
+    System.arraycopy(cv, 0, customValues, 0, n);
+    return self();
+  }
+
+  /** Sets the custom bucket bounds to a copy of {@code cv}. */
+  public S customValues(double... cv) {
+    return customValues(cv, cv.length);
+  }
+
+  /** Whether {@code a} and {@code b} hold the same bounds, bit for bit (Prometheus' comparison). */
+  static boolean sameBounds(double[] a, double[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (Double.doubleToRawLongBits(a[i]) != Double.doubleToRawLongBits(b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public double zeroThreshold() {
     return zeroThreshold;
   }
@@ -128,6 +179,7 @@ public abstract class NativeHistogram<
     zeroCountBits = 0;
     sum = 0;
     resetHint = Histogram.HINT_UNKNOWN;
+    customValues = NO_BOUNDS;
     positive.clear();
     negative.clear();
     return self();
@@ -142,6 +194,9 @@ public abstract class NativeHistogram<
     zeroCountBits = from.zeroCountBits;
     sum = from.sum;
     resetHint = from.resetHint;
+    if (!sameBounds(customValues, from.customValues)) {
+      customValues(from.customValues, from.customValues.length);
+    }
     positive.copyFrom(from.positive);
     negative.copyFrom(from.negative);
     return self();
@@ -160,6 +215,7 @@ public abstract class NativeHistogram<
         && countBits == o.countBits
         && Double.doubleToRawLongBits(sum) == Double.doubleToRawLongBits(o.sum)
         && resetHint == o.resetHint
+        && sameBounds(customValues, o.customValues)
         && positive.equals(o.positive)
         && negative.equals(o.negative);
   }
@@ -187,6 +243,7 @@ public abstract class NativeHistogram<
         + positive
         + " neg="
         + negative
+        + (customValues.length == 0 ? "" : " cv=" + java.util.Arrays.toString(customValues))
         + "}";
   }
 }

@@ -140,8 +140,8 @@ public final class TenantCompactor {
       metrics.histogramsNotInBlocks.inc(source.histogramsSkipped());
       LOG.warn(
           "native histograms left out of the block and dropped from the head with its range "
-              + "(at the time of a float sample of their series, custom bucket bounds, or not "
-              + "encodable): "
+              + "(at the time of a float sample of their series, mixed or undecodable counts, or "
+              + "not encodable): "
               + "tenant={} min_time={} max_time={} histograms={}",
           db.tenant(),
           mint,

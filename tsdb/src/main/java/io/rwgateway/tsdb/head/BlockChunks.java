@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>What no chunk can hold is left out and counted in {@link #skipped}: a histogram at the same
  * time as a float sample (the head keeps floats and histograms in separate time orders, a block
  * series has one; the float wins, as the one read first), and one the encoder refuses. (Custom
- * bucket bounds never reach the head's chunks: {@link HistogramScratch}.)
+ * bucket bounds, schema -53, are chunked like any other histogram.)
  *
  * <p>Not thread-safe; reused across the series of one block or one read.
  */

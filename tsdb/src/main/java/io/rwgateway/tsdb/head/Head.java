@@ -120,9 +120,9 @@ public final class Head implements Closeable {
   }
 
   /**
-   * Takes the count of native histograms kept out of the head's chunks (custom bucket bounds, or
-   * not encodable) whose block range starts before {@code t}: the block cut of [.., t) counts them
-   * as not in blocks. Any thread.
+   * Takes the count of native histograms kept out of the head's chunks (mixed or undecodable
+   * counts, or not encodable) whose block range starts before {@code t}: the block cut of [.., t)
+   * counts them as not in blocks. Any thread.
    */
   public long takeHistogramsNotInChunks(long t) {
     return histograms.takeNotChunked(t);

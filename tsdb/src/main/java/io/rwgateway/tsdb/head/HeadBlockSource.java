@@ -117,9 +117,9 @@ public final class HeadBlockSource implements BlockSeriesSource {
 
   /**
    * Native histogram samples in the range that were left out of the block: the rare ones a block
-   * series cannot hold ({@link BlockChunks}), and those the head kept out of its chunks (custom
-   * bucket bounds: {@link HistogramScratch}) in block ranges that start before the range's end,
-   * taken from the head's count by the first call.
+   * series cannot hold ({@link BlockChunks}), and those the head kept out of its chunks (mixed or
+   * undecodable counts: {@link HistogramScratch}) in block ranges that start before the range's
+   * end, taken from the head's count by the first call.
    */
   public long histogramsSkipped() {
     if (notChunked < 0) {

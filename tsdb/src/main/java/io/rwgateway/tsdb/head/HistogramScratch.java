@@ -13,10 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The head's writer-side state for appending native histograms: reused decoders (so a histogram
  * append allocates nothing in steady state), the block range histogram chunks never span, and the
- * count of histograms no chunk can hold (custom bucket bounds, schema -53, which 2.42 cannot chunk;
- * a message the encoder refuses). Those are accepted (they are in the WAL) but kept out of the
- * head's chunks, so no reader and no block gets them; the block cut of their range counts them in
- * {@code rwgateway_tsdb_histograms_not_in_blocks_total} and logs them ({@link #takeNotChunked}).
+ * count of histograms no chunk can hold (a message with both integer and float counts, or one that
+ * does not decode; one the encoder refuses). Custom bucket bounds (schema -53) are chunked as
+ * Prometheus 3 chunks them (docs/format/histogram-chunks.md). Those are accepted (they are in the
+ * WAL) but kept out of the head's chunks, so no reader and no block gets them; the block cut of
+ * their range counts them in {@code rwgateway_tsdb_histograms_not_in_blocks_total} and logs them
+ * ({@link #takeNotChunked}).
  *
  * <p>Used by one thread at a time: the writer (under the head's write lock) or replay; {@link
  * #takeNotChunked} by the block cut, synchronized.
@@ -41,7 +43,7 @@ final class HistogramScratch {
 
   /**
    * Decodes the message into {@link #h} or {@link #fh}; returns the chunk encoding that holds it,
-   * or 0 when no chunk can (custom bucket bounds, mixed or undecodable counts).
+   * or 0 when no chunk can (mixed or undecodable counts).
    */
   int decode(byte[] b, int off, int len) {
     try {

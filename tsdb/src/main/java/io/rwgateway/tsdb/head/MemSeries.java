@@ -242,7 +242,7 @@ final class MemSeries extends XorEncoder {
     x.acceptHistogram(t, b, off, len);
     int kind = hs.decode(b, off, len);
     if (kind == 0) {
-      hs.notChunked(ref, t, "custom bucket bounds, mixed counts or undecodable");
+      hs.notChunked(ref, t, "mixed counts or undecodable");
       return;
     }
     try {

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
  * samples (integer, float, gauge, counter resets, layout growth, more than 120 samples, stale
  * markers, switches between floats, integer and float histograms, block boundaries); the block cut
  * takes them as stored; WAL replay rebuilds the same chunks; truncation drops whole chunks and
- * counts their samples; custom-bucket histograms are kept out and counted; a corrupt record is an
- * error.
+ * counts their samples; custom-bucket histograms are chunked, mixed counts kept out and counted; a
+ * corrupt record is an error.
  */
 class HeadHistogramChunksTest {
   private static final long T0 = 1_700_000_000_000L; // 800 s into a 2h range
@@ -380,40 +380,54 @@ class HeadHistogramChunksTest {
   }
 
   @Test
-  void customBucketHistogramsAreKeptOutOfChunksAndCounted() {
-    // count_int 1, sum 1.0, schema -53, custom_values [1.0]: 2.42 has no chunk for it.
+  void customBucketHistogramsAreChunkedAndMixedCountsKeptOutAndCounted() {
+    // count_int 1, sum 1.0, schema -53, custom_values [1.0] (unpacked): chunked as Prometheus 3
+    // chunks it.
     ByteBuffer m = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
     m.put((byte) 8).put((byte) 1);
     m.put((byte) 25).putDouble(1.0);
     m.put((byte) 32).put((byte) 105); // zigzag(-53)
-    m.put((byte) 0x82).put((byte) 0x01).put((byte) 8).putDouble(1.0);
+    m.put((byte) 0x81).put((byte) 0x01).putDouble(1.0);
     byte[] custom = java.util.Arrays.copyOf(m.array(), m.position());
+    // count_int 1 and count_float 1.0: no chunk can hold both kinds of counts.
+    ByteBuffer x = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+    x.put((byte) 8).put((byte) 1);
+    x.put((byte) 17).putDouble(1.0);
+    byte[] mixed = java.util.Arrays.copyOf(x.array(), x.position());
     try (Head head = new Head()) {
       HeadAppender app = new HeadAppender(head, 0, 0);
       WriteBatch b = new WriteBatch();
       Batches.series(b, "__name__", "nhcb");
       Batches.histogram(b, T0, custom);
+      Batches.histogram(b, T0 + STEP, mixed);
       Batches.histogram(
-          b, T0 + STEP, HistogramProto.encode(T0 + STEP, HeadChunkQuerierHistogramTest.counter(0)));
+          b,
+          T0 + 2 * STEP,
+          HistogramProto.encode(T0 + 2 * STEP, HeadChunkQuerierHistogramTest.counter(0)));
       app.prepare(b, wal);
       app.commit(b);
-      assertEquals(2, b.histogramsWritten, "accepted: it is in the WAL");
+      assertEquals(3, b.histogramsWritten, "accepted: they are in the WAL");
       SeriesData d =
           new HeadQuerier(head)
               .select(
                   new Matcher[] {Matcher.eq("__name__", "nhcb")}, Long.MIN_VALUE, Long.MAX_VALUE)
               .get(0);
-      assertArrayEquals(new long[] {T0 + STEP}, d.histT(), "only the chunked one is read");
+      assertArrayEquals(new long[] {T0, T0 + 2 * STEP}, d.histT(), "the chunked ones are read");
+      Histogram h = new Histogram();
+      byte[] first = d.histograms()[0];
+      assertTrue(new HistogramProto().readInteger(first, 0, first.length, h));
+      assertEquals(-53, h.schema());
+      assertArrayEquals(new double[] {1.0}, h.customValues());
       HeadBlockSource source = new HeadBlockSource(head, T0 - 1000, T0 + 10 * STEP);
       while (source.next() != null) {}
-      assertEquals(1, source.histogramsSkipped(), "counted as not in blocks at the cut");
+      assertEquals(1, source.histogramsSkipped(), "the mixed one counted as not in blocks");
       assertEquals(0, head.takeHistogramsNotInChunks(Long.MAX_VALUE), "taken once");
 
       // Still the series' newest histogram for ordering: a resend is a no-op, a float at its time
-      // refused. (Here the newest is T0 + STEP; resend that.)
+      // refused. (Here the newest is T0 + 2 * STEP; resend that.)
       WriteBatch again = new WriteBatch();
       Batches.series(again, "__name__", "nhcb");
-      again.addSample(T0 + STEP, 1);
+      again.addSample(T0 + 2 * STEP, 1);
       app.prepare(again, wal);
       app.commit(again);
       assertEquals(0, again.samplesWritten);
