@@ -137,11 +137,12 @@ public final class TenantCompactor {
             options.tenantLabel(),
             db.tenant());
     if (source.histogramsSkipped() > 0) {
-      metrics.histogramsNotInBlocks.inc(source.histogramsSkipped());
-      LOG.warn(
-          "native histograms left out of the block and dropped from the head with its range "
-              + "(at the time of a float sample of their series, mixed or undecodable counts, or "
-              + "not encodable): "
+      // NOTE: unreachable from ingest, which refuses what no chunk can hold (mixed integer and
+      // float counts, spans that do not match the buckets) with a 400, and keeps one time line per
+      // series; a WAL written otherwise would be the only way here. Hence no metric, an ERROR.
+      LOG.error(
+          "native histograms no block chunk can hold, left out of the block and dropped from the"
+              + " head with its range (mixed or undecodable counts, or not encodable): "
               + "tenant={} min_time={} max_time={} histograms={}",
           db.tenant(),
           mint,

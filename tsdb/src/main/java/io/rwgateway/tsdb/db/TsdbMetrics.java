@@ -27,7 +27,6 @@ final class TsdbMetrics {
   private final Counter blocksDeleted;
   private final Gauge blockWriteSeconds;
   private final Counter compactionFailures;
-  private final Counter histogramsNotInBlocks;
   private final Counter walCyclesDeleted;
 
   /**
@@ -137,14 +136,6 @@ final class TsdbMetrics {
                 "Failed attempts to cut a block or truncate head and WAL (retried on the next check)")
             .labelNames("tenant")
             .register(registry);
-    histogramsNotInBlocks =
-        Counter.builder()
-            .name("rwgateway_tsdb_histograms_not_in_blocks_total")
-            .help(
-                "Native histogram samples dropped when their range was cut because no block chunk"
-                    + " can hold them (at the same time as a float sample of their series)")
-            .labelNames("tenant")
-            .register(registry);
     walCyclesDeleted =
         Counter.builder()
             .name("rwgateway_wal_cycles_deleted_total")
@@ -172,7 +163,6 @@ final class TsdbMetrics {
     final CounterDataPoint blocksDeleted;
     final GaugeDataPoint blockWriteSeconds;
     final CounterDataPoint compactionFailures;
-    final CounterDataPoint histogramsNotInBlocks;
     final CounterDataPoint walCyclesDeleted;
 
     private Tenant(String tenant) {
@@ -189,7 +179,6 @@ final class TsdbMetrics {
       blocksDeleted = TsdbMetrics.this.blocksDeleted.labelValues(tenant);
       blockWriteSeconds = TsdbMetrics.this.blockWriteSeconds.labelValues(tenant);
       compactionFailures = TsdbMetrics.this.compactionFailures.labelValues(tenant);
-      histogramsNotInBlocks = TsdbMetrics.this.histogramsNotInBlocks.labelValues(tenant);
       walCyclesDeleted = TsdbMetrics.this.walCyclesDeleted.labelValues(tenant);
     }
 
