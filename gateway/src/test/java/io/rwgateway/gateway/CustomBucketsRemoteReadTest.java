@@ -2,6 +2,8 @@ package io.rwgateway.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rwgateway.proto.prompb.BucketSpan;
 import io.rwgateway.proto.prompb.Histogram;
 import io.rwgateway.proto.prompb.Label;
@@ -88,6 +90,41 @@ class CustomBucketsRemoteReadTest {
         rr.getResults(0).getTimeseries(0).getHistogramsList().stream()
             .map(h -> h.toBuilder().clearResetHint().build())
             .toList());
+  }
+
+  @Test
+  void promqlShowsCustomBucketsWithTheirBoundsAndQuantiles() throws Exception {
+    TimeSeries.Builder ts =
+        TimeSeries.newBuilder()
+            .addLabels(Label.newBuilder().setName("__name__").setValue("nhcb_promql"));
+    ts.addHistograms(intNhcb(NOW - 2000, 2)); // buckets of 3 each: count 9, sum 9
+    assertEquals(
+        204, gw.client.write(WriteRequest.newBuilder().addTimeseries(ts).build()).statusCode());
+    String time = Double.toString(NOW / 1000.0);
+    String body = gw.client.get("/api/v1/query?query=nhcb_promql&time=" + time, Map.of()).body();
+    JsonNode h =
+        new ObjectMapper().readTree(body).path("data").path("result").path(0).path("histogram");
+    assertEquals("9", h.path(1).path("count").asText(), body);
+    assertEquals(
+        "[[3,\"-Inf\",\"0.1\",\"3\"],[0,\"0.1\",\"0.5\",\"3\"],[0,\"0.5\",\"1\",\"3\"]]",
+        h.path(1).path("buckets").toString(),
+        body);
+    String q =
+        gw.client
+            .get("/api/v1/query?query=histogram_quantile(0.5,nhcb_promql)&time=" + time, Map.of())
+            .body();
+    // rank 4.5 falls in (0.1, 0.5] holding 3 after 3: 0.1 + 0.4 * 1.5 / 3.
+    assertEquals(
+        "0.30000000000000004",
+        new ObjectMapper()
+            .readTree(q)
+            .path("data")
+            .path("result")
+            .path(0)
+            .path("value")
+            .path(1)
+            .asText(),
+        q);
   }
 
   @Test

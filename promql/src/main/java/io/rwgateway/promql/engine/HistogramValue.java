@@ -95,6 +95,7 @@ public final class HistogramValue {
   static HistogramValue of(Histogram h) {
     HistogramValue v = new HistogramValue(side(h.positive()), side(h.negative()));
     v.schema = h.schema();
+    v.customValues = h.hasCustomBuckets() ? h.customValues().clone() : null;
     v.zeroThreshold = h.zeroThreshold();
     v.zeroCount = h.zeroCount();
     v.count = h.count();
@@ -105,6 +106,7 @@ public final class HistogramValue {
   static HistogramValue of(FloatHistogram h) {
     HistogramValue v = new HistogramValue(side(h.positive()), side(h.negative()));
     v.schema = h.schema();
+    v.customValues = h.hasCustomBuckets() ? h.customValues().clone() : null;
     v.zeroThreshold = h.zeroThreshold();
     v.zeroCount = h.zeroCount();
     v.count = h.count();

@@ -2,6 +2,7 @@ package io.rwgateway.promql.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rwgateway.tsdb.chunk.FloatHistogram;
@@ -96,5 +97,33 @@ class HistogramValueTest {
 
   private static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** Custom bounds 0.1, 0.5, 1: buckets (-Inf,0.1]=1, (0.1,0.5]=2, (0.5,1]=3, (1,+Inf]=4. */
+  private static HistogramValue custom(double... bounds) {
+    FloatHistogram f = new FloatHistogram().schema(-53).count(10).sum(12);
+    f.customValues(bounds);
+    f.positive().set(new int[] {0}, new int[] {4}, new double[] {1, 2, 3, 4});
+    return HistogramValue.of(f);
+  }
+
+  @Test
+  void customBucketsHaveTheirOwnBoundsAndOpenEnds() {
+    HistogramValue h = custom(0.1, 0.5, 1);
+    List<String> seen = new ArrayList<>();
+    h.forEachBucket(
+        (b, lower, upper, count) -> seen.add(b + ":" + lower + "," + upper + "=" + count));
+    assertEquals(
+        List.of("3:-Infinity,0.1=1.0", "0:0.1,0.5=2.0", "0:0.5,1.0=3.0", "0:1.0,Infinity=4.0"),
+        seen);
+    assertEquals(0.5 + 0.5 * (2.0 / 3), HistogramFunctions.quantile(0.5, h), 1e-15);
+    assertEquals(1.0, HistogramFunctions.quantile(0.95, h), "the +Inf bucket answers its lower");
+    assertEquals(0.05, HistogramFunctions.quantile(0.05, h), 1e-15, "the first bucket from 0");
+    HistogramValue sum = custom(0.1, 0.5, 1).add(custom(0.1, 0.5, 1));
+    assertEquals(20, sum.count);
+    HistogramValue other = custom(0.1, 0.5, 2);
+    assertThrows(HistogramValue.Incompatible.class, () -> custom(0.1, 0.5, 1).add(other));
+    assertThrows(HistogramValue.Incompatible.class, () -> simple().add(custom(0.1, 0.5, 1)));
+    assertTrue(other.detectReset(h), "other bounds: a new histogram");
   }
 }
