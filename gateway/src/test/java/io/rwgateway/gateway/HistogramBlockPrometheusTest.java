@@ -350,7 +350,12 @@ class HistogramBlockPrometheusTest {
     long now = System.currentTimeMillis();
     // 30 minutes of data ending 25 minutes ago: with 10-minute blocks all of it is cut from the
     // head while the gateway runs (a range is cut once the head spans 1.5 ranges past its start).
-    long start = (now - 55 * 60_000L) / 1000 * 1000;
+    // NOTE: anchored 2 minutes into a 10-minute range. Histogram chunks end where 2.42's head
+    // plans them within their block range (ChunkSchedule): data starting late in a range had no
+    // chunk ended by that plan in its first range, and the NOT_COUNTER_RESET header this test
+    // looks for then depended on the minute it ran.
+    long tenMinutes = 10 * 60_000L;
+    long start = Math.floorDiv(now - 55 * 60_000L, tenMinutes) * tenMinutes + 2 * 60_000L;
     Random r = new Random(18);
     Map<String, List<Point>> sent = new LinkedHashMap<>();
     sent.put("hist_counter", counterSeries(start, r, false));
