@@ -66,17 +66,7 @@ final class HistogramRates {
     r.compact();
     // The float path's extrapolation, without its zero point (2.42 skips it for histograms).
     double durationToStart = (t[from] - rangeStart) / 1000.0;
-    double durationToEnd = (rangeEnd - t[to - 1]) / 1000.0;
-    double sampled = (t[to - 1] - t[from]) / 1000.0;
-    double averageInterval = sampled / (to - from - 1);
-    double threshold = averageInterval * 1.1;
-    double interval = sampled;
-    interval += durationToStart < threshold ? durationToStart : averageInterval / 2;
-    interval += durationToEnd < threshold ? durationToEnd : averageInterval / 2;
-    double factor = interval / sampled;
-    if (isRate) {
-      factor /= (rangeEnd - rangeStart) / 1000.0;
-    }
-    return r.scale(factor);
+    return r.scale(
+        RangeFunctions.extrapolation(t, from, to, rangeStart, rangeEnd, isRate, durationToStart));
   }
 }

@@ -2,6 +2,7 @@ package io.rwgateway.promql.engine;
 
 import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.Histogram;
+import io.rwgateway.tsdb.chunk.NativeHistogram;
 import java.util.Arrays;
 
 /**
@@ -93,25 +94,24 @@ public final class HistogramValue {
 
   /** An integer histogram read from a chunk, with its counts as floats. */
   static HistogramValue of(Histogram h) {
-    HistogramValue v = new HistogramValue(side(h.positive()), side(h.negative()));
-    v.schema = h.schema();
-    v.customValues = h.hasCustomBuckets() ? h.customValues().clone() : null;
-    v.zeroThreshold = h.zeroThreshold();
-    v.zeroCount = h.zeroCount();
-    v.count = h.count();
-    v.sum = h.sum();
-    return v;
+    return new HistogramValue(side(h.positive()), side(h.negative()))
+        .header(h, h.zeroCount(), h.count());
   }
 
   static HistogramValue of(FloatHistogram h) {
-    HistogramValue v = new HistogramValue(side(h.positive()), side(h.negative()));
-    v.schema = h.schema();
-    v.customValues = h.hasCustomBuckets() ? h.customValues().clone() : null;
-    v.zeroThreshold = h.zeroThreshold();
-    v.zeroCount = h.zeroCount();
-    v.count = h.count();
-    v.sum = h.sum();
-    return v;
+    return new HistogramValue(side(h.positive()), side(h.negative()))
+        .header(h, h.zeroCount(), h.count());
+  }
+
+  /** Everything but the buckets, from a chunk's histogram (counts passed as doubles). */
+  private HistogramValue header(NativeHistogram<?, ?> h, double zeroCount, double count) {
+    this.schema = h.schema();
+    this.customValues = h.hasCustomBuckets() ? h.customValues().clone() : null;
+    this.zeroThreshold = h.zeroThreshold();
+    this.zeroCount = zeroCount;
+    this.count = count;
+    this.sum = h.sum();
+    return this;
   }
 
   private static Side side(Histogram.Buckets b) {

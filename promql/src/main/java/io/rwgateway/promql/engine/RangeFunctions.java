@@ -108,26 +108,43 @@ final class RangeFunctions {
       }
     }
     double durationToStart = (t[from] - rangeStart) / 1000.0;
-    double durationToEnd = (rangeEnd - t[to - 1]) / 1000.0;
-    double sampled = (t[to - 1] - t[from]) / 1000.0;
-    double averageInterval = sampled / (to - from - 1);
     if (isCounter && result > 0 && v[from] >= 0) {
+      double sampled = (t[to - 1] - t[from]) / 1000.0;
       double durationToZero = sampled * (v[from] / result);
       if (durationToZero < durationToStart) {
         durationToStart = durationToZero;
       }
     }
+    // 2.42's order of operations (one factor, then one product), to the last bit.
+    out[0] = result * extrapolation(t, from, to, rangeStart, rangeEnd, isRate, durationToStart);
+    return true;
+  }
+
+  /**
+   * The factor that extrapolates a change over samples {@code t[from, to)} to the window: by the
+   * distance to each edge when within 1.1 average intervals, else by half an interval; per second
+   * for a rate. {@code durationToStart} may be shortened by the caller (a counter's zero point).
+   */
+  static double extrapolation(
+      long[] t,
+      int from,
+      int to,
+      long rangeStart,
+      long rangeEnd,
+      boolean isRate,
+      double durationToStart) {
+    double durationToEnd = (rangeEnd - t[to - 1]) / 1000.0;
+    double sampled = (t[to - 1] - t[from]) / 1000.0;
+    double averageInterval = sampled / (to - from - 1);
     double threshold = averageInterval * 1.1;
     double interval = sampled;
     interval += durationToStart < threshold ? durationToStart : averageInterval / 2;
     interval += durationToEnd < threshold ? durationToEnd : averageInterval / 2;
-    // 2.42's order of operations (one factor, then one product), to the last bit.
     double factor = interval / sampled;
     if (isRate) {
       factor /= (rangeEnd - rangeStart) / 1000.0;
     }
-    out[0] = result * factor;
-    return true;
+    return factor;
   }
 
   /** irate, idelta: from the last two samples (irate: a drop is a counter reset). */
