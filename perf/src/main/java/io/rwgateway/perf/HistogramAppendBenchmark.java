@@ -48,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code histogramChunk} / {@code floatHistogramChunk}: one full 120-sample chunk per
  *       invocation with {@link HistogramChunkEncoder} / {@link FloatHistogramChunkEncoder}, what a
  *       block cut does for each histogram; {@code xorChunk}: a 120-sample float counter chunk, the
- *       baseline.
+ *       baseline. {@code layout=grow}: buckets fill for the first time within the chunk (two
+ *       re-encodes per chunk here); {@code layout=fixed}: every sample carries the chunk's final
+ *       buckets, empty ones included, so none ({@code xorChunk} ignores the parameter).
  * </ul>
  *
  * <p>The histograms are latency-like: schema 3, observations log-normal with sigma 0.2 around a
@@ -105,11 +107,16 @@ public class HistogramAppendBenchmark extends BenchmarkBase {
 
     /** The current state as an integer histogram. */
     Histogram histogram(Histogram h) {
+      return histogram(h, null);
+    }
+
+    /** Also an empty bucket where {@code layout} is set (null: populated buckets only). */
+    Histogram histogram(Histogram h, boolean[] layout) {
       int[] idx = new int[buckets.length];
       long[] c = new long[buckets.length];
       int n = 0;
       for (int i = 0; i < buckets.length; i++) {
-        if (buckets[i] != 0) {
+        if (buckets[i] != 0 || layout != null && layout[i]) {
           idx[n] = i - OFFSET;
           c[n++] = buckets[i];
         }
@@ -122,12 +129,12 @@ public class HistogramAppendBenchmark extends BenchmarkBase {
     }
 
     /** The current state as a float histogram. */
-    FloatHistogram floatHistogram(FloatHistogram h) {
+    FloatHistogram floatHistogram(FloatHistogram h, boolean[] layout) {
       int[] idx = new int[buckets.length];
       double[] c = new double[buckets.length];
       int n = 0;
       for (int i = 0; i < buckets.length; i++) {
-        if (buckets[i] != 0) {
+        if (buckets[i] != 0 || layout != null && layout[i]) {
           idx[n] = i - OFFSET;
           c[n++] = buckets[i];
         }
@@ -288,6 +295,14 @@ public class HistogramAppendBenchmark extends BenchmarkBase {
   /** 120 successive scrapes of one series, as integer and float histograms and a float counter. */
   @State(Scope.Thread)
   public static class ChunkState {
+    /**
+     * {@code grow}: buckets fill for the first time within the chunk, which re-encodes it (as real
+     * data does now and then); {@code fixed}: every sample already has all the chunk's buckets
+     * (empty ones included), so no re-encoding: the steady per-sample cost.
+     */
+    @Param({"grow", "fixed"})
+    String layout;
+
     final long[] ts = new long[CHUNK];
     final Histogram[] hs = new Histogram[CHUNK];
     final FloatHistogram[] fhs = new FloatHistogram[CHUNK];
@@ -300,6 +315,16 @@ public class HistogramAppendBenchmark extends BenchmarkBase {
     public void setup() {
       Random r = new Random(42);
       LatencyHistogram s = series(3);
+      boolean[] union = null;
+      if (layout.equals("fixed")) {
+        // The buckets the chunk will end with, from the same observations made ahead.
+        LatencyHistogram ahead = series(3);
+        ahead.observe(50 * CHUNK);
+        union = new boolean[ahead.buckets.length];
+        for (int i = 0; i < union.length; i++) {
+          union[i] = ahead.buckets[i] != 0;
+        }
+      }
       long t = T0;
       double v = 0;
       long buckets = 0;
@@ -308,8 +333,8 @@ public class HistogramAppendBenchmark extends BenchmarkBase {
         t += 15_000 + r.nextInt(5) - 2;
         s.observe(50);
         ts[i] = t;
-        hs[i] = s.histogram(new Histogram());
-        fhs[i] = s.floatHistogram(new FloatHistogram());
+        hs[i] = s.histogram(new Histogram(), union);
+        fhs[i] = s.floatHistogram(new FloatHistogram(), union);
         v += r.nextInt(100);
         vs[i] = v;
         buckets += hs[i].positive().bucketCount();
