@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --series) series="$2"; shift ;;
     --rate) rate="$2"; shift ;;
     --keep-logs) keep_logs=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "$me: unknown argument $1" >&2; exit 1 ;;
   esac
   shift
