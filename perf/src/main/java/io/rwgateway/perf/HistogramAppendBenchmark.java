@@ -40,11 +40,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code head} ({@code kind=histogram}): batches of 2000 series x 1 histogram over 20k
  *       existing series, through {@link HeadAppender#prepare}/{@link HeadAppender#commit} as ingest
  *       does: the raw protobuf {@code Histogram} message (as the decoder copies it out of the
- *       request) is checked, encoded into the WAL record ({@link RecordEncoder}, no WAL I/O) and
- *       appended to the series' byte arena. The head does not decode the message, so every round
- *       sends each series the same histogram with its time moved on (the message's timestamp varint
- *       is patched too). {@code kind=float}: the same series with one float sample each instead, as
- *       in {@link HeadAppendBenchmark#head}, the baseline.
+ *       request) is checked, encoded into the WAL record ({@link RecordEncoder}, no WAL I/O),
+ *       decoded and appended to the series' open histogram chunk. Every round sends each series the
+ *       same histogram with its time moved on (the message's timestamp varint is patched too), so
+ *       the chunk appends are of unchanged counts and layout: the chunk rows below give the cost of
+ *       counts that change and layouts that grow. {@code kind=float}: the same series with one
+ *       float sample each instead, as in {@link HeadAppendBenchmark#head}, the baseline.
  *   <li>{@code histogramChunk} / {@code floatHistogramChunk}: one full 120-sample chunk per
  *       invocation with {@link HistogramChunkEncoder} / {@link FloatHistogramChunkEncoder}, what a
  *       block cut does for each histogram; {@code xorChunk}: a 120-sample float counter chunk, the
@@ -60,9 +61,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * with the wider layout, as real data does. The setup prints the shape and the chunk's bytes per
  * sample.
  *
- * <p>The head keeps histograms as bytes until a block is cut, so it is truncated to the newest
- * sample of every series before each iteration (outside the measurement); iterations are 1 s to
- * bound the heap. Run with {@code -prof gc} for B/op.
+ * <p>The head is truncated to the newest sample of every series before each iteration (outside the
+ * measurement), as after a block cut; iterations are 1 s. Run with {@code -prof gc} for B/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
