@@ -5,7 +5,6 @@ import io.rwgateway.tsdb.chunk.FloatHistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Header;
-import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Verdict;
 import io.rwgateway.tsdb.chunk.HistogramChunkWriter;
 import io.rwgateway.tsdb.chunk.NativeHistogram;
 import io.rwgateway.tsdb.chunk.XorChunk;
@@ -63,13 +62,11 @@ public final class ChunkCutter {
     this.ints =
         new HistogramRun<>(
             ChunkEncoding.HISTOGRAM,
-            "histogram",
             HistogramChunkEncoder::firstChunkHeader,
             HistogramChunkEncoder::new);
     this.floatHists =
         new HistogramRun<>(
             ChunkEncoding.FLOAT_HISTOGRAM,
-            "float histogram",
             FloatHistogramChunkEncoder::firstChunkHeader,
             FloatHistogramChunkEncoder::new);
   }
@@ -77,8 +74,8 @@ public final class ChunkCutter {
   /** Forgets the chunks and open runs of the series before. */
   public void reset() {
     chunks.clear();
-    ints.enc = null;
-    floatHists.enc = null;
+    ints.cut = null;
+    floatHists.cut = null;
     fn = 0;
   }
 
@@ -210,64 +207,41 @@ public final class ChunkCutter {
     encodings[n] = (byte) encoding;
   }
 
-  /** The open run of one histogram type: its encoder (kept for the next run) and chunk start. */
-  private final class HistogramRun<H extends NativeHistogram<H, ?>> {
+  /** The open run of one histogram type, or none ({@link #cut} null). */
+  private final class HistogramRun<H extends NativeHistogram<H, ?>>
+      implements HistogramChunkCut.Sink<Integer> {
     private final int encoding;
-    private final String what;
     private final Function<H, Header> firstHeader;
     private final Function<Header, HistogramChunkWriter<H>> newEncoder;
-    HistogramChunkWriter<H> enc;
-    private long minT;
-    private final ChunkSchedule schedule = new ChunkSchedule(ChunkCutter.this.range);
+    private HistogramChunkCut<H> cut;
 
     HistogramRun(
         int encoding,
-        String what,
         Function<H, Header> firstHeader,
         Function<Header, HistogramChunkWriter<H>> newEncoder) {
       this.encoding = encoding;
-      this.what = what;
       this.firstHeader = firstHeader;
       this.newEncoder = newEncoder;
     }
 
     void append(long t, H h) {
-      if (enc == null) {
-        enc = newEncoder.apply(firstHeader.apply(h));
-      } else if (enc.count() > 0 && schedule.cutBefore(t, enc.count(), enc.lastTime())) {
-        Header next = enc.nextChunkHeader(h);
-        finish();
-        enc.reset(next);
+      if (cut == null) {
+        cut = new HistogramChunkCut<>(newEncoder.apply(firstHeader.apply(h)), range);
       }
-      if (enc.count() == 0) {
-        minT = t;
-        schedule.start(t);
-      }
-      Verdict v = enc.append(t, h);
-      if (v == Verdict.CUT || v == Verdict.CUT_COUNTER_RESET) {
-        Header next = enc.nextChunkHeader(h);
-        finish();
-        enc.reset(next);
-        minT = t;
-        schedule.start(t);
-        v = enc.append(t, h);
-        if (v != Verdict.APPEND) {
-          throw new IllegalStateException("an empty " + what + " chunk refused a sample: " + v);
-        }
-      }
+      cut.append(t, h, encoding, this);
     }
 
-    /** Adds the open chunk, if it holds samples; the encoder stays for the next. */
-    void finish() {
-      if (enc != null && enc.count() > 0) {
-        add(enc.bytes(), minT, enc.lastTime(), encoding);
-      }
+    @Override
+    public void finished(Integer enc, byte[] chunk, long minT, long maxT) {
+      add(chunk, minT, maxT, enc);
     }
 
     /** Ends the run: the next sample of this type starts a series' first chunk. */
     void close() {
-      finish();
-      enc = null;
+      if (cut != null) {
+        cut.cut(Header.UNKNOWN, encoding, this);
+        cut = null;
+      }
     }
   }
 }

@@ -10,9 +10,9 @@ package io.rwgateway.tsdb;
  * {@code histogram_quantile} at its edges. Float chunks are cut by count only; their cut changes
  * nothing a reader sees.
  */
-public final class ChunkSchedule {
+final class ChunkSchedule {
   /** The sample count the schedule aims at, and a quarter of which triggers the estimate. */
-  public static final int SAMPLES_PER_CHUNK = 120;
+  static final int SAMPLES_PER_CHUNK = 120;
 
   /** Prometheus' default block range, the one histogram chunks are planned within by default. */
   public static final long DEFAULT_RANGE = 2 * 3600 * 1000L;
@@ -21,7 +21,7 @@ public final class ChunkSchedule {
   private long minT;
   private long nextAt;
 
-  public ChunkSchedule(long range) {
+  ChunkSchedule(long range) {
     if (range <= 0) {
       throw new IllegalArgumentException("range " + range);
     }
@@ -29,7 +29,7 @@ public final class ChunkSchedule {
   }
 
   /** A chunk starts with a sample at {@code t}. */
-  public void start(long t) {
+  void start(long t) {
     minT = t;
     nextAt = rangeEnd(t, range);
   }
@@ -38,7 +38,7 @@ public final class ChunkSchedule {
    * Whether a sample at {@code t} must start a new chunk, before it is added to one that holds
    * {@code count} samples (at least one), the last at {@code lastT}.
    */
-  public boolean cutBefore(long t, int count, long lastT) {
+  boolean cutBefore(long t, int count, long lastT) {
     if (count == SAMPLES_PER_CHUNK / 4) {
       nextAt = endTime(minT, lastT, nextAt);
     }
@@ -46,12 +46,12 @@ public final class ChunkSchedule {
   }
 
   /** The first planned end of a chunk starting at {@code t}: the end of its block range. */
-  public static long rangeEnd(long t, long range) {
+  static long rangeEnd(long t, long range) {
     return (t / range) * range + range; // 2.42's rangeForTimestamp: Go's / truncates toward zero
   }
 
   /** Whether the next sample, at {@code t}, starts a new chunk ({@code count} >= 1 held). */
-  public static boolean cut(long t, int count, long nextAt) {
+  static boolean cut(long t, int count, long nextAt) {
     return t >= nextAt || count >= SAMPLES_PER_CHUNK * 2;
   }
 
@@ -60,7 +60,7 @@ public final class ChunkSchedule {
    * into chunks as long as it takes to fill a chunk at the rate of the first quarter, whose last
    * sample is at {@code cur}.
    */
-  public static long endTime(long start, long cur, long max) {
+  static long endTime(long start, long cur, long max) {
     long n = (max - start) / ((cur - start + 1) * 4);
     if (n <= 1) {
       return max;

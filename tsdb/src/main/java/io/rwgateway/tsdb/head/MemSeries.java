@@ -371,7 +371,7 @@ final class MemSeries extends XorEncoder {
         x.histLastMaxT,
         histOpen ? x.hw.bytes() : null,
         histOpen ? x.hwKind : 0,
-        histOpen ? x.openMinT : 0,
+        histOpen ? x.hw.minTime() : 0,
         histOpen ? x.hw.lastTime() : 0,
         histOpen && x.openRunStart,
         oooT,

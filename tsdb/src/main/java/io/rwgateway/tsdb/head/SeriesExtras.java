@@ -2,13 +2,12 @@ package io.rwgateway.tsdb.head;
 
 import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.ChunkEncoding;
-import io.rwgateway.tsdb.ChunkSchedule;
+import io.rwgateway.tsdb.HistogramChunkCut;
 import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Header;
-import io.rwgateway.tsdb.chunk.HistogramChunkEncoder.Verdict;
 import io.rwgateway.tsdb.chunk.HistogramChunkWriter;
 import io.rwgateway.tsdb.chunk.NativeHistogram;
 import java.io.UncheckedIOException;
@@ -21,22 +20,20 @@ import org.slf4j.LoggerFactory;
  * chunk, and the chain of finished ones in the head's {@link HeadChunks}), out-of-order floats, and
  * the last accepted exemplar, which decides exemplar ordering.
  *
- * <p>Histograms are cut into chunks as they are appended, by the rules of {@link
- * io.rwgateway.tsdb.ChunkCutter} (2.42's head): a chunk ends by time as {@link ChunkSchedule} plans
- * it, and a refused append (counter reset, schema or zero threshold change, gauge/counter switch,
- * after a stale marker) cuts it with the header 2.42 gives the next chunk. A new <em>run</em>
+ * <p>Histograms are cut into chunks as they are appended, by the TSDB's one cutting step ({@link
+ * HistogramChunkCut}, which {@link io.rwgateway.tsdb.ChunkCutter} uses too). A new <em>run</em>
  * starts (its first chunk headed as a series' first, {@code firstChunkHeader}) at the series' first
  * histogram, at a switch between integer and float histograms, after a float sample newer than the
  * last histogram, and at each block-range boundary ({@link HistogramScratch#chunkRange}), so that a
  * block range's histogram chunks are those {@code ChunkCutter} cuts from that range's samples.
  * Finished chunks carry that run-start flag in their record (docs/format/head-chunks.md).
  */
-final class SeriesExtras {
+final class SeriesExtras implements HistogramChunkCut.Sink<HeadChunks> {
   private static final Logger LOG = LoggerFactory.getLogger(SeriesExtras.class);
 
-  /** The open histogram chunk's writer, of {@link #hwKind}; null before the first histogram. */
+  /** The open histogram chunk, of {@link #hwKind}; null before the first histogram. */
   @SuppressWarnings("rawtypes")
-  HistogramChunkWriter hw;
+  HistogramChunkCut hw;
 
   /** {@link ChunkEncoding#HISTOGRAM} or {@link ChunkEncoding#FLOAT_HISTOGRAM}: {@link #hw}'s. */
   int hwKind;
@@ -49,12 +46,6 @@ final class SeriesExtras {
 
   /** Whether the open chunk starts a run. */
   boolean openRunStart;
-
-  /** Time of the open histogram chunk's first sample (valid while it holds samples). */
-  long openMinT;
-
-  /** When the open histogram chunk is planned to end ({@link ChunkSchedule}). */
-  long nextAt;
 
   /** The newest finished histogram chunk's ref ({@link HeadChunks#NO_CHUNK} for none). */
   long histLastRef = HeadChunks.NO_CHUNK;
@@ -113,76 +104,45 @@ final class SeriesExtras {
   void appendHistogram(HeadChunks chunks, long t, int kind, NativeHistogram<?, ?> h, long range) {
     if (runKind != 0
         && (kind != runKind
-            || (hw.count() > 0 && Math.floorDiv(t, range) != Math.floorDiv(openMinT, range)))) {
+            || (hw.count() > 0 && Math.floorDiv(t, range) != Math.floorDiv(hw.minTime(), range)))) {
       closeRun(chunks);
     }
-    HistogramChunkWriter w;
     if (runKind == 0) {
-      // A new encoder, as ChunkCutter starts a run with: no state of the run before.
-      hw =
+      // A new writer, as ChunkCutter starts a run with: no state of the run before.
+      HistogramChunkWriter w =
           kind == ChunkEncoding.HISTOGRAM
               ? new HistogramChunkEncoder(HistogramChunkEncoder.firstChunkHeader((Histogram) h))
               : new FloatHistogramChunkEncoder(
                   FloatHistogramChunkEncoder.firstChunkHeader((FloatHistogram) h));
+      hw = new HistogramChunkCut(w, range);
       hwKind = kind;
       runKind = kind;
       openRunStart = true;
-      w = hw;
-    } else {
-      w = hw;
-      int n = w.count();
-      if (n > 0) {
-        if (n == ChunkSchedule.SAMPLES_PER_CHUNK / 4) {
-          nextAt = ChunkSchedule.endTime(openMinT, w.lastTime(), nextAt);
-        }
-        if (ChunkSchedule.cut(t, n, nextAt)) {
-          Header next = w.nextChunkHeader(h);
-          finishOpen(chunks);
-          w.reset(next);
-        }
-      }
     }
-    if (w.count() == 0) {
-      openMinT = t;
-      nextAt = ChunkSchedule.rangeEnd(t, range);
-    }
-    Verdict v = w.append(t, h);
-    if (v == Verdict.CUT || v == Verdict.CUT_COUNTER_RESET) {
-      Header next = w.nextChunkHeader(h);
-      finishOpen(chunks);
-      w.reset(next);
-      openMinT = t;
-      nextAt = ChunkSchedule.rangeEnd(t, range);
-      v = w.append(t, h);
-      if (v != Verdict.APPEND) {
-        throw new IllegalStateException("an empty histogram chunk refused a sample: " + v);
-      }
-    }
+    hw.append(t, (NativeHistogram) h, chunks, this);
   }
 
   /**
    * Ends the open run (a float sample came after the last histogram): the open chunk goes to {@code
    * chunks}, and the next histogram starts a run. The caller holds the write lock (or replays).
    */
+  @SuppressWarnings("unchecked")
   void closeRun(HeadChunks chunks) {
-    if (hw != null && hw.count() > 0) {
-      finishOpen(chunks);
-      hw.reset(Header.UNKNOWN);
+    if (hw != null) {
+      hw.cut(Header.UNKNOWN, chunks, this);
     }
     runKind = 0;
   }
 
-  /** Writes the open chunk to {@code chunks} (buffered) as the chain's newest; keeps the writer. */
-  @SuppressWarnings("rawtypes")
-  private void finishOpen(HeadChunks chunks) {
-    byte[] done = hw.bytes();
-    long maxT = hw.lastTime();
+  /** A finished chunk of the open run goes to {@code chunks} (buffered) as the chain's newest. */
+  @Override
+  public void finished(HeadChunks chunks, byte[] done, long minT, long maxT) {
     histLastRef =
         chunks.append(
             done,
             0,
             done.length,
-            openMinT,
+            minT,
             maxT,
             histLastRef,
             histLastMaxT,
@@ -234,7 +194,7 @@ final class SeriesExtras {
     }
     int n = openHistCount();
     if (n > 0 && hw.lastTime() < t) {
-      hw.reset(Header.UNKNOWN);
+      hw = null; // the next histogram starts a run
       runKind = 0;
       openRunStart = false;
       return n;
@@ -247,7 +207,7 @@ final class SeriesExtras {
     if (histLastRef != HeadChunks.NO_CHUNK) {
       return Math.max(seriesMin, t);
     }
-    return openHistCount() > 0 ? openMinT : Long.MAX_VALUE;
+    return openHistCount() > 0 ? hw.minTime() : Long.MAX_VALUE;
   }
 
   /** Index of the out-of-order sample at {@code t}, or {@code -(insertion point) - 1}. */
