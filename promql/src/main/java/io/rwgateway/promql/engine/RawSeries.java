@@ -196,22 +196,19 @@ final class RawSeries implements AutoCloseable {
       t = Arrays.copyOf(t, n * 2);
       v = Arrays.copyOf(v, n * 2);
     }
-    if (hv != null) {
-      if (h == null) {
-        h = new HistogramValue[t.length];
-      } else if (h.length < t.length) {
-        h = Arrays.copyOf(h, t.length);
-      }
-      hasHistograms = true;
+    if (hv != null && h == null) {
+      h = new HistogramValue[t.length];
     }
-    t[n] = ts;
-    v[n] = value;
     if (h != null) {
+      // Kept as long as t: a float after histograms clears its slot (the array is reused).
       if (h.length < t.length) {
         h = Arrays.copyOf(h, t.length);
       }
       h[n] = hv;
+      hasHistograms |= hv != null;
     }
+    t[n] = ts;
+    v[n] = value;
     n++;
   }
 
