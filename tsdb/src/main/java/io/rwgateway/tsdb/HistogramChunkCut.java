@@ -90,6 +90,25 @@ public final class HistogramChunkCut<H extends NativeHistogram<H, ?>> {
     return writer.lastTime();
   }
 
+  /** Bytes of the open chunk. */
+  public int length() {
+    return writer.length();
+  }
+
+  /** Heap the open chunk and its writer hold ({@link HistogramChunkWriter#heapBytes}). */
+  public long heapBytes() {
+    return writer.heapBytes() + 32 + 40; // this object and its schedule
+  }
+
+  /**
+   * Memory pressure: hands the open chunk to {@code sink} now (the next gets {@code next}) and
+   * gives back the writer's grown buffer ({@link HistogramChunkWriter#trimBuffer}).
+   */
+  public <C> void cutEarly(Header next, C ctx, Sink<C> sink) {
+    cut(next, ctx, sink);
+    writer.trimBuffer();
+  }
+
   /** A copy of the open chunk. */
   public byte[] bytes() {
     return writer.bytes();

@@ -71,6 +71,11 @@ public final class FloatHistogram extends NativeHistogram<FloatHistogram, FloatH
     private double[] counts = new double[0];
     private int n;
 
+    @Override
+    public long heapBytes() {
+      return 24 + spans.heapBytes() + NativeHistogram.arrayBytes(counts.length, 8);
+    }
+
     public int spanCount() {
       return spans.spanCount();
     }

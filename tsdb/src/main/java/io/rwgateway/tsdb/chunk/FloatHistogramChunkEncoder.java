@@ -36,6 +36,18 @@ public final class FloatHistogramChunkEncoder extends HistogramChunkWriter<Float
     super(header);
   }
 
+  @Override
+  long scratchHeapBytes() {
+    // The object itself (JDK 17, compressed references), the last values and XOR windows per
+    // field, and the widening scratch.
+    return 112
+        + arrayBytes(last.length, 8)
+        + arrayBytes(leading.length, 4)
+        + arrayBytes(trailing.length, 4)
+        + arrayBytes(overScratch.length, 8)
+        + widened.heapBytes();
+  }
+
   /** The header 2.42's head gives the first chunk of a series whose first sample is {@code h}. */
   public static Header firstChunkHeader(FloatHistogram h) {
     return headerFor(h.resetHint());

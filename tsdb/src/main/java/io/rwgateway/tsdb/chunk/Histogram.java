@@ -90,6 +90,14 @@ public final class Histogram extends NativeHistogram<Histogram, Histogram.Bucket
     private long[] deltas = new long[0];
     private int buckets;
 
+    @Override
+    public long heapBytes() {
+      return 32
+          + NativeHistogram.arrayBytes(offsets.length, 4)
+          + NativeHistogram.arrayBytes(lengths.length, 4)
+          + NativeHistogram.arrayBytes(deltas.length, 8);
+    }
+
     public int spanCount() {
       return spans;
     }

@@ -83,11 +83,22 @@ public final class HistogramChunkEncoder extends HistogramChunkWriter<Histogram>
 
   // Scratch for widening and recoding.
   private final Histogram widened = new Histogram();
-  private HistogramChunkIterator recodeReader;
   private long[] overScratch = new long[0];
 
   public HistogramChunkEncoder(Header header) {
     super(header);
+  }
+
+  @Override
+  long scratchHeapBytes() {
+    // The object itself (as laid out by JDK 17 with compressed references; JOL/class histogram),
+    // the XOR windows, the last values and deltas per bucket, and the widening scratch.
+    return 168
+        + 2 * arrayBytes(1, 4)
+        + 2 * arrayBytes(pVal.length, 8)
+        + 2 * arrayBytes(nVal.length, 8)
+        + arrayBytes(overScratch.length, 8)
+        + widened.heapBytes();
   }
 
   /** The header 2.42's head gives the first chunk of a series whose first sample is {@code h}. */
@@ -202,12 +213,10 @@ public final class HistogramChunkEncoder extends HistogramChunkWriter<Histogram>
   private void recode(Histogram.Buckets p, Histogram.Buckets n) {
     byte[] old = bytes();
     int samples = count;
-    if (recodeReader == null) {
-      recodeReader = new HistogramChunkIterator();
-    }
-    HistogramChunkIterator it = recodeReader.reset(old, 0, old.length);
-    // NOTE: recoding allocates (a few small objects per recode, not per sample): it is rare, and
-    // 2.42 itself rebuilds the whole chunk here.
+    // NOTE: recoding allocates (a reader and a few small objects per recode, not per sample): it
+    // is rare, and 2.42 itself rebuilds the whole chunk here. The reader is not kept: it would
+    // cost every histogram series ~0.5 KB of heap for the rest of its life.
+    HistogramChunkIterator it = new HistogramChunkIterator().reset(old, 0, old.length);
     Histogram w = new Histogram();
     Histogram.Buckets pSpans = new Histogram.Buckets();
     Histogram.Buckets nSpans = new Histogram.Buckets();

@@ -24,7 +24,9 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
   /** An XOR field's leading-zeros value while it has no window yet. */
   static final int NO_WINDOW = 0xff;
 
-  private byte[] buf = new byte[128];
+  private static final int INITIAL_BUFFER = 128;
+
+  private byte[] buf = new byte[INITIAL_BUFFER];
   private int bitPos = HEADER_BITS;
 
   /**
@@ -84,6 +86,12 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
   /** Re-encodes every sample so far with {@code target}'s spans (new buckets at 0). */
   abstract void recode(H target);
 
+  /**
+   * Heap of the subclass's object (its fields and this class's) and its per-bucket state and
+   * scratch (see {@link #heapBytes}).
+   */
+  abstract long scratchHeapBytes();
+
   /** {@code h} with its buckets spread over {@link #pUnion}/{@link #nUnion}, canonical spans. */
   abstract H widen(H h);
 
@@ -133,6 +141,41 @@ public abstract class HistogramChunkWriter<H extends NativeHistogram<H, ?>> {
   /** Length of {@link #bytes()}. */
   public int length() {
     return ((bitPos + 7) >>> 3) + (emptyByte ? 1 : 0);
+  }
+
+  /**
+   * Heap this writer holds, estimated from its arrays' lengths (a 64-bit JVM with compressed
+   * references): the chunk buffer, which keeps its largest size across chunks so that a series'
+   * steady state allocates nothing, plus the layout and the per-bucket scratch. For the head's
+   * memory accounting; measured against the JVM in {@code HeadHistogramMemoryTest}.
+   */
+  public long heapBytes() {
+    return 6 * 24 // the Indices objects
+        + arrayBytes(buf.length, 1)
+        + arrayBytes(layoutBounds.length, 8)
+        + noSpans.heapBytes()
+        + arrayBytes(pLayout.idx.length, 4)
+        + arrayBytes(nLayout.idx.length, 4)
+        + arrayBytes(pNew.idx.length, 4)
+        + arrayBytes(nNew.idx.length, 4)
+        + arrayBytes(pUnion.idx.length, 4)
+        + arrayBytes(nUnion.idx.length, 4)
+        + scratchHeapBytes();
+  }
+
+  /** Heap of an array of {@code n} elements of {@code size} bytes, 8-byte aligned. */
+  static long arrayBytes(int n, int size) {
+    return (16L + (long) n * size + 7) & ~7L;
+  }
+
+  /**
+   * Memory pressure, right after a cut ({@link #reset}): gives back a chunk buffer grown past its
+   * initial size, which the next chunk would otherwise reuse.
+   */
+  public void trimBuffer() {
+    if (count == 0 && buf.length > INITIAL_BUFFER) {
+      buf = new byte[INITIAL_BUFFER];
+    }
   }
 
   /** Bits written so far, the 3 header bytes included (for tests). */

@@ -16,6 +16,22 @@ public abstract class NativeHistogram<
 
     /** Makes this an exact copy of {@code o}. */
     void copyFrom(B o);
+
+    /** Heap this side holds, itself and its arrays (a 64-bit JVM, compressed references). */
+    long heapBytes();
+  }
+
+  /**
+   * Heap this histogram holds, itself, its sides and their arrays (a 64-bit JVM with compressed
+   * references): for the head's accounting of the scratch histograms its encoders keep.
+   */
+  public long heapBytes() {
+    return 64 + positive.heapBytes() + negative.heapBytes() + arrayBytes(customValues.length, 8);
+  }
+
+  /** Heap of an array of {@code n} elements of {@code size} bytes, 8-byte aligned. */
+  static long arrayBytes(int n, int size) {
+    return (16L + (long) n * size + 7) & ~7L;
   }
 
   private int schema;

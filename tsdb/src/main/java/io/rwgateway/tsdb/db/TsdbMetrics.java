@@ -39,7 +39,8 @@ final class TsdbMetrics {
         .help(
             "Heap the tenant's head holds, by part (series: series objects and lookup tables;"
                 + " labels; postings; open_chunks; chunk_pool: free open-chunk pieces kept for"
-                + " reuse); an estimate from the structures' sizes")
+                + " reuse; extras: native histograms' open chunks, out-of-order samples and"
+                + " exemplars of the series that have them); an estimate from the structures' sizes")
         .labelNames("tenant", "part")
         .callback(
             cb -> {
@@ -51,6 +52,7 @@ final class TsdbMetrics {
                 cb.call(m.postings(), t, "postings");
                 cb.call(m.openChunks(), t, "open_chunks");
                 cb.call(m.chunkPool(), t, "chunk_pool");
+                cb.call(m.extras(), t, "extras");
               }
             })
         .register(registry);

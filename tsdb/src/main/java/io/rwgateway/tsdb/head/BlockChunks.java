@@ -135,7 +135,7 @@ final class BlockChunks {
   /**
    * Whether the loaded histogram chunks are what the cutter would cut from their samples and the
    * floats {@code ft[0, fn)}: every chunk inside [mint, maxt], no float inside a chunk's time span,
-   * and a run start exactly where the cutter starts a run.
+   * none cut early under memory pressure, and a run start exactly where the cutter starts a run.
    */
   private boolean asStored(long[] ft, int fn, int hn, long mint, long maxt) {
     int i = 0;
@@ -152,6 +152,9 @@ final class BlockChunks {
       }
       if (i < fn && ft[i] <= max) {
         return false;
+      }
+      if (hists.earlyCut(c)) {
+        return false; // cut under memory pressure, not where the cutter would end it
       }
       int encoding = hists.encoding(c);
       boolean startsRun = c == 0 || floatBefore || encoding != prevEncoding;

@@ -122,11 +122,16 @@ final class FinishedChunks {
 
   /** Chunk {@code i}'s {@link io.rwgateway.tsdb.ChunkEncoding}. */
   int encoding(int i) {
-    return kind[n - 1 - i] & ~HeadChunks.RUN_START;
+    return kind[n - 1 - i] & ~HeadChunks.FLAGS;
   }
 
   /** Whether chunk {@code i} starts a run of histograms (docs/format/head-chunks.md). */
   boolean runStart(int i) {
     return (kind[n - 1 - i] & HeadChunks.RUN_START) != 0;
+  }
+
+  /** Whether chunk {@code i} was cut early under memory pressure. */
+  boolean earlyCut(int i) {
+    return (kind[n - 1 - i] & HeadChunks.EARLY_CUT) != 0;
   }
 }

@@ -305,9 +305,10 @@ public final class Head implements Closeable {
   }
 
   /**
-   * Memory pressure: cuts every open float chunk of at least {@code minBytes} to {@link #chunks}
-   * now instead of at 120 samples, under the write lock (the WAL writer thread calls it, the head's
-   * one mutator), so that their pieces return to the pool. Returns the chunks cut.
+   * Memory pressure: cuts every open chunk of at least {@code minBytes} to {@link #chunks} now
+   * instead of where it would end, under the write lock (the WAL writer thread calls it, the head's
+   * one mutator): float chunks' pieces return to the pool, histogram chunks' grown buffers to the
+   * heap. Returns the chunks cut.
    */
   public int cutOpenChunks(int minBytes) {
     long stamp = lock.writeLock();
@@ -315,7 +316,14 @@ public final class Head implements Closeable {
       MemSeries[] all = byRef;
       int cut = 0;
       for (MemSeries s : all) {
-        if (s != null && s.cutIfAtLeast(chunks, minBytes)) {
+        if (s == null) {
+          continue;
+        }
+        if (s.cutIfAtLeast(chunks, minBytes)) {
+          cut++;
+        }
+        SeriesExtras x = s.extras;
+        if (x != null && x.cutHistogramIfAtLeast(chunks, minBytes)) {
           cut++;
         }
       }
@@ -329,24 +337,37 @@ public final class Head implements Closeable {
   /**
    * What the head holds on the heap, by part, in bytes: an estimate from its structures' sizes
    * (object headers and references as a 64-bit JVM with compressed references lays them out), not a
-   * measurement. Histograms, exemplars and out-of-order samples are not counted. Any thread.
+   * measurement. The exemplar ring is not counted (its size is fixed by the flag). Any thread;
+   * walks the series table for the extras (a few ms at a million series), so not for the write
+   * path.
    */
   public Memory memory() {
     long open = (long) pieces.piecesInUse() * ChunkPieces.PIECE_HEAP_BYTES;
+    long extras = 0;
+    for (MemSeries s : byRef) {
+      SeriesExtras x = s == null ? null : s.extras;
+      if (x != null) {
+        extras += x.heapBytes();
+      }
+    }
     return new Memory(
         (long) seriesCount * HeapSizes.SERIES + HeapSizes.refArray(byRef.length) + map.bytesHeld(),
         labelRefBytes + symbols.bytesHeld(),
         index.bytesHeld(),
         open,
-        Math.max(0, pieces.bytesHeld() - open));
+        Math.max(0, pieces.bytesHeld() - open),
+        extras);
   }
 
   /**
    * The parts of {@link #memory}: series objects and the lookup tables; label data (each series'
-   * label-ref array and the shared label pairs); postings (the label index); the open chunks; and
-   * the open-chunk pool's free pieces, which the head reuses before it allocates more.
+   * label-ref array and the shared label pairs); postings (the label index); the open float chunks;
+   * the open-chunk pool's free pieces, which the head reuses before it allocates more; and what
+   * series with native histograms, out-of-order samples or exemplars hold beyond a float series
+   * (mostly the open histogram chunk and its encoder's state).
    */
-  public record Memory(long series, long labels, long postings, long openChunks, long chunkPool) {}
+  public record Memory(
+      long series, long labels, long postings, long openChunks, long chunkPool, long extras) {}
 
   /** Open-chunk memory this head holds for reuse ({@link ChunkPieces#reusableBytes}). */
   public long reusableBytes() {

@@ -70,6 +70,15 @@ final class HeadChunks implements Closeable {
    */
   static final int RUN_START = 0x80;
 
+  /**
+   * Bit of a record's kind byte: a histogram chunk cut early under memory pressure, not where 2.42
+   * would end it; the block cut re-cuts its series' range (docs/format/head-chunks.md).
+   */
+  static final int EARLY_CUT = 0x40;
+
+  /** The kind byte's flag bits; the rest is the {@link ChunkEncoding}. */
+  static final int FLAGS = RUN_START | EARLY_CUT;
+
   /** The write buffer starts this small (most tenants cut a few KB per batch) ... */
   private static final int BUFFER_MIN = 64 << 10;
 
@@ -182,7 +191,7 @@ final class HeadChunks implements Closeable {
   /**
    * As {@link #append(byte[], int, int, long, long, long, long)}, for a chunk of any encoding:
    * {@code kind} is its {@link ChunkEncoding}, or'ed with {@link #RUN_START} for a histogram chunk
-   * that starts a run.
+   * that starts a run and {@link #EARLY_CUT} for one cut early under memory pressure.
    */
   long append(
       byte[] chunk,
@@ -381,7 +390,7 @@ final class HeadChunks implements Closeable {
   }
 
   private static boolean validKind(int kind) {
-    int encoding = kind & ~RUN_START;
+    int encoding = kind & ~FLAGS;
     return encoding >= ChunkEncoding.XOR && encoding <= ChunkEncoding.FLOAT_HISTOGRAM;
   }
 

@@ -29,6 +29,10 @@ final class HeapSizes {
     return align(16L + 4L * n);
   }
 
+  static long longArray(int n) {
+    return align(16L + 8L * n);
+  }
+
   static long refArray(int n) {
     return align(16L + 4L * n);
   }

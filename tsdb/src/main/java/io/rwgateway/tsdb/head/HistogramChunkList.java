@@ -68,4 +68,9 @@ final class HistogramChunkList {
   boolean runStart(int i) {
     return i < k ? finished.runStart(i) : snap.histOpenRunStart();
   }
+
+  /** Whether chunk {@code i} was cut early under memory pressure (the open one never is). */
+  boolean earlyCut(int i) {
+    return i < k && finished.earlyCut(i);
+  }
 }

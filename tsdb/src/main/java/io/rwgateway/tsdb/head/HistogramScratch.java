@@ -15,10 +15,9 @@ import org.slf4j.LoggerFactory;
  * append allocates nothing in steady state), the block range histogram chunks never span, and the
  * count of histograms no chunk can hold (a message with both integer and float counts, or one that
  * does not decode; one the encoder refuses). Custom bucket bounds (schema -53) are chunked as
- * Prometheus 3 chunks them (docs/format/histogram-chunks.md). Those are accepted (they are in the
- * WAL) but kept out of the head's chunks, so no reader and no block gets them; the block cut of
- * their range counts them in {@code rwgateway_tsdb_histograms_not_in_blocks_total} and logs them
- * ({@link #takeNotChunked}).
+ * Prometheus 3 chunks them (docs/format/histogram-chunks.md). Ingest refuses what no chunk can
+ * hold, so such histograms only come from a WAL written otherwise: they stay in the WAL, no reader
+ * and no block gets them, and the block cut of their range reports them ({@link #takeNotChunked}).
  *
  * <p>Used by one thread at a time: the writer (under the head's write lock) or replay; {@link
  * #takeNotChunked} by the block cut, synchronized.

@@ -47,6 +47,9 @@ final class SeriesExtras implements HistogramChunkCut.Sink<HeadChunks> {
   /** Whether the open chunk starts a run. */
   boolean openRunStart;
 
+  /** Set while {@link #cutHistogramIfAtLeast} hands the open chunk on. */
+  private boolean cuttingEarly;
+
   /** The newest finished histogram chunk's ref ({@link HeadChunks#NO_CHUNK} for none). */
   long histLastRef = HeadChunks.NO_CHUNK;
 
@@ -146,10 +149,58 @@ final class SeriesExtras implements HistogramChunkCut.Sink<HeadChunks> {
             maxT,
             histLastRef,
             histLastMaxT,
-            hwKind | (openRunStart ? HeadChunks.RUN_START : 0));
+            hwKind
+                | (openRunStart ? HeadChunks.RUN_START : 0)
+                | (cuttingEarly ? HeadChunks.EARLY_CUT : 0));
     histLastMaxT = maxT;
     openRunStart = false;
   }
+
+  /**
+   * Memory pressure: cuts the open histogram chunk to {@code chunks} when it holds at least {@code
+   * minBytes}, flagged {@link HeadChunks#EARLY_CUT} (the block cut then re-cuts its range), and
+   * gives back its writer's grown buffer. The run goes on; the next chunk is headed {@link
+   * Header#UNKNOWN}, since nothing is known yet of the histogram that will start it (a reader then
+   * checks for a reset itself). The caller holds the head's write lock.
+   */
+  @SuppressWarnings("unchecked")
+  boolean cutHistogramIfAtLeast(HeadChunks chunks, int minBytes) {
+    if (hw == null || hw.count() == 0 || hw.length() < minBytes) {
+      return false;
+    }
+    cuttingEarly = true;
+    try {
+      hw.cutEarly(Header.UNKNOWN, chunks, this);
+    } finally {
+      cuttingEarly = false;
+    }
+    return true;
+  }
+
+  /**
+   * Heap this object holds (estimated, as {@link HeapSizes}): itself, the open histogram chunk and
+   * its writer, the out-of-order samples and the last exemplar's labels. Read by the memory
+   * accounting from any thread: a racing change only makes the estimate a little stale.
+   */
+  long heapBytes() {
+    long n = EXTRAS_HEAP_BYTES;
+    HistogramChunkCut<?> w = hw;
+    if (w != null) {
+      n += w.heapBytes();
+    }
+    long[] t = oooT;
+    if (t != null) {
+      n += 2 * HeapSizes.longArray(t.length);
+    }
+    byte[] ex = exLabels;
+    if (ex != null) {
+      n += HeapSizes.byteArray(ex.length);
+    }
+    return n;
+  }
+
+  /** This object without its arrays and open chunk: header, fields. */
+  private static final int EXTRAS_HEAP_BYTES = 104;
 
   /** Samples in the open histogram chunk. */
   int openHistCount() {

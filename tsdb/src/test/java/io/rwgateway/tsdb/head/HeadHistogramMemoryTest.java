@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * kept each message in a per-series byte arena) this was ~111 bytes per sample (~80 KB per series
  * after 3h, for ~50-byte messages); with the open chunk on the heap and finished ones in {@code
  * chunks_head/}, ~4 bytes per sample (~2.8 KB per series, whatever the head's length). The bound is
- * loose: the point is that it no longer grows with the samples.
+ * loose: the point is that it no longer grows with the samples. The head's own estimate of that
+ * state ({@link Head.Memory#extras}) is checked against the same measurement.
  */
 class HeadHistogramMemoryTest {
   private static long used() {
@@ -54,9 +55,18 @@ class HeadHistogramMemoryTest {
         app.prepare(b, new Recorder());
         app.commit(b);
       }
-      double perSample = (used() - before) / ((double) series * samples);
+      long retained = used() - before;
+      double perSample = retained / ((double) series * samples);
       System.out.println("heap bytes per histogram sample: " + perSample);
       assertTrue(perSample < 40, "heap bytes per histogram sample: " + perSample);
+      // The head's accounting (rwgateway_head_memory_bytes{part="extras"}) estimates the same
+      // state from the encoders' array sizes: it must be near what the JVM says is retained.
+      long accounted = head.memory().extras();
+      double ratio = accounted / (double) retained;
+      System.out.printf(
+          "histogram state per series: accounted %d B, retained %d B (%.2f)%n",
+          accounted / series, retained / series, ratio);
+      assertTrue(ratio > 0.7 && ratio < 1.3, "accounted/retained " + ratio);
     }
   }
 }

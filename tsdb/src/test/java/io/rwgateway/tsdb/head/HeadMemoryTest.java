@@ -76,7 +76,8 @@ class HeadMemoryTest {
 
     // The head's own accounting (rwgateway_head_memory_bytes) agrees with the heap it took.
     Head.Memory m = head.memory();
-    long accounted = m.series() + m.labels() + m.postings() + m.openChunks() + m.chunkPool();
+    long accounted =
+        m.series() + m.labels() + m.postings() + m.openChunks() + m.chunkPool() + m.extras();
     System.out.printf("head accounting: %s, sum %d, measured %d%n", m, accounted, after - before);
     assertTrue(
         Math.abs(accounted - (after - before)) < (after - before) / 5,
