@@ -119,6 +119,30 @@ class KubernetesTypedModelTest {
   }
 
   @Test
+  void aMisspeltFieldInANetworkPolicyIsRejected() throws Exception {
+    Path dir =
+        KubernetesManifestsTest.kustomizeDirs().stream()
+            .filter(d -> d.endsWith(Path.of("base", "network-policies")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no k8s/base/network-policies"));
+    List<ObjectNode> docs =
+        KubernetesManifestsTest.parseDocuments(KubernetesManifestsTest.render(dir));
+    assertEquals(List.of(), problemsOf(docs));
+    ObjectNode peer =
+        (ObjectNode)
+            docs.stream()
+                .filter(d -> d.at("/metadata/name").asText().equals("rwgateway-receive"))
+                .findFirst()
+                .orElseThrow()
+                .at("/spec/ingress/1/from/0");
+    peer.set("podSelecter", peer.remove("podSelector"));
+    assertContains(
+        String.join("\n", problemsOf(docs)),
+        "NetworkPolicy/rwgateway-receive: The field `podSelecter` in the JSON string is not defined"
+            + " in the `V1NetworkPolicyPeer` properties. (at spec.ingress[1].from[0].podSelecter)");
+  }
+
+  @Test
   void aWrongTypeIsRejected() throws Exception {
     assertContains(
         problemsAfter(
