@@ -238,6 +238,8 @@ class KubernetesManifestsTest {
       String clusterIP,
       Boolean publishNotReadyAddresses,
       String externalTrafficPolicy,
+      String internalTrafficPolicy,
+      String sessionAffinity,
       Map<String, String> selector,
       List<ServicePort> ports) {}
 
@@ -1444,6 +1446,8 @@ class KubernetesManifestsTest {
 
   // Each case below breaks one thing in the rendered base and expects the problem it causes.
 
+  private static final Set<Path> INTACT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private static String problemsAfter(Path scratch, Consumer<List<ObjectNode>> breakIt)
       throws Exception {
     return problemsAfter(scratch, "k8s/base/receive", breakIt);
@@ -1453,7 +1457,12 @@ class KubernetesManifestsTest {
       Path scratch, String dirName, Consumer<List<ObjectNode>> breakIt) throws Exception {
     Path dir = repoRoot().resolve(dirName);
     List<ObjectNode> docs = parseDocuments(render(dir));
-    assertEquals(List.of(), check(docs, scratch.resolve("intact"), partial(dir)), "intact " + dir);
+    if (!INTACT.contains(dir)) {
+      // Once per directory: the cases' problems must come from what they break.
+      assertEquals(
+          List.of(), check(docs, scratch.resolve("intact"), partial(dir)), "intact " + dir);
+      INTACT.add(dir);
+    }
     breakIt.accept(docs);
     List<String> problems = check(docs, scratch.resolve("broken"), partial(dir));
     assertTrue(!problems.isEmpty(), "the broken manifest passed");
