@@ -531,7 +531,8 @@ class KubernetesManifestsTest {
         && !partial) {
       problems.add("no workload in the render");
     }
-    return problems;
+    // The Operator's sidecar is checked once per argument variant: one line per problem.
+    return new ArrayList<>(new LinkedHashSet<>(problems));
   }
 
   /** Whether a container runs the gateway's image (any registry and tag). */
@@ -1807,6 +1808,34 @@ class KubernetesManifestsTest {
                 ((ObjectNode) find(d, "Prometheus", SIDECAR_CR).at("/spec/securityContext"))
                     .remove("runAsNonRoot")),
         "container thanos-sidecar: runAsNonRoot is not true");
+  }
+
+  @Test
+  void theOperatorBuildsTheSidecarArgumentsOfThanos() throws Exception {
+    PrometheusSpec spec =
+        YAML.treeToValue(
+            find(parseDocuments(render(repoRoot().resolve(SIDECAR_MODE))), "Prometheus", SIDECAR_CR)
+                .get("spec"),
+            PrometheusSpec.class);
+    List<String> common =
+        List.of(
+            "sidecar",
+            "--prometheus.url=http://localhost:9090/",
+            "--grpc-address=:10901",
+            "--http-address=:10902",
+            "--objstore.config=$(OBJSTORE_CONFIG)",
+            "--tsdb.path=/prometheus");
+    List<String> httpClient =
+        List.of(
+            "--prometheus.http-client-file=/etc/thanos/config/prometheus.http-client-file.yaml");
+    List<String> off = new ArrayList<>(common);
+    off.addAll(httpClient);
+    assertEquals(off, OperatorPods.sidecarArgs(spec, false), "compaction off");
+    List<String> delayed = new ArrayList<>(common);
+    delayed.add("--shipper.meta-file-name=thanos.shipper.json");
+    delayed.add("--shipper.ignore-unequal-block-size");
+    delayed.addAll(httpClient);
+    assertEquals(delayed, OperatorPods.sidecarArgs(spec, true), "compaction after upload");
   }
 
   @Test
