@@ -10,11 +10,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.rwgateway.gateway.PrometheusOperatorModel.PrometheusRuleSpec;
+import io.rwgateway.gateway.PrometheusOperatorModel.PrometheusSpec;
+import io.rwgateway.gateway.PrometheusOperatorModel.RemoteWriteSpec;
+import io.rwgateway.gateway.PrometheusOperatorModel.Rule;
+import io.rwgateway.gateway.PrometheusOperatorModel.RuleGroup;
+import io.rwgateway.gateway.PrometheusOperatorModel.ScrapeEndpoint;
+import io.rwgateway.gateway.PrometheusOperatorModel.ServiceMonitorSpec;
+import io.rwgateway.gateway.PrometheusOperatorModel.ThanosSpec;
 import io.rwgateway.hashring.Endpoint;
 import io.rwgateway.hashring.HashringConfig;
 import io.rwgateway.hashring.HashringConfigException;
+import io.rwgateway.query.EndpointSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -48,20 +59,31 @@ import picocli.CommandLine;
  * Kubernetes' {@code $(VAR)} expansion, with the mounted ConfigMaps and Secrets as files); the
  * hashring ConfigMap parses with the hashring module's parser and names exactly the StatefulSet's
  * pods on their gRPC port; containers run as non-root, read-only, without capabilities, with
- * requests and limits. The cases at the end break a rendered manifest to show each check fails.
+ * requests and limits. Prometheus Operator resources parse into the fields its API documents
+ * ({@link PrometheusOperatorModel}); a {@code Prometheus} stands for the pods the Operator makes of
+ * it ({@link OperatorPods}), whose Thanos sidecar runs our image with the arguments the Operator
+ * builds, checked by {@code gateway sidecar}'s parser; {@code gateway query}'s endpoints name
+ * headless Services with a gRPC port; ServiceMonitors reach the gateway's /metrics port and name
+ * the job as the Thanos mixin expects; remote write reaches a receiver's remote-write port. The
+ * cases at the end break a rendered manifest to show each check fails.
  */
 class KubernetesManifestsTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private static final Map<String, String> API_VERSIONS =
-      Map.of(
-          "ConfigMap", "v1",
-          "Secret", "v1",
-          "Service", "v1",
-          "StatefulSet", "apps/v1",
-          "Deployment", "apps/v1",
-          "PodDisruptionBudget", "policy/v1",
-          "NetworkPolicy", "networking.k8s.io/v1");
+      Map.ofEntries(
+          Map.entry("ConfigMap", "v1"),
+          Map.entry("Secret", "v1"),
+          Map.entry("Service", "v1"),
+          Map.entry("PersistentVolumeClaim", "v1"),
+          Map.entry("StatefulSet", "apps/v1"),
+          Map.entry("Deployment", "apps/v1"),
+          Map.entry("Job", "batch/v1"),
+          Map.entry("PodDisruptionBudget", "policy/v1"),
+          Map.entry("NetworkPolicy", "networking.k8s.io/v1"),
+          Map.entry("Prometheus", "monitoring.coreos.com/v1"),
+          Map.entry("ServiceMonitor", "monitoring.coreos.com/v1"),
+          Map.entry("PrometheusRule", "monitoring.coreos.com/v1"));
 
   // --- the subset of the Kubernetes schema the manifests use; anything else is an unknown field
 
@@ -71,13 +93,48 @@ class KubernetesManifestsTest {
       Meta metadata,
       JsonNode spec,
       Map<String, String> data,
+      Map<String, String> binaryData,
       Map<String, String> stringData,
+      Boolean immutable,
       String type) {}
 
   record Meta(
       String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {}
 
   record Selector(Map<String, String> matchLabels) {}
+
+  /** A label selector with expressions (ServiceMonitor, NetworkPolicy, Operator selectors). */
+  record LabelSelector(Map<String, String> matchLabels, List<LabelRequirement> matchExpressions) {
+    /**
+     * Kubernetes' semantics: every matchLabels entry and every expression holds; {} matches all.
+     */
+    boolean matches(Map<String, String> labels) {
+      if (matchLabels != null
+          && !matchLabels.entrySet().stream()
+              .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+        return false;
+      }
+      for (LabelRequirement r :
+          matchExpressions == null ? List.<LabelRequirement>of() : matchExpressions) {
+        String v = labels.get(r.key());
+        List<String> values = r.values() == null ? List.of() : r.values();
+        boolean ok =
+            switch (r.operator()) {
+              case "In" -> v != null && values.contains(v);
+              case "NotIn" -> v == null || !values.contains(v);
+              case "Exists" -> v != null;
+              case "DoesNotExist" -> v == null;
+              default -> throw new IllegalArgumentException("selector operator " + r.operator());
+            };
+        if (!ok) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  record LabelRequirement(String key, String operator, List<String> values) {}
 
   record StatefulSetSpec(
       Integer replicas,
@@ -87,12 +144,18 @@ class KubernetesManifestsTest {
       PodTemplate template,
       List<Pvc> volumeClaimTemplates) {}
 
-  record DeploymentSpec(Integer replicas, Selector selector, PodTemplate template) {}
+  record DeploymentSpec(
+      Integer replicas, DeploymentStrategy strategy, Selector selector, PodTemplate template) {}
+
+  record DeploymentStrategy(String type) {}
+
+  record JobSpec(Integer backoffLimit, Integer ttlSecondsAfterFinished, PodTemplate template) {}
 
   record PodTemplate(Meta metadata, PodSpec spec) {}
 
   record PodSpec(
       Integer terminationGracePeriodSeconds,
+      String restartPolicy,
       PodSecurityContext securityContext,
       List<Container> containers,
       List<Volume> volumes) {}
@@ -110,6 +173,7 @@ class KubernetesManifestsTest {
       String name,
       String image,
       String imagePullPolicy,
+      List<String> command,
       List<String> args,
       List<EnvVar> env,
       List<ContainerPort> ports,
@@ -121,7 +185,9 @@ class KubernetesManifestsTest {
 
   record EnvVar(String name, String value, EnvSource valueFrom) {}
 
-  record EnvSource(FieldRef fieldRef) {}
+  record EnvSource(FieldRef fieldRef, KeyRef secretKeyRef) {}
+
+  record KeyRef(String name, String key) {}
 
   record FieldRef(String fieldPath) {}
 
@@ -148,7 +214,14 @@ class KubernetesManifestsTest {
 
   record VolumeMount(String name, String mountPath, Boolean readOnly) {}
 
-  record Volume(String name, EmptyDir emptyDir, ConfigMapVolume configMap, SecretVolume secret) {}
+  record Volume(
+      String name,
+      EmptyDir emptyDir,
+      ConfigMapVolume configMap,
+      SecretVolume secret,
+      ClaimVolume persistentVolumeClaim) {}
+
+  record ClaimVolume(String claimName) {}
 
   record EmptyDir(String medium, String sizeLimit) {}
 
@@ -164,39 +237,53 @@ class KubernetesManifestsTest {
       String type,
       String clusterIP,
       Boolean publishNotReadyAddresses,
+      String externalTrafficPolicy,
+      String internalTrafficPolicy,
+      String sessionAffinity,
       Map<String, String> selector,
       List<ServicePort> ports) {}
 
-  record ServicePort(String name, int port, String targetPort, String protocol, Integer nodePort) {}
-
-  record PdbSpec(String maxUnavailable, String minAvailable, Selector selector) {}
-
-  // NetworkPolicy: what k8s/base/network-policies and k8s/base/nodeports use;
-  // NetworkPolicyFlowsTest
-  // checks the meaning.
+  record ServicePort(String name, int port, String targetPort, Integer nodePort, String protocol) {}
 
   record NetworkPolicySpec(
-      Selector podSelector,
+      LabelSelector podSelector,
       List<String> policyTypes,
-      List<NetworkPolicyRule> ingress,
-      List<NetworkPolicyRule> egress) {}
+      List<IngressRule> ingress,
+      List<EgressRule> egress) {}
 
-  record NetworkPolicyRule(
-      List<NetworkPolicyPeer> from, List<NetworkPolicyPeer> to, List<NetworkPolicyPort> ports) {}
+  record IngressRule(List<PolicyPeer> from, List<PolicyPort> ports) {}
 
-  record NetworkPolicyPeer(Selector podSelector, Selector namespaceSelector, IpBlock ipBlock) {}
+  record EgressRule(List<PolicyPeer> to, List<PolicyPort> ports) {}
+
+  record PolicyPeer(LabelSelector podSelector, LabelSelector namespaceSelector, IpBlock ipBlock) {}
 
   record IpBlock(String cidr, List<String> except) {}
 
-  record NetworkPolicyPort(String protocol, String port, Integer endPort) {}
+  record PolicyPort(String protocol, String port, Integer endPort) {}
 
-  /** A workload's pods: the StatefulSet or Deployment, its pod labels and spec. */
+  record PdbSpec(String maxUnavailable, String minAvailable, Selector selector) {}
+
+  /**
+   * A workload's pods: the StatefulSet or Deployment, its pod labels and spec; or the pods the
+   * Prometheus Operator makes of a Prometheus resource; or kube-prometheus' own pods, known to be
+   * in the cluster but not in the render. {@code checked} are the containers whose settings and
+   * arguments are checked: a manifest's own, the Operator's sidecar (once per argument variant),
+   * none of kube-prometheus'.
+   */
   record Pods(
       String ref,
       Map<String, String> labels,
       PodSpec spec,
       StatefulSetSpec statefulSet,
-      String name) {
+      String name,
+      Origin origin,
+      List<Container> checked) {
+    enum Origin {
+      MANIFEST,
+      OPERATOR,
+      EXTERNAL
+    }
+
     /** Example names of its pods: every ordinal of a StatefulSet, one for a Deployment. */
     List<String> podNames() {
       if (statefulSet == null) {
@@ -237,13 +324,50 @@ class KubernetesManifestsTest {
     }
   }
 
+  /** kubectl kustomize's exit code and output (stdout and stderr) for one directory. */
+  private record Rendered(int exit, String text) {}
+
+  private static final Map<Path, Rendered> RENDERED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * kubectl kustomize's output for a directory. The first call renders every directory at once, in
+   * parallel processes (each takes ~0.1 s of CPU), and the results are kept for the run.
+   */
   static String render(Path dir) throws Exception {
-    Process p;
+    renderAll();
+    Rendered r = RENDERED.get(dir);
+    if (r == null) {
+      r = finish(dir, start(dir));
+      RENDERED.put(dir, r);
+    }
+    assertEquals(0, r.exit(), "kubectl kustomize " + dir + " failed:\n" + r.text());
+    return r.text();
+  }
+
+  private static synchronized void renderAll() throws Exception {
+    if (!RENDERED.isEmpty()) {
+      return;
+    }
+    Map<Path, Process> started = new LinkedHashMap<>();
+    for (Path dir : kustomizeDirs()) {
+      started.put(dir, start(dir));
+    }
+    for (Map.Entry<Path, Process> e : started.entrySet()) {
+      RENDERED.put(e.getKey(), finish(e.getKey(), e.getValue()));
+    }
+  }
+
+  /** A base may name Services other bases provide; an overlay must render everything it names. */
+  static boolean partial(Path dir) {
+    return dir.startsWith(repoRoot().resolve("k8s/base"));
+  }
+
+  private static Process start(Path dir) {
     try {
-      p =
-          new ProcessBuilder("kubectl", "kustomize", dir.toString())
-              .redirectErrorStream(true)
-              .start();
+      return new ProcessBuilder("kubectl", "kustomize", dir.toString())
+          .redirectErrorStream(true)
+          .start();
     } catch (IOException e) {
       return fail(
           "kubectl is needed to check the manifests under k8s/ (`kubectl kustomize`, no cluster):"
@@ -251,11 +375,12 @@ class KubernetesManifestsTest {
               + " https://kubernetes.io/docs/tasks/tools/): "
               + e.getMessage());
     }
+  }
+
+  private static Rendered finish(Path dir, Process p) throws Exception {
     byte[] out = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize " + dir + " did not finish");
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + " failed:\n" + text);
-    return text;
+    return new Rendered(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 
   static List<ObjectNode> parseDocuments(String yaml) throws IOException {
@@ -273,13 +398,36 @@ class KubernetesManifestsTest {
 
   // --- the checks: every problem found, as one line each
 
+  /**
+   * What the checks know of one render. {@code partial} for a base: it may name Services another
+   * base provides (the query's endpoints, a remote-write URL, a ServiceMonitor's selector), which
+   * are then checked where an overlay combines the bases.
+   */
+  record Render(
+      List<Pods> pods,
+      Map<String, ServiceSpec> services,
+      Map<String, Map<String, String>> serviceLabels,
+      Map<String, Map<String, byte[]>> configMaps,
+      Map<String, Map<String, byte[]>> secrets,
+      Set<String> namespaces,
+      Set<String> replicaLabels,
+      boolean partial) {}
+
   static List<String> check(List<ObjectNode> docs, Path scratch) {
+    return check(docs, scratch, false);
+  }
+
+  static List<String> check(List<ObjectNode> docs, Path scratch, boolean partial) {
     List<String> problems = new ArrayList<>();
     List<Pods> pods = new ArrayList<>();
     Map<String, ServiceSpec> services = new TreeMap<>();
+    Map<String, Map<String, String>> serviceLabels = new TreeMap<>();
     Map<String, Map<String, byte[]>> configMaps = new TreeMap<>();
     Map<String, Map<String, byte[]>> secrets = new TreeMap<>();
     Map<String, PdbSpec> pdbs = new TreeMap<>();
+    Map<String, PrometheusSpec> prometheuses = new TreeMap<>();
+    Map<String, ServiceMonitorSpec> serviceMonitors = new TreeMap<>();
+    Set<String> namespaces = new TreeSet<>();
     for (ObjectNode doc : docs) {
       Obj o;
       try {
@@ -291,7 +439,8 @@ class KubernetesManifestsTest {
       String ref = o.kind() + "/" + (o.metadata() == null ? "?" : o.metadata().name());
       String expected = API_VERSIONS.get(o.kind());
       if (expected == null) {
-        problems.add(ref + ": kind not expected here (" + API_VERSIONS.keySet() + ")");
+        problems.add(
+            ref + ": kind not expected here (" + new TreeSet<>(API_VERSIONS.keySet()) + ")");
         continue;
       }
       if (!expected.equals(o.apiVersion())) {
@@ -301,7 +450,11 @@ class KubernetesManifestsTest {
         problems.add(ref + ": no metadata.name");
         continue;
       }
+      if (o.metadata().namespace() != null) {
+        namespaces.add(o.metadata().namespace());
+      }
       String name = o.metadata().name();
+      Map<String, String> labels = o.metadata().labels() == null ? Map.of() : o.metadata().labels();
       try {
         switch (o.kind()) {
           case "StatefulSet" -> {
@@ -312,24 +465,61 @@ class KubernetesManifestsTest {
             DeploymentSpec s = YAML.treeToValue(o.spec(), DeploymentSpec.class);
             workload(ref, name, s.selector(), s.template(), null, pods, problems);
           }
-          case "Service" -> services.put(name, YAML.treeToValue(o.spec(), ServiceSpec.class));
+          case "Job" -> {
+            JobSpec s = YAML.treeToValue(o.spec(), JobSpec.class);
+            // A Job's pods have no selector of ours; they are checked as a workload's.
+            Map<String, String> l =
+                s.template() == null || s.template().metadata() == null
+                    ? Map.of()
+                    : s.template().metadata().labels();
+            workload(ref, name, new Selector(l), s.template(), null, pods, problems);
+          }
+          case "Service" -> {
+            services.put(name, YAML.treeToValue(o.spec(), ServiceSpec.class));
+            serviceLabels.put(name, labels);
+          }
+          case "PersistentVolumeClaim" -> YAML.treeToValue(o.spec(), PvcSpec.class);
           case "PodDisruptionBudget" -> pdbs.put(name, YAML.treeToValue(o.spec(), PdbSpec.class));
-          case "NetworkPolicy" -> YAML.treeToValue(o.spec(), NetworkPolicySpec.class);
           case "ConfigMap" -> configMaps.put(name, bytes(o.data(), false));
           case "Secret" -> {
             Map<String, byte[]> files = bytes(o.data(), true);
             files.putAll(bytes(o.stringData(), false));
             secrets.put(name, files);
           }
+          case "NetworkPolicy" ->
+              checkNetworkPolicy(
+                  ref, YAML.treeToValue(o.spec(), NetworkPolicySpec.class), problems);
+          case "Prometheus" ->
+              prometheuses.put(name, YAML.treeToValue(o.spec(), PrometheusSpec.class));
+          case "ServiceMonitor" ->
+              serviceMonitors.put(name, YAML.treeToValue(o.spec(), ServiceMonitorSpec.class));
+          case "PrometheusRule" ->
+              checkRules(ref, YAML.treeToValue(o.spec(), PrometheusRuleSpec.class), problems);
           default -> throw new AssertionError(o.kind());
         }
       } catch (IOException | RuntimeException e) {
         problems.add(ref + ": spec does not parse: " + firstLine(e));
       }
     }
+    // The pods the Operator makes of each Prometheus, then kube-prometheus' own.
+    for (Map.Entry<String, PrometheusSpec> e : prometheuses.entrySet()) {
+      pods.add(operatorPods(e.getKey(), e.getValue(), secrets, scratch, problems));
+    }
+    pods.addAll(OperatorPods.kubePrometheus());
+    Render render =
+        new Render(
+            pods,
+            services,
+            serviceLabels,
+            configMaps,
+            secrets,
+            namespaces,
+            replicaLabels(pods, prometheuses),
+            partial);
     for (Map.Entry<String, ServiceSpec> e : services.entrySet()) {
       checkService("Service/" + e.getKey(), e.getValue(), pods, problems);
     }
+    checkNodePorts(services, problems);
     for (Map.Entry<String, PdbSpec> e : pdbs.entrySet()) {
       Selector sel = e.getValue().selector();
       if (sel == null || sel.matchLabels() == null || sel.matchLabels().isEmpty()) {
@@ -338,8 +528,14 @@ class KubernetesManifestsTest {
         problems.add("PodDisruptionBudget/" + e.getKey() + ": selector matches no pods");
       }
     }
+    for (Map.Entry<String, ServiceMonitorSpec> e : serviceMonitors.entrySet()) {
+      checkServiceMonitor("ServiceMonitor/" + e.getKey(), e.getValue(), render, problems);
+    }
+    for (Map.Entry<String, PrometheusSpec> e : prometheuses.entrySet()) {
+      checkRemoteWrite("Prometheus/" + e.getKey(), e.getValue(), render, problems);
+    }
     for (Pods p : pods) {
-      if (p.statefulSet() != null) {
+      if (p.origin() == Pods.Origin.MANIFEST && p.statefulSet() != null) {
         ServiceSpec governing = services.get(p.statefulSet().serviceName());
         if (governing == null || !"None".equals(governing.clusterIP())) {
           problems.add(p.ref() + ": serviceName is not a headless Service of the render");
@@ -347,14 +543,344 @@ class KubernetesManifestsTest {
           problems.add(p.ref() + ": its headless Service does not select its pods");
         }
       }
-      for (Container c : p.spec().containers()) {
-        checkContainer(p, c, pods, configMaps, secrets, scratch, problems);
+      for (Container c : p.checked()) {
+        checkContainer(p, c, render, scratch, problems);
       }
     }
-    if (pods.isEmpty() && !docs.stream().allMatch(KubernetesManifestsTest::actsOnPodsElsewhere)) {
-      problems.add("no StatefulSet or Deployment in the render");
+    if (pods.stream().noneMatch(p -> p.origin() != Pods.Origin.EXTERNAL)
+        && !docs.isEmpty()
+        && !partial) {
+      problems.add("no workload in the render");
     }
-    return problems;
+    // The Operator's sidecar is checked once per argument variant: one line per problem.
+    return new ArrayList<>(new LinkedHashSet<>(problems));
+  }
+
+  /** Whether a container runs the gateway's image (any registry and tag). */
+  static boolean isGateway(Container c) {
+    if (c.image() == null) {
+      return false;
+    }
+    String repo = c.image().split("@")[0];
+    int slash = repo.lastIndexOf('/');
+    int colon = repo.lastIndexOf(':');
+    if (colon > slash) {
+      repo = repo.substring(0, colon);
+    }
+    return repo.substring(slash + 1).equals("rwgateway");
+  }
+
+  /**
+   * The pods of a Prometheus resource. Its Thanos sidecar gets the objstore YAML from the Secret
+   * the resource names (an example bucket when the render lacks the Secret, as for workloads).
+   */
+  private static Pods operatorPods(
+      String name,
+      PrometheusSpec spec,
+      Map<String, Map<String, byte[]>> secrets,
+      Path scratch,
+      List<String> problems) {
+    String ref = "Prometheus/" + name;
+    ThanosSpec t = spec.thanos();
+    String objstore =
+        "type: FILESYSTEM\nconfig:\n  directory: " + scratch.resolve(name + "-bucket") + "\n";
+    if (t != null) {
+      if (t.image() == null
+          || !isGateway(
+              new Container(
+                  null, t.image(), null, null, null, null, null, null, null, null, null, null))) {
+        problems.add(ref + ": spec.thanos.image " + t.image() + " is not the rwgateway image");
+      }
+      if (t.objectStorageConfig() != null) {
+        Map<String, byte[]> secret = secrets.get(t.objectStorageConfig().name());
+        if (secret != null) {
+          byte[] yaml = secret.get(t.objectStorageConfig().key());
+          if (yaml == null) {
+            problems.add(
+                ref
+                    + ": Secret "
+                    + t.objectStorageConfig().name()
+                    + " has no key "
+                    + t.objectStorageConfig().key());
+          } else {
+            objstore = new String(yaml, StandardCharsets.UTF_8);
+          }
+        }
+      }
+      for (String a : OperatorPods.refusedAdditionalArgs(spec)) {
+        problems.add(ref + ": the Operator refuses additionalArgs --" + a + " (it sets it itself)");
+      }
+      secrets.put(
+          OperatorPods.httpClientSecret(name),
+          Map.of(OperatorPods.HTTP_CLIENT_KEY, OperatorPods.HTTP_CLIENT_FILE));
+    }
+    return OperatorPods.prometheus(name, spec, objstore);
+  }
+
+  /**
+   * The labels that tell replicas of the same series apart in this render: each Prometheus' replica
+   * label, and each receiver's --label whose value is its pod name.
+   */
+  private static Set<String> replicaLabels(
+      List<Pods> pods, Map<String, PrometheusSpec> prometheuses) {
+    Set<String> out = new TreeSet<>();
+    for (PrometheusSpec p : prometheuses.values()) {
+      String l = p.replicaExternalLabelName();
+      if (l == null) {
+        out.add("prometheus_replica");
+      } else if (!l.isEmpty()) {
+        out.add(l);
+      }
+    }
+    for (Pods p : pods) {
+      if (p.origin() != Pods.Origin.MANIFEST) {
+        continue;
+      }
+      for (Container c : p.checked()) {
+        List<String> args = c.args() == null ? List.of() : c.args();
+        if (!isGateway(c) || args.isEmpty() || !args.get(0).equals("receive")) {
+          continue;
+        }
+        for (String a : args) {
+          if (a.startsWith("--label=") && a.contains("$(POD_NAME)")) {
+            out.add(a.substring("--label=".length(), a.indexOf('=', "--label=".length())));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** NodePorts: only on NodePort and LoadBalancer Services, in the default range, not shared. */
+  private static void checkNodePorts(Map<String, ServiceSpec> services, List<String> problems) {
+    Map<Integer, String> used = new TreeMap<>();
+    for (Map.Entry<String, ServiceSpec> e : services.entrySet()) {
+      String ref = "Service/" + e.getKey();
+      String type = e.getValue().type() == null ? "ClusterIP" : e.getValue().type();
+      for (ServicePort port :
+          e.getValue().ports() == null ? List.<ServicePort>of() : e.getValue().ports()) {
+        Integer n = port.nodePort();
+        if (n == null) {
+          continue;
+        }
+        if (!type.equals("NodePort") && !type.equals("LoadBalancer")) {
+          problems.add(ref + ": nodePort " + n + " on a Service of type " + type);
+        }
+        if (n < 30000 || n > 32767) {
+          problems.add(ref + ": nodePort " + n + " outside 30000-32767 (the default range)");
+        }
+        String other = used.put(n, ref);
+        if (other != null) {
+          problems.add(ref + ": nodePort " + n + " is also used by " + other);
+        }
+      }
+    }
+  }
+
+  private static void checkNetworkPolicy(
+      String ref, NetworkPolicySpec spec, List<String> problems) {
+    if (spec.podSelector() == null) {
+      problems.add(ref + ": no podSelector (use {} for every pod of the namespace)");
+    }
+    for (String t : spec.policyTypes() == null ? List.<String>of() : spec.policyTypes()) {
+      if (!t.equals("Ingress") && !t.equals("Egress")) {
+        problems.add(ref + ": policyType " + t + " is neither Ingress nor Egress");
+      }
+    }
+  }
+
+  /** A rule group's rules: each records or alerts, has an expression, and only alerts wait. */
+  private static void checkRules(String ref, PrometheusRuleSpec spec, List<String> problems) {
+    if (spec.groups() == null || spec.groups().isEmpty()) {
+      problems.add(ref + ": no rule groups");
+      return;
+    }
+    Set<String> names = new TreeSet<>();
+    for (RuleGroup g : spec.groups()) {
+      if (g.name() == null || !names.add(g.name())) {
+        problems.add(ref + ": a group without a name, or a repeated one: " + g.name());
+      }
+      for (Rule r : g.rules() == null ? List.<Rule>of() : g.rules()) {
+        String what = r.alert() != null ? "alert " + r.alert() : "record " + r.record();
+        if ((r.alert() == null) == (r.record() == null)) {
+          problems.add(ref + " group " + g.name() + ": a rule needs one of record and alert");
+        }
+        if (r.expr() == null || r.expr().isBlank()) {
+          problems.add(ref + " group " + g.name() + " " + what + ": no expr");
+        }
+        if (r.record() != null && (r.forDuration() != null || r.annotations() != null)) {
+          problems.add(
+              ref + " group " + g.name() + " " + what + ": for/annotations on a recording rule");
+        }
+      }
+    }
+  }
+
+  /** The Services of the render a ServiceMonitor selects (same namespace: ours carry none). */
+  private static void checkServiceMonitor(
+      String ref, ServiceMonitorSpec sm, Render render, List<String> problems) {
+    if (sm.selector() == null) {
+      problems.add(ref + ": no selector");
+      return;
+    }
+    List<String> selected =
+        render.serviceLabels().entrySet().stream()
+            .filter(e -> sm.selector().matches(e.getValue()))
+            .map(Map.Entry::getKey)
+            .toList();
+    if (selected.isEmpty() && !render.partial()) {
+      problems.add(ref + ": selector matches no Service of the render");
+    }
+    if (sm.endpoints() == null || sm.endpoints().isEmpty()) {
+      problems.add(ref + ": no endpoints");
+      return;
+    }
+    for (ScrapeEndpoint ep : sm.endpoints()) {
+      if (ep.port() == null) {
+        problems.add(ref + ": an endpoint without a port name (the Service port to scrape)");
+        continue;
+      }
+      if (ep.path() != null && !ep.path().equals("/metrics")) {
+        problems.add(ref + ": path " + ep.path() + ", but the gateway serves /metrics");
+      }
+      for (String svc : selected) {
+        ServiceSpec s = render.services().get(svc);
+        ServicePort port = servicePort(s, ep.port());
+        if (port == null) {
+          problems.add(ref + ": port " + ep.port() + " is no port of Service/" + svc);
+        } else {
+          String target =
+              port.targetPort() != null ? port.targetPort() : String.valueOf(port.port());
+          for (Pods p : selectedPods(s, render.pods())) {
+            Container c = containerWithPort(p, target);
+            ContainerPort cp = c == null ? null : findPort(c, target);
+            if (cp == null || !"http".equals(cp.name()) || !isGateway(c)) {
+              problems.add(
+                  ref
+                      + ": port "
+                      + ep.port()
+                      + " of Service/"
+                      + svc
+                      + " is not a gateway's http port (the one serving /metrics) in "
+                      + p.ref());
+            }
+          }
+        }
+        String component = render.serviceLabels().get(svc).get("app.kubernetes.io/component");
+        String job = "thanos-" + component;
+        boolean relabelled =
+            ep.relabelings() != null
+                && ep.relabelings().stream()
+                    .anyMatch(
+                        r ->
+                            "job".equals(r.targetLabel())
+                                && job.equals(r.replacement())
+                                && (r.action() == null || r.action().equals("replace"))
+                                && (r.sourceLabels() == null || r.sourceLabels().isEmpty()));
+        if (!relabelled) {
+          problems.add(
+              ref
+                  + ": job is not relabelled to "
+                  + job
+                  + " for Service/"
+                  + svc
+                  + " (the Thanos mixin selects jobs by these names)");
+        }
+      }
+    }
+  }
+
+  private static final Set<String> REMOTE_WRITE_PATHS = Set.of("/api/v1/receive", "/api/v1/write");
+
+  /** Each remote-write URL reaches a receiver's remote-write port through a Service. */
+  private static void checkRemoteWrite(
+      String ref, PrometheusSpec spec, Render render, List<String> problems) {
+    for (RemoteWriteSpec rw :
+        spec.remoteWrite() == null ? List.<RemoteWriteSpec>of() : spec.remoteWrite()) {
+      URI u;
+      try {
+        u = URI.create(rw.url());
+      } catch (RuntimeException e) {
+        problems.add(ref + ": remoteWrite url " + rw.url() + " is no URL");
+        continue;
+      }
+      if (!REMOTE_WRITE_PATHS.contains(u.getPath())) {
+        problems.add(ref + ": remoteWrite path " + u.getPath() + " is not " + REMOTE_WRITE_PATHS);
+      }
+      String[] host = u.getHost() == null ? new String[] {""} : u.getHost().split("\\.");
+      String svc = host[0];
+      if (host.length > 1) {
+        checkNamespace(ref + ": remoteWrite url " + rw.url(), host[1], render, problems);
+      }
+      if (host.length > 2
+          && !u.getHost().endsWith(".svc")
+          && !u.getHost().endsWith(".svc.cluster.local")) {
+        problems.add(
+            ref + ": remoteWrite host " + u.getHost() + " is no <service>.<namespace>.svc");
+      }
+      ServiceSpec s = render.services().get(svc);
+      if (s == null) {
+        if (!render.partial()) {
+          problems.add(ref + ": remoteWrite url " + rw.url() + " names no Service of the render");
+        }
+        continue;
+      }
+      int number = u.getPort() < 0 ? 80 : u.getPort();
+      ServicePort port =
+          s.ports() == null
+              ? null
+              : s.ports().stream().filter(x -> x.port() == number).findFirst().orElse(null);
+      if (port == null) {
+        problems.add(ref + ": remoteWrite port " + number + " is no port of Service/" + svc);
+        continue;
+      }
+      String target = port.targetPort() != null ? port.targetPort() : String.valueOf(port.port());
+      for (Pods p : selectedPods(s, render.pods())) {
+        Container c = containerWithPort(p, target);
+        ContainerPort cp = c == null ? null : findPort(c, target);
+        if (cp == null || !"remote-write".equals(cp.name()) || !isGateway(c)) {
+          problems.add(
+              ref
+                  + ": remoteWrite port "
+                  + number
+                  + " of Service/"
+                  + svc
+                  + " is not a receiver's remote-write port in "
+                  + p.ref());
+        }
+      }
+    }
+  }
+
+  /** A DNS name's namespace must be the render's (when its objects name one). */
+  private static void checkNamespace(
+      String what, String namespace, Render render, List<String> problems) {
+    if (!render.namespaces().isEmpty() && !render.namespaces().contains(namespace)) {
+      problems.add(
+          what + " is in namespace " + namespace + ", the render in " + render.namespaces());
+    }
+  }
+
+  private static ServicePort servicePort(ServiceSpec s, String name) {
+    for (ServicePort p : s.ports() == null ? List.<ServicePort>of() : s.ports()) {
+      if (name.equals(p.name())) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static List<Pods> selectedPods(ServiceSpec s, List<Pods> pods) {
+    return pods.stream().filter(p -> matches(s.selector(), p.labels())).toList();
+  }
+
+  private static Container containerWithPort(Pods p, String nameOrNumber) {
+    for (Container c : p.spec().containers()) {
+      if (findPort(c, nameOrNumber) != null) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private static void workload(
@@ -383,24 +909,15 @@ class KubernetesManifestsTest {
               + " does not match template labels "
               + labels);
     }
-    pods.add(new Pods(ref, labels, template.spec(), sts, name));
-  }
-
-  /**
-   * NetworkPolicies, and Services for pods that are not the gateway's (k8s/base/nodeports:
-   * kube-prometheus' Prometheus, Grafana, Alertmanager), act on pods rendered elsewhere: a base of
-   * only those has no workload of its own.
-   */
-  private static boolean actsOnPodsElsewhere(ObjectNode doc) {
-    String kind = doc.path("kind").asText();
-    return kind.equals("NetworkPolicy")
-        || (kind.equals("Service")
-            && !"rwgateway"
-                .equals(doc.path("spec").path("selector").path("app.kubernetes.io/name").asText()));
-  }
-
-  private static boolean selectsOurPods(Map<String, String> selector) {
-    return "rwgateway".equals(selector.get("app.kubernetes.io/name"));
+    pods.add(
+        new Pods(
+            ref,
+            labels,
+            template.spec(),
+            sts,
+            name,
+            Pods.Origin.MANIFEST,
+            template.spec().containers()));
   }
 
   private static void checkService(
@@ -410,7 +927,7 @@ class KubernetesManifestsTest {
       return;
     }
     List<Pods> selected = pods.stream().filter(p -> matches(s.selector(), p.labels())).toList();
-    if (selected.isEmpty() && selectsOurPods(s.selector())) {
+    if (selected.isEmpty()) {
       problems.add(ref + ": selector " + s.selector() + " matches no pods");
     }
     for (ServicePort port : s.ports() == null ? List.<ServicePort>of() : s.ports()) {
@@ -425,21 +942,18 @@ class KubernetesManifestsTest {
   }
 
   private static void checkContainer(
-      Pods p,
-      Container c,
-      List<Pods> pods,
-      Map<String, Map<String, byte[]>> configMaps,
-      Map<String, Map<String, byte[]>> secrets,
-      Path scratch,
-      List<String> problems) {
+      Pods p, Container c, Render render, Path scratch, List<String> problems) {
     String ref = p.ref() + " container " + c.name();
-    // probes
+    boolean gateway = isGateway(c);
+    // probes: the gateway's own workloads need both (the Operator sets none on its sidecar)
     for (Probe probe : new Probe[] {c.readinessProbe(), c.livenessProbe()}) {
       if (probe != null && probe.httpGet() != null && findPort(c, probe.httpGet().port()) == null) {
         problems.add(ref + ": probe port " + probe.httpGet().port() + " is no container port");
       }
     }
-    if (c.readinessProbe() == null || c.livenessProbe() == null) {
+    if (gateway
+        && p.origin() == Pods.Origin.MANIFEST
+        && (c.readinessProbe() == null || c.livenessProbe() == null)) {
       problems.add(ref + ": needs a readiness and a liveness probe");
     }
     // security
@@ -480,9 +994,15 @@ class KubernetesManifestsTest {
       if (req != null && lim != null && bytesOf(req) > bytesOf(lim)) {
         problems.add(ref + ": memory request " + req + " above its limit " + lim);
       }
-      if (lim != null && bytesOf(lim) < 512L << 20) {
+      if (gateway && lim != null && bytesOf(lim) < 512L << 20) {
         problems.add(ref + ": memory limit " + lim + " below 512Mi (docs/memory.md)");
       }
+    }
+    if (!gateway) {
+      return; // another program's arguments and files are its own
+    }
+    if (c.command() != null) {
+      problems.add(ref + ": command replaces the image's entrypoint (bin/gateway): use args");
     }
     // the gateway's arguments
     List<String> args = c.args() == null ? List.of() : c.args();
@@ -524,7 +1044,7 @@ class KubernetesManifestsTest {
       }
       Map<String, byte[]> files = Map.of();
       if (v != null && v.configMap() != null) {
-        files = configMaps.get(v.configMap().name());
+        files = render.configMaps().get(v.configMap().name());
         if (files == null) {
           problems.add(ref + ": ConfigMap " + v.configMap().name() + " is not in the render");
           files = Map.of();
@@ -532,8 +1052,8 @@ class KubernetesManifestsTest {
       } else if (v != null && v.secret() != null) {
         // A Secret the user provides (the base names one without shipping it): its file gets an
         // example content; an overlay that renders the Secret has its own content checked.
-        files = secrets.getOrDefault(v.secret().secretName(), Map.of());
-        if (!secrets.containsKey(v.secret().secretName())) {
+        files = render.secrets().getOrDefault(v.secret().secretName(), Map.of());
+        if (!render.secrets().containsKey(v.secret().secretName())) {
           files = new TreeMap<>();
           for (String a : args) {
             int eq = a.indexOf('=');
@@ -578,7 +1098,7 @@ class KubernetesManifestsTest {
         }
         expanded.add(e);
       }
-      checkArgs(ref + " pod " + podName, p, c, expanded, root, pods, problems);
+      checkArgs(ref + " pod " + podName, p, c, expanded, root, render, problems);
     }
   }
 
@@ -607,13 +1127,25 @@ class KubernetesManifestsTest {
       Container c,
       List<String> args,
       Path root,
-      List<Pods> pods,
+      Render render,
       List<String> problems) {
     String role = args.get(0);
-    if (!role.equals("receive")) {
-      problems.add(ref + ": no flag check for role \"" + role + "\" yet (receive only)");
-      return;
+    switch (role) {
+      case "receive" -> checkReceiveArgs(ref, p, c, args, root, render.pods(), problems);
+      case "sidecar" -> checkSidecarArgs(ref, c, args, root, problems);
+      case "query" -> checkQueryArgs(ref, c, args, render, problems);
+      default -> problems.add(ref + ": \"" + role + "\" is no role of the gateway");
     }
+  }
+
+  private static void checkReceiveArgs(
+      String ref,
+      Pods p,
+      Container c,
+      List<String> args,
+      Path root,
+      List<Pods> pods,
+      List<String> problems) {
     ReceiveCommand cmd = new ReceiveCommand();
     try {
       new CommandLine(cmd).parseArgs(args.subList(1, args.size()).toArray(new String[0]));
@@ -680,6 +1212,118 @@ class KubernetesManifestsTest {
     }
     if (cmd.localEndpoint != null && p.statefulSet() == null) {
       problems.add(ref + ": a local endpoint needs a StatefulSet's stable pod name");
+    }
+  }
+
+  /** {@code gateway sidecar}'s parser and configuration check, as the Operator runs it. */
+  private static void checkSidecarArgs(
+      String ref, Container c, List<String> args, Path root, List<String> problems) {
+    SidecarCommand cmd = new SidecarCommand();
+    try {
+      new CommandLine(cmd).parseArgs(args.subList(1, args.size()).toArray(new String[0]));
+      SidecarCommand.IGNORED.check(cmd.unmatched);
+      cmd.config();
+    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+      problems.add(ref + ": gateway sidecar refuses its args: " + firstLine(e));
+      return;
+    }
+    checkFlagPort(ref, c, "http", cmd.httpAddress, problems);
+    checkFlagPort(ref, c, "grpc", cmd.grpcAddress, problems);
+    if (!cmd.tsdbPath.startsWith(root)) {
+      problems.add(ref + ": --tsdb.path " + cmd.tsdbPath + " is on no volume");
+    }
+  }
+
+  /** _port._tcp.service.namespace.svc.cluster.local, the only SRV form the gateway resolves. */
+  private static final Pattern SRV_NAME =
+      Pattern.compile("_([a-z0-9-]+)\\._tcp\\.([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local");
+
+  /**
+   * {@code gateway query}'s parser and configuration check; each SRV endpoint names a headless
+   * Service's gRPC port in full, and the query deduplicates on every replica label of the render.
+   */
+  private static void checkQueryArgs(
+      String ref, Container c, List<String> args, Render render, List<String> problems) {
+    QueryCommand cmd = new QueryCommand();
+    QueryConfig config;
+    try {
+      new CommandLine(cmd).parseArgs(args.subList(1, args.size()).toArray(new String[0]));
+      QueryCommand.IGNORED.check(cmd.unmatched);
+      config = cmd.config();
+    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+      problems.add(ref + ": gateway query refuses its args: " + firstLine(e));
+      return;
+    }
+    checkFlagPort(ref, c, "http", config.httpAddress(), problems);
+    checkFlagPort(ref, c, "grpc", config.grpcAddress(), problems);
+    if (config.endpoints().isEmpty()) {
+      problems.add(ref + ": no --endpoint: every query would answer empty");
+    }
+    for (EndpointSpec e : config.endpoints()) {
+      if (e.kind() != EndpointSpec.Kind.DNS_SRV && e.kind() != EndpointSpec.Kind.DNS_SRV_NO_A) {
+        continue; // host:port and dns+host:port resolve with the pod's search domains
+      }
+      Matcher m = SRV_NAME.matcher(e.host());
+      if (!m.matches()) {
+        problems.add(
+            ref
+                + ": endpoint "
+                + e.text()
+                + " is not _<port>._tcp.<service>.<namespace>.svc.cluster.local (the gateway's"
+                + " SRV lookups do not use the pod's search domains)");
+        continue;
+      }
+      checkNamespace(ref + ": endpoint " + e.text(), m.group(3), render, problems);
+      ServiceSpec s = render.services().get(m.group(2));
+      if (s == null) {
+        if (!render.partial()) {
+          problems.add(ref + ": endpoint " + e.text() + " names no Service of the render");
+        }
+        continue;
+      }
+      if (!"None".equals(s.clusterIP())) {
+        problems.add(
+            ref
+                + ": endpoint "
+                + e.text()
+                + ": Service "
+                + m.group(2)
+                + " is not headless (its SRV record would name one address, not each pod)");
+      }
+      ServicePort port = servicePort(s, m.group(1));
+      if (port == null) {
+        problems.add(
+            ref
+                + ": endpoint "
+                + e.text()
+                + ": Service "
+                + m.group(2)
+                + " has no port named "
+                + m.group(1));
+        continue;
+      }
+      String target = port.targetPort() != null ? port.targetPort() : String.valueOf(port.port());
+      for (Pods p : selectedPods(s, render.pods())) {
+        Container sc = containerWithPort(p, target);
+        ContainerPort cp = sc == null ? null : findPort(sc, target);
+        if (cp == null || !"grpc".equals(cp.name()) || !isGateway(sc)) {
+          problems.add(
+              ref
+                  + ": endpoint "
+                  + e.text()
+                  + " is not a gateway's gRPC (StoreAPI) port in "
+                  + p.ref());
+        }
+      }
+    }
+    for (String label : render.replicaLabels()) {
+      if (!config.replicaLabels().contains(label)) {
+        problems.add(
+            ref
+                + ": --query.replica-label lacks "
+                + label
+                + " (replicas in the render differ in it)");
+      }
     }
   }
 
@@ -790,6 +1434,16 @@ class KubernetesManifestsTest {
     assertTrue(dirs.contains(k8s.resolve("base/receive")), dirs.toString());
     assertTrue(dirs.contains(k8s.resolve("overlays/router-ingestor")), dirs.toString());
     assertTrue(dirs.contains(k8s.resolve("overlays/example-minio")), dirs.toString());
+    for (String d :
+        List.of(
+            "base/query",
+            "base/sidecar",
+            "base/prometheus",
+            "overlays/receive-mode",
+            "overlays/sidecar-mode",
+            "examples/minio")) {
+      assertTrue(dirs.contains(k8s.resolve(d)), d + " in " + dirs);
+    }
   }
 
   @TestFactory
@@ -804,7 +1458,8 @@ class KubernetesManifestsTest {
                       List<ObjectNode> docs = parseDocuments(render(dir));
                       Path scratch = Files.createTempDirectory("k8s-check");
                       try {
-                        assertEquals(List.of(), check(docs, scratch), "problems in " + dir);
+                        assertEquals(
+                            List.of(), check(docs, scratch, partial(dir)), "problems in " + dir);
                       } finally {
                         deleteTree(scratch);
                       }
@@ -813,12 +1468,25 @@ class KubernetesManifestsTest {
 
   // Each case below breaks one thing in the rendered base and expects the problem it causes.
 
+  private static final Set<Path> INTACT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private static String problemsAfter(Path scratch, Consumer<List<ObjectNode>> breakIt)
       throws Exception {
-    List<ObjectNode> docs = parseDocuments(render(repoRoot().resolve("k8s/base/receive")));
-    assertEquals(List.of(), check(docs, scratch.resolve("intact")), "the intact base");
+    return problemsAfter(scratch, "k8s/base/receive", breakIt);
+  }
+
+  private static String problemsAfter(
+      Path scratch, String dirName, Consumer<List<ObjectNode>> breakIt) throws Exception {
+    Path dir = repoRoot().resolve(dirName);
+    List<ObjectNode> docs = parseDocuments(render(dir));
+    if (!INTACT.contains(dir)) {
+      // Once per directory: the cases' problems must come from what they break.
+      assertEquals(
+          List.of(), check(docs, scratch.resolve("intact"), partial(dir)), "intact " + dir);
+      INTACT.add(dir);
+    }
     breakIt.accept(docs);
-    List<String> problems = check(docs, scratch.resolve("broken"));
+    List<String> problems = check(docs, scratch.resolve("broken"), partial(dir));
     assertTrue(!problems.isEmpty(), "the broken manifest passed");
     return String.join("\n", problems);
   }
@@ -1032,5 +1700,354 @@ class KubernetesManifestsTest {
               }
             }),
         "no volume at /tmp");
+  }
+
+  // The cases below break the rendered overlays and their Prometheus Operator resources.
+
+  private static final String RECEIVE_MODE = "k8s/overlays/receive-mode";
+
+  private static final String SIDECAR_MODE = "k8s/overlays/sidecar-mode";
+
+  private static final String SIDECAR_CR = "rwgateway-sidecar";
+
+  private static ObjectNode thanos(List<ObjectNode> docs) {
+    return (ObjectNode) find(docs, "Prometheus", SIDECAR_CR).at("/spec/thanos");
+  }
+
+  private static ArrayNode queryArgs(List<ObjectNode> docs) {
+    return (ArrayNode)
+        find(docs, "Deployment", "query").at("/spec/template/spec/containers/0/args");
+  }
+
+  private static void replaceIn(ArrayNode args, String prefix, String replacement) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).asText().startsWith(prefix)) {
+        args.set(i, TextNode.valueOf(replacement));
+        return;
+      }
+    }
+    throw new AssertionError("no arg " + prefix);
+  }
+
+  private static ObjectNode endpoint(List<ObjectNode> docs, String serviceMonitor) {
+    return (ObjectNode) find(docs, "ServiceMonitor", serviceMonitor).at("/spec/endpoints/0");
+  }
+
+  private static ObjectNode remoteWrite(List<ObjectNode> docs) {
+    return (ObjectNode)
+        find(docs, "Prometheus", "rwgateway-remote-write").at("/spec/remoteWrite/0");
+  }
+
+  private static ObjectNode yaml(String text) {
+    try {
+      return (ObjectNode) YAML.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void operatorResourcesParseIntoTheirDocumentedFields(@TempDir Path tmp) throws Exception {
+    String p = problemsAfter(tmp, SIDECAR_MODE, d -> thanos(d).putObject("objectStorageConfg"));
+    assertContains(p, "Prometheus/" + SIDECAR_CR + ": spec does not parse");
+    assertContains(p, "objectStorageConfg");
+    assertContains(
+        problemsAfter(tmp, RECEIVE_MODE, d -> endpoint(d, "receive").put("intervall", "30s")),
+        "ServiceMonitor/receive: spec does not parse");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d ->
+                find(d, "ServiceMonitor", "query")
+                    .put("apiVersion", "monitoring.coreos.com/v1alpha1")),
+        "apiVersion monitoring.coreos.com/v1alpha1, expected monitoring.coreos.com/v1");
+    String rule =
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\n"
+            + "spec:\n  groups:\n    - name: g\n      rules:\n";
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d -> d.add(yaml(rule + "        - {record: a, alert: B, expr: up}\n"))),
+        "a rule needs one of record and alert");
+    assertContains(
+        problemsAfter(
+            tmp, RECEIVE_MODE, d -> d.add(yaml(rule + "        - {alert: B, expresion: up}\n"))),
+        "PrometheusRule/r: spec does not parse");
+  }
+
+  @Test
+  void theSidecarGetsTheOperatorsArgumentsAndOurParserTakesThem(@TempDir Path tmp)
+      throws Exception {
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d ->
+                thanos(d)
+                    .putArray("additionalArgs")
+                    .addObject()
+                    .put("name", "shipper.upload-compactd")),
+        "gateway sidecar refuses its args: unknown flag --shipper.upload-compactd");
+    assertContains(
+        problemsAfter(tmp, SIDECAR_MODE, d -> thanos(d).put("minTime", "yesterday")),
+        "--min-time \"yesterday\"");
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d ->
+                thanos(d)
+                    .putArray("additionalArgs")
+                    .addObject()
+                    .put("name", "tsdb.path")
+                    .put("value", "/data")),
+        "the Operator refuses additionalArgs --tsdb.path");
+    assertContains(
+        problemsAfter(
+            tmp, SIDECAR_MODE, d -> thanos(d).put("image", "quay.io/thanos/thanos:v0.39.2")),
+        "spec.thanos.image quay.io/thanos/thanos:v0.39.2 is not the rwgateway image");
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d -> ((ObjectNode) thanos(d).get("objectStorageConfig")).put("key", "objstore.yaml")),
+        "Secret rwgateway-objstore has no key objstore.yaml");
+    assertContains(
+        problemsAfter(tmp, SIDECAR_MODE, d -> thanos(d).remove("volumeMounts")),
+        "container thanos-sidecar: no volume at /tmp");
+    assertContains(
+        problemsAfter(
+            tmp, SIDECAR_MODE, d -> ((ObjectNode) thanos(d).get("resources")).remove("limits")),
+        "container thanos-sidecar: no memory in resources.limits");
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d ->
+                ((ObjectNode) find(d, "Prometheus", SIDECAR_CR).at("/spec/securityContext"))
+                    .remove("runAsNonRoot")),
+        "container thanos-sidecar: runAsNonRoot is not true");
+  }
+
+  @Test
+  void theOperatorBuildsTheSidecarArgumentsOfThanos() throws Exception {
+    PrometheusSpec spec =
+        YAML.treeToValue(
+            find(parseDocuments(render(repoRoot().resolve(SIDECAR_MODE))), "Prometheus", SIDECAR_CR)
+                .get("spec"),
+            PrometheusSpec.class);
+    List<String> common =
+        List.of(
+            "sidecar",
+            "--prometheus.url=http://localhost:9090/",
+            "--grpc-address=:10901",
+            "--http-address=:10902",
+            "--objstore.config=$(OBJSTORE_CONFIG)",
+            "--tsdb.path=/prometheus");
+    List<String> httpClient =
+        List.of(
+            "--prometheus.http-client-file=/etc/thanos/config/prometheus.http-client-file.yaml");
+    List<String> off = new ArrayList<>(common);
+    off.addAll(httpClient);
+    assertEquals(off, OperatorPods.sidecarArgs(spec, false), "compaction off");
+    List<String> delayed = new ArrayList<>(common);
+    delayed.add("--shipper.meta-file-name=thanos.shipper.json");
+    delayed.add("--shipper.ignore-unequal-block-size");
+    delayed.addAll(httpClient);
+    assertEquals(delayed, OperatorPods.sidecarArgs(spec, true), "compaction after upload");
+  }
+
+  @Test
+  void theQueryReadsHeadlessGrpcPortsAndDeduplicatesEveryReplicaLabel(@TempDir Path tmp)
+      throws Exception {
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d ->
+                replaceIn(
+                    queryArgs(d),
+                    "--query.replica-label=prometheus_replica",
+                    "--query.replica-lable=prometheus_replica")),
+        "gateway query refuses its args: unknown flag --query.replica-lable");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d ->
+                replaceIn(
+                    queryArgs(d),
+                    "--query.replica-label=prometheus_replica",
+                    "--query.timeout=1m")),
+        "--query.replica-label lacks prometheus_replica");
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d ->
+                replaceIn(
+                    queryArgs(d), "--endpoint=", "--endpoint=dnssrv+_grpc._tcp.thanos-sidecar")),
+        "is not _<port>._tcp.<service>.<namespace>.svc.cluster.local");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d ->
+                replaceIn(
+                    queryArgs(d),
+                    "--endpoint=",
+                    "--endpoint=dnssrv+_http._tcp.receive-default.monitoring.svc.cluster.local")),
+        "is not a gateway's gRPC (StoreAPI) port in StatefulSet/receive-default");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d ->
+                replaceIn(
+                    queryArgs(d),
+                    "--endpoint=",
+                    "--endpoint=dnssrv+_grpc._tcp.receive.monitoring.svc.cluster.local")),
+        "Service receive is not headless");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d ->
+                replaceIn(
+                    queryArgs(d),
+                    "--endpoint=",
+                    "--endpoint=dnssrv+_grpc._tcp.receive-default.default.svc.cluster.local")),
+        "is in namespace default, the render in [monitoring]");
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d ->
+                replaceIn(
+                    queryArgs(d),
+                    "--endpoint=",
+                    "--endpoint=dnssrv+_grpc._tcp.receive-default.monitoring.svc.cluster.local")),
+        "names no Service of the render");
+  }
+
+  @Test
+  void serviceMonitorsScrapeTheGatewaysMetricsPortAsTheMixinsJobs(@TempDir Path tmp)
+      throws Exception {
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d ->
+                ((ObjectNode) find(d, "ServiceMonitor", "query").at("/spec/selector/matchLabels"))
+                    .put("app.kubernetes.io/component", "querier")),
+        "ServiceMonitor/query: selector matches no Service of the render");
+    assertContains(
+        problemsAfter(tmp, RECEIVE_MODE, d -> endpoint(d, "receive").put("port", "grpc")),
+        "port grpc of Service/receive-default is not a gateway's http port");
+    assertContains(
+        problemsAfter(tmp, SIDECAR_MODE, d -> endpoint(d, "thanos-sidecar").put("port", "web")),
+        "port web is no port of Service/thanos-sidecar");
+    assertContains(
+        problemsAfter(tmp, RECEIVE_MODE, d -> endpoint(d, "receive").put("path", "/metric")),
+        "path /metric, but the gateway serves /metrics");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d ->
+                ((ObjectNode) endpoint(d, "receive").at("/relabelings/0"))
+                    .put("replacement", "receive")),
+        "job is not relabelled to thanos-receive for Service/receive-default");
+  }
+
+  @Test
+  void remoteWriteReachesAReceiversRemoteWritePort(@TempDir Path tmp) throws Exception {
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d -> remoteWrite(d).put("url", "http://receive.monitoring.svc:10902/api/v1/receive")),
+        "remoteWrite port 10902 of Service/receive is not a receiver's remote-write port");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d -> remoteWrite(d).put("url", "http://receive.monitoring.svc:19292/api/v1/receive")),
+        "remoteWrite port 19292 is no port of Service/receive");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d -> remoteWrite(d).put("url", "http://receive.monitoring.svc:19291/api/v1/push")),
+        "remoteWrite path /api/v1/push");
+    assertContains(
+        problemsAfter(
+            tmp,
+            RECEIVE_MODE,
+            d -> remoteWrite(d).put("url", "http://recieve.monitoring.svc:19291/api/v1/receive")),
+        "names no Service of the render");
+  }
+
+  @Test
+  void servicesSelectTheOperatorsAndKubePrometheusPods(@TempDir Path tmp) throws Exception {
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d ->
+                ((ObjectNode) find(d, "Service", "thanos-sidecar").at("/spec/selector"))
+                    .put("prometheus", "k8s")),
+        "Service/thanos-sidecar: targetPort grpc is no container port of kube-prometheus Prometheus/k8s");
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d ->
+                ((ObjectNode) find(d, "Service", "thanos-sidecar").at("/spec/selector"))
+                    .put("prometheus", "main")),
+        "Service/thanos-sidecar: selector {app.kubernetes.io/name=prometheus, prometheus=main} matches no pods");
+  }
+
+  private static final String NODE_PORT =
+      "apiVersion: v1\nkind: Service\nmetadata: {name: grafana-nodeport}\nspec:\n"
+          + "  type: NodePort\n  selector: {app.kubernetes.io/name: grafana}\n"
+          + "  ports: [{name: http, port: 3000, targetPort: http, nodePort: 30300}]\n";
+
+  private static final String NETWORK_POLICY =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: query}\nspec:\n"
+          + "  podSelector: {matchLabels: {app.kubernetes.io/component: query}}\n"
+          + "  policyTypes: [Ingress]\n"
+          + "  ingress:\n"
+          + "    - from: [{podSelector: {matchLabels: {app.kubernetes.io/name: grafana}}}]\n"
+          + "      ports: [{protocol: TCP, port: http}, {port: 10901}]\n";
+
+  @Test
+  void nodePortsAndNetworkPolicies(@TempDir Path tmp) throws Exception {
+    // Well-formed ones pass (the manifests of k8s/base/nodeports and network-policies look so).
+    List<ObjectNode> docs = parseDocuments(render(repoRoot().resolve(SIDECAR_MODE)));
+    docs.add(yaml(NODE_PORT));
+    docs.add(yaml(NETWORK_POLICY));
+    assertEquals(List.of(), check(docs, tmp.resolve("fine")));
+    assertContains(
+        problemsAfter(tmp, SIDECAR_MODE, d -> d.add(yaml(NODE_PORT.replace("30300", "3000")))),
+        "nodePort 3000 outside 30000-32767");
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d -> d.add(yaml(NODE_PORT.replace("type: NodePort", "type: ClusterIP")))),
+        "nodePort 30300 on a Service of type ClusterIP");
+    assertContains(
+        problemsAfter(
+            tmp,
+            SIDECAR_MODE,
+            d -> d.add(yaml(NETWORK_POLICY.replace("podSelector: {match", "podSelecter: {match")))),
+        "NetworkPolicy/query: spec does not parse");
+    assertContains(
+        problemsAfter(
+            tmp, SIDECAR_MODE, d -> d.add(yaml(NETWORK_POLICY.replace("[Ingress]", "[Ingres]")))),
+        "policyType Ingres is neither Ingress nor Egress");
   }
 }
