@@ -14,7 +14,7 @@ import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Locale;
+import io.rwgateway.query.GrpcLabels;
 
 /**
  * The gRPC server metrics Thanos exports through go-grpc-middleware's Prometheus provider, with its
@@ -118,31 +118,6 @@ final class GrpcServerMetrics {
     return ServerMethodDefinition.create(d, counted);
   }
 
-  /** Go's name of a status code ({@code codes.Code.String()}), which the mixin matches on. */
-  static String goName(Status.Code code) {
-    return switch (code) {
-      case OK -> "OK";
-      case CANCELLED -> "Canceled";
-      default -> {
-        StringBuilder s = new StringBuilder();
-        for (String part : code.name().split("_")) {
-          s.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
-        }
-        yield s.toString();
-      }
-    };
-  }
-
-  /** go-grpc-prometheus' {@code grpc_type} of a method. */
-  static String typeOf(MethodDescriptor.MethodType t) {
-    return switch (t) {
-      case UNARY -> "unary";
-      case CLIENT_STREAMING -> "client_stream";
-      case SERVER_STREAMING -> "server_stream";
-      case BIDI_STREAMING, UNKNOWN -> "bidi_stream";
-    };
-  }
-
   /** One method's data points. */
   private final class Method {
     final CounterDataPoint started;
@@ -152,13 +127,13 @@ final class GrpcServerMetrics {
     final CounterDataPoint sent;
 
     Method(MethodDescriptor<?, ?> d) {
-      String type = typeOf(d.getType());
+      String type = GrpcLabels.type(d.getType());
       String service = d.getServiceName();
       String method = d.getBareMethodName();
       started = GrpcServerMetrics.this.started.labelValues(type, service, method);
       for (Status.Code c : Status.Code.values()) {
         handled[c.ordinal()] =
-            GrpcServerMetrics.this.handled.labelValues(type, service, method, goName(c));
+            GrpcServerMetrics.this.handled.labelValues(type, service, method, GrpcLabels.code(c));
       }
       seconds = GrpcServerMetrics.this.seconds.labelValues(type, service, method);
       received = GrpcServerMetrics.this.received.labelValues(type, service, method);

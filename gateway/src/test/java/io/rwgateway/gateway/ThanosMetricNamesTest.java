@@ -89,6 +89,11 @@ class ThanosMetricNamesTest {
               entry("grpc_server_handling_seconds", ALL),
               entry("grpc_server_msg_received_total", ALL),
               entry("grpc_server_msg_sent_total", ALL),
+              entry("grpc_client_started_total", QUERY),
+              entry("grpc_client_handled_total", QUERY),
+              entry("grpc_client_handling_seconds", QUERY),
+              entry("grpc_client_msg_received_total", QUERY),
+              entry("grpc_client_msg_sent_total", QUERY),
               entry("thanos_query_concurrent_gate_queries_in_flight", QUERY),
               entry("thanos_query_concurrent_gate_queries_max", QUERY),
               entry("thanos_query_store_apis_dns_lookups_total", QUERY),
@@ -270,6 +275,15 @@ class ThanosMetricNamesTest {
     assertTrue(q.sum("thanos_query_store_apis_dns_lookups_total") >= 1);
     assertEquals(0, q.sum("thanos_query_store_apis_dns_failures_total"));
     assertEquals(1, q.sum("grpc_server_handled_total", with(series, "grpc_code", "OK")));
+    // Its StoreAPI client: the three Series calls the ingestor counted, and Info polls.
+    assertEquals(3, q.sum("grpc_client_handled_total", with(series, "grpc_code", "OK")));
+    assertEquals(3, q.sum("grpc_client_started_total", series));
+    assertEquals(3, q.sum("grpc_client_handling_seconds_count", series));
+    assertTrue(
+        q.sum(
+                "grpc_client_handled_total",
+                Map.of("grpc_type", "unary", "grpc_method", "Info", "grpc_code", "OK"))
+            >= 1);
 
     // A 5xx: the router's only peer is gone.
     query.close();
