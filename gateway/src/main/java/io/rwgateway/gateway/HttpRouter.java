@@ -198,13 +198,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     // Taken before the request is released; null for paths Thanos does not instrument.
     HttpHandlerMetrics.Handler.Tenant counted =
         apiMetrics == null ? null : apiMetrics.request(req, path);
+    long requestBytes = req.content().readableBytes();
+    if (counted != null) {
+      counted.started();
+    }
     FullHttpResponse r;
     NettyHttpStream stream = new NettyHttpStream(ctx, keepAlive);
     try {
       r = a.handle(req, stream, ctx.alloc());
       if (r == null && stream.started()) {
         if (counted != null) {
-          counted.answered(stream.status(), System.nanoTime() - start);
+          counted.answered(stream.status(), requestBytes, System.nanoTime() - start);
         }
         return; // streamed, and ended (or aborted) by the API
       }
@@ -218,7 +222,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       if (stream.started()) {
         stream.abort(e.toString());
         if (counted != null) {
-          counted.answered(stream.status(), System.nanoTime() - start);
+          counted.answered(stream.status(), requestBytes, System.nanoTime() - start);
         }
         return;
       }
@@ -230,7 +234,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
     }
     if (counted != null) {
-      counted.answered(r.status().code(), System.nanoTime() - start);
+      counted.answered(r.status().code(), requestBytes, System.nanoTime() - start);
     }
     Responses.send(ctx, r, keepAlive);
   }

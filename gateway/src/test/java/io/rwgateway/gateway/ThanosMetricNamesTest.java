@@ -57,6 +57,8 @@ class ThanosMetricNamesTest {
           Map.ofEntries(
               entry("http_requests_total", RECEIVE_QUERY),
               entry("http_request_duration_seconds", RECEIVE_QUERY),
+              entry("http_request_size_bytes", RECEIVE_QUERY),
+              entry("http_inflight_requests", RECEIVE_QUERY),
               entry("thanos_receive_write_timeseries", RECEIVE),
               entry("thanos_receive_write_samples", RECEIVE),
               entry("thanos_receive_forward_requests_total", RECEIVE),
@@ -147,8 +149,11 @@ class ThanosMetricNamesTest {
     open.add(router);
 
     // Through the router: forwarded to the ingestor, one RemoteWrite call each.
+    long teamABytes = 0;
     for (int i = 0; i < 2; i++) {
-      assertEquals(204, write(router, "team-a", RemoteWriteClient.request("a", 0, 5, t + i, i)));
+      WriteRequest w = RemoteWriteClient.request("a", 0, 5, t + i, i);
+      teamABytes += Snappy.compress(w.toByteArray()).length;
+      assertEquals(204, write(router, "team-a", w));
     }
     assertEquals(204, write(router, null, RemoteWriteClient.request("d", 0, 3, t, 1)));
     HttpResponse<String> bad =
@@ -207,6 +212,14 @@ class ThanosMetricNamesTest {
         r.sum(
             "http_request_duration_seconds_bucket",
             Map.of("handler", "receive", "code", "204", "tenant", "team-a", "le", "+Inf")));
+    assertEquals(
+        teamABytes,
+        r.sum("http_request_size_bytes_sum", Map.of("handler", "receive", "tenant", "team-a")));
+    assertEquals(
+        2,
+        r.sum("http_request_size_bytes_count", Map.of("handler", "receive", "tenant", "team-a")));
+    assertEquals(
+        0, r.sum("http_inflight_requests", Map.of("handler", "receive", "tenant", "team-a")));
     assertEquals(
         10,
         r.sum("thanos_receive_write_timeseries_sum", Map.of("code", "204", "tenant", "team-a")));
@@ -269,6 +282,8 @@ class ThanosMetricNamesTest {
     assertEquals(1, q.sum("http_requests_total", with(instant, "code", "200")));
     assertEquals(1, q.sum("http_requests_total", with(instant, "code", "400")));
     assertEquals(1, q.sum("http_request_duration_seconds_count", with(instant, "code", "200")));
+    assertEquals(1, q.sum("http_request_size_bytes_count", with(instant, "code", "200")));
+    assertEquals(0, q.sum("http_inflight_requests", instant));
     assertEquals(1, q.sum("http_requests_total", Map.of("handler", "query_range", "code", "200")));
     assertEquals(0, q.sum("thanos_query_concurrent_gate_queries_in_flight"));
     assertEquals(20, q.sum("thanos_query_concurrent_gate_queries_max"));

@@ -2,7 +2,9 @@ package io.rwgateway.ingest;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,10 +12,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Thanos' HTTP handler metrics, under Thanos' names and labels, so that the Thanos mixin's panels
- * and alerts on {@code http_requests_total} and {@code http_request_duration_seconds} work against
- * the gateway: {@code code} (the status as digits), {@code handler} (Thanos' handler name: {@code
- * receive}, {@code query}, {@code query_range}, ...), {@code method} (lower case, as Thanos) and
- * {@code tenant} (the tenant header, or the default tenant).
+ * and alerts on {@code http_requests_total}, {@code http_request_duration_seconds}, {@code
+ * http_request_size_bytes} and {@code http_inflight_requests} work against the gateway: {@code
+ * code} (the status as digits), {@code handler} (Thanos' handler name: {@code receive}, {@code
+ * query}, {@code query_range}, ...), {@code method} (lower case, as Thanos) and {@code tenant} (the
+ * tenant header, or the default tenant).
  *
  * <p>One instance per registry, shared by every handler of the role (the remote-write port and the
  * API), since a registry holds one family per name. Data points are resolved once per handler,
@@ -37,8 +40,13 @@ public final class HttpHandlerMetrics {
   /** Status codes are three digits; a slot per possible code keeps the lookup an array read. */
   private static final int CODES = 600;
 
+  /** Thanos' buckets of {@code http_request_size_bytes}: 64 B doubling to 32 KiB. */
+  private static final double[] SIZES = {64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
+
   private final Counter requests;
   private final Histogram seconds;
+  private final Histogram sizes;
+  private final Gauge inflight;
   private final ConcurrentHashMap<String, Handler> handlers = new ConcurrentHashMap<>();
 
   public HttpHandlerMetrics(PrometheusRegistry registry, double[] durationBuckets) {
@@ -57,6 +65,22 @@ public final class HttpHandlerMetrics {
             .classicOnly()
             .classicUpperBounds(durationBuckets)
             .labelNames("code", "handler", "method", "tenant")
+            .register(registry);
+    sizes =
+        Histogram.builder()
+            .name("http_request_size_bytes")
+            .help(
+                "Body bytes of HTTP requests (Thanos adds an estimate of the request line and headers),"
+                    + " by status code, handler, method and tenant.")
+            .classicOnly()
+            .classicUpperBounds(SIZES)
+            .labelNames("code", "handler", "method", "tenant")
+            .register(registry);
+    inflight =
+        Gauge.builder()
+            .name("http_inflight_requests")
+            .help("HTTP requests being handled, by handler, method and tenant.")
+            .labelNames("handler", "method", "tenant")
             .register(registry);
   }
 
@@ -85,20 +109,37 @@ public final class HttpHandlerMetrics {
     public final class Tenant {
       private final String tenant;
       private final AtomicReferenceArray<Code> codes = new AtomicReferenceArray<>(CODES);
+      private final GaugeDataPoint inflight;
 
       private Tenant(String tenant) {
         this.tenant = tenant;
+        this.inflight = HttpHandlerMetrics.this.inflight.labelValues(name, method, tenant);
+      }
+
+      /** A request is being handled: call {@link #answered} or {@link #abandoned} once after. */
+      public void started() {
+        inflight.inc();
+      }
+
+      /** A started request ends without an answer. */
+      public void abandoned() {
+        inflight.dec();
       }
 
       public String tenant() {
         return tenant;
       }
 
-      /** Counts a request answered with {@code code} after {@code nanos}. */
-      public void answered(int code, long nanos) {
+      /**
+       * Counts a started request answered with {@code code} after {@code nanos}; its body had
+       * {@code requestBytes}.
+       */
+      public void answered(int code, long requestBytes, long nanos) {
+        inflight.dec();
         Code c = code(code);
         c.requests().inc();
         c.seconds().observe(nanos / 1e9);
+        c.sizes().observe(requestBytes);
       }
 
       private Code code(int code) {
@@ -109,7 +150,8 @@ public final class HttpHandlerMetrics {
           c =
               new Code(
                   requests.labelValues(label, name, method, tenant),
-                  seconds.labelValues(label, name, method, tenant));
+                  seconds.labelValues(label, name, method, tenant),
+                  sizes.labelValues(label, name, method, tenant));
           codes.compareAndSet(i, null, c);
           c = codes.get(i);
         }
@@ -118,5 +160,6 @@ public final class HttpHandlerMetrics {
     }
   }
 
-  private record Code(CounterDataPoint requests, DistributionDataPoint seconds) {}
+  private record Code(
+      CounterDataPoint requests, DistributionDataPoint seconds, DistributionDataPoint sizes) {}
 }

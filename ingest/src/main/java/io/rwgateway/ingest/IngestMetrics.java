@@ -140,11 +140,12 @@ public final class IngestMetrics {
    * Counts an answered request: under our names always, under Thanos' when {@code tenant} is not
    * null (a POST to the remote-write path; Thanos' router answers other requests without counting).
    */
-  public void answered(WriteProtocol protocol, int code, Tenant tenant, long nanos) {
+  public void answered(
+      WriteProtocol protocol, int code, Tenant tenant, long requestBytes, long nanos) {
     answered(protocol, code);
     duration(nanos);
     if (tenant != null) {
-      tenant.http.answered(code, nanos);
+      tenant.http.answered(code, requestBytes, nanos);
     }
   }
 
@@ -169,6 +170,16 @@ public final class IngestMetrics {
 
     public String name() {
       return name;
+    }
+
+    /** A request of the tenant is being handled ({@code http_inflight_requests}). */
+    public void started() {
+      http.started();
+    }
+
+    /** A started request ends without an answer (its connection is closed on a failure). */
+    public void abandoned() {
+      http.abandoned();
     }
 
     private DistributionDataPoint[] sizes(int code) {

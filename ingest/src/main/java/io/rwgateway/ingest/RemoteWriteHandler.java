@@ -107,6 +107,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     long start = System.nanoTime();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
+    int bytes = req.content().readableBytes();
     String path = new QueryStringDecoder(req.uri()).path();
     if (!handles(path)) {
       reply(
@@ -115,6 +116,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           null, // as Thanos' router: not counted under Thanos' names
+          bytes,
           HttpResponseStatus.NOT_FOUND,
           "not found: " + path + " (remote write is served at /api/v1/receive and /api/v1/write)");
       return;
@@ -126,6 +128,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           null,
+          bytes,
           HttpResponseStatus.METHOD_NOT_ALLOWED,
           "remote write needs POST");
       return;
@@ -137,6 +140,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     String tenantProblem = TenantId.problem(tenant);
     // NOTE: an invalid tenant id is counted as tenant "", not under a label value we refuse.
     IngestMetrics.Tenant mt = metricsTenant(ctx, tenantProblem == null ? tenant : "");
+    mt.started(); // in flight until send(), or until a failure that sends nothing (admitted)
     WriteProtocol protocol = WriteProtocol.of(req.headers());
     if (protocol == null) {
       reply(
@@ -145,6 +149,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           mt,
+          bytes,
           HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "unsupported Content-Type \""
               + req.headers().get(HttpHeaderNames.CONTENT_TYPE)
@@ -158,6 +163,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           mt,
+          bytes,
           HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "unsupported Content-Encoding \""
               + req.headers().get(HttpHeaderNames.CONTENT_ENCODING)
@@ -165,7 +171,15 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       return;
     }
     if (tenantProblem != null) {
-      reply(ctx, protocol, keepAlive, start, mt, HttpResponseStatus.BAD_REQUEST, tenantProblem);
+      reply(
+          ctx,
+          protocol,
+          keepAlive,
+          start,
+          mt,
+          bytes,
+          HttpResponseStatus.BAD_REQUEST,
+          tenantProblem);
       return;
     }
     if (!ready.getAsBoolean()) {
@@ -175,15 +189,16 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           mt,
+          bytes,
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           "not ready: the WAL is being replayed; retry shortly");
       return;
     }
     WriteLimiter lim = limiter;
-    if (lim != null && !enterGate(lim, ctx, req, protocol, keepAlive, start, mt, tenant)) {
+    if (lim != null && !enterGate(lim, ctx, req, protocol, keepAlive, start, mt, bytes, tenant)) {
       return; // waits for a slot of the write gate
     }
-    admitted(ctx, req, protocol, keepAlive, start, mt, tenant);
+    admitted(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
   }
 
   /**
@@ -215,10 +230,12 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       boolean keepAlive,
       long start,
       IngestMetrics.Tenant mt,
+      int bytes,
       String tenant) {
     Runnable resume =
         () ->
-            ctx.executor().execute(() -> resume(ctx, req, protocol, keepAlive, start, mt, tenant));
+            ctx.executor()
+                .execute(() -> resume(ctx, req, protocol, keepAlive, start, mt, bytes, tenant));
     if (lim.gate().enterOrWait(lim.maxConcurrency(), resume)) {
       return true;
     }
@@ -236,9 +253,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       boolean keepAlive,
       long start,
       IngestMetrics.Tenant mt,
+      int bytes,
       String tenant) {
     try {
-      admitted(ctx, req, protocol, keepAlive, start, mt, tenant);
+      admitted(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
     } finally {
       req.release();
     }
@@ -255,6 +273,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       boolean keepAlive,
       long start,
       IngestMetrics.Tenant mt,
+      int bytes,
       String tenant) {
     if (limiter != null) {
       // A count, not a flag: a client that pipelines may have a second request admitted before
@@ -263,9 +282,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       ctx.channel().attr(GATED).set(held == null ? 1 : held + 1);
     }
     try {
-      write(ctx, req, protocol, keepAlive, start, mt, tenant);
+      write(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
     } catch (RuntimeException e) {
       releaseGate(ctx);
+      mt.abandoned();
       throw e;
     }
   }
@@ -277,17 +297,26 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       boolean keepAlive,
       long start,
       IngestMetrics.Tenant mt,
+      int bytes,
       String tenant) {
     WriteLimiter lim = limiter;
     if (lim != null) {
       String refused = lim.refuseHeadSeries(tenant);
       if (refused != null) {
-        reply(ctx, protocol, keepAlive, start, mt, HttpResponseStatus.TOO_MANY_REQUESTS, refused);
+        reply(
+            ctx,
+            protocol,
+            keepAlive,
+            start,
+            mt,
+            bytes,
+            HttpResponseStatus.TOO_MANY_REQUESTS,
+            refused);
         return;
       }
       refused = lim.refuseSize(tenant, req.content().readableBytes());
       if (refused != null) {
-        reply(ctx, protocol, keepAlive, start, mt, TOO_LARGE, refused);
+        reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
         return;
       }
     }
@@ -300,6 +329,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           mt,
+          bytes,
           HttpResponseStatus.BAD_REQUEST,
           "empty request body");
       return;
@@ -316,7 +346,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       String refused = lim == null ? null : lim.refuseSize(tenant, pb.readableBytes());
       if (refused != null) {
         recycle(pool, batch);
-        reply(ctx, protocol, keepAlive, start, mt, TOO_LARGE, refused);
+        reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
         return;
       }
       long createdBefore = decoder.createdTimestampsIgnored();
@@ -337,6 +367,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           mt,
+          bytes,
           HttpResponseStatus.valueOf(e.status()),
           e.getMessage());
       return;
@@ -353,10 +384,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     if (refused != null) {
       recycle(pool, batch);
-      reply(ctx, protocol, keepAlive, start, mt, TOO_LARGE, refused);
+      reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
       return;
     }
-    Pending pending = new Pending(this, ctx, protocol, keepAlive, start, mt, pool, batch);
+    Pending pending = new Pending(this, ctx, protocol, keepAlive, start, mt, bytes, pool, batch);
     if (batch.seriesCount == 0 && batch.metaCount == 0) {
       pending.run(); // nothing for the WAL: every series was rejected while decoding, or none sent
       return;
@@ -371,7 +402,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     String full = ring.admission(batch);
     if (full != null) {
       recycle(pool, batch);
-      reply(ctx, protocol, keepAlive, start, mt, HttpResponseStatus.SERVICE_UNAVAILABLE, full);
+      reply(
+          ctx, protocol, keepAlive, start, mt, bytes, HttpResponseStatus.SERVICE_UNAVAILABLE, full);
       return;
     }
     batch.attachment = pending;
@@ -385,6 +417,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           keepAlive,
           start,
           mt,
+          bytes,
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           unavailableReason(ring));
     }
@@ -433,7 +466,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     recycle(p.pool, b);
     p.ctx.channel().config().setAutoRead(true);
-    send(p.ctx, p.protocol, p.keepAlive, p.start, p.mt, r);
+    send(p.ctx, p.protocol, p.keepAlive, p.start, p.mt, p.bytes, r);
   }
 
   private void reply(
@@ -442,6 +475,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       boolean keepAlive,
       long start,
       IngestMetrics.Tenant mt,
+      int bytes,
       HttpResponseStatus status,
       String message) {
     FullHttpResponse r = Responses.text(status, message);
@@ -450,7 +484,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       r.headers().setInt(HISTOGRAMS_WRITTEN, 0);
       r.headers().setInt(EXEMPLARS_WRITTEN, 0);
     }
-    send(ctx, protocol, keepAlive, start, mt, r);
+    send(ctx, protocol, keepAlive, start, mt, bytes, r);
   }
 
   private void send(
@@ -459,6 +493,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       boolean keepAlive,
       long start,
       IngestMetrics.Tenant mt,
+      int bytes,
       FullHttpResponse r) {
     int code = r.status().code();
     if (code >= 500) {
@@ -472,7 +507,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           code,
           r.content().toString(StandardCharsets.UTF_8).trim());
     }
-    metrics.answered(protocol, code, mt, System.nanoTime() - start);
+    metrics.answered(protocol, code, mt, bytes, System.nanoTime() - start);
     if (releaseGate(ctx)) {
       ctx.channel().config().setAutoRead(true); // it may have waited at the gate, paused
     }
@@ -528,6 +563,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     final boolean keepAlive;
     final long start;
     final IngestMetrics.Tenant mt;
+    final int bytes;
     final ArrayDeque<WriteBatch> pool;
     final WriteBatch batch;
 
@@ -538,6 +574,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
         boolean keepAlive,
         long start,
         IngestMetrics.Tenant mt,
+        int bytes,
         ArrayDeque<WriteBatch> pool,
         WriteBatch batch) {
       this.handler = handler;
@@ -546,6 +583,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       this.keepAlive = keepAlive;
       this.start = start;
       this.mt = mt;
+      this.bytes = bytes;
       this.pool = pool;
       this.batch = batch;
     }
