@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>One instance per registry, shared by every handler of the role (the remote-write port and the
  * API), since a registry holds one family per name. Data points are resolved once per handler,
- * method, tenant and code and then reused: counting a request is an array read and two increments.
+ * method, tenant and code and then reused: counting a request is an array read and a few updates.
  */
 public final class HttpHandlerMetrics {
   /**
