@@ -16,6 +16,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.ingest.HttpHandlerMetrics;
 import io.rwgateway.ingest.Responses;
 import io.rwgateway.queryapi.PrometheusApi;
 import java.io.IOException;
@@ -49,6 +50,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ExecutorService apiExecutor;
   private final Map<String, Supplier<FullHttpResponse>> routes = new ConcurrentHashMap<>();
   private volatile String routePrefix = "";
+  private ApiMetrics apiMetrics;
 
   /**
    * @param notReady null when the role is ready, else why not (the text of /-/ready's 503, and of
@@ -105,6 +107,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
    */
   HttpRouter withRoutePrefix(String prefix) {
     this.routePrefix = prefix;
+    return this;
+  }
+
+  /**
+   * Counts API requests in Thanos' {@code http_requests_total} and {@code
+   * http_request_duration_seconds}, under Thanos' handler names, with the tenant from {@code
+   * tenantHeader} (or {@code defaultTenant}). Call before the server binds.
+   */
+  HttpRouter instrumentedBy(HttpHandlerMetrics metrics, String tenantHeader, String defaultTenant) {
+    this.apiMetrics = new ApiMetrics(metrics, tenantHeader, defaultTenant);
     return this;
   }
 
@@ -182,11 +194,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       PrometheusApi a,
       boolean keepAlive,
       String path) {
+    long start = System.nanoTime();
+    // Taken before the request is released; null for paths Thanos does not instrument.
+    HttpHandlerMetrics.Handler.Tenant counted =
+        apiMetrics == null ? null : apiMetrics.request(req, path);
+    long requestBytes = req.content().readableBytes();
+    if (counted != null) {
+      counted.started();
+    }
     FullHttpResponse r;
     NettyHttpStream stream = new NettyHttpStream(ctx, keepAlive);
     try {
       r = a.handle(req, stream, ctx.alloc());
       if (r == null && stream.started()) {
+        if (counted != null) {
+          counted.answered(stream.status(), requestBytes, System.nanoTime() - start);
+        }
         return; // streamed, and ended (or aborted) by the API
       }
       if (r == null) {
@@ -198,6 +221,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       log.error("API request failed path={}", path, e);
       if (stream.started()) {
         stream.abort(e.toString());
+        if (counted != null) {
+          counted.answered(stream.status(), requestBytes, System.nanoTime() - start);
+        }
         return;
       }
       r = Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
@@ -206,6 +232,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     if (!r.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+    }
+    if (counted != null) {
+      counted.answered(r.status().code(), requestBytes, System.nanoTime() - start);
     }
     Responses.send(ctx, r, keepAlive);
   }

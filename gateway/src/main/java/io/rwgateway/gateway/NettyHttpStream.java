@@ -30,6 +30,7 @@ final class NettyHttpStream implements HttpStream {
   private final ChannelHandlerContext ctx;
   private final boolean keepAlive;
   private boolean started;
+  private int status;
   private boolean ended;
   private ChannelFuture last;
 
@@ -40,6 +41,11 @@ final class NettyHttpStream implements HttpStream {
 
   boolean started() {
     return started;
+  }
+
+  /** The status code the stream started with; 0 before {@link #start}. */
+  int status() {
+    return status;
   }
 
   @Override
@@ -53,6 +59,7 @@ final class NettyHttpStream implements HttpStream {
       throw new IllegalStateException("response already started");
     }
     started = true;
+    this.status = status.code();
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     HttpUtil.setTransferEncodingChunked(head, true);

@@ -3,6 +3,7 @@ package io.rwgateway.gateway;
 import io.netty.channel.Channel;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rwgateway.ingest.HttpHandlerMetrics;
 import io.rwgateway.model.Labels;
 import io.rwgateway.query.DnsResolver;
 import io.rwgateway.query.EndpointDiscovery;
@@ -80,7 +81,11 @@ public final class QueryServer extends RoleServer {
                 .withLimits(config.storeSeriesLimit(), config.storeSamplesLimit())
                 .asQuery(this::advertised),
             registry);
-    grpc = StoreGrpcServer.start(config.grpcAddress(), config.grpcTls(), store.definitions());
+    grpc =
+        StoreGrpcServer.start(
+            config.grpcAddress(),
+            config.grpcTls(),
+            new GrpcServerMetrics(registry).instrumentAll(store.definitions()));
 
     PrometheusApi api =
         new PrometheusApi(
@@ -94,6 +99,7 @@ public final class QueryServer extends RoleServer {
             .withScopedReads(
                 new ThanosReadParams(proxy, config.partialResponse(), config.replicaLabels()))
             .withStatus(BuildInfo.ofGateway(ReceiveServer.gatewayVersion()), config.flags());
+    QueryRoleMetrics.register(registry, api, discovery);
     HttpRouter router =
         new HttpRouter(
                 registry,
@@ -101,6 +107,10 @@ public final class QueryServer extends RoleServer {
                 () -> null,
                 () -> api,
                 apiExecutor)
+            .instrumentedBy(
+                new HttpHandlerMetrics(registry, HttpHandlerMetrics.API_BUCKETS),
+                TENANT_HEADER,
+                ProxyChunkQueryable.TENANT)
             .route("/api/v1/stores", () -> StoresStatus.answer(endpoints))
             .withRoutePrefix(config.routePrefix());
     httpChannel = netty.bindHttp(config.httpAddress(), 8 << 20, "HTTP API request limit", router);

@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.hashring.HashringConfigException;
 import io.rwgateway.hashring.HashringWatcher;
 import io.rwgateway.ingest.BoundedAggregator;
+import io.rwgateway.ingest.HttpHandlerMetrics;
 import io.rwgateway.ingest.IngestMetrics;
 import io.rwgateway.ingest.RemoteWriteHandler;
 import io.rwgateway.ingest.RingForwardSink;
@@ -28,6 +29,7 @@ import io.rwgateway.tsdb.db.TenantDb;
 import io.rwgateway.tsdb.db.Tsdb;
 import io.rwgateway.tsdb.db.TsdbReader;
 import io.rwgateway.uploader.Bucket;
+import io.rwgateway.uploader.InstrumentedBucket;
 import io.rwgateway.uploader.Uploader;
 import io.rwgateway.wal.WalSyncMode;
 import java.io.IOException;
@@ -91,17 +93,27 @@ public final class ReceiveServer implements AutoCloseable {
   private void run(GatewayConfig config) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     JvmMetrics.builder().register(registry);
+    // Thanos' http_* metrics: one family for the remote-write port and the API.
+    HttpHandlerMetrics httpMetrics =
+        new HttpHandlerMetrics(registry, HttpHandlerMetrics.RECEIVE_BUCKETS);
     HttpRouter router =
         new HttpRouter(
-            registry,
-            () -> ready.get() ? null : "replaying the WAL",
-            this::deathNotice,
-            api::get,
-            apiExecutor);
+                registry,
+                () -> ready.get() ? null : "replaying the WAL",
+                this::deathNotice,
+                api::get,
+                apiExecutor)
+            .instrumentedBy(
+                httpMetrics,
+                config.remoteWrite().tenantHeader(),
+                config.remoteWrite().defaultTenant());
     httpChannel = netty.bindHttp(config.httpAddress(), 8 << 20, "HTTP API request limit", router);
     log.info("HTTP server listening address={} transport={}", httpAddress(), netty.transport());
 
-    bucket = config.objstore().open();
+    // Thanos' thanos_objstore_bucket_* metrics, as Thanos Receive exports them.
+    bucket =
+        new InstrumentedBucket(
+            config.objstore().open(), SidecarServer.bucketName(config.objstore()), registry);
     for (String key : config.objstore().ignoredKeys()) {
       log.warn(
           "objstore config key accepted for compatibility but has no effect here: key={}", key);
@@ -138,7 +150,7 @@ public final class ReceiveServer implements AutoCloseable {
       ring.injectErrorAfter(config.testWalWriterErrorAfter());
     }
     ForwardMetrics forwardMetrics = new ForwardMetrics(registry);
-    IngestMetrics ingestMetrics = new IngestMetrics(registry);
+    IngestMetrics ingestMetrics = new IngestMetrics(registry, httpMetrics);
     InetSocketAddress grpc = NettyServer.parse(config.grpcAddress());
     forwardServer =
         ForwardServer.start(
@@ -151,11 +163,13 @@ public final class ReceiveServer implements AutoCloseable {
             new RingForwardSink(ring, ready::get, ingestMetrics),
             forwardMetrics,
             Clock.systemUTC(),
+            new GrpcServerMetrics(registry)::instrument,
             // Thanos' StoreAPI and Info API on the same port, as Thanos Receive serves them.
             new StoreApi(new TsdbReader(tsdb), ready::get, config.storeApi(), registry)
                 .definitions());
     RoutingConfig routing = config.routing();
     if (routing != null) {
+      forwardMetrics.replicationFactor(routing.replicationFactor());
       HashringWatcher.Builder b =
           HashringWatcher.builder()
               .defaultAlgorithm(routing.defaultAlgorithm())

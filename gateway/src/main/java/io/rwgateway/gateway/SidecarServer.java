@@ -103,7 +103,11 @@ public final class SidecarServer extends RoleServer {
               return l == null ? base : base.withExternalLabels(l.toMap());
             },
             registry);
-    grpc = StoreGrpcServer.start(config.grpcAddress(), config.grpcTls(), api.definitions());
+    grpc =
+        StoreGrpcServer.start(
+            config.grpcAddress(),
+            config.grpcTls(),
+            new GrpcServerMetrics(registry).instrumentAll(api.definitions()));
 
     ObjstoreConfig objstore = config.objstore();
     if (objstore == null) {
@@ -167,7 +171,8 @@ public final class SidecarServer extends RoleServer {
     }
   }
 
-  private static String bucketName(ObjstoreConfig c) {
+  /** The {@code bucket} label of Thanos' objstore metrics: the bucket's name, or the directory. */
+  static String bucketName(ObjstoreConfig c) {
     return c.type() == ObjstoreConfig.Type.S3 ? c.s3().bucket() : c.directory().toString();
   }
 

@@ -97,6 +97,7 @@ public final class HashringWatcher implements AutoCloseable {
       if (current != null) {
         throw new IllegalStateException("already started");
       }
+      metrics.refreshed();
       byte[] content = source.read();
       install(content, build(content));
     }
@@ -167,6 +168,7 @@ public final class HashringWatcher implements AutoCloseable {
       return false;
     }
     try {
+      metrics.refreshed();
       byte[] content = source.read();
       if (Arrays.equals(sha256(content), currentDigest)) {
         if (lastError != null) {
@@ -228,6 +230,7 @@ public final class HashringWatcher implements AutoCloseable {
     version++;
     lastError = null;
     metrics.loaded(version, ring.rings(), nowSeconds());
+    metrics.configTaken(config);
     LOG.info("hashring version {} from {}: {}", version, source, describe(ring));
     for (Listener l : listeners) {
       try {

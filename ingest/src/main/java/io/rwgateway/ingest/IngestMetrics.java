@@ -8,10 +8,14 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.model.RejectReason;
 import io.rwgateway.tsdb.WriteBatch;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The remote-write endpoint's own metrics. Data points with fixed labels are resolved once, so
- * counting a request does no label lookups.
+ * The remote-write endpoint's metrics: our own ({@code rwgateway_remote_write_*}) and, for the same
+ * requests, Thanos Receive's ({@code http_requests_total{handler="receive"}}, {@code
+ * http_request_duration_seconds}, {@code thanos_receive_write_timeseries} and {@code
+ * thanos_receive_write_samples}). Data points with fixed labels are resolved once, and a tenant's
+ * once per tenant ({@link Tenant}), so counting a request does no label lookups.
  */
 public final class IngestMetrics {
   private final Counter requests;
@@ -25,8 +29,44 @@ public final class IngestMetrics {
   private final CounterDataPoint createdTimestampsIgnored;
   private final CounterDataPoint metadataDropped;
   private final DistributionDataPoint duration;
+  private final HttpHandlerMetrics.Handler receiveHandler;
+  private final Histogram writeTimeseries;
+  private final Histogram writeSamples;
+  private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
 
+  /** Thanos' buckets of {@code thanos_receive_write_timeseries} and {@code _write_samples}. */
+  private static final double[] WRITE_SIZES = {10, 50, 100, 500, 1000, 5000, 10000};
+
+  /** With Thanos' HTTP metrics registered here, for this handler alone. */
   public IngestMetrics(PrometheusRegistry registry) {
+    this(registry, new HttpHandlerMetrics(registry, HttpHandlerMetrics.RECEIVE_BUCKETS));
+  }
+
+  /**
+   * @param http Thanos' HTTP metrics of the registry, shared with the role's other handlers
+   */
+  public IngestMetrics(PrometheusRegistry registry, HttpHandlerMetrics http) {
+    // Thanos instruments POST /api/v1/receive as handler "receive"; /api/v1/write is the same.
+    receiveHandler = http.handler("receive", "post");
+    writeTimeseries =
+        Histogram.builder()
+            .name("thanos_receive_write_timeseries")
+            .help(
+                "Series per remote-write request that was decoded, by status code and tenant (Thanos' name).")
+            .classicOnly()
+            .classicUpperBounds(WRITE_SIZES)
+            .labelNames("code", "tenant")
+            .register(registry);
+    writeSamples =
+        Histogram.builder()
+            .name("thanos_receive_write_samples")
+            .help(
+                "Samples and histograms per remote-write request that was decoded, by status code and tenant"
+                    + " (Thanos' name).")
+            .classicOnly()
+            .classicUpperBounds(WRITE_SIZES)
+            .labelNames("code", "tenant")
+            .register(registry);
     requests =
         Counter.builder()
             .name("rwgateway_remote_write_requests_total")
@@ -87,7 +127,79 @@ public final class IngestMetrics {
             .register(registry);
   }
 
-  public void answered(WriteProtocol protocol, int code) {
+  /**
+   * The data points of one tenant. Looked up by the tenant's name: callers keep the last one per
+   * connection ({@link RemoteWriteHandler}), so a sender's requests do not look it up again.
+   */
+  public Tenant tenant(String tenant) {
+    Tenant t = tenants.get(tenant);
+    return t != null ? t : tenants.computeIfAbsent(tenant, Tenant::new);
+  }
+
+  /**
+   * Counts an answered request: under our names always, under Thanos' when {@code tenant} is not
+   * null (a POST to the remote-write path; Thanos' router answers other requests without counting).
+   */
+  public void answered(
+      WriteProtocol protocol, int code, Tenant tenant, long requestBytes, long nanos) {
+    answered(protocol, code);
+    duration(nanos);
+    if (tenant != null) {
+      tenant.http.answered(code, requestBytes, nanos);
+    }
+  }
+
+  /** Thanos' sizes of a decoded request: its series and its samples (floats and histograms). */
+  public void written(Tenant tenant, int code, int series, long samples) {
+    DistributionDataPoint[] sizes = tenant.sizes(code);
+    sizes[0].observe(series);
+    sizes[1].observe(samples);
+  }
+
+  /** One tenant's Thanos-named data points. */
+  public final class Tenant {
+    private final String name;
+    private final HttpHandlerMetrics.Handler.Tenant http;
+    private final AtomicReferenceArray<DistributionDataPoint[]> sizesByCode =
+        new AtomicReferenceArray<>(600);
+
+    private Tenant(String name) {
+      this.name = name;
+      this.http = receiveHandler.tenant(name);
+    }
+
+    public String name() {
+      return name;
+    }
+
+    /** A request of the tenant is being handled ({@code http_inflight_requests}). */
+    public void started() {
+      http.started();
+    }
+
+    /** A started request ends without an answer (its connection is closed on a failure). */
+    public void abandoned() {
+      http.abandoned();
+    }
+
+    private DistributionDataPoint[] sizes(int code) {
+      int i = code >= 0 && code < 600 ? code : 0;
+      DistributionDataPoint[] s = sizesByCode.get(i);
+      if (s == null) {
+        String c = Integer.toString(code);
+        sizesByCode.compareAndSet(
+            i,
+            null,
+            new DistributionDataPoint[] {
+              writeTimeseries.labelValues(c, name), writeSamples.labelValues(c, name)
+            });
+        s = sizesByCode.get(i);
+      }
+      return s;
+    }
+  }
+
+  private void answered(WriteProtocol protocol, int code) {
     String key = (protocol == null ? "unknown" : protocol.name()) + code;
     CounterDataPoint p = requestsByCode.get(key);
     if (p == null) {
@@ -116,7 +228,7 @@ public final class IngestMetrics {
     }
   }
 
-  public void duration(long nanos) {
+  private void duration(long nanos) {
     duration.observe(nanos / 1e9);
   }
 

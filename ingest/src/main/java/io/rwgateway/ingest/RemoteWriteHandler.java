@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.rwgateway.ingest.decode.DecodeException;
@@ -106,6 +107,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     long start = System.nanoTime();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
+    int bytes = req.content().readableBytes();
     String path = new QueryStringDecoder(req.uri()).path();
     if (!handles(path)) {
       reply(
@@ -113,6 +115,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           null,
           keepAlive,
           start,
+          null, // as Thanos' router: not counted under Thanos' names
+          bytes,
           HttpResponseStatus.NOT_FOUND,
           "not found: " + path + " (remote write is served at /api/v1/receive and /api/v1/write)");
       return;
@@ -123,10 +127,20 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           null,
           keepAlive,
           start,
+          null,
+          bytes,
           HttpResponseStatus.METHOD_NOT_ALLOWED,
           "remote write needs POST");
       return;
     }
+    String tenant = req.headers().get(options.tenantHeader());
+    if (tenant == null || tenant.isEmpty()) {
+      tenant = options.defaultTenant();
+    }
+    String tenantProblem = TenantId.problem(tenant);
+    // NOTE: an invalid tenant id is counted as tenant "", not under a label value we refuse.
+    IngestMetrics.Tenant mt = metricsTenant(ctx, tenantProblem == null ? tenant : "");
+    mt.started(); // in flight until send(), or until a failure that sends nothing (admitted)
     WriteProtocol protocol = WriteProtocol.of(req.headers());
     if (protocol == null) {
       reply(
@@ -134,6 +148,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           null,
           keepAlive,
           start,
+          mt,
+          bytes,
           HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "unsupported Content-Type \""
               + req.headers().get(HttpHeaderNames.CONTENT_TYPE)
@@ -146,19 +162,24 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           protocol,
           keepAlive,
           start,
+          mt,
+          bytes,
           HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "unsupported Content-Encoding \""
               + req.headers().get(HttpHeaderNames.CONTENT_ENCODING)
               + "\": only snappy is supported");
       return;
     }
-    String tenant = req.headers().get(options.tenantHeader());
-    if (tenant == null || tenant.isEmpty()) {
-      tenant = options.defaultTenant();
-    }
-    String tenantProblem = TenantId.problem(tenant);
     if (tenantProblem != null) {
-      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.BAD_REQUEST, tenantProblem);
+      reply(
+          ctx,
+          protocol,
+          keepAlive,
+          start,
+          mt,
+          bytes,
+          HttpResponseStatus.BAD_REQUEST,
+          tenantProblem);
       return;
     }
     if (!ready.getAsBoolean()) {
@@ -167,16 +188,35 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           protocol,
           keepAlive,
           start,
+          mt,
+          bytes,
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           "not ready: the WAL is being replayed; retry shortly");
       return;
     }
     WriteLimiter lim = limiter;
-    if (lim != null && !enterGate(lim, ctx, req, protocol, keepAlive, start, tenant)) {
+    if (lim != null && !enterGate(lim, ctx, req, protocol, keepAlive, start, mt, bytes, tenant)) {
       return; // waits for a slot of the write gate
     }
-    admitted(ctx, req, protocol, keepAlive, start, tenant);
+    admitted(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
   }
+
+  /**
+   * The tenant's metrics, kept on the connection: a sender sends one tenant's data on its
+   * connections, so the lookup by name happens once per connection, not once per request.
+   */
+  private IngestMetrics.Tenant metricsTenant(ChannelHandlerContext ctx, String tenant) {
+    Attribute<IngestMetrics.Tenant> last = ctx.channel().attr(METRICS_TENANT);
+    IngestMetrics.Tenant t = last.get();
+    if (t == null || !t.name().equals(tenant)) {
+      t = metrics.tenant(tenant);
+      last.set(t);
+    }
+    return t;
+  }
+
+  private static final AttributeKey<IngestMetrics.Tenant> METRICS_TENANT =
+      AttributeKey.valueOf("rwgateway.metrics-tenant");
 
   /**
    * The concurrency gate, first as in Thanos: true when the request may go on now; false when it
@@ -189,9 +229,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       WriteProtocol protocol,
       boolean keepAlive,
       long start,
+      IngestMetrics.Tenant mt,
+      int bytes,
       String tenant) {
     Runnable resume =
-        () -> ctx.executor().execute(() -> resume(ctx, req, protocol, keepAlive, start, tenant));
+        () ->
+            ctx.executor()
+                .execute(() -> resume(ctx, req, protocol, keepAlive, start, mt, bytes, tenant));
     if (lim.gate().enterOrWait(lim.maxConcurrency(), resume)) {
       return true;
     }
@@ -208,9 +252,11 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       WriteProtocol protocol,
       boolean keepAlive,
       long start,
+      IngestMetrics.Tenant mt,
+      int bytes,
       String tenant) {
     try {
-      admitted(ctx, req, protocol, keepAlive, start, tenant);
+      admitted(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
     } finally {
       req.release();
     }
@@ -226,6 +272,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       WriteProtocol protocol,
       boolean keepAlive,
       long start,
+      IngestMetrics.Tenant mt,
+      int bytes,
       String tenant) {
     if (limiter != null) {
       // A count, not a flag: a client that pipelines may have a second request admitted before
@@ -234,9 +282,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       ctx.channel().attr(GATED).set(held == null ? 1 : held + 1);
     }
     try {
-      write(ctx, req, protocol, keepAlive, start, tenant);
+      write(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
     } catch (RuntimeException e) {
       releaseGate(ctx);
+      mt.abandoned();
       throw e;
     }
   }
@@ -247,24 +296,42 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       WriteProtocol protocol,
       boolean keepAlive,
       long start,
+      IngestMetrics.Tenant mt,
+      int bytes,
       String tenant) {
     WriteLimiter lim = limiter;
     if (lim != null) {
       String refused = lim.refuseHeadSeries(tenant);
       if (refused != null) {
-        reply(ctx, protocol, keepAlive, start, HttpResponseStatus.TOO_MANY_REQUESTS, refused);
+        reply(
+            ctx,
+            protocol,
+            keepAlive,
+            start,
+            mt,
+            bytes,
+            HttpResponseStatus.TOO_MANY_REQUESTS,
+            refused);
         return;
       }
       refused = lim.refuseSize(tenant, req.content().readableBytes());
       if (refused != null) {
-        reply(ctx, protocol, keepAlive, start, TOO_LARGE, refused);
+        reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
         return;
       }
     }
     ByteBuf body = req.content();
     int compressedBytes = body.readableBytes();
     if (compressedBytes == 0) {
-      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.BAD_REQUEST, "empty request body");
+      reply(
+          ctx,
+          protocol,
+          keepAlive,
+          start,
+          mt,
+          bytes,
+          HttpResponseStatus.BAD_REQUEST,
+          "empty request body");
       return;
     }
     ArrayDeque<WriteBatch> pool = pools.get();
@@ -279,7 +346,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       String refused = lim == null ? null : lim.refuseSize(tenant, pb.readableBytes());
       if (refused != null) {
         recycle(pool, batch);
-        reply(ctx, protocol, keepAlive, start, TOO_LARGE, refused);
+        reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
         return;
       }
       long createdBefore = decoder.createdTimestampsIgnored();
@@ -295,7 +362,14 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     } catch (DecodeException e) {
       recycle(pool, batch);
       reply(
-          ctx, protocol, keepAlive, start, HttpResponseStatus.valueOf(e.status()), e.getMessage());
+          ctx,
+          protocol,
+          keepAlive,
+          start,
+          mt,
+          bytes,
+          HttpResponseStatus.valueOf(e.status()),
+          e.getMessage());
       return;
     } finally {
       if (pb != null) {
@@ -310,10 +384,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     if (refused != null) {
       recycle(pool, batch);
-      reply(ctx, protocol, keepAlive, start, TOO_LARGE, refused);
+      reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
       return;
     }
-    Pending pending = new Pending(this, ctx, protocol, keepAlive, start, pool, batch);
+    Pending pending = new Pending(this, ctx, protocol, keepAlive, start, mt, bytes, pool, batch);
     if (batch.seriesCount == 0 && batch.metaCount == 0) {
       pending.run(); // nothing for the WAL: every series was rejected while decoding, or none sent
       return;
@@ -328,7 +402,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     String full = ring.admission(batch);
     if (full != null) {
       recycle(pool, batch);
-      reply(ctx, protocol, keepAlive, start, HttpResponseStatus.SERVICE_UNAVAILABLE, full);
+      reply(
+          ctx, protocol, keepAlive, start, mt, bytes, HttpResponseStatus.SERVICE_UNAVAILABLE, full);
       return;
     }
     batch.attachment = pending;
@@ -341,6 +416,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           protocol,
           keepAlive,
           start,
+          mt,
+          bytes,
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           unavailableReason(ring));
     }
@@ -380,6 +457,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     } else {
       status = HttpResponseStatus.NO_CONTENT;
     }
+    metrics.written(p.mt, status.code(), b.seriesCount, (long) b.sampleCount + b.histCount);
     FullHttpResponse r = Responses.text(status, message);
     if (p.protocol == WriteProtocol.V2) {
       r.headers().setInt(SAMPLES_WRITTEN, b.failure == null ? b.samplesWritten : 0);
@@ -388,7 +466,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     recycle(p.pool, b);
     p.ctx.channel().config().setAutoRead(true);
-    send(p.ctx, p.protocol, p.keepAlive, p.start, r);
+    send(p.ctx, p.protocol, p.keepAlive, p.start, p.mt, p.bytes, r);
   }
 
   private void reply(
@@ -396,6 +474,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       WriteProtocol protocol,
       boolean keepAlive,
       long start,
+      IngestMetrics.Tenant mt,
+      int bytes,
       HttpResponseStatus status,
       String message) {
     FullHttpResponse r = Responses.text(status, message);
@@ -404,7 +484,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       r.headers().setInt(HISTOGRAMS_WRITTEN, 0);
       r.headers().setInt(EXEMPLARS_WRITTEN, 0);
     }
-    send(ctx, protocol, keepAlive, start, r);
+    send(ctx, protocol, keepAlive, start, mt, bytes, r);
   }
 
   private void send(
@@ -412,6 +492,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       WriteProtocol protocol,
       boolean keepAlive,
       long start,
+      IngestMetrics.Tenant mt,
+      int bytes,
       FullHttpResponse r) {
     int code = r.status().code();
     if (code >= 500) {
@@ -425,8 +507,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           code,
           r.content().toString(StandardCharsets.UTF_8).trim());
     }
-    metrics.answered(protocol, code);
-    metrics.duration(System.nanoTime() - start);
+    metrics.answered(protocol, code, mt, bytes, System.nanoTime() - start);
     if (releaseGate(ctx)) {
       ctx.channel().config().setAutoRead(true); // it may have waited at the gate, paused
     }
@@ -481,6 +562,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     final WriteProtocol protocol;
     final boolean keepAlive;
     final long start;
+    final IngestMetrics.Tenant mt;
+    final int bytes;
     final ArrayDeque<WriteBatch> pool;
     final WriteBatch batch;
 
@@ -490,6 +573,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
         WriteProtocol protocol,
         boolean keepAlive,
         long start,
+        IngestMetrics.Tenant mt,
+        int bytes,
         ArrayDeque<WriteBatch> pool,
         WriteBatch batch) {
       this.handler = handler;
@@ -497,6 +582,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       this.protocol = protocol;
       this.keepAlive = keepAlive;
       this.start = start;
+      this.mt = mt;
+      this.bytes = bytes;
       this.pool = pool;
       this.batch = batch;
     }

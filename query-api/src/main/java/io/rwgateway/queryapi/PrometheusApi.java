@@ -147,6 +147,16 @@ public final class PrometheusApi {
     this.scoped = scoped;
   }
 
+  /** PromQL queries holding one of the {@code --query.max-concurrent} turns now. */
+  public int queriesRunning() {
+    return queries.running();
+  }
+
+  /** {@code --query.max-concurrent}: the PromQL queries that may run at once. */
+  public int maxConcurrentQueries() {
+    return queries.maxConcurrent();
+  }
+
   /**
    * This API answering {@code /api/v1/metadata} and {@code /api/v1/query_exemplars} from {@code
    * extras}; without it both answer as for a tenant that has neither (an empty object, an empty

@@ -47,6 +47,14 @@ final class QueryEndpoints {
     this.clock = clock;
   }
 
+  int running() {
+    return options.maxConcurrent() - turns.availablePermits();
+  }
+
+  int maxConcurrent() {
+    return options.maxConcurrent();
+  }
+
   /**
    * Answers above this many points are streamed in pieces (when the caller can stream) instead of
    * built whole: a range answer of 900k points is ~30 MB of JSON.

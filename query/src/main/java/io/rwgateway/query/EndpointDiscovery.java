@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,9 @@ public final class EndpointDiscovery {
   private final DnsResolver resolver;
   private final long dnsIntervalMillis;
   private final Map<String, Resolved> resolved = new HashMap<>();
+
+  private final AtomicLong lookups = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
 
   private record Resolved(List<String> addresses, long at) {}
 
@@ -99,6 +103,16 @@ public final class EndpointDiscovery {
     return out;
   }
 
+  /** DNS lookups of {@code dns+} and {@code dnssrv+} specs so far (Thanos counts them). */
+  public long dnsLookups() {
+    return lookups.get();
+  }
+
+  /** Those of {@link #dnsLookups} that failed (the last addresses were kept). */
+  public long dnsFailures() {
+    return failures.get();
+  }
+
   private void addAll(Map<String, Boolean> out, EndpointSpec s, long now, boolean isStatic) {
     for (String a : addressesOf(s, now)) {
       out.merge(a, isStatic, Boolean::logicalOr);
@@ -113,6 +127,7 @@ public final class EndpointDiscovery {
     if (last != null && now - last.at() < dnsIntervalMillis) {
       return last.addresses();
     }
+    lookups.incrementAndGet();
     try {
       List<String> addrs = resolver.resolve(s);
       if (last == null || !last.addresses().equals(addrs)) {
@@ -121,6 +136,7 @@ public final class EndpointDiscovery {
       resolved.put(s.text(), new Resolved(addrs, now));
       return addrs;
     } catch (UnknownHostException | RuntimeException e) {
+      failures.incrementAndGet();
       List<String> keep = last == null ? List.of() : last.addresses();
       log.warn(
           "DNS lookup failed, keeping the last addresses spec={} addresses={} err=\"{}\"",

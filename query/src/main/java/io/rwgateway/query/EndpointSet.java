@@ -57,6 +57,7 @@ public final class EndpointSet implements AutoCloseable {
   private final String serverName;
   private final Options options;
   private final LongSupplier clock;
+  private final GrpcClientMetrics clientMetrics;
   private final Gauge activeGauge;
   private final Gauge connectionsGauge;
   private final ScheduledExecutorService poller;
@@ -106,6 +107,7 @@ public final class EndpointSet implements AutoCloseable {
     this.serverName = tls == null ? null : tls.serverName();
     this.options = options;
     this.clock = clock;
+    this.clientMetrics = new GrpcClientMetrics(registry); // before the first endpoints are made
     synchronized (this) {
       update(discovery.addresses(clock.getAsLong()), clock.getAsLong());
     }
@@ -161,7 +163,12 @@ public final class EndpointSet implements AutoCloseable {
             e =
                 new Entry(
                     new StoreEndpoint(
-                        address, options.infoTimeout(), options.queryTimeout(), tls, serverName),
+                        address,
+                        options.infoTimeout(),
+                        options.queryTimeout(),
+                        tls,
+                        serverName,
+                        clientMetrics),
                     now);
             entries.put(address, e);
             log.info("endpoint added address={} static={}", address, isStatic);

@@ -2,6 +2,7 @@ package io.rwgateway.query;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
@@ -53,6 +54,17 @@ public final class StoreEndpoint implements AutoCloseable {
       Duration queryTimeout,
       SslContext tls,
       String serverName) {
+    this(address, infoTimeout, queryTimeout, tls, serverName, null);
+  }
+
+  /** The same, with {@code interceptor} (when not null) on every call of the channel. */
+  StoreEndpoint(
+      String address,
+      Duration infoTimeout,
+      Duration queryTimeout,
+      SslContext tls,
+      String serverName,
+      ClientInterceptor interceptor) {
     this.address = address;
     this.infoTimeout = infoTimeout;
     this.queryTimeout = queryTimeout;
@@ -65,6 +77,9 @@ public final class StoreEndpoint implements AutoCloseable {
       if (serverName != null && !serverName.isEmpty()) {
         b.overrideAuthority(serverName);
       }
+    }
+    if (interceptor != null) {
+      b.intercept(interceptor);
     }
     this.channel = b.build();
   }

@@ -176,6 +176,17 @@ public final class Shipper {
    *     keeps the order
    */
   public int sync(BooleanSupplier keepGoing) throws ShipperSyncException {
+    try {
+      int uploaded = syncOnce(keepGoing);
+      metrics.syncs.inc();
+      return uploaded;
+    } catch (ShipperSyncException | RuntimeException e) {
+      metrics.syncFailures.inc();
+      throw e;
+    }
+  }
+
+  private int syncOnce(BooleanSupplier keepGoing) throws ShipperSyncException {
     ShipperLocalBlocks.Scan scan;
     try {
       scan = ShipperLocalBlocks.scan(tenantDir);
@@ -411,7 +422,7 @@ public final class Shipper {
         throw failed(b, "uploading " + key, e);
       }
     }
-    metrics.uploads.inc();
+    metrics.uploaded();
     LOG.info(
         "uploaded block: tenant={} ulid={} min_time={} max_time={} files={} bytes={} duration_ms={} to={}",
         tenant,

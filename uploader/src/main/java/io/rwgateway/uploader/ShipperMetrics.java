@@ -10,6 +10,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * The shipper's metrics, registered once per {@link Uploader}. Each {@link Shipper} caches its
  * tenant's data points ({@link #tenant}); labels with a {@code reason} are looked up when they
  * happen, which is rare.
+ *
+ * <p>The counts the Thanos mixin uses are also exported under Thanos' shipper names, with the
+ * {@code tenant} label Thanos Receive gives them: {@code thanos_shipper_uploads_total}, {@code
+ * thanos_shipper_upload_failures_total} (every failure counted by reason here), {@code
+ * thanos_shipper_dir_syncs_total} and {@code thanos_shipper_dir_sync_failures_total} (a sync that
+ * ended in an error).
  */
 public final class ShipperMetrics {
   private final Counter uploads;
@@ -19,6 +25,10 @@ public final class ShipperMetrics {
   private final Gauge pending;
   private final Counter stateErrors;
   private final Counter skipped;
+  private final Counter thanosUploads;
+  private final Counter thanosFailures;
+  private final Counter thanosSyncs;
+  private final Counter thanosSyncFailures;
 
   public ShipperMetrics(PrometheusRegistry registry) {
     uploads =
@@ -71,6 +81,27 @@ public final class ShipperMetrics {
                     + " a compacted block whose data is already in the bucket)")
             .labelNames("tenant", "reason")
             .register(registry);
+    thanosUploads =
+        thanos(registry, "thanos_shipper_uploads_total", "Blocks uploaded (Thanos' name)");
+    thanosFailures =
+        thanos(
+            registry,
+            "thanos_shipper_upload_failures_total",
+            "Failed shipping attempts, all reasons (Thanos' name)");
+    thanosSyncs =
+        thanos(
+            registry,
+            "thanos_shipper_dir_syncs_total",
+            "Syncs of the block directory with the bucket that ended without error (Thanos' name)");
+    thanosSyncFailures =
+        thanos(
+            registry,
+            "thanos_shipper_dir_sync_failures_total",
+            "Syncs of the block directory with the bucket that ended in an error (Thanos' name)");
+  }
+
+  private static Counter thanos(PrometheusRegistry registry, String name, String help) {
+    return Counter.builder().name(name).help(help).labelNames("tenant").register(registry);
   }
 
   /** One tenant's data points. */
@@ -81,21 +112,35 @@ public final class ShipperMetrics {
   /** One tenant's cached data points. */
   final class Tenant {
     private final String tenant;
-    final CounterDataPoint uploads;
     final CounterDataPoint uploadedBytes;
     final GaugeDataPoint lastSuccess;
     final GaugeDataPoint pending;
+    private final CounterDataPoint ownUploads;
+    private final CounterDataPoint thanosUploads;
+    private final CounterDataPoint thanosFailures;
+    final CounterDataPoint syncs;
+    final CounterDataPoint syncFailures;
 
     private Tenant(String tenant) {
       this.tenant = tenant;
-      uploads = ShipperMetrics.this.uploads.labelValues(tenant);
+      ownUploads = ShipperMetrics.this.uploads.labelValues(tenant);
+      thanosUploads = ShipperMetrics.this.thanosUploads.labelValues(tenant);
+      thanosFailures = ShipperMetrics.this.thanosFailures.labelValues(tenant);
+      syncs = ShipperMetrics.this.thanosSyncs.labelValues(tenant);
+      syncFailures = ShipperMetrics.this.thanosSyncFailures.labelValues(tenant);
       uploadedBytes = ShipperMetrics.this.uploadedBytes.labelValues(tenant);
       lastSuccess = ShipperMetrics.this.lastSuccess.labelValues(tenant);
       pending = ShipperMetrics.this.pending.labelValues(tenant);
     }
 
+    void uploaded() {
+      ownUploads.inc();
+      thanosUploads.inc();
+    }
+
     void failure(String reason) {
       failures.labelValues(tenant, reason).inc();
+      thanosFailures.inc();
     }
 
     void stateError(String reason) {

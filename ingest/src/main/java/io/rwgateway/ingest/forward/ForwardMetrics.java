@@ -4,12 +4,20 @@ import io.grpc.Status;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * Metrics of forwarding, both directions: what this receiver sent to each peer, and the RemoteWrite
  * calls it answered. One instance per registry, shared by the clients and the server.
+ *
+ * <p>The calls sent are also counted under Thanos Receive's names, {@code
+ * thanos_receive_forward_requests_total{result}} and {@code thanos_receive_replications_total}, as
+ * Thanos counts them: a written forward is a success; a conflict (gRPC ALREADY_EXISTS) is neither;
+ * a forward not attempted because the peer is backing off is not counted (Thanos fails it before
+ * the call). Every call we send is also a replication in Thanos' sense, since a receiver never
+ * forwards what a peer forwarded to it: the two counters move together.
  */
 public final class ForwardMetrics {
   private static final double[] SECONDS = {
@@ -22,8 +30,38 @@ public final class ForwardMetrics {
   private final CounterDataPoint metadataNotKept;
   private final CounterDataPoint[] served = new CounterDataPoint[Status.Code.values().length];
   private final DistributionDataPoint serveSeconds;
+  private final CounterDataPoint thanosForwardSuccess;
+  private final CounterDataPoint thanosForwardError;
+  private final CounterDataPoint thanosReplicationSuccess;
+  private final CounterDataPoint thanosReplicationError;
+  private final Gauge replicationFactor;
 
   public ForwardMetrics(PrometheusRegistry registry) {
+    Counter thanosForwards =
+        Counter.builder()
+            .name("thanos_receive_forward_requests_total")
+            .help("RemoteWrite calls sent to peer receivers, by result (Thanos' name and meaning).")
+            .labelNames("result")
+            .register(registry);
+    thanosForwardSuccess = thanosForwards.labelValues("success");
+    thanosForwardError = thanosForwards.labelValues("error");
+    Counter thanosReplications =
+        Counter.builder()
+            .name("thanos_receive_replications_total")
+            .help(
+                "Replica writes sent to peer receivers, by result (Thanos' name; equal to"
+                    + " thanos_receive_forward_requests_total here).")
+            .labelNames("result")
+            .register(registry);
+    thanosReplicationSuccess = thanosReplications.labelValues("success");
+    thanosReplicationError = thanosReplications.labelValues("error");
+    replicationFactor =
+        Gauge.builder()
+            .name("thanos_receive_replication_factor")
+            .help(
+                "Copies written of each series (--receive.replication-factor; 1 without a hashring).")
+            .register(registry);
+    replicationFactor.set(1);
     forwards =
         Counter.builder()
             .name("rwgateway_forward_requests_total")
@@ -79,6 +117,26 @@ public final class ForwardMetrics {
     return new Peer(this, endpoint);
   }
 
+  /** The configured replication factor (Thanos shows 1 when replication is off). */
+  public void replicationFactor(int factor) {
+    replicationFactor.set(Math.max(1, factor));
+  }
+
+  /** Counts a call sent to a peer under Thanos' names (see the class comment). */
+  private void thanosForwarded(ForwardOutcome outcome) {
+    switch (outcome) {
+      case OK -> {
+        thanosForwardSuccess.inc();
+        thanosReplicationSuccess.inc();
+      }
+      case CONFLICT -> {}
+      case RETRYABLE, BAD_DATA -> {
+        thanosForwardError.inc();
+        thanosReplicationError.inc();
+      }
+    }
+  }
+
   /** A router that is not in the ring dropped {@code n} metadata entries. */
   public void metadataNotKept(int n) {
     metadataNotKept.inc(n);
@@ -95,8 +153,10 @@ public final class ForwardMetrics {
         new CounterDataPoint[ForwardOutcome.values().length];
     private final DistributionDataPoint seconds;
     private final CounterDataPoint skips;
+    private final ForwardMetrics metrics;
 
     private Peer(ForwardMetrics m, String endpoint) {
+      this.metrics = m;
       for (ForwardOutcome o : ForwardOutcome.values()) {
         byOutcome[o.ordinal()] = m.forwards.labelValues(endpoint, o.label());
       }
@@ -107,6 +167,7 @@ public final class ForwardMetrics {
     void forwarded(ForwardOutcome outcome, long nanos) {
       byOutcome[outcome.ordinal()].inc();
       seconds.observe(nanos / 1e9);
+      metrics.thanosForwarded(outcome);
     }
 
     void skipped() {

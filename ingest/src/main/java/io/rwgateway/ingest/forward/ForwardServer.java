@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,22 @@ public final class ForwardServer implements AutoCloseable {
       Clock clock,
       ServerServiceDefinition... alsoServe)
       throws IOException {
+    return start(options, sink, metrics, clock, UnaryOperator.identity(), alsoServe);
+  }
+
+  /**
+   * As {@link #start(ForwardServerOptions, ForwardSink, ForwardMetrics, Clock,
+   * ServerServiceDefinition...)}, with every service (RemoteWrite and {@code alsoServe}) passed
+   * through {@code decorate} last, for what applies to all calls of the port (gRPC server metrics).
+   */
+  public static ForwardServer start(
+      ForwardServerOptions options,
+      ForwardSink sink,
+      ForwardMetrics metrics,
+      Clock clock,
+      UnaryOperator<ServerServiceDefinition> decorate,
+      ServerServiceDefinition... alsoServe)
+      throws IOException {
     AtomicInteger n = new AtomicInteger();
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -85,9 +102,9 @@ public final class ForwardServer implements AutoCloseable {
             .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .maxInboundMessageSize(options.maxMessageBytes())
-            .addService(StrictRequests.wrap(service.definition()));
+            .addService(decorate.apply(StrictRequests.wrap(service.definition())));
     for (ServerServiceDefinition d : alsoServe) {
-      b.addService(StrictRequests.wrap(d));
+      b.addService(decorate.apply(StrictRequests.wrap(d)));
     }
     Server server = b.build();
     try {

@@ -19,6 +19,7 @@ public final class WriteLimiter {
   private final WriteGate gate = new WriteGate();
   private final ToLongFunction<String> headSeries;
   private final Counter hits;
+  private final Counter headSeriesLimited;
 
   /**
    * @param headSeries a tenant's head series on this node, or a negative number when this node
@@ -33,6 +34,12 @@ public final class WriteLimiter {
             .name("rwgateway_receive_write_limits_hit_total")
             .help("Write requests refused by a limit of the limits file, by tenant and limit.")
             .labelNames("tenant", "limit")
+            .register(reg);
+    this.headSeriesLimited =
+        Counter.builder()
+            .name("thanos_receive_head_series_limited_requests_total")
+            .help("Write requests refused by the tenant's head_series_limit (Thanos' name).")
+            .labelNames("tenant")
             .register(reg);
     GaugeWithCallback.builder()
         .name("rwgateway_receive_write_concurrent_requests")
@@ -117,6 +124,7 @@ public final class WriteLimiter {
     long now = headSeries.applyAsLong(tenant);
     if (now >= l.headSeries()) {
       hits.labelValues(tenant, "head_series").inc();
+      headSeriesLimited.labelValues(tenant).inc();
       return "tenant \""
           + tenant
           + "\" is above its active series limit: "

@@ -27,6 +27,9 @@ public final class WriteLimitsSource implements AutoCloseable {
   private String lastText;
   private final Counter reloads;
   private final Counter reloadErrors;
+  // Thanos Receive's names for the same two counts, for the mixin's limits alert.
+  private final Counter thanosReloads;
+  private final Counter thanosReloadErrors;
   private final Gauge lastReloadOk;
   private ScheduledExecutorService reloader;
 
@@ -43,6 +46,16 @@ public final class WriteLimitsSource implements AutoCloseable {
         Counter.builder()
             .name("rwgateway_receive_limits_config_reload_err_total")
             .help("Times a changed limits file could not be used (the previous limits stay).")
+            .register(reg);
+    this.thanosReloads =
+        Counter.builder()
+            .name("thanos_receive_limits_config_reload_total")
+            .help("Times a changed limits file was taken into force (Thanos' name).")
+            .register(reg);
+    this.thanosReloadErrors =
+        Counter.builder()
+            .name("thanos_receive_limits_config_reload_err_total")
+            .help("Times a changed limits file could not be used (Thanos' name).")
             .register(reg);
     this.lastReloadOk =
         Gauge.builder()
@@ -118,6 +131,7 @@ public final class WriteLimitsSource implements AutoCloseable {
       if (lastReloadOk.get() != 0) {
         log.error("limits file cannot be read; keeping the limits in force: {}", e.getMessage());
         reloadErrors.inc();
+        thanosReloadErrors.inc();
         lastReloadOk.set(0);
       }
       return false;
@@ -134,10 +148,12 @@ public final class WriteLimitsSource implements AutoCloseable {
           file,
           e.getMessage());
       reloadErrors.inc();
+      thanosReloadErrors.inc();
       lastReloadOk.set(0);
       return false;
     }
     reloads.inc();
+    thanosReloads.inc();
     lastReloadOk.set(1);
     log.info("limits file {} reloaded", file);
     return true;

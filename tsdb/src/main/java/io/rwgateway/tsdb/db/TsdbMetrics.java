@@ -13,6 +13,13 @@ import java.util.Map;
 /**
  * The TSDB's metrics, registered once per {@link Tsdb}. Per-tenant data points are looked up once
  * when a tenant opens and cached in {@link Tenant}, so appends do no label lookups.
+ *
+ * <p>Four of them mean what a Prometheus TSDB metric means and are also exported under its name,
+ * with the {@code tenant} label Thanos Receive adds to its tenants' TSDB metrics: {@code
+ * prometheus_tsdb_head_series}, {@code prometheus_tsdb_head_samples_appended_total{type="float"|
+ * "histogram"}} (Prometheus 2.42's types; exemplars are not samples there), {@code
+ * prometheus_tsdb_blocks_loaded} and {@code prometheus_tsdb_compactions_failed_total} (a failed cut
+ * of the head into a block is a failed head compaction in Prometheus).
  */
 final class TsdbMetrics {
   private final Gauge headSeries;
@@ -28,6 +35,10 @@ final class TsdbMetrics {
   private final Gauge blockWriteSeconds;
   private final Counter compactionFailures;
   private final Counter walCyclesDeleted;
+  private final Gauge promHeadSeries;
+  private final Counter promAppended;
+  private final Gauge promBlocks;
+  private final Counter promCompactionsFailed;
 
   /**
    * {@code rwgateway_head_memory_bytes{tenant, part}}, computed when scraped from each tenant's
@@ -144,6 +155,26 @@ final class TsdbMetrics {
             .help("WAL cycle files deleted after a checkpoint")
             .labelNames("tenant")
             .register(registry);
+    promHeadSeries =
+        promGauge(registry, "prometheus_tsdb_head_series", "Series in the tenant's head");
+    promAppended =
+        Counter.builder()
+            .name("prometheus_tsdb_head_samples_appended_total")
+            .help("Samples appended to the tenant's head, by type (float, histogram)")
+            .labelNames("tenant", "type")
+            .register(registry);
+    promBlocks =
+        promGauge(registry, "prometheus_tsdb_blocks_loaded", "Local blocks of the tenant loaded");
+    promCompactionsFailed =
+        Counter.builder()
+            .name("prometheus_tsdb_compactions_failed_total")
+            .help("Failed cuts of the tenant's head into a block (head compactions)")
+            .labelNames("tenant")
+            .register(registry);
+  }
+
+  private static Gauge promGauge(PrometheusRegistry registry, String name, String help) {
+    return Gauge.builder().name(name).help(help).labelNames("tenant").register(registry);
   }
 
   Tenant tenant(String tenant) {
@@ -152,40 +183,70 @@ final class TsdbMetrics {
 
   /** One tenant's cached data points. */
   final class Tenant {
-    final GaugeDataPoint series;
+    final Gauges series;
     final GaugeDataPoint headChunksDiskBytes;
     final GaugeDataPoint headChunksWriteFailing;
-    final CounterDataPoint floats;
-    final CounterDataPoint histograms;
+    final Counters floats;
+    final Counters histograms;
     final CounterDataPoint exemplars;
     final GaugeDataPoint replaySeconds;
     final CounterDataPoint corruptRecords;
-    final GaugeDataPoint blocks;
+    final Gauges blocks;
     final CounterDataPoint blocksWritten;
     final CounterDataPoint blocksDeleted;
     final GaugeDataPoint blockWriteSeconds;
-    final CounterDataPoint compactionFailures;
+    final Counters compactionFailures;
     final CounterDataPoint walCyclesDeleted;
 
     private Tenant(String tenant) {
-      series = headSeries.labelValues(tenant);
+      series = new Gauges(headSeries.labelValues(tenant), promHeadSeries.labelValues(tenant));
       headChunksDiskBytes = TsdbMetrics.this.headChunksDiskBytes.labelValues(tenant);
       headChunksWriteFailing = TsdbMetrics.this.headChunksWriteFailing.labelValues(tenant);
-      floats = appended.labelValues(tenant, "float");
-      histograms = appended.labelValues(tenant, "histogram");
+      floats =
+          new Counters(
+              appended.labelValues(tenant, "float"), promAppended.labelValues(tenant, "float"));
+      histograms =
+          new Counters(
+              appended.labelValues(tenant, "histogram"),
+              promAppended.labelValues(tenant, "histogram"));
       exemplars = appended.labelValues(tenant, "exemplar");
       replaySeconds = TsdbMetrics.this.replaySeconds.labelValues(tenant);
       corruptRecords = TsdbMetrics.this.corruptRecords.labelValues(tenant);
-      blocks = TsdbMetrics.this.blocks.labelValues(tenant);
+      blocks =
+          new Gauges(TsdbMetrics.this.blocks.labelValues(tenant), promBlocks.labelValues(tenant));
       blocksWritten = TsdbMetrics.this.blocksWritten.labelValues(tenant);
       blocksDeleted = TsdbMetrics.this.blocksDeleted.labelValues(tenant);
       blockWriteSeconds = TsdbMetrics.this.blockWriteSeconds.labelValues(tenant);
-      compactionFailures = TsdbMetrics.this.compactionFailures.labelValues(tenant);
+      compactionFailures =
+          new Counters(
+              TsdbMetrics.this.compactionFailures.labelValues(tenant),
+              promCompactionsFailed.labelValues(tenant));
       walCyclesDeleted = TsdbMetrics.this.walCyclesDeleted.labelValues(tenant);
     }
 
     void walAppend(long nanos) {
       walAppendSeconds.observe(nanos / 1e9);
+    }
+  }
+
+  /** One value exported under our name and Prometheus'. */
+  record Gauges(GaugeDataPoint own, GaugeDataPoint prometheus) {
+    void set(double v) {
+      own.set(v);
+      prometheus.set(v);
+    }
+  }
+
+  /** One count exported under our name and Prometheus'. */
+  record Counters(CounterDataPoint own, CounterDataPoint prometheus) {
+    void inc() {
+      own.inc();
+      prometheus.inc();
+    }
+
+    void inc(long n) {
+      own.inc(n);
+      prometheus.inc(n);
     }
   }
 }
