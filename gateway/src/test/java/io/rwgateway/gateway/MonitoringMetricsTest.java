@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.rwgateway.promql.parser.PromqlParser;
+import io.rwgateway.promql.parser.VectorSelector;
 import io.rwgateway.proto.thanos.infopb.InfoGrpc;
 import io.rwgateway.proto.thanos.infopb.InfoRequest;
 import io.rwgateway.proto.thanos.storepb.LabelMatcher;
@@ -158,6 +160,14 @@ class MonitoringMetricsTest {
     for (JsonNode rule : files.rules()) {
       String name = rule.has("alert") ? rule.get("alert").asText() : rule.path("record").asText();
       problems.addAll(check.check("rule " + name, rule.path("expr").asText()));
+      // Without a job matcher a rule would also judge other programs' series of the same name.
+      for (VectorSelector sel :
+          MetricNameCheck.selectors(
+              PromqlParser.parse(rule.path("expr").asText()), new ArrayList<>())) {
+        if (sel.matchers().stream().noneMatch(m -> m.name().equals("job"))) {
+          problems.add("rule " + name + ": selector " + sel + " has no job matcher");
+        }
+      }
     }
     assertEquals(List.of(), problems);
   }
