@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
 import io.rwgateway.promql.parser.PromqlParser;
 import io.rwgateway.promql.parser.VectorSelector;
 import io.rwgateway.proto.thanos.infopb.InfoGrpc;
@@ -13,6 +14,8 @@ import io.rwgateway.proto.thanos.infopb.InfoRequest;
 import io.rwgateway.proto.thanos.storepb.LabelMatcher;
 import io.rwgateway.proto.thanos.storepb.SeriesRequest;
 import io.rwgateway.proto.thanos.storepb.StoreGrpc;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -63,6 +66,7 @@ class MonitoringMetricsTest {
 
   private final List<AutoCloseable> open = new ArrayList<>();
   private final MetricNameCheck check = new MetricNameCheck();
+  private final List<Integer> httpPorts = new ArrayList<>();
   private MonitoringFiles files;
 
   @BeforeAll
@@ -89,6 +93,12 @@ class MonitoringMetricsTest {
     assertEquals(200, answer.statusCode(), answer.body());
     storeCalls(query.grpcPort(), "monitoring_e2e");
 
+    httpPorts.addAll(
+        List.of(
+            receive.a.httpPort(),
+            receive.b.httpPort(),
+            sidecar.httpAddress().getPort(),
+            query.server.httpAddress().getPort()));
     check.role(
         RECEIVE,
         scrape(receive.a.httpPort()) + scrape(receive.b.httpPort()) + onFirstEvent(RECEIVE));
@@ -216,6 +226,67 @@ class MonitoringMetricsTest {
       }
     }
     assertEquals(List.of(), problems);
+  }
+
+  /**
+   * The histograms docs/monitoring.md names as having a native form too (the rest are classic
+   * only), which is where the dashboards' {@code _bucket} queries see nothing on a Prometheus with
+   * native histograms on.
+   */
+  static final Set<String> NATIVE_AND_CLASSIC =
+      Set.of(
+          "rwgateway_remote_write_request_duration_seconds",
+          "rwgateway_wal_sync_duration_seconds",
+          "thanos_objstore_bucket_operation_duration_seconds");
+
+  @Test
+  void theNativeHistogramNoteNamesExactlyTheHistogramsWithANativeForm() throws Exception {
+    Set<String> classicOnly = new java.util.TreeSet<>();
+    Set<String> withNative = new java.util.TreeSet<>();
+    for (int port : httpPorts) {
+      for (Metrics.MetricFamily f : scrapeProtobuf(port)) {
+        if (f.getType() != Metrics.MetricType.HISTOGRAM || f.getMetricCount() == 0) {
+          continue;
+        }
+        Metrics.Histogram h = f.getMetric(0).getHistogram();
+        // What Prometheus takes for a native histogram: a zero threshold or spans.
+        boolean nat = h.getZeroThreshold() > 0 || h.getPositiveSpanCount() > 0;
+        (nat ? withNative : classicOnly).add(f.getName());
+      }
+    }
+    assertEquals(NATIVE_AND_CLASSIC, withNative, "histograms scraped with a native form");
+    String doc = Files.readString(MonitoringFiles.repoRoot().resolve("docs/monitoring.md"));
+    int from = doc.indexOf("## Native histograms");
+    String note = doc.substring(from, doc.indexOf("\n## ", from + 1));
+    for (String name : withNative) {
+      assertTrue(note.contains("`" + name + "`"), name + " not named in the native-histogram note");
+    }
+    for (String name : classicOnly) {
+      assertTrue(note.contains("`" + name + "`"), name + " not named in the native-histogram note");
+    }
+  }
+
+  /** /metrics as a Prometheus with native histograms on asks for it. */
+  private static List<Metrics.MetricFamily> scrapeProtobuf(int httpPort) throws Exception {
+    HttpResponse<byte[]> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                .header(
+                    "Accept",
+                    "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                        + "encoding=delimited,text/plain;version=0.0.4;q=0.5")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, r.statusCode());
+    List<Metrics.MetricFamily> out = new ArrayList<>();
+    try (InputStream in = new ByteArrayInputStream(r.body())) {
+      for (Metrics.MetricFamily f = Metrics.MetricFamily.parseDelimitedFrom(in);
+          f != null;
+          f = Metrics.MetricFamily.parseDelimitedFrom(in)) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   // --- the check can fail
