@@ -207,11 +207,19 @@ class MonitoringMetricsTest {
           problems.add(f + ": variable " + v + " does not query ${datasource}");
         }
       }
+      Set<Integer> ids = new HashSet<>();
       for (JsonNode p : MonitoringFiles.panels(dash)) {
+        String where = f + " panel \"" + p.path("title").asText() + "\"";
+        if (!ids.add(p.path("id").asInt(-1))) {
+          problems.add(where + ": missing or repeated id");
+        }
+        JsonNode g = p.path("gridPos");
+        if (g.path("w").asInt() <= 0 || g.path("x").asInt() + g.path("w").asInt() > 24) {
+          problems.add(where + ": gridPos outside Grafana's 24 columns: " + g);
+        }
         if ("row".equals(p.path("type").asText())) {
           continue;
         }
-        String where = f + " panel \"" + p.path("title").asText() + "\"";
         if (!"${datasource}".equals(p.path("datasource").path("uid").asText())) {
           problems.add(where + ": datasource is not ${datasource}");
         }
