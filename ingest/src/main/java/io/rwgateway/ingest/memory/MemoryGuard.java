@@ -104,6 +104,10 @@ public final class MemoryGuard implements AutoCloseable {
             .help("Write requests answered 503 because memory is nearly full, by reason.")
             .labelNames("reason")
             .register(reg);
+    // Both reasons exist from the start at 0, so that rate() and increase() see the first refusal
+    // (a series born at 1 has no earlier sample to count from) and alerts can select them.
+    refused.labelValues("full");
+    refused.labelValues("new_series");
     GaugeWithCallback.builder()
         .name("rwgateway_memory_state")
         .help("Write admission by memory: 0 all writes, 1 no new series, 2 no writes.")
