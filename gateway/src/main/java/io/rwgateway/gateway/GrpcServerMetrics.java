@@ -9,12 +9,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.rwgateway.query.GrpcLabels;
+import io.rwgateway.query.GrpcCallMetrics;
 
 /**
  * The gRPC server metrics Thanos exports through go-grpc-middleware's Prometheus provider, with its
@@ -32,45 +28,10 @@ final class GrpcServerMetrics {
     0.001, 0.01, 0.1, 0.3, 0.6, 1, 3, 6, 9, 20, 30, 60, 90, 120
   };
 
-  private final Counter started;
-  private final Counter handled;
-  private final Histogram seconds;
-  private final Counter received;
-  private final Counter sent;
+  private final GrpcCallMetrics families;
 
   GrpcServerMetrics(PrometheusRegistry registry) {
-    started =
-        Counter.builder()
-            .name("grpc_server_started_total")
-            .help("RPCs started on the server.")
-            .labelNames("grpc_type", "grpc_service", "grpc_method")
-            .register(registry);
-    handled =
-        Counter.builder()
-            .name("grpc_server_handled_total")
-            .help("RPCs completed on the server, by gRPC status code (Go's spelling).")
-            .labelNames("grpc_type", "grpc_service", "grpc_method", "grpc_code")
-            .register(registry);
-    seconds =
-        Histogram.builder()
-            .name("grpc_server_handling_seconds")
-            .help("Time from the start of an RPC to its status, on the server.")
-            .classicOnly()
-            .classicUpperBounds(SECONDS)
-            .labelNames("grpc_type", "grpc_service", "grpc_method")
-            .register(registry);
-    received =
-        Counter.builder()
-            .name("grpc_server_msg_received_total")
-            .help("Messages received by the server.")
-            .labelNames("grpc_type", "grpc_service", "grpc_method")
-            .register(registry);
-    sent =
-        Counter.builder()
-            .name("grpc_server_msg_sent_total")
-            .help("Messages sent by the server.")
-            .labelNames("grpc_type", "grpc_service", "grpc_method")
-            .register(registry);
+    families = new GrpcCallMetrics(registry, "server", "on the server", SECONDS);
   }
 
   /** Each of {@code services}, instrumented. */
@@ -94,7 +55,7 @@ final class GrpcServerMetrics {
 
   private <Q, R> ServerMethodDefinition<Q, R> instrument(ServerMethodDefinition<Q, R> m) {
     MethodDescriptor<Q, R> d = m.getMethodDescriptor();
-    Method points = new Method(d);
+    GrpcCallMetrics.Method points = families.method(d);
     ServerCallHandler<Q, R> inner = m.getServerCallHandler();
     ServerCallHandler<Q, R> counted =
         (call, headers) -> {
@@ -118,37 +79,14 @@ final class GrpcServerMetrics {
     return ServerMethodDefinition.create(d, counted);
   }
 
-  /** One method's data points. */
-  private final class Method {
-    final CounterDataPoint started;
-    final CounterDataPoint[] handled = new CounterDataPoint[Status.Code.values().length];
-    final DistributionDataPoint seconds;
-    final CounterDataPoint received;
-    final CounterDataPoint sent;
-
-    Method(MethodDescriptor<?, ?> d) {
-      String type = GrpcLabels.type(d.getType());
-      String service = d.getServiceName();
-      String method = d.getBareMethodName();
-      started = GrpcServerMetrics.this.started.labelValues(type, service, method);
-      for (Status.Code c : Status.Code.values()) {
-        handled[c.ordinal()] =
-            GrpcServerMetrics.this.handled.labelValues(type, service, method, GrpcLabels.code(c));
-      }
-      seconds = GrpcServerMetrics.this.seconds.labelValues(type, service, method);
-      received = GrpcServerMetrics.this.received.labelValues(type, service, method);
-      sent = GrpcServerMetrics.this.sent.labelValues(type, service, method);
-    }
-  }
-
   /** The call as the service sees it: counts what it sends and how it ends, once. */
   private static final class CountedCall<Q, R>
       extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
-    private final Method points;
+    private final GrpcCallMetrics.Method points;
     private final long startNanos = System.nanoTime();
     private boolean done;
 
-    CountedCall(ServerCall<Q, R> call, Method points) {
+    CountedCall(ServerCall<Q, R> call, GrpcCallMetrics.Method points) {
       super(call);
       this.points = points;
     }
@@ -171,8 +109,7 @@ final class GrpcServerMetrics {
         return;
       }
       done = true;
-      points.handled[code.ordinal()].inc();
-      points.seconds.observe((System.nanoTime() - startNanos) / 1e9);
+      points.handled(code, startNanos);
     }
   }
 }
