@@ -105,32 +105,24 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-    long start = System.nanoTime();
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
-    int bytes = req.content().readableBytes();
+    Exchange x =
+        new Exchange(
+            this,
+            ctx,
+            req,
+            HttpUtil.isKeepAlive(req),
+            System.nanoTime(),
+            req.content().readableBytes());
     String path = new QueryStringDecoder(req.uri()).path();
     if (!handles(path)) {
       reply(
-          ctx,
-          null,
-          keepAlive,
-          start,
-          null, // as Thanos' router: not counted under Thanos' names
-          bytes,
+          x,
           HttpResponseStatus.NOT_FOUND,
           "not found: " + path + " (remote write is served at /api/v1/receive and /api/v1/write)");
       return;
     }
     if (!HttpMethod.POST.equals(req.method())) {
-      reply(
-          ctx,
-          null,
-          keepAlive,
-          start,
-          null,
-          bytes,
-          HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "remote write needs POST");
+      reply(x, HttpResponseStatus.METHOD_NOT_ALLOWED, "remote write needs POST");
       return;
     }
     String tenant = req.headers().get(options.tenantHeader());
@@ -139,17 +131,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     String tenantProblem = TenantId.problem(tenant);
     // NOTE: an invalid tenant id is counted as tenant "", not under a label value we refuse.
-    IngestMetrics.Tenant mt = metricsTenant(ctx, tenantProblem == null ? tenant : "");
-    mt.started(); // in flight until send(), or until a failure that sends nothing (admitted)
-    WriteProtocol protocol = WriteProtocol.of(req.headers());
-    if (protocol == null) {
+    x.tenant = tenant;
+    x.mt = metricsTenant(ctx, tenantProblem == null ? tenant : "");
+    x.mt.started(); // in flight until send(), or until a failure that sends nothing (admitted)
+    x.protocol = WriteProtocol.of(req.headers());
+    if (x.protocol == null) {
       reply(
-          ctx,
-          null,
-          keepAlive,
-          start,
-          mt,
-          bytes,
+          x,
           HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "unsupported Content-Type \""
               + req.headers().get(HttpHeaderNames.CONTENT_TYPE)
@@ -158,12 +146,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     if (!WriteProtocol.encodingSupported(req.headers())) {
       reply(
-          ctx,
-          protocol,
-          keepAlive,
-          start,
-          mt,
-          bytes,
+          x,
           HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "unsupported Content-Encoding \""
               + req.headers().get(HttpHeaderNames.CONTENT_ENCODING)
@@ -171,34 +154,21 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       return;
     }
     if (tenantProblem != null) {
-      reply(
-          ctx,
-          protocol,
-          keepAlive,
-          start,
-          mt,
-          bytes,
-          HttpResponseStatus.BAD_REQUEST,
-          tenantProblem);
+      reply(x, HttpResponseStatus.BAD_REQUEST, tenantProblem);
       return;
     }
     if (!ready.getAsBoolean()) {
       reply(
-          ctx,
-          protocol,
-          keepAlive,
-          start,
-          mt,
-          bytes,
+          x,
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           "not ready: the WAL is being replayed; retry shortly");
       return;
     }
     WriteLimiter lim = limiter;
-    if (lim != null && !enterGate(lim, ctx, req, protocol, keepAlive, start, mt, bytes, tenant)) {
+    if (lim != null && !enterGate(lim, x)) {
       return; // waits for a slot of the write gate
     }
-    admitted(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
+    admitted(x);
   }
 
   /**
@@ -222,43 +192,23 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
    * The concurrency gate, first as in Thanos: true when the request may go on now; false when it
    * waits its turn with its connection paused, to run on its own event loop once a slot is free.
    */
-  private boolean enterGate(
-      WriteLimiter lim,
-      ChannelHandlerContext ctx,
-      FullHttpRequest req,
-      WriteProtocol protocol,
-      boolean keepAlive,
-      long start,
-      IngestMetrics.Tenant mt,
-      int bytes,
-      String tenant) {
-    Runnable resume =
-        () ->
-            ctx.executor()
-                .execute(() -> resume(ctx, req, protocol, keepAlive, start, mt, bytes, tenant));
+  private boolean enterGate(WriteLimiter lim, Exchange x) {
+    Runnable resume = () -> x.ctx.executor().execute(() -> resume(x));
     if (lim.gate().enterOrWait(lim.maxConcurrency(), resume)) {
       return true;
     }
     // NOTE: retained after queueing is safe: the resume runs on this channel's event loop, which
     // is busy here until channelRead0 returns (and auto-releases once).
-    req.retain();
-    ctx.channel().config().setAutoRead(false);
+    x.req.retain();
+    x.ctx.channel().config().setAutoRead(false);
     return false;
   }
 
-  private void resume(
-      ChannelHandlerContext ctx,
-      FullHttpRequest req,
-      WriteProtocol protocol,
-      boolean keepAlive,
-      long start,
-      IngestMetrics.Tenant mt,
-      int bytes,
-      String tenant) {
+  private void resume(Exchange x) {
     try {
-      admitted(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
+      admitted(x);
     } finally {
-      req.release();
+      x.req.release();
     }
   }
 
@@ -266,15 +216,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
    * The rest of a request once the gate let it in ({@code limiter} set: it holds a slot until its
    * answer is sent). Any failure here frees the slot.
    */
-  private void admitted(
-      ChannelHandlerContext ctx,
-      FullHttpRequest req,
-      WriteProtocol protocol,
-      boolean keepAlive,
-      long start,
-      IngestMetrics.Tenant mt,
-      int bytes,
-      String tenant) {
+  private void admitted(Exchange x) {
+    ChannelHandlerContext ctx = x.ctx;
     if (limiter != null) {
       // A count, not a flag: a client that pipelines may have a second request admitted before
       // the first is answered; every answer frees one slot.
@@ -282,56 +225,35 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       ctx.channel().attr(GATED).set(held == null ? 1 : held + 1);
     }
     try {
-      write(ctx, req, protocol, keepAlive, start, mt, bytes, tenant);
+      write(x);
     } catch (RuntimeException e) {
       releaseGate(ctx);
-      mt.abandoned();
+      x.mt.abandoned();
       throw e;
     }
   }
 
-  private void write(
-      ChannelHandlerContext ctx,
-      FullHttpRequest req,
-      WriteProtocol protocol,
-      boolean keepAlive,
-      long start,
-      IngestMetrics.Tenant mt,
-      int bytes,
-      String tenant) {
+  private void write(Exchange x) {
+    ChannelHandlerContext ctx = x.ctx;
+    FullHttpRequest req = x.req;
+    String tenant = x.tenant;
     WriteLimiter lim = limiter;
     if (lim != null) {
       String refused = lim.refuseHeadSeries(tenant);
       if (refused != null) {
-        reply(
-            ctx,
-            protocol,
-            keepAlive,
-            start,
-            mt,
-            bytes,
-            HttpResponseStatus.TOO_MANY_REQUESTS,
-            refused);
+        reply(x, HttpResponseStatus.TOO_MANY_REQUESTS, refused);
         return;
       }
       refused = lim.refuseSize(tenant, req.content().readableBytes());
       if (refused != null) {
-        reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
+        reply(x, TOO_LARGE, refused);
         return;
       }
     }
     ByteBuf body = req.content();
     int compressedBytes = body.readableBytes();
     if (compressedBytes == 0) {
-      reply(
-          ctx,
-          protocol,
-          keepAlive,
-          start,
-          mt,
-          bytes,
-          HttpResponseStatus.BAD_REQUEST,
-          "empty request body");
+      reply(x, HttpResponseStatus.BAD_REQUEST, "empty request body");
       return;
     }
     ArrayDeque<WriteBatch> pool = pools.get();
@@ -346,12 +268,12 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       String refused = lim == null ? null : lim.refuseSize(tenant, pb.readableBytes());
       if (refused != null) {
         recycle(pool, batch);
-        reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
+        reply(x, TOO_LARGE, refused);
         return;
       }
       long createdBefore = decoder.createdTimestampsIgnored();
       long metadataBefore = decoder.metadataDropped();
-      if (protocol == WriteProtocol.V1) {
+      if (x.protocol == WriteProtocol.V1) {
         decoder.decodeV1(pb, batch, clock.millis());
       } else {
         decoder.decodeV2(pb, batch, clock.millis());
@@ -361,15 +283,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           decoder.metadataDropped() - metadataBefore);
     } catch (DecodeException e) {
       recycle(pool, batch);
-      reply(
-          ctx,
-          protocol,
-          keepAlive,
-          start,
-          mt,
-          bytes,
-          HttpResponseStatus.valueOf(e.status()),
-          e.getMessage());
+      reply(x, HttpResponseStatus.valueOf(e.status()), e.getMessage());
       return;
     } finally {
       if (pb != null) {
@@ -384,42 +298,34 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     if (refused != null) {
       recycle(pool, batch);
-      reply(ctx, protocol, keepAlive, start, mt, bytes, TOO_LARGE, refused);
+      reply(x, TOO_LARGE, refused);
       return;
     }
-    Pending pending = new Pending(this, ctx, protocol, keepAlive, start, mt, bytes, pool, batch);
+    x.pool = pool;
+    x.batch = batch;
     if (batch.seriesCount == 0 && batch.metaCount == 0) {
-      pending.run(); // nothing for the WAL: every series was rejected while decoding, or none sent
+      x.run(); // nothing for the WAL: every series was rejected while decoding, or none sent
       return;
     }
     // One request at a time per connection: keeps answers in order and pushes back on the sender.
     if (router != null) {
       ctx.channel().config().setAutoRead(false);
-      router.route(batch, ctx.executor(), pending);
+      router.route(batch, ctx.executor(), x);
       return;
     }
     ring.resolveSeries(batch);
     String full = ring.admission(batch);
     if (full != null) {
       recycle(pool, batch);
-      reply(
-          ctx, protocol, keepAlive, start, mt, bytes, HttpResponseStatus.SERVICE_UNAVAILABLE, full);
+      reply(x, HttpResponseStatus.SERVICE_UNAVAILABLE, full);
       return;
     }
-    batch.attachment = pending;
+    batch.attachment = x;
     ctx.channel().config().setAutoRead(false);
     if (!ring.tryPublish(batch, RemoteWriteHandler::completed)) {
       ctx.channel().config().setAutoRead(true);
       recycle(pool, batch);
-      reply(
-          ctx,
-          protocol,
-          keepAlive,
-          start,
-          mt,
-          bytes,
-          HttpResponseStatus.SERVICE_UNAVAILABLE,
-          unavailableReason(ring));
+      reply(x, HttpResponseStatus.SERVICE_UNAVAILABLE, unavailableReason(ring));
     }
   }
 
@@ -433,11 +339,11 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
 
   /** On the WAL writer thread: hand the answer back to the channel's event loop. */
   private static void completed(WriteBatch batch) {
-    Pending p = (Pending) batch.attachment;
+    Exchange p = (Exchange) batch.attachment;
     p.ctx.executor().execute(p);
   }
 
-  private void finish(Pending p) {
+  private void finish(Exchange p) {
     WriteBatch b = p.batch;
     metrics.outcome(b);
     HttpResponseStatus status;
@@ -466,35 +372,21 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     recycle(p.pool, b);
     p.ctx.channel().config().setAutoRead(true);
-    send(p.ctx, p.protocol, p.keepAlive, p.start, p.mt, p.bytes, r);
+    send(p, r);
   }
 
-  private void reply(
-      ChannelHandlerContext ctx,
-      WriteProtocol protocol,
-      boolean keepAlive,
-      long start,
-      IngestMetrics.Tenant mt,
-      int bytes,
-      HttpResponseStatus status,
-      String message) {
+  private void reply(Exchange x, HttpResponseStatus status, String message) {
     FullHttpResponse r = Responses.text(status, message);
-    if (protocol == WriteProtocol.V2) {
+    if (x.protocol == WriteProtocol.V2) {
       r.headers().setInt(SAMPLES_WRITTEN, 0);
       r.headers().setInt(HISTOGRAMS_WRITTEN, 0);
       r.headers().setInt(EXEMPLARS_WRITTEN, 0);
     }
-    send(ctx, protocol, keepAlive, start, mt, bytes, r);
+    send(x, r);
   }
 
-  private void send(
-      ChannelHandlerContext ctx,
-      WriteProtocol protocol,
-      boolean keepAlive,
-      long start,
-      IngestMetrics.Tenant mt,
-      int bytes,
-      FullHttpResponse r) {
+  private void send(Exchange x, FullHttpResponse r) {
+    ChannelHandlerContext ctx = x.ctx;
     int code = r.status().code();
     if (code >= 500) {
       log.warn(
@@ -507,11 +399,11 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           code,
           r.content().toString(StandardCharsets.UTF_8).trim());
     }
-    metrics.answered(protocol, code, mt, bytes, System.nanoTime() - start);
+    metrics.answered(x.protocol, code, x.mt, x.bytes, System.nanoTime() - x.start);
     if (releaseGate(ctx)) {
       ctx.channel().config().setAutoRead(true); // it may have waited at the gate, paused
     }
-    Responses.send(ctx, r, keepAlive);
+    Responses.send(ctx, r, x.keepAlive);
   }
 
   /** Frees the gate slot the channel's request holds, if it holds one; true if it did. */
@@ -555,37 +447,46 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     ctx.close();
   }
 
-  /** A request waiting for the WAL; runs its answer on the channel's event loop. */
-  private static final class Pending implements Runnable {
+  /**
+   * One request from its arrival to its answer. Once its batch is queued (for the WAL, or routed),
+   * it runs the answer on the channel's event loop.
+   */
+  private static final class Exchange implements Runnable {
     final RemoteWriteHandler handler;
     final ChannelHandlerContext ctx;
-    final WriteProtocol protocol;
+    final FullHttpRequest req;
     final boolean keepAlive;
     final long start;
-    final IngestMetrics.Tenant mt;
-    final int bytes;
-    final ArrayDeque<WriteBatch> pool;
-    final WriteBatch batch;
 
-    Pending(
+    /** The request body's bytes, as received (compressed). */
+    final int bytes;
+
+    /** Null until known: a 404, a 405 or an unknown Content-Type has none. */
+    WriteProtocol protocol;
+
+    /** Null for answers not counted under Thanos' names (404, 405: as Thanos' router). */
+    IngestMetrics.Tenant mt;
+
+    String tenant;
+
+    /** Set once decoded: the batch, and the event loop's pool it goes back to. */
+    ArrayDeque<WriteBatch> pool;
+
+    WriteBatch batch;
+
+    Exchange(
         RemoteWriteHandler handler,
         ChannelHandlerContext ctx,
-        WriteProtocol protocol,
+        FullHttpRequest req,
         boolean keepAlive,
         long start,
-        IngestMetrics.Tenant mt,
-        int bytes,
-        ArrayDeque<WriteBatch> pool,
-        WriteBatch batch) {
+        int bytes) {
       this.handler = handler;
       this.ctx = ctx;
-      this.protocol = protocol;
+      this.req = req;
       this.keepAlive = keepAlive;
       this.start = start;
-      this.mt = mt;
       this.bytes = bytes;
-      this.pool = pool;
-      this.batch = batch;
     }
 
     @Override
