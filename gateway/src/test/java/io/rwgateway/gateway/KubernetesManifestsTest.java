@@ -749,21 +749,15 @@ class KubernetesManifestsTest {
         if (port == null) {
           problems.add(ref + ": port " + ep.port() + " is no port of Service/" + svc);
         } else {
-          String target =
-              port.targetPort() != null ? port.targetPort() : String.valueOf(port.port());
-          for (Pods p : selectedPods(s, render.pods())) {
-            Container c = containerWithPort(p, target);
-            ContainerPort cp = c == null ? null : findPort(c, target);
-            if (cp == null || !"http".equals(cp.name()) || !isGateway(c)) {
-              problems.add(
-                  ref
-                      + ": port "
-                      + ep.port()
-                      + " of Service/"
-                      + svc
-                      + " is not a gateway's http port (the one serving /metrics) in "
-                      + p.ref());
-            }
+          for (String podRef : podsNotReachedOn(s, port, "http", render)) {
+            problems.add(
+                ref
+                    + ": port "
+                    + ep.port()
+                    + " of Service/"
+                    + svc
+                    + " is not a gateway's http port (the one serving /metrics) in "
+                    + podRef);
           }
         }
         String component = render.serviceLabels().get(svc).get("app.kubernetes.io/component");
@@ -834,22 +828,36 @@ class KubernetesManifestsTest {
         problems.add(ref + ": remoteWrite port " + number + " is no port of Service/" + svc);
         continue;
       }
-      String target = port.targetPort() != null ? port.targetPort() : String.valueOf(port.port());
-      for (Pods p : selectedPods(s, render.pods())) {
-        Container c = containerWithPort(p, target);
-        ContainerPort cp = c == null ? null : findPort(c, target);
-        if (cp == null || !"remote-write".equals(cp.name()) || !isGateway(c)) {
-          problems.add(
-              ref
-                  + ": remoteWrite port "
-                  + number
-                  + " of Service/"
-                  + svc
-                  + " is not a receiver's remote-write port in "
-                  + p.ref());
-        }
+      for (String podRef : podsNotReachedOn(s, port, "remote-write", render)) {
+        problems.add(
+            ref
+                + ": remoteWrite port "
+                + number
+                + " of Service/"
+                + svc
+                + " is not a receiver's remote-write port in "
+                + podRef);
       }
     }
+  }
+
+  /**
+   * The pods {@code s} selects (their refs) where its {@code port} does not lead to a gateway
+   * container's port named {@code name}: what a scrape, a remote write or a StoreAPI call through
+   * that Service would miss.
+   */
+  private static List<String> podsNotReachedOn(
+      ServiceSpec s, ServicePort port, String name, Render render) {
+    String target = port.targetPort() != null ? port.targetPort() : String.valueOf(port.port());
+    List<String> out = new ArrayList<>();
+    for (Pods p : selectedPods(s, render.pods())) {
+      Container c = containerWithPort(p, target);
+      ContainerPort cp = c == null ? null : findPort(c, target);
+      if (cp == null || !name.equals(cp.name()) || !isGateway(c)) {
+        out.add(p.ref());
+      }
+    }
+    return out;
   }
 
   /** A DNS name's namespace must be the render's (when its objects name one). */
@@ -1302,18 +1310,13 @@ class KubernetesManifestsTest {
                 + m.group(1));
         continue;
       }
-      String target = port.targetPort() != null ? port.targetPort() : String.valueOf(port.port());
-      for (Pods p : selectedPods(s, render.pods())) {
-        Container sc = containerWithPort(p, target);
-        ContainerPort cp = sc == null ? null : findPort(sc, target);
-        if (cp == null || !"grpc".equals(cp.name()) || !isGateway(sc)) {
-          problems.add(
-              ref
-                  + ": endpoint "
-                  + e.text()
-                  + " is not a gateway's gRPC (StoreAPI) port in "
-                  + p.ref());
-        }
+      for (String podRef : podsNotReachedOn(s, port, "grpc", render)) {
+        problems.add(
+            ref
+                + ": endpoint "
+                + e.text()
+                + " is not a gateway's gRPC (StoreAPI) port in "
+                + podRef);
       }
     }
     for (String label : render.replicaLabels()) {
