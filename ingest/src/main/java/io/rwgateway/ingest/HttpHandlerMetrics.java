@@ -8,7 +8,6 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Thanos' HTTP handler metrics, under Thanos' names and labels, so that the Thanos mixin's panels
@@ -36,9 +35,6 @@ public final class HttpHandlerMetrics {
   public static final double[] API_BUCKETS = {
     0.001, 0.01, 0.1, 0.3, 0.6, 1, 3, 6, 9, 20, 30, 60, 90, 120, 240, 360, 720
   };
-
-  /** Status codes are three digits; a slot per possible code keeps the lookup an array read. */
-  private static final int CODES = 600;
 
   /** Thanos' buckets of {@code http_request_size_bytes}: 64 B doubling to 32 KiB. */
   private static final double[] SIZES = {64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
@@ -108,12 +104,19 @@ public final class HttpHandlerMetrics {
     /** One tenant of the handler: a slot per status code, filled on the code's first use. */
     public final class Tenant {
       private final String tenant;
-      private final AtomicReferenceArray<Code> codes = new AtomicReferenceArray<>(CODES);
+      private final ByStatusCode<Code> codes;
       private final GaugeDataPoint inflight;
 
       private Tenant(String tenant) {
         this.tenant = tenant;
         this.inflight = HttpHandlerMetrics.this.inflight.labelValues(name, method, tenant);
+        this.codes =
+            new ByStatusCode<>(
+                label ->
+                    new Code(
+                        requests.labelValues(label, name, method, tenant),
+                        seconds.labelValues(label, name, method, tenant),
+                        sizes.labelValues(label, name, method, tenant)));
       }
 
       /** A request is being handled: call {@link #answered} or {@link #abandoned} once after. */
@@ -136,26 +139,10 @@ public final class HttpHandlerMetrics {
        */
       public void answered(int code, long requestBytes, long nanos) {
         inflight.dec();
-        Code c = code(code);
+        Code c = codes.get(code);
         c.requests().inc();
         c.seconds().observe(nanos / 1e9);
         c.sizes().observe(requestBytes);
-      }
-
-      private Code code(int code) {
-        int i = code >= 0 && code < CODES ? code : 0;
-        Code c = codes.get(i);
-        if (c == null) {
-          String label = Integer.toString(code);
-          c =
-              new Code(
-                  requests.labelValues(label, name, method, tenant),
-                  seconds.labelValues(label, name, method, tenant),
-                  sizes.labelValues(label, name, method, tenant));
-          codes.compareAndSet(i, null, c);
-          c = codes.get(i);
-        }
-        return c;
       }
     }
   }

@@ -8,7 +8,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rwgateway.model.RejectReason;
 import io.rwgateway.tsdb.WriteBatch;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The remote-write endpoint's metrics: our own ({@code rwgateway_remote_write_*}) and, for the same
@@ -151,7 +150,7 @@ public final class IngestMetrics {
 
   /** Thanos' sizes of a decoded request: its series and its samples (floats and histograms). */
   public void written(Tenant tenant, int code, int series, long samples) {
-    DistributionDataPoint[] sizes = tenant.sizes(code);
+    DistributionDataPoint[] sizes = tenant.sizesByCode.get(code);
     sizes[0].observe(series);
     sizes[1].observe(samples);
   }
@@ -160,8 +159,12 @@ public final class IngestMetrics {
   public final class Tenant {
     private final String name;
     private final HttpHandlerMetrics.Handler.Tenant http;
-    private final AtomicReferenceArray<DistributionDataPoint[]> sizesByCode =
-        new AtomicReferenceArray<>(600);
+    private final ByStatusCode<DistributionDataPoint[]> sizesByCode =
+        new ByStatusCode<>(
+            c ->
+                new DistributionDataPoint[] {
+                  writeTimeseries.labelValues(c, name()), writeSamples.labelValues(c, name())
+                });
 
     private Tenant(String name) {
       this.name = name;
@@ -180,22 +183,6 @@ public final class IngestMetrics {
     /** A started request ends without an answer (its connection is closed on a failure). */
     public void abandoned() {
       http.abandoned();
-    }
-
-    private DistributionDataPoint[] sizes(int code) {
-      int i = code >= 0 && code < 600 ? code : 0;
-      DistributionDataPoint[] s = sizesByCode.get(i);
-      if (s == null) {
-        String c = Integer.toString(code);
-        sizesByCode.compareAndSet(
-            i,
-            null,
-            new DistributionDataPoint[] {
-              writeTimeseries.labelValues(c, name), writeSamples.labelValues(c, name)
-            });
-        s = sizesByCode.get(i);
-      }
-      return s;
     }
   }
 
