@@ -1,7 +1,5 @@
 package io.rwgateway.perf;
 
-import io.rwgateway.model.LabelBytes;
-import io.rwgateway.model.XxHash64;
 import io.rwgateway.tsdb.WriteBatch;
 import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkEncoder;
@@ -183,21 +181,7 @@ public class HistogramAppendBenchmark extends BenchmarkBase {
         b.tenant = "bench";
         for (int s = 0; s < BATCH_SERIES; s++) {
           int id = k * BATCH_SERIES + s;
-          byte[] l =
-              LabelBytes.encode(
-                  "__name__",
-                  "http_request_duration_seconds",
-                  "instance",
-                  "10.0." + (id >> 8 & 255) + "." + (id & 255) + ":9100",
-                  "job",
-                  "api",
-                  "method",
-                  id % 2 == 0 ? "GET" : "POST",
-                  "pod",
-                  "api-" + id);
-          int off = b.reserveBytes(l.length);
-          System.arraycopy(l, 0, b.bytes, off, l.length);
-          b.beginSeries(XxHash64.hash(b.bytes, off, l.length, 0), off, l.length);
+          HeadAppendBenchmark.beginSeries(b, id, "http_request_duration_seconds", "api");
           if (hist) {
             byte[] p = HistogramProto.encode(T0, series(id).histogram(h));
             int po = b.reserveBytes(p.length);
