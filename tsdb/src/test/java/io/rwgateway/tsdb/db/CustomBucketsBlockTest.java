@@ -22,6 +22,7 @@ import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramMeaning;
 import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.NativeHistogram;
 import io.rwgateway.wal.WalOptions;
@@ -123,7 +124,7 @@ class CustomBucketsBlockTest {
               while (hit.next()) {
                 int k = (int) ((hit.t() - T0) / STEP);
                 assertEquals(
-                    HistogramBlockTest.normal(hist(k)), HistogramBlockTest.normal(hit.histogram()));
+                    HistogramMeaning.normal(hist(k)), HistogramMeaning.normal(hit.histogram()));
                 assertArrayEquals(hist(k).customValues(), hit.histogram().customValues());
               }
             } else {
@@ -165,7 +166,7 @@ class CustomBucketsBlockTest {
           assertEquals(floatHist(k).resetHint(f.resetHint()), f, "step " + k);
         } else {
           assertFalse(!proto.readInteger(msg, 0, msg.length, h), "step " + k);
-          assertEquals(HistogramBlockTest.normal(hist(k)), HistogramBlockTest.normal(h));
+          assertEquals(HistogramMeaning.normal(hist(k)), HistogramMeaning.normal(h));
           // what remote read SAMPLES sends: the message with custom_values (field 16)
           assertArrayEquals(hist(k).customValues(), h.customValues(), "step " + k);
           assertEquals(NativeHistogram.CUSTOM_BUCKETS_SCHEMA, h.schema());

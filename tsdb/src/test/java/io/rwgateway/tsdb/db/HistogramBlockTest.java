@@ -20,6 +20,7 @@ import io.rwgateway.tsdb.block.Block;
 import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramMeaning;
 import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.wal.WalOptions;
@@ -28,7 +29,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,7 +150,10 @@ class HistogramBlockTest {
             while (hit.next()) {
               int k = (int) ((hit.t() - T0) / STEP);
               assertTrue(isHistogram(k), "histogram at step " + k);
-              assertEquals(normal(hist(k)), normal(hit.histogram()), "step " + k);
+              assertEquals(
+                  HistogramMeaning.normal(hist(k)),
+                  HistogramMeaning.normal(hit.histogram()),
+                  "step " + k);
               first = Math.min(first, hit.t());
               last = hit.t();
               times.add(hit.t());
@@ -289,7 +292,7 @@ class HistogramBlockTest {
           }
         } else {
           assertTrue(proto.readInteger(msg, 0, msg.length, h), "step " + k);
-          assertEquals(normal(hist(k)), normal(h), "step " + k);
+          assertEquals(HistogramMeaning.normal(hist(k)), HistogramMeaning.normal(h), "step " + k);
         }
       }
     }
@@ -317,44 +320,10 @@ class HistogramBlockTest {
         assertEquals(T0 + k * STEP, d.histT()[i]);
         byte[] msg = d.histograms()[i];
         assertTrue(proto.readInteger(msg, 0, msg.length, h));
-        assertEquals(normal(hist(k)), normal(h), "step " + k);
+        assertEquals(HistogramMeaning.normal(hist(k)), HistogramMeaning.normal(h), "step " + k);
         i++;
       }
     }
-  }
-
-  /**
-   * What a histogram means, without what a chunk may change: buckets by index with their absolute
-   * counts, empty buckets left out (a re-encoded chunk adds them), no reset hint.
-   */
-  static String normal(Histogram h) {
-    return "schema="
-        + h.schema()
-        + " zt="
-        + Double.doubleToRawLongBits(h.zeroThreshold())
-        + " zc="
-        + h.zeroCount()
-        + " count="
-        + h.count()
-        + " sum="
-        + Double.doubleToRawLongBits(h.sum())
-        + " pos="
-        + side(h.positive())
-        + " neg="
-        + side(h.negative());
-  }
-
-  private static TreeMap<Integer, Long> side(Histogram.Buckets b) {
-    int[] idx = new int[b.bucketCount()];
-    long[] counts = new long[b.bucketCount()];
-    int n = b.absolute(idx, counts);
-    TreeMap<Integer, Long> m = new TreeMap<>();
-    for (int i = 0; i < n; i++) {
-      if (counts[i] != 0) {
-        m.put(idx[i], counts[i]);
-      }
-    }
-    return m;
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.rwgateway.tsdb.chunk.FloatHistogram;
 import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramMeaning;
 import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.wal.WalOptions;
@@ -106,7 +107,7 @@ class HistogramCutReadTest {
             break;
           case 'H':
             histogram(b, t, HistogramProto.encode(t, HistogramBlockTest.hist(u)));
-            expected.add(t + " H " + HistogramBlockTest.normal(HistogramBlockTest.hist(u)));
+            expected.add(t + " H " + HistogramMeaning.normal(HistogramBlockTest.hist(u)));
             break;
           default:
             histogram(b, t, HistogramProto.encode(t, floatHist(u)));
@@ -165,7 +166,7 @@ class HistogramCutReadTest {
           first = first == Long.MIN_VALUE ? hit.t() : first;
           last = hit.t();
           if (hit.t() >= mint && hit.t() <= maxt) {
-            out.samples().add(hit.t() + " H " + HistogramBlockTest.normal(hit.histogram()));
+            out.samples().add(hit.t() + " H " + HistogramMeaning.normal(hit.histogram()));
           }
         }
       } else {

@@ -17,6 +17,7 @@ import io.rwgateway.tsdb.chunk.FloatHistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkEncoder;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
+import io.rwgateway.tsdb.chunk.HistogramMeaning;
 import io.rwgateway.tsdb.chunk.HistogramProto;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.db.Batches;
@@ -109,11 +110,11 @@ class HeadChunkQuerierHistogramTest {
   }
 
   private static String h(long t, Histogram h) {
-    return t + " H " + normal(h);
+    return t + " H " + HistogramMeaning.normal(h);
   }
 
   private static String fh(long t, FloatHistogram h) {
-    return t + " FH " + normal(h);
+    return t + " FH " + HistogramMeaning.normal(h);
   }
 
   private final Head head = new Head();
@@ -485,75 +486,5 @@ class HeadChunkQuerierHistogramTest {
       assertEquals(List.of("H60:GAUGE"), r.shape());
     }
     assertEquals(List.of("H61:GAUGE"), read("int_gauge", T0, t(100)).shape(), "a new reader");
-  }
-
-  // ---- what a histogram means, without what a chunk changes ----
-
-  /**
-   * Buckets by index with their absolute counts, empty buckets left out (a re-encoded chunk adds
-   * them), no reset hint (a chunk keeps only its header).
-   */
-  static String normal(Histogram h) {
-    return "schema="
-        + h.schema()
-        + " zt="
-        + Double.doubleToRawLongBits(h.zeroThreshold())
-        + " zc="
-        + h.zeroCount()
-        + " count="
-        + h.count()
-        + " sum="
-        + Double.doubleToRawLongBits(h.sum())
-        + " pos="
-        + side(h.positive())
-        + " neg="
-        + side(h.negative());
-  }
-
-  private static TreeMap<Integer, Long> side(Histogram.Buckets b) {
-    int[] idx = new int[b.bucketCount()];
-    long[] counts = new long[b.bucketCount()];
-    int n = b.absolute(idx, counts);
-    TreeMap<Integer, Long> m = new TreeMap<>();
-    for (int i = 0; i < n; i++) {
-      if (counts[i] != 0) {
-        m.put(idx[i], counts[i]);
-      }
-    }
-    return m;
-  }
-
-  static String normal(FloatHistogram h) {
-    return "schema="
-        + h.schema()
-        + " zt="
-        + Double.doubleToRawLongBits(h.zeroThreshold())
-        + " zc="
-        + h.zeroCount()
-        + " count="
-        + h.count()
-        + " sum="
-        + Double.doubleToRawLongBits(h.sum())
-        + " pos="
-        + side(h.positive())
-        + " neg="
-        + side(h.negative());
-  }
-
-  private static TreeMap<Integer, Double> side(FloatHistogram.Side s) {
-    TreeMap<Integer, Double> m = new TreeMap<>();
-    int at = 0;
-    int b = 0;
-    for (int i = 0; i < s.spanCount(); i++) {
-      at += s.spanOffset(i);
-      for (int k = 0; k < s.spanLength(i); k++) {
-        double c = s.count(b++);
-        if (c != 0) {
-          m.put(at, c);
-        }
-        at++;
-      }
-    }
-    return m;
   }
 }
