@@ -192,6 +192,25 @@ final class HistogramTestSupport {
    */
   static Map<String, List<Chunk>> streamedRead(
       HttpClient http, String base, String regex, long from, long to, Path log) throws Exception {
+    Map<String, List<Chunk>> out = new TreeMap<>();
+    for (ChunkedSeries s : streamedSeries(http, base, regex, from, to, log)) {
+      String name = null;
+      for (Label l : s.getLabelsList()) {
+        if (l.getName().equals("__name__")) {
+          name = l.getValue();
+        }
+      }
+      out.computeIfAbsent(name, k -> new ArrayList<>()).addAll(s.getChunksList());
+    }
+    return out;
+  }
+
+  /**
+   * Streamed remote read (chunks as stored) of the series whose name matches {@code regex} in
+   * [from, to]: every series frame's series, in the order sent, each frame's CRC32C checked.
+   */
+  static List<ChunkedSeries> streamedSeries(
+      HttpClient http, String base, String regex, long from, long to, Path log) throws Exception {
     ReadRequest req =
         ReadRequest.newBuilder()
             .addQueries(
@@ -216,7 +235,7 @@ final class HistogramTestSupport {
     HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
     byte[] body = resp.body();
     assertEquals(200, resp.statusCode(), new String(body, StandardCharsets.UTF_8));
-    Map<String, List<Chunk>> out = new TreeMap<>();
+    List<ChunkedSeries> out = new ArrayList<>();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
       for (int first = in.read(); first >= 0; first = in.read()) {
         long len = first & 0x7F;
@@ -230,19 +249,13 @@ final class HistogramTestSupport {
         CRC32C c = new CRC32C();
         c.update(msg);
         assertEquals(crc, (int) c.getValue(), "frame CRC32C");
-        for (ChunkedSeries s : ChunkedReadResponse.parseFrom(msg).getChunkedSeriesList()) {
-          String name = null;
-          for (Label l : s.getLabelsList()) {
-            if (l.getName().equals("__name__")) {
-              name = l.getValue();
-            }
-          }
-          out.computeIfAbsent(name, k -> new ArrayList<>()).addAll(s.getChunksList());
-        }
+        out.addAll(ChunkedReadResponse.parseFrom(msg).getChunkedSeriesList());
       }
     } catch (IOException e) {
       throw new AssertionError(
-          "reading the stream; its end: "
+          "reading the stream from "
+              + base
+              + "; its end: "
               + new String(body, Math.max(0, body.length - 300), Math.min(300, body.length))
               + (log == null ? "" : "\nprometheus.log:\n" + Files.readString(log)),
           e);

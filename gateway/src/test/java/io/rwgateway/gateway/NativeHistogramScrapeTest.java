@@ -10,12 +10,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.rwgateway.proto.prompb.BucketSpan;
 import io.rwgateway.proto.prompb.Chunk;
-import io.rwgateway.proto.prompb.ChunkedReadResponse;
 import io.rwgateway.proto.prompb.ChunkedSeries;
 import io.rwgateway.proto.prompb.Label;
-import io.rwgateway.proto.prompb.LabelMatcher;
-import io.rwgateway.proto.prompb.Query;
-import io.rwgateway.proto.prompb.ReadRequest;
 import io.rwgateway.proto.prompb.ReadResponse;
 import io.rwgateway.proto.prompb.TimeSeries;
 import io.rwgateway.proto.thanos.storepb.AggrChunk;
@@ -25,8 +21,6 @@ import io.rwgateway.proto.thanos.storepb.StoreGrpc;
 import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.layout.BlockMeta;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -46,10 +40,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xerial.snappy.Snappy;
 
 /**
  * Native histograms from a real source, end to end: a Prometheus 2.42 with {@code
@@ -465,53 +457,13 @@ class NativeHistogramScrapeTest {
 
   /** Streamed remote read (chunks as stored) of the metric from {@code base}, decoded here. */
   private Map<String, List<H>> streamed(String base, long from, long to) throws Exception {
-    ReadRequest req =
-        ReadRequest.newBuilder()
-            .addQueries(
-                Query.newBuilder()
-                    .setStartTimestampMs(from)
-                    .setEndTimestampMs(to)
-                    .addMatchers(
-                        LabelMatcher.newBuilder()
-                            .setType(LabelMatcher.Type.RE)
-                            .setName("__name__")
-                            .setValue(NAMES)))
-            .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
-            .build();
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create(base + "/api/v1/read"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/x-protobuf")
-            .header("Content-Encoding", "snappy")
-            .header("X-Prometheus-Remote-Read-Version", "0.1.0")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(req.toByteArray())))
-            .build();
-    HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
-    assertEquals(200, resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8));
     Map<String, List<H>> out = new TreeMap<>();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(resp.body()))) {
-      for (int first = in.read(); first >= 0; first = in.read()) {
-        long len = first & 0x7F;
-        for (int shift = 7; (first & 0x80) != 0; shift += 7) {
-          first = in.readUnsignedByte();
-          len |= (long) (first & 0x7F) << shift;
-        }
-        int crc = in.readInt();
-        byte[] msg = new byte[(int) len];
-        in.readFully(msg);
-        CRC32C c = new CRC32C();
-        c.update(msg);
-        assertEquals(crc, (int) c.getValue(), "frame CRC32C");
-        for (ChunkedSeries s : ChunkedReadResponse.parseFrom(msg).getChunkedSeriesList()) {
-          String k = key(s.getLabelsList());
-          List<H> hs = out.computeIfAbsent(k, x -> new ArrayList<>());
-          for (Chunk ch : s.getChunksList()) {
-            decode(k, ch.getType().name(), ch.getData().toByteArray(), from, to, hs);
-          }
-        }
+    for (ChunkedSeries s : HistogramTestSupport.streamedSeries(http, base, NAMES, from, to, null)) {
+      String k = key(s.getLabelsList());
+      List<H> hs = out.computeIfAbsent(k, x -> new ArrayList<>());
+      for (Chunk ch : s.getChunksList()) {
+        decode(k, ch.getType().name(), ch.getData().toByteArray(), from, to, hs);
       }
-    } catch (IOException e) {
-      throw new AssertionError("reading the stream from " + base, e);
     }
     return out;
   }
