@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,31 @@ final class LocalPrometheus implements AutoCloseable {
   }
 
   /** Starts it without waiting; {@link #awaitReady} waits. Fails when prometheus is missing. */
+  /**
+   * Writes Prometheus blocks of the OpenMetrics text {@code openMetrics} (ending in {@code # EOF})
+   * into {@code data} with {@code promtool tsdb create-blocks-from openmetrics}, as a backfill
+   * does; the text goes through {@code scratch}. Fails the test with promtool's output.
+   */
+  static void createBlocks(String openMetrics, Path scratch, Path data) throws Exception {
+    Path file = scratch.resolve("backfill.om");
+    Files.writeString(file, openMetrics);
+    Files.createDirectories(data);
+    Process p =
+        new ProcessBuilder(
+                ExternalProcess.requireBinary("promtool"),
+                "tsdb",
+                "create-blocks-from",
+                "openmetrics",
+                file.toString(),
+                data.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new AssertionError("promtool create-blocks-from failed: " + out);
+    }
+  }
+
   static LocalPrometheus start(Path home) throws IOException {
     return start(home, "global: {}\n");
   }

@@ -476,21 +476,7 @@ class MonitoringMetricsTest {
       om.append("backfilled 1 ").append(t / 1000).append('\n');
     }
     om.append("# EOF\n");
-    Path file = dir.resolve("backfill.om");
-    Files.writeString(file, om);
-    Files.createDirectories(data);
-    Process p =
-        new ProcessBuilder(
-                ExternalProcess.requireBinary("promtool"),
-                "tsdb",
-                "create-blocks-from",
-                "openmetrics",
-                file.toString(),
-                data.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), out);
+    LocalPrometheus.createBlocks(om.toString(), dir, data);
   }
 
   /** An Info and a Series call, so that the StoreAPI's metrics have seen traffic. */

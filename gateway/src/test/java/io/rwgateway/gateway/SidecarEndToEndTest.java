@@ -320,21 +320,7 @@ class SidecarEndToEndTest {
       }
     }
     om.append("# EOF\n");
-    Path file = dir.resolve("backfill.om");
-    Files.writeString(file, om);
-    Files.createDirectories(data);
-    Process p =
-        new ProcessBuilder(
-                ExternalProcess.requireBinary("promtool"),
-                "tsdb",
-                "create-blocks-from",
-                "openmetrics",
-                file.toString(),
-                data.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.waitFor(), out);
+    LocalPrometheus.createBlocks(om.toString(), dir, data);
   }
 
   private static void write(LocalPrometheus prom, String name, long t, int n) throws Exception {
