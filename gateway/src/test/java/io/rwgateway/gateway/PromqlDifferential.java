@@ -7,6 +7,7 @@ import io.rwgateway.gateway.PromqlAnswerComparer.Answer;
 import io.rwgateway.gateway.PromqlDiffClient.Evaluation;
 import io.rwgateway.gateway.PromqlDiffCorpus.Expect;
 import io.rwgateway.gateway.PromqlDiffCorpus.Query;
+import io.rwgateway.proto.prompb.WriteRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -50,6 +51,59 @@ final class PromqlDifferential {
     this.title = title;
     this.checkKnown = checkKnown;
     this.corpus = corpus;
+  }
+
+  /** Starts a Prometheus 2.42 in a directory. */
+  @FunctionalInterface
+  interface PrometheusStarter {
+    LocalPrometheus start(Path home) throws Exception;
+  }
+
+  /**
+   * The differential against a real Prometheus: {@code requests} are remote-written to a Prometheus
+   * ({@code prometheus}) and to an embedded gateway, the two must hold the same series, and the
+   * corpus runs on both over [start, end]. With {@code -Dpromql.diff.selfcheck=true} a second
+   * Prometheus takes the gateway's place in the comparison (the harness checked against itself:
+   * every query must agree, {@code @differs} ones included).
+   */
+  static void againstPrometheus(
+      Path dir,
+      PromqlDiffClient client,
+      PrometheusStarter prometheus,
+      List<WriteRequest> requests,
+      long start,
+      long end,
+      String title,
+      String corpus,
+      String reportFile)
+      throws Exception {
+    boolean selfcheck = Boolean.getBoolean("promql.diff.selfcheck");
+    try (LocalPrometheus reference = prometheus.start(dir.resolve("reference"));
+        LocalPrometheus twin = selfcheck ? prometheus.start(dir.resolve("twin")) : null;
+        InProcessGateway gateway = InProcessGateway.start(dir.resolve("gateway"))) {
+      reference.awaitReady(client.http, 60_000);
+      if (twin != null) {
+        twin.awaitReady(client.http, 60_000);
+      }
+      String gatewayWrite = "http://127.0.0.1:" + gateway.remoteWritePort() + "/api/v1/receive";
+      String gatewayApi = "http://127.0.0.1:" + gateway.httpPort();
+      for (WriteRequest req : requests) {
+        client.write(reference.writeUrl(), req);
+        client.write(gatewayWrite, req);
+        if (twin != null) {
+          client.write(twin.writeUrl(), req);
+        }
+      }
+      PromqlDifferential diff =
+          new PromqlDifferential(
+              client,
+              selfcheck ? title + " (selfcheck, Prometheus vs Prometheus): " : title + ": ",
+              !selfcheck,
+              corpus);
+      // The same series in both, or no query can agree.
+      diff.assertSameSeries(reference.base, gatewayApi, start, end);
+      diff.run(reference.base, twin != null ? twin.base : gatewayApi, start, end, reportFile);
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.rwgateway.gateway;
 
-import io.rwgateway.proto.prompb.WriteRequest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,36 +22,19 @@ class PromqlDifferentialTest {
 
   @Test
   void gatewayAnswersPromqlAsPrometheusDoes() throws Exception {
-    boolean selfcheck = Boolean.getBoolean("promql.diff.selfcheck");
     // The data ends at the last whole minute: near "now", so that Prometheus' head takes it.
     long end = System.currentTimeMillis() / 60_000 * 60_000;
     long start = end - PromqlDiffData.WINDOW_MS;
     PromqlDiffData data = new PromqlDiffData(end);
-    try (LocalPrometheus reference = LocalPrometheus.start(dir.resolve("reference"));
-        LocalPrometheus twin = selfcheck ? LocalPrometheus.start(dir.resolve("twin")) : null;
-        InProcessGateway gateway = InProcessGateway.start(dir.resolve("gateway"))) {
-      reference.awaitReady(client.http, 60_000);
-      if (twin != null) {
-        twin.awaitReady(client.http, 60_000);
-      }
-      String gatewayWrite = "http://127.0.0.1:" + gateway.remoteWritePort() + "/api/v1/receive";
-      String gatewayApi = "http://127.0.0.1:" + gateway.httpPort();
-      for (WriteRequest req : data.requests()) {
-        client.write(reference.writeUrl(), req);
-        client.write(gatewayWrite, req);
-        if (twin != null) {
-          client.write(twin.writeUrl(), req);
-        }
-      }
-      String ours = twin != null ? twin.base : gatewayApi;
-      PromqlDifferential diff =
-          new PromqlDifferential(
-              client,
-              selfcheck ? "PromQL differential (selfcheck, Prometheus vs Prometheus): " : "",
-              !selfcheck);
-      // The series API exists today: the same series in both, or no query can agree.
-      diff.assertSameSeries(reference.base, gatewayApi, start, end);
-      diff.run(reference.base, ours, start, end, "promql-differential-report.txt");
-    }
+    PromqlDifferential.againstPrometheus(
+        dir,
+        client,
+        LocalPrometheus::start,
+        data.requests(),
+        start,
+        end,
+        "PromQL differential",
+        PromqlDifferential.CORPUS,
+        "promql-differential-report.txt");
   }
 }
