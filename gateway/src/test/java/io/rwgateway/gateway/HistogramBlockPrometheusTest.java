@@ -24,7 +24,6 @@ import io.rwgateway.tsdb.chunk.Histogram;
 import io.rwgateway.tsdb.chunk.HistogramChunkIterator;
 import io.rwgateway.tsdb.chunk.XorIterator;
 import io.rwgateway.tsdb.layout.BlockMeta;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -339,12 +338,6 @@ class HistogramBlockPrometheusTest {
     return out;
   }
 
-  private static List<Path> blocks(Path tenantDir) throws IOException {
-    try (Stream<Path> s = Files.list(tenantDir)) {
-      return s.filter(p -> Files.exists(p.resolve("meta.json"))).sorted().toList();
-    }
-  }
-
   @Test
   void prometheusReadsTheHistogramsOfOurBlocks() throws Exception {
     long now = System.currentTimeMillis();
@@ -411,7 +404,7 @@ class HistogramBlockPrometheusTest {
       while (cutUpTo <= lastT && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
         if (Files.isDirectory(tenantDir)) {
-          for (Path b : blocks(tenantDir)) {
+          for (Path b : BlockDirs.finished(tenantDir)) {
             cutUpTo = Math.max(cutUpTo, BlockMeta.read(b).maxTime());
           }
         }
@@ -535,7 +528,7 @@ class HistogramBlockPrometheusTest {
     Path promData = home.resolve("data");
     Files.createDirectories(promData);
     String promtool = ExternalProcess.requireBinary("promtool");
-    for (Path b : blocks(tenantDir)) {
+    for (Path b : BlockDirs.finished(tenantDir)) {
       Path to = promData.resolve(b.getFileName());
       Files.createDirectories(to.resolve("chunks"));
       try (Stream<Path> files = Files.walk(b)) {

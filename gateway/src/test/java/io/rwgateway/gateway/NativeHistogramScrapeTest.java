@@ -208,7 +208,7 @@ class NativeHistogramScrapeTest {
           Thread.sleep(200);
           fromHead = samples(gw, from, cutoff);
         }
-        assertEquals(List.of(), blocks(tenantDir), "nothing cut yet: the head answers");
+        assertEquals(List.of(), BlockDirs.finished(tenantDir), "nothing cut yet: the head answers");
         compare("head, remote read SAMPLES", stored, fromHead, problems);
         compare(
             "head, streamed remote read",
@@ -237,13 +237,13 @@ class NativeHistogramScrapeTest {
       HttpResponse<String> ready = gw.client.get("/-/ready", Map.of());
       assertEquals(200, ready.statusCode(), "ready after the WAL replay: " + ready.body());
       long deadline = System.currentTimeMillis() + 20_000;
-      while (blocks(tenantDir).size() < 2 && System.currentTimeMillis() < deadline) {
+      while (BlockDirs.finished(tenantDir).size() < 2 && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
-      cutLive = blocks(tenantDir);
+      cutLive = BlockDirs.finished(tenantDir);
       assertTrue(cutLive.size() >= 2, "blocks cut from the replayed head: " + cutLive);
     } // its clean stop writes the rest of the head to blocks
-    List<Path> all = blocks(tenantDir);
+    List<Path> all = BlockDirs.finished(tenantDir);
     assertTrue(all.containsAll(cutLive) && all.size() > cutLive.size(), all.toString());
     long firstT = stored.values().stream().mapToLong(s -> s.get(0).t()).min().orElseThrow();
     assertCovered(all, firstT, cutoff);
@@ -635,19 +635,6 @@ class NativeHistogramScrapeTest {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static List<Path> blocks(Path tenantDir) throws IOException {
-    if (!Files.isDirectory(tenantDir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(tenantDir)) {
-      // A block being written is a <ULID>.tmp-for-creation directory with a meta.json already.
-      return s.filter(p -> p.getFileName().toString().matches("[0-9A-Z]{26}"))
-          .filter(p -> Files.exists(p.resolve("meta.json")))
-          .sorted()
-          .toList();
-    }
   }
 
   /** The blocks' ranges, together, cover [from, to] without a gap. */

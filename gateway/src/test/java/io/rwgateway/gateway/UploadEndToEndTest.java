@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xerial.snappy.Snappy;
@@ -75,9 +74,8 @@ class UploadEndToEndTest {
 
   private static TreeSet<String> localUlids(Path tenantDir) throws Exception {
     TreeSet<String> out = new TreeSet<>();
-    try (Stream<Path> s = Files.list(tenantDir)) {
-      s.filter(p -> Files.exists(p.resolve("meta.json")))
-          .forEach(p -> out.add(p.getFileName().toString()));
+    for (Path p : BlockDirs.finished(tenantDir)) {
+      out.add(p.getFileName().toString());
     }
     return out;
   }
