@@ -27,7 +27,6 @@ final class LocalPrometheus implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts it without waiting; {@link #awaitReady} waits. Fails when prometheus is missing. */
   /**
    * Writes Prometheus blocks of the OpenMetrics text {@code openMetrics} (ending in {@code # EOF})
    * into {@code data} with {@code promtool tsdb create-blocks-from openmetrics}, as a backfill
@@ -53,6 +52,7 @@ final class LocalPrometheus implements AutoCloseable {
     }
   }
 
+  /** Starts it without waiting; {@link #awaitReady} waits. Fails when prometheus is missing. */
   static LocalPrometheus start(Path home) throws IOException {
     return start(home, "global: {}\n");
   }
